@@ -1,0 +1,32 @@
+# Two commands do everything on a fresh machine with Python 3.11+:
+#   make briefs   build the HTML briefs from the embedded data (creates .venv on first use)
+#   make test     run the test suite (creates .venv on first use)
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+STAMP = $(VENV)/.installed
+
+.PHONY: briefs test validate lab clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name compare --display-name "Python (compare)" >/dev/null
+	touch $(STAMP)
+
+briefs: $(STAMP)
+	$(BIN)/compare validate
+	$(BIN)/compare briefs
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+validate: $(STAMP)
+	$(BIN)/compare validate
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) outputs/*/ outputs/latest

@@ -1,0 +1,347 @@
+"""Load the curated tables in data/ into typed DataFrames, and validate them.
+
+Tables (see README, "Data model"):
+    sources/sources.csv, sources/<doc_id>.txt   the documents
+    metrics.csv                                 the metric catalogue
+    reference/districts.csv, populations.csv    districts and their populations
+    observations.csv                            one number per row, with its quote
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .errors import DataError, UnknownDistrictError, UnknownMetricError
+from .numerals import value_in_quote
+from .paths import data_dir as default_data_dir
+
+SOURCE_COLUMNS = [
+    "doc_id", "title", "district_zh", "district_code", "level", "province_zh", "prefecture_zh",
+    "period_label", "period_start", "period_end", "published", "url", "complete",
+]
+METRIC_COLUMNS = ["metric_id", "name_zh", "name_en", "unit", "kind", "per_capita", "definition", "typical_phrases"]
+DISTRICT_COLUMNS = ["code", "name_zh", "name_en", "level", "prefecture_code", "province_code", "province_zh", "prefecture_zh"]
+POPULATION_COLUMNS = ["district_code", "year", "population", "definition", "scope", "source"]
+OBSERVATION_COLUMNS = [
+    "doc_id", "district_code", "period_start", "period_end", "metric_id", "subset",
+    "value", "qualifier", "statement", "quote",
+]
+OBSERVATION_KEY = ["doc_id", "district_code", "period_start", "period_end", "metric_id", "subset", "statement"]
+
+QUALIFIERS = ("exact", "at_least", "approx", "at_most")
+STATEMENTS = ("actual", "target", "reported_per_10k", "yoy_pct")
+KINDS = ("flow", "stock", "ratio")
+LEVELS = ("province", "prefecture", "county", "zone")
+POPULATION_DEFINITIONS = ("census_resident", "resident_yearend", "registered_yearend")
+UNITS = {  # unit id -> plural used in axis titles ("cases per 10,000 residents per year")
+    "case": "cases", "person_time": "person-times", "person": "people", "org": "organisations",
+    "CNY": "yuan", "event": "events", "copy": "copies", "enterprise": "enterprises", "office": "offices",
+    "site": "sites", "file": "files", "percent": "percent", "item": "items", "certificate": "certificates",
+}
+DOC_ID = r"^[a-z0-9][a-z0-9-]*$"
+CODE = r"^\d{6}$"
+METRIC_ID = r"^[a-z][a-z0-9_]*$"
+SUBSET = r"^([a-z0-9_]+(/[a-z0-9_]+)*)?$"
+
+FILES = {
+    "sources": ("sources/sources.csv", SOURCE_COLUMNS),
+    "metrics": ("metrics.csv", METRIC_COLUMNS),
+    "districts": ("reference/districts.csv", DISTRICT_COLUMNS),
+    "populations": ("reference/populations.csv", POPULATION_COLUMNS),
+    "observations": ("observations.csv", OBSERVATION_COLUMNS),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data: which file, which CSV line (1 = header), and why."""
+
+    file: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class Dataset:
+    """The curated tables, typed. Build with load_dataset()."""
+
+    data_dir: Path
+    sources: pd.DataFrame
+    metrics: pd.DataFrame
+    districts: pd.DataFrame
+    populations: pd.DataFrame
+    observations: pd.DataFrame
+    texts: dict[str, str] = field(repr=False)
+    version: str = ""
+
+    def metric(self, metric_id: str) -> pd.Series:
+        """The catalogue row of a metric, or UnknownMetricError."""
+        rows = self.metrics[self.metrics["metric_id"] == metric_id]
+        if rows.empty:
+            raise UnknownMetricError(f"Unknown metric '{metric_id}'; see data/metrics.csv for the ids.")
+        return rows.iloc[0]
+
+    def district(self, code: str) -> pd.Series:
+        """The reference row of a district code, or UnknownDistrictError."""
+        rows = self.districts[self.districts["code"] == code]
+        if rows.empty:
+            raise UnknownDistrictError(f"Unknown district code '{code}'; codes are 6-digit GB/T 2260 codes.")
+        return rows.iloc[0]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
+    """A CSV as strings (empty cells as ''), with its expected columns, or DataError."""
+    if not path.is_file():
+        raise DataError(f"{path.name}: file not found at {path}.")
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise DataError(f"{path.name}: malformed CSV ({str(exc).strip()}).") from exc
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise DataError(f"{path.name}: missing column(s) {', '.join(missing)}.")
+    return table[columns].astype(str)
+
+
+def read_texts(sources: pd.DataFrame, folder: Path) -> dict[str, str]:
+    """The text of every source that has one, by doc_id. Paths come only from safe doc ids."""
+    texts = {}
+    for doc_id in sources["doc_id"]:
+        if re.fullmatch(DOC_ID, doc_id) and (folder / f"{doc_id}.txt").is_file():
+            texts[doc_id] = (folder / f"{doc_id}.txt").read_text(encoding="utf-8")
+    return texts
+
+
+def data_version(folder: Path) -> str:
+    """A short hash of every file under the data folder: changes whenever any data changes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(folder)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _read_raw(folder: Path) -> dict[str, pd.DataFrame]:
+    return {name: read_table(folder / rel, cols) for name, (rel, cols) in FILES.items()}
+
+
+def _typed(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    obs = raw["observations"].copy()
+    obs["value"] = pd.to_numeric(obs["value"], errors="coerce").astype("float64")
+    for col in ("period_start", "period_end"):
+        obs[col] = pd.to_datetime(obs[col].replace("", None), format="%Y-%m-%d", errors="coerce")
+    obs["source_line"] = np.arange(len(obs)) + 2
+    pops = raw["populations"].copy()
+    pops["year"] = pd.to_numeric(pops["year"], errors="coerce").astype("Int64")
+    pops["population"] = pd.to_numeric(pops["population"], errors="coerce").astype("float64")
+    metrics = raw["metrics"].copy()
+    metrics["per_capita"] = metrics["per_capita"] == "yes"
+    return {**raw, "observations": obs, "populations": pops, "metrics": metrics}
+
+
+def load_dataset(folder: Path | None = None) -> Dataset:
+    """Read every table under folder (default data/) into typed DataFrames; DataError if unreadable.
+
+    Loading does not validate: call validate() for the full check."""
+    folder = Path(folder) if folder else default_data_dir()
+    tables = _typed(_read_raw(folder))
+    return Dataset(
+        data_dir=folder,
+        texts=read_texts(tables["sources"], folder / "sources"),
+        version=data_version(folder),
+        **tables,
+    )
+
+
+# ---------------------------------------------------------------- validation
+
+OBSERVATION_SCHEMA = pa.DataFrameSchema(
+    {
+        "doc_id": pa.Column(str, pa.Check.str_matches(DOC_ID, error="doc_id must be lower-case letters, digits and hyphens")),
+        "district_code": pa.Column(str, pa.Check.str_matches(CODE, error="district_code must be six digits")),
+        "metric_id": pa.Column(str, pa.Check.str_matches(METRIC_ID, error="metric_id must be lower-case letters, digits and _")),
+        "subset": pa.Column(str, pa.Check.str_matches(SUBSET, error="subset must be empty or lower_case words joined by /")),
+        "value": pa.Column(float, pa.Check(np.isfinite, element_wise=True, error="value must be a number"), nullable=False),
+        "qualifier": pa.Column(str, pa.Check.isin(QUALIFIERS, error=f"qualifier must be one of {', '.join(QUALIFIERS)}")),
+        "statement": pa.Column(str, pa.Check.isin(STATEMENTS, error=f"statement must be one of {', '.join(STATEMENTS)}")),
+    },
+    strict=False,
+)
+METRIC_SCHEMA = pa.DataFrameSchema(
+    {
+        "metric_id": pa.Column(str, [pa.Check.str_matches(METRIC_ID, error="metric_id must be lower-case letters, digits and _")], unique=True),
+        "unit": pa.Column(str, pa.Check.isin(list(UNITS), error=f"unit must be one of {', '.join(UNITS)}")),
+        "kind": pa.Column(str, pa.Check.isin(KINDS, error=f"kind must be one of {', '.join(KINDS)}")),
+    },
+    strict=False,
+)
+SOURCE_SCHEMA = pa.DataFrameSchema(
+    {"doc_id": pa.Column(str, pa.Check.str_matches(DOC_ID, error="doc_id must be lower-case letters, digits and hyphens"), unique=True)},
+    strict=False,
+)
+DISTRICT_SCHEMA = pa.DataFrameSchema(
+    {
+        "code": pa.Column(str, pa.Check.str_matches(CODE, error="code must be six digits"), unique=True),
+        "level": pa.Column(str, pa.Check.isin(LEVELS, error=f"level must be one of {', '.join(LEVELS)}")),
+    },
+    strict=False,
+)
+POPULATION_SCHEMA = pa.DataFrameSchema(
+    {
+        "district_code": pa.Column(str, pa.Check.str_matches(CODE, error="district_code must be six digits")),
+        "year": pa.Column("Int64", pa.Check.in_range(1949, 2100, error="year must be a year"), nullable=False),
+        "population": pa.Column(float, pa.Check.gt(0, error="population must be a positive number"), nullable=False),
+        "definition": pa.Column(str, pa.Check.isin(POPULATION_DEFINITIONS, error=f"definition must be one of {', '.join(POPULATION_DEFINITIONS)}")),
+    },
+    strict=False,
+)
+SCHEMAS = {
+    "observations": OBSERVATION_SCHEMA, "metrics": METRIC_SCHEMA, "sources": SOURCE_SCHEMA,
+    "districts": DISTRICT_SCHEMA, "populations": POPULATION_SCHEMA,
+}
+
+
+def schema_problems(name: str, table: pd.DataFrame) -> list[Problem]:
+    """Pandera's lazy validation of one table, as problems with CSV line numbers."""
+    try:
+        SCHEMAS[name].validate(table, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        return [
+            Problem(FILES[name][0], int(i) + 2 if pd.notna(i) else None, _schema_reason(c, chk, v))
+            for c, chk, v, i in zip(cases["column"], cases["check"], cases["failure_case"], cases["index"])
+        ]
+    return []
+
+
+def _schema_reason(column, check, value) -> str:
+    if check == "field_uniqueness":
+        return f"{column} {value!r} appears more than once"
+    if str(check).startswith(("dtype", "not_nullable")):
+        return f"{column} is empty or not a number"
+    return f"{check} (got {value!r})"
+
+
+def _problems_where(mask: pd.Series, table: pd.DataFrame, file: str, reason) -> list[Problem]:
+    rows = table[mask]
+    return [Problem(file, int(i) + 2, reason(row)) for i, row in rows.iterrows()]
+
+
+def observation_problems(ds: Dataset, raw_obs: pd.DataFrame) -> list[Problem]:
+    """Every check of observations.csv against the other tables and the source texts."""
+    obs, f = ds.observations, FILES["observations"][0]
+    problems: list[Problem] = []
+    add = problems.extend
+
+    add(_problems_where(obs["doc_id"].str.fullmatch(DOC_ID) & ~obs["doc_id"].isin(ds.sources["doc_id"]), obs, f,
+                        lambda r: f"unknown doc_id '{r.doc_id}' (not in sources/sources.csv)"))
+    add(_problems_where(obs["district_code"].str.fullmatch(CODE) & ~obs["district_code"].isin(ds.districts["code"]), obs, f,
+                        lambda r: f"unknown district code '{r.district_code}' (not in reference/districts.csv)"))
+    add(_problems_where(~obs["metric_id"].isin(ds.metrics["metric_id"]) & obs["metric_id"].str.fullmatch(METRIC_ID), obs, f,
+                        lambda r: f"unknown metric '{r.metric_id}' (not in metrics.csv)"))
+
+    for col in ("period_start", "period_end"):
+        bad_date = obs[col].isna() & raw_obs[col].ne("")
+        add(_problems_where(bad_date, raw_obs, f, lambda r, c=col: f"{c} '{r[c]}' is not a date (YYYY-MM-DD)"))
+    add(_problems_where(obs["period_start"] > obs["period_end"], obs, f,
+                        lambda r: f"period_start {r.period_start.date()} is after period_end {r.period_end.date()}"))
+
+    has_text = obs["doc_id"].isin(list(ds.texts))
+    cited = ~has_text & obs["doc_id"].isin(ds.sources.loc[ds.sources["url"].ne(""), "doc_id"])
+    add(_problems_where(has_text & obs["quote"].eq(""), obs, f, lambda r: "quote is empty, but the source has a text"))
+    add(_problems_where(~has_text & ~cited & obs["doc_id"].isin(ds.sources["doc_id"]), obs, f,
+                        lambda r: f"source '{r.doc_id}' has neither a text file nor a URL to cite"))
+    add(_problems_where(~has_text & obs["quote"].ne("") & obs["doc_id"].isin(ds.sources["doc_id"]), obs, f,
+                        lambda r: f"quote given but sources/{r.doc_id}.txt does not exist"))
+    quoted = has_text & obs["quote"].ne("")
+    not_found = quoted & ~pd.Series([q in ds.texts.get(d, "") for d, q in zip(obs["doc_id"], obs["quote"])], index=obs.index)
+    add(_problems_where(not_found, obs, f, lambda r: f"quote not found verbatim in sources/{r.doc_id}.txt: '{r.quote}'"))
+    readable = quoted & ~not_found & obs["value"].notna()
+    no_readback = readable & ~pd.Series([value_in_quote(v, q) for v, q in zip(obs["value"], obs["quote"])], index=obs.index)
+    add(_problems_where(no_readback, obs, f, lambda r: f"value {r.value:g} cannot be read from the quote '{r.quote}'"))
+
+    add(_metric_consistency_problems(obs, ds.metrics, f))
+    dup = obs.duplicated(OBSERVATION_KEY, keep="first")
+    add(_problems_where(dup, obs, f, lambda r: "duplicate observation (same document, district, period, metric, subset and statement as an earlier row)"))
+    return problems
+
+
+def _metric_consistency_problems(obs: pd.DataFrame, metrics: pd.DataFrame, f: str) -> list[Problem]:
+    """Stocks at one date, flows over a span, percentages within 0-100, counts not negative."""
+    m = obs.merge(metrics[["metric_id", "kind", "unit"]], on="metric_id", how="left").set_index(obs.index)
+    dated = m["period_start"].notna() & m["period_end"].notna()
+    actual_like = m["statement"].isin(["actual", "target"])
+    problems = []
+    problems += _problems_where(actual_like & (m["kind"] == "stock") & dated & (m["period_start"] != m["period_end"]), m, f,
+                                lambda r: f"{r.metric_id} is a stock (counted at a date): period_start must equal period_end")
+    problems += _problems_where(actual_like & (m["kind"] == "flow") & dated & (m["period_start"] == m["period_end"]), m, f,
+                                lambda r: f"{r.metric_id} is a flow (counted over a period): period_end must be after period_start")
+    problems += _problems_where((m["statement"] == "actual") & (m["unit"] == "percent") & ~m["value"].between(0, 100), m, f,
+                                lambda r: f"{r.metric_id} is a percentage: value {r.value:g} must lie in 0-100")
+    problems += _problems_where(actual_like & (m["unit"] != "percent") & (m["value"] < 0), m, f,
+                                lambda r: f"{r.metric_id} counts {UNITS.get(r.unit, r.unit)}: value {r.value:g} cannot be negative")
+    problems += _problems_where((m["statement"] == "reported_per_10k") & (m["kind"] == "ratio"), m, f,
+                                lambda r: f"{r.metric_id} is already a ratio: a per-10,000 rate of it makes no sense")
+    return problems
+
+
+def reference_problems(ds: Dataset) -> list[Problem]:
+    """Populations and sources refer to districts that exist."""
+    pf, sf = FILES["populations"][0], FILES["sources"][0]
+    problems = _problems_where(
+        ~ds.populations["district_code"].isin(ds.districts["code"]) & ds.populations["district_code"].str.fullmatch(CODE),
+        ds.populations, pf, lambda r: f"unknown district code '{r.district_code}'",
+    )
+    codes = ds.sources["district_code"].str.split(";").explode()
+    unknown = codes[codes.ne("") & ~codes.isin(ds.districts["code"])]
+    problems += [Problem(sf, int(i) + 2, f"unknown district code '{c}'") for i, c in unknown.items()]
+    return problems
+
+
+def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]:
+    """All problems with the data under folder (default data/), and the dataset if it could be read."""
+    folder = Path(folder) if folder else default_data_dir()
+    try:
+        raw = _read_raw(folder)
+    except DataError as exc:
+        return [Problem(str(exc).split(":")[0], None, str(exc).split(": ", 1)[-1])], None
+    ds = load_dataset(folder)
+    problems: list[Problem] = []
+    for name in SCHEMAS:
+        problems += schema_problems(name, getattr(ds, name))
+    problems += reference_problems(ds)
+    problems += observation_problems(ds, raw["observations"])
+    return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.reason)), ds
+
+
+def summary(ds: Dataset) -> dict[str, pd.DataFrame | int]:
+    """Counts for the clean-data summary: documents (with text / cited by URL), districts, observations per metric."""
+    obs = ds.observations
+    per_metric = (
+        obs.assign(cited_by_url=obs["quote"].eq(""))
+        .groupby("metric_id")
+        .agg(observations=("value", "size"), cited_by_url=("cited_by_url", "sum"), districts=("district_code", "nunique"))
+        .reset_index()
+    )
+    return {
+        "documents_with_text": len(ds.texts),
+        "documents_cited_by_url": int(ds.sources["doc_id"].isin(obs["doc_id"]).sum()) - len(ds.texts),
+        "districts": int(obs["district_code"].nunique()),
+        "observations": len(obs),
+        "observations_cited_by_url": int(obs["quote"].eq("").sum()),
+        "per_metric": per_metric,
+    }

@@ -1,0 +1,33 @@
+"""Errors a user can cause: each carries one plain sentence the CLI prints without a traceback."""
+
+
+class CompareError(Exception):
+    """Base class for every error the user can fix by changing their input."""
+
+
+class DataError(CompareError):
+    """The data tables cannot be read (missing file, missing column, malformed CSV)."""
+
+
+class UnknownMetricError(CompareError):
+    """A metric id that is not in the catalogue."""
+
+
+class UnknownDistrictError(CompareError):
+    """A district code that is not in the reference table."""
+
+
+class MissingPopulationError(CompareError):
+    """No population is known for a district under the requested definition."""
+
+
+class RateNotMeaningfulError(CompareError):
+    """A per-capita rate was asked for a quantity where it makes no sense (a ratio, a list length)."""
+
+
+class MixedLevelsError(CompareError):
+    """Prefecture-level cities and county-level units were put in one ranking without asking for it."""
+
+
+class PeriodError(CompareError):
+    """A period label or span that cannot be understood, or counts over different periods compared raw."""

@@ -1,0 +1,101 @@
+"""Numbers as Chinese reports write them: 1350余万元, 6.3万, 两万余, 1萬余份, 98%以上.
+
+One reader serves both validation (can the value be read back from its quote?) and extraction.
+Chinese numerals go through cn2an; this module only finds them and applies 万/亿 and qualifiers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import cn2an
+
+SCALES = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
+CN_DIGITS = "零〇一二两兩三四五六七八九十百千"
+AT_LEAST_BEFORE = ("超过", "超過", "逾")
+AT_LEAST_AFTER = ("余", "餘", "多", "以上", "余个")
+APPROX_BEFORE = ("约", "約", "近", "将近", "大约")
+APPROX_AFTER = ("左右",)
+AT_MOST_BEFORE = ("不到", "不足")
+AT_MOST_AFTER = ("以内", "以下")
+DECREASE_WORDS = ("下降", "减少", "減少", "降低", "下滑", "回落")
+
+NUMBER = re.compile(
+    rf"(?P<num>\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
+    rf"(?P<mid>余|餘|多)?"
+    rf"(?P<scale>[万萬亿億])?"
+    rf"(?P<after>余|餘|多)?"
+    rf"(?P<pct>%)?"
+)
+# 万余张 / 萬余份: a bare scale word followed by 余 means "more than one 万".
+BARE_SCALE = re.compile(rf"(?<![\d{CN_DIGITS}.])(?P<scale>[万萬亿億])(?=余|餘|多)")
+
+
+@dataclass(frozen=True)
+class Number:
+    """One number found in a text: its value in base units and where it stands."""
+
+    value: float
+    start: int
+    end: int
+    qualifier: str
+    percent: bool
+
+
+def normalise(text: str) -> str:
+    """Full-width digits and punctuation to ASCII, thousands separators removed."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
+
+
+def _number_value(raw: str) -> float | None:
+    if raw[0].isdigit():
+        return float(raw)
+    try:
+        return float(cn2an.cn2an(raw, "smart"))
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def _qualifier(text: str, start: int, end: int, marked_more: bool) -> str:
+    before, after = text[max(0, start - 3):start], text[end:end + 3]
+    if marked_more or before.endswith(AT_LEAST_BEFORE) or after.startswith(AT_LEAST_AFTER):
+        return "at_least"
+    if before.endswith(APPROX_BEFORE) or after.startswith(APPROX_AFTER):
+        return "approx"
+    if before.endswith(AT_MOST_BEFORE) or after.startswith(AT_MOST_AFTER):
+        return "at_most"
+    return "exact"
+
+
+def find_numbers(text: str) -> list[Number]:
+    """Every number in text, scaled to base units (万 = 1e4, 亿 = 1e8), with its qualifier."""
+    text = normalise(text)
+    found = []
+    for m in NUMBER.finditer(text):
+        value = _number_value(m["num"])
+        if value is None:
+            continue
+        if m["scale"]:
+            value *= SCALES[m["scale"]]
+        more = bool(m["mid"] or m["after"])
+        found.append(Number(value, m.start(), m.end(), _qualifier(text, m.start(), m.end(), more), bool(m["pct"])))
+    for m in BARE_SCALE.finditer(text):
+        found.append(Number(SCALES[m["scale"]], m.start(), m.end(), "at_least", False))
+    return sorted(found, key=lambda n: n.start)
+
+
+def is_decrease(text: str) -> bool:
+    """Whether a year-on-year phrase speaks of a fall (下降, 减少 ...)."""
+    return any(word in text for word in DECREASE_WORDS)
+
+
+def value_in_quote(value: float, quote: str) -> bool:
+    """Whether value can be read back from quote: one of its numbers, scaled, equals |value|,
+    and a negative value goes with a word of decrease."""
+    if value < 0 and not is_decrease(quote):
+        return False
+    return any(math.isclose(abs(value), n.value, rel_tol=1e-9, abs_tol=1e-9) for n in find_numbers(quote))

@@ -1,0 +1,141 @@
+"""Build the reference tables in data/reference/ from the shared census and year-end extracts.
+
+Run once when the shared extracts change (`compare build-reference ../shared/reference`); the
+built tables are committed, so nothing else reads the shared folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+CENSUS_FILE = "census2020_counties.csv"
+YEAREND_FILE = "yearend_population.csv"
+CENSUS_SOURCE = (
+    "7th national census 2020 (2020-11-01), county extract of leiii/census "
+    "(China Census, Lei Dong et al., 2022; MIT License, Copyright (c) 2022 Lei Dong)"
+)
+
+# Administrative suffixes, longest first, with their English rendering.
+SUFFIXES = [
+    ("自治县", "Autonomous County"),
+    ("自治旗", "Autonomous Banner"),
+    ("自治州", "Autonomous Prefecture"),
+    ("自治区", "Autonomous Region"),
+    ("特区", "Special District"),
+    ("林区", "Forestry District"),
+    ("地区", "Prefecture"),
+    ("新区", "New Area"),
+    ("区", "District"),
+    ("县", "County"),
+    ("旗", "Banner"),
+    ("盟", "League"),
+    ("省", "Province"),
+    ("市", "City"),
+]
+# Development-zone suffixes, longest first (zones are tabulated separately by the census).
+ZONE_SUFFIXES = [
+    ("经济技术开发区", "Economic and Technological Development Zone"),
+    ("高新技术产业开发区", "High-tech Industrial Development Zone"),
+    ("高新技术开发区", "High-tech Development Zone"),
+    ("经济开发区", "Economic Development Zone"),
+    ("工业园区", "Industrial Park"),
+    ("开发区", "Development Zone"),
+    ("管理区", "Administrative Area"),
+    ("示范区", "Demonstration Zone"),
+    ("新区", "New Area"),
+    ("新城", "New Town"),
+]
+MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
+# Readings pypinyin gets wrong for place names (polyphones); checked against official romanisations.
+PINYIN_OVERRIDES = {"朝阳": "chao yang", "六安": "lu an", "蚌埠": "beng bu", "长安": "chang an"}
+
+
+def romanise(name_zh: str, level: str) -> str:
+    """An English name such as 'Wujin District' from a Chinese unit name (pinyin + suffix)."""
+    if name_zh == "市辖区":
+        return "Municipal Districts"
+    if name_zh == "县":
+        return "Counties"
+    if level == "zone":
+        for suffix, english in ZONE_SUFFIXES:
+            if name_zh.endswith(suffix) and len(name_zh) > len(suffix):
+                return f"{_pinyin_word(name_zh[: -len(suffix)])} {english}"
+        return _pinyin_word(name_zh) + " Zone"
+    if level == "province" and name_zh in MUNICIPALITIES:
+        return _pinyin_word(name_zh[:-1]) + " Municipality"
+    for suffix, english in SUFFIXES:
+        stem = name_zh[: -len(suffix)]
+        if name_zh.endswith(suffix) and len(stem) >= 1:
+            return f"{_pinyin_word(stem)} {english}"
+    return _pinyin_word(name_zh)
+
+
+def _pinyin_word(text: str) -> str:
+    """Pinyin of a place name as one capitalised word, with an apostrophe before a, o, e."""
+    from pypinyin import lazy_pinyin  # build-time dependency only
+
+    syllables: list[str] = []
+    rest = text
+    while rest:
+        for stem, reading in PINYIN_OVERRIDES.items():
+            if rest.startswith(stem):
+                syllables += reading.split()
+                rest = rest[len(stem):]
+                break
+        else:
+            syllables += lazy_pinyin(rest[0])
+            rest = rest[1:]
+    word = syllables[0] + "".join("'" + s if s[:1] in "aoe" else s for s in syllables[1:])
+    return word.replace("ü", "v").capitalize()
+
+
+def district_level(census_level: str, code: str) -> str:
+    """The census level, except that county rows coded xxxx71-79 are development zones."""
+    if census_level == "county" and 71 <= int(code[4:6]) <= 79:
+        return "zone"
+    return census_level
+
+
+def build_districts(census: pd.DataFrame) -> pd.DataFrame:
+    """One row per coded unit: code, names, level and the codes of its prefecture and province."""
+    coded = census[census["code"].str.fullmatch(r"\d{6}", na=False)].copy()
+    coded["level"] = [district_level(lv, c) for lv, c in zip(coded["level"], coded["code"])]
+    coded["province_code"] = coded["code"].str[:2] + "0000"
+    coded["prefecture_code"] = (coded["code"].str[:4] + "00").where(coded["level"] != "province", "")
+    coded.loc[coded["level"] == "prefecture", "prefecture_code"] = ""
+    coded["name_en"] = [romanise(n, lv) for n, lv in zip(coded["name_zh"], coded["level"])]
+    return coded[
+        ["code", "name_zh", "name_en", "level", "prefecture_code", "province_code", "province_zh", "prefecture_zh"]
+    ].reset_index(drop=True)
+
+
+def build_populations(census: pd.DataFrame, yearend: pd.DataFrame) -> pd.DataFrame:
+    """Census 2020 resident counts for every coded unit, then the year-end figures."""
+    coded = census[census["code"].str.fullmatch(r"\d{6}", na=False)]
+    census_rows = pd.DataFrame(
+        {
+            "district_code": coded["code"],
+            "year": 2020,
+            "population": coded["population"].astype("int64"),
+            "definition": "census_resident",
+            "scope": "census tabulation",
+            "source": CENSUS_SOURCE,
+        }
+    )
+    yearend_rows = yearend[["district_code", "year", "population", "definition", "scope", "source"]]
+    return pd.concat([census_rows, yearend_rows], ignore_index=True)
+
+
+def build_reference(shared_reference: Path, out_dir: Path) -> dict[str, int]:
+    """Write districts.csv and populations.csv to out_dir; return how many rows each has."""
+    census = pd.read_csv(shared_reference / CENSUS_FILE, dtype={"code": str})
+    yearend = pd.read_csv(shared_reference / YEAREND_FILE, dtype={"district_code": str})
+    districts = build_districts(census)
+    populations = build_populations(census, yearend)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    districts.to_csv(out_dir / "districts.csv", index=False)
+    populations.to_csv(out_dir / "populations.csv", index=False)
+    uncoded = int((~census["code"].astype(str).str.fullmatch(r"\d{6}")).sum())
+    return {"districts": len(districts), "populations": len(populations), "uncoded_rows_skipped": uncoded}

@@ -1,0 +1,36 @@
+"""Shared fixtures: a writable copy of the shipped data, and the shared development folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from compare.paths import PROJECT_ROOT, SHARED_DIR
+
+DATA = PROJECT_ROOT / "data"
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A copy of data/ that a test may break."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def edit_observations(folder: Path, edit) -> None:
+    """Apply edit(DataFrame) -> DataFrame to observations.csv under folder (all cells as text)."""
+    path = folder / "observations.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(table).to_csv(path, index=False)
+
+
+def shared_or_skip(*parts: str) -> Path:
+    """A path under ../shared/, or skip the test saying plainly that the folder is absent."""
+    path = SHARED_DIR.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the shared development set is not beside this checkout")
+    return path

@@ -1,0 +1,41 @@
+"""compare.reference: English names, levels, and the committed tables match their shared source."""
+
+import pandas as pd
+import pytest
+
+from compare.paths import PROJECT_ROOT
+from compare.reference import build_reference, romanise
+from conftest import shared_or_skip
+
+
+@pytest.mark.parametrize(
+    "name, level, english",
+    [
+        ("武进区", "county", "Wujin District"),
+        ("海安市", "county", "Hai'an City"),
+        ("六安市", "prefecture", "Lu'an City"),
+        ("朝阳区", "county", "Chaoyang District"),
+        ("北京市", "province", "Beijing Municipality"),
+        ("浦东新区", "county", "Pudong New Area"),
+        ("南通经济技术开发区", "zone", "Nantong Economic and Technological Development Zone"),
+    ],
+)
+def test_romanise(name, level, english):
+    assert romanise(name, level) == english
+
+
+def test_committed_reference_tables_rebuild_identically_from_shared(tmp_path):
+    shared = shared_or_skip("reference")
+    build_reference(shared, tmp_path)
+    for name in ("districts.csv", "populations.csv"):
+        built = pd.read_csv(tmp_path / name, dtype=str, keep_default_na=False)
+        committed = pd.read_csv(PROJECT_ROOT / "data" / "reference" / name, dtype=str, keep_default_na=False)
+        pd.testing.assert_frame_equal(built, committed)
+
+
+def test_levels_and_parents():
+    districts = pd.read_csv(PROJECT_ROOT / "data" / "reference" / "districts.csv", dtype=str, keep_default_na=False)
+    wujin = districts.set_index("code").loc["320412"]
+    assert (wujin["level"], wujin["prefecture_code"], wujin["province_code"]) == ("county", "320400", "320000")
+    assert districts.set_index("code").loc["320671", "level"] == "zone"
+    assert set(districts["level"]) == {"province", "prefecture", "county", "zone"}

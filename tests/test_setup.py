@@ -1,0 +1,33 @@
+"""The project's setup files agree with each other and with the README."""
+
+import re
+import tomllib
+
+import yaml
+
+from compare.paths import PROJECT_ROOT
+
+
+def names(requirements):
+    return {re.split(r"[<>=!~ \[]", r, maxsplit=1)[0].lower(): r for r in requirements}
+
+
+def test_environment_yml_installs_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    wanted = names(project["dependencies"] + project["optional-dependencies"]["dev"])
+    env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    got = names([p for p in pip if not p.startswith("-e")])
+    assert got == wanted
+
+
+def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    head = readme[:1500]
+    assert "make briefs" in head and "make test" in head
+    assert "make test" in (PROJECT_ROOT / ".ci" / "run").read_text()
+
+
+def test_top_level_layout():
+    for name in ("notebooks", "data", "src/compare", "outputs", "tests", "environment.yml", "README.md"):
+        assert (PROJECT_ROOT / name).exists(), name
