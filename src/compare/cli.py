@@ -4,6 +4,7 @@ cause print one sentence and exit 2, never a traceback."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -31,6 +32,95 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+CLI_RATE_COLUMNS = [
+    "district_code", "district", "period_start", "period_end", "value", "qualifier", "population",
+    "population_definition", "rate_per_10k", "annual_rate_per_10k", "ci_low", "ci_high", "flags",
+]
+
+
+def emit(table: pd.DataFrame, fmt: str) -> None:
+    """Print a table as an aligned text table, CSV or JSON records (dates as ISO, numbers rounded)."""
+    table = table.copy()
+    for col in table.columns:
+        if pd.api.types.is_datetime64_any_dtype(table[col]):
+            table[col] = table[col].dt.strftime("%Y-%m-%d").fillna("")
+    if fmt == "csv":
+        table.to_csv(sys.stdout, index=False)
+    elif fmt == "json":
+        print(table.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        print(table.round(3).to_string(index=False, na_rep=""))
+
+
+def with_district_name(table: pd.DataFrame, code="district_code", zh="district_zh", en="district_en") -> pd.DataFrame:
+    return table.assign(district=table[zh] + " " + table[en])
+
+
+def cmd_rates(args: argparse.Namespace) -> int:
+    from .rates import rate_table
+
+    ds = data.load_dataset(args.data)
+    rates = rate_table(ds, args.metric, args.district, args.level, args.denominator, args.subset)
+    emit(with_district_name(rates)[CLI_RATE_COLUMNS], args.format)
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from .comparisons import funnel, pairwise_rate_ratios
+    from .rates import rate_table
+
+    ds = data.load_dataset(args.data)
+    rates = rate_table(ds, args.metric, args.district, args.level, args.denominator, args.subset)
+    fun = funnel(rates, adjust_overdispersion=args.overdispersion)
+    cols = ["district_code", "district", "period", "value", "exposure", "observed_rate", "pooled_rate",
+            "lower_95", "upper_95", "lower_99.8", "upper_99.8", "classification"]
+    if args.format == "table":
+        phi = fun["phi"].iloc[0]
+        print(f"Funnel around the pooled rate {fun['pooled_rate'].iloc[0]:.3g} per 10,000 "
+              f"(overdispersion phi = {phi:.3g}{', limits widened' if fun['overdispersion_adjusted'].iloc[0] else ''}):")
+    emit(with_district_name(fun)[cols], args.format)
+    if args.format == "table":
+        print("\nPairwise rate ratios (exact conditional 95% CI and p-value):")
+    emit(pairwise_rate_ratios(rates), args.format)
+    return 0
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    from .population import reconcile, reconciliation_verdicts
+
+    table = reconcile(data.load_dataset(args.data))
+    if args.format == "table":
+        emit(reconciliation_verdicts(table), "table")
+        print()
+        cols = ["district_zh", "metric_id", "count", "reported_rate_per_10k", "implied_population",
+                "reference_population", "reference_year", "reference_definition", "reference_scope",
+                "difference_pct", "consistent"]
+        emit(table[cols], "table")
+    else:
+        emit(table, args.format)
+    return 0
+
+
+def cmd_trend(args: argparse.Namespace) -> int:
+    from .trends import trend
+
+    result = trend(data.load_dataset(args.data), args.metric, args.district, args.denominator)
+    cols = ["period", "value", "qualifier", "population", "annual_rate_per_10k", "rate_per_10k", "ci_low", "ci_high",
+            "change_on_previous_pct", "change_on_year_before_pct", "flags"]
+    emit(result["changes"][cols], args.format)
+    if args.format == "table":
+        model = result["model"]
+        if model:
+            print(f"\nTrend model (Poisson GLM, {model['periods']} periods): {model['annual_change_pct']:+.1f}% a year "
+                  f"(95% CI {model['ci_low_pct']:+.1f}% to {model['ci_high_pct']:+.1f}%, p = {model['p_value']:.3g}).")
+        else:
+            print("\nNo trend model: it needs three or more dated periods of a flow.")
+        if not result["derived"].empty:
+            print("\nDerived from reported year-on-year changes:")
+            emit(result["derived"], "table")
+    return 0
+
+
 def cmd_build_reference(args: argparse.Namespace) -> int:
     from .reference import build_reference
 
@@ -47,6 +137,34 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check every table and quote; print problems or a summary")
     p.set_defaults(func=cmd_validate)
 
+    def rate_args(p, trend=False):
+        p.add_argument("--metric", required=True, help="metric id from data/metrics.csv")
+        if trend:
+            p.add_argument("--district", required=True, help="6-digit district code")
+        else:
+            p.add_argument("--district", action="append", help="6-digit district code (repeatable; default all)")
+            p.add_argument("--level", choices=["county", "prefecture", "all"], help="county-level or prefecture-level units")
+            p.add_argument("--subset", default="", help="a named part of the metric (default: the total)")
+        p.add_argument("--denominator", default="census2020", choices=["census2020", "resident_yearend", "registered_yearend"])
+        p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+
+    p = sub.add_parser("rates", help="per-capita and annualised rates with exact 95% intervals")
+    rate_args(p)
+    p.set_defaults(func=cmd_rates)
+
+    p = sub.add_parser("compare", help="funnel classification and pairwise rate ratios for one metric")
+    rate_args(p)
+    p.add_argument("--overdispersion", action="store_true", help="widen funnel limits when districts vary more than Poisson")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("reconcile", help="which population each report's own per-10,000 figure implies")
+    p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    p.set_defaults(func=cmd_reconcile)
+
+    p = sub.add_parser("trend", help="one district's metric over time, with a trend model for 3+ periods")
+    rate_args(p, trend=True)
+    p.set_defaults(func=cmd_trend)
+
     p = sub.add_parser("build-reference", help="rebuild data/reference/ from the shared census extract")
     p.add_argument("shared", help="folder with census2020_counties.csv and yearend_population.csv")
     p.set_defaults(func=cmd_build_reference)
@@ -61,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     except CompareError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into head & co.: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,110 @@
+"""Comparing districts on one metric: pairwise rate ratios and funnel-plot classification.
+
+Both work on a rate table (compare.rates.rate_table), whose exposure is resident-years for flows, so
+a quarter's count and a year's count are compared per resident-year, never raw.
+
+Rate ratio of A to B: (count_A / exposure_A) / (count_B / exposure_B), with the exact conditional
+95% interval (Clopper-Pearson on count_A given count_A + count_B, statsmodels proportion_confint
+"beta") and the exact conditional test's p-value (statsmodels test_poisson_2indep "exact-cond").
+
+Funnel: the pooled rate (all counts / all exposure) and, for each district's exposure, exact Poisson
+control limits at 95% and 99.8% (scipy's Poisson quantiles). With overdispersion adjustment the
+limits widen by sqrt(phi), phi the Pearson chi-square over n - 1 (Spiegelhalter 2005), when phi > 1.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.rates import test_poisson_2indep
+
+from .errors import CompareError
+from .rates import PER
+
+LIMITS = {"95": 0.95, "99.8": 0.998}
+
+
+def latest_per_district(rates: pd.DataFrame) -> pd.DataFrame:
+    """One row per district: its most recent period with an exposure (ties: the longest span)."""
+    usable = rates[rates["exposure"].notna() & rates["exposure"].gt(0) & rates["ci_low"].notna()]
+    return (usable.sort_values(["district_code", "period_end", "period_start"], ascending=[True, False, True])
+            .drop_duplicates("district_code").reset_index(drop=True))
+
+
+def rate_ratio(count1: float, exposure1: float, count2: float, exposure2: float) -> dict[str, float]:
+    """Rate ratio of sample 1 to sample 2 with exact conditional 95% interval and p-value."""
+    n = count1 + count2
+    ratio = (count1 / exposure1) / (count2 / exposure2) if count2 > 0 else np.inf
+    p_low, p_high = proportion_confint(count1, n, alpha=0.05, method="beta")
+    odds = exposure2 / exposure1
+    low = p_low / (1 - p_low) * odds if p_low < 1 else np.inf
+    high = p_high / (1 - p_high) * odds if p_high < 1 else np.inf
+    p_value = test_poisson_2indep(count1, exposure1, count2, exposure2, method="exact-cond").pvalue
+    return {"rate_ratio": ratio, "ci_low": low, "ci_high": high, "p_value": float(p_value)}
+
+
+def pairwise_rate_ratios(rates: pd.DataFrame) -> pd.DataFrame:
+    """Rate ratios between every two districts, each on its most recent period."""
+    latest = latest_per_district(rates)
+    if len(latest) < 2:
+        raise CompareError("A comparison needs at least two districts with a rate; widen the selection.")
+    rows = []
+    for a, b in combinations(latest.itertuples(), 2):
+        rr = rate_ratio(round(a.value), a.exposure, round(b.value), b.exposure)
+        rows.append({"district_a": a.district_code, "district_a_zh": a.district_zh, "period_a": a.period,
+                     "district_b": b.district_code, "district_b_zh": b.district_zh, "period_b": b.period, **rr})
+    return pd.DataFrame(rows)
+
+
+def funnel_limits(pooled_rate: float, exposure, phi: float = 1.0) -> pd.DataFrame:
+    """Control limits (per 10,000) around pooled_rate (per unit exposure) for each exposure."""
+    exposure = np.asarray(exposure, dtype=float)
+    expected = pooled_rate * exposure
+    out = {}
+    for name, level in LIMITS.items():
+        tail = (1 - level) / 2
+        if phi > 1:
+            z = stats.norm.ppf(1 - tail)
+            half = z * np.sqrt(phi * expected)
+            low, high = expected - half, expected + half
+        else:
+            low, high = stats.poisson.ppf(tail, expected), stats.poisson.ppf(1 - tail, expected)
+        out[f"lower_{name}"] = np.clip(low, 0, None) / exposure * PER
+        out[f"upper_{name}"] = high / exposure * PER
+    return pd.DataFrame(out)
+
+
+def overdispersion(counts, exposure, pooled_rate: float) -> float:
+    """Pearson chi-square / (n - 1): 1 when districts vary as Poisson allows, more when they vary more."""
+    counts, exposure = np.asarray(counts, float), np.asarray(exposure, float)
+    expected = pooled_rate * exposure
+    n = len(counts)
+    return float(((counts - expected) ** 2 / expected).sum() / (n - 1)) if n > 1 else 1.0
+
+
+def funnel(rates: pd.DataFrame, adjust_overdispersion: bool = False) -> pd.DataFrame:
+    """Each district's most recent rate against funnel limits around the pooled rate, classed as
+    'above 99.8%', 'above 95%', 'within', 'below 95%' or 'below 99.8%'."""
+    latest = latest_per_district(rates)
+    if len(latest) < 2:
+        raise CompareError("A funnel plot needs at least two districts with a rate; widen the selection.")
+    counts = latest["value"].round()
+    pooled = counts.sum() / latest["exposure"].sum()
+    phi = overdispersion(counts, latest["exposure"], pooled)
+    limits = funnel_limits(pooled, latest["exposure"], phi if adjust_overdispersion else 1.0)
+    out = pd.concat([latest, limits], axis=1)
+    rate = out["annual_rate_per_10k"].fillna(out["rate_per_10k"])
+    out["observed_rate"] = rate
+    out["pooled_rate"] = pooled * PER
+    out["phi"] = phi
+    out["overdispersion_adjusted"] = adjust_overdispersion and phi > 1
+    out["classification"] = np.select(
+        [rate > out["upper_99.8"], rate > out["upper_95"], rate < out["lower_99.8"], rate < out["lower_95"]],
+        ["above 99.8%", "above 95%", "below 99.8%", "below 95%"],
+        default="within",
+    )
+    return out

@@ -1,0 +1,118 @@
+"""compare.rates: per-capita rates against independent computations and the reports' own figures."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+
+from compare.data import load_dataset
+from compare.errors import MissingPopulationError, MixedLevelsError, RateNotMeaningfulError, UnknownMetricError
+from compare.periods import years_between
+from compare.population import attach_population
+from compare.rates import compute_rates, poisson_interval, rate_table
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def garwood(count, exposure):
+    """Exact Poisson limits from chi-square quantiles (Garwood 1936), per unit exposure."""
+    low = stats.chi2.ppf(0.025, 2 * count) / 2 if count > 0 else 0.0
+    high = stats.chi2.ppf(0.975, 2 * count + 2) / 2
+    return low / exposure, high / exposure
+
+
+@pytest.mark.parametrize("count, exposure", [(0, 10.0), (1, 3.5), (7, 100.0), (591, 22.13), (12345, 1e6)])
+def test_poisson_interval_matches_chi_square_garwood(count, exposure):
+    low, high = poisson_interval([count], [exposure], scale=1)
+    ref_low, ref_high = garwood(count, exposure)
+    assert low[0] == pytest.approx(ref_low, rel=1e-9, abs=1e-12)
+    assert high[0] == pytest.approx(ref_high, rel=1e-9)
+
+
+def test_huancui_legal_aid_matches_the_report_and_the_brief_example(ds):
+    row = rate_table(ds, "legal_aid_cases", districts=["371002"]).iloc[0]
+    assert row["rate_per_10k"] == pytest.approx(13.25, abs=0.005)  # the report's own 万人平均受援率
+    assert row["years"] == pytest.approx(181 / 365)
+    assert round(row["annual_rate_per_10k"], 1) == 26.7
+    assert (round(row["ci_low"], 1), round(row["ci_high"], 1)) == (24.6, 29.0)
+    assert row["population_definition"] == "census_resident" and row["population"] == 446193
+
+
+def test_stocks_are_not_annualised(ds):
+    rates = rate_table(ds, "mediators", districts=["371002"])
+    row = rates.iloc[0]
+    assert np.isnan(row["annual_rate_per_10k"]) and row["rate_per_10k"] == pytest.approx(1090 / 446193 * 1e4)
+    assert row["ci_low"] <= row["rate_per_10k"] <= row["ci_high"]
+
+
+def test_qualifiers_become_flags(ds):
+    rates = rate_table(ds, "wages_recovered", level="all")
+    assert rates.set_index("district_code").loc["510700", "flags"].startswith("lower_bound")
+    assert "approx" in rates.set_index("district_code").loc["371500", "flags"]
+    assert rates["ci_low"].isna().all()  # money is not a Poisson count
+
+
+def test_year_end_denominator_with_explicit_fallback(ds):
+    rates = rate_table(ds, "disputes_mediated", level="county", denominator="resident_yearend").set_index("district_code")
+    assert rates.loc["320412", "population"] == 1721500 and not rates.loc["320412", "flags"]
+    assert rates.loc["371002", "population_definition"] == "census_resident"
+    assert "population_fallback" in rates.loc["371002", "flags"]
+
+
+def test_ratio_metrics_are_refused(ds):
+    with pytest.raises(RateNotMeaningfulError, match="ratio"):
+        rate_table(ds, "mediation_success_rate", level="all")
+
+
+def test_unknown_metric(ds):
+    with pytest.raises(UnknownMetricError, match="Unknown metric 'nope'"):
+        rate_table(ds, "nope")
+
+
+def test_levels_are_not_mixed_unless_asked(ds):
+    with pytest.raises(MixedLevelsError, match="prefecture-level cities and county-level units"):
+        rate_table(ds, "legal_aid_cases")
+    assert set(rate_table(ds, "legal_aid_cases", level="all")["level"]) == {"county", "prefecture"}
+
+
+def test_missing_population_is_one_sentence(ds):
+    ds2 = load_dataset()
+    ds2.populations = ds2.populations[ds2.populations["district_code"] != "371002"]
+    with pytest.raises(MissingPopulationError, match="No population is known for 环翠区 \\(371002\\)"):
+        rate_table(ds2, "legal_aid_cases", districts=["371002"])
+
+
+def quarter_table(year, counts, population):
+    starts = pd.to_datetime([f"{year}-01-01", f"{year}-04-01", f"{year}-07-01", f"{year}-10-01"])
+    ends = pd.to_datetime([f"{year}-03-31", f"{year}-06-30", f"{year}-09-30", f"{year}-12-31"])
+    return pd.DataFrame({"period_start": starts, "period_end": ends, "value": np.asarray(counts, float),
+                         "population": float(population), "qualifier": "exact", "population_fallback": False})
+
+
+@settings(max_examples=100, deadline=None)
+@given(year=st.integers(2000, 2040), counts=st.lists(st.integers(0, 5000), min_size=4, max_size=4),
+       population=st.integers(10_000, 20_000_000))
+def test_annual_rate_is_invariant_to_splitting_a_year_into_quarters(year, counts, population):
+    quarters = compute_rates(quarter_table(year, counts, population), "flow", "case")
+    whole = pd.DataFrame({"period_start": [pd.Timestamp(f"{year}-01-01")], "period_end": [pd.Timestamp(f"{year}-12-31")],
+                          "value": [float(sum(counts))], "population": [float(population)], "qualifier": ["exact"],
+                          "population_fallback": [False]})
+    year_rate = compute_rates(whole, "flow", "case")["annual_rate_per_10k"].iloc[0]
+    pooled = quarters["value"].sum() / quarters["exposure"].sum() * 1e4
+    assert quarters["exposure"].sum() == pytest.approx(population, rel=1e-12)
+    assert pooled == pytest.approx(year_rate, rel=1e-12, abs=1e-12)
+    weighted = (quarters["annual_rate_per_10k"] * quarters["years"]).sum()
+    assert weighted == pytest.approx(year_rate, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(count=st.integers(0, 10**6), exposure=st.floats(1e-3, 1e8))
+def test_interval_always_contains_the_estimate(count, exposure):
+    low, high = poisson_interval([count], [exposure])
+    estimate = count / exposure * 1e4
+    assert low[0] <= estimate * (1 + 1e-12) and estimate <= high[0] * (1 + 1e-12)
