@@ -121,6 +121,19 @@ def cmd_trend(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_briefs(args: argparse.Namespace) -> int:
+    from .briefs import build
+
+    manifest = build(args.config, args.out, args.jobs, args.force, args.data, args.executor, args.scheduler)
+    c = manifest["counts"]
+    print(f"{c['ok']} built, {c['reused']} reused, {c['failed']} failed in {manifest['seconds']:.0f} s.")
+    for entry in manifest["briefs"]:
+        if entry["status"] == "failed":
+            print(f"FAILED {entry['brief_id']}: {entry['error']} (see {entry['executed_notebook']})", file=sys.stderr)
+    print(f"Index: {Path(manifest['run_dir']) / 'index.html'}")
+    return 1 if c["failed"] else 0
+
+
 def cmd_build_reference(args: argparse.Namespace) -> int:
     from .reference import build_reference
 
@@ -164,6 +177,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("trend", help="one district's metric over time, with a trend model for 3+ periods")
     rate_args(p, trend=True)
     p.set_defaults(func=cmd_trend)
+
+    p = sub.add_parser("briefs", help="run the notebooks of a schedule and publish HTML briefs with an index")
+    p.add_argument("--config", type=Path, default=None, help="schedule file (default: briefs.yml)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: outputs/)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="worker processes (default: one per core)")
+    p.add_argument("--force", action="store_true", help="rebuild briefs even when unchanged")
+    p.add_argument("--executor", default="process", choices=["process", "dask"], help="where briefs run")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address, with --executor dask")
+    p.set_defaults(func=cmd_briefs)
 
     p = sub.add_parser("build-reference", help="rebuild data/reference/ from the shared census extract")
     p.add_argument("shared", help="folder with census2020_counties.csv and yearend_population.csv")
