@@ -66,3 +66,11 @@ def test_pairwise_ratios_cover_every_pair():
     pairs = pairwise_rate_ratios(rates)
     n = rates["district_code"].nunique()
     assert len(pairs) == n * (n - 1) // 2
+
+
+def test_a_quarter_and_a_half_year_are_compared_per_resident_year_never_raw():
+    rates = rate_table(load_dataset(), "legal_aid_cases", districts=["320412", "371002"], level="county")
+    pair = pairwise_rate_ratios(rates).iloc[0]
+    annual = rates.set_index("district_code")["annual_rate_per_10k"]
+    assert pair["rate_ratio"] == pytest.approx(annual["320412"] / annual["371002"])
+    assert pair["rate_ratio"] != pytest.approx((349 / 1697380) / (591 / 446193))  # the raw, unannualised ratio
