@@ -24,7 +24,7 @@ AT_MOST_AFTER = ("以内", "以下")
 DECREASE_WORDS = ("下降", "减少", "減少", "降低", "下滑", "回落")
 
 NUMBER = re.compile(
-    rf"(?P<num>\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
     rf"(?P<mid>余|餘|多)?"
     rf"(?P<scale>[万萬亿億])?"
     rf"(?P<after>余|餘|多)?"
@@ -46,14 +46,13 @@ class Number:
 
 
 def normalise(text: str) -> str:
-    """Full-width digits and punctuation to ASCII, thousands separators removed."""
-    text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
+    """Full-width digits and punctuation to ASCII, character by character: positions stay those of text."""
+    return "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
 
 
 def _number_value(raw: str) -> float | None:
     if raw[0].isdigit():
-        return float(raw)
+        return float(raw.replace(",", ""))
     try:
         return float(cn2an.cn2an(raw, "smart"))
     except (ValueError, KeyError, IndexError):
