@@ -1,4 +1,4 @@
-"""compare.numerals: the number forms of the seed and corpus sentences."""
+"""compare.numerals: the number forms reports use (example phrasings written for these tests)."""
 
 import pytest
 
@@ -8,19 +8,21 @@ from compare.numerals import find_numbers, value_in_quote
 @pytest.mark.parametrize(
     "text, value, qualifier",
     [
-        ("帮助民工追回劳动报酬1350余万元", 13_500_000, "at_least"),
-        ("挽回或避免经济损失5721万余元", 57_210_000, "at_least"),
-        ("解答法律咨询6.3万件", 63_000, "exact"),
-        ("发放“法律援助农民工宣传卡”万余张", 10_000, "at_least"),
-        ("宣傳紀念品1萬余份", 10_000, "at_least"),
-        ("提供法律咨询近3万人次", 30_000, "approx"),
-        ("免除代理、辩护费用约1700万元", 17_000_000, "approx"),
-        ("调解成功率达98%以上", 98, "at_least"),
-        ("化解农民工纠纷500多个", 500, "at_least"),
-        ("全市共有五千零三十六个人民调解组织", 5036, "exact"),
+        ("帮助民工追回劳动报酬1350余万元", 13_500_000, "at_least"),  # seed wujin-2022q1
+        ("挽回经济损失112万余元", 1_120_000, "at_least"),  # seed huancui-2021h1
+        ("全年代写文书4.5万件", 45_000, "exact"),
+        ("印发宣传折页万余张", 10_000, "at_least"),
+        ("發放宣傳冊2萬余份", 20_000, "at_least"),
+        ("接待群众近2万人次", 20_000, "approx"),
+        ("挽回损失约3.2亿元", 320_000_000, "approx"),
+        ("群众满意率达95%以上", 95, "at_least"),
+        ("调处邻里纠纷300多起", 300, "at_least"),
+        ("全县共有三千零二十个调解小组", 3020, "exact"),
         ("共计１，２３４件", 1234, "exact"),
+        ("累计1,234,567元", 1_234_567, "exact"),
         ("超过200件", 200, "at_least"),
         ("不到20件", 20, "at_most"),
+        ("培训80场左右", 80, "approx"),
     ],
 )
 def test_number_forms(text, value, qualifier):
@@ -28,6 +30,12 @@ def test_number_forms(text, value, qualifier):
     match = [n for n in numbers if n.value == pytest.approx(value)]
     assert match, numbers
     assert match[0].qualifier == qualifier
+
+
+def test_positions_refer_to_the_original_text():
+    text = "共计１，２３４件"
+    number = find_numbers(text)[0]
+    assert text[number.start:number.end] == "１，２３４"
 
 
 def test_value_read_back_handles_sign_of_change():

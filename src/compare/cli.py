@@ -134,6 +134,56 @@ def cmd_briefs(args: argparse.Namespace) -> int:
     return 1 if c["failed"] else 0
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .extract import context_for_file, extract, write_review
+
+    ds = data.load_dataset(args.data)
+    path = Path(args.file)
+    if not path.is_file():
+        raise CompareError(f"No such file: {path}.")
+    ctx = context_for_file(path, ds, args.doc_id, args.district, args.period)
+    candidates = extract(path.read_bytes(), ds, ctx)
+    if args.review:
+        review = Path(args.review_file or f"{ctx.doc_id}.review.csv")
+        write_review(candidates, review)
+        print(f"{len(candidates)} candidate(s) written to {review}. Mark each row's decision as accept or reject "
+              f"(fix values before accepting), then run: compare accept {review}")
+        return 0
+    if candidates.empty:
+        print("No candidate observations found.", file=sys.stderr)
+    emit(candidates, args.format)
+    return 0
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    from .extract import accept_review
+
+    added, problems = accept_review(Path(args.review), args.data)
+    if problems:
+        for problem in problems:
+            print(problem)
+        print(f"\nNothing merged: the accepted rows would make {len(problems)} problem(s).", file=sys.stderr)
+        return 1
+    print(f"{added} accepted observation(s) merged into observations.csv; compare validate is clean.")
+    return 0
+
+
+def cmd_evaluate_extraction(args: argparse.Namespace) -> int:
+    from .extract import evaluate_files
+
+    result = evaluate_files(Path(args.gold), Path(args.sources), args.data, Path(args.catalogue) if args.catalogue else None)
+    o = result["overall"]
+    print(f"{result['documents']} documents: precision {o['precision']:.3f}, recall {o['recall']:.3f}, F1 {o['f1']:.3f} "
+          f"({o['tp']:.0f} found, {o['fp']:.0f} false alarms, {o['fn']:.0f} missed).\n")
+    emit(result["per_metric"], args.format)
+    if args.errors:
+        print("\nMisses:")
+        emit(result["misses"], args.format)
+        print("\nFalse alarms:")
+        emit(result["false_alarms"], args.format)
+    return 0
+
+
 def cmd_build_reference(args: argparse.Namespace) -> int:
     from .reference import build_reference
 
@@ -186,6 +236,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--executor", default="process", choices=["process", "dask"], help="where briefs run")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address, with --executor dask")
     p.set_defaults(func=cmd_briefs)
+
+    p = sub.add_parser("extract", help="propose candidate observations from a report's text")
+    p.add_argument("file", help="the report as UTF-8 text (simplified or traditional characters)")
+    p.add_argument("--doc-id", help="document id (default: the file name without .txt)")
+    p.add_argument("--district", help="6-digit district code (default: from sources.csv, else detected in the text)")
+    p.add_argument("--period", help="the report's period, e.g. 2022Q1, 2021H1, 2023 (default: from sources.csv)")
+    p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    p.add_argument("--review", action="store_true", help="write a review file to edit instead of printing")
+    p.add_argument("--review-file", help="where --review writes (default: <doc-id>.review.csv)")
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("accept", help="merge the accepted rows of a review file into observations.csv")
+    p.add_argument("review", help="a review file written by compare extract --review")
+    p.set_defaults(func=cmd_accept)
+
+    p = sub.add_parser("evaluate-extraction", help="precision and recall of the extractor against gold observations")
+    p.add_argument("--gold", required=True, help="gold observations CSV (the observations.csv format)")
+    p.add_argument("--sources", required=True, help="folder with <doc_id>.txt (and optionally sources.csv)")
+    p.add_argument("--catalogue", help="only score metrics of this metrics.csv (the gold's own catalogue)")
+    p.add_argument("--errors", action="store_true", help="also list misses and false alarms")
+    p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    p.set_defaults(func=cmd_evaluate_extraction)
 
     p = sub.add_parser("build-reference", help="rebuild data/reference/ from the shared census extract")
     p.add_argument("shared", help="folder with census2020_counties.csv and yearend_population.csv")

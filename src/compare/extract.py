@@ -51,7 +51,7 @@ NOT_COUNTS_AFTER = ("年", "月", "日", "号", "时", "岁", "周", "天", "届
 TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计")
 TARGET_YEAR = re.compile(r"到20\d\d年")
 YOY_WORDS = ("同比", "较上年", "较上一年", "较去年", "比上年", "比去年")
-PER_10K_WORDS = ("万人比", "每万人", "万人平均", "万人")
+PER_10K_WORDS = ("万人比", "每万人", "万人平均")
 PART_WORDS = {  # a part of the metric just named, and its subset label
     "刑事": "criminal", "民事(行政)": "civil_administrative", "民事": "civil", "认罪认罚": "plea_leniency",
     "办结": "concluded", "审结": "concluded", "结案": "concluded", "纠错": "corrected", "败诉": "lost",
@@ -169,6 +169,8 @@ def detect_district(text: str, ds: Dataset) -> str:
 
 
 def _unit_after(text: str, end: int) -> tuple[str, int] | None:
+    while text[end:end + 1] in ("余", "多") and end < len(text):  # 万余张
+        end += 1
     m = UNIT_PATTERN.match(text, end)
     return (m.group(0), m.end()) if m else None
 
@@ -216,6 +218,12 @@ def _outside_document_years(sentence: str, position: int, ctx: Context) -> bool:
     years = [int(y) for y in re.findall(r"(20\d\d)年", sentence[:position])]
     last = (ctx.period_end or ctx.period_start).year
     return bool(years) and not ctx.period_start.year <= years[-1] <= last
+
+
+def _item_start(sentence: str, item_start: int, position: int) -> int:
+    """Where a part's own words begin: after an opening parenthesis inside its item, if any."""
+    opened = max(sentence.rfind("(", item_start, position), sentence.rfind("（", item_start, position))
+    return opened + 1 if opened >= 0 else item_start
 
 
 def _segment_start(sentence: str, clause_start: int, position: int) -> int:
@@ -324,15 +332,16 @@ def _classify(sentence, n, unit, unit_end, clause_start, item_start, hits, previ
         if hit and hit[4] == "ratio":
             return hit[2], hit[4], "", "actual", n.value, hit[0], n.end
         return None
-    if unit == "per_10k" or (any(w in clause for w in PER_10K_WORDS) and last is not None):
+    if unit == "per_10k":  # '(万人比2.7)': the report's own rate of the count just before
         if last is None:
             return None
-        return last["metric_id"], last["_kind"], last["subset"], "reported_per_10k", n.value, clause_start, n.end
+        word_at = clause_start + max(clause.rfind(w) for w in PER_10K_WORDS if w in clause)
+        return last["metric_id"], last["_kind"], last["subset"], "reported_per_10k", n.value, word_at, n.end
     opens_part = re.match(r"\s*(其中|含)", sentence[item_start:n.start]) or re.match(r"\s*(其中|含)", clause)
     hit = _phrase_before(hits, item_start, n.start)
     last_unit = units.get(last["metric_id"], "") if last else ""
     if opens_part and last is not None and last_unit in fits:
-        return last["metric_id"], last["_kind"], _part_of(item) or "part", "actual", n.value, item_start, unit_end
+        return last["metric_id"], last["_kind"], _part_of(item) or "part", "actual", n.value, _item_start(sentence, item_start, n.start), unit_end
     if hit and hit[3] in fits:
         between = sentence[max(item_start, hit[0] - 10):hit[0]] + sentence[hit[1]:n.start]
         between += "".join(w for w in ("民工", "热线") if w in sentence[hit[0]:hit[1]])
@@ -340,13 +349,14 @@ def _classify(sentence, n, unit, unit_end, clause_start, item_start, hits, previ
     if hit is None and last is not None and last_unit in fits:
         since_last = sentence[last["_quote_end"]:n.start] if last.get("_sentence") == sentence else item
         if _part_of(since_last):
-            return last["metric_id"], last["_kind"], _part_of(since_last), "actual", n.value, item_start, unit_end
+            return last["metric_id"], last["_kind"], _part_of(since_last), "actual", n.value, _item_start(sentence, item_start, n.start), unit_end
         if re.search("目标|任务", item):
             return last["metric_id"], last["_kind"], last["subset"], "target", n.value, item_start, unit_end
     after = _phrase_after(hits, sentence, unit_end)
     if after and after[3] in fits:
         modifier = sentence[unit_end:after[0]]
-        return after[2], after[4], after[5] or _modifier_part(modifier), "actual", n.value, n.start, after[1]
+        lead = sentence[max(item_start, n.start - 3):n.start]  # '新设7个…'
+        return after[2], after[4], after[5] or _modifier_part(modifier) or _part_of(lead), "actual", n.value, n.start, after[1]
     return None
 
 
@@ -509,3 +519,94 @@ def extract_documents(doc_ids, sources_dir, ds: Dataset, sources: pd.DataFrame |
         ctx = context_from_sources(sources, doc_id) if sources is not None else Context(doc_id=doc_id)
         frames.append(extract(path.read_bytes(), ds, ctx))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OBSERVATION_COLUMNS)
+
+
+def evaluate_files(gold_path, sources_dir, data_dir=None, catalogue=None) -> dict:
+    """Run the extractor over the documents of a gold file that have a text in sources_dir and score it.
+
+    Document metadata (district, period) comes from sources_dir/sources.csv when present, else from the
+    project's sources. With a catalogue, only the metrics it lists are scored (the gold's own catalogue)."""
+    from pathlib import Path
+
+    from .data import load_dataset, read_table, OBSERVATION_COLUMNS as COLS, SOURCE_COLUMNS
+
+    ds = load_dataset(data_dir)
+    gold = read_table(Path(gold_path), COLS)
+    sources_csv = Path(sources_dir) / "sources.csv"
+    sources = read_table(sources_csv, SOURCE_COLUMNS) if sources_csv.is_file() else ds.sources
+    docs = sorted(d for d in set(gold["doc_id"]) if (Path(sources_dir) / f"{d}.txt").is_file())
+    if not docs:
+        raise CompareError(f"None of the gold file's documents has a text in {sources_dir}.")
+    gold = gold[gold["doc_id"].isin(docs)]
+    predicted = extract_documents(docs, sources_dir, ds, sources)
+    if catalogue is not None:
+        keep = set(read_table(Path(catalogue), ["metric_id"])["metric_id"])
+        gold, predicted = gold[gold["metric_id"].isin(keep)], predicted[predicted["metric_id"].isin(keep)]
+    result = evaluate(gold, predicted)
+    result["documents"] = len(docs)
+    return result
+
+
+# ---------------------------------------------------------------- review and accept
+
+REVIEW_COLUMNS = ["decision"] + OBSERVATION_COLUMNS
+DECISIONS = ("accept", "reject", "")
+
+
+def context_for_file(path, ds: Dataset, doc_id=None, district=None, period=None) -> Context:
+    """The context of a report file: its doc id (default: file name), metadata from sources.csv if the
+    doc id is there, overridden by an explicit district code or period label."""
+    from .periods import parse_period
+
+    doc_id = doc_id or path.stem
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", doc_id):
+        raise ExtractionError(f"'{doc_id}' cannot be a doc id: use lower-case letters, digits and hyphens (--doc-id).")
+    ctx = context_from_sources(ds.sources, doc_id)
+    if district:
+        ds.district(district)
+        ctx.district_code = district
+    if period:
+        p = parse_period(period)
+        ctx.period_start = pd.Timestamp(p.start) if p.start else None
+        ctx.period_end = pd.Timestamp(p.end) if p.end else None
+    return ctx
+
+
+def write_review(candidates: pd.DataFrame, path) -> None:
+    """A review file: the candidates with an empty decision column for the researcher to fill in."""
+    candidates.assign(decision="")[REVIEW_COLUMNS].to_csv(path, index=False)
+
+
+def accept_review(path, data_dir=None) -> tuple[int, list]:
+    """Merge rows marked accept into observations.csv, only if compare validate stays clean.
+    Returns (rows merged, problems); with problems nothing is written."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from .data import FILES, Problem, read_table, validate
+    from .paths import data_dir as default_data_dir
+
+    folder = Path(data_dir) if data_dir else default_data_dir()
+    review = read_table(Path(path), REVIEW_COLUMNS)
+    bad = review[~review["decision"].str.strip().str.lower().isin(DECISIONS)]
+    if not bad.empty:
+        return 0, [Problem(Path(path).name, int(i) + 2, f"decision must be accept, reject or empty (got '{d}')")
+                   for i, d in bad["decision"].items()]
+    accepted = review[review["decision"].str.strip().str.lower() == "accept"][OBSERVATION_COLUMNS]
+    if accepted.empty:
+        return 0, []
+    observations = read_table(folder / FILES["observations"][0], OBSERVATION_COLUMNS)
+    merged = pd.concat([observations, accepted], ignore_index=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = Path(tmp) / "data"
+        shutil.copytree(folder, trial)
+        merged.to_csv(trial / "observations.csv", index=False)
+        problems, _ = validate(trial)
+        if problems:
+            return 0, problems
+        target = folder / "observations.csv"
+        staged = target.with_name(".observations.csv.tmp")
+        shutil.copyfile(trial / "observations.csv", staged)
+        staged.replace(target)
+    return len(accepted), []

@@ -59,13 +59,18 @@ def _number_value(raw: str) -> float | None:
         return None
 
 
+def _after_unit(after: str, words) -> bool:
+    """Whether after starts with one of words, possibly behind a unit of one or two characters (3万家以上)."""
+    return after.startswith(words) or bool(re.match(rf"^[^\d\s,，。;；、]{{1,2}}?({'|'.join(words)})", after))
+
+
 def _qualifier(text: str, start: int, end: int, marked_more: bool) -> str:
-    before, after = text[max(0, start - 3):start], text[end:end + 3]
-    if marked_more or before.endswith(AT_LEAST_BEFORE) or after.startswith(AT_LEAST_AFTER):
+    before, after = text[max(0, start - 3):start], text[end:end + 5]
+    if marked_more or before.endswith(AT_LEAST_BEFORE) or after.startswith(AT_LEAST_AFTER) or _after_unit(after, ("以上",)):
         return "at_least"
-    if before.endswith(APPROX_BEFORE) or after.startswith(APPROX_AFTER):
+    if before.endswith(APPROX_BEFORE) or _after_unit(after, APPROX_AFTER):
         return "approx"
-    if before.endswith(AT_MOST_BEFORE) or after.startswith(AT_MOST_AFTER):
+    if before.endswith(AT_MOST_BEFORE) or _after_unit(after, AT_MOST_AFTER):
         return "at_most"
     return "exact"
 
