@@ -66,7 +66,8 @@ PERIOD_WORDS = [
 ]
 UP_TO_MONTH = re.compile(r"截至(\d{1,2})月底|截至(\d{1,2})月末|1-(\d{1,2})月|1至(\d{1,2})月")
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会")  # a provider group: its numbers are parts
-MULTI_YEAR = re.compile(r"截至20\d\d年(底|末)?累计")  # a total over several years, not the period's
+# Totals over several years, averages and lifetimes are not the period's counts.
+MULTI_YEAR = re.compile(r"截至20\d\d年(底|末)?累计|(19|20)\d\d年?(至|到|-|—)(19|20)\d\d年|年均|平均每年|\d+(多|余)年")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 CLAUSE_END = re.compile(r"[,，:：。！？；;!?\n]")
 
@@ -215,7 +216,7 @@ def _outside_document_years(sentence: str, position: int, ctx: Context) -> bool:
     """A number the sentence dates to a year the document's period does not cover (history, plans)."""
     if ctx.period_start is None:
         return False
-    years = [int(y) for y in re.findall(r"(20\d\d)年", sentence[:position])]
+    years = [int(y) for y in re.findall(r"((?:19|20)\d\d)年", sentence[:position])]
     last = (ctx.period_end or ctx.period_start).year
     return bool(years) and not ctx.period_start.year <= years[-1] <= last
 
@@ -348,6 +349,7 @@ def _classify(sentence, n, unit, unit_end, clause_start, item_start, hits, previ
         return hit[2], hit[4], hit[5] or _part_of(between), "actual", n.value, hit[0], unit_end
     if hit is None and last is not None and last_unit in fits:
         since_last = sentence[last["_quote_end"]:n.start] if last.get("_sentence") == sentence else item
+        since_last = since_last[-8:]  # a part is named right before its number: 办结案件78件
         if _part_of(since_last):
             return last["metric_id"], last["_kind"], _part_of(since_last), "actual", n.value, _item_start(sentence, item_start, n.start), unit_end
         if re.search("目标|任务", item):
@@ -409,12 +411,16 @@ def _respectively_phrase(sentence, n, clause_start, hits):
     return names[index - offset]
 
 
+PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}(?<!社)(区|县)(?!委)")  # 镇海区: its 镇 names no township
+
+
 MODIFIER_PARTS = {"乡镇": "township", "镇": "township", "村": "village", "行业": "industry_professional",
                   "专业": "industry_professional", "企事业": "enterprise", "派出所": "police_station", "街道": "township"}
 
 
 def _modifier_part(modifier: str) -> str:
     """The subset named by words between a number and its phrase ('个乡镇(街道)调委会' -> township)."""
+    modifier = PLACE_NAME.sub("", modifier)
     if "兼职" in modifier:
         return ""
     labels = [label for word, label in MODIFIER_PARTS.items() if word in modifier]
@@ -423,7 +429,7 @@ def _modifier_part(modifier: str) -> str:
 
 def _part_of(before: str) -> str:
     """The subset label of a part named before a number (其中刑事案件 -> criminal), or ''."""
-    before = before.replace("援助中心", "")  # the legal aid centre handles all legal aid: not a part of it
+    before = PLACE_NAME.sub("", before.replace("援助中心", ""))  # the legal aid centre handles all legal aid
     labels = [label for word, label in {**PART_WORDS, **MODIFIER_PARTS}.items() if word in before]
     if "12348" in before or "热线" in before:
         labels.append("hotline_12348")
@@ -455,7 +461,24 @@ def extract(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> pd.Da
     rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
     out = pd.DataFrame(rows, columns=OBSERVATION_COLUMNS)
     key = ["doc_id", "district_code", "period_start", "period_end", "metric_id", "subset", "statement", "value"]
-    return out.drop_duplicates(key).reset_index(drop=True)
+    return drop_restatements(out.drop_duplicates(key)).reset_index(drop=True)
+
+
+def drop_restatements(out: pd.DataFrame) -> pd.DataFrame:
+    """Drop a rounded restatement (a headline's 5700余万元) of a more precise figure (5721万余元) that
+    the same document gives for the same metric, subset, statement and period (within 2%)."""
+    if out.empty:
+        return out
+    key = ["district_code", "period_start", "period_end", "metric_id", "subset", "statement"]
+    values = out["value"].astype(float)
+    digits = out["value"].map(lambda v: len(f"{float(v):.6g}".rstrip("0").replace(".", "")))
+    drop = []
+    for _, group in out.groupby(key, sort=False):
+        for i in group.index:
+            near = group.index[(abs(values[group.index] - values[i]) <= 0.02 * values[i]) & (group.index != i)]
+            if any(digits[j] > digits[i] for j in near):
+                drop.append(i)
+    return out.drop(index=drop)
 
 
 def context_from_sources(sources: pd.DataFrame, doc_id: str) -> Context:
