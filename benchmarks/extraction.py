@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from pathlib import Path
 
 from compare.data import load_dataset
 from compare.extract import Context, context_from_sources, extract

@@ -1,7 +1,6 @@
 """compare.comparisons: rate ratios and funnels against independent computations."""
 
 import numpy as np
-import pandas as pd
 import pytest
 import statsmodels.api as sm
 from scipy import special, stats

@@ -9,8 +9,6 @@ from scipy import stats
 
 from compare.data import load_dataset
 from compare.errors import MissingPopulationError, MixedLevelsError, RateNotMeaningfulError, UnknownMetricError
-from compare.periods import years_between
-from compare.population import attach_population
 from compare.rates import compute_rates, poisson_interval, rate_table
 
 

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import pandas as pd
 
 from .data import OBSERVATION_COLUMNS, Dataset
 from .errors import CompareError
-from .numerals import NUMBER, find_numbers, is_decrease, normalise
+from .numerals import find_numbers, is_decrease, normalise
 
 
 class ExtractionError(CompareError):
@@ -58,15 +58,17 @@ PART_WORDS = {  # a part of the metric just named, and its subset label
     "确认违法": "confirmed_illegal", "专职": "full_time", "重大疑难": "major_difficult", "妇女儿童": "women_children",
     "申请类": "application", "通知类": "notification", "民工": "migrant_worker", "调处": "handled", "新设": "new",
     "中心": "centre", "现场": "on_site", "窗口": "service_window", "重点": "key_risk", "线上": "online",
-    "直播": "livestream", "线下": "offline",
+    "直播": "livestream", "线下": "offline", "个人": "personal", "领域": "specialised",
 }
 PERIOD_WORDS = [
     (re.compile(r"一季度|第一季度|1季度"), (1, 3)), (re.compile(r"上半年|1-6月|1至6月|一至六月"), (1, 6)),
     (re.compile(r"前三季度|1-9月|1至9月"), (1, 9)), (re.compile(r"全年|年度|1-12月|1至12月"), (1, 12)),
 ]
 UP_TO_MONTH = re.compile(r"截至(\d{1,2})月底|截至(\d{1,2})月末|1-(\d{1,2})月|1至(\d{1,2})月")
-PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会")  # a provider group: its numbers are parts
+PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心")  # a provider group: its numbers are parts
 # Totals over several years, averages and lifetimes are not the period's counts.
+HONOURS = re.compile(r"模范|品牌|星级|金牌|先进")  # counts of awards, not of the organisations at work
+MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
 MULTI_YEAR = re.compile(r"截至20\d\d年(底|末)?累计|(19|20)\d\d年?(至|到|-|—)(19|20)\d\d年|年均|平均每年|\d+(多|余)年")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 CLAUSE_END = re.compile(r"[,，:：。！？；;!?\n]")
@@ -81,6 +83,8 @@ class Context:
     period_start: pd.Timestamp | None = None
     period_end: pd.Timestamp | None = None
     published: pd.Timestamp | None = None
+    level: str = ""  # the district's level (prefecture reports speak of the city's own bodies apart)
+    paragraph: str = ""  # the paragraph read so far (simplified), for subjects stated a sentence earlier
 
 
 # ---------------------------------------------------------------- reading the text
@@ -118,28 +122,37 @@ def check_text(raw: bytes | str) -> str:
 # ---------------------------------------------------------------- the catalogue's phrases
 
 
-def phrase_table(ds: Dataset) -> list[tuple[str, str, str, str, str]]:
-    """(phrase, metric_id, unit, kind, subset) for every catalogue phrase, longest phrases first.
-    A phrase written 'phrase=subset' (训诫=reprimand) names a part of its metric."""
-    rows = []
-    for m in ds.metrics.itertuples():
-        for entry in str(m.typical_phrases).split("|"):
+@dataclass(frozen=True)
+class Phrases:
+    """The catalogue's phrases: one regular expression trying the longest first, and what each means."""
+
+    pattern: re.Pattern
+    meaning: dict  # phrase -> (metric_id, unit, kind, subset)
+
+
+def phrase_table(ds: Dataset) -> Phrases:
+    """Every catalogue phrase with its metric, unit, kind and subset. A phrase written 'phrase=subset'
+    (训诫=reprimand) names a part of its metric."""
+    rows = tuple((m.metric_id, m.unit, m.kind, str(m.typical_phrases)) for m in ds.metrics.itertuples())
+    return _phrases(rows)
+
+
+@lru_cache(maxsize=8)
+def _phrases(rows) -> Phrases:
+    meaning = {}
+    for metric_id, unit, kind, phrases in rows:
+        for entry in phrases.split("|"):
             phrase, _, subset = entry.partition("=")
-            if phrase:
-                rows.append((phrase, m.metric_id, m.unit, m.kind, subset))
-    return sorted(rows, key=lambda r: -len(r[0]))
+            if phrase and phrase not in meaning:
+                meaning[phrase] = (metric_id, unit, kind, subset)
+    ordered = sorted(meaning, key=lambda p: -len(p))
+    return Phrases(re.compile("|".join(re.escape(p) for p in ordered)), meaning)
 
 
-def _phrase_hits(sentence: str, phrases) -> list[tuple[int, int, str, str, str, str]]:
-    """Non-overlapping phrase occurrences (start, end, metric, unit, kind, subset), longest first."""
-    taken = [False] * len(sentence)
-    hits = []
-    for phrase, metric, unit, kind, subset in phrases:
-        for m in re.finditer(re.escape(phrase), sentence):
-            if not any(taken[m.start():m.end()]):
-                taken[m.start():m.end()] = [True] * (m.end() - m.start())
-                hits.append((m.start(), m.end(), metric, unit, kind, subset))
-    return sorted(hits)
+def _phrase_hits(sentence: str, phrases: Phrases) -> list[tuple[int, int, str, str, str, str]]:
+    """Non-overlapping phrase occurrences (start, end, metric, unit, kind, subset), left to right,
+    the longest phrase at each position."""
+    return [(m.start(), m.end(), *phrases.meaning[m.group(0)]) for m in phrases.pattern.finditer(sentence)]
 
 
 # ---------------------------------------------------------------- periods and districts
@@ -273,6 +286,10 @@ def _sentence_candidates(text, simple, s0, s1, phrases, units, ctx, paragraph: l
         if found is None:
             continue
         metric, kind, subset, statement, value, anchor, quote_end = found
+        if HONOURS.search(sentence[item_start:n.start][-8:] + sentence[unit_end:quote_end]):
+            continue
+        if not subset and statement == "actual" and ctx.level == "prefecture" and MUNICIPAL_BODY.search(ctx.paragraph + sentence[:n.start]):
+            subset = "municipal_centre"
         if not subset and statement == "actual" and kind == "flow" and _by_provider(sentence, n.start):
             subset = "by_provider"
         used.update(h[0] for h in hits if h[0] >= n.start and h[1] <= quote_end)
@@ -338,7 +355,8 @@ def _classify(sentence, n, unit, unit_end, clause_start, item_start, hits, previ
             return None
         word_at = clause_start + max(clause.rfind(w) for w in PER_10K_WORDS if w in clause)
         return last["metric_id"], last["_kind"], last["subset"], "reported_per_10k", n.value, word_at, n.end
-    opens_part = re.match(r"\s*(其中|含)", sentence[item_start:n.start]) or re.match(r"\s*(其中|含)", clause)
+    part_text = sentence[_item_start(sentence, item_start, n.start):n.start]
+    opens_part = re.match(r"\s*(其中|含)", part_text) or re.match(r"\s*(其中|含)", clause)
     hit = _phrase_before(hits, item_start, n.start)
     last_unit = units.get(last["metric_id"], "") if last else ""
     if opens_part and last is not None and last_unit in fits:
@@ -355,7 +373,7 @@ def _classify(sentence, n, unit, unit_end, clause_start, item_start, hits, previ
         if re.search("目标|任务", item):
             return last["metric_id"], last["_kind"], last["subset"], "target", n.value, item_start, unit_end
     after = _phrase_after(hits, sentence, unit_end)
-    if after and after[3] in fits:
+    if after and after[3] in fits and not sentence.startswith("的", after[1]):  # not '2起案件的联合化解' 
         modifier = sentence[unit_end:after[0]]
         lead = sentence[max(item_start, n.start - 3):n.start]  # '新设7个…'
         return after[2], after[4], after[5] or _modifier_part(modifier) or _part_of(lead), "actual", n.value, n.start, after[1]
@@ -440,45 +458,44 @@ def _part_of(before: str) -> str:
 
 def extract(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> pd.DataFrame:
     """Candidate observations in the observations.csv format, one row per number the catalogue covers."""
-    ctx = ctx or Context()
+    ctx = replace(ctx) if ctx else Context()  # a copy: extraction fills in level and paragraph
     text = check_text(text)
     if not text.strip():
         return pd.DataFrame(columns=OBSERVATION_COLUMNS)
     if not ctx.district_code:
         ctx.district_code = detect_district(text, ds)
+    if ctx.district_code in set(ds.districts["code"]):
+        ctx.level = ds.district(ctx.district_code)["level"]
     simple = simplified(text)
     phrases = phrase_table(ds)
-    units = dict(zip(ds.metrics["metric_id"], ds.metrics["unit"]))
+    units = {metric: unit for metric, unit, _, _ in phrases.meaning.values()}
     rows, start, paragraph = [], 0, []
     for m in list(SENTENCE_END.finditer(simple)) + [None]:
         end = m.end() if m else len(simple)
         if end > start:
             paragraph = _sentence_candidates(text, simple, start, end, phrases, units, ctx, paragraph)
+            ctx.paragraph += simple[start:end]
         if m is None or m.group(0) == "\n":
             rows += paragraph
-            paragraph = []
+            paragraph, ctx.paragraph = [], ""
         start = end
     rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
-    out = pd.DataFrame(rows, columns=OBSERVATION_COLUMNS)
-    key = ["doc_id", "district_code", "period_start", "period_end", "metric_id", "subset", "statement", "value"]
-    return drop_restatements(out.drop_duplicates(key)).reset_index(drop=True)
+    return pd.DataFrame(drop_restatements(rows), columns=OBSERVATION_COLUMNS)
 
 
-def drop_restatements(out: pd.DataFrame) -> pd.DataFrame:
-    """Drop a rounded restatement (a headline's 5700余万元) of a more precise figure (5721万余元) that
-    the same document gives for the same metric, subset, statement and period (within 2%)."""
-    if out.empty:
-        return out
-    key = ["district_code", "period_start", "period_end", "metric_id", "subset", "statement"]
-    values = out["value"].astype(float)
-    digits = out["value"].map(lambda v: len(f"{float(v):.6g}".rstrip("0").replace(".", "")))
-    drop = []
-    for _, group in out.groupby(key, sort=False):
-        for i in group.index:
-            near = group.index[(abs(values[group.index] - values[i]) <= 0.02 * values[i]) & (group.index != i)]
-            if any(digits[j] > digits[i] for j in near):
-                drop.append(i)
-    return out.drop(index=drop)
+def drop_restatements(rows: list[dict]) -> list[dict]:
+    """Drop exact repeats, and a rounded restatement (a headline's 5700余万元) of a more precise figure
+    (5721万余元) the document gives for the same metric, subset, statement and period (within 2%)."""
+    def key(r):
+        return (r["district_code"], r["period_start"], r["period_end"], r["metric_id"], r["subset"], r["statement"])
+
+    def digits(v):
+        return len(f"{float(v):.6g}".rstrip("0").replace(".", ""))
+
+    unique = list({(*key(r), r["value"]): r for r in reversed(rows)}.values())[::-1]
+    return [r for r in unique if not any(
+        key(o) == key(r) and o is not r and abs(o["value"] - r["value"]) <= 0.02 * abs(r["value"])
+        and digits(o["value"]) > digits(r["value"]) for o in unique)]
 
 
 def context_from_sources(sources: pd.DataFrame, doc_id: str) -> Context:
