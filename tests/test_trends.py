@@ -50,3 +50,56 @@ def test_reported_yoy_change_gives_a_derived_previous_year():
     row = derived.iloc[0]
     assert row["previous_value"] == pytest.approx(7209 / 1.2) and row["derived"]
     assert row["previous_period_start"] == pd.Timestamp("2016-01-01")
+
+
+def synthetic_rates(pairs=120, seed=7):
+    """SYNTHETIC rate rows (for this test only): ragged series of 3 to 14 quarters, small and large counts."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for p in range(pairs):
+        n = int(rng.integers(3, 15))
+        base, drift = np.exp(rng.normal(1.5, 1.5)), rng.normal(0, 0.15)
+        population = float(rng.integers(20_000, 2_000_000))
+        for q in range(n):
+            start = pd.Timestamp(2015, 1, 1) + pd.DateOffset(months=3 * q)
+            end = start + pd.offsets.QuarterEnd(0)
+            exposure = population * ((end - start).days + 1) / 365
+            rows.append({"district_code": f"{p:06d}", "metric_id": "synthetic_metric", "period_start": start, "period_end": end,
+                         "value": float(rng.poisson(base * exposure / 1e4 * np.exp(drift * q / 4))), "exposure": exposure})
+    return pd.DataFrame(rows)
+
+
+def test_batched_trends_agree_with_statsmodels_glm_on_every_pair():
+    import statsmodels.api as sm
+
+    from compare.trends import fit_trends, midpoint_years
+
+    rates = synthetic_rates()
+    batched = fit_trends(rates).set_index("district_code")
+    assert len(batched) == 120 and batched["converged"].all()
+    for code, g in rates.groupby("district_code"):
+        g = g.sort_values("period_start")
+        t = midpoint_years(g["period_start"], g["period_end"])
+        design = sm.add_constant(t - t.mean())
+        ref = sm.GLM(g["value"].to_numpy(), design, family=sm.families.Poisson(), offset=np.log(g["exposure"].to_numpy())).fit(tol=1e-13)
+        low, high = ref.conf_int()[1]
+        row = batched.loc[code]
+        assert row["slope"] == pytest.approx(ref.params[1], abs=1e-6)
+        assert np.log1p(row["ci_low_pct"] / 100) == pytest.approx(low, abs=1e-6)  # the coefficient's bounds
+        assert np.log1p(row["ci_high_pct"] / 100) == pytest.approx(high, abs=1e-6)
+        assert row["p_value"] == pytest.approx(ref.pvalues[1], abs=1e-6)
+        assert row["pearson_chi2"] == pytest.approx(ref.pearson_chi2, rel=1e-6)
+
+
+def test_batched_funnels_classify_as_the_poisson_limits_do():
+    from compare.comparisons import funnel_table
+
+    rates = synthetic_rates().assign(ci_low=1.0, rate_per_10k=np.nan)
+    rates["annual_rate_per_10k"] = rates["value"] / rates["exposure"] * 1e4
+    fast = funnel_table(rates, by=["period_start"], limits=False)
+    with_limits = funnel_table(rates, by=["period_start"], limits=True)
+    rate = with_limits["observed_rate"]
+    by_limits = np.select([rate > with_limits["upper_99.8"], rate > with_limits["upper_95"], rate < with_limits["lower_99.8"],
+                           rate < with_limits["lower_95"]], ["above 99.8%", "above 95%", "below 99.8%", "below 95%"], "within")
+    assert (fast["classification"].to_numpy() == by_limits).all()
+    assert set(by_limits) - {"within"}, "the synthetic districts vary enough to leave the funnel"

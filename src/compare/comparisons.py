@@ -18,7 +18,7 @@ from itertools import combinations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import test_poisson_2indep
 
@@ -92,18 +92,53 @@ def funnel(rates: pd.DataFrame, adjust_overdispersion: bool = False) -> pd.DataF
     latest = latest_per_district(rates)
     if len(latest) < 2:
         raise CompareError("A funnel plot needs at least two districts with a rate; widen the selection.")
-    counts = latest["value"].round()
-    pooled = counts.sum() / latest["exposure"].sum()
-    phi = overdispersion(counts, latest["exposure"], pooled)
-    limits = funnel_limits(pooled, latest["exposure"], phi if adjust_overdispersion else 1.0)
-    out = pd.concat([latest, limits], axis=1)
-    rate = out["annual_rate_per_10k"].fillna(out["rate_per_10k"])
-    out["observed_rate"] = rate
+    return funnel_table(latest, by=[], adjust_overdispersion=adjust_overdispersion)
+
+
+FUNNEL_GROUPS = ["metric_id", "period_start", "period_end"]
+
+
+def funnel_table(rates: pd.DataFrame, by=FUNNEL_GROUPS, adjust_overdispersion: bool = False,
+                 limits: bool = True) -> pd.DataFrame:
+    """Funnel classification of every row against the pooled rate of its group (by default each metric
+    and period), vectorised over all groups at once; rows without a count interval are left out.
+
+    The class comes from the Poisson CDF at the observed count (a count lies above the q-quantile exactly
+    when F(count - 1) >= q, below it when F(count) < q), so the limits themselves (Poisson quantiles,
+    slow to invert) are computed only when asked for, for plotting."""
+    out = rates[rates["exposure"].notna() & rates["exposure"].gt(0) & rates["ci_low"].notna()].copy()
+    out = out.reset_index(drop=True)
+    counts = out["value"].round()
+    keys = [out[c] for c in by] if by else [pd.Series(0, index=out.index)]
+    grouped = pd.DataFrame({"c": counts, "e": out["exposure"]}).groupby(keys, dropna=False, sort=False)
+    pooled = (grouped["c"].transform("sum") / grouped["e"].transform("sum")).to_numpy()
+    expected = pooled * out["exposure"].to_numpy()
+    chi = pd.Series((counts.to_numpy() - expected) ** 2 / np.where(expected > 0, expected, np.nan), index=out.index)
+    n = grouped["c"].transform("size").to_numpy()
+    phi = (chi.groupby(keys, dropna=False, sort=False).transform("sum").to_numpy() / np.maximum(n - 1, 1))
+    phi = np.where(n > 1, phi, 1.0)
+    widen = adjust_overdispersion & (phi > 1)
+    exposure = out["exposure"].to_numpy()
+    c = counts.to_numpy()
+    cdf_below = np.where(c > 0, special.pdtr(np.maximum(c - 1, 0), expected), 0.0)  # F(count - 1)
+    cdf_at = special.pdtr(c, expected)  # F(count)
+    above, below = {}, {}
+    for name, level in LIMITS.items():
+        tail = (1 - level) / 2
+        half = stats.norm.ppf(1 - tail) * np.sqrt(np.where(widen, phi, 1.0) * expected)
+        above[name] = np.where(widen, c > expected + half, cdf_below >= 1 - tail)
+        below[name] = np.where(widen, c < expected - half, cdf_at < tail)
+        if limits:
+            low = np.where(widen, expected - half, stats.poisson.ppf(tail, expected))
+            high = np.where(widen, expected + half, stats.poisson.ppf(1 - tail, expected))
+            out[f"lower_{name}"] = np.clip(low, 0, None) / exposure * PER
+            out[f"upper_{name}"] = high / exposure * PER
+    out["observed_rate"] = out["annual_rate_per_10k"].fillna(out["rate_per_10k"])
     out["pooled_rate"] = pooled * PER
     out["phi"] = phi
-    out["overdispersion_adjusted"] = adjust_overdispersion and phi > 1
+    out["overdispersion_adjusted"] = widen
     out["classification"] = np.select(
-        [rate > out["upper_99.8"], rate > out["upper_95"], rate < out["lower_99.8"], rate < out["lower_95"]],
+        [above["99.8"], above["95"], below["99.8"], below["95"]],
         ["above 99.8%", "above 95%", "below 99.8%", "below 95%"],
         default="within",
     )

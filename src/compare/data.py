@@ -158,7 +158,11 @@ def load_dataset(folder: Path | None = None) -> Dataset:
 
     Loading does not validate: call validate() for the full check."""
     folder = Path(folder) if folder else default_data_dir()
-    tables = _typed(_read_raw(folder))
+    return _dataset(folder, _read_raw(folder))
+
+
+def _dataset(folder: Path, raw: dict[str, pd.DataFrame]) -> Dataset:
+    tables = _typed(raw)
     return Dataset(
         data_dir=folder,
         texts=read_texts(tables["sources"], folder / "sources"),
@@ -216,16 +220,29 @@ SCHEMAS = {
 
 
 def schema_problems(name: str, table: pd.DataFrame) -> list[Problem]:
-    """Pandera's lazy validation of one table, as problems with CSV line numbers."""
-    try:
-        SCHEMAS[name].validate(table, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases
-        return [
-            Problem(FILES[name][0], int(i) + 2 if pd.notna(i) else None, _schema_reason(c, chk, v))
-            for c, chk, v, i in zip(cases["column"], cases["check"], cases["failure_case"], cases["index"])
-        ]
-    return []
+    """Pandera's lazy validation of one table, as problems with CSV line numbers.
+
+    Checks are per column, so pandera sees each column's distinct values once (millions of rows hold few
+    distinct ids); a failing value is then reported on every row that carries it."""
+    problems = []
+    for column, spec in SCHEMAS[name].columns.items():
+        if column not in table.columns:
+            continue
+        values = table[column]
+        try:
+            pa.DataFrameSchema({column: spec}).validate(values.drop_duplicates().to_frame(), lazy=True)
+        except pa.errors.SchemaErrors as exc:
+            reasons = {}
+            for check, value in zip(exc.failure_cases["check"], exc.failure_cases["failure_case"]):
+                reasons.setdefault(value, _schema_reason(column, check, value))
+            bad = values.isna() if any(pd.isna(v) for v in reasons) else pd.Series(False, index=values.index)
+            bad |= values.isin([v for v in reasons if not pd.isna(v)])
+            nan_reason = next((r for v, r in reasons.items() if pd.isna(v)), "")
+            problems += [Problem(FILES[name][0], int(i) + 2, reasons.get(v, nan_reason)) for i, v in values[bad].items()]
+        if spec.unique:
+            dup = values.duplicated(keep="first")
+            problems += [Problem(FILES[name][0], int(i) + 2, f"{column} {v!r} appears more than once") for i, v in values[dup].items()]
+    return problems
 
 
 def _schema_reason(column, check, value) -> str:
@@ -241,17 +258,23 @@ def _problems_where(mask: pd.Series, table: pd.DataFrame, file: str, reason) -> 
     return [Problem(file, int(i) + 2, reason(row)) for i, row in rows.iterrows()]
 
 
+def matches(values: pd.Series, pattern: str) -> pd.Series:
+    """values.str.fullmatch(pattern), computed once per distinct value."""
+    distinct = values.drop_duplicates()
+    return values.isin(distinct[distinct.str.fullmatch(pattern).fillna(False).astype(bool)])
+
+
 def observation_problems(ds: Dataset, raw_obs: pd.DataFrame) -> list[Problem]:
     """Every check of observations.csv against the other tables and the source texts."""
     obs, f = ds.observations, FILES["observations"][0]
     problems: list[Problem] = []
     add = problems.extend
 
-    add(_problems_where(obs["doc_id"].str.fullmatch(DOC_ID) & ~obs["doc_id"].isin(ds.sources["doc_id"]), obs, f,
+    add(_problems_where(matches(obs["doc_id"], DOC_ID) & ~obs["doc_id"].isin(ds.sources["doc_id"]), obs, f,
                         lambda r: f"unknown doc_id '{r.doc_id}' (not in sources/sources.csv)"))
-    add(_problems_where(obs["district_code"].str.fullmatch(CODE) & ~obs["district_code"].isin(ds.districts["code"]), obs, f,
+    add(_problems_where(matches(obs["district_code"], CODE) & ~obs["district_code"].isin(ds.districts["code"]), obs, f,
                         lambda r: f"unknown district code '{r.district_code}' (not in reference/districts.csv)"))
-    add(_problems_where(~obs["metric_id"].isin(ds.metrics["metric_id"]) & obs["metric_id"].str.fullmatch(METRIC_ID), obs, f,
+    add(_problems_where(~obs["metric_id"].isin(ds.metrics["metric_id"]) & matches(obs["metric_id"], METRIC_ID), obs, f,
                         lambda r: f"unknown metric '{r.metric_id}' (not in metrics.csv)"))
 
     for col in ("period_start", "period_end"):
@@ -267,12 +290,12 @@ def observation_problems(ds: Dataset, raw_obs: pd.DataFrame) -> list[Problem]:
                         lambda r: f"source '{r.doc_id}' has neither a text file nor a URL to cite"))
     add(_problems_where(~has_text & obs["quote"].ne("") & obs["doc_id"].isin(ds.sources["doc_id"]), obs, f,
                         lambda r: f"quote given but sources/{r.doc_id}.txt does not exist"))
-    quoted = has_text & obs["quote"].ne("")
-    not_found = quoted & ~pd.Series([q in ds.texts.get(d, "") for d, q in zip(obs["doc_id"], obs["quote"])], index=obs.index)
-    add(_problems_where(not_found, obs, f, lambda r: f"quote not found verbatim in sources/{r.doc_id}.txt: '{r.quote}'"))
-    readable = quoted & ~not_found & obs["value"].notna()
-    no_readback = readable & ~pd.Series([value_in_quote(v, q) for v, q in zip(obs["value"], obs["quote"])], index=obs.index)
-    add(_problems_where(no_readback, obs, f, lambda r: f"value {r.value:g} cannot be read from the quote '{r.quote}'"))
+    quoted = obs[has_text & obs["quote"].ne("")]
+    found = pd.Series([q in ds.texts[d] for d, q in zip(quoted["doc_id"], quoted["quote"])], index=quoted.index, dtype=bool)
+    add(_problems_where(~found, quoted, f, lambda r: f"quote not found verbatim in sources/{r.doc_id}.txt: '{r.quote}'"))
+    readable = quoted[found & quoted["value"].notna()]
+    read_back = pd.Series([value_in_quote(v, q) for v, q in zip(readable["value"], readable["quote"])], index=readable.index, dtype=bool)
+    add(_problems_where(~read_back, readable, f, lambda r: f"value {r.value:g} cannot be read from the quote '{r.quote}'"))
 
     add(_metric_consistency_problems(obs, ds.metrics, f))
     dup = obs.duplicated(OBSERVATION_KEY, keep="first")
@@ -303,7 +326,7 @@ def reference_problems(ds: Dataset) -> list[Problem]:
     """Populations and sources refer to districts that exist."""
     pf, sf = FILES["populations"][0], FILES["sources"][0]
     problems = _problems_where(
-        ~ds.populations["district_code"].isin(ds.districts["code"]) & ds.populations["district_code"].str.fullmatch(CODE),
+        ~ds.populations["district_code"].isin(ds.districts["code"]) & matches(ds.populations["district_code"], CODE),
         ds.populations, pf, lambda r: f"unknown district code '{r.district_code}'",
     )
     codes = ds.sources["district_code"].str.split(";").explode()
@@ -319,7 +342,7 @@ def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]
         raw = _read_raw(folder)
     except DataError as exc:
         return [Problem(str(exc).split(":")[0], None, str(exc).split(": ", 1)[-1])], None
-    ds = load_dataset(folder)
+    ds = _dataset(folder, raw)
     problems: list[Problem] = []
     for name in SCHEMAS:
         problems += schema_problems(name, getattr(ds, name))

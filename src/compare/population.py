@@ -44,7 +44,7 @@ def attach_population(obs: pd.DataFrame, ds: Dataset, denominator: str = "census
     if denominator == "census2020":
         out = obs.merge(census, on="district_code", how="left")
         out["population_fallback"] = False
-        return out
+        return _as_categories(out)
     wanted_year = obs["period_end"].fillna(obs["period_start"]).dt.year
     keyed = obs.assign(_row=np.arange(len(obs)), _year=wanted_year.astype("float64"))
     pops = _candidates(ds, DENOMINATORS[denominator])
@@ -61,7 +61,12 @@ def attach_population(obs: pd.DataFrame, ds: Dataset, denominator: str = "census
         out.loc[missing, "population_fallback"] = True
     out["population_fallback"] = out["population_fallback"].astype(bool)
     out["population"] = out["population"].astype("float64")
-    return out.drop(columns=["_row", "_year"])
+    return _as_categories(out.drop(columns=["_row", "_year"]))
+
+
+def _as_categories(table: pd.DataFrame) -> pd.DataFrame:
+    """The population's definition, scope and source repeat on every row: store each once."""
+    return table.astype({c: "category" for c in ("population_definition", "population_scope", "population_source")})
 
 
 def require_population(table: pd.DataFrame, ds: Dataset) -> None:

@@ -73,42 +73,65 @@ def select_observations(ds: Dataset, metric_id: str, districts=None, level=None,
 
 
 def poisson_interval(count, exposure, scale: float = PER) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (Garwood) 95% interval of count / exposure × scale, vectorised (statsmodels)."""
-    count, exposure = np.asarray(count, dtype=float), np.asarray(exposure, dtype=float)
-    low, high = confint_poisson(count, exposure, method="exact-c", alpha=1 - CONFIDENCE)
-    return np.atleast_1d(low).astype(float) * scale, np.atleast_1d(high).astype(float) * scale
+    """Exact (Garwood) 95% interval of count / exposure × scale, vectorised (statsmodels).
+
+    The limits scale linearly with exposure, so statsmodels computes them once per distinct count at
+    exposure 1 and each row divides by its own exposure (millions of rows hold few distinct counts)."""
+    count, exposure = np.atleast_1d(np.asarray(count, dtype=float)), np.atleast_1d(np.asarray(exposure, dtype=float))
+    distinct, inverse = np.unique(count, return_inverse=True)
+    low, high = confint_poisson(distinct, np.ones_like(distinct), method="exact-c", alpha=1 - CONFIDENCE)
+    low, high = np.atleast_1d(low).astype(float), np.atleast_1d(high).astype(float)
+    return low[inverse.ravel()] / exposure * scale, high[inverse.ravel()] / exposure * scale
 
 
-def compute_rates(obs: pd.DataFrame, kind: str, unit: str) -> pd.DataFrame:
-    """Rates, exposure, intervals and flags for observations that already carry a population."""
+def compute_rates(obs: pd.DataFrame, kind: str | None = None, unit: str | None = None) -> pd.DataFrame:
+    """Rates, exposure, intervals and flags for observations that already carry a population.
+
+    kind and unit apply to every row, or come per row from columns `kind` and `unit` (several metrics)."""
     out = obs.copy()
-    out["years"] = years_between(out["period_start"], out["period_end"]) if kind == "flow" else np.nan
-    out["exposure"] = out["population"] * out["years"] if kind == "flow" else out["population"]
+    if kind is not None:
+        out["kind"], out["unit"] = kind, unit
+    flow = out["kind"].eq("flow").to_numpy()
+    out["years"] = np.where(flow, years_between(out["period_start"], out["period_end"]), np.nan)
+    out["exposure"] = np.where(flow, out["population"] * out["years"], out["population"])
     out["rate_per_10k"] = out["value"] / out["population"] * PER
-    out["annual_rate_per_10k"] = out["value"] / out["exposure"] * PER if kind == "flow" else np.nan
-    countable = unit not in NOT_COUNTS
-    has_exposure = out["exposure"].notna() & out["exposure"].gt(0)
-    low = np.full(len(out), np.nan)
-    high = np.full(len(out), np.nan)
-    if countable and has_exposure.any():
-        rows = has_exposure.to_numpy()
-        low[rows], high[rows] = poisson_interval(out.loc[rows, "value"].round(), out.loc[rows, "exposure"])
+    out["annual_rate_per_10k"] = np.where(flow, out["value"] / out["exposure"] * PER, np.nan)
+    countable = ~out["unit"].isin(NOT_COUNTS).to_numpy()
+    rows = countable & out["exposure"].notna().to_numpy() & out["exposure"].gt(0).to_numpy()
+    low, high = np.full(len(out), np.nan), np.full(len(out), np.nan)
+    if rows.any():
+        low[rows], high[rows] = poisson_interval(out["value"].to_numpy()[rows].round(), out["exposure"].to_numpy()[rows])
     out["ci_low"], out["ci_high"] = low, high
-    out["method"] = METHOD if countable else "no interval: not a count"
-    out["period"] = [period_label(s, e) for s, e in zip(out["period_start"], out["period_end"])]
-    out["flags"] = _flags(out, kind, countable)
-    return out
+    out["method"] = pd.Categorical.from_codes((~countable).astype(np.int8), [METHOD, "no interval: not a count"])
+    out["period"] = per_distinct(out, ["period_start", "period_end"], lambda r: period_label(r.period_start, r.period_end))
+    out["countable"] = countable
+    out["flags"] = per_distinct(out, ["qualifier", "population_fallback", "kind", "countable", "period_start", "period_end"], _flags)
+    return out.drop(columns=["countable"])
 
 
-def _flags(out: pd.DataFrame, kind: str, countable: bool) -> pd.Series:
-    parts = pd.DataFrame(index=out.index)
-    parts["qualifier"] = out["qualifier"].map(QUALIFIER_FLAGS).fillna("")
-    parts["fallback"] = np.where(out["population_fallback"], "population_fallback", "")
-    undated = out["period_start"].isna()
-    open_end = out["period_start"].notna() & out["period_end"].isna()
-    parts["period"] = np.where(undated, "undated", np.where(open_end, "open_period", "")) if kind == "flow" else ""
-    parts["count"] = "" if countable else "not_a_count"
-    return pd.Series([",".join(x for x in row if x) for row in parts.itertuples(index=False)], index=out.index, dtype=str)
+def per_distinct(frame: pd.DataFrame, columns: list[str], fn) -> pd.Categorical:
+    """fn applied once per distinct combination of columns, mapped back to every row as a categorical
+    (labels and flags take few distinct values among millions of rows)."""
+    if frame.empty:
+        return pd.Categorical([])
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        k, _ = pd.factorize(frame[column], use_na_sentinel=False)
+        codes = codes * (int(k.max()) + 1) + k
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    values = pd.Series([fn(row) for row in frame.iloc[first][columns].itertuples(index=False)], dtype=object)
+    categories, remap = pd.unique(values), None
+    remap = pd.Index(categories).get_indexer(values)
+    return pd.Categorical.from_codes(remap[inverse.ravel()], categories=categories)
+
+
+def _flags(row) -> str:
+    flags = [QUALIFIER_FLAGS.get(row.qualifier, "")]
+    flags.append("population_fallback" if row.population_fallback else "")
+    if row.kind == "flow":
+        flags.append("undated" if pd.isna(row.period_start) else "open_period" if pd.isna(row.period_end) else "")
+    flags.append("" if row.countable else "not_a_count")
+    return ",".join(f for f in flags if f)
 
 
 def rate_table(ds: Dataset, metric_id: str, districts=None, level=None, denominator: str = "census2020",
@@ -126,6 +149,26 @@ def rate_table(ds: Dataset, metric_id: str, districts=None, level=None, denomina
     require_population(obs, ds)
     out = compute_rates(obs, metric["kind"], metric["unit"])
     return out[RATE_COLUMNS].sort_values(["district_code", "period_start"]).reset_index(drop=True)
+
+
+def all_rates(ds: Dataset, level: str = "county", denominator: str = "census2020") -> pd.DataFrame:
+    """Rates of every per-capita metric (actual totals) at one level, in one vectorised pass."""
+    metrics = ds.metrics[(ds.metrics["kind"] != "ratio") & ds.metrics["per_capita"]][["metric_id", "kind", "unit"]]
+    obs = ds.observations
+    obs = obs[(obs["statement"] == "actual") & (obs["subset"] == "") & obs["metric_id"].isin(metrics["metric_id"])]
+    obs = obs.astype({c: "category" for c in ("doc_id", "district_code", "metric_id", "subset", "qualifier", "statement", "quote")})
+    info = ds.districts.set_index("code")
+    codes = obs["district_code"].cat
+    for column, source in (("district_zh", "name_zh"), ("district_en", "name_en"), ("level", "level")):
+        names = pd.Categorical(info[source].reindex(codes.categories).fillna(""))  # one entry per code
+        obs[column] = pd.Categorical.from_codes(names.codes[codes.codes], names.categories)
+    obs = obs[obs["level"].astype(str).replace({"zone": "county", "province": "prefecture"}) == level]
+    by_metric = metrics.set_index("metric_id")
+    for column in ("kind", "unit"):
+        obs[column] = obs["metric_id"].map(by_metric[column]).astype("category")
+    obs = attach_population(obs, ds, denominator)
+    require_population(obs, ds)
+    return compute_rates(obs)[RATE_COLUMNS].reset_index(drop=True)
 
 
 def unit_label(ds: Dataset, metric_id: str, annual: bool = True) -> str:
