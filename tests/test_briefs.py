@@ -154,3 +154,29 @@ def test_index_and_a_brief_render_in_headless_chromium_with_no_failed_requests(r
         page_.screenshot(path=str(tmp_path / "brief.png"))
         browser.close()
     assert failed == [] and errors == []
+
+
+def test_warm_kernels_give_every_notebook_a_clean_namespace(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from compare.briefs import execute_warm
+
+    first, second = tmp_path / "first.ipynb", tmp_path / "second.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("leak = 42\nimport os\nkernel_pid = os.getpid()\nprint(kernel_pid)")]), first)
+    nbformat.write(new_notebook(cells=[new_code_cell("import os\nassert 'leak' not in globals(), 'namespace leaked'\nprint(os.getpid())")]), second)
+    execute_warm(first, tmp_path / "first.out.ipynb", {})
+    execute_warm(second, tmp_path / "second.out.ipynb", {})
+    pid = lambda p: nbformat.read(p, as_version=4).cells[0].outputs[0]["text"].strip()  # noqa: E731
+    assert pid(tmp_path / "first.out.ipynb") == pid(tmp_path / "second.out.ipynb"), "the same warm kernel ran both"
+
+
+def test_briefs_run_on_a_dask_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed", reason="dask[distributed] is installed by make test")
+    config = tmp_path / "briefs.yml"
+    config.write_text("briefs:\n  - notebook: trends.ipynb\n    parameters: {district: '510700'}\n"
+                      "  - notebook: data_quality.ipynb\n", encoding="utf-8")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        manifest = build(config, tmp_path / "out", executor="dask", scheduler=cluster.scheduler_address, progress=False)
+    assert manifest["counts"] == {"ok": 2, "reused": 0, "failed": 0}
+    assert "Mianyang" in (tmp_path / "out" / "latest" / "trends-510700.html").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ A brief whose notebook, parameters and data are unchanged since the latest run i
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import html
 import json
@@ -102,10 +103,14 @@ def brief_title(notebook: str, parameters: dict, ds: Dataset) -> str:
     return KINDS[notebook].removesuffix("s")
 
 
-def brief_id(notebook: str, parameters: dict) -> str:
-    """A file-name-safe id from the notebook and its identifying parameters (codes and metric ids)."""
+def brief_id(notebook: str, parameters: dict, fixed: dict | None = None) -> str:
+    """A file-name-safe id from the notebook and its identifying parameters (codes and metric ids), with a
+    short hash of the schedule entry's other fixed parameters (denominator, peers ...) when it has any."""
     parts = [notebook.removesuffix(".ipynb")]
     parts += [str(parameters[k]) for k in ("metric", "level", "district") if parameters.get(k)]
+    others = {k: v for k, v in (fixed or {}).items() if k not in ("metric", "level", "district")}
+    if others:
+        parts.append(hashlib.sha256(json.dumps(others, sort_keys=True).encode()).hexdigest()[:8])
     return _safe_id("-".join(parts))
 
 
@@ -134,7 +139,7 @@ def expand(entry: dict, ds: Dataset) -> list[Brief]:
     briefs = []
     for item in items:
         params = {**base, **item}
-        briefs.append(Brief(brief_id(notebook, params), notebook, params, brief_title(notebook, params, ds), KINDS[notebook]))
+        briefs.append(Brief(brief_id(notebook, params, base), notebook, params, brief_title(notebook, params, ds), KINDS[notebook]))
     return briefs
 
 
@@ -157,7 +162,11 @@ def load_schedule(config: Path, ds: Dataset) -> list[Brief]:
     if not isinstance(entries, list):
         raise CompareError(f"Schedule file {config} needs a list under 'briefs:'.")
     briefs = [b for entry in entries for b in expand(entry, ds)]
+    seen = set()
     for b in briefs:
+        if b.brief_id in seen:
+            raise CompareError(f"The schedule asks for brief '{b.brief_id}' twice; give the entries different parameters.")
+        seen.add(b.brief_id)
         b.cache_key = cache_key(b, ds.version)
     return briefs
 
@@ -250,13 +259,57 @@ def stderr_to(path: Path):
             os.close(saved)
 
 
+# ---------------------------------------------------------------- warm kernels
+
+WARM_UP = "import compare.findings, compare.charts  # the heavy imports, done once per worker\ncompare.charts.use_cjk_font()"
+RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+_warm: dict = {}
+
+
+def run_in_kernel(km, code: str, timeout: float = 120) -> None:
+    """Run code in the kernel through a short-lived client (a long-lived one would queue every message
+    the kernel broadcasts while papermill runs notebooks on it)."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise CompareError(f"The warm kernel could not run its set-up: {reply['content'].get('evalue', '')}")
+    finally:
+        kc.stop_channels()
+
+
+def warm_kernel(data_dir: str | None):
+    """This worker's kernel for data_dir, started once with the heavy imports done."""
+    from jupyter_client.manager import KernelManager
+
+    km = _warm.get(data_dir)
+    if km is None or not km.is_alive():
+        env = {**os.environ, **({"COMPARE_DATA_DIR": str(data_dir)} if data_dir else {})}
+        km = KernelManager(kernel_name=KERNEL)
+        km.start_kernel(cwd=str(NOTEBOOKS_DIR), env=env)
+        run_in_kernel(km, WARM_UP)
+        _warm[data_dir] = km
+        atexit.register(km.shutdown_kernel, now=True)
+    return km
+
+
+def execute_warm(notebook: Path, output: Path, parameters: dict, data_dir: str | None = None) -> None:
+    """papermill on this worker's warm kernel: the namespace is reset first, so every notebook starts
+    clean, but the imports stay loaded."""
+    import papermill
+
+    km = warm_kernel(data_dir)
+    run_in_kernel(km, RESET, timeout=60)
+    papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
+                               progress_bar=False, km=km)
+
+
 def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None) -> Result:
     """Execute one notebook with papermill and write its HTML brief; never raises for a notebook failure."""
     import nbformat
-    import papermill
 
-    if data_dir:
-        os.environ["COMPARE_DATA_DIR"] = str(data_dir)
     start = time.perf_counter()
     nb_dir = run_dir / "notebooks"
     nb_dir.mkdir(parents=True, exist_ok=True)
@@ -266,8 +319,7 @@ def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None) -> Resul
                     cache_key=brief.cache_key)
     try:
         with stderr_to(run_dir / "logs" / f"{brief.brief_id}.log"):  # kernel chatter goes to the brief's log
-            papermill.execute_notebook(str(NOTEBOOKS_DIR / brief.notebook), str(tmp), parameters=brief.parameters,
-                                       kernel_name=KERNEL, progress_bar=False, cwd=str(NOTEBOOKS_DIR))
+            execute_warm(NOTEBOOKS_DIR / brief.notebook, tmp, brief.parameters, data_dir)
         node = nbformat.read(str(tmp), as_version=4)
         write_atomically(run_dir / f"{brief.brief_id}.html", to_html(node, brief.title))
         result.html = f"{brief.brief_id}.html"
