@@ -176,7 +176,7 @@ def test_briefs_run_on_a_dask_cluster(tmp_path):
     config = tmp_path / "briefs.yml"
     config.write_text("briefs:\n  - notebook: trends.ipynb\n    parameters: {district: '510700'}\n"
                       "  - notebook: data_quality.ipynb\n", encoding="utf-8")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         manifest = build(config, tmp_path / "out", executor="dask", scheduler=cluster.scheduler_address, progress=False)
     assert manifest["counts"] == {"ok": 2, "reused": 0, "failed": 0}
     assert "Mianyang" in (tmp_path / "out" / "latest" / "trends-510700.html").read_text(encoding="utf-8")

@@ -4,15 +4,23 @@ How a number becomes a candidate:
 1. The text is read as simplified Chinese (OpenCC t2s, character for character, so every quote is cut from
    the original text verbatim) with full-width digits folded (compare.numerals).
 2. Each number with a counting unit after it (件, 人次, 名, 万元, % ...) is a candidate; years, dates,
-   ordinals and counts of months are not.
-3. Its metric is the catalogue phrase (data/metrics.csv typical_phrases) nearest before it in the same
-   clause, if that metric's unit fits the number's unit; a clause without a phrase inherits the metric
-   of the sentence's previous candidate when it names a part (其中, 办结, 刑事 ...) or a change (同比).
-4. Statement: yoy_pct after 同比/较上年; reported_per_10k after 万人比/每万人; target when the sentence plans
-   (拟, 计划, 力争, 目标, 到2025年); else actual. Qualifier from 余/多/以上/约/近 (compare.numerals).
-5. Period from the period words of the sentence (一季度, 上半年, 前三季度, 全年, 1-6月, 截至X月底), else the
-   document's own period; stocks are dated at the period's end. District from the document's metadata,
-   else the district named most often in the text (a province or prefecture mentioned settles ties).
+   ordinals, durations, multi-year totals (2012至2014年, 截至2023年累计), averages (年均) and lifetimes
+   (从事…40多年) are not, nor numbers dated to a year outside the document's period.
+3. Its metric is the catalogue phrase (data/metrics.csv typical_phrases; 'phrase=subset' names a part)
+   nearest before it in its clause and list item, or right after its unit ('17个乡镇调委会'), if the
+   metric's unit fits the number's. A number that opens with 其中/含, or names a part (办结, 刑事 ...)
+   right before it, is a part of the count just before it (in this sentence or the previous one).
+4. Statement: yoy_pct after 同比/较上年 (分别 pairs several with their counts); reported_per_10k for a
+   unit-less number after 万人比/每万人; target when its clause plans (拟, 计划, 力争, 目标, 到2025年);
+   else actual. Qualifier from 余/多/以上/约/近/不到 (compare.numerals).
+5. Subset: empty for the total; a part when named (其中, part words, 乡镇/村 modifiers), when credited to one
+   provider group (律师, 热线, 法律顾问 … without 全区/全市), or, in a prefecture's report, to the city's
+   own centre (市法律援助中心). Honour counts (模范, 品牌 …) are skipped; a rounded restatement of a
+   more precise figure (a headline's 5700余万元 beside 5721万余元) is dropped.
+6. Period from the last period word before the number (一季度, 上半年, 前三季度, 全年, 1-6月, 截至X月底),
+   else the document's own; targets cover their year; stocks are dated at the period's end, or at
+   publication when the text says 目前/现有. District from the document's metadata, else the district
+   named most often in the text (a province or prefecture mentioned settles ties).
 """
 
 from __future__ import annotations

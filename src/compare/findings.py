@@ -23,6 +23,7 @@ from .population import reconcile, reconciliation_verdicts
 from .rates import check_rate_metric, rate_table, unit_label
 from .trends import trend
 
+SINGULAR = {"person_time": "person-time", "org": "organisation", "CNY": "yuan", "copy": "copy", "percent": "percent"}
 QUALIFIER_WORDS = {"at_least": "at least ", "approx": "about ", "at_most": "at most ", "exact": ""}
 
 
@@ -64,7 +65,7 @@ def fmt_interval(low, high) -> str:
 def rate_sentence(row: pd.Series, metric: pd.Series) -> str:
     """'环翠区 Huancui District: 591 Legal aid cases … in 2021H1: 26.7 per 10,000 residents per year
     (95% CI 24.6–29.0).' followed by the quote it comes from. Returns escaped HTML."""
-    unit = UNITS[metric["unit"]]
+    unit = SINGULAR.get(metric["unit"], metric["unit"]) if row["value"] == 1 else UNITS[metric["unit"]]
     amount = f"{QUALIFIER_WORDS.get(row['qualifier'], '')}{fmt_number(row['value'])} {unit}"
     when = f"on {row['period']}" if metric["kind"] == "stock" else f"in {row['period']}"
     if metric["kind"] == "flow" and pd.notna(row["annual_rate_per_10k"]):
