@@ -171,7 +171,8 @@ def cmd_accept(args: argparse.Namespace) -> int:
 def cmd_evaluate_extraction(args: argparse.Namespace) -> int:
     from .extract import evaluate_files
 
-    result = evaluate_files(Path(args.gold), Path(args.sources), args.data, Path(args.catalogue) if args.catalogue else None)
+    result = evaluate_files(Path(args.gold), Path(args.sources), args.data, Path(args.catalogue) if args.catalogue else None,
+                            args.subset_match)
     o = result["overall"]
     print(f"{result['documents']} documents: precision {o['precision']:.3f}, recall {o['recall']:.3f}, F1 {o['f1']:.3f} "
           f"({o['tp']:.0f} found, {o['fp']:.0f} false alarms, {o['fn']:.0f} missed).\n")
@@ -255,6 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", required=True, help="gold observations CSV (the observations.csv format)")
     p.add_argument("--sources", required=True, help="folder with <doc_id>.txt (and optionally sources.csv)")
     p.add_argument("--catalogue", help="only score metrics of this metrics.csv (the gold's own catalogue)")
+    p.add_argument("--subset-match", default="role", choices=["role", "label"],
+                   help="role: a part matches a part, the total the total (default); label: the same subset label")
     p.add_argument("--errors", action="store_true", help="also list misses and false alarms")
     p.add_argument("--format", default="table", choices=["table", "csv", "json"])
     p.set_defaults(func=cmd_evaluate_extraction)

@@ -524,19 +524,26 @@ def context_from_sources(sources: pd.DataFrame, doc_id: str) -> Context:
 MATCH_KEY = ["doc_id", "metric_id", "subset_role", "statement", "period_start", "period_end", "value_key"]
 
 
-def _keyed(table: pd.DataFrame) -> pd.DataFrame:
+def _keyed(table: pd.DataFrame, subset_match: str = "role") -> pd.DataFrame:
     table = table.astype({"value": float}).copy()
-    table["subset_role"] = table["subset"].fillna("").astype(str).map(lambda s: "part" if s else "total")
+    subsets = table["subset"].fillna("").astype(str)
+    table["subset_role"] = subsets if subset_match == "label" else subsets.map(lambda s: "part" if s else "total")
     table["value_key"] = table["value"].round(6)
     for col in ("period_start", "period_end"):
         table[col] = table[col].fillna("").astype(str).str[:10]
     return table
 
 
-def evaluate(gold: pd.DataFrame, predicted: pd.DataFrame) -> dict:
-    """Precision, recall and F1 overall and per metric, matching on document, metric, subset (total or
-    part), statement, period and value; plus the misses and false alarms."""
-    g, p = _keyed(gold), _keyed(predicted)
+def evaluate(gold: pd.DataFrame, predicted: pd.DataFrame, subset_match: str = "role") -> dict:
+    """Precision, recall and F1 overall and per metric, matching on document, metric, subset, statement,
+    period and value; plus the misses and false alarms.
+
+    subset_match 'role' (default) matches the total with the total and a part with a part: gold part
+    labels are free-form names ('lawyer_village_lectures') the reviewer edits. 'label' demands the same
+    label."""
+    if subset_match not in ("role", "label"):
+        raise CompareError(f"Unknown subset matching '{subset_match}'; use role or label.")
+    g, p = _keyed(gold, subset_match), _keyed(predicted, subset_match)
     g["_n"] = g.groupby(MATCH_KEY).cumcount()
     p["_n"] = p.groupby(MATCH_KEY).cumcount()
     merged = g.merge(p, on=MATCH_KEY + ["_n"], how="outer", suffixes=("_gold", "_pred"), indicator=True)
@@ -569,7 +576,7 @@ def extract_documents(doc_ids, sources_dir, ds: Dataset, sources: pd.DataFrame |
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OBSERVATION_COLUMNS)
 
 
-def evaluate_files(gold_path, sources_dir, data_dir=None, catalogue=None) -> dict:
+def evaluate_files(gold_path, sources_dir, data_dir=None, catalogue=None, subset_match: str = "role") -> dict:
     """Run the extractor over the documents of a gold file that have a text in sources_dir and score it.
 
     Document metadata (district, period) comes from sources_dir/sources.csv when present, else from the
@@ -590,7 +597,7 @@ def evaluate_files(gold_path, sources_dir, data_dir=None, catalogue=None) -> dic
     if catalogue is not None:
         keep = set(read_table(Path(catalogue), ["metric_id"])["metric_id"])
         gold, predicted = gold[gold["metric_id"].isin(keep)], predicted[predicted["metric_id"].isin(keep)]
-    result = evaluate(gold, predicted)
+    result = evaluate(gold, predicted, subset_match)
     result["documents"] = len(docs)
     return result
 

@@ -56,8 +56,10 @@ def fmt_rate(x: float) -> str:
     return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"
 
 
-def fmt_interval(low, high) -> str:
+def fmt_interval(low, high, flags: str = "") -> str:
     if pd.isna(low):
+        if "open_period" in flags or "undated" in flags:
+            return "no interval: the report gives no end to its period"
         return "no interval: not a count"
     return f"95% CI {fmt_rate(low)}–{fmt_rate(high)}"
 
@@ -74,7 +76,7 @@ def rate_sentence(row: pd.Series, metric: pd.Series) -> str:
         rate = f"{fmt_rate(row['rate_per_10k'])} per 10,000 residents"
     bound = " (a lower bound)" if "lower_bound" in row["flags"] else ""
     text = (f"<b>{html.escape(row['district_zh'])} {html.escape(row['district_en'])}</b>: {amount} "
-            f"({html.escape(metric['name_en'].lower())}) {when}: {rate}{bound} ({fmt_interval(row['ci_low'], row['ci_high'])}), "
+            f"({html.escape(metric['name_en'].lower())}) {when}: {rate}{bound} ({fmt_interval(row['ci_low'], row['ci_high'], row['flags'])}), "
             f"population {fmt_number(row['population'])} ({row['population_definition']} {row['population_year']}).")
     return text + " " + cite(row)
 
