@@ -214,3 +214,10 @@ def test_extract_command_errors_are_one_sentence(tmp_path, capsys):
     assert main(["extract", str(tmp_path / "missing.txt")]) == 2
     err = capsys.readouterr().err
     assert "binary" in err and "No such file" in err and "Traceback" not in err
+
+
+def test_exact_subset_labels_can_be_demanded():
+    loose = evaluate_files(PROJECT_ROOT / "data" / "observations.csv", PROJECT_ROOT / "data" / "sources")
+    strict = evaluate_files(PROJECT_ROOT / "data" / "observations.csv", PROJECT_ROOT / "data" / "sources", subset_match="label")
+    assert strict["overall"]["tp"] < loose["overall"]["tp"]
+    assert strict["overall"]["tp"] + strict["overall"]["fn"] == loose["overall"]["tp"] + loose["overall"]["fn"]
