@@ -48,12 +48,12 @@ def vectorised_pass(folder: Path) -> dict:
 def baseline_pass(folder: Path) -> dict:
     from compare.comparisons import FUNNEL_GROUPS, funnel_table
     from compare.data import validate
-    from compare.rates import rate_table
+    from compare.rates import rate_table, rateable_metrics
     from compare.trends import fit_trend, midpoint_years
 
     times: dict[str, float] = {}
     problems, ds = stage(times, "load + validate", lambda: validate(folder))
-    metrics = ds.metrics[(ds.metrics["kind"] != "ratio") & ds.metrics["per_capita"]]["metric_id"]
+    metrics = rateable_metrics(ds)["metric_id"]
     import pandas as pd
 
     rates = stage(times, "rates", lambda: pd.concat([rate_table(ds, m, level="county") for m in metrics]))

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from compare.briefs import _reportable
+from compare.rates import rateable_observations
 from compare.data import load_dataset
 from compare.paths import NOTEBOOKS_DIR
 
@@ -28,7 +28,7 @@ VARIANTS = [("census2020", 0), ("resident_yearend", 0), ("registered_yearend", 0
 
 def schedule(n: int) -> list[dict]:
     """n distinct district profiles: each district under each denominator, then with two named peers."""
-    districts = sorted(_reportable(load_dataset())["district_code"].unique())
+    districts = sorted(rateable_observations(load_dataset())["district_code"].unique())
     entries = [{"notebook": "district_profile.ipynb",
                 "parameters": {"district": d, "denominator": den, "peers": [p for p in districts if p != d][:peers]}}
                for den, peers in VARIANTS for d in districts]

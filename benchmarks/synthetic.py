@@ -17,6 +17,7 @@ import pandas as pd
 
 from compare.data import OBSERVATION_COLUMNS, SOURCE_COLUMNS, load_dataset
 from compare.paths import PROJECT_ROOT
+from compare.rates import rateable_metrics
 
 OUT = PROJECT_ROOT / "benchmarks" / "out"
 FIRST_YEAR = 2015
@@ -36,7 +37,7 @@ def generate(share: float = 1.0, n_quarters: int = 40, seed: int = 0, out: Path 
     counties = counties[counties["code"].isin(pops.index)]
     order = np.random.default_rng(12345).permutation(len(counties))  # the same districts at every share
     counties = counties.iloc[np.sort(order[: max(2, int(round(share * len(counties))))])]
-    metrics = ds.metrics[(ds.metrics["kind"] != "ratio") & ds.metrics["per_capita"]].reset_index(drop=True)
+    metrics = rateable_metrics(ds).reset_index(drop=True)
     q = quarters(n_quarters)
 
     d, m, t = np.meshgrid(np.arange(len(counties)), np.arange(len(metrics)), np.arange(n_quarters), indexing="ij")

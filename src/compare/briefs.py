@@ -38,6 +38,7 @@ from . import __version__
 from .data import Dataset, load_dataset
 from .errors import CompareError
 from .paths import NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT
+from .rates import rateable_observations
 
 DEFAULT_CONFIG = PROJECT_ROOT / "briefs.yml"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -83,16 +84,6 @@ class Result:
 # ---------------------------------------------------------------- the schedule
 
 
-def _reportable(ds: Dataset):
-    """Actual totals of per-capita metrics, with each district's tier (county or prefecture)."""
-    obs = ds.observations
-    ok = ds.metrics[(ds.metrics["kind"] != "ratio") & ds.metrics["per_capita"]]["metric_id"]
-    obs = obs[(obs["statement"] == "actual") & (obs["subset"] == "") & obs["metric_id"].isin(ok)]
-    levels = ds.districts.set_index("code")["level"]
-    tier = obs["district_code"].map(levels).replace({"zone": "county", "province": "prefecture"})
-    return obs.assign(tier=tier)
-
-
 def brief_title(notebook: str, parameters: dict, ds: Dataset) -> str:
     """A reader's title: 'District profile: 环翠区 Huancui District', 'Legal aid cases … (county level)'."""
     def name(code):
@@ -126,7 +117,7 @@ def expand(entry: dict, ds: Dataset) -> list[Brief]:
         raise CompareError(f"Unknown notebook '{notebook}' in the schedule; use one of {', '.join(KINDS)}.")
     base = dict(entry.get("parameters") or {})
     rule = entry.get("for_each")
-    obs = _reportable(ds)
+    obs = rateable_observations(ds)
     if rule is None:
         items = [{}]
     elif rule == "district":

@@ -20,7 +20,7 @@ from .data import Dataset, UNITS, load_dataset, validate
 from .errors import CompareError
 from .periods import parse_period
 from .population import reconcile, reconciliation_verdicts
-from .rates import check_rate_metric, rate_table, unit_label
+from .rates import check_rate_metric, rate_table, rateable_metrics, rateable_observations, tier, unit_label
 from .trends import trend
 
 SINGULAR = {"person_time": "person-time", "org": "organisation", "CNY": "yuan", "copy": "copy", "percent": "percent"}
@@ -100,15 +100,11 @@ def funnel_sentence(row: pd.Series, peers: int, level: str) -> str:
 # ---------------------------------------------------------------- stories
 
 
-def _tier(ds: Dataset, code: str) -> str:
-    return "prefecture" if ds.district(code)["level"] in ("prefecture", "province") else "county"
-
-
 def _reportable_metrics(ds: Dataset, code: str) -> list[str]:
-    obs = ds.observations
-    mine = obs[(obs["district_code"] == code) & (obs["statement"] == "actual") & (obs["subset"] == "")]
-    ok = ds.metrics[(ds.metrics["kind"] != "ratio") & ds.metrics["per_capita"]]["metric_id"]
-    return [m for m in ok if m in set(mine["metric_id"])]
+    """The rateable metrics a district reports a total for, in catalogue order."""
+    obs = rateable_observations(ds)
+    mine = set(obs.loc[obs["district_code"] == code, "metric_id"])
+    return [m for m in rateable_metrics(ds)["metric_id"] if m in mine]
 
 
 def _match_period(rates: pd.DataFrame, period: str) -> pd.DataFrame:
@@ -122,7 +118,7 @@ def _match_period(rates: pd.DataFrame, period: str) -> pd.DataFrame:
 def district_profile(ds: Dataset, district: str, peers=(), period: str = "", denominator: str = "census2020") -> Story:
     """One district against its peers on every per-capita metric it reports."""
     me = ds.district(district)
-    level = _tier(ds, district)
+    level = tier(pd.Series([me["level"]])).iloc[0]
     colours = district_colours(ds.observations["district_code"])
     story, panels, units, rows = Story(), {}, {}, []
     metrics = _reportable_metrics(ds, district)

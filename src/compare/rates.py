@@ -33,6 +33,23 @@ RATE_COLUMNS = [
 ]
 
 
+def tier(levels: pd.Series) -> pd.Series:
+    """The level districts are ranked at: development zones rank with county-level units."""
+    return levels.astype(str).replace({"zone": "county"})
+
+
+def rateable_metrics(ds: Dataset) -> pd.DataFrame:
+    """Catalogue rows of the metrics a per-capita rate makes sense for (not ratios, per_capita yes)."""
+    return ds.metrics[(ds.metrics["kind"] != "ratio") & ds.metrics["per_capita"]]
+
+
+def rateable_observations(ds: Dataset) -> pd.DataFrame:
+    """Actual totals of rateable metrics, each with its district's ranking tier."""
+    obs = ds.observations
+    obs = obs[(obs["statement"] == "actual") & (obs["subset"] == "") & obs["metric_id"].isin(rateable_metrics(ds)["metric_id"])]
+    return obs.assign(tier=obs["district_code"].map(tier(ds.districts.set_index("code")["level"])))
+
+
 def check_rate_metric(ds: Dataset, metric_id: str) -> pd.Series:
     """The catalogue row of a metric for which per-capita rates make sense, else a clear error."""
     metric = ds.metric(metric_id)
@@ -59,12 +76,12 @@ def select_observations(ds: Dataset, metric_id: str, districts=None, level=None,
     info = ds.districts[["code", "name_zh", "name_en", "level"]].rename(
         columns={"code": "district_code", "name_zh": "district_zh", "name_en": "district_en"})
     obs = obs.merge(info, on="district_code", how="left")
-    tier = obs["level"].replace({"zone": "county"})
-    if level in ("county", "prefecture"):
-        obs = obs[tier == level]
+    tiers = tier(obs["level"])
+    if level in ("county", "prefecture", "province"):
+        obs = obs[tiers == level]
     elif level not in (None, "all"):
-        raise CompareError(f"Unknown level '{level}'; use county, prefecture or all.")
-    elif level is None and tier.nunique() > 1:
+        raise CompareError(f"Unknown level '{level}'; use county, prefecture, province or all.")
+    elif level is None and tiers.nunique() > 1:
         raise MixedLevelsError(
             f"The {metric_id} observations mix prefecture-level cities and county-level units; "
             "pass level='county' or 'prefecture' (--level), or 'all' to rank them together on purpose."
@@ -153,16 +170,16 @@ def rate_table(ds: Dataset, metric_id: str, districts=None, level=None, denomina
 
 def all_rates(ds: Dataset, level: str = "county", denominator: str = "census2020") -> pd.DataFrame:
     """Rates of every per-capita metric (actual totals) at one level, in one vectorised pass."""
-    metrics = ds.metrics[(ds.metrics["kind"] != "ratio") & ds.metrics["per_capita"]][["metric_id", "kind", "unit"]]
+    metrics = rateable_metrics(ds)[["metric_id", "kind", "unit"]]
     obs = ds.observations
     obs = obs[(obs["statement"] == "actual") & (obs["subset"] == "") & obs["metric_id"].isin(metrics["metric_id"])]
     obs = obs.astype({c: "category" for c in ("doc_id", "district_code", "metric_id", "subset", "qualifier", "statement", "quote")})
-    info = ds.districts.set_index("code")
+    info = ds.districts.set_index("code").assign(tier=lambda d: tier(d["level"]))
     codes = obs["district_code"].cat
-    for column, source in (("district_zh", "name_zh"), ("district_en", "name_en"), ("level", "level")):
+    for column, source in (("district_zh", "name_zh"), ("district_en", "name_en"), ("level", "level"), ("tier", "tier")):
         names = pd.Categorical(info[source].reindex(codes.categories).fillna(""))  # one entry per code
         obs[column] = pd.Categorical.from_codes(names.codes[codes.codes], names.categories)
-    obs = obs[obs["level"].astype(str).replace({"zone": "county", "province": "prefecture"}) == level]
+    obs = obs[obs["tier"] == level].drop(columns="tier")
     by_metric = metrics.set_index("metric_id")
     for column in ("kind", "unit"):
         obs[column] = obs["metric_id"].map(by_metric[column]).astype("category")
