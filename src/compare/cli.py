@@ -52,8 +52,9 @@ def emit(table: pd.DataFrame, fmt: str) -> None:
         print(table.round(3).to_string(index=False, na_rep=""))
 
 
-def with_district_name(table: pd.DataFrame, code="district_code", zh="district_zh", en="district_en") -> pd.DataFrame:
-    return table.assign(district=table[zh] + " " + table[en])
+def with_district_name(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with a `district` column: Chinese and English names together."""
+    return table.assign(district=table["district_zh"] + " " + table["district_en"])
 
 
 def cmd_rates(args: argparse.Namespace) -> int:

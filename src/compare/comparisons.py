@@ -60,30 +60,43 @@ def pairwise_rate_ratios(rates: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def funnel_limits(pooled_rate: float, exposure, phi: float = 1.0) -> pd.DataFrame:
-    """Control limits (per 10,000) around pooled_rate (per unit exposure) for each exposure."""
+def widened_half(expected, phi, tail: float) -> np.ndarray:
+    """Half-width of the overdispersion-widened limits: z × sqrt(phi × expected) (normal approximation)."""
+    return stats.norm.ppf(1 - tail) * np.sqrt(np.asarray(phi, float) * expected)
+
+
+def funnel_limits(pooled_rate, exposure, phi=1.0) -> pd.DataFrame:
+    """Control limits (per 10,000) around pooled_rate (per unit exposure) for each exposure: exact Poisson
+    quantiles, or widened by sqrt(phi) where phi > 1. pooled_rate and phi may be one value or one per row."""
     exposure = np.asarray(exposure, dtype=float)
-    expected = pooled_rate * exposure
+    expected = np.asarray(pooled_rate, dtype=float) * exposure
+    phi = np.broadcast_to(np.asarray(phi, dtype=float), expected.shape)
+    widen = phi > 1
     out = {}
     for name, level in LIMITS.items():
         tail = (1 - level) / 2
-        if phi > 1:
-            z = stats.norm.ppf(1 - tail)
-            half = z * np.sqrt(phi * expected)
-            low, high = expected - half, expected + half
-        else:
-            low, high = stats.poisson.ppf(tail, expected), stats.poisson.ppf(1 - tail, expected)
+        half = widened_half(expected, np.where(widen, phi, 1.0), tail)
+        low = np.where(widen, expected - half, stats.poisson.ppf(tail, expected))
+        high = np.where(widen, expected + half, stats.poisson.ppf(1 - tail, expected))
         out[f"lower_{name}"] = np.clip(low, 0, None) / exposure * PER
         out[f"upper_{name}"] = high / exposure * PER
     return pd.DataFrame(out)
 
 
-def overdispersion(counts, exposure, pooled_rate: float) -> float:
-    """Pearson chi-square / (n - 1): 1 when districts vary as Poisson allows, more when they vary more."""
+def overdispersion(counts, exposure, pooled_rate, groups=None):
+    """Pearson chi-square / (n - 1): 1 when districts vary as Poisson allows, more when they vary more.
+
+    With groups (key columns, one value per row), each row gets its own group's value; pooled_rate may then
+    be one value per row."""
     counts, exposure = np.asarray(counts, float), np.asarray(exposure, float)
-    expected = pooled_rate * exposure
-    n = len(counts)
-    return float(((counts - expected) ** 2 / expected).sum() / (n - 1)) if n > 1 else 1.0
+    expected = np.asarray(pooled_rate, float) * exposure
+    chi = pd.Series((counts - expected) ** 2 / np.where(expected > 0, expected, np.nan))
+    if groups is None:
+        n = len(counts)
+        return float(chi.sum() / (n - 1)) if n > 1 else 1.0
+    grouped = chi.groupby([pd.Series(np.asarray(g)) for g in groups], dropna=False, sort=False)
+    n = grouped.transform("size").to_numpy()
+    return np.where(n > 1, grouped.transform("sum").to_numpy() / np.maximum(n - 1, 1), 1.0)
 
 
 def funnel(rates: pd.DataFrame, adjust_overdispersion: bool = False) -> pd.DataFrame:
@@ -112,27 +125,21 @@ def funnel_table(rates: pd.DataFrame, by=FUNNEL_GROUPS, adjust_overdispersion: b
     keys = [out[c] for c in by] if by else [pd.Series(0, index=out.index)]
     grouped = pd.DataFrame({"c": counts, "e": out["exposure"]}).groupby(keys, dropna=False, sort=False)
     pooled = (grouped["c"].transform("sum") / grouped["e"].transform("sum")).to_numpy()
-    expected = pooled * out["exposure"].to_numpy()
-    chi = pd.Series((counts.to_numpy() - expected) ** 2 / np.where(expected > 0, expected, np.nan), index=out.index)
-    n = grouped["c"].transform("size").to_numpy()
-    phi = (chi.groupby(keys, dropna=False, sort=False).transform("sum").to_numpy() / np.maximum(n - 1, 1))
-    phi = np.where(n > 1, phi, 1.0)
-    widen = adjust_overdispersion & (phi > 1)
     exposure = out["exposure"].to_numpy()
+    expected = pooled * exposure
+    phi = overdispersion(counts, exposure, pooled, groups=keys)
+    widen = adjust_overdispersion & (phi > 1)
     c = counts.to_numpy()
     cdf_below = np.where(c > 0, special.pdtr(np.maximum(c - 1, 0), expected), 0.0)  # F(count - 1)
     cdf_at = special.pdtr(c, expected)  # F(count)
     above, below = {}, {}
     for name, level in LIMITS.items():
         tail = (1 - level) / 2
-        half = stats.norm.ppf(1 - tail) * np.sqrt(np.where(widen, phi, 1.0) * expected)
+        half = widened_half(expected, np.where(widen, phi, 1.0), tail)
         above[name] = np.where(widen, c > expected + half, cdf_below >= 1 - tail)
         below[name] = np.where(widen, c < expected - half, cdf_at < tail)
-        if limits:
-            low = np.where(widen, expected - half, stats.poisson.ppf(tail, expected))
-            high = np.where(widen, expected + half, stats.poisson.ppf(1 - tail, expected))
-            out[f"lower_{name}"] = np.clip(low, 0, None) / exposure * PER
-            out[f"upper_{name}"] = high / exposure * PER
+    if limits:
+        out = pd.concat([out, funnel_limits(pooled, exposure, np.where(widen, phi, 1.0))], axis=1)
     out["observed_rate"] = out["annual_rate_per_10k"].fillna(out["rate_per_10k"])
     out["pooled_rate"] = pooled * PER
     out["phi"] = phi
