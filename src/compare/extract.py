@@ -74,9 +74,9 @@ PERIOD_WORDS = [
 ]
 UP_TO_MONTH = re.compile(r"截至(\d{1,2})月底|截至(\d{1,2})月末|1-(\d{1,2})月|1至(\d{1,2})月")
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心")  # a provider group: its numbers are parts
-# Totals over several years, averages and lifetimes are not the period's counts.
 HONOURS = re.compile(r"模范|品牌|星级|金牌|先进")  # counts of awards, not of the organisations at work
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
+# Totals over several years, averages and lifetimes are not the period's counts.
 MULTI_YEAR = re.compile(r"截至20\d\d年(底|末)?累计|(19|20)\d\d年?(至|到|-|—)(19|20)\d\d年|年均|平均每年|\d+(多|余)年")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 CLAUSE_END = re.compile(r"[,，:：。！？；;!?\n]")
@@ -282,12 +282,12 @@ def _sentence_candidates(text, simple, s0, s1, phrases, units, ctx, paragraph: l
     used: set[int] = set()
     for n in numbers:
         unit, unit_end = ("%", n.end) if n.percent else (_unit_after(sentence, n.end) or (None, n.end))
-        clause = sentence[max(c for c in clause_starts if c <= n.start):n.start]
+        clause_start = max(c for c in clause_starts if c <= n.start)
+        clause = sentence[clause_start:n.start]
         if unit is None and any(w in clause for w in PER_10K_WORDS):
             unit = "per_10k"
         if unit is None or _outside_document_years(sentence, n.start, ctx) or MULTI_YEAR.search(sentence[:n.start]):
             continue
-        clause_start = max(c for c in clause_starts if c <= n.start)
         item_start = _segment_start(sentence, clause_start, n.start)
         available = [h for h in hits if h[0] not in used and not _number_between(numbers, h[1], n.start)]
         found = _classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
@@ -301,7 +301,6 @@ def _sentence_candidates(text, simple, s0, s1, phrases, units, ctx, paragraph: l
         if not subset and statement == "actual" and kind == "flow" and _by_provider(sentence, n.start):
             subset = "by_provider"
         used.update(h[0] for h in hits if h[0] >= n.start and h[1] <= quote_end)
-        clause = sentence[clause_start:n.start]
         if statement == "actual" and (any(w in clause for w in TARGET_WORDS) or TARGET_YEAR.search(clause)):
             statement = "target"
         if kind == "stock" and statement == "actual" and re.search(r"累计|接收|解除|新增", sentence[item_start:n.start]):
@@ -317,7 +316,7 @@ def _sentence_candidates(text, simple, s0, s1, phrases, units, ctx, paragraph: l
                "period_start": start_ts.strftime("%Y-%m-%d") if start_ts is not None else "",
                "period_end": end_ts.strftime("%Y-%m-%d") if end_ts is not None else "",
                "metric_id": metric, "subset": subset, "value": value, "qualifier": n.qualifier,
-               "statement": statement, "quote": quote, "_kind": kind, "_unit": unit, "_end": n.end, "_sentence": sentence,
+               "statement": statement, "quote": quote, "_kind": kind, "_end": n.end, "_sentence": sentence,
                "_quote_end": max(unit_end, quote_end)}
         out.append(row)
     return out
@@ -363,12 +362,13 @@ def _classify(sentence, n, unit, unit_end, clause_start, item_start, hits, previ
             return None
         word_at = clause_start + max(clause.rfind(w) for w in PER_10K_WORDS if w in clause)
         return last["metric_id"], last["_kind"], last["subset"], "reported_per_10k", n.value, word_at, n.end
-    part_text = sentence[_item_start(sentence, item_start, n.start):n.start]
+    part_start = _item_start(sentence, item_start, n.start)
+    part_text = sentence[part_start:n.start]
     opens_part = re.match(r"\s*(其中|含)", part_text) or re.match(r"\s*(其中|含)", clause)
     hit = _phrase_before(hits, item_start, n.start)
     last_unit = units.get(last["metric_id"], "") if last else ""
     if opens_part and last is not None and last_unit in fits:
-        return last["metric_id"], last["_kind"], _part_of(item) or "part", "actual", n.value, _item_start(sentence, item_start, n.start), unit_end
+        return last["metric_id"], last["_kind"], _part_of(item) or "part", "actual", n.value, part_start, unit_end
     if hit and hit[3] in fits:
         between = sentence[max(item_start, hit[0] - 10):hit[0]] + sentence[hit[1]:n.start]
         between += "".join(w for w in ("民工", "热线") if w in sentence[hit[0]:hit[1]])
@@ -377,7 +377,7 @@ def _classify(sentence, n, unit, unit_end, clause_start, item_start, hits, previ
         since_last = sentence[last["_quote_end"]:n.start] if last.get("_sentence") == sentence else item
         since_last = since_last[-8:]  # a part is named right before its number: 办结案件78件
         if _part_of(since_last):
-            return last["metric_id"], last["_kind"], _part_of(since_last), "actual", n.value, _item_start(sentence, item_start, n.start), unit_end
+            return last["metric_id"], last["_kind"], _part_of(since_last), "actual", n.value, part_start, unit_end
         if re.search("目标|任务", item):
             return last["metric_id"], last["_kind"], last["subset"], "target", n.value, item_start, unit_end
     after = _phrase_after(hits, sentence, unit_end)

@@ -43,10 +43,14 @@ def rateable_metrics(ds: Dataset) -> pd.DataFrame:
     return ds.metrics[(ds.metrics["kind"] != "ratio") & ds.metrics["per_capita"]]
 
 
+def _rateable_totals(ds: Dataset) -> pd.DataFrame:
+    obs = ds.observations
+    return obs[(obs["statement"] == "actual") & (obs["subset"] == "") & obs["metric_id"].isin(rateable_metrics(ds)["metric_id"])]
+
+
 def rateable_observations(ds: Dataset) -> pd.DataFrame:
     """Actual totals of rateable metrics, each with its district's ranking tier."""
-    obs = ds.observations
-    obs = obs[(obs["statement"] == "actual") & (obs["subset"] == "") & obs["metric_id"].isin(rateable_metrics(ds)["metric_id"])]
+    obs = _rateable_totals(ds)
     return obs.assign(tier=obs["district_code"].map(tier(ds.districts.set_index("code")["level"])))
 
 
@@ -171,9 +175,7 @@ def rate_table(ds: Dataset, metric_id: str, districts=None, level=None, denomina
 def all_rates(ds: Dataset, level: str = "county", denominator: str = "census2020") -> pd.DataFrame:
     """Rates of every per-capita metric (actual totals) at one level, in one vectorised pass."""
     metrics = rateable_metrics(ds)[["metric_id", "kind", "unit"]]
-    obs = ds.observations
-    obs = obs[(obs["statement"] == "actual") & (obs["subset"] == "") & obs["metric_id"].isin(metrics["metric_id"])]
-    obs = obs.astype({c: "category" for c in ("doc_id", "district_code", "metric_id", "subset", "qualifier", "statement", "quote")})
+    obs = _rateable_totals(ds).astype({c: "category" for c in ("doc_id", "district_code", "metric_id", "subset", "qualifier", "statement", "quote")})
     info = ds.districts.set_index("code").assign(tier=lambda d: tier(d["level"]))
     codes = obs["district_code"].cat
     for column, source in (("district_zh", "name_zh"), ("district_en", "name_en"), ("level", "level"), ("tier", "tier")):
