@@ -29,10 +29,6 @@ class Period:
     start: date | None
     end: date | None
 
-    @property
-    def label(self) -> str:
-        return period_label(self.start, self.end)
-
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
@@ -103,8 +99,7 @@ def years_between(start: pd.Series, end: pd.Series) -> pd.Series:
 
 def annualise(value: pd.Series, kind: pd.Series, years: pd.Series) -> pd.Series:
     """Flows divided by their span in years; stocks unchanged; ratios refused (NaN)."""
-    out = pd.Series(np.nan, index=value.index, dtype="float64")
-    flow, stock = kind.eq("flow"), kind.eq("stock")
-    out[flow] = value[flow] / years[flow]
-    out[stock] = value[stock]
-    return out
+    flow, stock = kind.eq("flow").to_numpy(), kind.eq("stock").to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        annual = np.where(flow, value.to_numpy(float) / years.to_numpy(float), np.where(stock, value.to_numpy(float), np.nan))
+    return pd.Series(annual, index=value.index, dtype="float64")

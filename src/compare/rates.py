@@ -17,7 +17,7 @@ from statsmodels.stats.rates import confint_poisson
 
 from .data import Dataset
 from .errors import CompareError, MixedLevelsError, RateNotMeaningfulError, UnknownDistrictError
-from .periods import period_label, years_between
+from .periods import annualise, period_label, years_between
 from .population import attach_population, require_population
 
 PER = 1e4
@@ -116,7 +116,7 @@ def compute_rates(obs: pd.DataFrame, kind: str | None = None, unit: str | None =
     out["years"] = np.where(flow, years_between(out["period_start"], out["period_end"]), np.nan)
     out["exposure"] = np.where(flow, out["population"] * out["years"], out["population"])
     out["rate_per_10k"] = out["value"] / out["population"] * PER
-    out["annual_rate_per_10k"] = np.where(flow, out["value"] / out["exposure"] * PER, np.nan)
+    out["annual_rate_per_10k"] = np.where(flow, annualise(out["value"], out["kind"], out["years"]) / out["population"] * PER, np.nan)
     countable = ~out["unit"].isin(NOT_COUNTS).to_numpy()
     rows = countable & out["exposure"].notna().to_numpy() & out["exposure"].gt(0).to_numpy()
     low, high = np.full(len(out), np.nan), np.full(len(out), np.nan)
