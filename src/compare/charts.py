@@ -67,25 +67,34 @@ def _marker_legend(ax, markers_used) -> None:
         ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True)
 
 
-def ranked_intervals(rates: pd.DataFrame, unit_label: str, colours: dict, title: str = ""):
-    """Dot-and-interval plot of rates, highest first, one row per district and period."""
-    use_cjk_font()
+def _dot_intervals(ax, rates: pd.DataFrame, colours: dict, focus: str | None = None, line: float = 2.5,
+                   size: float = 8, tick_size=None) -> set[str]:
+    """Draw each row's rate (annual for flows) as a dot with its interval, highest at the top, labelled
+    'name (period)'; the focus district larger. Returns the markers used."""
     rate = rates["annual_rate_per_10k"].fillna(rates["rate_per_10k"])
     table = rates.assign(_rate=rate).sort_values("_rate").reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.6))
     markers = set()
     for i, row in table.iterrows():
         colour = colours.get(row["district_code"], "0.3")
+        big = row["district_code"] == focus
         if pd.notna(row["ci_low"]):
-            ax.plot([row["ci_low"], row["ci_high"]], [i, i], color=colour, lw=2.5, alpha=0.7)
+            ax.plot([row["ci_low"], row["ci_high"]], [i, i], color=colour, lw=line + 1.5 * big, alpha=0.7)
         marker = marker_for(row["flags"])
         markers.add(marker)
-        ax.plot(row["_rate"], i, marker=marker, color=colour, ms=8, linestyle="")
-    ax.set_yticks(range(len(table)), [f"{district_label(r)} ({r['period']})" for _, r in table.iterrows()])
+        ax.plot(row["_rate"], i, marker=marker, color=colour, ms=size + 3 * big, linestyle="")
+    ax.set_yticks(range(len(table)), [f"{district_label(r)} ({r['period']})" for _, r in table.iterrows()], fontsize=tick_size)
+    ax.set_xlim(left=0)
+    return markers
+
+
+def ranked_intervals(rates: pd.DataFrame, unit_label: str, colours: dict, title: str = ""):
+    """Dot-and-interval plot of rates, highest first, one row per district and period."""
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rates) + 1.6))
+    markers = _dot_intervals(ax, rates, colours)
     ax.set_xlabel(unit_label)
     ax.set_ylabel("district (period)")
     ax.set_title(title)
-    ax.set_xlim(left=0)
     _marker_legend(ax, markers)
     fig.tight_layout()
     plt.close(fig)
@@ -170,18 +179,9 @@ def small_multiples(panels: dict[str, pd.DataFrame], units: dict[str, str], focu
     height = 0.32 * max(len(p) for p in panels.values()) + 1.6
     fig, axes = plt.subplots(rows, cols, figsize=(7 * cols, height * rows + 0.6), squeeze=False)
     for ax, (metric_id, table) in zip(axes.flat, panels.items()):
-        rate = table["annual_rate_per_10k"].fillna(table["rate_per_10k"])
-        table = table.assign(_rate=rate).sort_values("_rate").reset_index(drop=True)
-        for i, row in table.iterrows():
-            colour = colours.get(row["district_code"], "0.3")
-            weight = 3.5 if row["district_code"] == focus else 2
-            if pd.notna(row["ci_low"]):
-                ax.plot([row["ci_low"], row["ci_high"]], [i, i], color=colour, lw=weight, alpha=0.7)
-            ax.plot(row["_rate"], i, marker=marker_for(row["flags"]), color=colour, ms=7 if row["district_code"] != focus else 10, ls="")
-        ax.set_yticks(range(len(table)), [f"{district_label(r)} ({r['period']})" for _, r in table.iterrows()], fontsize=8)
+        _dot_intervals(ax, table, colours, focus=focus, line=2, size=7, tick_size=8)
         ax.set_title((titles or {}).get(metric_id, metric_id), fontsize=10)
         ax.set_xlabel(units[metric_id], fontsize=9)
-        ax.set_xlim(left=0)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     fig.suptitle(title)
