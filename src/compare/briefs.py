@@ -16,6 +16,7 @@ in-process. Workers are local processes, or Dask workers (`executor="dask"`).
 
 from __future__ import annotations
 
+import ast
 import atexit
 import hashlib
 import html
@@ -29,6 +30,7 @@ from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -37,6 +39,7 @@ import yaml
 from . import __version__
 from .data import Dataset, load_dataset
 from .errors import CompareError
+from .fileio import write_atomically
 from .paths import NOTEBOOKS_DIR, OUTPUTS_DIR, PROJECT_ROOT
 from .rates import rateable_observations
 
@@ -112,10 +115,15 @@ def brief_id(notebook: str, parameters: dict, fixed: dict | None = None) -> str:
 
 def expand(entry: dict, ds: Dataset) -> list[Brief]:
     """The briefs of one schedule entry: its fixed parameters, or one per item of its for_each rule."""
+    if not isinstance(entry, dict):
+        raise CompareError(f"Each schedule entry must be a mapping with 'notebook:', not {entry!r}.")
     notebook = entry.get("notebook", "")
     if notebook not in KINDS:
         raise CompareError(f"Unknown notebook '{notebook}' in the schedule; use one of {', '.join(KINDS)}.")
+    if not isinstance(entry.get("parameters") or {}, dict):
+        raise CompareError(f"'parameters' of the {notebook} entry must be a mapping of name: value.")
     base = dict(entry.get("parameters") or {})
+    check_parameters(notebook, base)
     rule = entry.get("for_each")
     obs = rateable_observations(ds)
     if rule is None:
@@ -135,8 +143,60 @@ def expand(entry: dict, ds: Dataset) -> list[Brief]:
     briefs = []
     for item in items:
         params = {**base, **item}
+        check_parameters(notebook, params)
         briefs.append(Brief(brief_id(notebook, params, base), notebook, params, brief_title(notebook, params, ds), KINDS[notebook]))
     return briefs
+
+
+@lru_cache
+def declared_parameters(notebook: str) -> dict[str, object]:
+    """The names and default values assigned in a notebook's cell tagged `parameters`."""
+    import nbformat
+
+    nb = nbformat.read(str(NOTEBOOKS_DIR / notebook), as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        return {}
+    declared = {}
+    for node in ast.parse(cells[0].source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            declared[node.targets[0].id] = ast.literal_eval(node.value)
+    return declared
+
+
+def check_parameters(notebook: str, parameters: dict) -> None:
+    """Refuse a parameter the notebook does not declare, or a value whose type differs from its default.
+
+    Names are checked against the parameters cell because papermill writes them into the notebook as
+    Python source: only a declared identifier may reach a kernel."""
+    declared = declared_parameters(notebook)
+    for name, value in parameters.items():
+        if not isinstance(name, str) or name not in declared:
+            known = ", ".join(declared) or "none"
+            raise CompareError(f"{notebook} has no parameter {name!r}; it takes: {known}.")
+        default = declared[name]
+        if not _same_type(value, default):
+            hint = " (quote codes in briefs.yml: district: \"371002\")" if isinstance(default, str) else ""
+            raise CompareError(f"Parameter '{name}' of {notebook} must be {_type_name(default)}, "
+                               f"not {_type_name(value)} {value!r}{hint}.")
+
+
+def _same_type(value, default) -> bool:
+    if default is None:  # an optional path or text
+        return value is None or isinstance(value, str)
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    if isinstance(default, list):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, type(default))
+
+
+def _type_name(value) -> str:
+    names = {bool: "true or false", int: "a number", float: "a number", str: "text", list: "a list of text",
+             type(None): "text or empty"}
+    return names.get(type(value), type(value).__name__)
 
 
 def _safe_id(text: str) -> str:
@@ -176,13 +236,6 @@ def cache_key(brief: Brief, data_version: str) -> str:
 
 
 # ---------------------------------------------------------------- running one brief
-
-
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write beside the target, then rename: readers never see half a file."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    os.replace(tmp, path)
 
 
 def to_html(notebook, title: str) -> str:
@@ -314,6 +367,7 @@ def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None) -> Resul
     result = Result(brief.brief_id, brief.kind, brief.title, brief.notebook, brief.parameters, "ok", 0.0,
                     cache_key=brief.cache_key)
     try:
+        check_parameters(brief.notebook, brief.parameters)  # names reach the kernel as source code
         with stderr_to(run_dir / "logs" / f"{brief.brief_id}.log"):  # kernel chatter goes to the brief's log
             execute_warm(NOTEBOOKS_DIR / brief.notebook, tmp, brief.parameters, data_dir)
         node = nbformat.read(str(tmp), as_version=4)

@@ -634,12 +634,16 @@ def write_review(candidates: pd.DataFrame, path) -> None:
 
 def accept_review(path, data_dir=None) -> tuple[int, list]:
     """Merge rows marked accept into observations.csv, only if compare validate stays clean.
-    Returns (rows merged, problems); with problems nothing is written."""
+    Returns (rows merged, problems); with problems nothing is written.
+
+    The data folder is locked for the whole read-validate-replace, so two accepts run one after the other
+    and neither loses the other's rows; the file is re-read under the lock and replaced atomically."""
     import shutil
     import tempfile
     from pathlib import Path
 
     from .data import FILES, Problem, read_table, validate
+    from .fileio import file_digest, locked, write_atomically
     from .paths import data_dir as default_data_dir
 
     folder = Path(data_dir) if data_dir else default_data_dir()
@@ -651,17 +655,19 @@ def accept_review(path, data_dir=None) -> tuple[int, list]:
     accepted = review[review["decision"].str.strip().str.lower() == "accept"][OBSERVATION_COLUMNS]
     if accepted.empty:
         return 0, []
-    observations = read_table(folder / FILES["observations"][0], OBSERVATION_COLUMNS)
-    merged = pd.concat([observations, accepted], ignore_index=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        trial = Path(tmp) / "data"
-        shutil.copytree(folder, trial)
-        merged.to_csv(trial / "observations.csv", index=False)
-        problems, _ = validate(trial)
-        if problems:
-            return 0, problems
-        target = folder / "observations.csv"
-        staged = target.with_name(".observations.csv.tmp")
-        shutil.copyfile(trial / "observations.csv", staged)
-        staged.replace(target)
+    target = folder / FILES["observations"][0]
+    with locked(folder):
+        before = file_digest(target)
+        observations = read_table(target, OBSERVATION_COLUMNS)
+        merged = pd.concat([observations, accepted], ignore_index=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            trial = Path(tmp) / "data"
+            shutil.copytree(folder, trial)
+            merged.to_csv(trial / "observations.csv", index=False)
+            problems, _ = validate(trial)
+            if problems:
+                return 0, problems
+            if file_digest(target) != before:  # changed by a writer that ignored the lock
+                raise CompareError(f"{target} changed while the review was being merged; run compare accept again.")
+            write_atomically(target, (trial / "observations.csv").read_bytes())
     return len(accepted), []

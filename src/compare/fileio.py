@@ -1,0 +1,67 @@
+"""Safe writes: files appear whole or not at all, and writers of one folder take turns.
+
+`write_atomically` writes beside the target under a unique name, flushes it to disk and renames it over
+the target, so a reader (or a crash) never sees half a file. `locked` holds an exclusive `fcntl` lock on a
+folder's lock file, so two processes that both read, change and replace a file in it cannot lose each
+other's work.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+LOCK_NAME = ".compare.lock"
+
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write content to path through a uniquely named file beside it, fsynced, then renamed."""
+    path = Path(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename in folder durable (best effort: some file systems refuse to open folders)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on folder (its `.compare.lock` file) for the duration; waits for a holder."""
+    with open(Path(folder) / LOCK_NAME, "a") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of a file's bytes ('' when it does not exist)."""
+    path = Path(path)
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
