@@ -1,9 +1,11 @@
 """compare.population: denominators and reconciliation of reports' own per-10,000 figures."""
 
+import pandas as pd
 import pytest
 
 from compare.data import load_dataset
-from compare.population import reconcile, reconciliation_verdicts
+from compare.errors import CompareError
+from compare.population import attach_population, reconcile, reconciliation_verdicts
 
 
 def test_wujin_rate_matches_the_resident_population_without_the_zone():
@@ -23,3 +25,43 @@ def test_huancui_rate_matches_the_census():
     verdicts = reconciliation_verdicts(table).set_index("doc_id")
     assert verdicts.loc["huancui-2021h1", "matches"] == "census_resident 2020 (census tabulation)"
     assert "excluding 常州经开区" in verdicts.loc["wujin-2022q1", "matches"]
+
+
+def _one_observation(year_end: str) -> pd.DataFrame:
+    return pd.DataFrame({"doc_id": ["x"], "district_code": ["371002"], "period_start": [pd.Timestamp(year_end) - pd.DateOffset(months=11)],
+                         "period_end": [pd.Timestamp(year_end)]})
+
+
+@pytest.mark.parametrize(
+    ("year_end", "years_held", "expected_year", "fallback"),
+    [
+        ("2021-12-31", (2021, 2023), 2021, False),  # its own year
+        ("2022-12-31", (2021, 2023), 2021, True),  # nearest: 2021 and 2023 tie, the earlier wins
+        ("2022-12-31", (2019, 2023), 2023, True),  # nearest is later
+        ("2025-12-31", (2019, 2023), 2023, True),
+    ],
+)
+def test_year_end_fallback_is_the_nearest_year_ties_to_the_earlier(year_end, years_held, expected_year, fallback):
+    ds = load_dataset()
+    extra = pd.DataFrame({"district_code": "371002", "year": list(years_held), "population": [450000, 460000],
+                          "definition": "resident_yearend", "scope": "whole", "source": "test"})
+    ds.populations = pd.concat([ds.populations, extra], ignore_index=True)
+    row = attach_population(_one_observation(year_end), ds, "resident_yearend").iloc[0]
+    assert (row["population_year"], row["population_fallback"]) == (expected_year, fallback)
+
+
+def test_default_denominator_takes_the_years_own_figure_else_the_census():
+    ds = load_dataset()
+    extra = pd.DataFrame({"district_code": ["371002"], "year": [2021], "population": [450000],
+                          "definition": ["resident_yearend"], "scope": ["whole"], "source": ["test"]})
+    ds.populations = pd.concat([ds.populations, extra], ignore_index=True)
+    own = attach_population(_one_observation("2021-12-31"), ds).iloc[0]
+    assert (own["population"], own["population_fallback"], own["population_year_gap"]) == (450000, False, False)
+    other = attach_population(_one_observation("2024-12-31"), ds).iloc[0]
+    assert other["population_definition"] == "census_resident" and not other["population_fallback"]
+    assert other["population_year_gap"]
+
+
+def test_unknown_denominator_is_one_sentence():
+    with pytest.raises(CompareError, match="Unknown denominator 'census'; use one of resident, census_resident"):
+        attach_population(_one_observation("2021-12-31"), load_dataset(), "census")

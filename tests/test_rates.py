@@ -9,7 +9,7 @@ from scipy import stats
 
 from compare.data import load_dataset
 from compare.errors import MissingPopulationError, MixedLevelsError, RateNotMeaningfulError, UnknownMetricError
-from compare.rates import compute_rates, poisson_interval, rate_table
+from compare.rates import METHODS, compute_rates, count_range, poisson_interval, rate_table
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +41,45 @@ def test_huancui_legal_aid_matches_the_report_and_the_brief_example(ds):
     assert row["population_definition"] == "census_resident" and row["population"] == 446193
 
 
-def test_stocks_are_not_annualised(ds):
+def test_stocks_are_not_annualised_and_people_in_post_get_no_poisson_interval(ds):
     rates = rate_table(ds, "mediators", districts=["371002"])
     row = rates.iloc[0]
     assert np.isnan(row["annual_rate_per_10k"]) and row["rate_per_10k"] == pytest.approx(1090 / 446193 * 1e4)
-    assert row["ci_low"] <= row["rate_per_10k"] <= row["ci_high"]
+    assert np.isnan(row["ci_low"]) and "not_a_count" in row["flags"]
+    assert row["method"] == "no interval: not an event count"
+
+
+@pytest.mark.parametrize(
+    ("value", "qualifier", "low", "high"),
+    [
+        (36000, "at_least", 36000, 36999),  # 3.6万余: the next rounding step is 1,000
+        (30000, "approx", 25000, 35000),  # 约3万: ± half a 万
+        (591, "exact", 591, 591),
+        (200, "at_least", 200, 299),  # 200余
+        (50, "at_most", 40, 50),  # 不到50
+        (7, "approx", 7, 7),
+    ],
+)
+def test_count_ranges_follow_the_reports_words(value, qualifier, low, high):
+    got_low, got_high = count_range([value], [qualifier])
+    assert (got_low[0], got_high[0]) == (low, high)
+
+
+def test_a_lower_bound_interval_spans_the_rounding_and_chance():
+    row = pd.DataFrame({"period_start": [pd.Timestamp("2023-01-01")], "period_end": [pd.Timestamp("2023-12-31")],
+                        "value": [36000.0], "population": [221286.0], "qualifier": ["at_least"]})
+    rate = compute_rates(row, "flow", "case", "poisson").iloc[0]
+    low, _ = garwood(36000, 221286 / 1e4)
+    _, high = garwood(36999, 221286 / 1e4)
+    assert (rate["ci_low"], rate["ci_high"]) == (pytest.approx(low), pytest.approx(high))
+    assert rate["method"] == METHODS["range"] and "lower_bound" in rate["flags"]
+
+
+def test_small_counts_are_flagged():
+    row = pd.DataFrame({"period_start": [pd.Timestamp("2023-01-01")], "period_end": [pd.Timestamp("2023-12-31")],
+                        "value": [9.0], "population": [50000.0], "qualifier": ["exact"]})
+    assert "small_count" in compute_rates(row, "flow", "case", "poisson")["flags"].iloc[0]
+    assert "small_count" not in compute_rates(row.assign(value=10.0), "flow", "case", "poisson")["flags"].iloc[0]
 
 
 def test_qualifiers_become_flags(ds):
@@ -57,9 +91,25 @@ def test_qualifiers_become_flags(ds):
 
 def test_year_end_denominator_with_explicit_fallback(ds):
     rates = rate_table(ds, "disputes_mediated", level="county", denominator="resident_yearend").set_index("district_code")
-    assert rates.loc["320412", "population"] == 1721500 and not rates.loc["320412", "flags"]
     assert rates.loc["371002", "population_definition"] == "census_resident"
     assert "population_fallback" in rates.loc["371002", "flags"]
+    assert "population_fallback" not in rates.loc["320412", "flags"]
+
+
+def test_wujin_rates_use_the_territory_its_report_used(ds):
+    """Wujin's own 万人比 reconciles only with the resident population excluding the 常州经开区 zone, whose
+    cases the bureau does not count: its rates divide by that population of the count's year."""
+    row = rate_table(ds, "legal_aid_cases", districts=["320412"]).iloc[0]
+    assert (row["population"], row["population_year"]) == (1294900, 2022)
+    assert row["population_scope"] == "excluding 常州经开区" and "population_scope" in row["flags"]
+    assert row["annual_rate_per_10k"] == pytest.approx(349 / 1294900 / (90 / 365) * 1e4)
+    assert round(row["annual_rate_per_10k"]) == 11
+
+
+def test_census_standing_for_a_distant_year_is_flagged(ds):
+    rates = rate_table(ds, "disputes_mediated", level="county").set_index("district_code")
+    assert "population_year_gap" in rates.loc["330211", "flags"]  # Zhenhai 2024 on census 2020
+    assert "population_year_gap" not in rates.loc["320508", "flags"]  # Gusu 2022
 
 
 def test_ratio_metrics_are_refused(ds):
@@ -96,11 +146,11 @@ def quarter_table(year, counts, population):
 @given(year=st.integers(2000, 2040), counts=st.lists(st.integers(0, 5000), min_size=4, max_size=4),
        population=st.integers(10_000, 20_000_000))
 def test_annual_rate_is_invariant_to_splitting_a_year_into_quarters(year, counts, population):
-    quarters = compute_rates(quarter_table(year, counts, population), "flow", "case")
+    quarters = compute_rates(quarter_table(year, counts, population), "flow", "case", "poisson")
     whole = pd.DataFrame({"period_start": [pd.Timestamp(f"{year}-01-01")], "period_end": [pd.Timestamp(f"{year}-12-31")],
                           "value": [float(sum(counts))], "population": [float(population)], "qualifier": ["exact"],
                           "population_fallback": [False]})
-    year_rate = compute_rates(whole, "flow", "case")["annual_rate_per_10k"].iloc[0]
+    year_rate = compute_rates(whole, "flow", "case", "poisson")["annual_rate_per_10k"].iloc[0]
     pooled = quarters["value"].sum() / quarters["exposure"].sum() * 1e4
     assert quarters["exposure"].sum() == pytest.approx(population, rel=1e-12)
     assert pooled == pytest.approx(year_rate, rel=1e-12, abs=1e-12)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from . import data
 from .errors import CompareError
+from .population import ALIASES, DEFAULT_DENOMINATOR, DENOMINATORS
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -210,7 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--district", action="append", help="6-digit district code (repeatable; default all)")
             p.add_argument("--level", choices=["county", "prefecture", "all"], help="county-level or prefecture-level units")
             p.add_argument("--subset", default="", help="a named part of the metric (default: the total)")
-        p.add_argument("--denominator", default="census2020", choices=["census2020", "resident_yearend", "registered_yearend"])
+        p.add_argument("--denominator", default=DEFAULT_DENOMINATOR, choices=[*DENOMINATORS, *ALIASES],
+                       help="resident (default: the year-end figure of the year, else census 2020), census_resident, ...")
         p.add_argument("--format", default="table", choices=["table", "csv", "json"])
 
     p = sub.add_parser("rates", help="per-capita and annualised rates with exact 95% intervals")

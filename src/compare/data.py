@@ -26,7 +26,9 @@ SOURCE_COLUMNS = [
     "doc_id", "title", "district_zh", "district_code", "level", "province_zh", "prefecture_zh",
     "period_label", "period_start", "period_end", "published", "url", "complete",
 ]
-METRIC_COLUMNS = ["metric_id", "name_zh", "name_en", "unit", "kind", "per_capita", "definition", "typical_phrases"]
+METRIC_COLUMNS = [
+    "metric_id", "name_zh", "name_en", "unit", "kind", "per_capita", "variation", "definition", "typical_phrases",
+]
 DISTRICT_COLUMNS = ["code", "name_zh", "name_en", "level", "prefecture_code", "province_code", "province_zh", "prefecture_zh"]
 POPULATION_COLUMNS = ["district_code", "year", "population", "definition", "scope", "source"]
 OBSERVATION_COLUMNS = [
@@ -38,6 +40,9 @@ OBSERVATION_KEY = ["doc_id", "district_code", "period_start", "period_end", "met
 QUALIFIERS = ("exact", "at_least", "approx", "at_most")
 STATEMENTS = ("actual", "target", "reported_per_10k", "yoy_pct")
 KINDS = ("flow", "stock", "ratio")
+# How a quantity varies by chance: poisson (events: an exact Poisson interval), binomial (a share with a known
+# numerator and denominator: a Wilson interval), none (stocks in post, money, copies, person-times: no interval).
+VARIATIONS = ("poisson", "binomial", "none")
 LEVELS = ("province", "prefecture", "county", "zone")
 POPULATION_DEFINITIONS = ("census_resident", "resident_yearend", "registered_yearend")
 UNITS = {  # unit id -> plural used in axis titles ("cases per 10,000 residents per year")
@@ -190,6 +195,7 @@ METRIC_SCHEMA = pa.DataFrameSchema(
         "metric_id": pa.Column(str, [pa.Check.str_matches(METRIC_ID, error="metric_id must be lower-case letters, digits and _")], unique=True),
         "unit": pa.Column(str, pa.Check.isin(list(UNITS), error=f"unit must be one of {', '.join(UNITS)}")),
         "kind": pa.Column(str, pa.Check.isin(KINDS, error=f"kind must be one of {', '.join(KINDS)}")),
+        "variation": pa.Column(str, pa.Check.isin(VARIATIONS, error=f"variation must be one of {', '.join(VARIATIONS)}")),
     },
     strict=False,
 )

@@ -19,7 +19,7 @@ from .comparisons import funnel, pairwise_rate_ratios
 from .data import Dataset, UNITS, load_dataset, validate
 from .errors import CompareError
 from .periods import parse_period
-from .population import reconcile, reconciliation_verdicts
+from .population import DEFAULT_DENOMINATOR, reconcile, reconciliation_verdicts
 from .rates import check_rate_metric, rate_table, rateable_metrics, rateable_observations, tier, unit_label
 from .trends import trend
 
@@ -115,7 +115,7 @@ def _match_period(rates: pd.DataFrame, period: str) -> pd.DataFrame:
     return rates[(rates["period_start"] == start) & ((rates["period_end"] == end) if end is not None else True)]
 
 
-def district_profile(ds: Dataset, district: str, peers=(), period: str = "", denominator: str = "census2020") -> Story:
+def district_profile(ds: Dataset, district: str, peers=(), period: str = "", denominator: str = DEFAULT_DENOMINATOR) -> Story:
     """One district against its peers on every per-capita metric it reports."""
     me = ds.district(district)
     level = tier(pd.Series([me["level"]])).iloc[0]
@@ -163,7 +163,7 @@ def district_profile(ds: Dataset, district: str, peers=(), period: str = "", den
     return story
 
 
-def metric_comparison(ds: Dataset, metric: str, level: str = "county", districts=(), denominator: str = "census2020",
+def metric_comparison(ds: Dataset, metric: str, level: str = "county", districts=(), denominator: str = DEFAULT_DENOMINATOR,
                       overdispersion: bool = False) -> Story:
     """Ranked rates, funnel, pairwise rate ratios and denominator reconciliation for one metric."""
     info = check_rate_metric(ds, metric)
@@ -195,7 +195,7 @@ def metric_comparison(ds: Dataset, metric: str, level: str = "county", districts
     return story
 
 
-def district_trends(ds: Dataset, district: str, metrics=(), denominator: str = "census2020") -> Story:
+def district_trends(ds: Dataset, district: str, metrics=(), denominator: str = DEFAULT_DENOMINATOR) -> Story:
     """Each metric's annualised rate over time for one district, with trend model and derived values."""
     me = ds.district(district)
     colours = district_colours(ds.observations["district_code"])

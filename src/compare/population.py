@@ -1,14 +1,18 @@
 """Denominators: which population each observation is divided by, and what reports' own
 per-10,000 figures imply about theirs.
 
-Denominators:
-    census2020          census 2020 resident count (every district has one). The default.
-    resident_yearend    year-end resident (常住) population for the period's year;
-    registered_yearend  year-end registered (户籍) population for the period's year.
-For the year-end definitions the fallback is explicit and recorded in `flags`: the nearest earlier
-year of the same definition, else the nearest later one, else the census 2020 count
-(`population_fallback`). Where a district has several scopes (with or without a development zone),
-the whole-district scope is used, the one not marked "excluding".
+Denominators (the data's own names, as in populations.csv):
+    resident            the default: the year-end resident (常住) population of the observation's year where
+                        the reference has it, else the census 2020 resident count; census 2020 standing for a
+                        year outside 2018-2022 is flagged `population_year_gap`.
+    census_resident     the census 2020 resident count for every year (gap flagged the same way).
+    resident_yearend    year-end resident population; registered_yearend: year-end registered (户籍).
+                        When the observation's year is missing, the nearest year is used (ties go to the
+                        earlier year), else the census 2020 count; either is flagged `population_fallback`.
+The year of an observation is the year its period ends (else starts). The territory is the whole district
+(the scope not marked "excluding"), unless the document's own per-10,000 figure reconciles only with a
+narrower scope (e.g. excluding a development zone the bureau does not serve): then that document's rates use
+the narrower scope and are flagged `population_scope`. "census2020" is accepted for census_resident.
 """
 
 from __future__ import annotations
@@ -19,49 +23,91 @@ import pandas as pd
 from .data import Dataset
 from .errors import CompareError, MissingPopulationError
 
-DENOMINATORS = {
-    "census2020": "census_resident",
-    "resident_yearend": "resident_yearend",
-    "registered_yearend": "registered_yearend",
-}
-POPULATION_COLUMNS = ["population", "population_year", "population_definition", "population_scope", "population_source"]
+DEFAULT_DENOMINATOR = "resident"
+DENOMINATORS = ("resident", "census_resident", "resident_yearend", "registered_yearend")
+ALIASES = {"census2020": "census_resident"}
+CENSUS_STANDS_FOR = (2018, 2022)  # years the census 2020 count stands for without a flag
+USED_POPULATION_COLUMNS = ["population", "population_year", "population_definition", "population_scope", "population_source"]
+FLAG_COLUMNS = ["population_fallback", "population_year_gap", "population_scope_report"]
 
 
-def _candidates(ds: Dataset, definition: str) -> pd.DataFrame:
-    pops = ds.populations[ds.populations["definition"] == definition]
-    whole = ~pops["scope"].str.startswith("excluding")
-    return pops[whole].rename(columns={"year": "population_year", "definition": "population_definition",
-                                       "scope": "population_scope", "source": "population_source"})
-
-
-def attach_population(obs: pd.DataFrame, ds: Dataset, denominator: str = "census2020") -> pd.DataFrame:
-    """obs with the population used for each row (value, year, definition, scope, source) and a
-    `population_fallback` flag. Rows with no population at all get NaN (see require_population)."""
-    if denominator not in DENOMINATORS:
+def canonical_denominator(denominator: str) -> str:
+    """The denominator's name in the data's vocabulary, or a one-sentence error."""
+    name = ALIASES.get(denominator, denominator)
+    if name not in DENOMINATORS:
         raise CompareError(f"Unknown denominator '{denominator}'; use one of {', '.join(DENOMINATORS)}.")
-    obs = obs.drop(columns=[c for c in POPULATION_COLUMNS + ["population_fallback"] if c in obs.columns])
-    census = _candidates(ds, "census_resident").drop_duplicates("district_code")
-    if denominator == "census2020":
-        out = obs.merge(census, on="district_code", how="left")
-        out["population_fallback"] = False
-        return _as_categories(out)
-    wanted_year = obs["period_end"].fillna(obs["period_start"]).dt.year
-    keyed = obs.assign(_row=np.arange(len(obs)), _year=wanted_year.astype("float64"))
-    pops = _candidates(ds, DENOMINATORS[denominator])
-    pairs = keyed[["_row", "district_code", "_year"]].merge(pops, on="district_code", how="inner")
-    pairs["_distance"] = (pairs["population_year"].astype("float64") - pairs["_year"]).abs()
-    pairs["_later"] = pairs["population_year"].astype("float64") > pairs["_year"]
-    best = pairs.sort_values(["_row", "_distance", "_later"]).drop_duplicates("_row")
-    best = best.assign(population_fallback=best["_distance"].fillna(1).ne(0))
-    out = keyed.merge(best[["_row"] + POPULATION_COLUMNS + ["population_fallback"]], on="_row", how="left")
-    missing = out["population"].isna()
+    return name
+
+
+def _renamed(pops: pd.DataFrame) -> pd.DataFrame:
+    return pops.rename(columns={"year": "population_year", "definition": "population_definition",
+                                "scope": "population_scope", "source": "population_source"})
+
+
+def _whole(pops: pd.DataFrame) -> pd.Series:
+    return ~pops["scope"].str.startswith("excluding")
+
+
+def document_scopes(ds: Dataset) -> pd.Series:
+    """doc_id -> the narrower scope its own per-10,000 figure reconciles with, for documents whose figure
+    fits no whole-district population but does fit one of narrower scope."""
+    rec = reconcile(ds)
+    if rec.empty:
+        return pd.Series(dtype=object)
+    fits = rec[rec["consistent"]]
+    whole_fit = set(fits.loc[~fits["reference_scope"].str.startswith("excluding"), "doc_id"])
+    narrow = fits[fits["reference_scope"].str.startswith("excluding") & ~fits["doc_id"].isin(whole_fit)]
+    return narrow.drop_duplicates("doc_id").set_index("doc_id")["reference_scope"]
+
+
+def attach_population(obs: pd.DataFrame, ds: Dataset, denominator: str = DEFAULT_DENOMINATOR) -> pd.DataFrame:
+    """obs with the population used for each row (value, year, definition, scope, source) and the flags
+    population_fallback, population_year_gap and population_scope_report. Rows with no population at all
+    get NaN (see require_population)."""
+    denominator = canonical_denominator(denominator)
+    obs = obs.drop(columns=[c for c in USED_POPULATION_COLUMNS + FLAG_COLUMNS if c in obs.columns])
+    year = obs["period_end"].fillna(obs["period_start"]).dt.year.astype("float64")
+    scopes = document_scopes(ds)
+    doc_scope = obs["doc_id"].astype(object).map(scopes).fillna("") if len(scopes) else ""
+    keyed = obs.assign(_row=np.arange(len(obs)), _year=year.to_numpy(), _scope=doc_scope)
+    census = _renamed(ds.populations[(ds.populations["definition"] == "census_resident") & _whole(ds.populations)])
+    census = census.drop_duplicates("district_code")
+    chosen = pd.DataFrame(columns=["_row", *USED_POPULATION_COLUMNS, "population_fallback", "population_scope_report"])
+    if denominator != "census_resident":
+        chosen = _yearend_match(keyed, ds, "resident_yearend" if denominator == "resident" else denominator,
+                                exact_year_only=denominator == "resident")
+    out = keyed.merge(chosen, on="_row", how="left")
+    missing = out["population"].isna().to_numpy()
     if missing.any():
-        fill = keyed.loc[missing.to_numpy(), ["_row", "district_code"]].merge(census, on="district_code", how="left")
-        out.loc[missing, POPULATION_COLUMNS] = fill[POPULATION_COLUMNS].to_numpy()
-        out.loc[missing, "population_fallback"] = True
-    out["population_fallback"] = out["population_fallback"].astype(bool)
-    out["population"] = out["population"].astype("float64")
-    return _as_categories(out.drop(columns=["_row", "_year"]))
+        fill = out.loc[missing, ["district_code"]].merge(census, on="district_code", how="left")
+        out.loc[missing, USED_POPULATION_COLUMNS] = fill[USED_POPULATION_COLUMNS].to_numpy()
+        out.loc[missing, "population_fallback"] = denominator in ("resident_yearend", "registered_yearend")
+        out.loc[missing, "population_scope_report"] = False
+    census_used = out["population_definition"].eq("census_resident")
+    outside = ~out["_year"].between(*CENSUS_STANDS_FOR)
+    out["population_year_gap"] = (census_used & outside).astype(bool)
+    out["population_fallback"] = out["population_fallback"].fillna(False).astype(bool)
+    out["population_scope_report"] = out["population_scope_report"].fillna(False).astype(bool)
+    out["population"] = pd.to_numeric(out["population"], errors="coerce").astype("float64")
+    return _as_categories(out.drop(columns=["_row", "_year", "_scope"]))
+
+
+def _yearend_match(keyed: pd.DataFrame, ds: Dataset, definition: str, exact_year_only: bool) -> pd.DataFrame:
+    """Per row, the year-end population of the row's territory (whole, or its document's narrower scope):
+    its own year, else the nearest year (ties to the earlier) unless exact_year_only. A narrower scope may
+    always take the nearest year: the territory matters more than the year."""
+    pops = _renamed(ds.populations[ds.populations["definition"] == definition])
+    pairs = keyed[["_row", "district_code", "_year", "_scope"]].merge(pops, on="district_code", how="inner")
+    whole = ~pairs["population_scope"].astype(str).str.startswith("excluding")
+    scoped = pairs["_scope"].ne("")
+    pairs = pairs[(scoped & pairs["population_scope"].eq(pairs["_scope"])) | (~scoped & whole)]
+    distance = (pairs["population_year"].astype("float64") - pairs["_year"]).abs()
+    pairs = pairs.assign(_distance=distance, _later=pairs["population_year"].astype("float64") > pairs["_year"])
+    if exact_year_only:
+        pairs = pairs[pairs["_distance"].eq(0) | pairs["_scope"].ne("")]
+    best = pairs.sort_values(["_row", "_distance", "_later"]).drop_duplicates("_row")
+    best = best.assign(population_fallback=best["_distance"].fillna(1).ne(0), population_scope_report=best["_scope"].ne(""))
+    return best[["_row", *USED_POPULATION_COLUMNS, "population_fallback", "population_scope_report"]]
 
 
 def _as_categories(table: pd.DataFrame) -> pd.DataFrame:

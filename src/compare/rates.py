@@ -1,12 +1,19 @@
-"""Per-capita rates with exact Poisson intervals: one row per district, period and observation.
+"""Per-capita rates with honest intervals: one row per district, period and observation.
 
 rate_per_10k         value / population × 10,000 (for the period as reported)
 annual_rate_per_10k  flows only: value / (population × years) × 10,000, i.e. per 10,000 residents per year
-ci_low, ci_high      exact (Garwood) 95% Poisson interval of the annual rate for flows, of the rate for
-                     stocks (statsmodels confint_poisson, method "exact-c"); none for money amounts
+count_low/high       the counts the report's words allow: 36000余 -> 36000..36999, 约3万 -> 25000..35000
+                     (the figure's rounding step, from its trailing zeros); equal to the value when exact
+ci_low, ci_high      for events (the catalogue's variation `poisson`): the exact (Garwood) 95% Poisson
+                     interval of the annual rate for flows (of the rate for stocks), from the Poisson lower
+                     limit of count_low to the upper limit of count_high, so it covers rounding and chance;
+                     none for quantities that are not event counts (variation `none`: stocks in post, money,
+                     copies, person-times)
 exposure             resident-years for flows (population × years), residents for stocks
-flags                lower_bound (余/多/以上), approx (约/近), upper_bound (不到), population_fallback,
-                     undated / open_period (no annual rate), not_a_count (no interval)
+flags                lower_bound (余/多/以上), approx (约/近), upper_bound (不到), small_count (< 10 events),
+                     population_fallback, population_year_gap (census 2020 for a year outside 2018-2022),
+                     population_scope (the report's own narrower territory), undated / open_period (no
+                     annual rate), not_a_count (no interval)
 """
 
 from __future__ import annotations
@@ -18,18 +25,23 @@ from statsmodels.stats.rates import confint_poisson
 from .data import Dataset
 from .errors import CompareError, MixedLevelsError, RateNotMeaningfulError, UnknownDistrictError
 from .periods import annualise, period_label, years_between
-from .population import attach_population, require_population
+from .population import DEFAULT_DENOMINATOR, FLAG_COLUMNS, attach_population, require_population
 
-PER = 1e4
-CONFIDENCE = 0.95
-METHOD = "exact Poisson (Garwood) 95%"
+PER_10K = 1e4
+PER = PER_10K  # the older name, still imported by comparisons
+ALPHA = 0.05
+SMALL_COUNT = 10  # fewer events than this: a rate too unstable to rank (PHE's small-number convention)
+METHODS = {
+    "exact": "exact Poisson (Garwood) 95%",
+    "range": "exact Poisson (Garwood) 95% over the range the report's rounding allows",
+    "none": "no interval: not an event count",
+}
 QUALIFIER_FLAGS = {"at_least": "lower_bound", "approx": "approx", "at_most": "upper_bound"}
-NOT_COUNTS = {"CNY", "percent"}
 RATE_COLUMNS = [
     "district_code", "district_zh", "district_en", "level", "metric_id", "subset", "period_start", "period_end",
-    "period", "years", "value", "qualifier", "population", "population_year", "population_definition",
-    "population_scope", "exposure", "rate_per_10k", "annual_rate_per_10k", "ci_low", "ci_high", "method",
-    "flags", "doc_id", "quote",
+    "period", "years", "value", "qualifier", "count_low", "count_high", "population", "population_year",
+    "population_definition", "population_scope", "exposure", "rate_per_10k", "annual_rate_per_10k", "ci_low",
+    "ci_high", "method", "flags", "doc_id", "quote",
 ]
 
 
@@ -93,41 +105,109 @@ def select_observations(ds: Dataset, metric_id: str, districts=None, level=None,
     return obs.reset_index(drop=True)
 
 
-def poisson_interval(count, exposure, scale: float = PER) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (Garwood) 95% interval of count / exposure × scale, vectorised (statsmodels).
+def poisson_interval(count, exposure, scale: float = PER_10K, alpha: float = ALPHA,
+                     count_high=None) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) interval of count / exposure × scale, vectorised (statsmodels ``confint_poisson``,
+    method "exact-c").
 
+    Parameters
+    ----------
+    count, exposure : array-like
+        Event counts and exposures (resident-years, or residents for stocks).
+    alpha : float
+        1 - confidence level.
+    count_high : array-like, optional
+        When a report's words allow a range of counts (count..count_high), the lower limit is taken at
+        count and the upper at count_high, so the interval covers both the rounding and chance.
+
+    Notes
+    -----
     The limits scale linearly with exposure, so statsmodels computes them once per distinct count at
-    exposure 1 and each row divides by its own exposure (millions of rows hold few distinct counts)."""
+    exposure 1 and each row divides by its own exposure (millions of rows hold few distinct counts).
+
+    References
+    ----------
+    Garwood, F. (1936). Fiducial limits for the Poisson distribution. Biometrika 28, 437-442.
+    """
     count, exposure = np.atleast_1d(np.asarray(count, dtype=float)), np.atleast_1d(np.asarray(exposure, dtype=float))
-    distinct, inverse = np.unique(count, return_inverse=True)
-    low, high = confint_poisson(distinct, np.ones_like(distinct), method="exact-c", alpha=1 - CONFIDENCE)
+    high_count = count if count_high is None else np.atleast_1d(np.asarray(count_high, dtype=float))
+    distinct, inverse = np.unique(np.concatenate([count, high_count]), return_inverse=True)
+    low, high = confint_poisson(distinct, np.ones_like(distinct), method="exact-c", alpha=alpha)
     low, high = np.atleast_1d(low).astype(float), np.atleast_1d(high).astype(float)
-    return low[inverse.ravel()] / exposure * scale, high[inverse.ravel()] / exposure * scale
+    inverse = inverse.ravel()
+    return low[inverse[: len(count)]] / exposure * scale, high[inverse[len(count):]] / exposure * scale
 
 
-def compute_rates(obs: pd.DataFrame, kind: str | None = None, unit: str | None = None) -> pd.DataFrame:
-    """Rates, exposure, intervals and flags for observations that already carry a population.
+def rounding_step(values) -> np.ndarray:
+    """The rounding step of each figure as stated: 10 to the power of its trailing zeros (36000 -> 1000,
+    30000 -> 10000, 591 -> 1); 1 for zero and for non-integers."""
+    values = np.abs(np.atleast_1d(np.asarray(values, dtype=float)))
+    whole = np.isfinite(values) & (values > 0) & (values == np.round(values))
+    step = np.ones(len(values))
+    for power in range(1, 13):
+        step = np.where(whole & (np.mod(values, 10.0**power) == 0), 10.0**power, step)
+    return step
 
-    kind and unit apply to every row, or come per row from columns `kind` and `unit` (several metrics)."""
+
+def count_range(value, qualifier) -> tuple[np.ndarray, np.ndarray]:
+    """The counts a stated figure allows, from its qualifier and rounding step.
+
+    exact: the value; at_least (余/多/以上): value .. value + step - 1 (36000余 -> 36000..36999);
+    approx (约/近): value ± step / 2 (约3万 -> 25000..35000); at_most (不到): value - step .. value."""
+    value = np.asarray(value, dtype=float)
+    qualifier = np.asarray(qualifier, dtype=object)
+    step = rounding_step(value)
+    low = np.select([qualifier == "approx", qualifier == "at_most"],
+                    [np.ceil(value - step / 2), value - step], default=value)
+    high = np.select([qualifier == "at_least", qualifier == "approx"],
+                     [value + step - 1, np.floor(value + step / 2)], default=value)
+    low = np.clip(low, 0, None)
+    return low, np.maximum(high, low)
+
+
+def comparable_rate(rates: pd.DataFrame) -> pd.Series:
+    """The rate districts are compared on: per 10,000 per year for flows (NaN when the period has no end,
+    so it can never sit on a per-year axis), per 10,000 at a date for stocks."""
+    is_flow = rates["annual_rate_per_10k"].notna() | rates.get("kind", pd.Series("flow", index=rates.index)).eq("flow")
+    return rates["annual_rate_per_10k"].where(is_flow, rates["rate_per_10k"])
+
+
+def compute_rates(obs: pd.DataFrame, kind: str | None = None, unit: str | None = None,
+                  variation: str | None = None, alpha: float = ALPHA) -> pd.DataFrame:
+    """Rates, exposure, count ranges, intervals and flags for observations that already carry a population.
+
+    kind, unit and variation apply to every row, or come per row from columns of those names (several metrics)."""
     out = obs.copy()
-    if kind is not None:
-        out["kind"], out["unit"] = kind, unit
+    for column, given in (("kind", kind), ("unit", unit), ("variation", variation)):
+        if given is not None:
+            out[column] = given
+    for column in FLAG_COLUMNS:  # rows that never went through attach_population carry no population flags
+        if column not in out:
+            out[column] = False
     flow = out["kind"].eq("flow").to_numpy()
     out["years"] = np.where(flow, years_between(out["period_start"], out["period_end"]), np.nan)
     out["exposure"] = np.where(flow, out["population"] * out["years"], out["population"])
-    out["rate_per_10k"] = out["value"] / out["population"] * PER
-    out["annual_rate_per_10k"] = np.where(flow, annualise(out["value"], out["kind"], out["years"]) / out["population"] * PER, np.nan)
-    countable = ~out["unit"].isin(NOT_COUNTS).to_numpy()
-    rows = countable & out["exposure"].notna().to_numpy() & out["exposure"].gt(0).to_numpy()
+    out["rate_per_10k"] = out["value"] / out["population"] * PER_10K
+    annual = annualise(out["value"], out["kind"], out["years"]) / out["population"] * PER_10K
+    out["annual_rate_per_10k"] = np.where(flow, annual, np.nan)
+    out["count_low"], out["count_high"] = count_range(out["value"], out["qualifier"].astype(object))
+    events = out["variation"].eq("poisson").to_numpy()
+    rows = events & out["exposure"].notna().to_numpy() & out["exposure"].gt(0).to_numpy()
     low, high = np.full(len(out), np.nan), np.full(len(out), np.nan)
     if rows.any():
-        low[rows], high[rows] = poisson_interval(out["value"].to_numpy()[rows].round(), out["exposure"].to_numpy()[rows])
+        low[rows], high[rows] = poisson_interval(out["count_low"].to_numpy()[rows], out["exposure"].to_numpy()[rows],
+                                                 alpha=alpha, count_high=out["count_high"].to_numpy()[rows])
     out["ci_low"], out["ci_high"] = low, high
-    out["method"] = pd.Categorical.from_codes((~countable).astype(np.int8), [METHOD, "no interval: not a count"])
+    ranged = (out["count_low"] != out["count_high"]).to_numpy()
+    out["method"] = pd.Categorical.from_codes(np.where(~events, 2, np.where(ranged, 1, 0)).astype(np.int8),
+                                              [METHODS["exact"], METHODS["range"], METHODS["none"]])
     out["period"] = per_distinct(out, ["period_start", "period_end"], lambda r: period_label(r.period_start, r.period_end))
-    out["countable"] = countable
-    out["flags"] = per_distinct(out, ["qualifier", "population_fallback", "kind", "countable", "period_start", "period_end"], _flags)
-    return out.drop(columns=["countable"])
+    out["events"] = events
+    out["small"] = events & (out["count_high"] < SMALL_COUNT).to_numpy()
+    flag_columns = ["qualifier", "population_fallback", "population_year_gap", "population_scope_report", "kind",
+                    "events", "small", "period_start", "period_end"]
+    out["flags"] = per_distinct(out, flag_columns, _flags)
+    return out.drop(columns=["events", "small"])
 
 
 def per_distinct(frame: pd.DataFrame, columns: list[str], fn) -> pd.Categorical:
@@ -147,15 +227,17 @@ def per_distinct(frame: pd.DataFrame, columns: list[str], fn) -> pd.Categorical:
 
 
 def _flags(row) -> str:
-    flags = [QUALIFIER_FLAGS.get(row.qualifier, "")]
+    flags = [QUALIFIER_FLAGS.get(row.qualifier, ""), "small_count" if row.small else ""]
     flags.append("population_fallback" if row.population_fallback else "")
+    flags.append("population_year_gap" if row.population_year_gap else "")
+    flags.append("population_scope" if row.population_scope_report else "")
     if row.kind == "flow":
         flags.append("undated" if pd.isna(row.period_start) else "open_period" if pd.isna(row.period_end) else "")
-    flags.append("" if row.countable else "not_a_count")
+    flags.append("" if row.events else "not_a_count")
     return ",".join(f for f in flags if f)
 
 
-def rate_table(ds: Dataset, metric_id: str, districts=None, level=None, denominator: str = "census2020",
+def rate_table(ds: Dataset, metric_id: str, districts=None, level=None, denominator: str = DEFAULT_DENOMINATOR,
                subset: str = "") -> pd.DataFrame:
     """Per-capita rates of one metric for every district and period that reports it.
 
@@ -168,13 +250,13 @@ def rate_table(ds: Dataset, metric_id: str, districts=None, level=None, denomina
         raise CompareError(f"No actual {metric_id} observations{where}{f' at {level} level' if level in ('county', 'prefecture') else ''}.")
     obs = attach_population(obs, ds, denominator)
     require_population(obs, ds)
-    out = compute_rates(obs, metric["kind"], metric["unit"])
+    out = compute_rates(obs, metric["kind"], metric["unit"], metric["variation"])
     return out[RATE_COLUMNS].sort_values(["district_code", "period_start"]).reset_index(drop=True)
 
 
-def all_rates(ds: Dataset, level: str = "county", denominator: str = "census2020") -> pd.DataFrame:
+def all_rates(ds: Dataset, level: str = "county", denominator: str = DEFAULT_DENOMINATOR) -> pd.DataFrame:
     """Rates of every per-capita metric (actual totals) at one level, in one vectorised pass."""
-    metrics = rateable_metrics(ds)[["metric_id", "kind", "unit"]]
+    metrics = rateable_metrics(ds)[["metric_id", "kind", "unit", "variation"]]
     obs = _rateable_totals(ds).astype({c: "category" for c in ("doc_id", "district_code", "metric_id", "subset", "qualifier", "statement", "quote")})
     info = ds.districts.set_index("code").assign(tier=lambda d: tier(d["level"]))
     codes = obs["district_code"].cat
@@ -183,7 +265,7 @@ def all_rates(ds: Dataset, level: str = "county", denominator: str = "census2020
         obs[column] = pd.Categorical.from_codes(names.codes[codes.codes], names.categories)
     obs = obs[obs["tier"] == level].drop(columns="tier")
     by_metric = metrics.set_index("metric_id")
-    for column in ("kind", "unit"):
+    for column in ("kind", "unit", "variation"):
         obs[column] = obs["metric_id"].map(by_metric[column]).astype("category")
     obs = attach_population(obs, ds, denominator)
     require_population(obs, ds)
