@@ -21,6 +21,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from .comparisons import funnel_limits  # noqa: E402
+from .rates import comparable_rate  # noqa: E402
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 MARKERS = {"lower_bound": ">", "approx": "D", "upper_bound": "<"}
@@ -69,10 +70,10 @@ def _marker_legend(ax, markers_used) -> None:
 
 def _dot_intervals(ax, rates: pd.DataFrame, colours: dict, focus: str | None = None, line: float = 2.5,
                    size: float = 8, tick_size=None) -> set[str]:
-    """Draw each row's rate (annual for flows) as a dot with its interval, highest at the top, labelled
-    'name (period)'; the focus district larger. Returns the markers used."""
-    rate = rates["annual_rate_per_10k"].fillna(rates["rate_per_10k"])
-    table = rates.assign(_rate=rate).sort_values("_rate").reset_index(drop=True)
+    """Draw each row's rate (per year for flows; a flow with no end date has none and is left out) as a dot
+    with its interval, highest at the top, labelled 'name (period)'; the focus district larger. Returns the
+    markers used."""
+    table = rates.assign(_rate=comparable_rate(rates)).dropna(subset=["_rate"]).sort_values("_rate").reset_index(drop=True)
     markers = set()
     for i, row in table.iterrows():
         colour = colours.get(row["district_code"], "0.3")

@@ -13,6 +13,7 @@ import pandas as pd
 from . import data
 from .errors import CompareError
 from .population import ALIASES, DEFAULT_DENOMINATOR, DENOMINATORS
+from .windows import MIN_UNITS
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -33,9 +34,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-CLI_RATE_COLUMNS = [
-    "district_code", "district", "period_start", "period_end", "value", "qualifier", "population",
-    "population_definition", "rate_per_10k", "annual_rate_per_10k", "ci_low", "ci_high", "flags",
+CLI_RATE_COLUMNS = [  # the compared rate and its interval side by side, each named for what it is
+    "district_code", "district", "level", "period", "period_start", "period_end", "value", "qualifier", "count_low",
+    "count_high", "population", "population_year", "population_definition", "population_scope",
+    "rate_per_10k_in_period", "rate", "rate_ci_low", "rate_ci_high", "rate_unit", "method", "flags",
 ]
 
 
@@ -58,32 +60,57 @@ def with_district_name(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(district=table["district_zh"] + " " + table["district_en"])
 
 
+def rate_columns(ds: data.Dataset, metric_id: str, rates: pd.DataFrame) -> pd.DataFrame:
+    """A rate table as the CLI prints it: the compared rate (per year for flows) beside its own interval."""
+    from .rates import comparable_rate, unit_label
+
+    return with_district_name(rates).assign(
+        rate_per_10k_in_period=rates["rate_per_10k"], rate=comparable_rate(rates), rate_ci_low=rates["ci_low"],
+        rate_ci_high=rates["ci_high"], rate_unit=unit_label(ds, metric_id))[CLI_RATE_COLUMNS]
+
+
 def cmd_rates(args: argparse.Namespace) -> int:
     from .rates import rate_table
 
     ds = data.load_dataset(args.data)
-    rates = rate_table(ds, args.metric, args.district, args.level, args.denominator, args.subset)
-    emit(with_district_name(rates)[CLI_RATE_COLUMNS], args.format)
+    level = args.level or "all"  # a rate table is not a ranking: every unit, each with its level
+    rates = rate_table(ds, args.metric, args.district, level, args.denominator, args.subset)
+    emit(rate_columns(ds, args.metric, rates), args.format)
     return 0
 
 
+FUNNEL_COLUMNS = ["window", "n_units", "district_code", "district", "period", "value", "qualifier", "exposure",
+                  "observed_rate", "pooled_rate", "lower_95", "upper_95", "lower_99.8", "upper_99.8", "classification",
+                  "small_count", "phi", "tau2", "chi2_p", "method"]
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .comparisons import funnel, pairwise_rate_ratios
+    from .findings import spread_words
     from .rates import rate_table
+    from .windows import comparison_set
 
     ds = data.load_dataset(args.data)
     rates = rate_table(ds, args.metric, args.district, args.level, args.denominator, args.subset)
-    fun = funnel(rates, adjust_overdispersion=args.overdispersion)
-    cols = ["district_code", "district", "period", "value", "exposure", "observed_rate", "pooled_rate",
-            "lower_95", "upper_95", "lower_99.8", "upper_99.8", "classification"]
+    cs = comparison_set(rates, args.period or "", args.min_units)
+    events = cs.units[cs.units["ci_low"].notna()]
+    if events["district_code"].nunique() < 2:
+        raise CompareError(f"Fewer than two units report {args.metric} as an event count for {cs.label}; "
+                           "nothing to compare (try --period).")
+    fun = funnel(events, adjustment=args.adjustment, min_units=args.min_units)
+    table = with_district_name(fun.table).assign(window=cs.label, n_units=fun.n_units, phi=fun.phi, tau2=fun.tau2,
+                                                 chi2_p=fun.chi2_p, method=fun.method)
     if args.format == "table":
-        phi = fun["phi"].iloc[0]
-        print(f"Funnel around the pooled rate {fun['pooled_rate'].iloc[0]:.3g} per 10,000 "
-              f"(overdispersion phi = {phi:.3g}{', limits widened' if fun['overdispersion_adjusted'].iloc[0] else ''}):")
-    emit(with_district_name(fun)[cols], args.format)
+        print(f"Window {cs.label}: {fun.n_units} units; {fun.method}; pooled rate {fun.pooled_rate:.3g} per 10,000; "
+              f"{spread_words(fun)}.")
+        if fun.note:
+            print(fun.note)
+        if not cs.not_comparable.empty:
+            print("Not comparable (other periods): " + "; ".join(
+                f"{r.district_zh} (reports {r.reports})" for r in cs.not_comparable.itertuples()))
+    emit(table[FUNNEL_COLUMNS], args.format)
     if args.format == "table":
-        print("\nPairwise rate ratios (exact conditional 95% CI and p-value):")
-    emit(pairwise_rate_ratios(rates), args.format)
+        print("\nPairwise rate ratios (95% CI; p-values Holm-adjusted for the number of pairs):")
+    emit(rate_ratios(fun.table, phi=fun.phi if fun.overdispersed else 1.0), args.format)
     return 0
 
 
@@ -209,10 +236,12 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--district", required=True, help="6-digit district code")
         else:
             p.add_argument("--district", action="append", help="6-digit district code (repeatable; default all)")
-            p.add_argument("--level", choices=["county", "prefecture", "all"], help="county-level or prefecture-level units")
+            p.add_argument("--level", choices=["county", "prefecture", "all"],
+                           help="county-level or prefecture-level units (rates: default all, with a level column)")
             p.add_argument("--subset", default="", help="a named part of the metric (default: the total)")
         p.add_argument("--denominator", default=DEFAULT_DENOMINATOR, choices=[*DENOMINATORS, *ALIASES],
-                       help="resident (default: the year-end figure of the year, else census 2020), census_resident, ...")
+                       help="resident (default: the year's own year-end resident figure, else census 2020), census_resident, "
+                            "resident_yearend or registered_yearend")
         p.add_argument("--format", default="table", choices=["table", "csv", "json"])
 
     p = sub.add_parser("rates", help="per-capita and annualised rates with exact 95% intervals")
@@ -221,7 +250,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("compare", help="funnel classification and pairwise rate ratios for one metric")
     rate_args(p)
-    p.add_argument("--overdispersion", action="store_true", help="widen funnel limits when districts vary more than Poisson")
+    p.add_argument("--period", help="comparison window: 2021, 2020-2022, 2021H1 (default: the most recent year "
+                                   "enough units report)")
+    p.add_argument("--adjustment", default="random_effects", choices=["random_effects", "multiplicative", "none"],
+                   help="how funnel limits allow for units varying more than chance (default: random_effects)")
+    p.add_argument("--min-units", type=int, default=MIN_UNITS,
+                   help=f"classify nothing below this many units sharing the window (default: {MIN_UNITS})")
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("reconcile", help="which population each report's own per-10,000 figure implies")

@@ -15,13 +15,14 @@ import pandas as pd
 
 from . import __version__
 from .charts import coverage_heatmap, district_colours, funnel_plot, ranked_intervals, small_multiples, trend_plot
-from .comparisons import funnel, pairwise_rate_ratios
+from .comparisons import NOT_CLASSIFIED, Funnel, funnel, rate_ratios
 from .data import Dataset, UNITS, load_dataset, validate
 from .errors import CompareError
-from .periods import parse_period
 from .population import DEFAULT_DENOMINATOR, reconcile, reconciliation_verdicts
-from .rates import check_rate_metric, rate_table, rateable_metrics, rateable_observations, tier, unit_label
+from .rates import (ALPHA, check_rate_metric, comparable_rate, rate_table, rateable_metrics, rateable_observations, tier,
+                    unit_label)
 from .trends import trend
+from .windows import MIN_UNITS, ComparisonSet, Window, comparison_set, home_window, parse_window
 
 SINGULAR = {"person_time": "person-time", "org": "organisation", "CNY": "yuan", "copy": "copy", "percent": "percent"}
 QUALIFIER_WORDS = {"at_least": "at least ", "approx": "about ", "at_most": "at most ", "exact": ""}
@@ -32,6 +33,7 @@ class Story:
     """A brief's content: key findings first, then tables and figures, and the documents cited."""
 
     findings: list[str] = field(default_factory=list)
+    about: dict[str, str] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     figures: dict[str, object] = field(default_factory=dict)
     doc_ids: list[str] = field(default_factory=list)
@@ -56,28 +58,41 @@ def fmt_rate(x: float) -> str:
     return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"
 
 
-def fmt_interval(low, high, flags: str = "") -> str:
-    if pd.isna(low):
+def fmt_interval(row: pd.Series, unit: str) -> str:
+    """The uncertainty clause of a rate: an exact interval, a range that covers the report's rounding and
+    chance, or why there is none. Never a two-sided exact interval for a lower bound."""
+    flags = str(row["flags"])
+    if pd.isna(row["ci_low"]):
         if "open_period" in flags or "undated" in flags:
-            return "no interval: the report gives no end to its period"
-        return "no interval: not a count"
-    return f"95% CI {fmt_rate(low)}–{fmt_rate(high)}"
+            return "no annual rate: the report gives no end to its period"
+        return f"no interval: {unit} are not events that vary by chance"
+    if row["count_low"] != row["count_high"]:
+        return (f"between {fmt_rate(row['ci_low'])} and {fmt_rate(row['ci_high'])} allowing for the report's "
+                f"rounding and for chance")
+    confidence = f"{100 * (1 - ALPHA):.0f}%"
+    return f"{confidence} CI {fmt_rate(row['ci_low'])}–{fmt_rate(row['ci_high'])}"
+
+
+def rate_words(row: pd.Series, metric: pd.Series) -> str:
+    """'at least 1,627 per 10,000 residents per year': the rate, with the words its count carries."""
+    words = QUALIFIER_WORDS.get(row["qualifier"], "")
+    rate = comparable_rate(row.to_frame().T).iloc[0]
+    if metric["kind"] == "flow" and pd.notna(rate):
+        return f"{words}{fmt_rate(rate)} per 10,000 residents per year"
+    return f"{words}{fmt_rate(row['rate_per_10k'])} per 10,000 residents"
 
 
 def rate_sentence(row: pd.Series, metric: pd.Series) -> str:
-    """'环翠区 Huancui District: 591 Legal aid cases … in 2021H1: 26.7 per 10,000 residents per year
-    (95% CI 24.6–29.0).' followed by the quote it comes from. Returns escaped HTML."""
+    """'环翠区 Huancui District: 591 cases (legal aid cases …) in 2021H1: 26.7 per 10,000 residents per year
+    (95% CI 24.6–29.0), population … .' followed by the quote it comes from. Returns escaped HTML."""
     unit = SINGULAR.get(metric["unit"], metric["unit"]) if row["value"] == 1 else UNITS[metric["unit"]]
     amount = f"{QUALIFIER_WORDS.get(row['qualifier'], '')}{fmt_number(row['value'])} {unit}"
     when = f"on {row['period']}" if metric["kind"] == "stock" else f"in {row['period']}"
-    if metric["kind"] == "flow" and pd.notna(row["annual_rate_per_10k"]):
-        rate = f"{fmt_rate(row['annual_rate_per_10k'])} per 10,000 residents per year"
-    else:
-        rate = f"{fmt_rate(row['rate_per_10k'])} per 10,000 residents"
-    bound = " (a lower bound)" if "lower_bound" in row["flags"] else ""
+    scope = "" if not str(row["population_scope"]).startswith("excluding") else f", {row['population_scope']}"
     text = (f"<b>{html.escape(row['district_zh'])} {html.escape(row['district_en'])}</b>: {amount} "
-            f"({html.escape(metric['name_en'].lower())}) {when}: {rate}{bound} ({fmt_interval(row['ci_low'], row['ci_high'], row['flags'])}), "
-            f"population {fmt_number(row['population'])} ({row['population_definition']} {row['population_year']}).")
+            f"({html.escape(metric['name_en'].lower())}) {when}: {rate_words(row, metric)} "
+            f"({fmt_interval(row, UNITS[metric['unit']])}), population {fmt_number(row['population'])} "
+            f"({row['population_definition']} {row['population_year']}{html.escape(scope)}).")
     return text + " " + cite(row)
 
 
@@ -90,11 +105,28 @@ def cite(row) -> str:
     return f"<span class='quote'>Source: {source}, cited by URL.</span>"
 
 
-def funnel_sentence(row: pd.Series, peers: int, level: str) -> str:
-    where = {"within": "within the funnel limits", "above 95%": "above the 95% limit", "above 99.8%": "above the 99.8% limit",
-             "below 95%": "below the 95% limit", "below 99.8%": "below the 99.8% limit"}[row["classification"]]
-    return (f"Among {peers} {level}-level units reporting it, {html.escape(row['district_zh'])} lies {where} "
-            f"around the pooled rate of {fmt_rate(row['pooled_rate'])}.")
+PLACES = {"above 95%": "above the 95% limit", "above 99.8%": "above the 99.8% limit", "within": "within the limits",
+          "below 95%": "below the 95% limit", "below 99.8%": "below the 99.8% limit"}
+OUTSTANDING = ("above 99.8%", "below 99.8%")
+
+
+def spread_words(fun: Funnel) -> str:
+    """How much units vary, in words: 'φ = 4.2: they vary more than chance allows, so the limits allow for it'."""
+    if fun.overdispersed:
+        held = {"random_effects": f"the limits add that variation (τ² = {fun.tau2:.3g})",
+                "multiplicative": "the limits are widened by √φ", "none": "the limits do NOT allow for it"}[fun.adjustment]
+        return f"φ = {fun.phi:.3g}: the units vary more than chance allows, and {held}"
+    return f"φ = {fun.phi:.3g}: the units vary no more than chance allows"
+
+
+def holds(fun: Funnel | None) -> bool:
+    """Whether a funnel's placements may be stated as findings: enough units, and overdispersion allowed for."""
+    return fun is not None and fun.classified and (not fun.overdispersed or fun.adjustment != "none")
+
+
+def too_few_sentence(cs: ComparisonSet, level: str, min_units: int) -> str:
+    return (f"{cs.n_units} {level}-level unit{'s' if cs.n_units != 1 else ''} report this for {cs.label}; at least "
+            f"{min_units} must share a period before any can be judged against the others")
 
 
 # ---------------------------------------------------------------- stories
@@ -107,20 +139,33 @@ def _reportable_metrics(ds: Dataset, code: str) -> list[str]:
     return [m for m in rateable_metrics(ds)["metric_id"] if m in mine]
 
 
-def _match_period(rates: pd.DataFrame, period: str) -> pd.DataFrame:
-    if not period:
-        return rates
-    p = parse_period(period)
-    start, end = pd.Timestamp(p.start) if p.start else None, pd.Timestamp(p.end) if p.end else None
-    return rates[(rates["period_start"] == start) & ((rates["period_end"] == end) if end is not None else True)]
+def _window_funnel(cs: ComparisonSet, adjustment: str, min_units: int) -> Funnel | None:
+    """The funnel of a comparison set's event counts, or None when fewer than two units have one."""
+    events = cs.units[cs.units["ci_low"].notna()]
+    if events["district_code"].nunique() < 2:
+        return None
+    return funnel(events, adjustment=adjustment, min_units=min_units)
 
 
-def district_profile(ds: Dataset, district: str, peers=(), period: str = "", denominator: str = DEFAULT_DENOMINATOR) -> Story:
-    """One district against its peers on every per-capita metric it reports."""
+def _placement(fun: Funnel | None, cs: ComparisonSet, code: str, level: str, min_units: int) -> str:
+    """Where one unit stands, in words a reader can check."""
+    if fun is None:
+        return "no comparison: fewer than two units with an event count share its period"
+    row = fun.table[fun.table["district_code"] == code]
+    if row.empty:
+        return "no comparison: not an event count"
+    if not fun.classified:
+        return f"not judged: {too_few_sentence(cs, level, min_units)}"
+    return PLACES[row["classification"].iloc[0]]
+
+
+def district_profile(ds: Dataset, district: str, peers=(), period: str = "", denominator: str = DEFAULT_DENOMINATOR,
+                     adjustment: str = "random_effects", min_units: int = MIN_UNITS) -> Story:
+    """One district against the peers that report the same period, on every per-capita metric it reports."""
     me = ds.district(district)
     level = tier(pd.Series([me["level"]])).iloc[0]
     colours = district_colours(ds.observations["district_code"])
-    story, panels, units, rows = Story(), {}, {}, []
+    story, panels, units, rows, key = Story(), {}, {}, [], []
     metrics = _reportable_metrics(ds, district)
     if not metrics:
         raise CompareError(f"{me['name_zh']} ({district}) reports no metric with a per-capita rate.")
@@ -128,71 +173,149 @@ def district_profile(ds: Dataset, district: str, peers=(), period: str = "", den
         metric = ds.metric(metric_id)
         selection = [district, *peers] if peers else None
         rates = rate_table(ds, metric_id, districts=selection, level=level, denominator=denominator)
-        mine = _match_period(rates[rates["district_code"] == district], period)
+        window = _home_window(rates[rates["district_code"] == district], period)
+        if window is None:
+            continue
+        cs = comparison_set(rates, window, min_units)
+        mine = cs.units[cs.units["district_code"] == district]
         if mine.empty:
             continue
-        latest = mine.sort_values("period_end").iloc[-1]
-        others = rates[rates["district_code"] != district]
-        shown = pd.concat([mine, others.sort_values("period_end").drop_duplicates("district_code", keep="last")])
-        panels[metric_id], units[metric_id] = shown, unit_label(ds, metric_id)
+        latest = mine.iloc[0]
+        fun = _window_funnel(cs, adjustment, min_units)
+        placement = _placement(fun, cs, district, level, min_units)
+        panels[metric_id], units[metric_id] = cs.units, unit_label(ds, metric_id)
         sentence = rate_sentence(latest, metric)
-        classification = "no peers"
-        if others["district_code"].nunique() >= 1 and pd.notna(latest["ci_low"]):
-            fun = funnel(pd.concat([mine.tail(1), others]))
-            mine_fun = fun[fun["district_code"] == district]
-            if not mine_fun.empty:
-                classification = mine_fun["classification"].iloc[0]
-                sentence += " " + funnel_sentence(mine_fun.iloc[0], fun["district_code"].nunique(), level)
-        rows.append({"metric": metric_id, "period": latest["period"], "value": latest["value"], "qualifier": latest["qualifier"],
-                     "rate": latest["annual_rate_per_10k"] if pd.notna(latest["annual_rate_per_10k"]) else latest["rate_per_10k"],
-                     "ci_low": latest["ci_low"], "ci_high": latest["ci_high"], "unit": units[metric_id],
-                     "peers": others["district_code"].nunique(), "funnel": classification, "doc_id": latest["doc_id"],
-                     "_sentence": sentence})
-        story.doc_ids += list(shown["doc_id"])
+        peers_in_window = cs.n_units - 1
+        sentence += (f" Among the {cs.n_units} {level}-level units reporting {cs.label}, it lies {placement}."
+                     if fun is not None and fun.classified else f" Placement: {placement}.")
+        if holds(fun) and fun.table.set_index("district_code").loc[district, "classification"] in OUTSTANDING:
+            key.append(f"{html.escape(metric['name_en'])}: {rate_words(latest, metric)}, {placement} of "
+                       f"{cs.n_units} {level}-level units reporting {cs.label} (pooled rate {fmt_rate(fun.pooled_rate)}; "
+                       f"{spread_words(fun)}).")
+        rows.append({"metric": f"{metric['name_zh']} {metric['name_en']}", "window": cs.label,
+                     "value": f"{QUALIFIER_WORDS.get(latest['qualifier'], '')}{fmt_number(latest['value'])}",
+                     "rate": comparable_rate(mine).iloc[0], "ci_low": latest["ci_low"], "ci_high": latest["ci_high"],
+                     "unit": units[metric_id], "peers_in_window": peers_in_window, "placement": placement,
+                     "doc_id": latest["doc_id"], "_sentence": sentence})
+        story.doc_ids += list(cs.units["doc_id"])
     if not rows:
-        raise CompareError(f"{me['name_zh']} ({district}) has no observation in period '{period}'.")
+        raise CompareError(f"{me['name_zh']} ({district}) has no dated observation in period '{period}'.")
     table = pd.DataFrame(rows)
-    notable = ~table["funnel"].isin(["within", "no peers"])
-    table = pd.concat([table[notable], table[~notable]])  # key findings first
-    story.findings = list(table.pop("_sentence"))
+    story.findings = [_profile_lead(me, key, table, level)] + key + list(table.pop("_sentence"))
     story.tables["summary"] = table.reset_index(drop=True)
+    story.about = {"district": f"{me['name_zh']} {me['name_en']} ({district})", "level": level,
+                   "comparison": f"each metric within the period the district reports, against the {level}-level "
+                                 f"units reporting the same period; at least {min_units} needed to judge",
+                   "denominator": denominator}
     names = {m: f"{ds.metric(m)['name_zh']} {ds.metric(m)['name_en']}" for m in panels}
     story.figures["peers"] = small_multiples(panels, units, district, colours, titles=names,
-                                             title=f"{me['name_zh']} {me['name_en']} and its peers")
+                                             title=f"{me['name_zh']} {me['name_en']} and the peers reporting the same period")
     story.doc_ids = sorted(set(story.doc_ids))
     return story
 
 
+def _home_window(mine: pd.DataFrame, period: str) -> Window | None:
+    """The window a district's metric is compared in: the named period, else the home window of its latest
+    dated observation."""
+    if period:
+        return parse_window(period)
+    dated = mine[comparable_rate(mine).notna() & mine["period_start"].notna() & mine["period_end"].notna()]
+    if dated.empty:
+        return None
+    latest = dated.sort_values(["period_end", "period_start"]).iloc[-1]
+    return home_window(latest["period_start"], latest["period_end"])
+
+
+def _profile_lead(me: pd.Series, key: list[str], table: pd.DataFrame, level: str) -> str:
+    name = html.escape(f"{me['name_zh']} {me['name_en']}")
+    judged = table["placement"].isin(PLACES.values())
+    if key:
+        return f"<b>{len(key)} of {len(table)} metrics set {name} apart</b> from the {level}-level units reporting the same period:"
+    if not judged.any():
+        return (f"<b>Nothing stands out</b>, because too few units report the same periods as {name}: on none of its "
+                f"{len(table)} metrics do enough {level}-level units share a period to judge it against them. "
+                "Its rates are shown with their intervals.")
+    return (f"<b>Nothing stands out</b>: on the {int(judged.sum())} metrics where enough units share its period, {name} "
+            "lies within the 99.8% limits of its peers.")
+
+
 def metric_comparison(ds: Dataset, metric: str, level: str = "county", districts=(), denominator: str = DEFAULT_DENOMINATOR,
-                      overdispersion: bool = False) -> Story:
-    """Ranked rates, funnel, pairwise rate ratios and denominator reconciliation for one metric."""
+                      period: str = "", adjustment: str = "random_effects", min_units: int = MIN_UNITS) -> Story:
+    """Rates within one comparison window, a funnel when enough units share it, pairwise rate ratios, the
+    units left out (other periods) and denominator reconciliation for one metric."""
     info = check_rate_metric(ds, metric)
     rates = rate_table(ds, metric, districts=list(districts) or None, level=level, denominator=denominator)
+    cs = comparison_set(rates, period, min_units)
     colours = district_colours(ds.observations["district_code"])
     label = unit_label(ds, metric)
-    story = Story(doc_ids=sorted(set(rates["doc_id"])))
-    ordered = rates.assign(_r=rates["annual_rate_per_10k"].fillna(rates["rate_per_10k"])).sort_values("_r", ascending=False)
-    story.findings = [rate_sentence(row, info) for _, row in ordered.iterrows()]
-    story.figures["ranked"] = ranked_intervals(rates, label, colours, title=f"{info['name_zh']} {info['name_en']}")
-    story.tables["rates"] = ordered.drop(columns="_r")
-    if rates.loc[rates["ci_low"].notna(), "district_code"].nunique() >= 2:
-        fun = funnel(rates, adjust_overdispersion=overdispersion)
-        story.tables["funnel"] = fun[["district_code", "district_zh", "district_en", "period", "value", "exposure",
-                                      "observed_rate", "lower_95", "upper_95", "lower_99.8", "upper_99.8", "classification"]]
-        story.figures["funnel"] = funnel_plot(fun, label, colours, title=f"{info['name_en']}: funnel plot")
-        phi = fun["phi"].iloc[0]
-        story.findings.insert(0, (
-            f"Pooled rate {fmt_rate(fun['pooled_rate'].iloc[0])} {html.escape(label)}; {int((fun['classification'] != 'within').sum())} of "
-            f"{len(fun)} units lie outside the 95% limits. Between-district dispersion φ = {phi:.3g}"
-            + (" (limits widened for overdispersion)." if fun['overdispersion_adjusted'].iloc[0] else
-               (" — far more than chance allows; treat the limits as a lower bound on real variation." if phi > 2 else "."))))
-        story.tables["rate_ratios"] = pairwise_rate_ratios(rates)
+    units = cs.units.assign(_r=comparable_rate(cs.units)).sort_values("_r", ascending=False).drop(columns="_r")
+    story = Story(doc_ids=sorted(set(units["doc_id"])))
+    fun = _window_funnel(cs, adjustment, min_units)
+    story.findings = [_comparison_lead(info, cs, fun, level, min_units, label)]
+    story.findings += _outstanding(fun, units, info)
+    story.findings += [rate_sentence(row, info) for _, row in units.iterrows()]
+    if not cs.not_comparable.empty:
+        others = "; ".join(f"{html.escape(r.district_zh)} (reports {html.escape(r.reports or 'no dated period')})"
+                           for r in cs.not_comparable.itertuples())
+        story.findings.append(f"Not comparable with {cs.label} (other periods): {others}.")
+    story.about = {"comparison window": cs.label, "units compared": str(cs.n_units), "level": level,
+                   "denominator": denominator}
+    if not units.empty:
+        story.figures["ranked"] = ranked_intervals(units, label, colours,
+                                                   title=f"{info['name_zh']} {info['name_en']}, {cs.label}")
+    story.tables["rates"] = units
+    if fun is not None:
+        story.about["method"] = fun.method
+        story.about["between-unit variation"] = spread_words(fun)
+        story.tables["funnel"] = fun.table.assign(window=cs.label, n_units=fun.n_units, phi=fun.phi, tau2=fun.tau2,
+                                                  method=fun.method)
+        story.figures["funnel"] = funnel_plot(fun, label, colours, title=f"{info['name_en']}, {cs.label}")
+        story.tables["rate_ratios"] = rate_ratios(fun.table, phi=fun.phi if fun.overdispersed else 1.0)
+    if not cs.not_comparable.empty:
+        story.tables["not_comparable"] = cs.not_comparable
     rec = reconcile(ds)
     if not rec.empty:
         rec = rec[(rec["metric_id"] == metric) & rec["district_code"].isin(rates["district_code"])]
         if not rec.empty:
             story.tables["reconciliation"] = reconciliation_verdicts(rec)
     return story
+
+
+def _comparison_lead(info: pd.Series, cs: ComparisonSet, fun: Funnel | None, level: str, min_units: int,
+                     label: str) -> str:
+    """The one-paragraph main message of a metric comparison."""
+    what = html.escape(info["name_en"].lower())
+    if cs.window is None or cs.units.empty:
+        return f"<b>Nothing to compare</b>: no {level}-level unit reports {what} for a dated period."
+    if info["variation"] == "none":
+        return (f"<b>Nothing is judged</b>: {what} are counted in {UNITS[info['unit']]}, not events that vary by "
+                f"chance, so the {cs.n_units} units reporting {cs.label} are shown as rates without intervals or limits.")
+    if fun is None:
+        return f"<b>Nothing to compare</b> for {cs.label}: fewer than two {level}-level units report {what} for it."
+    if not fun.classified:
+        return (f"<b>Nothing stands out, because too few units share a period</b>: {too_few_sentence(cs, level, min_units)}. "
+                "The rates below are shown with their intervals; where intervals overlap, the order is not settled.")
+    if not holds(fun):
+        return (f"<b>Nothing can be stated</b>: the units vary more than chance allows (φ = {fun.phi:.3g}) and the limits "
+                "do not allow for it; choose the random-effects or multiplicative adjustment.")
+    outside = fun.table["classification"].isin(OUTSTANDING)
+    pooled = f"the pooled rate of {fmt_rate(fun.pooled_rate)} {html.escape(label)}"
+    if not outside.any():
+        return (f"<b>Nothing stands out</b>: all {fun.n_units} {level}-level units reporting {cs.label} lie within the "
+                f"99.8% limits around {pooled} ({spread_words(fun)}).")
+    return (f"<b>{int(outside.sum())} of {fun.n_units} {level}-level units reporting {cs.label} lie outside the 99.8% "
+            f"limits</b> around {pooled} ({spread_words(fun)}).")
+
+
+def _outstanding(fun: Funnel | None, units: pd.DataFrame, info: pd.Series) -> list[str]:
+    """One key finding per unit outside the 99.8% limits, when the funnel's placements hold."""
+    if not holds(fun):
+        return []
+    out = []
+    for _, row in fun.table[fun.table["classification"].isin(OUTSTANDING)].iterrows():
+        out.append(f"<b>{html.escape(row['district_zh'])} {html.escape(row['district_en'])}</b>: "
+                   f"{rate_words(row, info)}, {PLACES[row['classification']]}.")
+    return out
 
 
 def district_trends(ds: Dataset, district: str, metrics=(), denominator: str = DEFAULT_DENOMINATOR) -> Story:

@@ -102,9 +102,13 @@ def choose_window(rates: pd.DataFrame, min_units: int = MIN_UNITS) -> Window | N
     return Window(best["start"], best["end"])
 
 
-def comparison_set(rates: pd.DataFrame, period: str = "", min_units: int = MIN_UNITS) -> ComparisonSet:
-    """One row per unit inside the window (named by period, else chosen), and the units left out."""
-    window = parse_window(period) if period else choose_window(rates, min_units)
+def comparison_set(rates: pd.DataFrame, period: str | Window = "", min_units: int = MIN_UNITS) -> ComparisonSet:
+    """One row per unit inside the window (a Window, a label such as '2021' or '2020-2022', else the one
+    choose_window picks), and the units left out."""
+    if isinstance(period, Window):
+        window = period
+    else:
+        window = parse_window(period) if period else choose_window(rates, min_units)
     inside = window.contains(rates["period_start"], rates["period_end"]) if window else rates["period_start"].isna() & False
     candidates = rates[inside & comparable_rate(rates).notna()]
     span = candidates["period_end"] - candidates["period_start"]
