@@ -1,12 +1,17 @@
-"""compare.comparisons: rate ratios and funnels against independent computations."""
+"""compare.comparisons: rate ratios, Holm adjustment, Wilson intervals and the embedded data's funnels,
+against independent computations."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import statsmodels.api as sm
-from scipy import special, stats
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import proportion_confint
 
-from compare.comparisons import funnel, funnel_limits, overdispersion, pairwise_rate_ratios, rate_ratio
+from compare.comparisons import NOT_CLASSIFIED, funnel, rate_ratio, rate_ratios, wilson_interval
 from compare.data import load_dataset
+from compare.errors import CompareError
 from compare.rates import rate_table
 
 
@@ -16,60 +21,123 @@ def test_rate_ratio_matches_the_conditional_binomial(c1, e1, c2, e2):
     n = c1 + c2
     p_low = stats.beta.ppf(0.025, c1, n - c1 + 1) if c1 > 0 else 0.0
     p_high = stats.beta.ppf(0.975, c1 + 1, n - c1) if c1 < n else 1.0
-    assert rr["rate_ratio"] == pytest.approx((c1 / e1) / (c2 / e2))
-    assert rr["ci_low"] == pytest.approx(p_low / (1 - p_low) * e2 / e1, rel=1e-7, abs=1e-12)
-    assert rr["ci_high"] == pytest.approx(p_high / (1 - p_high) * e2 / e1, rel=1e-7)
-    assert rr["p_value"] == pytest.approx(stats.binomtest(c1, n, e1 / (e1 + e2)).pvalue, rel=1e-7)
-    assert rr["ci_low"] <= rr["rate_ratio"] <= rr["ci_high"]
+    assert rr.rate_ratio == pytest.approx((c1 / e1) / (c2 / e2))
+    assert rr.ci_low == pytest.approx(p_low / (1 - p_low) * e2 / e1, rel=1e-7, abs=1e-12)
+    assert rr.ci_high == pytest.approx(p_high / (1 - p_high) * e2 / e1, rel=1e-7)
+    assert rr.p_value == pytest.approx(stats.binomtest(c1, n, e1 / (e1 + e2)).pvalue, rel=1e-7)
+    assert rr.ci_low <= rr.rate_ratio <= rr.ci_high
+    assert rr.method == "exact conditional"
 
 
-def poisson_quantile(q, mu):
-    """Smallest k with P(X <= k) >= q, from the regularised incomplete gamma function."""
-    k = 0
-    while special.gammaincc(k + 1, mu) < q:
-        k += 1
-    return k
+def two_unit_glm(c1, e1, c2, e2, scale):
+    """Poisson GLM of two units (intercept + unit-1 indicator, log-exposure offset) with a fixed scale."""
+    design = np.array([[1.0, 1.0], [1.0, 0.0]])
+    return sm.GLM(np.array([c1, c2]), design, family=sm.families.Poisson(), offset=np.log([e1, e2])).fit(scale=scale)
 
 
-@pytest.mark.parametrize("exposure", [50.0, 400.0, 3000.0])
-def test_funnel_limits_match_poisson_quantiles(exposure):
-    pooled = 0.02
-    limits = funnel_limits(pooled, [exposure]).iloc[0]
-    mu = pooled * exposure
-    assert limits["upper_95"] == pytest.approx(poisson_quantile(0.975, mu) / exposure * 1e4)
-    assert limits["lower_95"] == pytest.approx(poisson_quantile(0.025, mu) / exposure * 1e4)
-    assert limits["upper_99.8"] == pytest.approx(poisson_quantile(0.999, mu) / exposure * 1e4)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning")
+@pytest.mark.parametrize("phi", [2.5, 40.0])
+def test_overdispersed_rate_ratio_matches_a_quasi_poisson_glm(phi):
+    c1, e1, c2, e2 = 591, 22.13, 349, 41.85
+    rr = rate_ratio(c1, e1, c2, e2, phi=phi)
+    glm = two_unit_glm(c1, e1, c2, e2, phi)
+    low, high = np.exp(glm.conf_int()[1])
+    assert (rr.rate_ratio, rr.ci_low, rr.ci_high) == pytest.approx((np.exp(glm.params[1]), low, high), rel=1e-7)
+    assert rr.p_value == pytest.approx(glm.pvalues[1], rel=1e-6)
+    assert "quasi-Poisson" in rr.method
+    exact = rate_ratio(c1, e1, c2, e2)
+    assert rr.ci_high - rr.ci_low > exact.ci_high - exact.ci_low
 
 
-def test_overdispersion_matches_a_poisson_glm_pearson_statistic():
-    counts = np.array([10, 50, 30, 80, 5])
-    exposure = np.array([1000.0, 2000.0, 1500.0, 2500.0, 800.0])
-    glm = sm.GLM(counts, np.ones((5, 1)), family=sm.families.Poisson(), offset=np.log(exposure)).fit()
-    phi = overdispersion(counts, exposure, counts.sum() / exposure.sum())
-    assert phi == pytest.approx(glm.pearson_chi2 / glm.df_resid)
+def test_tau2_adds_between_unit_variance_on_the_log_scale():
+    c1, e1, c2, e2, tau2 = 591, 22.13, 349, 41.85, 0.01
+    rr = rate_ratio(c1, e1, c2, e2, tau2=tau2)
+    se = np.sqrt(1 / c1 + 1 / c2 + 8 * tau2)  # 4 τ² per unit: delta method from the √(O/E) scale at O/E = 1
+    z = stats.norm.ppf(0.975)
+    assert rr.ci_low == pytest.approx(rr.rate_ratio * np.exp(-z * se))
+    assert rr.ci_high == pytest.approx(rr.rate_ratio * np.exp(z * se))
+    assert "τ²" in rr.method
 
 
-def test_funnel_classifies_the_prefectures():
-    rates = rate_table(load_dataset(), "legal_aid_cases", level="prefecture")
-    plain = funnel(rates)
-    adjusted = funnel(rates, adjust_overdispersion=True)
-    assert set(plain["classification"]) <= {"above 99.8%", "above 95%", "within", "below 95%", "below 99.8%"}
-    assert plain.set_index("district_code").loc["331100", "classification"] == "above 99.8%"
-    assert plain["phi"].iloc[0] > 1 and adjusted["overdispersion_adjusted"].all()
-    assert (adjusted["upper_95"] >= plain["upper_95"]).all()
-    assert len(plain) == plain["district_code"].nunique()  # one period per district
+def test_two_zero_counts_have_no_rate_ratio():
+    with pytest.raises(CompareError, match="Both counts are zero"):
+        rate_ratio(0, 10.0, 0, 12.0)
 
 
-def test_pairwise_ratios_cover_every_pair():
-    rates = rate_table(load_dataset(), "legal_aid_cases", level="prefecture")
-    pairs = pairwise_rate_ratios(rates)
-    n = rates["district_code"].nunique()
-    assert len(pairs) == n * (n - 1) // 2
+def units(counts, exposures):
+    return pd.DataFrame({"district_code": [f"{i:06d}" for i in range(len(counts))], "value": counts,
+                         "exposure": exposures})
+
+
+def holm_step_down(p):
+    """Holm (1979) written out: sort, multiply the k-th smallest by (m - k + 1), keep it monotone, cap at 1."""
+    order = np.argsort(p)
+    m = len(p)
+    adjusted = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def test_pairwise_ratios_cover_every_pair_with_holm_adjusted_p_values():
+    table = rate_ratios(units([120.0, 95.0, 180.0, 60.0, 0.0, 0.0], [10.0, 10.0, 12.0, 9.0, 2.0, 3.0]))
+    assert len(table) == 15
+    zero = table[(table["district_a"] == "000004") & (table["district_b"] == "000005")].iloc[0]
+    assert zero["note"] == "both counts are zero: no ratio" and np.isnan(zero["p_value"]) and np.isnan(zero["p_holm"])
+    tested = table.dropna(subset=["p_value"])
+    assert len(tested) == 14
+    np.testing.assert_allclose(tested["p_holm"], multipletests(tested["p_value"], method="holm")[1], rtol=1e-12)
+    np.testing.assert_allclose(tested["p_holm"], holm_step_down(tested["p_value"].to_numpy()), rtol=1e-12)
+    assert (tested["p_holm"] >= tested["p_value"]).all()
+
+
+def test_pairwise_ratios_refuse_two_periods_of_one_unit():
+    doubled = units([10.0, 12.0], [1.0, 1.0]).assign(district_code="000001")
+    with pytest.raises(CompareError, match="one row per unit"):
+        rate_ratios(doubled)
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.002])
+def test_wilson_matches_statsmodels_and_the_score_formula(alpha):
+    successes, trials = np.array([0, 3, 17, 50, 99, 100]), np.array([10, 40, 60, 100, 100, 100])
+    low, high = wilson_interval(successes, trials, alpha=alpha)
+    ref_low, ref_high = proportion_confint(successes, trials, alpha=alpha, method="wilson")
+    np.testing.assert_allclose(low, ref_low, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(high, ref_high, rtol=1e-12)
+    z = stats.norm.ppf(1 - alpha / 2)  # Wilson (1927), written out
+    p = successes / trials
+    centre = (p + z**2 / (2 * trials)) / (1 + z**2 / trials)
+    half = z / (1 + z**2 / trials) * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2))
+    np.testing.assert_allclose(low, centre - half, atol=1e-12)
+    np.testing.assert_allclose(high, centre + half, atol=1e-12)
+
+
+def test_wilson_refuses_a_numerator_above_its_denominator():
+    with pytest.raises(CompareError, match="proportion"):
+        wilson_interval([5], [4])
+
+
+def latest(rates):
+    return (rates.sort_values(["district_code", "period_end"], ascending=[True, False])
+            .drop_duplicates("district_code").reset_index(drop=True))
+
+
+def test_the_embedded_prefectures_are_too_few_to_classify():
+    rates = latest(rate_table(load_dataset(), "legal_aid_cases", level="prefecture"))
+    f = funnel(rates)
+    assert f.n_units == len(rates) < 10
+    assert not f.classified and (f.table["classification"] == NOT_CLASSIFIED).all()
+    assert f.phi > 1  # still stated, never used to classify
+    plain = funnel(rates, min_units=2, adjustment="none")
+    widened = funnel(rates, min_units=2)
+    assert (widened.table["upper_95"] >= plain.table["upper_95"]).all()
 
 
 def test_a_quarter_and_a_half_year_are_compared_per_resident_year_never_raw():
-    rates = rate_table(load_dataset(), "legal_aid_cases", districts=["320412", "371002"], level="county")
-    pair = pairwise_rate_ratios(rates).iloc[0]
+    rates = latest(rate_table(load_dataset(), "legal_aid_cases", districts=["320412", "371002"], level="county"))
+    pair = rate_ratios(rates).iloc[0]
     annual = rates.set_index("district_code")["annual_rate_per_10k"]
-    assert pair["rate_ratio"] == pytest.approx(annual["320412"] / annual["371002"])
+    assert pair["rate_ratio"] == pytest.approx(annual[pair["district_a"]] / annual[pair["district_b"]])
     assert pair["rate_ratio"] != pytest.approx((349 / 1697380) / (591 / 446193))  # the raw, unannualised ratio
