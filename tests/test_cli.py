@@ -6,24 +6,45 @@ import sys
 
 import pytest
 
+from compare.cli import CLI_RATE_COLUMNS
+
 
 def run(*args):
     return subprocess.run([sys.executable, "-m", "compare.cli", *args], capture_output=True, text=True)
 
 
-def test_rates_json_has_the_documented_columns():
+def test_rates_json_names_the_compared_rate_beside_its_interval():
     result = run("rates", "--metric", "legal_aid_cases", "--district", "371002", "--format", "json")
     assert result.returncode == 0, result.stderr
     row = json.loads(result.stdout)[0]
-    assert list(row) == ["district_code", "district", "period_start", "period_end", "value", "qualifier", "population",
-                         "population_definition", "rate_per_10k", "annual_rate_per_10k", "ci_low", "ci_high", "flags"]
-    assert row["district"] == "环翠区 Huancui District" and round(row["annual_rate_per_10k"], 1) == 26.7
+    assert list(row) == CLI_RATE_COLUMNS
+    assert row["district"] == "环翠区 Huancui District" and row["level"] == "county"
+    assert round(row["rate"], 1) == 26.7 and (round(row["rate_ci_low"], 1), round(row["rate_ci_high"], 1)) == (24.6, 29.0)
+    assert row["rate_unit"] == "cases per 10,000 residents per year"
+    assert round(row["rate_per_10k_in_period"], 2) == 13.25
 
 
-def test_compare_reconcile_and_trend_print_tables():
-    assert "classification" in run("compare", "--metric", "legal_aid_cases", "--level", "prefecture").stdout
-    assert "excluding 常州经开区" in run("reconcile").stdout
-    assert "2018H1" in run("trend", "--metric", "legal_aid_cases", "--district", "510700").stdout
+def test_rates_without_a_level_lists_every_unit_with_its_level():
+    result = run("rates", "--metric", "legal_aid_cases", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    levels = {line.split(",")[2] for line in result.stdout.splitlines()[1:]}
+    assert levels == {"county", "prefecture"}
+
+
+def test_compare_states_window_units_and_dispersion_on_every_row():
+    result = run("compare", "--metric", "legal_aid_cases", "--level", "prefecture", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    funnel_rows = json.loads(result.stdout.split("\n]\n")[0] + "]")
+    assert {r["window"] for r in funnel_rows} == {"2017"}  # Linyi and Liaocheng; Lishui 2025 is not compared
+    assert {r["district_code"] for r in funnel_rows} == {"371300", "371500"}
+    assert {r["classification"] for r in funnel_rows} == {"not classified"}  # 2 units < the minimum of 10
+    assert all(r["n_units"] == 2 and r["phi"] > 1 and "method" in r for r in funnel_rows)
+
+
+def test_reconcile_shows_the_narrower_scope_that_fits():
+    result = run("reconcile")
+    assert result.returncode == 0, result.stderr
+    assert "resident_yearend 2021 (excluding 常州经开区)" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -31,7 +52,8 @@ def test_compare_reconcile_and_trend_print_tables():
     [
         (["rates", "--metric", "nope"], "Unknown metric 'nope'"),
         (["rates", "--metric", "mediation_success_rate"], "is a ratio"),
-        (["rates", "--metric", "legal_aid_cases"], "mix prefecture-level cities and county-level units"),
+        (["compare", "--metric", "legal_aid_cases"], "mix prefecture-level cities and county-level units"),
+        (["compare", "--metric", "legal_aid_cases", "--level", "county", "--period", "2019"], "Fewer than two units"),
         (["rates", "--metric", "legal_aid_cases", "--district", "123456"], "Unknown district code '123456'"),
         (["trend", "--metric", "legal_aid_cases", "--district", "320685"], "No actual legal_aid_cases observations"),
     ],

@@ -85,6 +85,7 @@ FUNNEL_COLUMNS = ["window", "n_units", "district_code", "district", "period", "v
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from .comparisons import funnel, rate_ratios
     from .findings import spread_words
     from .rates import rate_table
     from .windows import comparison_set

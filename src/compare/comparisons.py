@@ -41,7 +41,7 @@ from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import test_poisson_2indep
 
 from .errors import CompareError
-from .rates import PER
+from .rates import PER_10K as PER
 
 LIMITS = {"95": 0.95, "99.8": 0.998}
 ADJUSTMENTS = ("random_effects", "multiplicative", "none")

@@ -58,14 +58,14 @@ def fmt_rate(x: float) -> str:
     return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"
 
 
-def fmt_interval(row: pd.Series, unit: str) -> str:
+def fmt_interval(row: pd.Series) -> str:
     """The uncertainty clause of a rate: an exact interval, a range that covers the report's rounding and
     chance, or why there is none. Never a two-sided exact interval for a lower bound."""
     flags = str(row["flags"])
     if pd.isna(row["ci_low"]):
         if "open_period" in flags or "undated" in flags:
             return "no annual rate: the report gives no end to its period"
-        return f"no interval: {unit} are not events that vary by chance"
+        return "no interval: not a count of chance events"
     if row["count_low"] != row["count_high"]:
         return (f"between {fmt_rate(row['ci_low'])} and {fmt_rate(row['ci_high'])} allowing for the report's "
                 f"rounding and for chance")
@@ -91,7 +91,7 @@ def rate_sentence(row: pd.Series, metric: pd.Series) -> str:
     scope = "" if not str(row["population_scope"]).startswith("excluding") else f", {row['population_scope']}"
     text = (f"<b>{html.escape(row['district_zh'])} {html.escape(row['district_en'])}</b>: {amount} "
             f"({html.escape(metric['name_en'].lower())}) {when}: {rate_words(row, metric)} "
-            f"({fmt_interval(row, UNITS[metric['unit']])}), population {fmt_number(row['population'])} "
+            f"({fmt_interval(row)}), population {fmt_number(row['population'])} "
             f"({row['population_definition']} {row['population_year']}{html.escape(scope)}).")
     return text + " " + cite(row)
 
@@ -112,6 +112,8 @@ OUTSTANDING = ("above 99.8%", "below 99.8%")
 
 def spread_words(fun: Funnel) -> str:
     """How much units vary, in words: 'φ = 4.2: they vary more than chance allows, so the limits allow for it'."""
+    if fun.overdispersed and not fun.classified:
+        return f"φ = {fun.phi:.3g}: the units vary more than chance allows"
     if fun.overdispersed:
         held = {"random_effects": f"the limits add that variation (τ² = {fun.tau2:.3g})",
                 "multiplicative": "the limits are widened by √φ", "none": "the limits do NOT allow for it"}[fun.adjustment]
@@ -147,8 +149,10 @@ def _window_funnel(cs: ComparisonSet, adjustment: str, min_units: int) -> Funnel
     return funnel(events, adjustment=adjustment, min_units=min_units)
 
 
-def _placement(fun: Funnel | None, cs: ComparisonSet, code: str, level: str, min_units: int) -> str:
+def _placement(fun: Funnel | None, cs: ComparisonSet, code: str, level: str, min_units: int, metric: pd.Series) -> str:
     """Where one unit stands, in words a reader can check."""
+    if metric["variation"] == "none":
+        return "not judged: not a count of chance events"
     if fun is None:
         return "no comparison: fewer than two units with an event count share its period"
     row = fun.table[fun.table["district_code"] == code]
@@ -182,7 +186,7 @@ def district_profile(ds: Dataset, district: str, peers=(), period: str = "", den
             continue
         latest = mine.iloc[0]
         fun = _window_funnel(cs, adjustment, min_units)
-        placement = _placement(fun, cs, district, level, min_units)
+        placement = _placement(fun, cs, district, level, min_units, metric)
         panels[metric_id], units[metric_id] = cs.units, unit_label(ds, metric_id)
         sentence = rate_sentence(latest, metric)
         peers_in_window = cs.n_units - 1
@@ -251,7 +255,7 @@ def metric_comparison(ds: Dataset, metric: str, level: str = "county", districts
     units = cs.units.assign(_r=comparable_rate(cs.units)).sort_values("_r", ascending=False).drop(columns="_r")
     story = Story(doc_ids=sorted(set(units["doc_id"])))
     fun = _window_funnel(cs, adjustment, min_units)
-    story.findings = [_comparison_lead(info, cs, fun, level, min_units, label)]
+    story.findings = [comparison_lead(info, cs, fun, level, min_units, label)]
     story.findings += _outstanding(fun, units, info)
     story.findings += [rate_sentence(row, info) for _, row in units.iterrows()]
     if not cs.not_comparable.empty:
@@ -281,15 +285,15 @@ def metric_comparison(ds: Dataset, metric: str, level: str = "county", districts
     return story
 
 
-def _comparison_lead(info: pd.Series, cs: ComparisonSet, fun: Funnel | None, level: str, min_units: int,
+def comparison_lead(info: pd.Series, cs: ComparisonSet, fun: Funnel | None, level: str, min_units: int,
                      label: str) -> str:
     """The one-paragraph main message of a metric comparison."""
     what = html.escape(info["name_en"].lower())
     if cs.window is None or cs.units.empty:
         return f"<b>Nothing to compare</b>: no {level}-level unit reports {what} for a dated period."
     if info["variation"] == "none":
-        return (f"<b>Nothing is judged</b>: {what} are counted in {UNITS[info['unit']]}, not events that vary by "
-                f"chance, so the {cs.n_units} units reporting {cs.label} are shown as rates without intervals or limits.")
+        return (f"<b>Nothing is judged</b>: {what} ({UNITS[info['unit']]}) are not a count of chance events, so the "
+                f"{cs.n_units} units reporting {cs.label} are shown as rates without intervals or limits.")
     if fun is None:
         return f"<b>Nothing to compare</b> for {cs.label}: fewer than two {level}-level units report {what} for it."
     if not fun.classified:

@@ -1,0 +1,90 @@
+"""compare.findings: the briefs' sentences claim no more than the data allows."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from compare.comparisons import funnel
+from compare.findings import comparison_lead, district_profile, load, metric_comparison, rate_sentence
+from compare.rates import rate_table, rateable_observations
+from compare.windows import MIN_UNITS, ComparisonSet, Window
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load()
+
+
+def every_metric_level(ds):
+    obs = rateable_observations(ds)
+    counts = obs.groupby(["metric_id", "tier"])["district_code"].nunique()
+    return [(m, t) for (m, t), n in counts.items() if n >= 2]
+
+
+def test_no_unit_is_classified_when_fewer_than_the_minimum_share_a_window(ds):
+    checked = 0
+    for metric, level in every_metric_level(ds):
+        story = metric_comparison(ds, metric, level)
+        if "funnel" not in story.tables:
+            continue
+        table = story.tables["funnel"]
+        checked += 1
+        assert (table["n_units"] < MIN_UNITS).all()  # the embedded data never has ten units in one window
+        assert set(table["classification"]) == {"not classified"}, metric
+        assert "Nothing stands out" in story.findings[0] or "Nothing" in story.findings[0]
+        assert table["window"].nunique() == 1
+    assert checked >= 3
+
+
+def test_units_reporting_other_years_are_named_not_ranked(ds):
+    story = metric_comparison(ds, "legal_aid_cases", "prefecture")
+    assert set(story.tables["rates"]["district_code"]) == {"371300", "371500"}  # both 2017
+    assert set(story.tables["not_comparable"]["district_code"]) == {"331100", "510500", "510700"}
+    assert "丽水市 (reports 2025)" in story.findings[-1]
+    assert not any(place in f for f in story.findings for place in ("above the", "below the", "within the"))
+
+
+def test_an_approximate_count_is_a_range_never_an_exact_interval(ds):
+    row = rate_table(ds, "disputes_mediated", level="prefecture").iloc[0]  # Nanjing: 约90万
+    sentence = rate_sentence(row, ds.metric("disputes_mediated"))
+    assert "about 900,000 cases" in sentence and "about 192 per 10,000 residents per year" in sentence
+    assert "allowing for the report's rounding and for chance" in sentence and "95% CI" not in sentence
+
+
+def test_a_lower_bound_that_is_not_an_event_count_says_at_least_and_shows_no_interval(ds):
+    row = rate_table(ds, "legal_publicity_materials", districts=["371002"]).iloc[0]  # 发放材料36000余份
+    sentence = rate_sentence(row, ds.metric("legal_publicity_materials"))
+    assert "at least 36,000 copies" in sentence and "at least 1,627 per 10,000 residents per year" in sentence
+    assert "CI" not in sentence and "no interval: not a count of chance events" in sentence
+
+
+def test_a_profile_with_no_peers_in_its_period_says_nothing_stands_out(ds):
+    story = district_profile(ds, "371002")
+    assert story.findings[0].startswith("<b>Nothing stands out</b>, because too few units")
+    assert set(story.tables["summary"]["window"]) == {"2021"}
+
+
+def constructed_set(counts, exposure):
+    """Constructed units (not data) sharing one window, for the wording of a classified funnel."""
+    n = len(counts)
+    units = pd.DataFrame({"district_code": [f"{i:06d}" for i in range(n)], "district_zh": [f"区{i}" for i in range(n)],
+                          "district_en": [f"D{i}" for i in range(n)], "value": np.asarray(counts, float),
+                          "exposure": np.asarray(exposure, float), "qualifier": "exact", "flags": "", "kind": "flow",
+                          "period": "2021"})
+    units["annual_rate_per_10k"] = units["value"] / units["exposure"] * 1e4
+    units["rate_per_10k"] = units["annual_rate_per_10k"]
+    window = Window(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-31"))
+    return ComparisonSet(window, units, pd.DataFrame(columns=["district_code", "district_zh", "district_en", "reports"]))
+
+
+def test_the_lead_names_outliers_only_when_a_classified_funnel_holds():
+    info = pd.Series({"name_en": "Legal aid cases", "variation": "poisson", "unit": "case"})
+    calm = constructed_set([100, 104, 98, 101, 97, 103, 99, 102, 100, 96, 105, 100], [1e5] * 12)
+    fun = funnel(calm.units, min_units=10)
+    assert comparison_lead(info, calm, fun, "county", 10, "cases").startswith("<b>Nothing stands out</b>: all 12")
+    outlier = constructed_set([100, 104, 98, 101, 97, 103, 99, 102, 100, 96, 105, 400], [1e5] * 12)
+    fun = funnel(outlier.units, min_units=10)
+    lead = comparison_lead(info, outlier, fun, "county", 10, "cases")
+    assert lead.startswith("<b>1 of 12 county-level units reporting 2021 lie outside the 99.8% limits</b>")
+    few = funnel(outlier.units, min_units=20)
+    assert "too few units share a period" in comparison_lead(info, outlier, few, "county", 20, "cases")
