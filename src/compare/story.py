@@ -1,0 +1,154 @@
+"""A brief's content and how a notebook shows it: title, lead, about, findings, charts, tables, sources.
+
+A story function in compare.findings returns a Story; a notebook shows it in two calls, `story.header()`
+(title, the one-paragraph lead, what was compared) and `story.body()` (findings, charts with alt text and
+a caption, tables with readable headers, a CSV download of the data behind each, and the sources). Every
+string that comes from a source document is HTML-escaped here or in findings, before it reaches an output.
+The lead and the about rows also travel as output metadata ("compare"), for the brief page to use.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from . import __version__
+from .sentences import say
+
+DPI = 100  # charts are drawn for a page about 900 px wide
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure with the words a reader without sight of it needs, and the data behind it."""
+
+    figure: object
+    alt: str
+    caption: str
+    data: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table to show: its frame (ids as columns, as a researcher downloads it) and display headers."""
+
+    frame: pd.DataFrame
+    title: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Story:
+    """What a brief says, in one language."""
+
+    title: str
+    lang: str = "en"
+    lead: str = ""
+    about: list[tuple[str, str]] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    charts: dict[str, Chart] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    data_version: str = ""
+
+    def header_html(self) -> str:
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        about = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in self.about)
+        return (f"<h1>{html.escape(self.title)}</h1><p class='meta'>Generated {now} by compare {__version__} · data "
+                f"version <code>{html.escape(self.data_version)}</code></p><p class='lead'>{self.lead}</p>"
+                f"<ul class='about'>{about}</ul>")
+
+    def body_parts(self) -> list[tuple[str, object]]:
+        """('html', text) and ('chart', Chart) parts in reading order."""
+        parts: list[tuple[str, object]] = []
+        if self.findings:
+            items = "".join(f"<li>{f}</li>" for f in self.findings)
+            parts.append(("html", f"<h2>{say('findings', self.lang)}</h2><ul class='findings'>{items}</ul>"))
+        for chart in self.charts.values():
+            parts.append(("chart", chart))
+        for name, table in self.tables.items():
+            parts.append(("html", table_html(table, self.lang, name)))
+        parts.append(("html", sources_html(self.sources, self.lang)))
+        return parts
+
+    def header(self) -> None:
+        """Show the title, the lead and the about rows (and hand them to the brief page as metadata)."""
+        from IPython.display import publish_display_data
+
+        publish_display_data({"text/html": self.header_html(), "text/plain": self.title},
+                             metadata={"compare": {"title": self.title, "lead": self.lead, "about": self.about}})
+
+    def body(self) -> None:
+        """Show the findings, charts, tables and sources."""
+        from IPython.display import HTML, display, publish_display_data
+
+        for kind, part in self.body_parts():
+            if kind == "html":
+                display(HTML(part))
+                continue
+            publish_display_data({"image/png": png(part.figure), "text/plain": part.alt},
+                                 metadata={"image/png": {"alt": part.alt}})
+            display(HTML(f"<p class='caption'>{html.escape(part.caption)}{download_link(part.data, self.lang)}</p>"))
+
+
+def png(fig) -> str:
+    """A matplotlib figure as base64 PNG."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as CSV, dates as ISO days."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+    return frame.to_csv(index=False)
+
+
+def download_link(frame: pd.DataFrame | None, lang: str, name: str = "data") -> str:
+    """A link that downloads frame as a CSV file embedded in the page (nothing is fetched)."""
+    if frame is None or frame.empty:
+        return ""
+    encoded = base64.b64encode(("\ufeff" + csv_text(frame)).encode("utf-8")).decode("ascii")
+    return (f" <a class='download' download='{html.escape(name)}.csv' "
+            f"href='data:text/csv;charset=utf-8;base64,{encoded}'>{say('download', lang)}</a>")
+
+
+def _number(x) -> str:
+    if pd.isna(x):
+        return ""
+    if isinstance(x, bool):
+        return str(x)
+    return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def table_html(table: Table, lang: str, name: str = "table") -> str:
+    """A table as escaped HTML with readable headers, numbers rounded, dates as ISO, and its CSV download."""
+    shown = table.frame.copy()
+    for column in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[column]):
+            shown[column] = shown[column].dt.strftime("%Y-%m-%d").fillna("")
+        elif pd.api.types.is_float_dtype(shown[column]):
+            shown[column] = shown[column].map(_number)
+    shown = shown.rename(columns=table.headers)
+    body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="dataframe")
+    return f"<h3>{html.escape(table.title)}</h3>{body}<p class='download'>{download_link(table.frame, lang, name)}</p>"
+
+
+def sources_html(sources: pd.DataFrame, lang: str) -> str:
+    """The documents a brief cites, with titles and links, as escaped HTML."""
+    items = []
+    for _, r in sources.iterrows():
+        url = str(r.get("url", ""))
+        link = (f" <a href='{html.escape(url, quote=True)}'>{html.escape(url)}</a>"
+                if url.startswith(("http://", "https://")) else "")
+        held = say("source.held" if r.get("text_held") else "source.cited", lang)
+        items.append(f"<li><code>{html.escape(r['doc_id'])}</code> {html.escape(str(r['title']))} ({held}).{link}</li>")
+    return f"<h2>{say('sources', lang)}</h2><ul class='sources'>" + "".join(items) + "</ul>"
