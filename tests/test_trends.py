@@ -165,7 +165,7 @@ def test_overlapping_periods_are_set_aside_before_changes_and_the_model(overlapp
     use = result.changes.set_index("period")["trend_use"]
     assert use["2021"] == use["2022"] == use["2023"] == "used"
     assert use["2021Q1"] == use["2021H1"] == "set aside: overlaps 2021"
-    assert use["undated"].startswith("not used: undated") and use["2024-01-01..(open)"].startswith("not used: open period")
+    assert use["undated"] == "not used: no dates" and use["2024-01-01..(open)"] == "not used: no end date"
     assert set(result.set_aside["period"]) == {"2021Q1", "2021H1", "undated", "2024-01-01..(open)"}
     used = result.changes[use.to_numpy() == "used"]
     assert result.model.periods == 3
@@ -270,3 +270,51 @@ def test_batched_funnels_classify_as_the_poisson_limits_do():
                            rate < with_limits["lower_95"]], ["above 99.8%", "above 95%", "below 99.8%", "below 95%"], "within")
     assert (fast["classification"].to_numpy() == by_limits).all()
     assert set(by_limits) - {"within"}, "the synthetic districts vary enough to leave the funnel"
+
+
+def test_sentences_state_phi_the_method_and_what_was_set_aside(overlapping):
+    from compare.trends import change_sentence, model_sentence, set_aside_sentence
+
+    result = trend(overlapping, "legal_aid_cases", "371002")
+    model = model_sentence(result, "Legal aid cases")
+    assert "quasi-Poisson" in model and "allowing for variation beyond chance" in model
+    assert f"φ = {result.model.phi:.2g} on 1 degree of freedom" in model
+    assert "about +" in model and "2022: a lower bound" in model and "95% CI" in model
+    assert change_sentence(result, "Legal aid cases").startswith("Legal aid cases: at most -6.7% in the annual rate from 2022 to 2023")
+    aside = set_aside_sentence(result)
+    assert "2021Q1 (overlaps 2021)" in aside and "undated (no dates)" in aside and "(no end date)" in aside
+
+
+def test_district_trends_say_plainly_when_no_trend_can_be_estimated(overlapping):
+    from compare.findings import district_trends
+
+    story = district_trends(load_dataset(), "510700", ["legal_aid_cases"])
+    assert any(f.startswith("No trend estimated for Legal aid cases accepted or handled: a trend needs at least 3") for f in story.findings)
+    story = district_trends(overlapping, "371002", ["legal_aid_cases"])
+    assert any("φ = " in f and "quasi-Poisson" in f for f in story.findings)
+    table = story.tables["legal_aid_cases"]
+    assert "cases per 10,000 residents per year" in table and "trend_use" in table and "rate_per_10k" not in table
+
+
+def test_trend_chart_keeps_undated_and_open_flows_off_the_time_axis(overlapping):
+    from compare.findings import district_trends
+
+    fig = district_trends(overlapping, "371002", ["legal_aid_cases"]).figures["legal_aid_cases"]
+    plotted = np.concatenate([line.get_ydata() for line in fig.axes[0].get_lines() if len(line.get_ydata())])
+    assert 112 < trend(overlapping, "legal_aid_cases", "371002").changes.set_index("period").loc["undated", "rate_per_10k"] < 113
+    assert not ((plotted > 100) & (plotted < 200)).any(), "the undated rate (112 per 10,000, not annual) must not be drawn"
+    assert any("Not on this axis: 2024-01-01..(open) (no end date), undated (no dates)" in t.get_text() for t in fig.texts)
+
+
+def test_cli_trend_prints_phi_or_the_reason(overlapping):
+    import subprocess
+    import sys
+
+    def run(district):
+        return subprocess.run([sys.executable, "-m", "compare.cli", "--data", str(overlapping.data_dir), "trend", "--metric",
+                               "legal_aid_cases", "--district", district], capture_output=True, text=True)
+
+    fitted = run("371002")
+    assert fitted.returncode == 0, fitted.stderr
+    assert "φ = " in fitted.stdout and "set aside: overlaps 2021" in fitted.stdout and "Traceback" not in fitted.stderr
+    assert "No trend estimated" in run("510700").stdout

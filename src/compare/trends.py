@@ -33,13 +33,18 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from .data import Dataset
 from .errors import CompareError
+from .periods import years_between
 from .rates import rate_table
 
 ALPHA = 0.05
 METHOD = "quasi-Poisson GLM (scale φ from Pearson χ²/df, t interval)"
 MIN_PERIODS = 3
 USED = "used"
+STOCK = "stock: rate at a date"
+NO_DATES = "not used: no dates"
+NO_END = "not used: no end date"
 BOUND_WORDS = {"at_least": "at least", "at_most": "at most", "approx": "about"}
+INEXACT_WORDS = {"at_least": "a lower bound", "at_most": "an upper bound", "approx": "approximate"}
 TREND_COLUMNS = ["district_code", "metric_id", "annual_change_pct", "ci_low_pct", "ci_high_pct", "p_value", "periods",
                  "phi", "df", "slope", "pearson_chi2", "converged", "method", "set_aside", "reason"]
 
@@ -319,11 +324,9 @@ def fit_trends(rates: pd.DataFrame, min_periods: int = MIN_PERIODS, tolerance: f
 def _row_use(rates: pd.DataFrame, kind: str) -> pd.Series:
     """trend_use of every rate row: used, set aside (overlap), or why it is not on a per-year axis."""
     if kind != "flow":
-        dated = rates["period_start"].notna()
-        return pd.Series(np.where(dated, "stock: rate at a date, no trend model", "not used: undated"), index=rates.index,
-                         dtype=object)
-    use = pd.Series("not used: undated (no per-year rate)", index=rates.index, dtype=object)
-    use[rates["period_start"].notna() & rates["period_end"].isna()] = "not used: open period, no end date (no per-year rate)"
+        return pd.Series(np.where(rates["period_start"].notna(), STOCK, NO_DATES), index=rates.index, dtype=object)
+    use = pd.Series(NO_DATES, index=rates.index, dtype=object)
+    use[rates["period_start"].notna() & rates["period_end"].isna()] = NO_END
     closed = _dated_flows(rates)
     if not closed.empty:
         use[closed.index] = overlap_use(closed, rates["period"])
@@ -348,7 +351,7 @@ def change_table(rates: pd.DataFrame, kind: str = "flow") -> pd.DataFrame:
     out = rates.sort_values(["period_start", "period_end"]).reset_index(drop=True).copy()
     out["trend_use"] = _row_use(out, kind)
     out["comparable_rate"] = out["annual_rate_per_10k"] if kind == "flow" else out["rate_per_10k"].where(out["period_start"].notna())
-    used = out[out["trend_use"].isin([USED, "stock: rate at a date, no trend model"])]
+    used = out[out["trend_use"].isin([USED, STOCK])]
     out["change_on_previous_pct"] = (used["comparable_rate"] / used["comparable_rate"].shift(1) - 1) * 100
     out["change_qualifier"] = change_qualifier(used["qualifier"].shift(1), used["qualifier"]).reindex(out.index).fillna("")
     out.loc[out["change_on_previous_pct"].isna(), "change_qualifier"] = ""
@@ -377,6 +380,20 @@ def derived_previous_year(ds: Dataset, metric_id: str, district_code: str) -> pd
     return pairs[key + ["value", "yoy_pct", "previous_period_start", "previous_period_end", "previous_value", "derived", "quote_pct"]]
 
 
+def with_previous_rate(derived: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """Derived previous-year values with `previous_comparable_rate`: the annual rate of a derived total, on the
+    population of the reported period it comes from (NaN for a subset or when that period has no comparable rate)."""
+    if derived.empty:
+        return derived.assign(previous_comparable_rate=pd.Series(dtype=float))
+    key = ["doc_id", "period_start", "period_end"]
+    source = changes[changes["comparable_rate"].notna()].drop_duplicates(key)[[*key, "population"]]
+    out = derived.merge(source, on=key, how="left")
+    years = years_between(out["previous_period_start"], out["previous_period_end"])
+    rate = out["previous_value"] / (out["population"] * years) * 1e4
+    out["previous_comparable_rate"] = rate.where(out["subset"] == "")  # a subset's rate is not the total's
+    return out.drop(columns="population")
+
+
 def trend(ds: Dataset, metric_id: str, district_code: str, denominator: str = "census2020", alpha: float = ALPHA) -> Trend:
     """One district's metric over time: the change table, the quasi-Poisson trend over the used periods of a
     flow (or the reason there is none), and values derived from reported changes."""
@@ -392,5 +409,57 @@ def trend(ds: Dataset, metric_id: str, district_code: str, denominator: str = "c
             model = fit_trend(used["value"], used["exposure"], midpoint_years(used["period_start"], used["period_end"]), alpha)
         except TrendNotEstimable as exc:
             reason = str(exc).removeprefix("No trend estimated: ").rstrip(".")
-    return Trend(changes=changes, model=model, no_model_reason=reason,
-                 derived=derived_previous_year(ds, metric_id, district_code), kind=kind)
+    derived = with_previous_rate(derived_previous_year(ds, metric_id, district_code), changes) if kind == "flow" else \
+        derived_previous_year(ds, metric_id, district_code)
+    return Trend(changes=changes, model=model, no_model_reason=reason, derived=derived, kind=kind)
+
+
+# ---------------------------------------------------------------- the same words for the CLI and the notebooks
+
+
+def _period_list(labels) -> str:
+    labels = list(labels)
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+def model_sentence(result: Trend, metric_name: str) -> str:
+    """The trend in one plain sentence (with φ and the method in words), or why there is none."""
+    model = result.model
+    if model is None:
+        return f"No trend estimated for {metric_name}: {result.no_model_reason}."
+    used = result.changes[result.changes["trend_use"] == USED]
+    inexact = used[used["qualifier"].isin(list(BOUND_WORDS))]
+    about = "about " if len(inexact) else ""
+    spread = ("variation beyond chance" if model.phi >= 1 else "less variation than chance alone would give")
+    text = (f"{metric_name}: {about}{model.annual_change_pct:+.1f}% a year over {model.periods} periods "
+            f"({used['period'].iloc[0]} to {used['period'].iloc[-1]}; {model.confidence_label} "
+            f"{model.ci_low_pct:+.1f}% to {model.ci_high_pct:+.1f}%, p = {model.p_value:.2g}), from a quasi-Poisson "
+            f"trend model allowing for {spread}, φ = {model.phi:.2g} on {model.df} "
+            f"degree{'s' if model.df != 1 else ''} of freedom.")
+    if len(inexact):
+        items = [f"{r['period']}: {INEXACT_WORDS[r['qualifier']]}" for _, r in inexact.iterrows()]
+        text += f" Not every count is exact ({'; '.join(items)}), so the trend is approximate."
+    return text
+
+
+def change_sentence(result: Trend, metric_name: str) -> str:
+    """The change from the previous used period to the latest, qualified by its counts ('' when none)."""
+    rows = result.changes[result.changes["change_on_previous_pct"].notna()]
+    if rows.empty:
+        return ""
+    last = rows.iloc[-1]
+    used = result.changes[result.changes["trend_use"].isin([USED, STOCK])]
+    previous = used.loc[used.index[used.index.get_loc(last.name) - 1], "period"]
+    words = f"{last['change_qualifier']} " if last["change_qualifier"] else ""
+    basis = "annual rate" if result.kind == "flow" else "rate at the date"
+    return f"{metric_name}: {words}{last['change_on_previous_pct']:+.1f}% in the {basis} from {previous} to {last['period']}."
+
+
+def set_aside_sentence(result: Trend) -> str:
+    """Which rows are listed but kept out of changes, the model and the per-year chart, and why ('' if none)."""
+    rows = result.set_aside
+    rows = rows[rows["trend_use"] != STOCK]
+    if rows.empty:
+        return ""
+    items = [f"{r['period']} ({r['trend_use'].split(': ', 1)[1]})" for _, r in rows.iterrows()]
+    return f"Listed but not used for changes, the trend or the chart's time axis: {_period_list(items)}."
