@@ -215,13 +215,18 @@ def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
     time = np.asarray(time, float)
     design = sm.add_constant(time - time.mean())
     model = sm.GLM(counts, design, family=sm.families.Poisson(), offset=np.log(np.asarray(exposure, float)))
-    with warnings.catch_warnings():  # an exact fit is reported below in words
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):  # an exact fit is reported below
         warnings.simplefilter("ignore", PerfectSeparationWarning)
-        poisson = model.fit()  # φ = 0 (an exact fit) would break the scaled fit: check it first
-    reason = exact_fit_reason(poisson.pearson_chi2, counts)
+        try:
+            result = model.fit(scale="X2", use_t=True)
+            pearson = result.pearson_chi2
+        except ValueError:  # statsmodels cannot start a scaled fit whose first φ is 0
+            result, pearson = None, model.fit().pearson_chi2
+    reason = exact_fit_reason(pearson, counts)
     if reason:
         raise TrendNotEstimable(f"No trend estimated: {reason}.")
-    result = model.fit(scale="X2", use_t=True, start_params=poisson.params)
+    if result is None:
+        result = model.fit(scale="X2", use_t=True)  # not an exact fit: let statsmodels' own error through
     slope = float(result.params[1])
     low, high = result.conf_int(alpha=alpha)[1]
     return TrendFit(
