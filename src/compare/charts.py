@@ -134,12 +134,14 @@ def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, co
     periods used for the trend joined by a line, overlapping periods set aside drawn grey and unjoined, lower
     bounds and approximations with their own markers, derived previous-year values hollow. Undated and open
     periods have no place on a per-year axis: they are named under the chart instead."""
+    from .trends import STOCK, USED
+
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(8, 4.5))
     colour = colours.get(changes["district_code"].iloc[0], "0.3") if len(changes) else "0.3"
     shown = changes[changes["comparable_rate"].notna()]
     mid = shown["period_start"] + (shown["period_end"] - shown["period_start"]) / 2
-    used = shown["trend_use"].isin(["used", "stock: rate at a date"]).to_numpy()
+    used = shown["trend_use"].isin([USED, STOCK]).to_numpy()
     ax.plot(mid[used], shown["comparable_rate"][used], "-", color=colour, lw=1.5, label="periods used (95% CI)")
     markers = set()
     for (_, row), when, on_trend in zip(shown.iterrows(), mid, used):
