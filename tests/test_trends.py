@@ -1,14 +1,20 @@
-"""compare.trends: change tables, the Poisson GLM trend and derived previous-year values.
-The GLM is checked on synthetic counts (labelled so) against a direct likelihood maximisation."""
+"""compare.trends: change tables, overlap resolution, the quasi-Poisson trend, degenerate series and derived
+previous-year values. The GLM is checked on synthetic counts (labelled so) against statsmodels and a direct
+likelihood maximisation; the overlap rule against a brute-force search."""
+
+import itertools
 
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import optimize
+import statsmodels.api as sm
+from scipy import optimize, stats
 
 from compare.data import load_dataset
 from compare.errors import CompareError
-from compare.trends import derived_previous_year, fit_trend, trend
+from compare.trends import (TrendNotEstimable, change_qualifier, derived_previous_year, finest_cover, fit_trend,
+                            fit_trends, midpoint_years, trend)
+from conftest import edit_observations
 
 
 def direct_mle_slope(counts, exposure, time):
@@ -22,27 +28,107 @@ def direct_mle_slope(counts, exposure, time):
                              options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000}).x[1]
 
 
+SYNTHETIC_COUNTS = np.array([120, 131, 150, 149, 170])  # synthetic, for these tests only
+EXPOSURE = np.array([50.0, 50.5, 51.0, 51.2, 51.9])
+TIME = np.array([2019.5, 2020.5, 2021.5, 2022.5, 2023.5])
+
+
 def test_trend_slope_matches_direct_likelihood_maximisation():
-    synthetic_counts = np.array([120, 131, 150, 149, 170])  # synthetic, for this test only
-    exposure = np.array([50.0, 50.5, 51.0, 51.2, 51.9])
-    time = np.array([2019.5, 2020.5, 2021.5, 2022.5, 2023.5])
-    fit = fit_trend(synthetic_counts, exposure, time)
-    assert fit["slope"] == pytest.approx(direct_mle_slope(synthetic_counts, exposure, time), abs=1e-5)
-    assert fit["ci_low_pct"] < fit["annual_change_pct"] < fit["ci_high_pct"]
+    fit = fit_trend(SYNTHETIC_COUNTS, EXPOSURE, TIME)
+    assert fit.slope == pytest.approx(direct_mle_slope(SYNTHETIC_COUNTS, EXPOSURE, TIME), abs=1e-5)
+    assert fit.ci_low_pct < fit.annual_change_pct < fit.ci_high_pct
 
 
-def test_trend_needs_three_periods():
-    with pytest.raises(CompareError, match="three"):
-        fit_trend([1, 2], [1.0, 1.0], [2020, 2021])
+@pytest.mark.parametrize("alpha", [0.05, 0.10])
+def test_quasi_poisson_matches_statsmodels_glm_with_pearson_scale(alpha):
+    overdispersed = np.array([120, 210, 95, 260, 140, 330, 180])  # synthetic, φ far above 1
+    exposure, time = np.linspace(50, 56, 7), np.arange(2015.5, 2022.5)
+    fit = fit_trend(overdispersed, exposure, time, alpha=alpha)
+    design = sm.add_constant(time - time.mean())
+    ref = sm.GLM(overdispersed, design, family=sm.families.Poisson(), offset=np.log(exposure)).fit(scale="X2")
+    half = stats.t.ppf(1 - alpha / 2, ref.df_resid) * ref.bse[1]  # t quantile on n - 2 df, scaled standard error
+    assert fit.df == 5 and fit.phi == pytest.approx(ref.scale, rel=1e-9)
+    assert fit.phi == pytest.approx(ref.pearson_chi2 / 5, rel=1e-9) and fit.phi > 5
+    assert fit.slope == pytest.approx(ref.params[1], rel=1e-9)
+    assert np.log1p(fit.ci_low_pct / 100) == pytest.approx(ref.params[1] - half, rel=1e-9)
+    assert np.log1p(fit.ci_high_pct / 100) == pytest.approx(ref.params[1] + half, rel=1e-9)
+    assert fit.p_value == pytest.approx(2 * stats.t.sf(abs(ref.params[1] / ref.bse[1]), ref.df_resid), rel=1e-9)
+    assert fit.alpha == alpha and fit.confidence_label == f"{100 * (1 - alpha):g}% CI"
+    plain = sm.GLM(overdispersed, design, family=sm.families.Poisson(), offset=np.log(exposure)).fit()
+    assert fit.ci_high_pct - fit.ci_low_pct > 2 * (np.expm1(plain.conf_int(alpha)[1][1]) - np.expm1(plain.conf_int(alpha)[1][0])) * 100
+
+
+@pytest.mark.parametrize("counts, words", [
+    ([0, 0, 9], "only one of the 3 periods"),
+    ([9, 0, 0, 0], "only one of the 4 periods"),
+    ([0, 0, 0, 0], "all 4 periods report zero"),
+    ([1, 2], "at least 3 non-overlapping dated periods"),
+    ([40, 40, 40], "exactly on the fitted curve"),
+])
+def test_degenerate_series_get_a_reason_not_a_number(counts, words):
+    n = len(counts)
+    with pytest.raises(TrendNotEstimable, match=words) as caught:
+        fit_trend(counts, np.full(n, 10.0), np.arange(2020.5, 2020.5 + n))
+    assert isinstance(caught.value, CompareError) and str(caught.value).count(".") == 1
+
+
+def test_two_non_zero_periods_have_a_finite_trend():
+    fit = fit_trend([0, 4, 9], [10.0, 10.0, 10.0], [2020.5, 2021.5, 2022.5])
+    assert np.isfinite([fit.annual_change_pct, fit.ci_low_pct, fit.ci_high_pct]).all()
+
+
+def days(labels):
+    return np.array([pd.Timestamp(x).toordinal() for x in labels])
+
+
+def test_quarter_half_and_year_resolve_to_the_year():
+    keep = finest_cover(days(["2021-01-01", "2021-01-01", "2021-01-01", "2022-01-01"]),
+                        days(["2021-03-31", "2021-06-30", "2021-12-31", "2022-03-31"]))
+    assert keep.tolist() == [False, False, True, True]
+
+
+def test_four_quarters_are_finer_than_the_year_they_cover():
+    keep = finest_cover(days(["2021-01-01", "2021-04-01", "2021-07-01", "2021-10-01", "2021-01-01"]),
+                        days(["2021-03-31", "2021-06-30", "2021-09-30", "2021-12-31", "2021-12-31"]))
+    assert keep.tolist() == [True, True, True, True, False]
+
+
+def brute_force_cover(start, end):
+    """Best (days, spans) over every subset of pairwise disjoint closed spans."""
+    best = (0, 0)
+    for r in range(1, len(start) + 1):
+        for subset in itertools.combinations(range(len(start)), r):
+            spans = sorted((start[i], end[i]) for i in subset)
+            if all(a[1] < b[0] for a, b in itertools.pairwise(spans)):
+                best = max(best, (sum(e - s + 1 for s, e in spans), r))
+    return best
+
+
+def test_finest_cover_is_optimal_against_brute_force():
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        n = int(rng.integers(1, 8))
+        start = rng.integers(0, 40, n)
+        end = start + rng.integers(0, 15, n)
+        keep = finest_cover(start, end)
+        spans = sorted(zip(start[keep], end[keep]))
+        assert all(a[1] < b[0] for a, b in itertools.pairwise(spans)), "kept spans must not overlap"
+        assert (int((end[keep] - start[keep] + 1).sum()), int(keep.sum())) == brute_force_cover(start, end)
+
+
+def test_change_qualifier_words():
+    earlier = pd.Series(["exact", "at_least", "exact", "at_least", "approx", "at_least"])
+    later = pd.Series(["at_least", "exact", "exact", "at_least", "exact", "at_most"])
+    assert change_qualifier(earlier, later).tolist() == ["at least", "at most", "", "about", "about", "at most"]
 
 
 def test_change_on_previous_period_uses_annualised_rates():
     result = trend(load_dataset(), "legal_aid_cases", "510700")
-    changes = result["changes"]
+    changes = result.changes
     assert list(changes["period"]) == ["2015H1", "2018H1"]
     expected = (2809 / 3511 - 1) * 100  # same span length and population
     assert changes["change_on_previous_pct"].iloc[1] == pytest.approx(expected)
-    assert result["model"] is None
+    assert result.model is None and "2 are available" in result.no_model_reason
 
 
 def test_reported_yoy_change_gives_a_derived_previous_year():
@@ -52,8 +138,64 @@ def test_reported_yoy_change_gives_a_derived_previous_year():
     assert row["previous_period_start"] == pd.Timestamp("2016-01-01")
 
 
+SYNTHETIC_ROWS = [  # SYNTHETIC observations for Huancui (371002), for these tests only; it reports 591 in 2021H1
+    ("2021-01-01", "2021-03-31", "300", "exact"),
+    ("2021-01-01", "2021-12-31", "1300", "exact"),
+    ("2022-01-01", "2022-12-31", "1500", "at_least"),
+    ("2023-01-01", "2023-12-31", "1400", "exact"),
+    ("2024-01-01", "", "999", "exact"),
+    ("", "", "5000", "exact"),
+]
+
+
+@pytest.fixture
+def overlapping(data_copy):
+    def add(table):
+        rows = [{"doc_id": "synthetic-test", "district_code": "371002", "period_start": s, "period_end": e,
+                 "metric_id": "legal_aid_cases", "subset": "", "value": v, "qualifier": q, "statement": "actual", "quote": ""}
+                for s, e, v, q in SYNTHETIC_ROWS]
+        return pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
+
+    edit_observations(data_copy, add)
+    return load_dataset(data_copy)
+
+
+def test_overlapping_periods_are_set_aside_before_changes_and_the_model(overlapping):
+    result = trend(overlapping, "legal_aid_cases", "371002")
+    use = result.changes.set_index("period")["trend_use"]
+    assert use["2021"] == use["2022"] == use["2023"] == "used"
+    assert use["2021Q1"] == use["2021H1"] == "set aside: overlaps 2021"
+    assert use["undated"] == "not used: no dates" and use["2024-01-01..(open)"] == "not used: no end date"
+    assert set(result.set_aside["period"]) == {"2021Q1", "2021H1", "undated", "2024-01-01..(open)"}
+    used = result.changes[use.to_numpy() == "used"]
+    assert result.model.periods == 3
+    t = midpoint_years(used["period_start"], used["period_end"])
+    assert result.model.slope == pytest.approx(fit_trend(used["value"], used["exposure"], t).slope)
+    changes = result.changes.set_index("period")
+    assert changes.loc["2022", "change_on_previous_pct"] == pytest.approx((1500 / 1300 - 1) * 100, rel=1e-3)
+    assert changes.loc["2022", "change_qualifier"] == "at least"
+    assert changes.loc["2023", "change_qualifier"] == "at most"
+    assert np.isnan(changes.loc["2021H1", "change_on_previous_pct"])
+
+
+def test_undated_and_open_flows_have_no_per_year_rate(overlapping):
+    changes = trend(overlapping, "legal_aid_cases", "371002").changes.set_index("period")
+    for period in ("undated", "2024-01-01..(open)"):
+        assert np.isnan(changes.loc[period, "comparable_rate"])
+        assert np.isnan(changes.loc[period, "change_on_previous_pct"])
+        assert np.isnan(changes.loc[period, "change_on_year_before_pct"])
+    assert changes.loc["2021H1", "comparable_rate"] == pytest.approx(changes.loc["2021H1", "annual_rate_per_10k"])
+
+
+def test_stocks_get_a_reason_instead_of_a_model():
+    result = trend(load_dataset(), "mediation_organizations", "330212")
+    assert result.model is None and "stock" in result.no_model_reason
+    assert result.changes["comparable_rate"].notna().all()
+
+
 def synthetic_rates(pairs=120, seed=7):
-    """SYNTHETIC rate rows (for this test only): ragged series of 3 to 14 quarters, small and large counts."""
+    """SYNTHETIC rate rows (for this test only): ragged series of 3 to 14 quarters, small and large counts,
+    overdispersed (gamma-Poisson)."""
     rng = np.random.default_rng(seed)
     rows = []
     for p in range(pairs):
@@ -64,42 +206,101 @@ def synthetic_rates(pairs=120, seed=7):
             start = pd.Timestamp(2015, 1, 1) + pd.DateOffset(months=3 * q)
             end = start + pd.offsets.QuarterEnd(0)
             exposure = population * ((end - start).days + 1) / 365
+            mean = base * exposure / 1e4 * np.exp(drift * q / 4) * rng.gamma(4.0, 1 / 4.0)
             rows.append({"district_code": f"{p:06d}", "metric_id": "synthetic_metric", "period_start": start, "period_end": end,
-                         "value": float(rng.poisson(base * exposure / 1e4 * np.exp(drift * q / 4))), "exposure": exposure})
+                         "value": float(rng.poisson(mean)), "exposure": exposure})
     return pd.DataFrame(rows)
 
 
-def test_batched_trends_agree_with_statsmodels_glm_on_every_pair():
-    import statsmodels.api as sm
-
-    from compare.trends import fit_trends, midpoint_years
-
+def test_batched_trends_agree_with_statsmodels_quasi_poisson_on_every_pair():
     rates = synthetic_rates()
     batched = fit_trends(rates).set_index("district_code")
-    assert len(batched) == 120 and batched["converged"].all()
+    estimable = batched[batched["reason"] == ""]
+    assert len(batched) == 120 and len(estimable) > 100 and estimable["converged"].all()
     for code, g in rates.groupby("district_code"):
         g = g.sort_values("period_start")
+        row = batched.loc[code]
+        try:
+            single = fit_trend(g["value"], g["exposure"], midpoint_years(g["period_start"], g["period_end"]))
+        except TrendNotEstimable:
+            assert row["reason"] and np.isnan(row["annual_change_pct"]) and pd.isna(row["converged"])
+            continue
         t = midpoint_years(g["period_start"], g["period_end"])
         design = sm.add_constant(t - t.mean())
-        ref = sm.GLM(g["value"].to_numpy(), design, family=sm.families.Poisson(), offset=np.log(g["exposure"].to_numpy())).fit(tol=1e-13)
-        low, high = ref.conf_int()[1]
-        row = batched.loc[code]
+        ref = sm.GLM(g["value"].to_numpy(), design, family=sm.families.Poisson(),
+                     offset=np.log(g["exposure"].to_numpy())).fit(scale="X2", tol=1e-13)
+        half = stats.t.ppf(0.975, ref.df_resid) * ref.bse[1]
         assert row["slope"] == pytest.approx(ref.params[1], abs=1e-6)
-        assert np.log1p(row["ci_low_pct"] / 100) == pytest.approx(low, abs=1e-6)  # the coefficient's bounds
-        assert np.log1p(row["ci_high_pct"] / 100) == pytest.approx(high, abs=1e-6)
-        assert row["p_value"] == pytest.approx(ref.pvalues[1], abs=1e-6)
+        assert row["phi"] == pytest.approx(ref.scale, rel=1e-6) and row["df"] == ref.df_resid
+        assert row["ci_low_pct"] == pytest.approx(np.expm1(ref.params[1] - half) * 100, rel=1e-6, abs=1e-9)
+        assert row["ci_high_pct"] == pytest.approx(np.expm1(ref.params[1] + half) * 100, rel=1e-6, abs=1e-9)
+        assert row["p_value"] == pytest.approx(single.p_value, abs=1e-6)
         assert row["pearson_chi2"] == pytest.approx(ref.pearson_chi2, rel=1e-6)
 
 
-def test_batched_funnels_classify_as_the_poisson_limits_do():
-    from compare.comparisons import funnel_table
+def test_batched_trends_resolve_overlaps_and_name_degenerate_series():
+    def series(code, spans, values):
+        return pd.DataFrame({"district_code": code, "metric_id": "synthetic_metric", "value": values, "exposure": 1e5,
+                             "period_start": pd.to_datetime([s for s, _ in spans]), "period_end": pd.to_datetime([e for _, e in spans])})
 
-    rates = synthetic_rates().assign(ci_low=1.0, rate_per_10k=np.nan)
-    rates["annual_rate_per_10k"] = rates["value"] / rates["exposure"] * 1e4
-    fast = funnel_table(rates, by=["period_start"], limits=False)
-    with_limits = funnel_table(rates, by=["period_start"], limits=True)
-    rate = with_limits["observed_rate"]
-    by_limits = np.select([rate > with_limits["upper_99.8"], rate > with_limits["upper_95"], rate < with_limits["lower_99.8"],
-                           rate < with_limits["lower_95"]], ["above 99.8%", "above 95%", "below 99.8%", "below 95%"], "within")
-    assert (fast["classification"].to_numpy() == by_limits).all()
-    assert set(by_limits) - {"within"}, "the synthetic districts vary enough to leave the funnel"
+    years = [(f"{y}-01-01", f"{y}-12-31") for y in (2020, 2021, 2022)]
+    rates = pd.concat([
+        series("000001", [("2020-01-01", "2020-06-30"), *years], [400.0, 100.0, 130.0, 120.0]),  # H1 inside 2020: set aside
+        series("000002", years, [0.0, 0.0, 9.0]),
+        series("000003", years, [0.0, 0.0, 0.0]),
+    ])
+    out = fit_trends(rates).set_index("district_code")
+    assert out.loc["000001", "set_aside"] == 1 and out.loc["000001", "periods"] == 3
+    single = fit_trend([100, 130, 120], np.full(3, 1e5), midpoint_years(*(pd.to_datetime(pd.Series(c)) for c in zip(*years))))
+    assert out.loc["000001", "slope"] == pytest.approx(single.slope, abs=1e-8)
+    assert out.loc["000002", "reason"] == "only one period reports a non-zero value"
+    assert out.loc["000003", "reason"] == "all periods report zero"
+    assert out.loc[["000002", "000003"], "annual_change_pct"].isna().all()
+
+
+def test_sentences_state_phi_the_method_and_what_was_set_aside(overlapping):
+    from compare.trends import change_sentence, model_sentence, set_aside_sentence
+
+    result = trend(overlapping, "legal_aid_cases", "371002")
+    model = model_sentence(result, "Legal aid cases")
+    assert "quasi-Poisson" in model and "allowing for variation beyond chance" in model
+    assert f"φ = {result.model.phi:.2g} on 1 degree of freedom" in model
+    assert "about +" in model and "2022: a lower bound" in model and "95% CI" in model
+    assert change_sentence(result, "Legal aid cases").startswith("Legal aid cases: at most -6.7% in the annual rate from 2022 to 2023")
+    aside = set_aside_sentence(result)
+    assert "2021Q1 (overlaps 2021)" in aside and "undated (no dates)" in aside and "(no end date)" in aside
+
+
+def test_district_trends_say_plainly_when_no_trend_can_be_estimated(overlapping):
+    from compare.findings import district_trends
+
+    story = district_trends(load_dataset(), "510700", ["legal_aid_cases"])
+    assert any(f.startswith("No trend estimated for Legal aid cases accepted or handled: a trend needs at least 3") for f in story.findings)
+    story = district_trends(overlapping, "371002", ["legal_aid_cases"])
+    assert any("φ = " in f and "quasi-Poisson" in f for f in story.findings)
+    table = story.tables["legal_aid_cases"]
+    assert "cases per 10,000 residents per year" in table and "trend_use" in table and "rate_per_10k" not in table
+
+
+def test_trend_chart_keeps_undated_and_open_flows_off_the_time_axis(overlapping):
+    from compare.findings import district_trends
+
+    fig = district_trends(overlapping, "371002", ["legal_aid_cases"]).figures["legal_aid_cases"]
+    plotted = np.concatenate([line.get_ydata() for line in fig.axes[0].get_lines() if len(line.get_ydata())])
+    assert 112 < trend(overlapping, "legal_aid_cases", "371002").changes.set_index("period").loc["undated", "rate_per_10k"] < 113
+    assert not ((plotted > 100) & (plotted < 200)).any(), "the undated rate (112 per 10,000, not annual) must not be drawn"
+    assert any("Not on this axis: 2024-01-01..(open) (no end date), undated (no dates)" in t.get_text() for t in fig.texts)
+
+
+def test_cli_trend_prints_phi_or_the_reason(overlapping):
+    import subprocess
+    import sys
+
+    def run(district):
+        return subprocess.run([sys.executable, "-m", "compare.cli", "--data", str(overlapping.data_dir), "trend", "--metric",
+                               "legal_aid_cases", "--district", district], capture_output=True, text=True)
+
+    fitted = run("371002")
+    assert fitted.returncode == 0, fitted.stderr
+    assert "φ = " in fitted.stdout and "set aside: overlaps 2021" in fitted.stdout and "Traceback" not in fitted.stderr
+    assert "No trend estimated" in run("510700").stdout

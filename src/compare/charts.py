@@ -151,27 +151,46 @@ def funnel_plot(fun, unit_label: str, colours: dict, title: str = "", caption: s
 
 
 def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, colours: dict, title: str = ""):
-    """Rates over time with their intervals; derived previous-year values hollow, joined by a dashed line."""
+    """Comparable rates over time (annual rates of dated flows, rates of dated stocks) with their intervals:
+    periods used for the trend joined by a line, overlapping periods set aside drawn grey and unjoined, lower
+    bounds and approximations with their own markers, derived previous-year values hollow. Undated and open
+    periods have no place on a per-year axis: they are named under the chart instead."""
+    from .trends import STOCK, USED
+
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    mid = changes["period_start"] + (changes["period_end"].fillna(changes["period_start"]) - changes["period_start"]) / 2
-    rate = changes["annual_rate_per_10k"].fillna(changes["rate_per_10k"])
     colour = colours.get(changes["district_code"].iloc[0], "0.3") if len(changes) else "0.3"
-    ax.errorbar(mid, rate, yerr=[rate - changes["ci_low"], changes["ci_high"] - rate], fmt="-o", color=colour,
-                capsize=4, label="reported (95% CI)")
-    if derived is not None and not derived.empty and len(changes):
-        population = changes["population"].iloc[-1]
-        years = changes["years"].iloc[-1]
-        prev_mid = derived["previous_period_start"] + (derived["previous_period_end"] - derived["previous_period_start"]) / 2
-        prev_rate = derived["previous_value"] / population / (years if pd.notna(years) else 1) * 1e4
-        ax.plot(prev_mid, prev_rate, marker="o", mfc="white", color=colour, ls="", ms=8,
+    shown = changes[changes["comparable_rate"].notna()]
+    mid = shown["period_start"] + (shown["period_end"] - shown["period_start"]) / 2
+    used = shown["trend_use"].isin([USED, STOCK]).to_numpy()
+    ax.plot(mid[used], shown["comparable_rate"][used], "-", color=colour, lw=1.5, label="periods used (95% CI)")
+    markers = set()
+    for (_, row), when, on_trend in zip(shown.iterrows(), mid, used):
+        marker = marker_for(row["flags"])
+        markers.add(marker)
+        tone = colour if on_trend else "0.6"
+        if pd.notna(row["ci_low"]):
+            ax.plot([when, when], [row["ci_low"], row["ci_high"]], color=tone, lw=1.5)
+        ax.plot(when, row["comparable_rate"], marker=marker, color=tone, ms=8, ls="", mfc=tone if on_trend else "white")
+    if (~used).any():
+        ax.plot([], [], marker="o", mfc="white", color="0.6", ls="", label="set aside: overlaps a period used")
+    if derived is not None and not derived.empty and "previous_comparable_rate" in derived:
+        prev = derived[derived["previous_comparable_rate"].notna()]
+        prev_mid = prev["previous_period_start"] + (prev["previous_period_end"] - prev["previous_period_start"]) / 2
+        ax.plot(prev_mid, prev["previous_comparable_rate"], marker="o", mfc="white", color=colour, ls="", ms=8,
                 label="derived from reported year-on-year change")
+    for marker in markers - {"o"}:
+        ax.plot([], [], marker=marker, color="0.3", ls="", label=MARKER_LEGEND[marker])
+    off_axis = changes[changes["comparable_rate"].isna()]
+    if not off_axis.empty:
+        names = ", ".join(f"{r['period']} ({r['trend_use'].split(': ', 1)[-1]})" for _, r in off_axis.iterrows())
+        fig.text(0.01, 0.01, f"Not on this axis: {names}", fontsize=8, color="0.3", ha="left", va="bottom")
     ax.set_xlabel("period (midpoint)")
     ax.set_ylabel(unit_label)
     ax.set_ylim(bottom=0)
     ax.set_title(title)
     ax.legend(fontsize=8)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.05 if not off_axis.empty else 0, 1, 1))
     plt.close(fig)
     return fig
 

@@ -132,22 +132,23 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
-    from .trends import trend
+    from .rates import unit_label
+    from .trends import change_sentence, model_sentence, set_aside_sentence, trend
 
-    result = trend(data.load_dataset(args.data), args.metric, args.district, args.denominator)
-    cols = ["period", "value", "qualifier", "population", "annual_rate_per_10k", "rate_per_10k", "ci_low", "ci_high",
-            "change_on_previous_pct", "change_on_year_before_pct", "flags"]
-    emit(result["changes"][cols], args.format)
+    ds = data.load_dataset(args.data)
+    result = trend(ds, args.metric, args.district, args.denominator)
+    cols = ["period", "value", "qualifier", "population", "comparable_rate", "ci_low", "ci_high", "change_on_previous_pct",
+            "change_qualifier", "change_on_year_before_pct", "trend_use", "flags"]
+    emit(result.changes[cols], args.format)
     if args.format == "table":
-        model = result["model"]
-        if model:
-            print(f"\nTrend model (Poisson GLM, {model['periods']} periods): {model['annual_change_pct']:+.1f}% a year "
-                  f"(95% CI {model['ci_low_pct']:+.1f}% to {model['ci_high_pct']:+.1f}%, p = {model['p_value']:.3g}).")
-        else:
-            print("\nNo trend model: it needs three or more dated periods of a flow.")
-        if not result["derived"].empty:
+        name = ds.metric(args.metric)["name_en"]
+        print(f"\ncomparable_rate: {unit_label(ds, args.metric)} (undated and open periods have none).")
+        for sentence in (change_sentence(result, name), model_sentence(result, name), set_aside_sentence(result)):
+            if sentence:
+                print(f"\n{sentence}")
+        if not result.derived.empty:
             print("\nDerived from reported year-on-year changes:")
-            emit(result["derived"], "table")
+            emit(result.derived, "table")
     return 0
 
 

@@ -21,7 +21,7 @@ from .errors import CompareError
 from .population import DEFAULT_DENOMINATOR, reconcile, reconciliation_verdicts
 from .rates import (ALPHA, check_rate_metric, comparable_rate, rate_table, rateable_metrics, rateable_observations, tier,
                     unit_label)
-from .trends import trend
+from .trends import change_sentence, model_sentence, set_aside_sentence, trend
 from .windows import MIN_UNITS, ComparisonSet, Window, comparison_set, home_window, parse_window
 
 SINGULAR = {"person_time": "person-time", "org": "organisation", "CNY": "yuan", "copy": "copy", "percent": "percent"}
@@ -323,31 +323,32 @@ def _outstanding(fun: Funnel | None, units: pd.DataFrame, info: pd.Series) -> li
 
 
 def district_trends(ds: Dataset, district: str, metrics=(), denominator: str = DEFAULT_DENOMINATOR) -> Story:
-    """Each metric's annualised rate over time for one district, with trend model and derived values."""
+    """Each metric's rate over time for one district: the change table (every row, with what it is used for),
+    the quasi-Poisson trend with φ in words or the reason there is none, and derived previous-year values.
+    Undated, open and overlapping periods are listed but kept out of changes, the model and the chart's axis."""
     me = ds.district(district)
     colours = district_colours(ds.observations["district_code"])
     story = Story()
     for metric_id in list(metrics) or _reportable_metrics(ds, district):
         info = ds.metric(metric_id)
         result = trend(ds, metric_id, district, denominator)
-        changes, model, derived = result["changes"], result["model"], result["derived"]
+        changes, derived = result.changes, result.derived
         story.doc_ids += list(changes["doc_id"]) + list(derived.get("doc_id", []))
         label = unit_label(ds, metric_id)
         story.figures[metric_id] = trend_plot(changes, derived, label, colours,
                                               title=f"{me['name_zh']} {me['name_en']}: {info['name_en']}")
-        story.tables[metric_id] = changes[["period", "value", "qualifier", "annual_rate_per_10k", "rate_per_10k", "ci_low",
-                                           "ci_high", "change_on_previous_pct", "change_on_year_before_pct", "flags"]]
+        story.tables[metric_id] = changes[["period", "value", "qualifier", "comparable_rate", "ci_low", "ci_high",
+                                           "change_on_previous_pct", "change_qualifier", "change_on_year_before_pct",
+                                           "trend_use", "flags"]].rename(columns={"comparable_rate": label})
         for _, row in changes.iterrows():
             story.findings.append(rate_sentence(row, info))
-        if len(changes) >= 2:
-            last = changes.iloc[-1]
-            story.findings.append(f"{html.escape(info['name_en'])}: {last['change_on_previous_pct']:+.1f}% from {changes.iloc[-2]['period']} "
-                                  f"to {last['period']} in the annualised rate.")
-        if model:
-            story.findings.append(f"Trend model ({model['periods']} periods): {model['annual_change_pct']:+.1f}% a year "
-                                  f"(95% CI {model['ci_low_pct']:+.1f}% to {model['ci_high_pct']:+.1f}%).")
+        name = info["name_en"]
+        for sentence in (change_sentence(result, name), model_sentence(result, name), set_aside_sentence(result)):
+            if sentence:
+                story.findings.append(html.escape(sentence))
         for _, d in derived.iterrows():
-            story.findings.append(f"Derived: the report's {d['yoy_pct']:+g}% change implies about {d['previous_value']:,.0f} "
+            part = f" ({html.escape(d['subset'])})" if d["subset"] else ""
+            story.findings.append(f"Derived: the report's {d['yoy_pct']:+g}% change{part} implies about {d['previous_value']:,.0f} "
                                   f"{UNITS[info['unit']]} a year earlier (derived, not reported). " + cite({"doc_id": d["doc_id"], "quote": d["quote_pct"]}))
             story.tables[f"{metric_id}_derived"] = derived
     story.doc_ids = sorted(set(story.doc_ids))

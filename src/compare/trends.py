@@ -1,35 +1,157 @@
 """Change over time for one district and metric.
 
-change table  annualised rates per period, with the change on the previous period and on the same
-              period a year earlier (percent)
-trend model   for three or more periods: Poisson GLM, log link, offset log(exposure in resident-years),
-              on the period's midpoint in years; exp(slope) - 1 is the annual rate of change (statsmodels)
+periods       only dated, closed flow periods enter changes and the trend model. Where they overlap (Q1, H1 and
+              the year of one district and metric), the finest non-overlapping set covering the most days is
+              kept (weighted interval scheduling: most days first, then most periods) and the rest set aside, so
+              no event is counted twice. Undated and open-period flows are listed, never used; stocks are rates
+              at a date and get no trend model.
+change table  every observation, with `comparable_rate` (the annual rate of a dated flow, the rate of a dated
+              stock, empty otherwise), the change on the previous used period and on the same period a year
+              earlier (percent), `change_qualifier` ("at least", "at most", "about") when a count is a bound or
+              approximate, and `trend_use` saying whether and why a row is used
+trend model   quasi-Poisson: Poisson GLM, log link, offset log(exposure in resident-years), on the period's
+              midpoint in years; the scale φ = Pearson χ² / (n - 2) widens the standard error by √φ and the
+              interval uses t quantiles on n - 2 degrees of freedom (statsmodels GLM fit(scale="X2")).
+              exp(slope) - 1 is the annual rate of change.
+degenerate    fewer than three usable periods, all zero, events in one period only, or an exact fit: a reason
+              in words (TrendNotEstimable), never a number
 derived       a report's own year-on-year percentage gives the previous year's value
               value / (1 + pct / 100), marked derived
 """
 
 from __future__ import annotations
 
+import warnings
+from bisect import bisect_left
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from .data import Dataset
 from .errors import CompareError
+from .periods import years_between
 from .rates import rate_table
 
+ALPHA = 0.05
+METHOD = "quasi-Poisson GLM (scale φ from Pearson χ²/df, t interval)"
+MIN_PERIODS = 3
+USED = "used"
+STOCK = "stock: rate at a date"
+NO_DATES = "not used: no dates"
+NO_END = "not used: no end date"
+BOUND_WORDS = {"at_least": "at least", "at_most": "at most", "approx": "about"}
+INEXACT_WORDS = {"at_least": "a lower bound", "at_most": "an upper bound", "approx": "approximate"}
+TREND_COLUMNS = ["district_code", "metric_id", "annual_change_pct", "ci_low_pct", "ci_high_pct", "p_value", "periods",
+                 "phi", "df", "slope", "pearson_chi2", "converged", "method", "set_aside", "reason"]
 
-def change_table(rates: pd.DataFrame) -> pd.DataFrame:
-    """Rates of one district over time with period-on-period and year-on-year change (percent)."""
-    out = rates.sort_values(["period_start", "period_end"]).reset_index(drop=True).copy()
-    rate = out["annual_rate_per_10k"].fillna(out["rate_per_10k"])
-    out["change_on_previous_pct"] = (rate / rate.shift(1) - 1) * 100
-    year_before = out.assign(period_start=out["period_start"] + pd.DateOffset(years=1),
-                             period_end=out["period_end"] + pd.DateOffset(years=1), _prev=rate)
-    out = out.merge(year_before[["period_start", "period_end", "_prev"]], on=["period_start", "period_end"], how="left")
-    out["change_on_year_before_pct"] = (rate / out.pop("_prev") - 1) * 100
-    return out
+
+class TrendNotEstimable(CompareError):
+    """A series from which no rate of change can honestly be estimated; the message says why."""
+
+
+@dataclass(frozen=True)
+class TrendFit:
+    """A quasi-Poisson trend: annual change in percent with its (1 - alpha) interval, φ and its df."""
+
+    annual_change_pct: float
+    ci_low_pct: float
+    ci_high_pct: float
+    p_value: float
+    periods: int
+    phi: float
+    df: int
+    alpha: float
+    slope: float
+    pearson_chi2: float
+    method: str = METHOD
+
+    @property
+    def confidence_label(self) -> str:
+        """'95% CI' for alpha 0.05."""
+        return f"{100 * (1 - self.alpha):g}% CI"
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Everything known about one district's metric over time (see the module docstring)."""
+
+    changes: pd.DataFrame
+    model: TrendFit | None
+    no_model_reason: str
+    derived: pd.DataFrame
+    kind: str
+
+    @property
+    def set_aside(self) -> pd.DataFrame:
+        """Rows listed in the change table but kept out of changes and the model, with the reason."""
+        return self.changes[self.changes["trend_use"] != USED]
+
+
+# ---------------------------------------------------------------- overlapping periods
+
+
+def finest_cover(start_day: np.ndarray, end_day: np.ndarray) -> np.ndarray:
+    """Boolean mask of the closed spans [start_day, end_day] to keep: no two kept spans share a day, the kept
+    spans cover the most days, and among equal covers the most spans (the finest). Ties keep the earlier row.
+
+    Weighted interval scheduling by dynamic programming over spans sorted by end (O(n log n))."""
+    start_day, end_day = np.asarray(start_day, np.int64), np.asarray(end_day, np.int64)
+    order = np.lexsort((np.arange(len(end_day)), start_day, end_day))
+    ends = end_day[order].tolist()
+    best = [(0, 0)]  # (days covered, spans) using the first k spans in `order`
+    take = []
+    for k, i in enumerate(order):
+        before = bisect_left(ends, start_day[i], 0, k)  # spans ending before this one starts
+        days, spans = best[before]
+        candidate = (days + int(end_day[i] - start_day[i]) + 1, spans + 1)
+        take.append((candidate > best[k], before))
+        best.append(max(best[k], candidate))
+    keep = np.zeros(len(order), dtype=bool)
+    k = len(order)
+    while k > 0:
+        taken, before = take[k - 1]
+        if taken:
+            keep[order[k - 1]] = True
+            k = before
+        else:
+            k -= 1
+    return keep
+
+
+def _days(dates: pd.Series) -> np.ndarray:
+    return dates.to_numpy("datetime64[D]").astype(np.int64)
+
+
+def overlap_use(rows: pd.DataFrame, labels: pd.Series) -> pd.Series:
+    """For dated closed flow rows of one series: 'used', or 'set aside: overlaps <kept periods>'."""
+    keep = finest_cover(_days(rows["period_start"]), _days(rows["period_end"]))
+    use = pd.Series(USED, index=rows.index, dtype=object)
+    kept = rows[keep]
+    for idx in rows.index[~keep]:
+        hit = kept[(kept["period_start"] <= rows.at[idx, "period_end"]) & (kept["period_end"] >= rows.at[idx, "period_start"])]
+        use[idx] = f"set aside: overlaps {', '.join(labels[hit.index])}"
+    return use
+
+
+def resolve_overlaps_batched(rows: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Mask of rows kept after finest_cover within each group of `keys`; rows sorted by keys and period_start.
+    Groups without any overlap (checked vectorised) are kept whole; only the others run the dynamic programme."""
+    group = rows.groupby(keys, sort=False, observed=True).ngroup().to_numpy()
+    start, end = _days(rows["period_start"]), _days(rows["period_end"])
+    reach = pd.Series(end).groupby(group).cummax().groupby(group).shift(1).to_numpy()
+    overlapping = np.unique(group[start <= np.nan_to_num(reach, nan=-np.inf)])
+    keep = np.ones(len(rows), dtype=bool)
+    for g in overlapping:
+        where = np.flatnonzero(group == g)
+        keep[where] = finest_cover(start[where], end[where])
+    return keep
+
+
+# ---------------------------------------------------------------- the model
 
 
 def midpoint_years(start: pd.Series, end: pd.Series) -> np.ndarray:
@@ -38,55 +160,95 @@ def midpoint_years(start: pd.Series, end: pd.Series) -> np.ndarray:
     return (mid.dt.year + (mid.dt.day_of_year - 1) / np.where(mid.dt.is_leap_year, 366, 365)).to_numpy(float)
 
 
-def fit_trend(counts, exposure, time) -> dict[str, float]:
-    """Poisson GLM log(rate) = a + b·time with log-exposure offset; annual change exp(b) - 1 with 95% CI."""
+def trend_obstacle(counts) -> str:
+    """Why no rate of change can be estimated from these per-period counts ('' when one can)."""
     counts = np.asarray(counts, float)
-    if len(counts) < 3:
-        raise CompareError("A trend model needs at least three periods.")
+    n, nonzero = len(counts), int((counts > 0).sum())
+    if n < MIN_PERIODS:
+        return (f"a trend needs at least {MIN_PERIODS} non-overlapping dated periods of a flow and "
+                f"{n} {'is' if n == 1 else 'are'} available")
+    if (counts < 0).any() or not np.isfinite(counts).all():
+        return "a count is negative or missing"
+    if nonzero == 0:
+        return f"all {n} periods report zero, so there is no rate to follow over time"
+    if nonzero == 1:
+        return f"only one of the {n} periods reports a non-zero value, so the rate of change is unbounded"
+    return ""
+
+
+def exact_fit_reason(pearson_chi2: float, counts) -> str:
+    """'' unless the counts sit exactly on the fitted curve (φ = 0: no variation to estimate uncertainty from)."""
+    if pearson_chi2 <= 1e-12 * max(1.0, float(np.sum(counts))):
+        return "the counts lie exactly on the fitted curve, leaving no variation to estimate its uncertainty from"
+    return ""
+
+
+def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
+    """Quasi-Poisson trend of counts over time.
+
+    Parameters
+    ----------
+    counts : array_like
+        Count (or other non-negative total) per period; non-overlapping periods.
+    exposure : array_like
+        Resident-years per period (the offset is log exposure).
+    time : array_like
+        Period midpoints in decimal years.
+    alpha : float
+        1 - confidence level of the interval.
+
+    Returns
+    -------
+    TrendFit
+        exp(slope) - 1 in percent with its interval from t quantiles on n - 2 df and the standard error
+        scaled by √φ, φ = Pearson χ² / (n - 2) (statsmodels GLM(Poisson).fit(scale="X2", use_t=True)).
+
+    Raises
+    ------
+    TrendNotEstimable
+        Fewer than three periods, all zero, one non-zero period, or an exact fit.
+    """
+    counts = np.asarray(counts, float)
+    reason = trend_obstacle(counts)
+    if reason:
+        raise TrendNotEstimable(f"No trend estimated: {reason}.")
     time = np.asarray(time, float)
     design = sm.add_constant(time - time.mean())
-    result = sm.GLM(counts, design, family=sm.families.Poisson(), offset=np.log(np.asarray(exposure, float))).fit()
-    slope = result.params[1]
-    low, high = result.conf_int(alpha=0.05)[1]
-    return {
-        "annual_change_pct": (np.exp(slope) - 1) * 100,
-        "ci_low_pct": (np.exp(low) - 1) * 100,
-        "ci_high_pct": (np.exp(high) - 1) * 100,
-        "p_value": float(result.pvalues[1]),
-        "periods": len(counts),
-        "slope": float(slope),
-        "pearson_chi2": float(result.pearson_chi2),
-    }
+    model = sm.GLM(counts, design, family=sm.families.Poisson(), offset=np.log(np.asarray(exposure, float)))
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):  # an exact fit is reported below
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        try:
+            result = model.fit(scale="X2", use_t=True)
+            pearson = result.pearson_chi2
+        except ValueError:  # statsmodels cannot start a scaled fit whose first φ is 0
+            result, pearson = None, model.fit().pearson_chi2
+    reason = exact_fit_reason(pearson, counts)
+    if reason:
+        raise TrendNotEstimable(f"No trend estimated: {reason}.")
+    if result is None:
+        result = model.fit(scale="X2", use_t=True)  # not an exact fit: let statsmodels' own error through
+    slope = float(result.params[1])
+    low, high = result.conf_int(alpha=alpha)[1]
+    return TrendFit(
+        annual_change_pct=float(np.expm1(slope) * 100), ci_low_pct=float(np.expm1(low) * 100),
+        ci_high_pct=float(np.expm1(high) * 100), p_value=float(result.pvalues[1]), periods=len(counts),
+        phi=float(result.scale), df=int(result.df_resid), alpha=alpha, slope=slope, pearson_chi2=float(result.pearson_chi2),
+    )
 
 
-def fit_trends(rates: pd.DataFrame, min_periods: int = 3, tolerance: float = 1e-12, max_iter: int = 50) -> pd.DataFrame:
-    """fit_trend for every district and metric at once: the same Poisson GLM (log link, log-exposure
-    offset, centred time), fitted by batched IRLS over all pairs together instead of one statsmodels fit
-    per pair. Tested to agree with statsmodels on every pair (tests/test_trends.py).
+def _dated_flows(rates: pd.DataFrame) -> pd.DataFrame:
+    closed = rates["period_start"].notna() & rates["period_end"].notna() & rates["exposure"].notna() & rates["exposure"].gt(0)
+    if "years" in rates:
+        closed &= rates["years"].notna()  # stocks have no span in years
+    return rates[closed]
 
-    One row per pair with min_periods or more dated periods: annual_change_pct, its 95% CI (Wald, as
-    statsmodels' GLM.conf_int), p_value, periods, slope, pearson_chi2, converged."""
-    usable = rates[rates["exposure"].notna() & rates["exposure"].gt(0) & rates["period_start"].notna() & rates["period_end"].notna()]
-    usable = usable.sort_values(["district_code", "metric_id", "period_start"])
-    sizes = usable.groupby(["district_code", "metric_id"], sort=False).size()
-    usable = usable[np.repeat(sizes.to_numpy() >= min_periods, sizes.to_numpy())]
-    sizes = sizes[sizes >= min_periods]
-    if sizes.empty:
-        return pd.DataFrame(columns=["district_code", "metric_id", "annual_change_pct", "ci_low_pct", "ci_high_pct",
-                                     "p_value", "periods", "slope", "pearson_chi2", "converged"])
-    groups, width = len(sizes), int(sizes.max())
-    row = np.repeat(np.arange(groups), sizes.to_numpy())
-    col = np.arange(len(usable)) - np.repeat(np.cumsum(sizes.to_numpy()) - sizes.to_numpy(), sizes.to_numpy())
-    y, exposure, t, w = (np.zeros((groups, width)) for _ in range(4))
-    y[row, col] = usable["value"].round().to_numpy()
-    exposure[row, col] = usable["exposure"].to_numpy()
-    t[row, col] = midpoint_years(usable["period_start"], usable["period_end"])
-    w[row, col] = 1.0
-    x = (t - (t * w).sum(1, keepdims=True) / w.sum(1, keepdims=True)) * w
+
+def _irls(y, exposure, x, w, tolerance, max_iter):
+    """Batched Newton-Raphson (= IRLS for the canonical log link) of log mu = log exposure + b0 + b1 x."""
     offset = np.log(np.where(w > 0, exposure, 1.0))
     b0 = np.log(np.maximum((y * w).sum(1), 1e-300) / (exposure * w).sum(1))
-    b1 = np.zeros(groups)
-    converged = np.zeros(groups, dtype=bool)
+    b1 = np.zeros(len(y))
+    converged = np.zeros(len(y), dtype=bool)
     for _ in range(max_iter):
         mu = np.exp(offset + b0[:, None] + b1[:, None] * x) * w
         u0, u1 = (y - mu).sum(1), (x * (y - mu)).sum(1)
@@ -100,14 +262,111 @@ def fit_trends(rates: pd.DataFrame, min_periods: int = 3, tolerance: float = 1e-
     mu = np.exp(offset + b0[:, None] + b1[:, None] * x) * w
     i00, i01, i11 = mu.sum(1), (mu * x).sum(1), (mu * x * x).sum(1)
     se = np.sqrt(i00 / (i00 * i11 - i01 ** 2))
-    z = stats.norm.ppf(0.975)
     pearson = (np.where(w > 0, (y - mu) ** 2 / np.where(mu > 0, mu, 1.0), 0.0)).sum(1)
-    keys = sizes.index.to_frame(index=False)
-    return keys.assign(
-        annual_change_pct=(np.exp(b1) - 1) * 100, ci_low_pct=(np.exp(b1 - z * se) - 1) * 100,
-        ci_high_pct=(np.exp(b1 + z * se) - 1) * 100, p_value=2 * stats.norm.sf(np.abs(b1 / se)),
-        periods=sizes.to_numpy(), slope=b1, pearson_chi2=pearson, converged=converged,
-    )
+    return b1, se, pearson, converged
+
+
+def fit_trends(rates: pd.DataFrame, min_periods: int = MIN_PERIODS, tolerance: float = 1e-12, max_iter: int = 50,
+               alpha: float = ALPHA) -> pd.DataFrame:
+    """fit_trend for every district and metric at once: the same quasi-Poisson GLM (log link, log-exposure
+    offset, centred time, φ = Pearson χ²/(n - 2), t quantiles on n - 2 df), fitted by batched IRLS over all
+    pairs together instead of one statsmodels fit per pair. Tested to agree with statsmodels GLM
+    fit(scale="X2") on every pair (tests/test_trends.py).
+
+    Uses dated, closed flow periods only (stocks and undated or open periods are left out) and resolves
+    overlapping periods within a pair as fit_trend's callers do (finest_cover). One row per pair with
+    min_periods or more such periods, columns TREND_COLUMNS: `set_aside` counts overlapping rows left out;
+    a pair whose series is degenerate (all zero, one non-zero period, exact fit) has empty estimates, an
+    empty `converged` and its `reason` in words."""
+    keys = ["district_code", "metric_id"]
+    usable = _dated_flows(rates).sort_values([*keys, "period_start", "period_end"])
+    keep = resolve_overlaps_batched(usable, keys)
+    set_aside = pd.Series(~keep, index=usable.index).groupby([usable[k] for k in keys], sort=False, observed=True).sum()
+    usable = usable[keep]
+    sizes = usable.groupby(keys, sort=False, observed=True).size()
+    usable = usable[np.repeat(sizes.to_numpy() >= min_periods, sizes.to_numpy())]
+    sizes = sizes[sizes >= min_periods]
+    if sizes.empty:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    groups, width, n = len(sizes), int(sizes.max()), sizes.to_numpy()
+    row = np.repeat(np.arange(groups), n)
+    col = np.arange(len(usable)) - np.repeat(np.cumsum(n) - n, n)
+    y, exposure, t, w = (np.zeros((groups, width)) for _ in range(4))
+    y[row, col] = usable["value"].to_numpy(float)
+    exposure[row, col] = usable["exposure"].to_numpy(float)
+    t[row, col] = midpoint_years(usable["period_start"], usable["period_end"])
+    w[row, col] = 1.0
+    x = (t - (t * w).sum(1, keepdims=True) / w.sum(1, keepdims=True)) * w
+    nonzero = ((y > 0) & (w > 0)).sum(1)
+    reason = np.select([nonzero == 0, nonzero == 1],
+                       ["all periods report zero", "only one period reports a non-zero value"], "").astype(object)
+    fit = reason == ""
+    b1, se, pearson, converged = (np.full(groups, np.nan) for _ in range(4))
+    if fit.any():
+        b1[fit], se[fit], pearson[fit], converged[fit] = _irls(y[fit], exposure[fit], x[fit], w[fit], tolerance, max_iter)
+    df = n - 2
+    phi = pearson / df
+    exact = fit & (pearson <= 1e-12 * np.maximum(1.0, y.sum(1)))
+    reason[exact] = "the counts lie exactly on the fitted curve"
+    fit &= ~exact
+    quasi_se = np.where(fit, se * np.sqrt(phi), np.nan)
+    quantile = stats.t.ppf(1 - alpha / 2, df)
+    slope = np.where(fit, b1, np.nan)
+    keys_frame = sizes.index.to_frame(index=False)
+    return keys_frame.assign(
+        annual_change_pct=np.expm1(slope) * 100, ci_low_pct=np.expm1(slope - quantile * quasi_se) * 100,
+        ci_high_pct=np.expm1(slope + quantile * quasi_se) * 100, p_value=2 * stats.t.sf(np.abs(slope / quasi_se), df),
+        periods=n, phi=np.where(fit, phi, np.nan), df=df, slope=slope, pearson_chi2=np.where(fit, pearson, np.nan),
+        converged=pd.Series(np.where(fit, converged, 0).astype(bool), dtype="boolean").mask(~fit).to_numpy(),
+        method=METHOD, set_aside=set_aside.reindex(sizes.index).to_numpy(int),
+        reason=reason,
+    )[TREND_COLUMNS]
+
+
+# ---------------------------------------------------------------- one district's metric
+
+
+def _row_use(rates: pd.DataFrame, kind: str) -> pd.Series:
+    """trend_use of every rate row: used, set aside (overlap), or why it is not on a per-year axis."""
+    if kind != "flow":
+        return pd.Series(np.where(rates["period_start"].notna(), STOCK, NO_DATES), index=rates.index, dtype=object)
+    use = pd.Series(NO_DATES, index=rates.index, dtype=object)
+    use[rates["period_start"].notna() & rates["period_end"].isna()] = NO_END
+    closed = _dated_flows(rates)
+    if not closed.empty:
+        use[closed.index] = overlap_use(closed, rates["period"])
+    return use
+
+
+def change_qualifier(earlier: pd.Series, later: pd.Series) -> pd.Series:
+    """Words that qualify later / earlier - 1 when either count is a bound or approximate."""
+    later_word, earlier_word = later.map(BOUND_WORDS).fillna(""), earlier.map(BOUND_WORDS).fillna("")
+    flipped = earlier_word.map({"at least": "at most", "at most": "at least", "about": "about"}).fillna("")
+    word = np.where(earlier_word == "", later_word, np.where(later_word == "", flipped,
+                    np.where(later_word == flipped, later_word, "about")))
+    return pd.Series(word, index=later.index, dtype=object)
+
+
+def change_table(rates: pd.DataFrame, kind: str = "flow") -> pd.DataFrame:
+    """Rates of one district over time with period-on-period and year-on-year change (percent).
+
+    `comparable_rate` is the annual rate of a dated, closed flow period and the rate of a dated stock; undated
+    and open flows have none (their un-annualised rate_per_10k is never put on a per-year footing). Changes
+    use comparable rates only, and the change on the previous period only rows with trend_use 'used'."""
+    out = rates.sort_values(["period_start", "period_end"]).reset_index(drop=True).copy()
+    out["trend_use"] = _row_use(out, kind)
+    out["comparable_rate"] = out["annual_rate_per_10k"] if kind == "flow" else out["rate_per_10k"].where(out["period_start"].notna())
+    used = out[out["trend_use"].isin([USED, STOCK])]
+    out["change_on_previous_pct"] = (used["comparable_rate"] / used["comparable_rate"].shift(1) - 1) * 100
+    out["change_qualifier"] = change_qualifier(used["qualifier"].shift(1), used["qualifier"]).reindex(out.index).fillna("")
+    out.loc[out["change_on_previous_pct"].isna(), "change_qualifier"] = ""
+    dated = out[out["comparable_rate"].notna()]
+    year_before = dated.assign(period_start=dated["period_start"] + pd.DateOffset(years=1),
+                               period_end=dated["period_end"] + pd.DateOffset(years=1), _prev=dated["comparable_rate"])
+    year_before = year_before.drop_duplicates(["period_start", "period_end"])
+    out = out.merge(year_before[["period_start", "period_end", "_prev"]], on=["period_start", "period_end"], how="left")
+    out["change_on_year_before_pct"] = (out["comparable_rate"] / out.pop("_prev") - 1) * 100
+    return out
 
 
 def derived_previous_year(ds: Dataset, metric_id: str, district_code: str) -> pd.DataFrame:
@@ -126,13 +385,86 @@ def derived_previous_year(ds: Dataset, metric_id: str, district_code: str) -> pd
     return pairs[key + ["value", "yoy_pct", "previous_period_start", "previous_period_end", "previous_value", "derived", "quote_pct"]]
 
 
-def trend(ds: Dataset, metric_id: str, district_code: str, denominator: str = "census2020") -> dict:
-    """Everything known about one district's metric over time: the change table, the GLM fit when
-    there are three or more dated flow periods, and values derived from reported changes."""
+def with_previous_rate(derived: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """Derived previous-year values with `previous_comparable_rate`: the annual rate of a derived total, on the
+    population of the reported period it comes from (NaN for a subset or when that period has no comparable rate)."""
+    if derived.empty:
+        return derived.assign(previous_comparable_rate=pd.Series(dtype=float))
+    key = ["doc_id", "period_start", "period_end"]
+    source = changes[changes["comparable_rate"].notna()].drop_duplicates(key)[[*key, "population"]]
+    out = derived.merge(source, on=key, how="left")
+    years = years_between(out["previous_period_start"], out["previous_period_end"])
+    rate = out["previous_value"] / (out["population"] * years) * 1e4
+    out["previous_comparable_rate"] = rate.where(out["subset"] == "")  # a subset's rate is not the total's
+    return out.drop(columns="population")
+
+
+def trend(ds: Dataset, metric_id: str, district_code: str, denominator: str = "census2020", alpha: float = ALPHA) -> Trend:
+    """One district's metric over time: the change table, the quasi-Poisson trend over the used periods of a
+    flow (or the reason there is none), and values derived from reported changes."""
+    kind = ds.metric(metric_id)["kind"]
     rates = rate_table(ds, metric_id, districts=[district_code], level="all", denominator=denominator)
-    changes = change_table(rates)
-    dated = rates[rates["exposure"].notna() & rates["period_start"].notna() & rates["period_end"].notna()]
-    model = None
-    if len(dated) >= 3 and ds.metric(metric_id)["kind"] == "flow":
-        model = fit_trend(dated["value"].round(), dated["exposure"], midpoint_years(dated["period_start"], dated["period_end"]))
-    return {"changes": changes, "model": model, "derived": derived_previous_year(ds, metric_id, district_code)}
+    changes = change_table(rates, kind)
+    model, reason = None, ""
+    if kind != "flow":
+        reason = "a stock is counted at a date, not accumulated over a period, so it gets no trend model"
+    else:
+        used = changes[changes["trend_use"] == USED]
+        try:
+            model = fit_trend(used["value"], used["exposure"], midpoint_years(used["period_start"], used["period_end"]), alpha)
+        except TrendNotEstimable as exc:
+            reason = str(exc).removeprefix("No trend estimated: ").rstrip(".")
+    derived = with_previous_rate(derived_previous_year(ds, metric_id, district_code), changes) if kind == "flow" else \
+        derived_previous_year(ds, metric_id, district_code)
+    return Trend(changes=changes, model=model, no_model_reason=reason, derived=derived, kind=kind)
+
+
+# ---------------------------------------------------------------- the same words for the CLI and the notebooks
+
+
+def _period_list(labels) -> str:
+    labels = list(labels)
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+def model_sentence(result: Trend, metric_name: str) -> str:
+    """The trend in one plain sentence (with φ and the method in words), or why there is none."""
+    model = result.model
+    if model is None:
+        return f"No trend estimated for {metric_name}: {result.no_model_reason}."
+    used = result.changes[result.changes["trend_use"] == USED]
+    inexact = used[used["qualifier"].isin(list(BOUND_WORDS))]
+    about = "about " if len(inexact) else ""
+    spread = ("variation beyond chance" if model.phi >= 1 else "less variation than chance alone would give")
+    text = (f"{metric_name}: {about}{model.annual_change_pct:+.1f}% a year over {model.periods} periods "
+            f"({used['period'].iloc[0]} to {used['period'].iloc[-1]}; {model.confidence_label} "
+            f"{model.ci_low_pct:+.1f}% to {model.ci_high_pct:+.1f}%, p = {model.p_value:.2g}), from a quasi-Poisson "
+            f"trend model allowing for {spread}, φ = {model.phi:.2g} on {model.df} "
+            f"degree{'s' if model.df != 1 else ''} of freedom.")
+    if len(inexact):
+        items = [f"{r['period']}: {INEXACT_WORDS[r['qualifier']]}" for _, r in inexact.iterrows()]
+        text += f" Not every count is exact ({'; '.join(items)}), so the trend is approximate."
+    return text
+
+
+def change_sentence(result: Trend, metric_name: str) -> str:
+    """The change from the previous used period to the latest, qualified by its counts ('' when none)."""
+    rows = result.changes[result.changes["change_on_previous_pct"].notna()]
+    if rows.empty:
+        return ""
+    last = rows.iloc[-1]
+    used = result.changes[result.changes["trend_use"].isin([USED, STOCK])]
+    previous = used.loc[used.index[used.index.get_loc(last.name) - 1], "period"]
+    words = f"{last['change_qualifier']} " if last["change_qualifier"] else ""
+    basis = "annual rate" if result.kind == "flow" else "rate at the date"
+    return f"{metric_name}: {words}{last['change_on_previous_pct']:+.1f}% in the {basis} from {previous} to {last['period']}."
+
+
+def set_aside_sentence(result: Trend) -> str:
+    """Which rows are listed but kept out of changes, the model and the per-year chart, and why ('' if none)."""
+    rows = result.set_aside
+    rows = rows[rows["trend_use"] != STOCK]
+    if rows.empty:
+        return ""
+    items = [f"{r['period']} ({r['trend_use'].split(': ', 1)[1]})" for _, r in rows.iterrows()]
+    return f"Listed but not used for changes, the trend or the chart's time axis: {_period_list(items)}."
