@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from compare.cli import CLI_RATE_COLUMNS
+from compare.rates import EXPORT_COLUMNS
 
 
 def run(*args):
@@ -17,7 +17,7 @@ def test_rates_json_names_the_compared_rate_beside_its_interval():
     result = run("rates", "--metric", "legal_aid_cases", "--district", "371002", "--format", "json")
     assert result.returncode == 0, result.stderr
     row = json.loads(result.stdout)[0]
-    assert list(row) == CLI_RATE_COLUMNS
+    assert list(row) == EXPORT_COLUMNS
     assert row["district"] == "环翠区 Huancui District" and row["level"] == "county"
     assert round(row["rate"], 1) == 26.7 and (round(row["rate_ci_low"], 1), round(row["rate_ci_high"], 1)) == (24.6, 29.0)
     assert row["rate_unit"] == "cases per 10,000 residents per year"

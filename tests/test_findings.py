@@ -27,19 +27,19 @@ def test_no_unit_is_classified_when_fewer_than_the_minimum_share_a_window(ds):
         story = metric_comparison(ds, metric, level)
         if "funnel" not in story.tables:
             continue
-        table = story.tables["funnel"]
+        table = story.tables["funnel"].frame
         checked += 1
-        assert (table["n_units"] < MIN_UNITS).all()  # the embedded data never has ten units in one window
+        about = dict(story.about)
+        assert int(about["Units compared"]) < MIN_UNITS  # the embedded data never has ten units in one window
         assert set(table["classification"]) == {"not classified"}, metric
-        assert "Nothing stands out" in story.findings[0] or "Nothing" in story.findings[0]
-        assert table["window"].nunique() == 1
+        assert story.lead.startswith("<b>Nothing")
     assert checked >= 3
 
 
 def test_units_reporting_other_years_are_named_not_ranked(ds):
     story = metric_comparison(ds, "legal_aid_cases", "prefecture")
-    assert set(story.tables["rates"]["district_code"]) == {"371300", "371500"}  # both 2017
-    assert set(story.tables["not_comparable"]["district_code"]) == {"331100", "510500", "510700"}
+    assert set(story.tables["rates"].frame["district_zh"]) == {"临沂市", "聊城市"}  # both 2017
+    assert set(story.tables["not_comparable"].frame["district_code"]) == {"331100", "510500", "510700"}
     assert "丽水市 (reports 2025)" in story.findings[-1]
     assert not any(place in f for f in story.findings for place in ("above the", "below the", "within the"))
 
@@ -60,8 +60,8 @@ def test_a_lower_bound_that_is_not_an_event_count_says_at_least_and_shows_no_int
 
 def test_a_profile_with_no_peers_in_its_period_says_nothing_stands_out(ds):
     story = district_profile(ds, "371002")
-    assert story.findings[0].startswith("<b>Nothing stands out</b>, because too few units")
-    assert set(story.tables["summary"]["window"]) == {"2021"}
+    assert story.lead.startswith("<b>Nothing stands out</b>, because too few units")
+    assert set(story.tables["summary"].frame["window"]) == {"2021"}
 
 
 def constructed_set(counts, exposure):
@@ -88,3 +88,39 @@ def test_the_lead_names_outliers_only_when_a_classified_funnel_holds():
     assert lead.startswith("<b>1 of 12 county-level units reporting 2021 lie outside the 99.8% limits</b>")
     few = funnel(outlier.units, min_units=20)
     assert "too few units share a period" in comparison_lead(info, outlier, few, "county", 20, "cases")
+
+
+def test_both_languages_have_the_same_sentences_and_headers():
+    from compare.sentences import HEADERS, SENTENCES
+
+    assert set(SENTENCES["en"]) == set(SENTENCES["zh"]) and set(HEADERS["en"]) == set(HEADERS["zh"])
+
+
+ALLOWED_LATIN = {"CI", "DerSimonian", "Laird", "Wald", "Holm", "Winsorised", "CSV", "data", "sources"}
+
+
+def visible_template_words(story) -> list[str]:
+    """Latin words a reader sees in a story's own wording, with quotes, codes and links taken out."""
+    import re
+
+    parts = [story.title, story.lead, *story.findings, *(v for _, v in story.about), *(k for k, _ in story.about)]
+    parts += [t.title for t in story.tables.values()] + [h for t in story.tables.values() for h in t.headers.values()]
+    parts += [c.alt for c in story.charts.values()] + [c.caption for c in story.charts.values()]
+    text = " ".join(parts)
+    text = re.sub(r"<code>.*?</code>|“.*?”|<[^>]+>|\([0-9]{6}\)|/[\w/.-]+", " ", text)
+    return [w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in ALLOWED_LATIN]
+
+
+@pytest.mark.parametrize("kind", ["profile", "comparison", "trends", "data_quality"])
+def test_a_chinese_story_has_no_untranslated_template_english(ds, kind):
+    from compare.findings import data_quality, district_trends
+
+    story = {"profile": lambda: district_profile(ds, "320412", lang="zh"),
+             "comparison": lambda: metric_comparison(ds, "disputes_mediated", "county", period="2020-2024", lang="zh"),
+             "trends": lambda: district_trends(ds, "510700", lang="zh"),
+             "data_quality": lambda: data_quality(ds, lang="zh")}[kind]()
+    assert visible_template_words(story) == []
+    english = {"profile": lambda: district_profile(ds, "320412"),
+               "comparison": lambda: metric_comparison(ds, "disputes_mediated", "county", period="2020-2024"),
+               "trends": lambda: district_trends(ds, "510700"), "data_quality": lambda: data_quality(ds)}[kind]()
+    assert visible_template_words(english), "the check can find English when it is there"

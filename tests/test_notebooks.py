@@ -25,6 +25,17 @@ def test_notebook_is_thin_tagged_and_stripped(name):
     for forbidden in ("import pandas", "groupby", "merge(", "def ", "lambda"):
         assert forbidden not in body, f"{name} does its own computing ({forbidden}); move it into compare"
     assert nb.metadata.kernelspec.name == "compare"
+    lines = [line for c in code for line in c.source.splitlines()]
+    assert len(lines) <= 12 and max(map(len, lines)) <= 100, "a notebook a researcher reads in ten seconds"
+    declared = code[0].source
+    assert "lang = " in declared and "data_dir = " in declared
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_explanation_is_written_in_both_languages(name):
+    nb = nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
+    tags = [tuple(c.metadata.get("tags", [])) for c in nb.cells if c.cell_type == "markdown"]
+    assert tags and tags.count(("lang-en",)) == tags.count(("lang-zh",)) == len(tags) // 2
 
 
 def execute(name, tmp_path, **parameters):

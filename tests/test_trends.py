@@ -259,7 +259,7 @@ def test_batched_trends_resolve_overlaps_and_name_degenerate_series():
 
 
 def test_sentences_state_phi_the_method_and_what_was_set_aside(overlapping):
-    from compare.trends import change_sentence, model_sentence, set_aside_sentence
+    from compare.findings import change_sentence, model_sentence, set_aside_sentence
 
     result = trend(overlapping, "legal_aid_cases", "371002")
     model = model_sentence(result, "Legal aid cases")
@@ -279,13 +279,14 @@ def test_district_trends_say_plainly_when_no_trend_can_be_estimated(overlapping)
     story = district_trends(overlapping, "371002", ["legal_aid_cases"])
     assert any("φ = " in f and "quasi-Poisson" in f for f in story.findings)
     table = story.tables["legal_aid_cases"]
-    assert "cases per 10,000 residents per year" in table and "trend_use" in table and "rate_per_10k" not in table
+    assert "cases per 10,000 residents per year" in table.title
+    assert "trend_use" in table.frame and "rate_per_10k" not in table.frame
 
 
 def test_trend_chart_keeps_undated_and_open_flows_off_the_time_axis(overlapping):
     from compare.findings import district_trends
 
-    fig = district_trends(overlapping, "371002", ["legal_aid_cases"]).figures["legal_aid_cases"]
+    fig = district_trends(overlapping, "371002", ["legal_aid_cases"]).charts["legal_aid_cases"].figure
     plotted = np.concatenate([line.get_ydata() for line in fig.axes[0].get_lines() if len(line.get_ydata())])
     assert 112 < trend(overlapping, "legal_aid_cases", "371002").changes.set_index("period").loc["undated", "rate_per_10k"] < 113
     assert not ((plotted > 100) & (plotted < 200)).any(), "the undated rate (112 per 10,000, not annual) must not be drawn"

@@ -22,10 +22,12 @@ from matplotlib import font_manager  # noqa: E402
 
 from .comparisons import funnel_limits  # noqa: E402
 from .rates import comparable_rate  # noqa: E402
+from .sentences import period_words, say, use_reason  # noqa: E402
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 MARKERS = {"lower_bound": ">", "approx": "D", "upper_bound": "<"}
-MARKER_LEGEND = {"o": "exact", ">": "lower bound (余/多/以上)", "D": "approximate (约/近)", "<": "upper bound (不到)"}
+MARKER_WORDS = {"o": "chart.exact", ">": "chart.lower_bound", "D": "chart.approx", "<": "chart.upper_bound"}
+SINGLE_SERIES = "#1b2f5e"  # one series: a dark navy with high contrast on white (not a pale palette colour)
 
 
 @lru_cache(maxsize=1)
@@ -58,18 +60,20 @@ def marker_for(flags: str) -> str:
     return "o"
 
 
-def district_label(row) -> str:
-    return f"{row['district_zh']} {row['district_en']}"
+def district_label(row, lang: str = "en") -> str:
+    """'环翠区 Huancui District' in English, '环翠区' in Chinese."""
+    return row["district_zh"] if lang == "zh" else f"{row['district_zh']} {row['district_en']}"
 
 
-def _marker_legend(ax, markers_used) -> None:
-    handles = [plt.Line2D([], [], marker=m, linestyle="", color="0.3", label=MARKER_LEGEND[m]) for m in MARKER_LEGEND if m in markers_used]
+def _marker_legend(ax, markers_used, lang: str = "en") -> None:
+    handles = [plt.Line2D([], [], marker=m, linestyle="", color="0.3", label=say(MARKER_WORDS[m], lang))
+               for m in MARKER_WORDS if m in markers_used]
     if len(handles) > 1 or (handles and handles[0].get_marker() != "o"):
         ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True)
 
 
 def _dot_intervals(ax, rates: pd.DataFrame, colours: dict, focus: str | None = None, line: float = 2.5,
-                   size: float = 8, tick_size=None) -> set[str]:
+                   size: float = 8, tick_size=None, lang: str = "en") -> set[str]:
     """Draw each row's rate (per year for flows; a flow with no end date has none and is left out) as a dot
     with its interval, highest at the top, labelled 'name (period)'; the focus district larger. Returns the
     markers used."""
@@ -83,26 +87,27 @@ def _dot_intervals(ax, rates: pd.DataFrame, colours: dict, focus: str | None = N
         marker = marker_for(row["flags"])
         markers.add(marker)
         ax.plot(row["_rate"], i, marker=marker, color=colour, ms=size + 3 * big, linestyle="")
-    ax.set_yticks(range(len(table)), [f"{district_label(r)} ({r['period']})" for _, r in table.iterrows()], fontsize=tick_size)
+    labels = [f"{district_label(r, lang)} ({period_words(r['period'], lang)})" for _, r in table.iterrows()]
+    ax.set_yticks(range(len(table)), labels, fontsize=tick_size)
     ax.set_xlim(left=0)
     return markers
 
 
-def ranked_intervals(rates: pd.DataFrame, unit_label: str, colours: dict, title: str = ""):
+def ranked_intervals(rates: pd.DataFrame, unit_label: str, colours: dict, title: str = "", lang: str = "en"):
     """Dot-and-interval plot of rates, highest first, one row per district and period."""
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(rates) + 1.6))
-    markers = _dot_intervals(ax, rates, colours)
+    markers = _dot_intervals(ax, rates, colours, lang=lang)
     ax.set_xlabel(unit_label)
-    ax.set_ylabel("district (period)")
+    ax.set_ylabel(say("chart.district_period", lang))
     ax.set_title(title)
-    _marker_legend(ax, markers)
+    _marker_legend(ax, markers, lang)
     fig.tight_layout()
     plt.close(fig)
     return fig
 
 
-def funnel_plot(fun, unit_label: str, colours: dict, title: str = "", caption: str = ""):
+def funnel_plot(fun, unit_label: str, colours: dict, title: str = "", caption: str = "", lang: str = "en"):
     """Funnel plot of a compare.comparisons.Funnel: each unit's rate (with its interval, and its range of
     counts when the words allow one) against its exposure. With enough units, the pooled rate and the 95%
     and 99.8% limits the Funnel used; below the minimum, intervals only and the title says why. The caption
@@ -115,9 +120,9 @@ def funnel_plot(fun, unit_label: str, colours: dict, title: str = "", caption: s
         pooled = fun.pooled_rate / 1e4
         grid = np.geomspace(exposure.min() * 0.5, exposure.max() * 1.5, 200)
         limits = funnel_limits(pooled, grid, fun.adjustment, fun.phi, fun.tau2)
-        ax.axhline(fun.pooled_rate, color="0.2", lw=1, label=f"pooled rate {fun.pooled_rate:.3g}")
+        ax.axhline(fun.pooled_rate, color="0.2", lw=1, label=say("chart.pooled", lang, rate=f"{fun.pooled_rate:.3g}"))
         for level, style in (("95", "--"), ("99.8", ":")):
-            ax.plot(grid, limits[f"upper_{level}"], style, color="0.4", lw=1, label=f"{level}% limits")
+            ax.plot(grid, limits[f"upper_{level}"], style, color="0.4", lw=1, label=say("chart.limits", lang, level=level))
             ax.plot(grid, limits[f"lower_{level}"], style, color="0.4", lw=1)
     for i, row in table.iterrows():
         colour = colours.get(row["district_code"], "0.3")
@@ -129,28 +134,28 @@ def funnel_plot(fun, unit_label: str, colours: dict, title: str = "", caption: s
                     alpha=0.35, solid_capstyle="butt")
         ax.plot(row["exposure"], row["observed_rate"], marker=marker_for(row.get("flags", "")), ms=9, linestyle="",
                 color=colour)
-        name = district_label(row) if "district_zh" in row and "district_en" in row else str(row["district_code"])
+        name = district_label(row, lang) if "district_zh" in row and "district_en" in row else str(row["district_code"])
         ax.annotate(name, (row["exposure"], row["observed_rate"]), xytext=(6, 4 if i % 2 else -10),
                     textcoords="offset points", fontsize=8)
     ax.set_xscale("log")
     years = table["years"] if "years" in table else pd.Series(dtype=float)
-    ax.set_xlabel("exposure (resident-years)" if years.notna().any() else "exposure (residents)")
+    ax.set_xlabel(say("chart.exposure_years" if years.notna().any() else "chart.exposure_residents", lang))
     ax.set_ylabel(unit_label)
     ax.set_ylim(bottom=0)
     if fun.classified:
         ax.set_title(title)
         ax.legend(loc="upper right", fontsize=8)
     else:
-        reason = f"not classified: {fun.n_units} units, fewer than the {fun.min_units} a funnel needs; intervals only"
+        reason = say("chart.not_classified", lang, n=fun.n_units, min_units=fun.min_units)
         ax.set_title(f"{title}\n{reason}" if title else reason, fontsize=11)
-    fig.text(0.01, 0.01, "\n".join(t for t in (fun.facts, caption) if t), fontsize=8, ha="left",
-             va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    if caption:
+        fig.text(0.01, 0.01, caption, fontsize=8, ha="left", va="bottom", wrap=True)
+    fig.tight_layout(rect=(0, 0.06 if caption else 0, 1, 1))
     plt.close(fig)
     return fig
 
 
-def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, colours: dict, title: str = ""):
+def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, title: str = "", lang: str = "en"):
     """Comparable rates over time (annual rates of dated flows, rates of dated stocks) with their intervals:
     periods used for the trend joined by a line, overlapping periods set aside drawn grey and unjoined, lower
     bounds and approximations with their own markers, derived previous-year values hollow. Undated and open
@@ -159,11 +164,11 @@ def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, co
 
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    colour = colours.get(changes["district_code"].iloc[0], "0.3") if len(changes) else "0.3"
+    colour = SINGLE_SERIES
     shown = changes[changes["comparable_rate"].notna()]
     mid = shown["period_start"] + (shown["period_end"] - shown["period_start"]) / 2
     used = shown["trend_use"].isin([USED, STOCK]).to_numpy()
-    ax.plot(mid[used], shown["comparable_rate"][used], "-", color=colour, lw=1.5, label="periods used (95% CI)")
+    ax.plot(mid[used], shown["comparable_rate"][used], "-", color=colour, lw=1.5, label=say("chart.used", lang))
     markers = set()
     for (_, row), when, on_trend in zip(shown.iterrows(), mid, used):
         marker = marker_for(row["flags"])
@@ -173,19 +178,20 @@ def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, co
             ax.plot([when, when], [row["ci_low"], row["ci_high"]], color=tone, lw=1.5)
         ax.plot(when, row["comparable_rate"], marker=marker, color=tone, ms=8, ls="", mfc=tone if on_trend else "white")
     if (~used).any():
-        ax.plot([], [], marker="o", mfc="white", color="0.6", ls="", label="set aside: overlaps a period used")
+        ax.plot([], [], marker="o", mfc="white", color="0.6", ls="", label=say("chart.set_aside", lang))
     if derived is not None and not derived.empty and "previous_comparable_rate" in derived:
         prev = derived[derived["previous_comparable_rate"].notna()]
         prev_mid = prev["previous_period_start"] + (prev["previous_period_end"] - prev["previous_period_start"]) / 2
         ax.plot(prev_mid, prev["previous_comparable_rate"], marker="o", mfc="white", color=colour, ls="", ms=8,
-                label="derived from reported year-on-year change")
+                label=say("chart.derived", lang))
     for marker in markers - {"o"}:
-        ax.plot([], [], marker=marker, color="0.3", ls="", label=MARKER_LEGEND[marker])
+        ax.plot([], [], marker=marker, color="0.3", ls="", label=say(MARKER_WORDS[marker], lang))
     off_axis = changes[changes["comparable_rate"].isna()]
     if not off_axis.empty:
-        names = ", ".join(f"{r['period']} ({r['trend_use'].split(': ', 1)[-1]})" for _, r in off_axis.iterrows())
-        fig.text(0.01, 0.01, f"Not on this axis: {names}", fontsize=8, color="0.3", ha="left", va="bottom")
-    ax.set_xlabel("period (midpoint)")
+        names = say("list.sep", lang).join(f"{period_words(r['period'], lang)} ({use_reason(r['trend_use'], lang)})"
+                                           for _, r in off_axis.iterrows())
+        fig.text(0.01, 0.01, say("chart.off_axis", lang, periods=names), fontsize=8, color="0.3", ha="left", va="bottom")
+    ax.set_xlabel(say("chart.period_mid", lang))
     ax.set_ylabel(unit_label)
     ax.set_ylim(bottom=0)
     ax.set_title(title)
@@ -195,14 +201,14 @@ def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, co
     return fig
 
 
-def coverage_heatmap(coverage: pd.DataFrame, title: str = ""):
+def coverage_heatmap(coverage: pd.DataFrame, title: str = "", lang: str = "en"):
     """Heatmap of observation counts, districts by metric."""
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(max(8, 0.35 * coverage.shape[1] + 4), 0.32 * coverage.shape[0] + 2.5))
-    sns.heatmap(coverage, ax=ax, cmap="crest", annot=True, fmt="g", cbar_kws={"label": "observations"},
+    sns.heatmap(coverage, ax=ax, cmap="crest", annot=True, fmt="g", cbar_kws={"label": say("chart.observations", lang)},
                 linewidths=0.5, linecolor="white", mask=coverage.eq(0))
-    ax.set_xlabel("metric")
-    ax.set_ylabel("district")
+    ax.set_xlabel(say("chart.metric", lang))
+    ax.set_ylabel(say("chart.district", lang))
     ax.set_title(title)
     fig.tight_layout()
     plt.close(fig)
@@ -210,7 +216,7 @@ def coverage_heatmap(coverage: pd.DataFrame, title: str = ""):
 
 
 def small_multiples(panels: dict[str, pd.DataFrame], units: dict[str, str], focus: str, colours: dict, title: str = "",
-                    titles: dict[str, str] | None = None):
+                    titles: dict[str, str] | None = None, lang: str = "en"):
     """One small dot-and-interval panel per metric: the focus district against its peers."""
     use_cjk_font()
     n = len(panels)
@@ -219,7 +225,7 @@ def small_multiples(panels: dict[str, pd.DataFrame], units: dict[str, str], focu
     height = 0.32 * max(len(p) for p in panels.values()) + 1.6
     fig, axes = plt.subplots(rows, cols, figsize=(7 * cols, height * rows + 0.6), squeeze=False)
     for ax, (metric_id, table) in zip(axes.flat, panels.items()):
-        _dot_intervals(ax, table, colours, focus=focus, line=2, size=7, tick_size=8)
+        _dot_intervals(ax, table, colours, focus=focus, line=2, size=7, tick_size=8, lang=lang)
         ax.set_title((titles or {}).get(metric_id, metric_id), fontsize=10)
         ax.set_xlabel(units[metric_id], fontsize=9)
     for ax in list(axes.flat)[n:]:

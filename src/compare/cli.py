@@ -34,11 +34,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-CLI_RATE_COLUMNS = [  # the compared rate and its interval side by side, each named for what it is
-    "district_code", "district", "level", "period", "period_start", "period_end", "value", "qualifier", "count_low",
-    "count_high", "population", "population_year", "population_definition", "population_scope",
-    "rate_per_10k_in_period", "rate", "rate_ci_low", "rate_ci_high", "rate_unit", "method", "flags",
-]
 
 
 def emit(table: pd.DataFrame, fmt: str) -> None:
@@ -60,22 +55,13 @@ def with_district_name(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(district=table["district_zh"] + " " + table["district_en"])
 
 
-def rate_columns(ds: data.Dataset, metric_id: str, rates: pd.DataFrame) -> pd.DataFrame:
-    """A rate table as the CLI prints it: the compared rate (per year for flows) beside its own interval."""
-    from .rates import comparable_rate, unit_label
-
-    return with_district_name(rates).assign(
-        rate_per_10k_in_period=rates["rate_per_10k"], rate=comparable_rate(rates), rate_ci_low=rates["ci_low"],
-        rate_ci_high=rates["ci_high"], rate_unit=unit_label(ds, metric_id))[CLI_RATE_COLUMNS]
-
-
 def cmd_rates(args: argparse.Namespace) -> int:
-    from .rates import rate_table
+    from .rates import rate_export, rate_table
 
     ds = data.load_dataset(args.data)
     level = args.level or "all"  # a rate table is not a ranking: every unit, each with its level
     rates = rate_table(ds, args.metric, args.district, level, args.denominator, args.subset)
-    emit(rate_columns(ds, args.metric, rates), args.format)
+    emit(rate_export(ds, rates).drop(columns="metric_id"), args.format)
     return 0
 
 
@@ -133,7 +119,8 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 def cmd_trend(args: argparse.Namespace) -> int:
     from .rates import unit_label
-    from .trends import change_sentence, model_sentence, set_aside_sentence, trend
+    from .findings import change_sentence, model_sentence, set_aside_sentence
+    from .trends import trend
 
     ds = data.load_dataset(args.data)
     result = trend(ds, args.metric, args.district, args.denominator)

@@ -1,42 +1,30 @@
-"""What the notebooks show: findings in sentences, tables and charts for each kind of brief.
+"""What the briefs say: one story per kind of brief, in English or Chinese.
 
-Each story function returns a Story (findings, tables, figures, the documents it cites); the notebooks
-only call these and display the result. Every string that comes from a source document (quotes,
-titles, names) is HTML-escaped here, before it reaches a notebook output.
+Each story function computes what may honestly be said (comparisons only within one comparison window,
+nothing judged below the minimum number of units, 余/约 figures as ranges) and returns a compare.story.Story;
+the wording comes from compare.sentences, so every sentence exists in both languages. Every string that
+comes from a source document (quotes, titles, names) is HTML-escaped here, before it reaches an output.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 import pandas as pd
 
-from . import __version__
 from .charts import coverage_heatmap, district_colours, funnel_plot, ranked_intervals, small_multiples, trend_plot
-from .comparisons import NOT_CLASSIFIED, Funnel, funnel, rate_ratios
-from .data import Dataset, UNITS, load_dataset, validate
+from .comparisons import Funnel, funnel, rate_ratios
+from .data import Dataset, load_dataset, validate
 from .errors import CompareError
 from .population import DEFAULT_DENOMINATOR, reconcile, reconciliation_verdicts
-from .rates import (ALPHA, check_rate_metric, comparable_rate, rate_table, rateable_metrics, rateable_observations, tier,
-                    unit_label)
-from .trends import change_sentence, model_sentence, set_aside_sentence, trend
+from .rates import (ALPHA, check_rate_metric, comparable_rate, rate_export, rate_table, rateable_metrics,
+                    rateable_observations, tier)
+from .sentences import HEADERS, count_units, listing, period_words, say, unit_words, use_reason, use_words
+from .story import Chart, Story, Table
+from .trends import STOCK, USED, Trend, trend
 from .windows import MIN_UNITS, ComparisonSet, Window, comparison_set, home_window, parse_window
 
-SINGULAR = {"person_time": "person-time", "org": "organisation", "CNY": "yuan", "copy": "copy", "percent": "percent"}
-QUALIFIER_WORDS = {"at_least": "at least ", "approx": "about ", "at_most": "at most ", "exact": ""}
-
-
-@dataclass
-class Story:
-    """A brief's content: key findings first, then tables and figures, and the documents cited."""
-
-    findings: list[str] = field(default_factory=list)
-    about: dict[str, str] = field(default_factory=dict)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    figures: dict[str, object] = field(default_factory=dict)
-    doc_ids: list[str] = field(default_factory=list)
+OUTSTANDING = ("above 99.8%", "below 99.8%")
 
 
 def load(data_dir=None) -> Dataset:
@@ -44,7 +32,7 @@ def load(data_dir=None) -> Dataset:
     return load_dataset(data_dir)
 
 
-# ---------------------------------------------------------------- sentences
+# ---------------------------------------------------------------- words
 
 
 def fmt_number(value: float) -> str:
@@ -58,67 +46,101 @@ def fmt_rate(x: float) -> str:
     return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"
 
 
-def fmt_interval(row: pd.Series) -> str:
+def district_name(row, lang: str) -> str:
+    """'环翠区 Huancui District' / '环翠区', escaped."""
+    zh, en = row["district_zh"], row["district_en"]
+    return html.escape(zh if lang == "zh" else f"{zh} {en}")
+
+
+def metric_name(metric: pd.Series, lang: str, in_sentence: bool = True) -> str:
+    """The catalogue's name of a metric ('legal aid cases accepted or handled' / '法律援助案件'), escaped."""
+    if lang == "zh":
+        return html.escape(metric["name_zh"])
+    return html.escape(metric["name_en"].lower() if in_sentence else metric["name_en"])
+
+
+def unit_label(metric: pd.Series, lang: str) -> str:
+    """'cases per 10,000 residents per year' / '每万名居民每年件数'."""
+    kind = "flow" if metric["kind"] == "flow" else "stock"
+    return say(f"unit_label.{kind}", lang, units=unit_words(metric["unit"], lang))
+
+
+def qualifier_words(qualifier: str, lang: str) -> str:
+    return say(f"qualifier.{qualifier}", lang) if qualifier in ("at_least", "approx", "at_most") else ""
+
+
+def rate_words(row: pd.Series, metric: pd.Series, lang: str) -> str:
+    """'at least 1,627 per 10,000 residents per year': the rate, with the words its count carries."""
+    words = qualifier_words(row["qualifier"], lang)
+    rate = comparable_rate(row.to_frame().T).iloc[0]
+    unit = unit_words(metric["unit"], lang)
+    if metric["kind"] == "flow" and pd.notna(rate):
+        return say("rate.flow", lang, qualifier=words, rate=fmt_rate(rate), unit=unit)
+    return say("rate.stock", lang, qualifier=words, rate=fmt_rate(row["rate_per_10k"]), unit=unit)
+
+
+def interval_words(row: pd.Series, lang: str) -> str:
     """The uncertainty clause of a rate: an exact interval, a range that covers the report's rounding and
     chance, or why there is none. Never a two-sided exact interval for a lower bound."""
     flags = str(row["flags"])
     if pd.isna(row["ci_low"]):
-        if "open_period" in flags or "undated" in flags:
-            return "no annual rate: the report gives no end to its period"
-        return "no interval: not a count of chance events"
+        return say("interval.open" if "open_period" in flags or "undated" in flags else "interval.none", lang)
+    low, high = fmt_rate(row["ci_low"]), fmt_rate(row["ci_high"])
     if row["count_low"] != row["count_high"]:
-        return (f"between {fmt_rate(row['ci_low'])} and {fmt_rate(row['ci_high'])} allowing for the report's "
-                f"rounding and for chance")
-    confidence = f"{100 * (1 - ALPHA):.0f}%"
-    return f"{confidence} CI {fmt_rate(row['ci_low'])}–{fmt_rate(row['ci_high'])}"
+        return say("interval.range", lang, low=low, high=high)
+    return say("interval.exact", lang, confidence=f"{100 * (1 - ALPHA):g}", low=low, high=high)
 
 
-def rate_words(row: pd.Series, metric: pd.Series) -> str:
-    """'at least 1,627 per 10,000 residents per year': the rate, with the words its count carries."""
-    words = QUALIFIER_WORDS.get(row["qualifier"], "")
-    rate = comparable_rate(row.to_frame().T).iloc[0]
-    if metric["kind"] == "flow" and pd.notna(rate):
-        return f"{words}{fmt_rate(rate)} per 10,000 residents per year"
-    return f"{words}{fmt_rate(row['rate_per_10k'])} per 10,000 residents"
+def population_words(row: pd.Series, lang: str) -> str:
+    """'population 446,193 (census 2020 residents)' / '人口 1,294,900（2022年末常住人口，不含常州经开区）'."""
+    definition = say(f"population.{row['population_definition']}", lang, year=row["population_year"])
+    scope = str(row["population_scope"])
+    if scope.startswith("excluding "):
+        zone = html.escape(scope.removeprefix("excluding "))
+        scope = say("population.scope", lang, scope=say("scope.excluding", lang, zone=zone))
+    else:
+        scope = ""
+    return say("population", lang, population=fmt_number(row["population"]), definition=definition, scope=scope)
 
 
-def rate_sentence(row: pd.Series, metric: pd.Series) -> str:
-    """'环翠区 Huancui District: 591 cases (legal aid cases …) in 2021H1: 26.7 per 10,000 residents per year
-    (95% CI 24.6–29.0), population … .' followed by the quote it comes from. Returns escaped HTML."""
-    unit = SINGULAR.get(metric["unit"], metric["unit"]) if row["value"] == 1 else UNITS[metric["unit"]]
-    amount = f"{QUALIFIER_WORDS.get(row['qualifier'], '')}{fmt_number(row['value'])} {unit}"
-    when = f"on {row['period']}" if metric["kind"] == "stock" else f"in {row['period']}"
-    scope = "" if not str(row["population_scope"]).startswith("excluding") else f", {row['population_scope']}"
-    text = (f"<b>{html.escape(row['district_zh'])} {html.escape(row['district_en'])}</b>: {amount} "
-            f"({html.escape(metric['name_en'].lower())}) {when}: {rate_words(row, metric)} "
-            f"({fmt_interval(row)}), population {fmt_number(row['population'])} "
-            f"({row['population_definition']} {row['population_year']}{html.escape(scope)}).")
-    return text + " " + cite(row)
+def rate_sentence(row: pd.Series, metric: pd.Series, lang: str = "en") -> str:
+    """One observation as a sentence a reader can check, with the quote it comes from. Escaped HTML."""
+    amount = say("amount", lang, qualifier=qualifier_words(row["qualifier"], lang), number=fmt_number(row["value"]),
+                 unit=unit_words(metric["unit"], lang, row["value"]))
+    when = say("when.stock" if metric["kind"] == "stock" else "when.flow", lang, period=period_words(row["period"], lang))
+    text = say("rate_sentence", lang, district=district_name(row, lang), amount=amount, metric=metric_name(metric, lang),
+               when=when, rate=rate_words(row, metric, lang), interval=interval_words(row, lang),
+               population=population_words(row, lang))
+    return text + " " + cite(row, lang)
 
 
-def cite(row) -> str:
+def cite(row, lang: str = "en") -> str:
     """The quote a number comes from, and its document, as escaped HTML."""
-    quote = row.get("quote", "")
-    source = f"<code>{html.escape(row['doc_id'])}</code>"
-    if quote:
-        return f"<span class='quote'>Source: “{html.escape(quote)}” ({source}).</span>"
-    return f"<span class='quote'>Source: {source}, cited by URL.</span>"
+    quote, doc = row.get("quote", ""), f"<code>{html.escape(row['doc_id'])}</code>"
+    words = say("source.quote", lang, quote=html.escape(quote), doc=doc) if quote else say("source.url", lang, doc=doc)
+    return f"<span class='quote'>{words}</span>"
 
 
-PLACES = {"above 95%": "above the 95% limit", "above 99.8%": "above the 99.8% limit", "within": "within the limits",
-          "below 95%": "below the 95% limit", "below 99.8%": "below the 99.8% limit"}
-OUTSTANDING = ("above 99.8%", "below 99.8%")
+def spread_words(fun: Funnel, lang: str = "en") -> str:
+    """How much units vary, in words: 'φ = 4.2: the units vary more than chance allows, and …'."""
+    phi, tau2 = fmt_rate(fun.phi), f"{fun.tau2:.3g}"
+    if not fun.overdispersed:
+        return say("spread.calm", lang, phi=phi)
+    if not fun.classified:
+        return say("spread.wide", lang, phi=phi)
+    return say(f"spread.{fun.adjustment}", lang, phi=phi, tau2=tau2)
 
 
-def spread_words(fun: Funnel) -> str:
-    """How much units vary, in words: 'φ = 4.2: they vary more than chance allows, so the limits allow for it'."""
-    if fun.overdispersed and not fun.classified:
-        return f"φ = {fun.phi:.3g}: the units vary more than chance allows"
-    if fun.overdispersed:
-        held = {"random_effects": f"the limits add that variation (τ² = {fun.tau2:.3g})",
-                "multiplicative": "the limits are widened by √φ", "none": "the limits do NOT allow for it"}[fun.adjustment]
-        return f"φ = {fun.phi:.3g}: the units vary more than chance allows, and {held}"
-    return f"φ = {fun.phi:.3g}: the units vary no more than chance allows"
+def method_words(fun: Funnel, lang: str = "en") -> str:
+    """How the funnel's limits were drawn, in words."""
+    if not fun.classified:
+        return say("funnel.no_limits", lang, n=fun.n_units, min_units=fun.min_units)
+    if fun.overdispersed and fun.adjustment in ("random_effects", "multiplicative"):
+        return say(f"funnel.{fun.adjustment}", lang)
+    return say("funnel.none" if fun.overdispersed else "funnel.poisson", lang, p=f"{fun.chi2_p:.2g}")
+
+
+NOTES = {"both counts are zero: no ratio": "ratio.both_zero", "one count is zero: no overdispersed interval": "ratio.one_zero"}
 
 
 def holds(fun: Funnel | None) -> bool:
@@ -126,12 +148,26 @@ def holds(fun: Funnel | None) -> bool:
     return fun is not None and fun.classified and (not fun.overdispersed or fun.adjustment != "none")
 
 
-def too_few_sentence(cs: ComparisonSet, level: str, min_units: int) -> str:
-    return (f"{cs.n_units} {level}-level unit{'s' if cs.n_units != 1 else ''} report this for {cs.label}; at least "
-            f"{min_units} must share a period before any can be judged against the others")
+def too_few(cs: ComparisonSet, level: str, min_units: int, lang: str) -> str:
+    return say("too_few", lang, units=count_units(cs.n_units, level, lang), window=period_words(cs.label, lang),
+               min_units=min_units)
 
 
-# ---------------------------------------------------------------- stories
+def headers(frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    return {c: HEADERS[lang].get(c, c) for c in frame.columns}
+
+
+def table(frame: pd.DataFrame, key: str, lang: str, **fields) -> Table:
+    """A Table with the catalogue's title and readable headers."""
+    return Table(frame.reset_index(drop=True), say(f"table.{key}", lang, **fields), headers(frame, lang))
+
+
+def sources_of(ds: Dataset, doc_ids) -> pd.DataFrame:
+    rows = ds.sources[ds.sources["doc_id"].isin(sorted(set(doc_ids)))]
+    return rows.assign(text_held=rows["doc_id"].isin(list(ds.texts)))
+
+
+# ---------------------------------------------------------------- comparisons
 
 
 def _reportable_metrics(ds: Dataset, code: str) -> list[str]:
@@ -149,73 +185,16 @@ def _window_funnel(cs: ComparisonSet, adjustment: str, min_units: int) -> Funnel
     return funnel(events, adjustment=adjustment, min_units=min_units)
 
 
-def _placement(fun: Funnel | None, cs: ComparisonSet, code: str, level: str, min_units: int, metric: pd.Series) -> str:
+def _placement(fun: Funnel | None, cs: ComparisonSet, code: str, level: str, min_units: int, metric: pd.Series,
+               lang: str) -> str:
     """Where one unit stands, in words a reader can check."""
     if metric["variation"] == "none":
-        return "not judged: not a count of chance events"
-    if fun is None:
-        return "no comparison: fewer than two units with an event count share its period"
-    row = fun.table[fun.table["district_code"] == code]
-    if row.empty:
-        return "no comparison: not an event count"
+        return say("place.not_event", lang)
+    if fun is None or code not in set(fun.table["district_code"]):
+        return say("place.no_peers", lang)
     if not fun.classified:
-        return f"not judged: {too_few_sentence(cs, level, min_units)}"
-    return PLACES[row["classification"].iloc[0]]
-
-
-def district_profile(ds: Dataset, district: str, peers=(), period: str = "", denominator: str = DEFAULT_DENOMINATOR,
-                     adjustment: str = "random_effects", min_units: int = MIN_UNITS) -> Story:
-    """One district against the peers that report the same period, on every per-capita metric it reports."""
-    me = ds.district(district)
-    level = tier(pd.Series([me["level"]])).iloc[0]
-    colours = district_colours(ds.observations["district_code"])
-    story, panels, units, rows, key = Story(), {}, {}, [], []
-    metrics = _reportable_metrics(ds, district)
-    if not metrics:
-        raise CompareError(f"{me['name_zh']} ({district}) reports no metric with a per-capita rate.")
-    for metric_id in metrics:
-        metric = ds.metric(metric_id)
-        selection = [district, *peers] if peers else None
-        rates = rate_table(ds, metric_id, districts=selection, level=level, denominator=denominator)
-        window = _home_window(rates[rates["district_code"] == district], period)
-        if window is None:
-            continue
-        cs = comparison_set(rates, window, min_units)
-        mine = cs.units[cs.units["district_code"] == district]
-        if mine.empty:
-            continue
-        latest = mine.iloc[0]
-        fun = _window_funnel(cs, adjustment, min_units)
-        placement = _placement(fun, cs, district, level, min_units, metric)
-        panels[metric_id], units[metric_id] = cs.units, unit_label(ds, metric_id)
-        sentence = rate_sentence(latest, metric)
-        peers_in_window = cs.n_units - 1
-        sentence += (f" Among the {cs.n_units} {level}-level units reporting {cs.label}, it lies {placement}."
-                     if fun is not None and fun.classified else f" Placement: {placement}.")
-        if holds(fun) and fun.table.set_index("district_code").loc[district, "classification"] in OUTSTANDING:
-            key.append(f"{html.escape(metric['name_en'])}: {rate_words(latest, metric)}, {placement} of "
-                       f"{cs.n_units} {level}-level units reporting {cs.label} (pooled rate {fmt_rate(fun.pooled_rate)}; "
-                       f"{spread_words(fun)}).")
-        rows.append({"metric": f"{metric['name_zh']} {metric['name_en']}", "window": cs.label,
-                     "value": f"{QUALIFIER_WORDS.get(latest['qualifier'], '')}{fmt_number(latest['value'])}",
-                     "rate": comparable_rate(mine).iloc[0], "ci_low": latest["ci_low"], "ci_high": latest["ci_high"],
-                     "unit": units[metric_id], "peers_in_window": peers_in_window, "placement": placement,
-                     "doc_id": latest["doc_id"], "_sentence": sentence})
-        story.doc_ids += list(cs.units["doc_id"])
-    if not rows:
-        raise CompareError(f"{me['name_zh']} ({district}) has no dated observation in period '{period}'.")
-    table = pd.DataFrame(rows)
-    story.findings = [_profile_lead(me, key, table, level)] + key + list(table.pop("_sentence"))
-    story.tables["summary"] = table.reset_index(drop=True)
-    story.about = {"district": f"{me['name_zh']} {me['name_en']} ({district})", "level": level,
-                   "comparison": f"each metric within the period the district reports, against the {level}-level "
-                                 f"units reporting the same period; at least {min_units} needed to judge",
-                   "denominator": denominator}
-    names = {m: f"{ds.metric(m)['name_zh']} {ds.metric(m)['name_en']}" for m in panels}
-    story.figures["peers"] = small_multiples(panels, units, district, colours, titles=names,
-                                             title=f"{me['name_zh']} {me['name_en']} and the peers reporting the same period")
-    story.doc_ids = sorted(set(story.doc_ids))
-    return story
+        return say("place.too_few", lang, too_few=too_few(cs, level, min_units, lang))
+    return say(f"place.{fun.table.set_index('district_code').loc[code, 'classification']}", lang)
 
 
 def _home_window(mine: pd.DataFrame, period: str) -> Window | None:
@@ -230,207 +209,329 @@ def _home_window(mine: pd.DataFrame, period: str) -> Window | None:
     return home_window(latest["period_start"], latest["period_end"])
 
 
-def _profile_lead(me: pd.Series, key: list[str], table: pd.DataFrame, level: str) -> str:
-    name = html.escape(f"{me['name_zh']} {me['name_en']}")
-    judged = table["placement"].isin(PLACES.values())
+def district_profile(ds: Dataset, district: str, peers=(), period: str = "", denominator: str = DEFAULT_DENOMINATOR,
+                     adjustment: str = "random_effects", min_units: int = MIN_UNITS, lang: str = "en") -> Story:
+    """One district against the peers that report the same period, on every per-capita metric it reports."""
+    me = ds.district(district)
+    me_row = {"district_zh": me["name_zh"], "district_en": me["name_en"]}
+    level = tier(pd.Series([me["level"]])).iloc[0]
+    colours = district_colours(ds.observations["district_code"])
+    panels, units, rows, key, doc_ids, alts = {}, {}, [], [], [], []
+    metrics = _reportable_metrics(ds, district)
+    if not metrics:
+        raise CompareError(f"{me['name_zh']} ({district}) reports no metric with a per-capita rate.")
+    for metric_id in metrics:
+        metric = ds.metric(metric_id)
+        rates = rate_table(ds, metric_id, districts=[district, *peers] if peers else None, level=level,
+                           denominator=denominator)
+        window = _home_window(rates[rates["district_code"] == district], period)
+        cs = comparison_set(rates, window, min_units) if window else None
+        mine = cs.units[cs.units["district_code"] == district] if cs else pd.DataFrame()
+        if mine.empty:
+            continue
+        latest = mine.iloc[0]
+        fun = _window_funnel(cs, adjustment, min_units)
+        placement = _placement(fun, cs, district, level, min_units, metric, lang)
+        panels[metric_id], units[metric_id] = cs.units, unit_label(metric, lang)
+        window_words, level_words = period_words(cs.label, lang), say(f"level.{level}", lang)
+        placed = fun is not None and fun.classified and metric["variation"] != "none"
+        sentence = rate_sentence(latest, metric, lang) + " " + (
+            say("profile.placed", lang, n=cs.n_units, level=level_words, window=window_words, place=placement)
+            if placed else say("profile.unplaced", lang, place=placement))
+        if holds(fun) and placed and fun.table.set_index("district_code").loc[district, "classification"] in OUTSTANDING:
+            key.append(say("profile.key", lang, metric=metric_name(metric, lang, False), place=placement,
+                           rate=rate_words(latest, metric, lang), n=cs.n_units, level=level_words, window=window_words,
+                           pooled=fmt_rate(fun.pooled_rate), spread=spread_words(fun, lang)))
+        alts.append(say("alt.peers_metric", lang, metric=metric_name(metric, lang, False),
+                        district=district_name(me_row, lang), rate=rate_words(latest, metric, lang), place=placement))
+        rows.append({"metric": f"{metric['name_zh']} {metric['name_en']}" if lang == "en" else metric["name_zh"],
+                     "window": window_words, "value": f"{qualifier_words(latest['qualifier'], lang)}"
+                                                      f"{fmt_number(latest['value'])}",
+                     "rate": comparable_rate(mine).iloc[0], "ci_low": latest["ci_low"], "ci_high": latest["ci_high"],
+                     "unit": units[metric_id], "peers_in_window": cs.n_units - 1, "placement": placement,
+                     "doc_id": latest["doc_id"], "_sentence": sentence})
+        doc_ids += list(cs.units["doc_id"])
+    if not rows:
+        raise CompareError(f"{me['name_zh']} ({district}) has no dated observation in period '{period}'.")
+    summary = pd.DataFrame(rows)
+    name = district_name(me_row, lang)
+    story = Story(say("story.profile", lang, district=html.unescape(name)), lang, data_version=ds.version,
+                  sources=sources_of(ds, doc_ids))
+    story.lead = _profile_lead(name, key, summary, level, lang)
+    story.findings = key + list(summary.pop("_sentence"))
+    story.tables["summary"] = table(summary, "summary", lang)
+    story.about = [(say("about.district", lang), f"{html.unescape(name)} ({district})"),
+                   (say("about.comparison", lang), say("profile.comparison", lang, level=say(f"level.{level}", lang),
+                                                       min_units=min_units)),
+                   (say("about.denominator", lang), say(f"denominator.{denominator}", lang)),
+                   (say("about.method", lang), say("method.rates", lang))]
+    titles = {m: metric_name(ds.metric(m), lang, False) for m in panels}
+    figure = small_multiples(panels, units, district, colours, titles={m: html.unescape(t) for m, t in titles.items()},
+                             title=say("title.peers", lang, district=html.unescape(name)), lang=lang)
+    panel_data = pd.concat([p.assign(metric_id=m) for m, p in panels.items()], ignore_index=True)
+    story.charts["peers"] = Chart(figure, html.unescape(say("alt.peers", lang, district=name, m=len(panels),
+                                                               details="; ".join(alts))),
+                                  say("caption.peers", lang, district=html.unescape(name)), rate_export(ds, panel_data))
+    return story
+
+
+def _profile_lead(name: str, key: list[str], summary: pd.DataFrame, level: str, lang: str) -> str:
+    judged = summary["placement"].isin([say(f"place.{c}", lang) for c in
+                                        ("above 95%", "above 99.8%", "within", "below 95%", "below 99.8%")])
+    level_words = say(f"level.{level}", lang)
     if key:
-        return f"<b>{len(key)} of {len(table)} metrics set {name} apart</b> from the {level}-level units reporting the same period:"
+        return say("profile.lead_key", lang, k=len(key), m=len(summary), district=name, level=level_words)
     if not judged.any():
-        return (f"<b>Nothing stands out</b>, because too few units report the same periods as {name}: on none of its "
-                f"{len(table)} metrics do enough {level}-level units share a period to judge it against them. "
-                "Its rates are shown with their intervals.")
-    return (f"<b>Nothing stands out</b>: on the {int(judged.sum())} metrics where enough units share its period, {name} "
-            "lies within the 99.8% limits of its peers.")
+        return say("profile.lead_unjudged", lang, district=name, m=len(summary), level=level_words)
+    return say("profile.lead_calm", lang, j=int(judged.sum()), district=name)
 
 
 def metric_comparison(ds: Dataset, metric: str, level: str = "county", districts=(), denominator: str = DEFAULT_DENOMINATOR,
-                      period: str = "", adjustment: str = "random_effects", min_units: int = MIN_UNITS) -> Story:
+                      period: str = "", adjustment: str = "random_effects", min_units: int = MIN_UNITS,
+                      lang: str = "en") -> Story:
     """Rates within one comparison window, a funnel when enough units share it, pairwise rate ratios, the
     units left out (other periods) and denominator reconciliation for one metric."""
     info = check_rate_metric(ds, metric)
     rates = rate_table(ds, metric, districts=list(districts) or None, level=level, denominator=denominator)
     cs = comparison_set(rates, period, min_units)
     colours = district_colours(ds.observations["district_code"])
-    label = unit_label(ds, metric)
+    label, window = unit_label(info, lang), period_words(cs.label, lang)
     units = cs.units.assign(_r=comparable_rate(cs.units)).sort_values("_r", ascending=False).drop(columns="_r")
-    story = Story(doc_ids=sorted(set(units["doc_id"])))
     fun = _window_funnel(cs, adjustment, min_units)
-    story.findings = [comparison_lead(info, cs, fun, level, min_units, label)]
-    story.findings += _outstanding(fun, units, info)
-    story.findings += [rate_sentence(row, info) for _, row in units.iterrows()]
+    story = Story(say("story.comparison", lang, metric=html.unescape(metric_name(info, lang, False)),
+                      level=say(f"level.{level}", lang)), lang, data_version=ds.version,
+                  sources=sources_of(ds, units["doc_id"]))
+    story.lead = comparison_lead(info, cs, fun, level, min_units, label, lang)
+    story.findings = _outstanding(fun, info, lang) + [rate_sentence(row, info, lang) for _, row in units.iterrows()]
     if not cs.not_comparable.empty:
-        others = "; ".join(f"{html.escape(r.district_zh)} (reports {html.escape(r.reports or 'no dated period')})"
-                           for r in cs.not_comparable.itertuples())
-        story.findings.append(f"Not comparable with {cs.label} (other periods): {others}.")
-    story.about = {"comparison window": cs.label, "units compared": str(cs.n_units), "level": level,
-                   "denominator": denominator}
-    if not units.empty:
-        story.figures["ranked"] = ranked_intervals(units, label, colours,
-                                                   title=f"{info['name_zh']} {info['name_en']}, {cs.label}")
-    story.tables["rates"] = units
+        others = [say("not_comparable.unit", lang, district=html.escape(r.district_zh),
+                      periods=listing([period_words(p, lang) for p in r.reports.split(", ") if p], lang)
+                      or say("not_comparable.none", lang)) for r in cs.not_comparable.itertuples()]
+        story.findings.append(say("not_comparable", lang, window=window, units=listing(others, lang)))
+    story.about = [(say("about.window", lang), window), (say("about.units", lang), str(cs.n_units)),
+                   (say("about.level", lang), say(f"level.{level}", lang)),
+                   (say("about.denominator", lang), say(f"denominator.{denominator}", lang)),
+                   (say("about.method", lang), method_words(fun, lang) if fun is not None else say("method.rates", lang))]
     if fun is not None:
-        story.about["method"] = fun.method
-        story.about["between-unit variation"] = spread_words(fun)
-        story.tables["funnel"] = fun.table.assign(window=cs.label, n_units=fun.n_units, phi=fun.phi, tau2=fun.tau2,
-                                                  method=fun.method)
-        story.figures["funnel"] = funnel_plot(fun, label, colours, title=f"{info['name_en']}, {cs.label}")
-        story.tables["rate_ratios"] = rate_ratios(fun.table, phi=fun.phi if fun.overdispersed else 1.0)
+        story.about.append((say("about.variation", lang), spread_words(fun, lang)))
+    if not units.empty:
+        story.charts["ranked"] = _ranked_chart(ds, units, info, label, window, colours, lang)
+    if fun is not None:
+        story.charts["funnel"] = _funnel_chart(ds, fun, info, label, window, colours, lang)
+        placed = fun.table
+        story.tables["funnel"] = table(placed[["district_zh", "period", "value", "qualifier", "exposure", "observed_rate",
+                                               "lower_95", "upper_95", "lower_99.8", "upper_99.8", "classification",
+                                               "small_count"]], "funnel", lang)
+        ratios = rate_ratios(fun.table, phi=fun.phi if fun.overdispersed else 1.0)
+        ratios = ratios.assign(note=ratios["note"].map(lambda n: say(NOTES[n], lang) if n in NOTES else n))
+        method = say("ratio.widened" if fun.overdispersed else "ratio.exact", lang)
+        story.tables["rate_ratios"] = table(ratios[["district_zh_a", "period_a", "district_zh_b", "period_b", "rate_ratio",
+                                                    "ci_low", "ci_high", "p_holm", "note"]], "rate_ratios", lang,
+                                            method=method)
+    story.tables["rates"] = table(units[["district_zh", "period", "value", "qualifier", "population",
+                                         "population_definition", "annual_rate_per_10k", "ci_low", "ci_high", "flags",
+                                         "doc_id"]].rename(columns={"annual_rate_per_10k": "rate"}), "rates", lang)
     if not cs.not_comparable.empty:
-        story.tables["not_comparable"] = cs.not_comparable
+        story.tables["not_comparable"] = table(cs.not_comparable[["district_code", "district_zh", "reports"]],
+                                               "not_comparable", lang)
     rec = reconcile(ds)
     if not rec.empty:
         rec = rec[(rec["metric_id"] == metric) & rec["district_code"].isin(rates["district_code"])]
         if not rec.empty:
-            story.tables["reconciliation"] = reconciliation_verdicts(rec)
+            story.tables["reconciliation"] = table(reconciliation_verdicts(rec), "reconciliation", lang)
     return story
 
 
+def _ranked_chart(ds: Dataset, units: pd.DataFrame, info: pd.Series, label: str, window: str, colours: dict,
+                  lang: str) -> Chart:
+    name = html.unescape(metric_name(info, lang, False))
+    figure = ranked_intervals(units, label, colours, title=say("title.ranked", lang, metric=name, window=window),
+                              lang=lang)
+    ordered = units.assign(_r=comparable_rate(units)).dropna(subset=["_r"]).sort_values("_r")
+    top, bottom = ordered.iloc[-1], ordered.iloc[0]
+    alt = say("alt.ranked", lang, metric=name, unit_label=label, window=window, n=len(ordered),
+              top=html.unescape(district_name(top, lang)), top_rate=fmt_rate(top["_r"]),
+              bottom=html.unescape(district_name(bottom, lang)), bottom_rate=fmt_rate(bottom["_r"]))
+    return Chart(figure, alt, say("caption.ranked", lang, n=len(ordered), window=window), rate_export(ds, units))
+
+
+def _funnel_chart(ds: Dataset, fun: Funnel, info: pd.Series, label: str, window: str, colours: dict,
+                  lang: str) -> Chart:
+    name = html.unescape(metric_name(info, lang, False))
+    caption = say("caption.funnel", lang, method=method_words(fun, lang))
+    figure = funnel_plot(fun, label, colours, title=say("title.funnel", lang, metric=name, window=window), lang=lang)
+    outside = int(fun.table["classification"].isin(OUTSTANDING).sum())
+    placed = (say("alt.funnel_placed", lang, k=outside) if fun.classified
+              else say("alt.funnel_unplaced", lang, reason=method_words(fun, lang)))
+    alt = say("alt.funnel", lang, metric=name, unit_label=label, window=window, n=fun.n_units,
+              pooled=fmt_rate(fun.pooled_rate), placed=placed)
+    return Chart(figure, alt, caption, rate_export(ds, fun.table))
+
+
 def comparison_lead(info: pd.Series, cs: ComparisonSet, fun: Funnel | None, level: str, min_units: int,
-                     label: str) -> str:
+                    label: str, lang: str = "en") -> str:
     """The one-paragraph main message of a metric comparison."""
-    what = html.escape(info["name_en"].lower())
+    what, level_words = metric_name(info, lang), say(f"level.{level}", lang)
+    window = period_words(cs.label, lang)
     if cs.window is None or cs.units.empty:
-        return f"<b>Nothing to compare</b>: no {level}-level unit reports {what} for a dated period."
+        return say("lead.no_window", lang, level=level_words, metric=what)
     if info["variation"] == "none":
-        return (f"<b>Nothing is judged</b>: {what} ({UNITS[info['unit']]}) are not a count of chance events, so the "
-                f"{cs.n_units} units reporting {cs.label} are shown as rates without intervals or limits.")
+        return say("lead.not_events", lang, metric=what, units=unit_words(info["unit"], lang), n=cs.n_units,
+                   window=window)
     if fun is None:
-        return f"<b>Nothing to compare</b> for {cs.label}: fewer than two {level}-level units report {what} for it."
+        return say("lead.one_unit", lang, window=window, level=level_words, metric=what)
     if not fun.classified:
-        return (f"<b>Nothing stands out, because too few units share a period</b>: {too_few_sentence(cs, level, min_units)}. "
-                "The rates below are shown with their intervals; where intervals overlap, the order is not settled.")
+        return say("lead.too_few", lang, too_few=too_few(cs, level, min_units, lang))
     if not holds(fun):
-        return (f"<b>Nothing can be stated</b>: the units vary more than chance allows (φ = {fun.phi:.3g}) and the limits "
-                "do not allow for it; choose the random-effects or multiplicative adjustment.")
-    outside = fun.table["classification"].isin(OUTSTANDING)
-    pooled = f"the pooled rate of {fmt_rate(fun.pooled_rate)} {html.escape(label)}"
-    if not outside.any():
-        return (f"<b>Nothing stands out</b>: all {fun.n_units} {level}-level units reporting {cs.label} lie within the "
-                f"99.8% limits around {pooled} ({spread_words(fun)}).")
-    return (f"<b>{int(outside.sum())} of {fun.n_units} {level}-level units reporting {cs.label} lie outside the 99.8% "
-            f"limits</b> around {pooled} ({spread_words(fun)}).")
+        return say("lead.unadjusted", lang, phi=fmt_rate(fun.phi))
+    outside = int(fun.table["classification"].isin(OUTSTANDING).sum())
+    fields = dict(n=fun.n_units, level=level_words, window=window, pooled=fmt_rate(fun.pooled_rate),
+                  unit_label=html.escape(label), spread=spread_words(fun, lang))
+    return say("lead.outliers", lang, k=outside, **fields) if outside else say("lead.calm", lang, **fields)
 
 
-def _outstanding(fun: Funnel | None, units: pd.DataFrame, info: pd.Series) -> list[str]:
+def _outstanding(fun: Funnel | None, info: pd.Series, lang: str) -> list[str]:
     """One key finding per unit outside the 99.8% limits, when the funnel's placements hold."""
     if not holds(fun):
         return []
-    out = []
-    for _, row in fun.table[fun.table["classification"].isin(OUTSTANDING)].iterrows():
-        out.append(f"<b>{html.escape(row['district_zh'])} {html.escape(row['district_en'])}</b>: "
-                   f"{rate_words(row, info)}, {PLACES[row['classification']]}.")
-    return out
+    rows = fun.table[fun.table["classification"].isin(OUTSTANDING)]
+    return [say("outlier", lang, district=district_name(row, lang), rate=rate_words(row, info, lang),
+                place=say(f"place.{row['classification']}", lang)) for _, row in rows.iterrows()]
 
 
-def district_trends(ds: Dataset, district: str, metrics=(), denominator: str = DEFAULT_DENOMINATOR) -> Story:
+# ---------------------------------------------------------------- trends
+
+
+def model_sentence(result: Trend, metric: str, lang: str = "en") -> str:
+    """The trend in one plain sentence (with φ and the method in words), or why there is none."""
+    model = result.model
+    if model is None:
+        return say("trend.none", lang, metric=metric, reason=say(result.no_model_key, lang, **result.no_model_fields))
+    used = result.changes[result.changes["trend_use"] == USED]
+    inexact = used[used["qualifier"].isin(["at_least", "at_most", "approx"])]
+    text = say("trend.model", lang, metric=metric, about=say("qualifier.approx", lang) if len(inexact) else "",
+               change=f"{model.annual_change_pct:+.1f}%", n=model.periods,
+               first=period_words(used["period"].iloc[0], lang), last=period_words(used["period"].iloc[-1], lang),
+               ci=say("trend.ci", lang, level=f"{100 * (1 - model.alpha):g}"), low=f"{model.ci_low_pct:+.1f}%",
+               high=f"{model.ci_high_pct:+.1f}%", p=f"{model.p_value:.2g}",
+               spread=say("trend.spread_beyond" if model.phi >= 1 else "trend.spread_less", lang),
+               phi=f"{model.phi:.2g}", df=model.df, dof=say("trend.dof_one" if model.df == 1 else "trend.dof_many", lang))
+    if len(inexact):
+        items = [f"{period_words(r['period'], lang)}: {say('inexact.' + r['qualifier'], lang)}" for _, r in inexact.iterrows()]
+        text += say("trend.inexact", lang, items="; ".join(items))
+    return text
+
+
+QUALIFIER_KEYS = {"at least": "at_least", "at most": "at_most", "about": "approx"}
+
+
+def change_sentence(result: Trend, metric: str, lang: str = "en") -> str:
+    """The change from the previous used period to the latest, qualified by its counts ('' when none)."""
+    rows = result.changes[result.changes["change_on_previous_pct"].notna()]
+    if rows.empty:
+        return ""
+    last = rows.iloc[-1]
+    used = result.changes[result.changes["trend_use"].isin([USED, STOCK])]
+    previous = used.loc[used.index[used.index.get_loc(last.name) - 1], "period"]
+    qualifier = qualifier_words(QUALIFIER_KEYS.get(last["change_qualifier"], ""), lang)
+    return say("trend.change", lang, metric=metric, qualifier=qualifier, change=f"{last['change_on_previous_pct']:+.1f}%",
+               basis=say("trend.basis_flow" if result.kind == "flow" else "trend.basis_stock", lang),
+               previous=period_words(previous, lang), last=period_words(last["period"], lang))
+
+
+def set_aside_sentence(result: Trend, lang: str = "en") -> str:
+    """Which rows are listed but kept out of changes, the model and the per-year chart, and why ('' if none)."""
+    rows = result.set_aside
+    rows = rows[rows["trend_use"] != STOCK]
+    if rows.empty:
+        return ""
+    items = [f"{period_words(r['period'], lang)} ({use_reason(r['trend_use'], lang)})" for _, r in rows.iterrows()]
+    return say("trend.set_aside", lang, items=listing(items, lang))
+
+
+def district_trends(ds: Dataset, district: str, metrics=(), denominator: str = DEFAULT_DENOMINATOR,
+                    lang: str = "en") -> Story:
     """Each metric's rate over time for one district: the change table (every row, with what it is used for),
     the quasi-Poisson trend with φ in words or the reason there is none, and derived previous-year values.
     Undated, open and overlapping periods are listed but kept out of changes, the model and the chart's axis."""
     me = ds.district(district)
-    colours = district_colours(ds.observations["district_code"])
-    story = Story()
-    for metric_id in list(metrics) or _reportable_metrics(ds, district):
+    name = district_name({"district_zh": me["name_zh"], "district_en": me["name_en"]}, lang)
+    story = Story(say("story.trends", lang, district=html.unescape(name)), lang, data_version=ds.version)
+    doc_ids, modelled, chosen = [], 0, list(metrics) or _reportable_metrics(ds, district)
+    for metric_id in chosen:
         info = ds.metric(metric_id)
         result = trend(ds, metric_id, district, denominator)
+        modelled += result.model is not None
         changes, derived = result.changes, result.derived
-        story.doc_ids += list(changes["doc_id"]) + list(derived.get("doc_id", []))
-        label = unit_label(ds, metric_id)
-        story.figures[metric_id] = trend_plot(changes, derived, label, colours,
-                                              title=f"{me['name_zh']} {me['name_en']}: {info['name_en']}")
-        story.tables[metric_id] = changes[["period", "value", "qualifier", "comparable_rate", "ci_low", "ci_high",
-                                           "change_on_previous_pct", "change_qualifier", "change_on_year_before_pct",
-                                           "trend_use", "flags"]].rename(columns={"comparable_rate": label})
-        for _, row in changes.iterrows():
-            story.findings.append(rate_sentence(row, info))
-        name = info["name_en"]
-        for sentence in (change_sentence(result, name), model_sentence(result, name), set_aside_sentence(result)):
+        doc_ids += list(changes["doc_id"]) + list(derived.get("doc_id", []))
+        label, title = unit_label(info, lang), html.unescape(metric_name(info, lang, False))
+        figure = trend_plot(changes, derived, label, title=f"{html.unescape(name)}: {title}", lang=lang)
+        shown = changes[changes["comparable_rate"].notna()]
+        alt = (f"{title} ({label}): " + "; ".join(f"{period_words(r['period'], lang)} {fmt_rate(r['comparable_rate'])}"
+                                                   for _, r in shown.iterrows())) if len(shown) else title
+        story.charts[metric_id] = Chart(figure, alt, model_sentence(result, title, lang), rate_export(ds, changes))
+        rows = changes.assign(trend_use=changes["trend_use"].map(lambda u: use_words(u, lang)),
+                              period=changes["period"].map(lambda p: period_words(p, lang)))
+        rows = rows[["period", "value", "qualifier", "comparable_rate", "ci_low", "ci_high", "change_on_previous_pct",
+                     "change_qualifier", "change_on_year_before_pct", "trend_use", "flags"]].reset_index(drop=True)
+        story.tables[metric_id] = Table(rows, f"{title} ({label})", headers(rows, lang))
+        story.findings += [rate_sentence(row, info, lang) for _, row in changes.iterrows()]
+        for sentence in (change_sentence(result, title, lang), model_sentence(result, title, lang),
+                         set_aside_sentence(result, lang)):
             if sentence:
                 story.findings.append(html.escape(sentence))
         for _, d in derived.iterrows():
             part = f" ({html.escape(d['subset'])})" if d["subset"] else ""
-            story.findings.append(f"Derived: the report's {d['yoy_pct']:+g}% change{part} implies about {d['previous_value']:,.0f} "
-                                  f"{UNITS[info['unit']]} a year earlier (derived, not reported). " + cite({"doc_id": d["doc_id"], "quote": d["quote_pct"]}))
-            story.tables[f"{metric_id}_derived"] = derived
-    story.doc_ids = sorted(set(story.doc_ids))
+            story.findings.append(say("trend.derived", lang, pct=f"{d['yoy_pct']:+g}%", part=part,
+                                      previous=f"{d['previous_value']:,.0f}", unit=unit_words(info["unit"], lang))
+                                  + " " + cite({"doc_id": d["doc_id"], "quote": d["quote_pct"]}, lang))
+        if not derived.empty:
+            shown = derived[["period_start", "period_end", "subset", "value", "yoy_pct", "previous_value", "doc_id"]]
+            story.tables[f"{metric_id}_derived"] = Table(shown, say("table.derived", lang, metric=title),
+                                                         headers(shown, lang))
+    story.lead = say("trend.lead", lang, district=name, k=modelled, m=len(chosen))
+    story.about = [(say("about.district", lang), f"{html.unescape(name)} ({district})"),
+                   (say("about.metrics", lang), listing([html.unescape(metric_name(ds.metric(m), lang, False))
+                                                         for m in chosen], lang)),
+                   (say("about.denominator", lang), say(f"denominator.{denominator}", lang))]
+    story.sources = sources_of(ds, doc_ids)
     return story
 
 
-def data_quality(ds: Dataset) -> Story:
+# ---------------------------------------------------------------- data quality
+
+
+def data_quality(ds: Dataset, lang: str = "en") -> Story:
     """Coverage, qualifiers and targets, validation status and provenance of every document."""
-    obs = ds.observations.merge(ds.districts[["code", "name_zh"]].rename(columns={"code": "district_code"}), on="district_code")
+    obs = ds.observations.merge(ds.districts[["code", "name_zh"]].rename(columns={"code": "district_code"}),
+                                on="district_code")
     problems, _ = validate(ds.data_dir)
-    story = Story(doc_ids=sorted(set(obs["doc_id"])))
+    story = Story(say("story.data_quality", lang), lang, data_version=ds.version, sources=sources_of(ds, obs["doc_id"]))
     coverage = pd.crosstab(obs["name_zh"] + " " + obs["district_code"], obs["metric_id"])
-    story.figures["coverage"] = coverage_heatmap(coverage, title="Observations per district and metric")
-    periods = obs.assign(period=obs["period_start"].dt.year.astype("Int64").astype(str).replace("<NA>", "undated"))
-    story.tables["coverage_by_period"] = pd.crosstab(periods["metric_id"], periods["period"])
-    story.tables["qualifiers_and_statements"] = pd.crosstab(obs["statement"], obs["qualifier"], margins=True)
+    figure = coverage_heatmap(coverage, title=say("dq.title.coverage", lang), lang=lang)
+    alt = say("alt.coverage", lang, districts=coverage.shape[0], metrics=coverage.shape[1], observations=len(obs))
+    story.charts["coverage"] = Chart(figure, alt, say("dq.title.coverage", lang),
+                                     coverage.rename_axis(index="district", columns=None).reset_index())
+    year = obs["period_start"].dt.year.astype("Int64").astype(str).replace("<NA>", period_words("undated", lang))
+    by_year = pd.crosstab(obs["metric_id"], year).rename_axis(index="metric", columns=None).reset_index()
+    story.tables["coverage_by_period"] = table(by_year, "coverage_by_period", lang)
+    kinds = pd.crosstab(obs["statement"], obs["qualifier"], margins=True, margins_name=HEADERS[lang]["total"])
+    story.tables["qualifiers_and_statements"] = table(kinds.rename_axis(index="statement", columns=None).reset_index(),
+                                                      "qualifiers_and_statements", lang)
     counts = obs.groupby("doc_id").agg(observations=("value", "size"), quoted=("quote", lambda q: int(q.ne("").sum())))
     prov = ds.sources.merge(counts, left_on="doc_id", right_index=True, how="left").fillna({"observations": 0, "quoted": 0})
     prov["text_held"] = prov["doc_id"].isin(list(ds.texts))
-    story.tables["provenance"] = prov[["doc_id", "title", "district_zh", "period_label", "published", "text_held", "observations", "quoted", "url"]]
-    status = "clean" if not problems else f"{len(problems)} problem(s)"
+    story.tables["provenance"] = table(prov[["doc_id", "title", "district_zh", "period_label", "published", "text_held",
+                                             "observations", "quoted", "url"]].rename(columns={"period_label": "period"}),
+                                       "provenance", lang)
+    status = say("dq.clean", lang) if not problems else say("dq.problems", lang, n=len(problems))
+    story.lead = say("dq.validation", lang, status=status, version=ds.version)
     story.findings = [
-        f"Validation: <b>{status}</b> (data version <code>{ds.version}</code>).",
-        f"{len(obs)} observations of {obs['metric_id'].nunique()} metrics for {obs['district_code'].nunique()} districts from "
-        f"{obs['doc_id'].nunique()} documents; {int(obs['quote'].ne('').sum())} carry a verbatim quote, "
-        f"{int(obs['quote'].eq('').sum())} are cited by URL.",
-        f"{int((obs['statement'] == 'target').sum())} targets and plans kept apart from actual figures; "
-        f"{int((obs['qualifier'] == 'at_least').sum())} lower bounds (余/多/以上) and {int((obs['qualifier'] == 'approx').sum())} approximations.",
+        say("dq.counts", lang, observations=len(obs), metrics=obs["metric_id"].nunique(),
+            districts=obs["district_code"].nunique(), documents=obs["doc_id"].nunique(),
+            quoted=int(obs["quote"].ne("").sum()), cited=int(obs["quote"].eq("").sum())),
+        say("dq.kinds", lang, targets=int((obs["statement"] == "target").sum()),
+            lower=int((obs["qualifier"] == "at_least").sum()), approx=int((obs["qualifier"] == "approx").sum())),
     ] + [html.escape(str(p)) for p in problems]
+    story.about = [(say("about.data", lang), str(ds.data_dir))]
     return story
-
-
-# ---------------------------------------------------------------- display in a notebook
-
-
-def header_html(title: str, ds: Dataset, **parameters) -> str:
-    """Title, parameters, data version and generation time, as escaped HTML."""
-    params = "".join(f"<li><code>{html.escape(k)}</code> = <code>{html.escape(repr(v))}</code></li>" for k, v in parameters.items())
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return (f"<h1>{html.escape(title)}</h1><p class='meta'>Generated {now} by compare {__version__} · data version "
-            f"<code>{ds.version}</code></p><details open><summary>Parameters</summary><ul>{params}</ul></details>")
-
-
-def findings_html(findings: list[str]) -> str:
-    """The findings as a list (already escaped HTML)."""
-    return "<h2>Key findings</h2><ul class='findings'>" + "".join(f"<li>{f}</li>" for f in findings) + "</ul>"
-
-
-def table_html(table: pd.DataFrame, title: str = "") -> str:
-    """A table as escaped HTML, numbers rounded, dates as ISO."""
-    table = table.copy()
-    for col in table.columns:
-        if pd.api.types.is_datetime64_any_dtype(table[col]):
-            table[col] = table[col].dt.strftime("%Y-%m-%d").fillna("")
-    heading = f"<h3>{html.escape(title)}</h3>" if title else ""
-    return heading + table.to_html(index=False, escape=True, na_rep="", float_format=lambda x: f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}", border=0, classes="dataframe")
-
-
-def sources_html(ds: Dataset, doc_ids) -> str:
-    """The documents a brief cites, with titles and links, as escaped HTML."""
-    rows = ds.sources[ds.sources["doc_id"].isin(list(doc_ids))]
-    items = []
-    for _, r in rows.iterrows():
-        link = f" <a href='{html.escape(r['url'], quote=True)}'>{html.escape(r['url'])}</a>" if r["url"].startswith(("http://", "https://")) else ""
-        held = "text held in data/sources" if r["doc_id"] in ds.texts else "cited by URL"
-        items.append(f"<li><code>{html.escape(r['doc_id'])}</code> {html.escape(r['title'])} ({held}).{link}</li>")
-    return "<h2>Sources</h2><ul class='sources'>" + "".join(items) + "</ul>"
-
-
-def figure(fig, dpi: int = 110):
-    """A chart as an embedded PNG image, whatever matplotlib backend the kernel runs."""
-    import io
-
-    from IPython.display import Image
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    return Image(data=buffer.getvalue(), format="png")
-
-
-def show(*parts: str) -> None:
-    """Display HTML in the notebook."""
-    from IPython.display import HTML, display
-
-    display(HTML("".join(parts)))

@@ -279,3 +279,21 @@ def unit_label(ds: Dataset, metric_id: str, annual: bool = True) -> str:
     metric = ds.metric(metric_id)
     per_year = " per year" if annual and metric["kind"] == "flow" else ""
     return f"{UNITS[metric['unit']]} per 10,000 residents{per_year}"
+
+
+EXPORT_COLUMNS = [  # what `compare rates --format csv` and every brief's CSV download give a researcher
+    "district_code", "district", "level", "period", "period_start", "period_end", "value", "qualifier", "count_low",
+    "count_high", "population", "population_year", "population_definition", "population_scope",
+    "rate_per_10k_in_period", "rate", "rate_ci_low", "rate_ci_high", "rate_unit", "method", "flags", "doc_id", "quote",
+]
+
+
+def rate_export(ds: Dataset, rates: pd.DataFrame) -> pd.DataFrame:
+    """A rate table as a researcher downloads it: the compared rate (per year for flows) beside its own
+    interval and unit, every row's metric first when there are several."""
+    units = rates["metric_id"].map(lambda m: unit_label(ds, m)) if "metric_id" in rates else ""
+    out = rates.assign(district=rates["district_zh"].astype(str) + " " + rates["district_en"].astype(str),
+                       rate_per_10k_in_period=rates["rate_per_10k"], rate=comparable_rate(rates),
+                       rate_ci_low=rates["ci_low"], rate_ci_high=rates["ci_high"], rate_unit=units)
+    columns = [c for c in EXPORT_COLUMNS if c in out.columns]
+    return out[(["metric_id"] if "metric_id" in out.columns else []) + columns]

@@ -1,7 +1,7 @@
 """A brief's content and how a notebook shows it: title, lead, about, findings, charts, tables, sources.
 
-A story function in compare.findings returns a Story; a notebook shows it in two calls, `story.header()`
-(title, the one-paragraph lead, what was compared) and `story.body()` (findings, charts with alt text and
+A story function in compare.findings returns a Story; a notebook shows it in two steps: the story as a cell's
+value (title, the one-paragraph lead, what was compared) and `story.body()` (findings, charts with alt text and
 a caption, tables with readable headers, a CSV download of the data behind each, and the sources). Every
 string that comes from a source document is HTML-escaped here or in findings, before it reaches an output.
 The lead and the about rows also travel as output metadata ("compare"), for the brief page to use.
@@ -76,12 +76,11 @@ class Story:
         parts.append(("html", sources_html(self.sources, self.lang)))
         return parts
 
-    def header(self) -> None:
-        """Show the title, the lead and the about rows (and hand them to the brief page as metadata)."""
-        from IPython.display import publish_display_data
-
-        publish_display_data({"text/html": self.header_html(), "text/plain": self.title},
-                             metadata={"compare": {"title": self.title, "lead": self.lead, "about": self.about}})
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """A story shown as a cell's value is its header: title, lead and about rows (handed to the brief page
+        as metadata too)."""
+        return ({"text/html": self.header_html(), "text/plain": self.title},
+                {"compare": {"title": self.title, "lead": self.lead, "about": self.about}})
 
     def body(self) -> None:
         """Show the findings, charts, tables and sources."""

@@ -35,6 +35,7 @@ from .data import Dataset
 from .errors import CompareError
 from .periods import years_between
 from .rates import rate_table
+from .sentences import say
 
 ALPHA = 0.05
 METHOD = "quasi-Poisson GLM (scale φ from Pearson χ²/df, t interval)"
@@ -44,13 +45,17 @@ STOCK = "stock: rate at a date"
 NO_DATES = "not used: no dates"
 NO_END = "not used: no end date"
 BOUND_WORDS = {"at_least": "at least", "at_most": "at most", "approx": "about"}
-INEXACT_WORDS = {"at_least": "a lower bound", "at_most": "an upper bound", "approx": "approximate"}
 TREND_COLUMNS = ["district_code", "metric_id", "annual_change_pct", "ci_low_pct", "ci_high_pct", "p_value", "periods",
                  "phi", "df", "slope", "pearson_chi2", "converged", "method", "set_aside", "reason"]
 
 
 class TrendNotEstimable(CompareError):
-    """A series from which no rate of change can honestly be estimated; the message says why."""
+    """A series from which no rate of change can honestly be estimated; the message says why (in English;
+    `key` and `fields` let compare.sentences say it in any language)."""
+
+    def __init__(self, key: str, **fields):
+        self.key, self.fields = key, fields
+        super().__init__(f"No trend estimated: {say(key, 'en', **fields)}.")
 
 
 @dataclass(frozen=True)
@@ -81,9 +86,15 @@ class Trend:
 
     changes: pd.DataFrame
     model: TrendFit | None
-    no_model_reason: str
+    no_model_key: str
+    no_model_fields: dict
     derived: pd.DataFrame
     kind: str
+
+    @property
+    def no_model_reason(self) -> str:
+        """Why there is no trend model, in English ('' when there is one)."""
+        return say(self.no_model_key, "en", **self.no_model_fields) if self.no_model_key else ""
 
     @property
     def set_aside(self) -> pd.DataFrame:
@@ -160,27 +171,25 @@ def midpoint_years(start: pd.Series, end: pd.Series) -> np.ndarray:
     return (mid.dt.year + (mid.dt.day_of_year - 1) / np.where(mid.dt.is_leap_year, 366, 365)).to_numpy(float)
 
 
-def trend_obstacle(counts) -> str:
-    """Why no rate of change can be estimated from these per-period counts ('' when one can)."""
+def trend_obstacle(counts) -> tuple[str, dict] | None:
+    """Why no rate of change can be estimated from these per-period counts, as a compare.sentences key and
+    its fields (None when one can)."""
     counts = np.asarray(counts, float)
     n, nonzero = len(counts), int((counts > 0).sum())
     if n < MIN_PERIODS:
-        return (f"a trend needs at least {MIN_PERIODS} non-overlapping dated periods of a flow and "
-                f"{n} {'is' if n == 1 else 'are'} available")
+        return "reason.too_few_periods", {"min_periods": MIN_PERIODS, "n": n, "verb": "is" if n == 1 else "are"}
     if (counts < 0).any() or not np.isfinite(counts).all():
-        return "a count is negative or missing"
+        return "reason.bad_count", {}
     if nonzero == 0:
-        return f"all {n} periods report zero, so there is no rate to follow over time"
+        return "reason.all_zero", {"n": n}
     if nonzero == 1:
-        return f"only one of the {n} periods reports a non-zero value, so the rate of change is unbounded"
-    return ""
+        return "reason.one_nonzero", {"n": n}
+    return None
 
 
-def exact_fit_reason(pearson_chi2: float, counts) -> str:
-    """'' unless the counts sit exactly on the fitted curve (φ = 0: no variation to estimate uncertainty from)."""
-    if pearson_chi2 <= 1e-12 * max(1.0, float(np.sum(counts))):
-        return "the counts lie exactly on the fitted curve, leaving no variation to estimate its uncertainty from"
-    return ""
+def exact_fit(pearson_chi2: float, counts) -> bool:
+    """Whether the counts sit exactly on the fitted curve (φ = 0: no variation to estimate uncertainty from)."""
+    return pearson_chi2 <= 1e-12 * max(1.0, float(np.sum(counts)))
 
 
 def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
@@ -209,9 +218,9 @@ def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
         Fewer than three periods, all zero, one non-zero period, or an exact fit.
     """
     counts = np.asarray(counts, float)
-    reason = trend_obstacle(counts)
-    if reason:
-        raise TrendNotEstimable(f"No trend estimated: {reason}.")
+    obstacle = trend_obstacle(counts)
+    if obstacle:
+        raise TrendNotEstimable(obstacle[0], **obstacle[1])
     time = np.asarray(time, float)
     design = sm.add_constant(time - time.mean())
     model = sm.GLM(counts, design, family=sm.families.Poisson(), offset=np.log(np.asarray(exposure, float)))
@@ -222,9 +231,8 @@ def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
             pearson = result.pearson_chi2
         except ValueError:  # statsmodels cannot start a scaled fit whose first φ is 0
             result, pearson = None, model.fit().pearson_chi2
-    reason = exact_fit_reason(pearson, counts)
-    if reason:
-        raise TrendNotEstimable(f"No trend estimated: {reason}.")
+    if exact_fit(pearson, counts):
+        raise TrendNotEstimable("reason.exact_fit")
     if result is None:
         result = model.fit(scale="X2", use_t=True)  # not an exact fit: let statsmodels' own error through
     slope = float(result.params[1])
@@ -405,66 +413,16 @@ def trend(ds: Dataset, metric_id: str, district_code: str, denominator: str = "c
     kind = ds.metric(metric_id)["kind"]
     rates = rate_table(ds, metric_id, districts=[district_code], level="all", denominator=denominator)
     changes = change_table(rates, kind)
-    model, reason = None, ""
+    model, reason = None, ("", {})
     if kind != "flow":
-        reason = "a stock is counted at a date, not accumulated over a period, so it gets no trend model"
+        reason = ("reason.stock", {})
     else:
         used = changes[changes["trend_use"] == USED]
         try:
             model = fit_trend(used["value"], used["exposure"], midpoint_years(used["period_start"], used["period_end"]), alpha)
         except TrendNotEstimable as exc:
-            reason = str(exc).removeprefix("No trend estimated: ").rstrip(".")
+            reason = (exc.key, exc.fields)
     derived = with_previous_rate(derived_previous_year(ds, metric_id, district_code), changes) if kind == "flow" else \
         derived_previous_year(ds, metric_id, district_code)
-    return Trend(changes=changes, model=model, no_model_reason=reason, derived=derived, kind=kind)
-
-
-# ---------------------------------------------------------------- the same words for the CLI and the notebooks
-
-
-def _period_list(labels) -> str:
-    labels = list(labels)
-    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
-
-
-def model_sentence(result: Trend, metric_name: str) -> str:
-    """The trend in one plain sentence (with φ and the method in words), or why there is none."""
-    model = result.model
-    if model is None:
-        return f"No trend estimated for {metric_name}: {result.no_model_reason}."
-    used = result.changes[result.changes["trend_use"] == USED]
-    inexact = used[used["qualifier"].isin(list(BOUND_WORDS))]
-    about = "about " if len(inexact) else ""
-    spread = ("variation beyond chance" if model.phi >= 1 else "less variation than chance alone would give")
-    text = (f"{metric_name}: {about}{model.annual_change_pct:+.1f}% a year over {model.periods} periods "
-            f"({used['period'].iloc[0]} to {used['period'].iloc[-1]}; {model.confidence_label} "
-            f"{model.ci_low_pct:+.1f}% to {model.ci_high_pct:+.1f}%, p = {model.p_value:.2g}), from a quasi-Poisson "
-            f"trend model allowing for {spread}, φ = {model.phi:.2g} on {model.df} "
-            f"degree{'s' if model.df != 1 else ''} of freedom.")
-    if len(inexact):
-        items = [f"{r['period']}: {INEXACT_WORDS[r['qualifier']]}" for _, r in inexact.iterrows()]
-        text += f" Not every count is exact ({'; '.join(items)}), so the trend is approximate."
-    return text
-
-
-def change_sentence(result: Trend, metric_name: str) -> str:
-    """The change from the previous used period to the latest, qualified by its counts ('' when none)."""
-    rows = result.changes[result.changes["change_on_previous_pct"].notna()]
-    if rows.empty:
-        return ""
-    last = rows.iloc[-1]
-    used = result.changes[result.changes["trend_use"].isin([USED, STOCK])]
-    previous = used.loc[used.index[used.index.get_loc(last.name) - 1], "period"]
-    words = f"{last['change_qualifier']} " if last["change_qualifier"] else ""
-    basis = "annual rate" if result.kind == "flow" else "rate at the date"
-    return f"{metric_name}: {words}{last['change_on_previous_pct']:+.1f}% in the {basis} from {previous} to {last['period']}."
-
-
-def set_aside_sentence(result: Trend) -> str:
-    """Which rows are listed but kept out of changes, the model and the per-year chart, and why ('' if none)."""
-    rows = result.set_aside
-    rows = rows[rows["trend_use"] != STOCK]
-    if rows.empty:
-        return ""
-    items = [f"{r['period']} ({r['trend_use'].split(': ', 1)[1]})" for _, r in rows.iterrows()]
-    return f"Listed but not used for changes, the trend or the chart's time axis: {_period_list(items)}."
+    return Trend(changes=changes, model=model, no_model_key=reason[0], no_model_fields=reason[1], derived=derived,
+                 kind=kind)
