@@ -73,7 +73,7 @@ class Funnel:
     @property
     def facts(self) -> str:
         """The facts that qualify every placement, in one line: units, φ and its χ² test, τ², method."""
-        return (f"{self.n_units} units · φ = {self.phi:.3g} (χ² p = {self.chi2_p:.2g}) · τ² = {self.tau2:.3g} · "
+        return (f"{self.n_units} units · φ = {self.phi:.3g} (χ² {p_words(self.chi2_p)}) · τ² = {self.tau2:.3g} · "
                 f"{self.method}")
 
 
@@ -98,22 +98,32 @@ def _group_ids(frame: pd.DataFrame, by) -> np.ndarray:
     return frame.groupby(list(by), dropna=False, sort=False).ngroup().to_numpy()
 
 
-def _group_quantile(values: np.ndarray, gid: np.ndarray, sizes: np.ndarray, q: float) -> np.ndarray:
-    """Linear-interpolation quantile (numpy default, R type 7) of values within each group, one per group."""
-    order = np.lexsort((values, gid))
-    ordered = values[order]
+def _group_order(values: np.ndarray, gid: np.ndarray) -> np.ndarray:
+    """Row order sorting by group, then by value within each group (a stable sort of the group ids)."""
+    by_value = np.argsort(values)
+    ids = gid[by_value]
+    if ids.size and ids.max() < np.iinfo(np.int16).max:
+        ids = ids.astype(np.int16)  # numpy radix-sorts small integers: much faster than a lexsort
+    return by_value[np.argsort(ids, kind="stable")]
+
+
+def _group_quantiles(values: np.ndarray, gid: np.ndarray, sizes: np.ndarray, qs) -> list[np.ndarray]:
+    """Linear-interpolation quantiles (numpy default, R type 7) of values within each group, one per group."""
+    ordered = values[_group_order(values, gid)]
     starts = np.cumsum(sizes) - sizes
-    h = (sizes - 1) * q
-    low = np.floor(h).astype(np.int64)
-    high = np.minimum(low + 1, sizes - 1)
-    at_low, at_high = ordered[starts + low], ordered[starts + high]
-    return at_low + (h - low) * (at_high - at_low)
+    out = []
+    for q in qs:
+        h = (sizes - 1) * q
+        low = np.floor(h).astype(np.int64)
+        high = np.minimum(low + 1, sizes - 1)
+        at_low, at_high = ordered[starts + low], ordered[starts + high]
+        out.append(at_low + (h - low) * (at_high - at_low))
+    return out
 
 
 def _winsorise_groups(z: np.ndarray, gid: np.ndarray, sizes: np.ndarray, q: float = WINSORISE) -> np.ndarray:
-    low = _group_quantile(z, gid, sizes, q)[gid]
-    high = _group_quantile(z, gid, sizes, 1 - q)[gid]
-    return np.clip(z, low, high)
+    low, high = _group_quantiles(z, gid, sizes, (q, 1 - q))
+    return np.clip(z, low[gid], high[gid])
 
 
 def winsorised_phi(z, q: float = WINSORISE) -> float:
@@ -185,11 +195,34 @@ def _z(level: float) -> float:
     return stats.norm.ppf(1 - (1 - level) / 2)
 
 
-def _half_width(expected, level: float, adjustment, phi, tau2) -> np.ndarray:
-    """Half-width of the normal limits on the √(O/E) scale for the adjusted rows."""
-    within = 1 / (4 * np.where(expected > 0, expected, np.nan))
-    variance = np.where(adjustment == "multiplicative", phi * within, within + tau2)
-    return _z(level) * np.sqrt(variance)
+def _half_width(expected, level: float, multiplier, additive) -> np.ndarray:
+    """Half-width of normal limits on the √(O/E) scale: z √(multiplier / (4E) + additive)."""
+    with np.errstate(divide="ignore"):
+        within = 1 / (4 * expected)
+    return _z(level) * np.sqrt(multiplier * within + additive)
+
+
+def _widening(adjustment, phi, tau2):
+    """(exact, multiplier, additive) from the adjustment names: exact Poisson, √φ, or + τ²."""
+    adjustment = np.asarray(adjustment)
+    exact = adjustment == "none"
+    multiplier = np.where(adjustment == "multiplicative", phi, 1.0)
+    additive = np.where(adjustment == "random_effects", tau2, 0.0)
+    return exact, multiplier, additive
+
+
+def _limits(pooled, exposure, exact, multiplier, additive) -> pd.DataFrame:
+    expected = pooled * exposure
+    out = {}
+    for name, level in LIMITS.items():
+        tail = (1 - level) / 2
+        half = _half_width(expected, level, multiplier, additive)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            low = np.where(exact, stats.poisson.ppf(tail, expected) / exposure, pooled * np.clip(1 - half, 0, None) ** 2)
+            high = np.where(exact, stats.poisson.ppf(1 - tail, expected) / exposure, pooled * (1 + half) ** 2)
+        out[f"lower_{name}"] = low * PER
+        out[f"upper_{name}"] = high * PER
+    return pd.DataFrame(out)
 
 
 def funnel_limits(pooled_rate, exposure, adjustment="none", phi=1.0, tau2=0.0) -> pd.DataFrame:
@@ -199,21 +232,8 @@ def funnel_limits(pooled_rate, exposure, adjustment="none", phi=1.0, tau2=0.0) -
     "multiplicative": (1 ± z √φ / (2√E))² × pooled. Every argument may be one value or one per row."""
     exposure = np.asarray(exposure, dtype=float)
     pooled = np.broadcast_to(np.asarray(pooled_rate, dtype=float), exposure.shape)
-    expected = pooled * exposure
-    adjustment = np.broadcast_to(np.asarray(adjustment), exposure.shape)
-    phi = np.broadcast_to(np.asarray(phi, dtype=float), exposure.shape)
-    tau2 = np.broadcast_to(np.asarray(tau2, dtype=float), exposure.shape)
-    exact = adjustment == "none"
-    out = {}
-    for name, level in LIMITS.items():
-        tail = (1 - level) / 2
-        half = _half_width(expected, level, adjustment, phi, tau2)
-        with np.errstate(invalid="ignore"):
-            low = np.where(exact, stats.poisson.ppf(tail, expected) / exposure, pooled * np.clip(1 - half, 0, None) ** 2)
-            high = np.where(exact, stats.poisson.ppf(1 - tail, expected) / exposure, pooled * (1 + half) ** 2)
-        out[f"lower_{name}"] = low * PER
-        out[f"upper_{name}"] = high * PER
-    return pd.DataFrame(out)
+    exact, multiplier, additive = _widening(adjustment, np.asarray(phi, float), np.asarray(tau2, float))
+    return _limits(pooled, exposure, exact, multiplier, additive)
 
 
 # ---------------------------------------------------------------- classification
@@ -226,22 +246,24 @@ def _count_range(rows: pd.DataFrame, counts: np.ndarray) -> tuple[np.ndarray, np
     return np.minimum(low, counts), np.maximum(high, counts)
 
 
-def _classify(low, high, expected, adjustment, phi, tau2) -> np.ndarray:
-    """Class of each row: above a limit only when its lowest count is, below only when its highest is."""
-    exact = adjustment == "none"
+def _classify(low, high, expected, exact, multiplier, additive) -> np.ndarray:
+    """Class code of each row (an index into CLASSES): above a limit only when its lowest count is, below only
+    when its highest is. Exact rows use the Poisson CDF (a count lies above the q-quantile exactly when
+    F(count - 1) >= q, below it when F(count) < q); widened rows compare √(count/E) with 1 ± the half-width."""
+    n = len(expected)
+    cdf_below_low, cdf_at_high = np.full(n, np.nan), np.full(n, np.nan)
+    e = expected[exact]
+    cdf_below_low[exact] = np.where(low[exact] > 0, special.pdtr(np.maximum(low[exact] - 1, 0), e), 0.0)
+    cdf_at_high[exact] = special.pdtr(high[exact], e)
     with np.errstate(divide="ignore", invalid="ignore"):
-        root_low = np.sqrt(low / expected)
-        root_high = np.sqrt(high / expected)
-    cdf_below_low = np.where(low > 0, special.pdtr(np.maximum(low - 1, 0), expected), 0.0)  # F(low - 1)
-    cdf_at_high = special.pdtr(high, expected)  # F(high)
-    above, below = {}, {}
-    for name, level in LIMITS.items():
+        root_low, root_high = np.sqrt(low / expected), np.sqrt(high / expected)
+    codes = np.full(n, CLASSES.index("within"), dtype=np.int8)
+    for name, level, above, below in (("95", 0.95, 1, 3), ("99.8", 0.998, 0, 4)):
         tail = (1 - level) / 2
-        half = _half_width(expected, level, adjustment, phi, tau2)
-        above[name] = np.where(exact, cdf_below_low >= 1 - tail, root_low > 1 + half)
-        below[name] = np.where(exact, cdf_at_high < tail, root_high < 1 - half)
-    return np.select([above["99.8"], above["95"], below["99.8"], below["95"]],
-                     ["above 99.8%", "above 95%", "below 99.8%", "below 95%"], default="within")
+        half = _half_width(expected, level, multiplier, additive)
+        codes[np.where(exact, cdf_below_low >= 1 - tail, root_low > 1 + half)] = above
+        codes[np.where(exact, cdf_at_high < tail, root_high < 1 - half)] = below
+    return codes
 
 
 def _usable(rates: pd.DataFrame) -> pd.DataFrame:
@@ -285,23 +307,32 @@ def funnel_table(rates: pd.DataFrame, by=FUNNEL_GROUPS, adjustment: str = "rando
     w = 4 * expected
     tau2_g = np.where(over_g, dersimonian_laird_tau2(phi_g, sizes, np.bincount(gid, w, groups),
                                                      np.bincount(gid, w**2, groups)), 0.0)
-    applied_g = np.where(over_g & (adjustment != "none"), adjustment, "none")
+    applied_g = np.full(groups, ADJUSTMENTS.index(adjustment if adjustment != "none" else "none"), dtype=np.int8)
+    applied_g[~over_g] = ADJUSTMENTS.index("none")
+    exact_g, multiplier_g, additive_g = _widening(np.asarray(ADJUSTMENTS)[applied_g], phi_g, tau2_g)
     classified = (sizes >= min_units)[gid]
     low, high = _count_range(out, counts)
-    phi, tau2, applied = phi_g[gid], tau2_g[gid], applied_g[gid]
-    classes = _classify(low, high, expected, applied, phi, tau2)
+    exact, multiplier, additive = exact_g[gid], multiplier_g[gid], additive_g[gid]
+    codes = _classify(low, high, expected, exact, multiplier, additive)
+    codes[~classified] = CLASSES.index(NOT_CLASSIFIED)
     out["count_low"], out["count_high"], out["expected"], out["z"] = low, high, expected, z
     out["observed_rate"] = _observed_rate(out, counts)
     out["pooled_rate"] = pooled_g[gid] * PER
-    out["n_units"], out["phi"], out["chi2_p"], out["tau2"] = sizes[gid], phi, p_g[gid], tau2
-    out["overdispersed"], out["adjustment"], out["classified"] = over_g[gid], applied, classified
-    out["classification"] = np.where(classified, classes, NOT_CLASSIFIED)
+    out["n_units"], out["phi"], out["chi2_p"], out["tau2"] = sizes[gid], phi_g[gid], p_g[gid], tau2_g[gid]
+    out["overdispersed"], out["classified"] = over_g[gid], classified
+    out["adjustment"] = pd.Categorical.from_codes(applied_g[gid], categories=list(ADJUSTMENTS))
+    out["classification"] = pd.Categorical.from_codes(codes, categories=CLASSES)
     out["small_count"] = low < small_count
     if limits:
-        bounds = funnel_limits(pooled_g[gid], exposure, applied, phi, tau2)
+        bounds = _limits(pooled_g[gid], exposure, exact, multiplier, additive)
         bounds.loc[~classified] = np.nan
         out = pd.concat([out, bounds], axis=1)
     return out
+
+
+def p_words(p: float) -> str:
+    """A p-value as words: "p < 0.001" below a thousandth, else two significant figures."""
+    return "p not computed" if not np.isfinite(p) else "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
 
 
 def _method(adjustment: str, applied: str, classified: bool, n_units: int, min_units: int, chi2_p: float) -> str:
@@ -313,7 +344,7 @@ def _method(adjustment: str, applied: str, classified: bool, n_units: int, min_u
         return f"multiplicative overdispersion (limits widened by √φ, 10% Winsorised φ), {LIMIT_WORDS}"
     if adjustment == "none":
         return f"exact Poisson, no overdispersion adjustment, {LIMIT_WORDS}"
-    return f"exact Poisson (χ² test found no overdispersion, p = {chi2_p:.2g}), {LIMIT_WORDS}"
+    return f"exact Poisson (χ² test found no overdispersion, {p_words(chi2_p)}), {LIMIT_WORDS}"
 
 
 def _note(funnel_row: pd.Series, adjustment: str, min_units: int) -> str:
@@ -322,12 +353,12 @@ def _note(funnel_row: pd.Series, adjustment: str, min_units: int) -> str:
         return (f"Only {n} units share this window, fewer than the {min_units} a funnel needs, so no unit is "
                 f"classified and only their intervals are shown.")
     if funnel_row["adjustment"] == "random_effects":
-        return f"The units vary more than chance allows (φ = {phi:.3g}, χ² p = {p:.2g}), so the limits add τ² = {tau2:.3g}."
+        return f"The units vary more than chance allows (φ = {phi:.3g}, χ² {p_words(p)}), so the limits add τ² = {tau2:.3g}."
     if funnel_row["adjustment"] == "multiplicative":
-        return f"The units vary more than chance allows (φ = {phi:.3g}, χ² p = {p:.2g}), so the limits widen by √φ."
+        return f"The units vary more than chance allows (φ = {phi:.3g}, χ² {p_words(p)}), so the limits widen by √φ."
     if funnel_row["overdispersed"]:
-        return f"The units vary more than chance allows (φ = {phi:.3g}, χ² p = {p:.2g}), but the limits were not widened."
-    return f"The units vary as chance allows (φ = {phi:.3g}, χ² p = {p:.2g}), so the limits are exact Poisson."
+        return f"The units vary more than chance allows (φ = {phi:.3g}, χ² {p_words(p)}), but the limits were not widened."
+    return f"The units vary as chance allows (φ = {phi:.3g}, χ² {p_words(p)}), so the limits are exact Poisson."
 
 
 def funnel(units: pd.DataFrame, adjustment: str = "random_effects", min_units: int = 10,
@@ -353,6 +384,7 @@ def funnel(units: pd.DataFrame, adjustment: str = "random_effects", min_units: i
     if units["district_code"].duplicated().any():
         raise CompareError("A funnel takes one row per unit; choose one period per district first.")
     table = funnel_table(units, by=[], adjustment=adjustment, min_units=min_units, small_count=small_count)
+    table = table.astype({"classification": str, "adjustment": str})
     if table.empty:
         raise CompareError("A funnel needs at least one unit with a count and a population; none was given.")
     first = table.iloc[0]
