@@ -123,6 +123,8 @@ def test_without_overdispersion_the_limits_are_exact_poisson_and_tau2_is_zero():
     f = funnel(units)
     assert not f.overdispersed and f.tau2 == 0.0 and f.adjustment == "none" and f.classified
     assert "χ² test found no overdispersion" in f.method
+    z = 2 * (np.sqrt(units["value"]) - np.sqrt(f.table["expected"]))
+    assert 0.05 < f.chi2_p == pytest.approx(stats.chi2.sf(len(z) * reference_phi(list(z)), len(z) - 1), rel=1e-9)
     pooled = f.pooled_rate / 1e4
     for _, row in f.table.head(5).iterrows():
         mu = pooled * row["exposure"]
