@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from compare.charts import funnel_plot
-from compare.comparisons import funnel
+from compare.comparisons import funnel, proportion_funnel
 
 
 def synthetic_units(n, spread, seed):
@@ -51,3 +51,15 @@ def test_a_classified_funnel_draws_the_limits_it_used_and_states_the_method():
     np.testing.assert_allclose(upper.get_ydata(), widest, rtol=1e-5)
     words = texts(fig)
     assert "additive random effects" in words and "30 units" in words and "not classified" not in words
+
+
+def test_a_proportion_funnel_draws_binomial_limits_in_percent():
+    rng = np.random.default_rng(3)
+    trials = rng.integers(50, 3000, 20).astype(float)
+    units = pd.DataFrame({"district_code": [f"{i:06d}" for i in range(20)], "trials": trials,
+                          "value": rng.binomial(trials.astype(int), 0.7).astype(float)})
+    f = proportion_funnel(units)
+    fig = funnel_plot(f, "share settled (%)", {})
+    assert fig.axes[0].get_xlabel() == "denominator (trials)"
+    upper = max(limit_lines(fig), key=lambda line: line.get_ydata()[-1])
+    assert 70 < upper.get_ydata()[-1] < 75 and f.unit == "%"
