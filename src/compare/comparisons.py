@@ -569,6 +569,14 @@ def rate_ratios(units: pd.DataFrame, phi: float = 1.0, alpha: float = 0.05, tau2
     return out[[c for c in out if c not in ("method", "note")] + ["method", "note"]]
 
 
+def pairwise_rate_ratios(rates: pd.DataFrame) -> pd.DataFrame:
+    """Transitional: rate_ratios on each district's most recent period, for callers not yet choosing a window.
+    Prefer rate_ratios on the units of one comparison window."""
+    latest = (rates[rates["exposure"].gt(0)].sort_values(["district_code", "period_end"], ascending=[True, False])
+              .drop_duplicates("district_code").reset_index(drop=True))
+    return rate_ratios(latest)
+
+
 # ---------------------------------------------------------------- proportions
 
 
