@@ -242,8 +242,8 @@ def synthetic_proportions(n, spread, seed):
     rng = np.random.default_rng(seed)
     trials = rng.integers(50, 3000, n)
     p = 1 / (1 + np.exp(-(0.8 + rng.normal(0, spread, n))))
-    return pd.DataFrame({"district_code": [f"{i:06d}" for i in range(n)], "value": rng.binomial(trials, p).astype(float),
-                         "trials": trials.astype(float)})
+    return pd.DataFrame({"district_code": [f"{i:06d}" for i in range(n)],
+                         "value": rng.binomial(trials, p).astype(float), "trials": trials.astype(float)})
 
 
 def test_proportion_funnel_matches_funnelplotr_pr_steps_written_out():
@@ -289,8 +289,9 @@ def test_proportions_without_overdispersion_get_exact_binomial_limits_and_wilson
     low, high = wilson_interval(units["value"], units["trials"])
     np.testing.assert_allclose(f.table["ci_low"], low * 100)
     share = f.table["value"] / f.table["trials"] * 100
-    classes = np.select([share > f.table["upper_99.8"], share > f.table["upper_95"], share < f.table["lower_99.8"],
-                         share < f.table["lower_95"]], ["above 99.8%", "above 95%", "below 99.8%", "below 95%"], "within")
+    t = f.table
+    classes = np.select([share > t["upper_99.8"], share > t["upper_95"], share < t["lower_99.8"], share < t["lower_95"]],
+                        ["above 99.8%", "above 95%", "below 99.8%", "below 95%"], "within")
     assert (f.table["classification"].to_numpy() == classes).all()
 
 
@@ -301,3 +302,9 @@ def test_proportions_below_min_units_are_not_classified_and_bad_shares_are_refus
     assert not f.classified and (f.table["classification"] == NOT_CLASSIFIED).all()
     with pytest.raises(CompareError, match="cannot exceed"):
         proportion_funnel(pd.DataFrame({"district_code": ["a", "b"], "value": [5.0, 3.0], "trials": [4.0, 9.0]}))
+
+
+def test_widened_lower_limits_stop_at_zero_instead_of_folding_back():
+    # On the arcsin √p (√(O/E)) scale a wide limit can pass below zero; squaring back would fold it upwards.
+    assert funnel_limits(0.02, [30.0], "random_effects", tau2=0.5, binomial=True).loc[0, "lower_99.8"] == 0
+    assert funnel_limits(1e-3, [500.0], "random_effects", tau2=0.5).loc[0, "lower_99.8"] == 0

@@ -186,7 +186,8 @@ def overdispersion(counts, exposure, q: float = WINSORISE) -> tuple[float, float
     z = 2 * (np.sqrt(counts) - np.sqrt(expected))
     phi = winsorised_phi(z, q)
     w = 4 * expected
-    return phi, float(dispersion_test_p(phi, len(counts))), dersimonian_laird_tau2(phi, len(counts), w.sum(), (w**2).sum())
+    tau2 = dersimonian_laird_tau2(phi, len(counts), w.sum(), (w**2).sum())
+    return phi, float(dispersion_test_p(phi, len(counts))), tau2
 
 
 # ---------------------------------------------------------------- limits
@@ -209,7 +210,8 @@ def _stabilised(counts, sizes, pooled, binomial: bool):
             y, target = np.arcsin(np.sqrt(counts / sizes)), np.arcsin(np.sqrt(pooled))
             return y, target, 1 / (4 * sizes), 2 * np.sqrt(sizes) * (y - target)
         expected = pooled * sizes
-        return np.sqrt(counts / expected), np.ones_like(expected), 1 / (4 * expected), 2 * (np.sqrt(counts) - np.sqrt(expected))
+        z = 2 * (np.sqrt(counts) - np.sqrt(expected))
+        return np.sqrt(counts / expected), np.ones_like(expected), 1 / (4 * expected), z
 
 
 def _back(x, pooled, binomial: bool):
@@ -242,7 +244,8 @@ def _limits(pooled, sizes, exact, multiplier, additive, binomial: bool = False) 
                 exact_low, exact_high = stats.binom.ppf(tail, trials, pooled), stats.binom.ppf(1 - tail, trials, pooled)
             else:
                 trials = sizes
-                exact_low, exact_high = stats.poisson.ppf(tail, pooled * sizes), stats.poisson.ppf(1 - tail, pooled * sizes)
+                mean = pooled * sizes
+                exact_low, exact_high = stats.poisson.ppf(tail, mean), stats.poisson.ppf(1 - tail, mean)
             low = np.where(exact, exact_low / trials, _back(target - half, pooled, binomial))
             high = np.where(exact, exact_high / trials, _back(target + half, pooled, binomial))
         out[f"lower_{name}"] = low * scale
