@@ -290,8 +290,8 @@ def test_proportions_without_overdispersion_get_exact_binomial_limits_and_wilson
     np.testing.assert_allclose(f.table["ci_low"], low * 100)
     share = f.table["value"] / f.table["trials"] * 100
     t = f.table
-    classes = np.select([share > t["upper_99.8"], share > t["upper_95"], share < t["lower_99.8"], share < t["lower_95"]],
-                        ["above 99.8%", "above 95%", "below 99.8%", "below 95%"], "within")
+    outside = [share > t["upper_99.8"], share > t["upper_95"], share < t["lower_99.8"], share < t["lower_95"]]
+    classes = np.select(outside, ["above 99.8%", "above 95%", "below 99.8%", "below 95%"], "within")
     assert (f.table["classification"].to_numpy() == classes).all()
 
 

@@ -9,15 +9,16 @@ Funnel (Spiegelhalter 2005, *Funnel plots for comparing institutional performanc
 al. 2012, JRSS A 175:1):
 
 - target: the pooled rate (all counts / all exposure); unit i expects E_i = pooled × exposure_i.
-- z-scores on the square-root scale of the standardised ratio O/E: z_i = 2(√O_i − √E_i), s_i = 1/(2√E_i).
+- z-scores on the square-root scale of the standardised ratio O/E: z_i = 2(√O_i − √E_i), s_i = 1/(2√E_i)
+  (proportions: arcsin √p around arcsin √p0, s_i = 1/(2√n_i)).
 - φ: mean of the squared z-scores after Winsorising them at their 10th and 90th percentiles
   (numpy's linear quantile, R type 7, as FunnelPlotR does); a χ² test (n·φ against χ² on n − 1 degrees
   of freedom) decides whether the units vary more than chance allows. No limit widens unless it rejects
   at 5%.
 - τ²: DerSimonian-Laird between-unit variance, (n·φ − (n − 1)) / (Σw − Σw²/Σw), w_i = 1/s_i².
-- limits: exact Poisson quantiles when not overdispersed or `adjustment="none"`; otherwise
-  (1 ± z_p √(s_i² + τ²))² × pooled (additive random effects, the default) or (1 ± z_p √φ s_i)² × pooled
-  (multiplicative).
+- limits: exact Poisson (binomial) quantiles when not overdispersed or `adjustment="none"`; otherwise the
+  target ± z_p √(s_i² + τ²) (additive random effects, the default) or ± z_p √φ s_i (multiplicative),
+  transformed back: (1 ± …)² × pooled for rates, sin²(…) for proportions, never below zero.
 - a unit stated as a range of counts (36000余 → [36000, 37000)) is above a limit only when its lowest
   count is, below only when its highest is; fewer than `min_units` units: nothing is classified.
 
@@ -26,6 +27,8 @@ Rate ratio of A to B: (count_A / exposure_A) / (count_B / exposure_B). Exact con
 "exact-cond") when the units are not overdispersed; otherwise a Wald interval on the log scale whose
 variance is multiplied by φ (quasi-Poisson) or gets the between-unit variance added (8τ²: the funnel's
 τ² is on the square-root scale, ≈ 4τ² per unit on the log scale). Holm-adjusted p-values across pairs.
+
+Proportions: Wilson score intervals (statsmodels proportion_confint "wilson").
 """
 
 from __future__ import annotations
