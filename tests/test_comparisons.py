@@ -15,7 +15,8 @@ from compare.errors import CompareError
 from compare.rates import rate_table
 
 
-@pytest.mark.parametrize("c1, e1, c2, e2", [(591, 22.13, 349, 41.85), (5, 1.0, 9, 2.5), (0, 3.0, 4, 1.0), (120, 10.0, 100, 10.0)])
+@pytest.mark.parametrize("c1, e1, c2, e2",
+                         [(591, 22.13, 349, 41.85), (5, 1.0, 9, 2.5), (0, 3.0, 4, 1.0), (120, 10.0, 100, 10.0)])
 def test_rate_ratio_matches_the_conditional_binomial(c1, e1, c2, e2):
     rr = rate_ratio(c1, e1, c2, e2)
     n = c1 + c2
@@ -35,7 +36,8 @@ def two_unit_glm(c1, e1, c2, e2, scale):
     return sm.GLM(np.array([c1, c2]), design, family=sm.families.Poisson(), offset=np.log([e1, e2])).fit(scale=scale)
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning")
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # a two-unit GLM is saturated: statsmodels warns, harmlessly
+@pytest.mark.filterwarnings("ignore::statsmodels.tools.sm_exceptions.PerfectSeparationWarning")
 @pytest.mark.parametrize("phi", [2.5, 40.0])
 def test_overdispersed_rate_ratio_matches_a_quasi_poisson_glm(phi):
     c1, e1, c2, e2 = 591, 22.13, 349, 41.85

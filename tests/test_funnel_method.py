@@ -8,7 +8,8 @@ from scipy import special, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
 from compare.comparisons import (
-    FUNNEL_GROUPS, NOT_CLASSIFIED, dersimonian_laird_tau2, funnel, funnel_limits, funnel_table, winsorised_phi,
+    FUNNEL_GROUPS, NOT_CLASSIFIED, dersimonian_laird_tau2, funnel, funnel_limits, funnel_table, proportion_funnel,
+    wilson_interval, winsorised_phi,
 )
 
 # BCG vaccine trials (Colditz et al. 1994; metafor's dat.bcg): tpos, tneg, cpos, cneg per trial.
@@ -123,6 +124,8 @@ def test_without_overdispersion_the_limits_are_exact_poisson_and_tau2_is_zero():
     f = funnel(units)
     assert not f.overdispersed and f.tau2 == 0.0 and f.adjustment == "none" and f.classified
     assert "χ² test found no overdispersion" in f.method
+    z = 2 * (np.sqrt(units["value"]) - np.sqrt(f.table["expected"]))
+    assert 0.05 < f.chi2_p == pytest.approx(stats.chi2.sf(len(z) * reference_phi(list(z)), len(z) - 1), rel=1e-9)
     pooled = f.pooled_rate / 1e4
     for _, row in f.table.head(5).iterrows():
         mu = pooled * row["exposure"]
@@ -232,3 +235,76 @@ def test_an_unknown_adjustment_is_refused_in_one_sentence():
 
     with pytest.raises(CompareError, match="must be one of"):
         funnel(synthetic_units(12, 0.0, seed=1), adjustment="wide")
+
+
+def synthetic_proportions(n, spread, seed):
+    """SYNTHETIC units (for these tests only): binomial successes around unit logits spread normally."""
+    rng = np.random.default_rng(seed)
+    trials = rng.integers(50, 3000, n)
+    p = 1 / (1 + np.exp(-(0.8 + rng.normal(0, spread, n))))
+    return pd.DataFrame({"district_code": [f"{i:06d}" for i in range(n)],
+                         "value": rng.binomial(trials, p).astype(float), "trials": trials.astype(float)})
+
+
+def test_proportion_funnel_matches_funnelplotr_pr_steps_written_out():
+    # FunnelPlotR (R/od_adjustment.R and R/calculate_limits.R, data_type "PR"): target = asin(sqrt(sum num /
+    # sum den)), Y = asin(sqrt(num/den)), s = 1/(2 sqrt(den)), z = (Y - target)/s, Winsorise 10%, phi, DL tau2,
+    # limits sin(target ± z sqrt(s^2 + tau2))^2.
+    units = synthetic_proportions(25, 0.4, seed=3)
+    f = proportion_funnel(units)
+    target = np.arcsin(np.sqrt(units["value"].sum() / units["trials"].sum()))
+    s = 1 / (2 * np.sqrt(units["trials"]))
+    z = (np.arcsin(np.sqrt(units["value"] / units["trials"])) - target) / s
+    phi = reference_phi(list(z))
+    n = len(z)
+    tau2 = (n * phi - (n - 1)) / ((1 / s**2).sum() - (1 / s**4).sum() / (1 / s**2).sum())
+    assert (f.phi, f.tau2) == pytest.approx((phi, tau2), rel=1e-10)
+    assert f.adjustment == "random_effects" and f.unit == "%" and "binomial" not in f.method
+    upper = np.sin(target + 3.090232 * np.sqrt(s**2 + tau2)) ** 2 * 100
+    lower = np.sin(target - 1.959964 * np.sqrt(s**2 + tau2)) ** 2 * 100
+    np.testing.assert_allclose(f.table["upper_99.8"], upper, rtol=1e-6)
+    np.testing.assert_allclose(f.table["lower_95"], lower, rtol=1e-6)
+    share = f.table["value"] / f.table["trials"] * 100
+    assert ((share > f.table["upper_95"]) == f.table["classification"].str.startswith("above")).all()
+    assert ((share < f.table["lower_95"]) == f.table["classification"].str.startswith("below")).all()
+
+
+def binomial_quantile(q, n, p):
+    """Smallest k with P(X <= k) >= q, the binomial CDF from the regularised incomplete beta function."""
+    k = 0
+    while k < n and special.betainc(n - k, k + 1, 1 - p) < q:
+        k += 1
+    return k
+
+
+def test_proportions_without_overdispersion_get_exact_binomial_limits_and_wilson_intervals():
+    units = synthetic_proportions(20, 0.0, seed=4)
+    f = proportion_funnel(units)
+    assert not f.overdispersed and f.adjustment == "none" and "exact binomial" in f.method
+    pooled = f.pooled_rate / 100
+    for _, row in f.table.head(4).iterrows():
+        n = int(row["trials"])
+        assert row["upper_95"] == pytest.approx(binomial_quantile(0.975, n, pooled) / n * 100)
+        assert row["lower_99.8"] == pytest.approx(binomial_quantile(0.001, n, pooled) / n * 100)
+    low, high = wilson_interval(units["value"], units["trials"])
+    np.testing.assert_allclose(f.table["ci_low"], low * 100)
+    share = f.table["value"] / f.table["trials"] * 100
+    t = f.table
+    outside = [share > t["upper_99.8"], share > t["upper_95"], share < t["lower_99.8"], share < t["lower_95"]]
+    classes = np.select(outside, ["above 99.8%", "above 95%", "below 99.8%", "below 95%"], "within")
+    assert (f.table["classification"].to_numpy() == classes).all()
+
+
+def test_proportions_below_min_units_are_not_classified_and_bad_shares_are_refused():
+    from compare.errors import CompareError
+
+    f = proportion_funnel(synthetic_proportions(7, 0.5, seed=5))
+    assert not f.classified and (f.table["classification"] == NOT_CLASSIFIED).all()
+    with pytest.raises(CompareError, match="cannot exceed"):
+        proportion_funnel(pd.DataFrame({"district_code": ["a", "b"], "value": [5.0, 3.0], "trials": [4.0, 9.0]}))
+
+
+def test_widened_lower_limits_stop_at_zero_instead_of_folding_back():
+    # On the arcsin √p (√(O/E)) scale a wide limit can pass below zero; squaring back would fold it upwards.
+    assert funnel_limits(0.02, [30.0], "random_effects", tau2=0.5, binomial=True).loc[0, "lower_99.8"] == 0
+    assert funnel_limits(1e-3, [500.0], "random_effects", tau2=0.5).loc[0, "lower_99.8"] == 0

@@ -22,7 +22,7 @@ from matplotlib import font_manager  # noqa: E402
 
 from .comparisons import funnel_limits  # noqa: E402
 from .rates import comparable_rate  # noqa: E402
-from .sentences import period_words, say, use_reason  # noqa: E402
+from .sentences import funnel_facts, period_words, say, use_reason  # noqa: E402
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 MARKERS = {"lower_bound": ">", "approx": "D", "upper_bound": "<"}
@@ -108,18 +108,20 @@ def ranked_intervals(rates: pd.DataFrame, unit_label: str, colours: dict, title:
 
 
 def funnel_plot(fun, unit_label: str, colours: dict, title: str = "", caption: str = "", lang: str = "en"):
-    """Funnel plot of a compare.comparisons.Funnel: each unit's rate (with its interval, and its range of
-    counts when the words allow one) against its exposure. With enough units, the pooled rate and the 95%
-    and 99.8% limits the Funnel used; below the minimum, intervals only and the title says why. The caption
-    states n_units, φ, τ² and the method, then any caption given (e.g. the comparison window)."""
+    """Funnel plot of a compare.comparisons.Funnel (rates, or proportions from proportion_funnel): each unit's
+    rate with its interval (and its range of counts when the words allow one) against its exposure (trials).
+    With enough units, the pooled rate and the 95% and 99.8% limits the Funnel used; below the minimum,
+    intervals only and the title says why. Under the chart: the units, φ, τ² and the method in the brief's
+    language, then any caption given (e.g. the comparison window)."""
     use_cjk_font()
-    table = fun.table.sort_values("exposure").reset_index(drop=True)
-    exposure = table["exposure"]
+    size = "trials" if fun.unit == "%" else "exposure"
+    table = fun.table.sort_values(size).reset_index(drop=True)
+    exposure = table[size]
     fig, ax = plt.subplots(figsize=(8, 5.4))
     if fun.classified:
-        pooled = fun.pooled_rate / 1e4
         grid = np.geomspace(exposure.min() * 0.5, exposure.max() * 1.5, 200)
-        limits = funnel_limits(pooled, grid, fun.adjustment, fun.phi, fun.tau2)
+        pooled = fun.pooled_rate / (100 if fun.unit == "%" else 1e4)
+        limits = funnel_limits(pooled, grid, fun.adjustment, fun.phi, fun.tau2, binomial=fun.unit == "%")
         ax.axhline(fun.pooled_rate, color="0.2", lw=1, label=say("chart.pooled", lang, rate=f"{fun.pooled_rate:.3g}"))
         for level, style in (("95", "--"), ("99.8", ":")):
             ax.plot(grid, limits[f"upper_{level}"], style, color="0.4", lw=1, label=say("chart.limits", lang, level=level))
@@ -127,19 +129,20 @@ def funnel_plot(fun, unit_label: str, colours: dict, title: str = "", caption: s
     for i, row in table.iterrows():
         colour = colours.get(row["district_code"], "0.3")
         if pd.notna(row.get("ci_low")) and pd.notna(row.get("ci_high")):
-            ax.plot([row["exposure"]] * 2, [row["ci_low"], row["ci_high"]], color=colour, lw=1.5, alpha=0.6)
+            ax.plot([row[size]] * 2, [row["ci_low"], row["ci_high"]], color=colour, lw=1.5, alpha=0.6)
         if row["count_high"] > row["count_low"]:
             per = row["observed_rate"] / row["value"] if row["value"] else np.nan
-            ax.plot([row["exposure"]] * 2, [row["count_low"] * per, row["count_high"] * per], color=colour, lw=5,
+            ax.plot([row[size]] * 2, [row["count_low"] * per, row["count_high"] * per], color=colour, lw=5,
                     alpha=0.35, solid_capstyle="butt")
-        ax.plot(row["exposure"], row["observed_rate"], marker=marker_for(row.get("flags", "")), ms=9, linestyle="",
+        ax.plot(row[size], row["observed_rate"], marker=marker_for(row.get("flags", "")), ms=9, linestyle="",
                 color=colour)
         name = district_label(row, lang) if "district_zh" in row and "district_en" in row else str(row["district_code"])
-        ax.annotate(name, (row["exposure"], row["observed_rate"]), xytext=(6, 4 if i % 2 else -10),
+        ax.annotate(name, (row[size], row["observed_rate"]), xytext=(6, 4 if i % 2 else -10),
                     textcoords="offset points", fontsize=8)
     ax.set_xscale("log")
     years = table["years"] if "years" in table else pd.Series(dtype=float)
-    ax.set_xlabel(say("chart.exposure_years" if years.notna().any() else "chart.exposure_residents", lang))
+    ax.set_xlabel(say("chart.trials" if fun.unit == "%" else
+                      "chart.exposure_years" if years.notna().any() else "chart.exposure_residents", lang))
     ax.set_ylabel(unit_label)
     ax.set_ylim(bottom=0)
     if fun.classified:
@@ -148,9 +151,9 @@ def funnel_plot(fun, unit_label: str, colours: dict, title: str = "", caption: s
     else:
         reason = say("chart.not_classified", lang, n=fun.n_units, min_units=fun.min_units)
         ax.set_title(f"{title}\n{reason}" if title else reason, fontsize=11)
-    if caption:
-        fig.text(0.01, 0.01, caption, fontsize=8, ha="left", va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.06 if caption else 0, 1, 1))
+    facts = "\n".join(t for t in (funnel_facts(fun, lang), caption) if t)
+    fig.text(0.01, 0.01, facts, fontsize=8, ha="left", va="bottom", wrap=True)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     plt.close(fig)
     return fig
 

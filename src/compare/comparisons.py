@@ -9,15 +9,16 @@ Funnel (Spiegelhalter 2005, *Funnel plots for comparing institutional performanc
 al. 2012, JRSS A 175:1):
 
 - target: the pooled rate (all counts / all exposure); unit i expects E_i = pooled × exposure_i.
-- z-scores on the square-root scale of the standardised ratio O/E: z_i = 2(√O_i − √E_i), s_i = 1/(2√E_i).
+- z-scores on the square-root scale of the standardised ratio O/E: z_i = 2(√O_i − √E_i), s_i = 1/(2√E_i)
+  (proportions: arcsin √p around arcsin √p0, s_i = 1/(2√n_i)).
 - φ: mean of the squared z-scores after Winsorising them at their 10th and 90th percentiles
   (numpy's linear quantile, R type 7, as FunnelPlotR does); a χ² test (n·φ against χ² on n − 1 degrees
   of freedom) decides whether the units vary more than chance allows. No limit widens unless it rejects
   at 5%.
 - τ²: DerSimonian-Laird between-unit variance, (n·φ − (n − 1)) / (Σw − Σw²/Σw), w_i = 1/s_i².
-- limits: exact Poisson quantiles when not overdispersed or `adjustment="none"`; otherwise
-  (1 ± z_p √(s_i² + τ²))² × pooled (additive random effects, the default) or (1 ± z_p √φ s_i)² × pooled
-  (multiplicative).
+- limits: exact Poisson (binomial) quantiles when not overdispersed or `adjustment="none"`; otherwise the
+  target ± z_p √(s_i² + τ²) (additive random effects, the default) or ± z_p √φ s_i (multiplicative),
+  transformed back: (1 ± …)² × pooled for rates, sin²(…) for proportions, never below zero.
 - a unit stated as a range of counts (36000余 → [36000, 37000)) is above a limit only when its lowest
   count is, below only when its highest is; fewer than `min_units` units: nothing is classified.
 
@@ -26,6 +27,8 @@ Rate ratio of A to B: (count_A / exposure_A) / (count_B / exposure_B). Exact con
 "exact-cond") when the units are not overdispersed; otherwise a Wald interval on the log scale whose
 variance is multiplied by φ (quasi-Poisson) or gets the between-unit variance added (8τ²: the funnel's
 τ² is on the square-root scale, ≈ 4τ² per unit on the log scale). Holm-adjusted p-values across pairs.
+
+Proportions: Wilson score intervals (statsmodels proportion_confint "wilson").
 """
 
 from __future__ import annotations
@@ -69,11 +72,12 @@ class Funnel:
     adjustment: str  # what the limits used: "random_effects", "multiplicative" or "none" (exact Poisson)
     overdispersed: bool
     min_units: int
+    unit: str = "per 10,000"  # what observed_rate, pooled_rate and the limits are in: "per 10,000" or "%"
 
     @property
     def facts(self) -> str:
         """The facts that qualify every placement, in one line: units, φ and its χ² test, τ², method."""
-        return (f"{self.n_units} units · φ = {self.phi:.3g} (χ² p = {self.chi2_p:.2g}) · τ² = {self.tau2:.3g} · "
+        return (f"{self.n_units} units · φ = {self.phi:.3g} (χ² {p_words(self.chi2_p)}) · τ² = {self.tau2:.3g} · "
                 f"{self.method}")
 
 
@@ -98,22 +102,32 @@ def _group_ids(frame: pd.DataFrame, by) -> np.ndarray:
     return frame.groupby(list(by), dropna=False, sort=False).ngroup().to_numpy()
 
 
-def _group_quantile(values: np.ndarray, gid: np.ndarray, sizes: np.ndarray, q: float) -> np.ndarray:
-    """Linear-interpolation quantile (numpy default, R type 7) of values within each group, one per group."""
-    order = np.lexsort((values, gid))
-    ordered = values[order]
+def _group_order(values: np.ndarray, gid: np.ndarray) -> np.ndarray:
+    """Row order sorting by group, then by value within each group (a stable sort of the group ids)."""
+    by_value = np.argsort(values)
+    ids = gid[by_value]
+    if ids.size and ids.max() < np.iinfo(np.int16).max:
+        ids = ids.astype(np.int16)  # numpy radix-sorts small integers: much faster than a lexsort
+    return by_value[np.argsort(ids, kind="stable")]
+
+
+def _group_quantiles(values: np.ndarray, gid: np.ndarray, sizes: np.ndarray, qs) -> list[np.ndarray]:
+    """Linear-interpolation quantiles (numpy default, R type 7) of values within each group, one per group."""
+    ordered = values[_group_order(values, gid)]
     starts = np.cumsum(sizes) - sizes
-    h = (sizes - 1) * q
-    low = np.floor(h).astype(np.int64)
-    high = np.minimum(low + 1, sizes - 1)
-    at_low, at_high = ordered[starts + low], ordered[starts + high]
-    return at_low + (h - low) * (at_high - at_low)
+    out = []
+    for q in qs:
+        h = (sizes - 1) * q
+        low = np.floor(h).astype(np.int64)
+        high = np.minimum(low + 1, sizes - 1)
+        at_low, at_high = ordered[starts + low], ordered[starts + high]
+        out.append(at_low + (h - low) * (at_high - at_low))
+    return out
 
 
 def _winsorise_groups(z: np.ndarray, gid: np.ndarray, sizes: np.ndarray, q: float = WINSORISE) -> np.ndarray:
-    low = _group_quantile(z, gid, sizes, q)[gid]
-    high = _group_quantile(z, gid, sizes, 1 - q)[gid]
-    return np.clip(z, low, high)
+    low, high = _group_quantiles(z, gid, sizes, (q, 1 - q))
+    return np.clip(z, low[gid], high[gid])
 
 
 def winsorised_phi(z, q: float = WINSORISE) -> float:
@@ -175,7 +189,8 @@ def overdispersion(counts, exposure, q: float = WINSORISE) -> tuple[float, float
     z = 2 * (np.sqrt(counts) - np.sqrt(expected))
     phi = winsorised_phi(z, q)
     w = 4 * expected
-    return phi, float(dispersion_test_p(phi, len(counts))), dersimonian_laird_tau2(phi, len(counts), w.sum(), (w**2).sum())
+    tau2 = dersimonian_laird_tau2(phi, len(counts), w.sum(), (w**2).sum())
+    return phi, float(dispersion_test_p(phi, len(counts))), tau2
 
 
 # ---------------------------------------------------------------- limits
@@ -185,35 +200,73 @@ def _z(level: float) -> float:
     return stats.norm.ppf(1 - (1 - level) / 2)
 
 
-def _half_width(expected, level: float, adjustment, phi, tau2) -> np.ndarray:
-    """Half-width of the normal limits on the √(O/E) scale for the adjusted rows."""
-    within = 1 / (4 * np.where(expected > 0, expected, np.nan))
-    variance = np.where(adjustment == "multiplicative", phi * within, within + tau2)
-    return _z(level) * np.sqrt(variance)
+def _half_width(level: float, within_var, multiplier, additive) -> np.ndarray:
+    """Half-width of normal limits on the variance-stabilised scale: z √(multiplier × s² + additive)."""
+    return _z(level) * np.sqrt(multiplier * within_var + additive)
 
 
-def funnel_limits(pooled_rate, exposure, adjustment="none", phi=1.0, tau2=0.0) -> pd.DataFrame:
-    """Control limits (per 10,000) around pooled_rate (per unit exposure) at each exposure.
+def _stabilised(counts, sizes, pooled, binomial: bool):
+    """(y, target, s², z) on the variance-stabilised scale: √(O/E) around 1 with s² = 1/(4E) for Poisson counts,
+    arcsin √p around arcsin √p0 with s² = 1/(4n) for binomial proportions (Spiegelhalter 2005, Table I)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if binomial:
+            y, target = np.arcsin(np.sqrt(counts / sizes)), np.arcsin(np.sqrt(pooled))
+            return y, target, 1 / (4 * sizes), 2 * np.sqrt(sizes) * (y - target)
+        expected = pooled * sizes
+        z = 2 * (np.sqrt(counts) - np.sqrt(expected))
+        return np.sqrt(counts / expected), np.ones_like(expected), 1 / (4 * expected), z
 
-    adjustment "none": exact Poisson quantiles; "random_effects": (1 ± z √(1/(4E) + τ²))² × pooled;
-    "multiplicative": (1 ± z √φ / (2√E))² × pooled. Every argument may be one value or one per row."""
-    exposure = np.asarray(exposure, dtype=float)
-    pooled = np.broadcast_to(np.asarray(pooled_rate, dtype=float), exposure.shape)
-    expected = pooled * exposure
-    adjustment = np.broadcast_to(np.asarray(adjustment), exposure.shape)
-    phi = np.broadcast_to(np.asarray(phi, dtype=float), exposure.shape)
-    tau2 = np.broadcast_to(np.asarray(tau2, dtype=float), exposure.shape)
+
+def _back(x, pooled, binomial: bool):
+    """From the stabilised scale back to a rate (per unit exposure) or a proportion."""
+    if binomial:
+        return np.sin(np.clip(x, 0, np.pi / 2)) ** 2
+    return pooled * np.clip(x, 0, None) ** 2
+
+
+def _widening(adjustment, phi, tau2):
+    """(exact, multiplier, additive) from the adjustment names: exact quantiles, × φ, or + τ²."""
+    adjustment = np.asarray(adjustment)
     exact = adjustment == "none"
+    multiplier = np.where(adjustment == "multiplicative", phi, 1.0)
+    additive = np.where(adjustment == "random_effects", tau2, 0.0)
+    return exact, multiplier, additive
+
+
+def _limits(pooled, sizes, exact, multiplier, additive, binomial: bool = False) -> pd.DataFrame:
+    """Limits (per 10,000 for rates, percent for proportions) around pooled at each size."""
+    _, target, within_var, _ = _stabilised(pooled * sizes, sizes, pooled, binomial)
+    scale = 100 if binomial else PER
     out = {}
     for name, level in LIMITS.items():
         tail = (1 - level) / 2
-        half = _half_width(expected, level, adjustment, phi, tau2)
-        with np.errstate(invalid="ignore"):
-            low = np.where(exact, stats.poisson.ppf(tail, expected) / exposure, pooled * np.clip(1 - half, 0, None) ** 2)
-            high = np.where(exact, stats.poisson.ppf(1 - tail, expected) / exposure, pooled * (1 + half) ** 2)
-        out[f"lower_{name}"] = low * PER
-        out[f"upper_{name}"] = high * PER
+        half = _half_width(level, within_var, multiplier, additive)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            if binomial:
+                trials = np.round(sizes)
+                exact_low, exact_high = stats.binom.ppf(tail, trials, pooled), stats.binom.ppf(1 - tail, trials, pooled)
+            else:
+                trials = sizes
+                mean = pooled * sizes
+                exact_low, exact_high = stats.poisson.ppf(tail, mean), stats.poisson.ppf(1 - tail, mean)
+            low = np.where(exact, exact_low / trials, _back(target - half, pooled, binomial))
+            high = np.where(exact, exact_high / trials, _back(target + half, pooled, binomial))
+        out[f"lower_{name}"] = low * scale
+        out[f"upper_{name}"] = high * scale
     return pd.DataFrame(out)
+
+
+def funnel_limits(pooled_rate, exposure, adjustment="none", phi=1.0, tau2=0.0, binomial: bool = False) -> pd.DataFrame:
+    """Control limits around pooled_rate (per unit exposure; a proportion with binomial=True) at each exposure
+    (number of trials), per 10,000 (percent for proportions).
+
+    adjustment "none": exact Poisson (binomial) quantiles; "random_effects": back-transformed
+    target ± z √(s² + τ²), "multiplicative": target ± z √φ s, on the √(O/E) (arcsin √p) scale.
+    Every argument may be one value or one per row."""
+    exposure = np.asarray(exposure, dtype=float)
+    pooled = np.broadcast_to(np.asarray(pooled_rate, dtype=float), exposure.shape)
+    exact, multiplier, additive = _widening(adjustment, np.asarray(phi, float), np.asarray(tau2, float))
+    return _limits(pooled, exposure, exact, multiplier, additive, binomial)
 
 
 # ---------------------------------------------------------------- classification
@@ -226,22 +279,30 @@ def _count_range(rows: pd.DataFrame, counts: np.ndarray) -> tuple[np.ndarray, np
     return np.minimum(low, counts), np.maximum(high, counts)
 
 
-def _classify(low, high, expected, adjustment, phi, tau2) -> np.ndarray:
-    """Class of each row: above a limit only when its lowest count is, below only when its highest is."""
-    exact = adjustment == "none"
-    with np.errstate(divide="ignore", invalid="ignore"):
-        root_low = np.sqrt(low / expected)
-        root_high = np.sqrt(high / expected)
-    cdf_below_low = np.where(low > 0, special.pdtr(np.maximum(low - 1, 0), expected), 0.0)  # F(low - 1)
-    cdf_at_high = special.pdtr(high, expected)  # F(high)
-    above, below = {}, {}
-    for name, level in LIMITS.items():
+def _classify(low, high, sizes, pooled, exact, multiplier, additive, binomial: bool = False) -> np.ndarray:
+    """Class code of each row (an index into CLASSES): above a limit only when its lowest count is, below only
+    when its highest is. Exact rows use the Poisson (binomial) CDF: a count lies above the q-quantile exactly
+    when F(count - 1) >= q, below it when F(count) < q; widened rows compare on the stabilised scale."""
+    n = len(sizes)
+    cdf_below_low, cdf_at_high = np.full(n, np.nan), np.full(n, np.nan)
+    lo, hi, size, p0 = low[exact], high[exact], sizes[exact], pooled[exact]
+    if binomial:
+        size = np.round(size).astype(np.int64)
+        cdf_below_low[exact] = np.where(lo > 0, special.bdtr(np.maximum(lo - 1, 0), size, p0), 0.0)
+        cdf_at_high[exact] = np.where(hi < size, special.bdtr(np.minimum(hi, size), size, p0), 1.0)
+    else:
+        cdf_below_low[exact] = np.where(lo > 0, special.pdtr(np.maximum(lo - 1, 0), p0 * size), 0.0)
+        cdf_at_high[exact] = special.pdtr(hi, p0 * size)
+    y_low, target, within_var, _ = _stabilised(low, sizes, pooled, binomial)
+    y_high = _stabilised(high, sizes, pooled, binomial)[0]
+    codes = np.full(n, CLASSES.index("within"), dtype=np.int8)
+    for level, above, below in ((0.95, 1, 3), (0.998, 0, 4)):
         tail = (1 - level) / 2
-        half = _half_width(expected, level, adjustment, phi, tau2)
-        above[name] = np.where(exact, cdf_below_low >= 1 - tail, root_low > 1 + half)
-        below[name] = np.where(exact, cdf_at_high < tail, root_high < 1 - half)
-    return np.select([above["99.8"], above["95"], below["99.8"], below["95"]],
-                     ["above 99.8%", "above 95%", "below 99.8%", "below 95%"], default="within")
+        half = _half_width(level, within_var, multiplier, additive)
+        with np.errstate(invalid="ignore"):
+            codes[np.where(exact, cdf_below_low >= 1 - tail, y_low > target + half)] = above
+            codes[np.where(exact, cdf_at_high < tail, y_high < target - half)] = below
+    return codes
 
 
 def _usable(rates: pd.DataFrame) -> pd.DataFrame:
@@ -265,69 +326,104 @@ def funnel_table(rates: pd.DataFrame, by=FUNNEL_GROUPS, adjustment: str = "rando
     at once; rows without a positive exposure (or, when the column exists, without a count interval) are left out.
 
     Adds per row: count_low, count_high, expected, z, observed_rate, pooled_rate (per 10,000), n_units, phi,
-    chi2_p, tau2, overdispersed, adjustment (what the limits used), classified, classification, small_count and,
-    with limits=True, lower_95 … upper_99.8 (NaN where not classified). Exact-Poisson classes come from the
-    Poisson CDF at the counts, so the limits (slow quantiles) are computed only when asked for."""
-    if adjustment not in ADJUSTMENTS:
-        raise CompareError(f"The funnel adjustment must be one of {', '.join(ADJUSTMENTS)}, not {adjustment!r}.")
+    chi2_p, tau2, overdispersed, adjustment (what the limits used), classified, classification (categorical),
+    small_count and, with limits=True, lower_95 … upper_99.8 (NaN where not classified). Exact-Poisson classes
+    come from the Poisson CDF at the counts, so the limits (slow quantiles) are computed only when asked for."""
     out = _usable(rates)
     counts = out["value"].to_numpy(dtype=float).round()
-    exposure = out["exposure"].to_numpy(dtype=float)
+    out = _place(out, counts, out["exposure"].to_numpy(dtype=float), by, adjustment, min_units, small_count, limits,
+                 binomial=False)
+    out.insert(out.columns.get_loc("z"), "expected", out["pooled_rate"].to_numpy() / PER * out["exposure"].to_numpy())
+    out["observed_rate"] = _observed_rate(out, counts)
+    return out
+
+
+def _place(out, counts, sizes, by, adjustment, min_units, small_count, limits, binomial) -> pd.DataFrame:
+    """The funnel columns for rows of counts out of sizes (exposures or trials), grouped by the columns `by`."""
+    if adjustment not in ADJUSTMENTS:
+        raise CompareError(f"The funnel adjustment must be one of {', '.join(ADJUSTMENTS)}, not {adjustment!r}.")
     gid = _group_ids(out, by)
     groups = int(gid.max()) + 1 if len(gid) else 0
-    sizes = np.bincount(gid, minlength=groups)
-    pooled_g = np.bincount(gid, counts, groups) / np.bincount(gid, exposure, groups)
-    expected = pooled_g[gid] * exposure
-    z = 2 * (np.sqrt(counts) - np.sqrt(expected))
-    phi_g = np.bincount(gid, _winsorise_groups(z, gid, sizes) ** 2, groups) / np.maximum(sizes, 1)
-    p_g = dispersion_test_p(phi_g, sizes)
+    n_g = np.bincount(gid, minlength=groups)
+    pooled_g = np.bincount(gid, counts, groups) / np.bincount(gid, sizes, groups)
+    pooled = pooled_g[gid]
+    _, _, within_var, z = _stabilised(counts, sizes, pooled, binomial)
+    z = np.where(np.isfinite(z), z, 0.0)  # a group of zero counts (or all successes) varies not at all
+    phi_g = np.bincount(gid, _winsorise_groups(z, gid, n_g) ** 2, groups) / np.maximum(n_g, 1)
+    p_g = dispersion_test_p(phi_g, n_g)
     over_g = p_g < OVERDISPERSION_ALPHA
-    w = 4 * expected
-    tau2_g = np.where(over_g, dersimonian_laird_tau2(phi_g, sizes, np.bincount(gid, w, groups),
+    with np.errstate(divide="ignore"):
+        w = np.where(within_var > 0, 1 / within_var, 0.0)
+    tau2_g = np.where(over_g, dersimonian_laird_tau2(phi_g, n_g, np.bincount(gid, w, groups),
                                                      np.bincount(gid, w**2, groups)), 0.0)
-    applied_g = np.where(over_g & (adjustment != "none"), adjustment, "none")
-    classified = (sizes >= min_units)[gid]
+    applied_g = np.where(over_g, ADJUSTMENTS.index(adjustment), ADJUSTMENTS.index("none")).astype(np.int8)
+    exact_g, multiplier_g, additive_g = _widening(np.asarray(ADJUSTMENTS)[applied_g], phi_g, tau2_g)
+    classified = (n_g >= min_units)[gid]
     low, high = _count_range(out, counts)
-    phi, tau2, applied = phi_g[gid], tau2_g[gid], applied_g[gid]
-    classes = _classify(low, high, expected, applied, phi, tau2)
-    out["count_low"], out["count_high"], out["expected"], out["z"] = low, high, expected, z
-    out["observed_rate"] = _observed_rate(out, counts)
-    out["pooled_rate"] = pooled_g[gid] * PER
-    out["n_units"], out["phi"], out["chi2_p"], out["tau2"] = sizes[gid], phi, p_g[gid], tau2
-    out["overdispersed"], out["adjustment"], out["classified"] = over_g[gid], applied, classified
-    out["classification"] = np.where(classified, classes, NOT_CLASSIFIED)
+    exact, multiplier, additive = exact_g[gid], multiplier_g[gid], additive_g[gid]
+    codes = _classify(low, high, sizes, pooled, exact, multiplier, additive, binomial)
+    codes[~classified] = CLASSES.index(NOT_CLASSIFIED)
+    out["count_low"], out["count_high"], out["z"] = low, high, z
+    out["pooled_rate"] = pooled * (100 if binomial else PER)
+    out["n_units"], out["phi"], out["chi2_p"], out["tau2"] = n_g[gid], phi_g[gid], p_g[gid], tau2_g[gid]
+    out["overdispersed"], out["classified"] = over_g[gid], classified
+    out["adjustment"] = pd.Categorical.from_codes(applied_g[gid], categories=list(ADJUSTMENTS))
+    out["classification"] = pd.Categorical.from_codes(codes, categories=CLASSES)
     out["small_count"] = low < small_count
     if limits:
-        bounds = funnel_limits(pooled_g[gid], exposure, applied, phi, tau2)
+        bounds = _limits(pooled, sizes, exact, multiplier, additive, binomial)
         bounds.loc[~classified] = np.nan
         out = pd.concat([out, bounds], axis=1)
     return out
 
 
-def _method(adjustment: str, applied: str, classified: bool, n_units: int, min_units: int, chi2_p: float) -> str:
-    if not classified:
-        return f"no limits: {n_units} units, fewer than the minimum of {min_units}"
-    if applied == "random_effects":
+def p_words(p: float) -> str:
+    """A p-value as words: "p < 0.001" below a thousandth, else two significant figures."""
+    return "p not computed" if not np.isfinite(p) else "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
+
+
+def _method(adjustment: str, first: pd.Series, min_units: int, exact: str) -> str:
+    if not first["classified"]:
+        return f"no limits: {int(first['n_units'])} units, fewer than the minimum of {min_units}"
+    if first["adjustment"] == "random_effects":
         return f"additive random effects (DerSimonian-Laird τ², 10% Winsorised φ), {LIMIT_WORDS}"
-    if applied == "multiplicative":
+    if first["adjustment"] == "multiplicative":
         return f"multiplicative overdispersion (limits widened by √φ, 10% Winsorised φ), {LIMIT_WORDS}"
     if adjustment == "none":
-        return f"exact Poisson, no overdispersion adjustment, {LIMIT_WORDS}"
-    return f"exact Poisson (χ² test found no overdispersion, p = {chi2_p:.2g}), {LIMIT_WORDS}"
+        return f"exact {exact}, no overdispersion adjustment, {LIMIT_WORDS}"
+    return f"exact {exact} (χ² test found no overdispersion, {p_words(first['chi2_p'])}), {LIMIT_WORDS}"
 
 
-def _note(funnel_row: pd.Series, adjustment: str, min_units: int) -> str:
-    n, phi, p, tau2 = int(funnel_row["n_units"]), funnel_row["phi"], funnel_row["chi2_p"], funnel_row["tau2"]
-    if not funnel_row["classified"]:
+def _note(first: pd.Series, min_units: int, exact: str) -> str:
+    n, phi, p, tau2 = int(first["n_units"]), first["phi"], first["chi2_p"], first["tau2"]
+    if not first["classified"]:
         return (f"Only {n} units share this window, fewer than the {min_units} a funnel needs, so no unit is "
                 f"classified and only their intervals are shown.")
-    if funnel_row["adjustment"] == "random_effects":
-        return f"The units vary more than chance allows (φ = {phi:.3g}, χ² p = {p:.2g}), so the limits add τ² = {tau2:.3g}."
-    if funnel_row["adjustment"] == "multiplicative":
-        return f"The units vary more than chance allows (φ = {phi:.3g}, χ² p = {p:.2g}), so the limits widen by √φ."
-    if funnel_row["overdispersed"]:
-        return f"The units vary more than chance allows (φ = {phi:.3g}, χ² p = {p:.2g}), but the limits were not widened."
-    return f"The units vary as chance allows (φ = {phi:.3g}, χ² p = {p:.2g}), so the limits are exact Poisson."
+    varies = f"The units vary more than chance allows (φ = {phi:.3g}, χ² {p_words(p)})"
+    if first["adjustment"] == "random_effects":
+        return f"{varies}, so the limits add the between-unit variance τ² = {tau2:.3g}."
+    if first["adjustment"] == "multiplicative":
+        return f"{varies}, so the limits widen by √φ."
+    if first["overdispersed"]:
+        return f"{varies}, but the limits were not widened."
+    return f"The units vary as chance allows (φ = {phi:.3g}, χ² {p_words(p)}), so the limits are exact {exact}."
+
+
+def _one_window(table: pd.DataFrame, adjustment: str, min_units: int, unit: str, exact: str) -> Funnel:
+    if table.empty:
+        raise CompareError("A funnel needs at least one unit with a count and a denominator; none was given.")
+    table = table.astype({"classification": str, "adjustment": str})
+    first = table.iloc[0]
+    return Funnel(table=table, pooled_rate=float(first["pooled_rate"]), n_units=int(first["n_units"]),
+                  phi=float(first["phi"]), chi2_p=float(first["chi2_p"]), tau2=float(first["tau2"]),
+                  method=_method(adjustment, first, min_units, exact), classified=bool(first["classified"]),
+                  note=_note(first, min_units, exact), adjustment=str(first["adjustment"]),
+                  overdispersed=bool(first["overdispersed"]), min_units=min_units, unit=unit)
+
+
+def _one_row_per_unit(units: pd.DataFrame) -> None:
+    if units["district_code"].duplicated().any():
+        raise CompareError("A funnel takes one row per unit; choose one period per district first.")
 
 
 def funnel(units: pd.DataFrame, adjustment: str = "random_effects", min_units: int = 10,
@@ -350,19 +446,43 @@ def funnel(units: pd.DataFrame, adjustment: str = "random_effects", min_units: i
     -------
     Funnel
     """
-    if units["district_code"].duplicated().any():
-        raise CompareError("A funnel takes one row per unit; choose one period per district first.")
+    _one_row_per_unit(units)
     table = funnel_table(units, by=[], adjustment=adjustment, min_units=min_units, small_count=small_count)
-    if table.empty:
-        raise CompareError("A funnel needs at least one unit with a count and a population; none was given.")
-    first = table.iloc[0]
-    classified = bool(first["classified"])
-    return Funnel(table=table, pooled_rate=float(first["pooled_rate"]), n_units=int(first["n_units"]),
-                  phi=float(first["phi"]), chi2_p=float(first["chi2_p"]), tau2=float(first["tau2"]),
-                  method=_method(adjustment, first["adjustment"], classified, int(first["n_units"]), min_units,
-                                 float(first["chi2_p"])),
-                  classified=classified, note=_note(first, adjustment, min_units), adjustment=str(first["adjustment"]),
-                  overdispersed=bool(first["overdispersed"]), min_units=min_units)
+    return _one_window(table, adjustment, min_units, "per 10,000", "Poisson")
+
+
+def proportion_funnel(units: pd.DataFrame, adjustment: str = "random_effects", min_units: int = 10,
+                      small_count: int = 10) -> Funnel:
+    """Place each unit's proportion (successes out of trials) on a funnel around the pooled proportion.
+
+    Exact binomial limits, or on the arcsin √p scale (s² = 1/(4n)) the same Winsorised φ, χ² test and
+    DerSimonian-Laird τ² as the rate funnel. Rates and limits are percentages (Funnel.unit "%").
+
+    Parameters
+    ----------
+    units : DataFrame
+        district_code, value (successes), trials, and optionally count_low / count_high (the range of successes
+        the words allow); ci_low / ci_high (percent) default to the Wilson 95% interval.
+    adjustment, min_units, small_count
+        As for funnel.
+
+    Returns
+    -------
+    Funnel
+    """
+    _one_row_per_unit(units)
+    keep = units["trials"].notna() & units["trials"].gt(0) & units["value"].notna()
+    out = units[keep].reset_index(drop=True)
+    successes, trials = out["value"].to_numpy(float).round(), out["trials"].to_numpy(float).round()
+    if np.any(successes > trials):
+        raise CompareError("A proportion's numerator cannot exceed its denominator; check the successes and trials.")
+    if "ci_low" not in out:
+        low, high = wilson_interval(successes, trials)
+        out["ci_low"], out["ci_high"] = low * 100, high * 100
+    out["observed_rate"] = successes / trials * 100
+    out = _place(out, successes, trials, [], adjustment, min_units, small_count, True, binomial=True)
+    out.insert(out.columns.get_loc("z"), "expected", out["pooled_rate"].to_numpy() / 100 * trials)
+    return _one_window(out, adjustment, min_units, "%", "binomial")
 
 
 # ---------------------------------------------------------------- rate ratios

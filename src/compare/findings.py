@@ -19,7 +19,8 @@ from .errors import CompareError
 from .population import DEFAULT_DENOMINATOR, reconcile, reconciliation_verdicts
 from .rates import (ALPHA, check_rate_metric, comparable_rate, rate_export, rate_table, rateable_metrics,
                     rateable_observations, tier)
-from .sentences import HEADERS, count_units, listing, period_words, say, unit_words, use_reason, use_words
+from .sentences import (HEADERS, count_units, fmt_number, fmt_rate, listing, method_words, period_words, say,
+                        spread_words, unit_words, use_reason, use_words)
 from .story import Chart, Story, Table
 from .trends import STOCK, USED, Trend, trend
 from .windows import MIN_UNITS, ComparisonSet, Window, comparison_set, home_window, parse_window
@@ -33,17 +34,6 @@ def load(data_dir=None) -> Dataset:
 
 
 # ---------------------------------------------------------------- words
-
-
-def fmt_number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.2f}"
-
-
-def fmt_rate(x: float) -> str:
-    """A rate with sensible precision: 1,627 · 26.7 · 2.06 · 0.452."""
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"
 
 
 def district_name(row, lang: str) -> str:
@@ -119,25 +109,6 @@ def cite(row, lang: str = "en") -> str:
     quote, doc = row.get("quote", ""), f"<code>{html.escape(row['doc_id'])}</code>"
     words = say("source.quote", lang, quote=html.escape(quote), doc=doc) if quote else say("source.url", lang, doc=doc)
     return f"<span class='quote'>{words}</span>"
-
-
-def spread_words(fun: Funnel, lang: str = "en") -> str:
-    """How much units vary, in words: 'φ = 4.2: the units vary more than chance allows, and …'."""
-    phi, tau2 = fmt_rate(fun.phi), f"{fun.tau2:.3g}"
-    if not fun.overdispersed:
-        return say("spread.calm", lang, phi=phi)
-    if not fun.classified:
-        return say("spread.wide", lang, phi=phi)
-    return say(f"spread.{fun.adjustment}", lang, phi=phi, tau2=tau2)
-
-
-def method_words(fun: Funnel, lang: str = "en") -> str:
-    """How the funnel's limits were drawn, in words."""
-    if not fun.classified:
-        return say("funnel.no_limits", lang, n=fun.n_units, min_units=fun.min_units)
-    if fun.overdispersed and fun.adjustment in ("random_effects", "multiplicative"):
-        return say(f"funnel.{fun.adjustment}", lang)
-    return say("funnel.none" if fun.overdispersed else "funnel.poisson", lang, p=f"{fun.chi2_p:.2g}")
 
 
 NOTES = {"both counts are zero: no ratio": "ratio.both_zero", "one count is zero: no overdispersed interval": "ratio.one_zero"}

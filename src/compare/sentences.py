@@ -107,6 +107,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "chart.limits": "{level}% limits",
         "chart.exposure_years": "exposure (resident-years)",
         "chart.exposure_residents": "exposure (residents)",
+        "chart.trials": "denominator (trials)",
         "chart.not_classified": "not classified: {n} units, fewer than the {min_units} a funnel needs; intervals only",
         "chart.used": "periods used (95% CI)",
         "chart.set_aside": "set aside: overlaps a period used",
@@ -167,7 +168,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "units.one": "1 {level} unit",
         "units.many": "{n} {level} units",
         "spread.calm": "φ = {phi}: the units vary no more than chance allows",
-        "spread.wide": "φ = {phi}: the units vary more than chance allows",
+        "spread.wide": "φ = {phi}: the units vary more than chance allows (τ² = {tau2})",
         "spread.random_effects": "φ = {phi}: the units vary more than chance allows, and the limits add that "
                                  "variation (τ² = {tau2})",
         "spread.multiplicative": "φ = {phi}: the units vary more than chance allows, and the limits are widened by √φ",
@@ -320,6 +321,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "chart.limits": "{level}%控制限",
         "chart.exposure_years": "暴露量（人·年）",
         "chart.exposure_residents": "暴露量（人）",
+        "chart.trials": "分母（试验数）",
         "chart.not_classified": "未分类：仅{n}个单位，少于漏斗图所需的{min_units}个；只显示区间",
         "chart.used": "用于趋势的时期（95%置信区间）",
         "chart.set_aside": "未用：与所用时期重叠",
@@ -376,7 +378,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "units.one": "1个{level}单位",
         "units.many": "{n}个{level}单位",
         "spread.calm": "φ = {phi}：各单位之间的差异未超出随机波动",
-        "spread.wide": "φ = {phi}：各单位之间的差异超出随机波动",
+        "spread.wide": "φ = {phi}：各单位之间的差异超出随机波动（τ² = {tau2}）",
         "spread.random_effects": "φ = {phi}：各单位之间的差异超出随机波动，控制限已计入这一差异（τ² = {tau2}）",
         "spread.multiplicative": "φ = {phi}：各单位之间的差异超出随机波动，控制限按 √φ 放宽",
         "spread.none": "φ = {phi}：各单位之间的差异超出随机波动，而控制限未计入这一差异",
@@ -462,7 +464,8 @@ def unit_words(unit: str, lang: str, count: float | None = None) -> str:
 
 def count_units(n: int, level: str, lang: str) -> str:
     """'1 county-level unit', '6 county-level units', '6个县级单位'."""
-    return say("units.one" if n == 1 else "units.many", lang, n=n, level=say(f"level.{level}", lang))
+    words = say("units.one" if n == 1 else "units.many", lang, n=n, level=say(f"level.{level}", lang))
+    return " ".join(words.split())  # level "all" has no word: no double space
 
 
 PERIOD_FORMS = [  # (pattern of compare.periods.period_label / window labels, sentence key)
@@ -510,6 +513,41 @@ def use_reason(use: str, lang: str) -> str:
         periods = [period_words(p, lang) for p in use.removeprefix("set aside: overlaps ").split(", ")]
         return say("why.overlaps", lang, periods=listing(periods, lang))
     return say(f"why.{use.removeprefix('not used: ')}", lang)
+
+
+def fmt_number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.2f}"
+
+
+def fmt_rate(x: float) -> str:
+    """A rate with sensible precision: 1,627 · 26.7 · 2.06 · 0.452."""
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"
+
+
+def spread_words(fun, lang: str = "en") -> str:
+    """How much units vary, in words: 'φ = 4.2: the units vary more than chance allows, and …'."""
+    phi, tau2 = fmt_rate(fun.phi), f"{fun.tau2:.3g}"
+    if not fun.overdispersed:
+        return say("spread.calm", lang, phi=phi)
+    if not fun.classified:
+        return say("spread.wide", lang, phi=phi, tau2=tau2)
+    return say(f"spread.{fun.adjustment}", lang, phi=phi, tau2=tau2)
+
+
+def method_words(fun, lang: str = "en") -> str:
+    """How the funnel's limits were drawn, in words."""
+    if not fun.classified:
+        return say("funnel.no_limits", lang, n=fun.n_units, min_units=fun.min_units)
+    if fun.overdispersed and fun.adjustment in ("random_effects", "multiplicative"):
+        return say(f"funnel.{fun.adjustment}", lang)
+    return say("funnel.none" if fun.overdispersed else "funnel.poisson", lang, p=f"{fun.chi2_p:.2g}")
+
+
+def funnel_facts(fun, lang: str = "en") -> str:
+    """What qualifies every placement on a funnel, in one line: units, φ and τ², method."""
+    return f"{count_units(fun.n_units, 'all', lang)} · {spread_words(fun, lang)} · {method_words(fun, lang)}"
 
 
 HEADERS: dict[str, dict[str, str]] = {  # column id -> the header a reader sees
