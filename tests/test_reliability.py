@@ -47,9 +47,9 @@ def test_parameter_values_must_match_the_declared_defaults(parameters, message):
 def test_a_schedule_of_declared_parameters_loads(tmp_path):
     config = tmp_path / "briefs.yml"
     config.write_text('briefs:\n  - notebook: metric_comparison.ipynb\n    parameters: {metric: legal_aid_cases, '
-                      'level: county, overdispersion: true, districts: ["320412"]}\n', encoding="utf-8")
+                      'level: county, adjustment: multiplicative, districts: ["320412"]}\n', encoding="utf-8")
     (brief,) = load_schedule(config, load_dataset())
-    assert brief.parameters["overdispersion"] is True
+    assert brief.parameters["adjustment"] == "multiplicative"
 
 
 ACCEPT = "import sys; from compare.cli import main; sys.exit(main(sys.argv[1:]))"
