@@ -169,6 +169,18 @@ def test_build_reference_on_a_full_disk_is_one_sentence_and_leaves_no_temp_files
     assert list((out / "reference").iterdir()) == []  # neither table half-written nor one without the other
 
 
+def mounted_tmpfs(folder: Path, options: str):
+    """Mount a tmpfs with options on folder for the duration (root only; else the test is skipped)."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a tmpfs needs root")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
 @pytest.fixture
 def read_only_folder(tmp_path: Path):
     """An empty folder nobody may write into: a read-only tmpfs when running as root (root ignores
@@ -180,12 +192,25 @@ def read_only_folder(tmp_path: Path):
         yield folder
         folder.chmod(0o755)
         return
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)], capture_output=True).returncode:
-        pytest.skip("running as root and cannot mount a read-only tmpfs")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=True)
+    yield from mounted_tmpfs(folder, "ro,size=64k")
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path):
+    """A 64 KiB file system (a tmpfs; root only): the reference tables do not fit on it."""
+    folder = tmp_path / "small"
+    folder.mkdir()
+    yield from mounted_tmpfs(folder, "size=64k")
+
+
+def test_build_reference_on_a_really_full_disk_is_one_sentence_and_leaves_no_temp_files(full_disk):
+    (full_disk / "reference").mkdir()
+    (full_disk / "reference" / "districts.csv").write_text("code\n", encoding="utf-8")
+    result = run("--data", str(full_disk), "build-reference", str(shared_or_skip("reference")))
+    assert_one_sentence(result, str(full_disk / "reference"), "No space left on device", "nothing was replaced")
+    assert temp_leftovers(full_disk) == []
+    assert [p.name for p in (full_disk / "reference").iterdir()] == ["districts.csv"]
+    assert (full_disk / "reference" / "districts.csv").read_text(encoding="utf-8") == "code\n"
 
 
 def test_build_reference_into_a_read_only_folder_is_one_sentence(read_only_folder):
@@ -196,6 +221,23 @@ def test_build_reference_into_a_read_only_folder_is_one_sentence(read_only_folde
 
 
 # ---------------------------------------------------------------- #11 validation that says what it checks
+
+
+@pytest.mark.parametrize(
+    "value, quote, qualifiers",
+    [
+        (30_000, "网络受众3万余人次", {"at_least"}),
+        (48, "共办理行政复议案件48起", {"exact"}),
+        (48, "办理行政复议案件约48起", {"approx"}),
+        (98, "调解成功率达98%以上", {"at_least"}),
+        (50, "不到50件", {"at_most"}),
+        (7, "新建法律援助工作站3个", set()),  # the value is not in the quote: reported as unreadable instead
+    ],
+)
+def test_quote_qualifiers_reads_how_the_quote_states_the_value(value, quote, qualifiers):
+    from compare.numerals import quote_qualifiers
+
+    assert quote_qualifiers(value, quote) == qualifiers
 
 
 def set_cell(folder: Path, doc_id: str, metric_id: str, column: str, value: str, statement: str = "actual",
@@ -267,7 +309,7 @@ def test_a_district_inside_its_sources_prefecture_agrees_with_it(data_copy):
 # ---------------------------------------------------------------- the last guard in main()
 
 
-def test_an_os_error_reaching_main_is_one_sentence(tmp_path):
+def test_build_reference_into_a_file_where_a_folder_should_be_is_one_sentence(tmp_path):
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x")
     result = run("--data", str(not_a_folder), "build-reference", str(shared_or_skip("reference")))
