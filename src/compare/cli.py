@@ -105,6 +105,9 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     from .population import reconcile, reconciliation_verdicts
 
     table = reconcile(data.load_dataset(args.data))
+    if table.empty:
+        raise CompareError("Nothing to reconcile: no report in the data states its own per-10,000 figure "
+                           "beside the count it was computed from.")
     if args.format == "table":
         emit(reconciliation_verdicts(table), "table")
         print()
@@ -294,7 +297,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def os_error_sentence(exc: OSError) -> str:
+    """'/srv/compare/outputs: No space left on device.' from an OSError, on one line."""
+    where = " -> ".join(str(name) for name in (exc.filename, exc.filename2) if name is not None)
+    what = exc.strerror or str(exc) or type(exc).__name__
+    sentence = f"{where}: {what}" if where else what
+    return " ".join(sentence.split()).rstrip(".") + "."
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Errors a user or the machine can cause (bad input, a full disk, a read-only or missing
+    folder, a file that is not UTF-8) print one sentence and exit 2; anything else is a bug and keeps its traceback."""
     args = build_parser().parse_args(argv)
     pd.set_option("display.width", 200)
     try:
@@ -305,6 +318,12 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into head & co.: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # disk full, permission denied, missing folder: the machine, not a bug
+        print(f"error: {os_error_sentence(exc)}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as exc:
+        print(f"error: a file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8.", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -13,13 +13,15 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from charset_normalizer import from_bytes
 
 from .errors import DataError, UnknownDistrictError, UnknownMetricError
-from .numerals import value_in_quote
+from .numerals import quote_qualifiers, value_in_quote
 from .paths import data_dir as default_data_dir
 
 SOURCE_COLUMNS = [
@@ -108,26 +110,80 @@ class Dataset:
 # ---------------------------------------------------------------- reading
 
 
-def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
-    """A CSV as strings (empty cells as ''), with its expected columns, or DataError."""
+# Names users know for the encodings a Chinese text is likely to be in (charset_normalizer's codec names).
+ENCODING_NAMES = {
+    "gb18030": "GBK", "gbk": "GBK", "gb2312": "GBK", "hz": "GBK",
+    "big5": "Big5", "big5hkscs": "Big5", "cp950": "Big5",
+    "utf_16": "UTF-16", "utf_16_le": "UTF-16", "utf_16_be": "UTF-16", "utf_32": "UTF-32",
+}
+ENCODING_SAMPLE_BYTES = 64 * 1024
+
+
+def guess_encoding(raw: bytes) -> str:
+    """A readable guess at the encoding of bytes that are not UTF-8: 'GBK', 'Big5', ... or 'unknown'.
+
+    Chinese encodings are preferred among the plausible ones (short GBK texts also decode as Korean)."""
+    matches = list(from_bytes(raw[:ENCODING_SAMPLE_BYTES]))
+    for match in matches:
+        if match.encoding in ENCODING_NAMES and (match.bom or not match.encoding.startswith("utf")):
+            return ENCODING_NAMES[match.encoding]
+    return matches[0].encoding.upper().replace("_", "-") if matches else "unknown"
+
+
+def not_utf8_reason(path: Path) -> str:
+    """'not UTF-8 text (looks like GBK)': why a file could not be read, with a guess at its encoding."""
+    with open(path, "rb") as handle:
+        return f"not UTF-8 text (looks like {guess_encoding(handle.read(ENCODING_SAMPLE_BYTES))})"
+
+
+def read_csv_checked(path: Path, **options) -> pd.DataFrame:
+    """pd.read_csv(path, **options), or DataError naming the file: missing, not UTF-8, malformed, or with
+    more fields on its first data row than in its header (which pandas would silently read as an index)."""
+    path = Path(path)
     if not path.is_file():
         raise DataError(f"{path.name}: file not found at {path}.")
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        table = pd.read_csv(path, encoding="utf-8-sig", **options)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path.name}: {not_utf8_reason(path)}.") from exc
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(f"{path.name}: malformed CSV ({str(exc).strip()}).") from exc
+    if not isinstance(table.index, pd.RangeIndex):
+        raise DataError(f"{path.name}: line 2 has more fields than the header's {len(table.columns)}; "
+                        f"remove the stray field or quote a cell that holds a comma.")
+    return table
+
+
+def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
+    """A CSV as strings (empty cells as ''), with its expected columns, or DataError."""
+    table = read_csv_checked(path, dtype=str, keep_default_na=False)
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise DataError(f"{path.name}: missing column(s) {', '.join(missing)}.")
+        raise DataError(f"{Path(path).name}: missing column(s) {', '.join(missing)}.")
     return table[columns].astype(str)
 
 
-def read_texts(sources: pd.DataFrame, folder: Path) -> dict[str, str]:
-    """The text of every source that has one, by doc_id. Paths come only from safe doc ids."""
-    texts = {}
+def read_source_texts(sources: pd.DataFrame, folder: Path) -> tuple[dict[str, str], list[Problem]]:
+    """The text of every source that has one, by doc_id, and a problem for each text that is not UTF-8.
+
+    Paths come only from safe doc ids."""
+    texts, problems = {}, []
     for doc_id in sources["doc_id"]:
-        if re.fullmatch(DOC_ID, doc_id) and (folder / f"{doc_id}.txt").is_file():
-            texts[doc_id] = (folder / f"{doc_id}.txt").read_text(encoding="utf-8")
+        path = folder / f"{doc_id}.txt"
+        if not (re.fullmatch(DOC_ID, doc_id) and path.is_file()):
+            continue
+        try:
+            texts[doc_id] = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            problems.append(Problem(f"{folder.name}/{path.name}", None, not_utf8_reason(path)))
+    return texts, problems
+
+
+def read_texts(sources: pd.DataFrame, folder: Path) -> dict[str, str]:
+    """The text of every source that has one, by doc_id; DataError if one is not UTF-8."""
+    texts, problems = read_source_texts(sources, folder)
+    if problems:
+        raise DataError(f"{problems[0]}; save it as UTF-8.")
     return texts
 
 
@@ -163,17 +219,12 @@ def load_dataset(folder: Path | None = None) -> Dataset:
 
     Loading does not validate: call validate() for the full check."""
     folder = Path(folder) if folder else default_data_dir()
-    return _dataset(folder, _read_raw(folder))
+    raw = _read_raw(folder)
+    return _dataset(folder, raw, read_texts(raw["sources"], folder / "sources"))
 
 
-def _dataset(folder: Path, raw: dict[str, pd.DataFrame]) -> Dataset:
-    tables = _typed(raw)
-    return Dataset(
-        data_dir=folder,
-        texts=read_texts(tables["sources"], folder / "sources"),
-        version=data_version(folder),
-        **tables,
-    )
+def _dataset(folder: Path, raw: dict[str, pd.DataFrame], texts: dict[str, str]) -> Dataset:
+    return Dataset(data_dir=folder, texts=texts, version=data_version(folder), **_typed(raw))
 
 
 # ---------------------------------------------------------------- validation
@@ -270,8 +321,10 @@ def matches(values: pd.Series, pattern: str) -> pd.Series:
     return values.isin(distinct[distinct.str.fullmatch(pattern).fillna(False).astype(bool)])
 
 
-def observation_problems(ds: Dataset, raw_obs: pd.DataFrame) -> list[Problem]:
-    """Every check of observations.csv against the other tables and the source texts."""
+def observation_problems(ds: Dataset, raw_obs: pd.DataFrame, unreadable: frozenset[str] = frozenset()) -> list[Problem]:
+    """Every check of observations.csv against the other tables and the source texts.
+
+    Rows of the unreadable documents (texts that are not UTF-8, reported on their own) skip the quote checks."""
     obs, f = ds.observations, FILES["observations"][0]
     problems: list[Problem] = []
     add = problems.extend
@@ -290,11 +343,12 @@ def observation_problems(ds: Dataset, raw_obs: pd.DataFrame) -> list[Problem]:
                         lambda r: f"period_start {r.period_start.date()} is after period_end {r.period_end.date()}"))
 
     has_text = obs["doc_id"].isin(list(ds.texts))
+    known = obs["doc_id"].isin(ds.sources["doc_id"]) & ~obs["doc_id"].isin(list(unreadable))
     cited = ~has_text & obs["doc_id"].isin(ds.sources.loc[ds.sources["url"].ne(""), "doc_id"])
     add(_problems_where(has_text & obs["quote"].eq(""), obs, f, lambda r: "quote is empty, but the source has a text"))
-    add(_problems_where(~has_text & ~cited & obs["doc_id"].isin(ds.sources["doc_id"]), obs, f,
+    add(_problems_where(~has_text & ~cited & known, obs, f,
                         lambda r: f"source '{r.doc_id}' has neither a text file nor a URL to cite"))
-    add(_problems_where(~has_text & obs["quote"].ne("") & obs["doc_id"].isin(ds.sources["doc_id"]), obs, f,
+    add(_problems_where(~has_text & obs["quote"].ne("") & known, obs, f,
                         lambda r: f"quote given but sources/{r.doc_id}.txt does not exist"))
     quoted = obs[has_text & obs["quote"].ne("")]
     found = pd.Series([q in ds.texts[d] for d, q in zip(quoted["doc_id"], quoted["quote"])], index=quoted.index, dtype=bool)
@@ -302,11 +356,45 @@ def observation_problems(ds: Dataset, raw_obs: pd.DataFrame) -> list[Problem]:
     readable = quoted[found & quoted["value"].notna()]
     read_back = pd.Series([value_in_quote(v, q) for v, q in zip(readable["value"], readable["quote"])], index=readable.index, dtype=bool)
     add(_problems_where(~read_back, readable, f, lambda r: f"value {r.value:g} cannot be read from the quote '{r.quote}'"))
+    add(_qualifier_problems(readable[read_back], f))
+    add(_district_problems(obs, ds, f))
 
     add(_metric_consistency_problems(obs, ds.metrics, f))
     dup = obs.duplicated(OBSERVATION_KEY, keep="first")
     add(_problems_where(dup, obs, f, lambda r: "duplicate observation (same document, district, period, metric, subset and statement as an earlier row)"))
     return problems
+
+
+def _qualifier_problems(rows: pd.DataFrame, f: str) -> list[Problem]:
+    """The qualifier agrees with how the quote states the value (3万余 at_least, 48起 exact, 约 approx)."""
+    problems = []
+    for i, value, qualifier, quote in zip(rows.index, rows["value"], rows["qualifier"], rows["quote"]):
+        stated = quote_qualifiers(value, quote)
+        if qualifier in QUALIFIERS and stated and qualifier not in stated:
+            problems.append(Problem(f, int(i) + 2, f"qualifier '{qualifier}' contradicts the quote, which reads "
+                                                   f"{' or '.join(sorted(stated))}: '{quote}'"))
+    return problems
+
+
+def _district_problems(obs: pd.DataFrame, ds: Dataset, f: str) -> list[Problem]:
+    """Each observation's district is its source's district (sources.csv), or lies inside it (a county of a
+    prefecture's report). Checked once per distinct (document, district) pair."""
+    pairs = obs[["doc_id", "district_code"]].drop_duplicates()
+    source_codes = ds.sources[["doc_id", "district_code"]].rename(columns={"district_code": "source_codes"})
+    pairs = pairs.merge(source_codes[source_codes["source_codes"].ne("")], on="doc_id", how="inner")
+    parents = ds.districts[["code", "prefecture_code", "province_code"]].rename(columns={"code": "district_code"})
+    pairs = pairs.merge(parents, on="district_code", how="inner")  # unknown codes are reported on their own
+    allowed = pairs["source_codes"].str.split(";")
+    inside = [bool({c, p, q} & set(a)) for c, p, q, a in
+              zip(pairs["district_code"], pairs["prefecture_code"], pairs["province_code"], allowed)]
+    wrong = pairs[~np.array(inside, dtype=bool)]
+    if wrong.empty:
+        return []
+    sources_of = dict(zip(wrong["doc_id"] + "|" + wrong["district_code"], wrong["source_codes"]))
+    key = obs["doc_id"] + "|" + obs["district_code"]
+    return _problems_where(key.isin(list(sources_of)), obs, f, lambda r: (
+        f"district_code {r.district_code} is not the district of its source {r.doc_id} "
+        f"({sources_of[r.doc_id + '|' + r.district_code]} in sources/sources.csv)"))
 
 
 def _metric_consistency_problems(obs: pd.DataFrame, metrics: pd.DataFrame, f: str) -> list[Problem]:
@@ -328,8 +416,17 @@ def _metric_consistency_problems(obs: pd.DataFrame, metrics: pd.DataFrame, f: st
     return problems
 
 
+def is_web_address(url: str) -> bool:
+    """Whether url is an absolute http:// or https:// address with a host."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # an unclosed [IPv6] host
+        return False
+
+
 def reference_problems(ds: Dataset) -> list[Problem]:
-    """Populations and sources refer to districts that exist."""
+    """Populations and sources refer to districts that exist; a source's URL is a web address."""
     pf, sf = FILES["populations"][0], FILES["sources"][0]
     problems = _problems_where(
         ~ds.populations["district_code"].isin(ds.districts["code"]) & matches(ds.populations["district_code"], CODE),
@@ -338,6 +435,8 @@ def reference_problems(ds: Dataset) -> list[Problem]:
     codes = ds.sources["district_code"].str.split(";").explode()
     unknown = codes[codes.ne("") & ~codes.isin(ds.districts["code"])]
     problems += [Problem(sf, int(i) + 2, f"unknown district code '{c}'") for i, c in unknown.items()]
+    not_web = ds.sources["url"].ne("") & ~ds.sources["url"].map(is_web_address).astype(bool)
+    problems += _problems_where(not_web, ds.sources, sf, lambda r: f"url must be an http(s) address (got '{r.url}')")
     return problems
 
 
@@ -348,17 +447,19 @@ def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]
         raw = _read_raw(folder)
     except DataError as exc:
         return [Problem(str(exc).split(":")[0], None, str(exc).split(": ", 1)[-1])], None
-    ds = _dataset(folder, raw)
-    problems: list[Problem] = []
+    texts, problems = read_source_texts(raw["sources"], folder / "sources")
+    unreadable = frozenset(Path(p.file).stem for p in problems)
+    ds = _dataset(folder, raw, texts)
     for name in SCHEMAS:
         problems += schema_problems(name, getattr(ds, name))
     problems += reference_problems(ds)
-    problems += observation_problems(ds, raw["observations"])
+    problems += observation_problems(ds, raw["observations"], unreadable)
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.reason)), ds
 
 
 def summary(ds: Dataset) -> dict[str, pd.DataFrame | int]:
-    """Counts for the clean-data summary: documents (with text / cited by URL), districts, observations per metric."""
+    """Counts for the clean-data summary: documents that observations cite (with text / cited by URL), districts,
+    observations per metric."""
     obs = ds.observations
     per_metric = (
         obs.assign(cited_by_url=obs["quote"].eq(""))
@@ -366,9 +467,11 @@ def summary(ds: Dataset) -> dict[str, pd.DataFrame | int]:
         .agg(observations=("value", "size"), cited_by_url=("cited_by_url", "sum"), districts=("district_code", "nunique"))
         .reset_index()
     )
+    used = ds.sources.loc[ds.sources["doc_id"].isin(obs["doc_id"]), "doc_id"]
+    with_text = used.isin(list(ds.texts))
     return {
-        "documents_with_text": len(ds.texts),
-        "documents_cited_by_url": int(ds.sources["doc_id"].isin(obs["doc_id"]).sum()) - len(ds.texts),
+        "documents_with_text": int(with_text.sum()),
+        "documents_cited_by_url": int((~with_text).sum()),
         "districts": int(obs["district_code"].nunique()),
         "observations": len(obs),
         "observations_cited_by_url": int(obs["quote"].eq("").sum()),

@@ -31,3 +31,7 @@ class MixedLevelsError(CompareError):
 
 class PeriodError(CompareError):
     """A period label or span that cannot be understood, or counts over different periods compared raw."""
+
+
+class WriteError(CompareError):
+    """A file or folder could not be written (disk full, read-only, not a folder); nothing was left half-written."""

@@ -97,9 +97,18 @@ def is_decrease(text: str) -> bool:
     return any(word in text for word in DECREASE_WORDS)
 
 
+def _numbers_equal_to(value: float, quote: str) -> list[Number]:
+    return [n for n in find_numbers(quote) if math.isclose(abs(value), n.value, rel_tol=1e-9, abs_tol=1e-9)]
+
+
 def value_in_quote(value: float, quote: str) -> bool:
     """Whether value can be read back from quote: one of its numbers, scaled, equals |value|,
     and a negative value goes with a word of decrease."""
     if value < 0 and not is_decrease(quote):
         return False
-    return any(math.isclose(abs(value), n.value, rel_tol=1e-9, abs_tol=1e-9) for n in find_numbers(quote))
+    return bool(_numbers_equal_to(value, quote))
+
+
+def quote_qualifiers(value: float, quote: str) -> set[str]:
+    """The qualifiers with which quote states |value| (3万余 -> {'at_least'}); empty if it does not state it."""
+    return {n.qualifier for n in _numbers_equal_to(value, quote)}

@@ -6,12 +6,19 @@ built tables are committed, so nothing else reads the shared folder.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from .data import read_csv_checked
+from .errors import DataError, WriteError
+
 CENSUS_FILE = "census2020_counties.csv"
 YEAREND_FILE = "yearend_population.csv"
+CENSUS_COLUMNS = ["code", "name_zh", "level", "province_zh", "prefecture_zh", "population"]
+YEAREND_COLUMNS = ["district_code", "year", "population", "definition", "scope", "source"]
 CENSUS_SOURCE = (
     "7th national census 2020 (2020-11-01), county extract of leiii/census "
     "(China Census, Lei Dong et al., 2022; MIT License, Copyright (c) 2022 Lei Dong)"
@@ -129,13 +136,53 @@ def build_populations(census: pd.DataFrame, yearend: pd.DataFrame) -> pd.DataFra
 
 
 def build_reference(shared_reference: Path, out_dir: Path) -> dict[str, int]:
-    """Write districts.csv and populations.csv to out_dir; return how many rows each has."""
-    census = pd.read_csv(shared_reference / CENSUS_FILE, dtype={"code": str})
-    yearend = pd.read_csv(shared_reference / YEAREND_FILE, dtype={"district_code": str})
+    """Write districts.csv and populations.csv to out_dir; return how many rows each has.
+
+    DataError if the shared extracts cannot be read; WriteError if out_dir cannot be written, in which case
+    neither table is replaced and no temporary file is left."""
+    shared_reference, out_dir = Path(shared_reference), Path(out_dir)
+    if not shared_reference.is_dir():
+        raise DataError(f"{shared_reference}: no such folder (it should hold {CENSUS_FILE} and {YEAREND_FILE}).")
+    census = _read_shared(shared_reference / CENSUS_FILE, "code", CENSUS_COLUMNS)
+    yearend = _read_shared(shared_reference / YEAREND_FILE, "district_code", YEAREND_COLUMNS)
     districts = build_districts(census)
     populations = build_populations(census, yearend)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    districts.to_csv(out_dir / "districts.csv", index=False)
-    populations.to_csv(out_dir / "populations.csv", index=False)
+    write_together(out_dir, {
+        "districts.csv": districts.to_csv(index=False), "populations.csv": populations.to_csv(index=False),
+    })
     uncoded = int((~census["code"].astype(str).str.fullmatch(r"\d{6}")).sum())
     return {"districts": len(districts), "populations": len(populations), "uncoded_rows_skipped": uncoded}
+
+
+def _read_shared(path: Path, code_column: str, columns: list[str]) -> pd.DataFrame:
+    table = read_csv_checked(path, dtype={code_column: str})
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise DataError(f"{path.name}: missing column(s) {', '.join(missing)}.")
+    return table
+
+
+def write_together(folder: Path, contents: dict[str, str]) -> None:
+    """Write every file of contents into folder, all or none: each goes to a unique temporary name first,
+    fsynced, and only when all are written are they renamed into place. WriteError (one sentence) on failure;
+    no temporary file is left behind."""
+    staged: dict[Path, str] = {}
+    replaced = 0
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in contents.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            staged[folder / name] = tmp
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        for target, tmp in staged.items():
+            os.replace(tmp, target)
+            replaced += 1
+    except OSError as exc:
+        outcome = "nothing was replaced" if replaced == 0 else f"only {replaced} of {len(contents)} files were replaced"
+        raise WriteError(f"Cannot write into {folder}: {exc.strerror or exc}; {outcome}.") from exc
+    finally:
+        for tmp in staged.values():
+            Path(tmp).unlink(missing_ok=True)
