@@ -31,3 +31,14 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one():
 def test_top_level_layout():
     for name in ("notebooks", "data", "src/compare", "outputs", "tests", "environment.yml", "README.md"):
         assert (PROJECT_ROOT / name).exists(), name
+
+
+def test_compare_home_moves_the_project_root(tmp_path):
+    import subprocess
+    import sys
+
+    code = "from compare import paths; print(paths.PROJECT_ROOT, paths.data_dir(), paths.NOTEBOOKS_DIR, sep='|')"
+    env = {**__import__("os").environ, "COMPARE_HOME": str(tmp_path)}
+    env.pop("COMPARE_DATA_DIR", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip().split("|") == [str(tmp_path), str(tmp_path / "data"), str(tmp_path / "notebooks")]

@@ -21,7 +21,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
 from .comparisons import funnel_limits  # noqa: E402
-from .rates import comparable_rate  # noqa: E402
+from .rates import PER_10K, comparable_rate  # noqa: E402
 from .sentences import funnel_facts, period_words, say, use_reason  # noqa: E402
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -107,22 +107,22 @@ def ranked_intervals(rates: pd.DataFrame, unit_label: str, colours: dict, title:
     return fig
 
 
-def funnel_plot(fun, unit_label: str, colours: dict, title: str = "", caption: str = "", lang: str = "en"):
+def funnel_plot(funnel_fit, unit_label: str, colours: dict, title: str = "", caption: str = "", lang: str = "en"):
     """Funnel plot of a compare.comparisons.Funnel (rates, or proportions from proportion_funnel): each unit's
     rate with its interval (and its range of counts when the words allow one) against its exposure (trials).
     With enough units, the pooled rate and the 95% and 99.8% limits the Funnel used; below the minimum,
     intervals only and the title says why. Under the chart: the units, φ, τ² and the method in the brief's
     language, then any caption given (e.g. the comparison window)."""
     use_cjk_font()
-    size = "trials" if fun.unit == "%" else "exposure"
-    table = fun.table.sort_values(size).reset_index(drop=True)
+    size = "trials" if funnel_fit.unit == "%" else "exposure"
+    table = funnel_fit.table.sort_values(size).reset_index(drop=True)
     exposure = table[size]
     fig, ax = plt.subplots(figsize=(8, 5.4))
-    if fun.classified:
+    if funnel_fit.classified:
         grid = np.geomspace(exposure.min() * 0.5, exposure.max() * 1.5, 200)
-        pooled = fun.pooled_rate / (100 if fun.unit == "%" else 1e4)
-        limits = funnel_limits(pooled, grid, fun.adjustment, fun.phi, fun.tau2, binomial=fun.unit == "%")
-        ax.axhline(fun.pooled_rate, color="0.2", lw=1, label=say("chart.pooled", lang, rate=f"{fun.pooled_rate:.3g}"))
+        pooled = funnel_fit.pooled_rate / (100 if funnel_fit.unit == "%" else PER_10K)
+        limits = funnel_limits(pooled, grid, funnel_fit.adjustment, funnel_fit.phi, funnel_fit.tau2, binomial=funnel_fit.unit == "%")
+        ax.axhline(funnel_fit.pooled_rate, color="0.2", lw=1, label=say("chart.pooled", lang, rate=f"{funnel_fit.pooled_rate:.3g}"))
         for level, style in (("95", "--"), ("99.8", ":")):
             ax.plot(grid, limits[f"upper_{level}"], style, color="0.4", lw=1, label=say("chart.limits", lang, level=level))
             ax.plot(grid, limits[f"lower_{level}"], style, color="0.4", lw=1)
@@ -141,17 +141,17 @@ def funnel_plot(fun, unit_label: str, colours: dict, title: str = "", caption: s
                     textcoords="offset points", fontsize=8)
     ax.set_xscale("log")
     years = table["years"] if "years" in table else pd.Series(dtype=float)
-    ax.set_xlabel(say("chart.trials" if fun.unit == "%" else
+    ax.set_xlabel(say("chart.trials" if funnel_fit.unit == "%" else
                       "chart.exposure_years" if years.notna().any() else "chart.exposure_residents", lang))
     ax.set_ylabel(unit_label)
     ax.set_ylim(bottom=0)
-    if fun.classified:
+    if funnel_fit.classified:
         ax.set_title(title)
         ax.legend(loc="upper right", fontsize=8)
     else:
-        reason = say("chart.not_classified", lang, n=fun.n_units, min_units=fun.min_units)
+        reason = say("chart.not_classified", lang, n=funnel_fit.n_units, min_units=funnel_fit.min_units)
         ax.set_title(f"{title}\n{reason}" if title else reason, fontsize=11)
-    facts = "\n".join(t for t in (funnel_facts(fun, lang), caption) if t)
+    facts = "\n".join(t for t in (funnel_facts(funnel_fit, lang), caption) if t)
     fig.text(0.01, 0.01, facts, fontsize=8, ha="left", va="bottom", wrap=True)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     plt.close(fig)

@@ -83,21 +83,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if events["district_code"].nunique() < 2:
         raise CompareError(f"Fewer than two units report {args.metric} as an event count for {cs.label}; "
                            "nothing to compare (try --period).")
-    fun = funnel(events, adjustment=args.adjustment, min_units=args.min_units)
-    table = with_district_name(fun.table).assign(window=cs.label, n_units=fun.n_units, phi=fun.phi, tau2=fun.tau2,
-                                                 chi2_p=fun.chi2_p, method=fun.method)
+    funnel_fit = funnel(events, adjustment=args.adjustment, min_units=args.min_units)
+    table = with_district_name(funnel_fit.table).assign(window=cs.label, n_units=funnel_fit.n_units, phi=funnel_fit.phi, tau2=funnel_fit.tau2,
+                                                 chi2_p=funnel_fit.chi2_p, method=funnel_fit.method)
     if args.format == "table":
-        print(f"Window {cs.label}: {fun.n_units} units; {fun.method}; pooled rate {fun.pooled_rate:.3g} per 10,000; "
-              f"{spread_words(fun)}.")
-        if fun.note:
-            print(fun.note)
+        print(f"Window {cs.label}: {funnel_fit.n_units} units; {funnel_fit.method}; pooled rate {funnel_fit.pooled_rate:.3g} per 10,000; "
+              f"{spread_words(funnel_fit)}.")
+        if funnel_fit.note:
+            print(funnel_fit.note)
         if not cs.not_comparable.empty:
             print("Not comparable (other periods): " + "; ".join(
                 f"{r.district_zh} (reports {r.reports})" for r in cs.not_comparable.itertuples()))
     emit(table[FUNNEL_COLUMNS], args.format)
     if args.format == "table":
         print("\nPairwise rate ratios (95% CI; p-values Holm-adjusted for the number of pairs):")
-    emit(rate_ratios(fun.table, phi=fun.phi if fun.overdispersed else 1.0), args.format)
+    emit(rate_ratios(funnel_fit.table, phi=funnel_fit.phi if funnel_fit.overdispersed else 1.0), args.format)
     return 0
 
 

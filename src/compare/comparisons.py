@@ -44,7 +44,7 @@ from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import test_poisson_2indep
 
 from .errors import CompareError
-from .rates import PER_10K as PER
+from .rates import PER_10K
 
 LIMITS = {"95": 0.95, "99.8": 0.998}
 ADJUSTMENTS = ("random_effects", "multiplicative", "none")
@@ -236,7 +236,7 @@ def _widening(adjustment, phi, tau2):
 def _limits(pooled, sizes, exact, multiplier, additive, binomial: bool = False) -> pd.DataFrame:
     """Limits (per 10,000 for rates, percent for proportions) around pooled at each size."""
     _, target, within_var, _ = _stabilised(pooled * sizes, sizes, pooled, binomial)
-    scale = 100 if binomial else PER
+    scale = 100 if binomial else PER_10K
     out = {}
     for name, level in LIMITS.items():
         tail = (1 - level) / 2
@@ -313,7 +313,7 @@ def _usable(rates: pd.DataFrame) -> pd.DataFrame:
 
 
 def _observed_rate(rows: pd.DataFrame, counts: np.ndarray) -> pd.Series:
-    fallback = pd.Series(counts / rows["exposure"].to_numpy(dtype=float) * PER, index=rows.index)
+    fallback = pd.Series(counts / rows["exposure"].to_numpy(dtype=float) * PER_10K, index=rows.index)
     for column in ("rate_per_10k", "annual_rate_per_10k"):
         if column in rows:
             fallback = rows[column].astype(float).fillna(fallback)
@@ -333,7 +333,7 @@ def funnel_table(rates: pd.DataFrame, by=FUNNEL_GROUPS, adjustment: str = "rando
     counts = out["value"].to_numpy(dtype=float).round()
     out = _place(out, counts, out["exposure"].to_numpy(dtype=float), by, adjustment, min_units, small_count, limits,
                  binomial=False)
-    out.insert(out.columns.get_loc("z"), "expected", out["pooled_rate"].to_numpy() / PER * out["exposure"].to_numpy())
+    out.insert(out.columns.get_loc("z"), "expected", out["pooled_rate"].to_numpy() / PER_10K * out["exposure"].to_numpy())
     out["observed_rate"] = _observed_rate(out, counts)
     return out
 
@@ -364,7 +364,7 @@ def _place(out, counts, sizes, by, adjustment, min_units, small_count, limits, b
     codes = _classify(low, high, sizes, pooled, exact, multiplier, additive, binomial)
     codes[~classified] = CLASSES.index(NOT_CLASSIFIED)
     out["count_low"], out["count_high"], out["z"] = low, high, z
-    out["pooled_rate"] = pooled * (100 if binomial else PER)
+    out["pooled_rate"] = pooled * (100 if binomial else PER_10K)
     out["n_units"], out["phi"], out["chi2_p"], out["tau2"] = n_g[gid], phi_g[gid], p_g[gid], tau2_g[gid]
     out["overdispersed"], out["classified"] = over_g[gid], classified
     out["adjustment"] = pd.Categorical.from_codes(applied_g[gid], categories=list(ADJUSTMENTS))

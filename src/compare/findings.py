@@ -114,9 +114,9 @@ def cite(row, lang: str = "en") -> str:
 NOTES = {"both counts are zero: no ratio": "ratio.both_zero", "one count is zero: no overdispersed interval": "ratio.one_zero"}
 
 
-def holds(fun: Funnel | None) -> bool:
+def holds(funnel_fit: Funnel | None) -> bool:
     """Whether a funnel's placements may be stated as findings: enough units, and overdispersion allowed for."""
-    return fun is not None and fun.classified and (not fun.overdispersed or fun.adjustment != "none")
+    return funnel_fit is not None and funnel_fit.classified and (not funnel_fit.overdispersed or funnel_fit.adjustment != "none")
 
 
 def too_few(cs: ComparisonSet, level: str, min_units: int, lang: str) -> str:
@@ -144,8 +144,8 @@ def sources_of(ds: Dataset, doc_ids) -> pd.DataFrame:
 def _reportable_metrics(ds: Dataset, code: str) -> list[str]:
     """The rateable metrics a district reports a total for, in catalogue order."""
     obs = rateable_observations(ds)
-    mine = set(obs.loc[obs["district_code"] == code, "metric_id"])
-    return [m for m in rateable_metrics(ds)["metric_id"] if m in mine]
+    own_rows = set(obs.loc[obs["district_code"] == code, "metric_id"])
+    return [m for m in rateable_metrics(ds)["metric_id"] if m in own_rows]
 
 
 def _window_funnel(cs: ComparisonSet, adjustment: str, min_units: int) -> Funnel | None:
@@ -156,24 +156,24 @@ def _window_funnel(cs: ComparisonSet, adjustment: str, min_units: int) -> Funnel
     return funnel(events, adjustment=adjustment, min_units=min_units)
 
 
-def _placement(fun: Funnel | None, cs: ComparisonSet, code: str, level: str, min_units: int, metric: pd.Series,
+def _placement(funnel_fit: Funnel | None, cs: ComparisonSet, code: str, level: str, min_units: int, metric: pd.Series,
                lang: str) -> str:
     """Where one unit stands, in words a reader can check."""
     if metric["variation"] == "none":
         return say("place.not_event", lang)
-    if fun is None or code not in set(fun.table["district_code"]):
+    if funnel_fit is None or code not in set(funnel_fit.table["district_code"]):
         return say("place.no_peers", lang)
-    if not fun.classified:
+    if not funnel_fit.classified:
         return say("place.too_few", lang, too_few=too_few(cs, level, min_units, lang))
-    return say(f"place.{fun.table.set_index('district_code').loc[code, 'classification']}", lang)
+    return say(f"place.{funnel_fit.table.set_index('district_code').loc[code, 'classification']}", lang)
 
 
-def _home_window(mine: pd.DataFrame, period: str) -> Window | None:
+def _home_window(own_rows: pd.DataFrame, period: str) -> Window | None:
     """The window a district's metric is compared in: the named period, else the home window of its latest
     dated observation."""
     if period:
         return parse_window(period)
-    dated = mine[comparable_rate(mine).notna() & mine["period_start"].notna() & mine["period_end"].notna()]
+    dated = own_rows[comparable_rate(own_rows).notna() & own_rows["period_start"].notna() & own_rows["period_end"].notna()]
     if dated.empty:
         return None
     latest = dated.sort_values(["period_end", "period_start"]).iloc[-1]
@@ -183,47 +183,47 @@ def _home_window(mine: pd.DataFrame, period: str) -> Window | None:
 def district_profile(ds: Dataset, district: str, peers=(), period: str = "", denominator: str = DEFAULT_DENOMINATOR,
                      adjustment: str = "random_effects", min_units: int = MIN_UNITS, lang: str = "en") -> Story:
     """One district against the peers that report the same period, on every per-capita metric it reports."""
-    me = ds.district(district)
-    me_row = {"district_zh": me["name_zh"], "district_en": me["name_en"]}
-    level = tier(pd.Series([me["level"]])).iloc[0]
+    district_info = ds.district(district)
+    me_row = {"district_zh": district_info["name_zh"], "district_en": district_info["name_en"]}
+    level = tier(pd.Series([district_info["level"]])).iloc[0]
     colours = district_colours(ds.observations["district_code"])
     panels, units, rows, key, doc_ids, alts = {}, {}, [], [], [], []
     metrics = _reportable_metrics(ds, district)
     if not metrics:
-        raise CompareError(f"{me['name_zh']} ({district}) reports no metric with a per-capita rate.")
+        raise CompareError(f"{district_info['name_zh']} ({district}) reports no metric with a per-capita rate.")
     for metric_id in metrics:
         metric = ds.metric(metric_id)
         rates = rate_table(ds, metric_id, districts=[district, *peers] if peers else None, level=level,
                            denominator=denominator)
         window = _home_window(rates[rates["district_code"] == district], period)
         cs = comparison_set(rates, window, min_units) if window else None
-        mine = cs.units[cs.units["district_code"] == district] if cs else pd.DataFrame()
-        if mine.empty:
+        own_rows = cs.units[cs.units["district_code"] == district] if cs else pd.DataFrame()
+        if own_rows.empty:
             continue
-        latest = mine.iloc[0]
-        fun = _window_funnel(cs, adjustment, min_units)
-        placement = _placement(fun, cs, district, level, min_units, metric, lang)
+        latest = own_rows.iloc[0]
+        funnel_fit = _window_funnel(cs, adjustment, min_units)
+        placement = _placement(funnel_fit, cs, district, level, min_units, metric, lang)
         panels[metric_id], units[metric_id] = cs.units, unit_label(metric, lang)
         window_words, level_words = period_words(cs.label, lang), say(f"level.{level}", lang)
-        placed = fun is not None and fun.classified and metric["variation"] != "none"
+        placed = funnel_fit is not None and funnel_fit.classified and metric["variation"] != "none"
         sentence = rate_sentence(latest, metric, lang) + " " + (
             say("profile.placed", lang, n=cs.n_units, level=level_words, window=window_words, place=placement)
             if placed else say("profile.unplaced", lang, place=placement))
-        if holds(fun) and placed and fun.table.set_index("district_code").loc[district, "classification"] in OUTSTANDING:
+        if holds(funnel_fit) and placed and funnel_fit.table.set_index("district_code").loc[district, "classification"] in OUTSTANDING:
             key.append(say("profile.key", lang, metric=metric_name(metric, lang, False), place=placement,
                            rate=rate_words(latest, metric, lang), n=cs.n_units, level=level_words, window=window_words,
-                           pooled=fmt_rate(fun.pooled_rate), spread=spread_words(fun, lang)))
+                           pooled=fmt_rate(funnel_fit.pooled_rate), spread=spread_words(funnel_fit, lang)))
         alts.append(say("alt.peers_metric", lang, metric=metric_name(metric, lang, False),
                         district=district_name(me_row, lang), rate=rate_words(latest, metric, lang), place=placement))
         rows.append({"metric": f"{metric['name_zh']} {metric['name_en']}" if lang == "en" else metric["name_zh"],
                      "window": window_words, "value": f"{qualifier_words(latest['qualifier'], lang)}"
                                                       f"{fmt_number(latest['value'])}",
-                     "rate": comparable_rate(mine).iloc[0], "ci_low": latest["ci_low"], "ci_high": latest["ci_high"],
+                     "rate": comparable_rate(own_rows).iloc[0], "ci_low": latest["ci_low"], "ci_high": latest["ci_high"],
                      "unit": units[metric_id], "peers_in_window": cs.n_units - 1, "placement": placement,
                      "doc_id": latest["doc_id"], "_sentence": sentence})
         doc_ids += list(cs.units["doc_id"])
     if not rows:
-        raise CompareError(f"{me['name_zh']} ({district}) has no dated observation in period '{period}'.")
+        raise CompareError(f"{district_info['name_zh']} ({district}) has no dated observation in period '{period}'.")
     summary = pd.DataFrame(rows)
     name = district_name(me_row, lang)
     story = Story(say("story.profile", lang, district=html.unescape(name)), lang, data_version=ds.version,
@@ -268,12 +268,12 @@ def metric_comparison(ds: Dataset, metric: str, level: str = "county", districts
     colours = district_colours(ds.observations["district_code"])
     label, window = unit_label(info, lang), period_words(cs.label, lang)
     units = cs.units.assign(_r=comparable_rate(cs.units)).sort_values("_r", ascending=False).drop(columns="_r")
-    fun = _window_funnel(cs, adjustment, min_units)
+    funnel_fit = _window_funnel(cs, adjustment, min_units)
     story = Story(say("story.comparison", lang, metric=html.unescape(metric_name(info, lang, False)),
                       level=say(f"level.{level}", lang)), lang, data_version=ds.version,
                   sources=sources_of(ds, units["doc_id"]))
-    story.lead = comparison_lead(info, cs, fun, level, min_units, label, lang)
-    story.findings = _outstanding(fun, info, lang) + [rate_sentence(row, info, lang) for _, row in units.iterrows()]
+    story.lead = comparison_lead(info, cs, funnel_fit, level, min_units, label, lang)
+    story.findings = _outstanding(funnel_fit, info, lang) + [rate_sentence(row, info, lang) for _, row in units.iterrows()]
     if not cs.not_comparable.empty:
         others = [say("not_comparable.unit", lang, district=html.escape(r.district_zh),
                       periods=listing([period_words(p, lang) for p in r.reports.split(", ") if p], lang)
@@ -282,20 +282,20 @@ def metric_comparison(ds: Dataset, metric: str, level: str = "county", districts
     story.about = [(say("about.window", lang), window), (say("about.units", lang), str(cs.n_units)),
                    (say("about.level", lang), say(f"level.{level}", lang)),
                    (say("about.denominator", lang), say(f"denominator.{denominator}", lang)),
-                   (say("about.method", lang), method_words(fun, lang) if fun is not None else say("method.rates", lang))]
-    if fun is not None:
-        story.about.append((say("about.variation", lang), spread_words(fun, lang)))
+                   (say("about.method", lang), method_words(funnel_fit, lang) if funnel_fit is not None else say("method.rates", lang))]
+    if funnel_fit is not None:
+        story.about.append((say("about.variation", lang), spread_words(funnel_fit, lang)))
     if not units.empty:
         story.charts["ranked"] = _ranked_chart(ds, units, info, label, window, colours, lang)
-    if fun is not None:
-        story.charts["funnel"] = _funnel_chart(ds, fun, info, label, window, colours, lang)
-        placed = fun.table
+    if funnel_fit is not None:
+        story.charts["funnel"] = _funnel_chart(ds, funnel_fit, info, label, window, colours, lang)
+        placed = funnel_fit.table
         story.tables["funnel"] = table(placed[["district_zh", "period", "value", "qualifier", "exposure", "observed_rate",
                                                "lower_95", "upper_95", "lower_99.8", "upper_99.8", "classification",
                                                "small_count"]], "funnel", lang)
-        ratios = rate_ratios(fun.table, phi=fun.phi if fun.overdispersed else 1.0)
+        ratios = rate_ratios(funnel_fit.table, phi=funnel_fit.phi if funnel_fit.overdispersed else 1.0)
         ratios = ratios.assign(note=ratios["note"].map(lambda n: say(NOTES[n], lang) if n in NOTES else n))
-        method = say("ratio.widened" if fun.overdispersed else "ratio.exact", lang)
+        method = say("ratio.widened" if funnel_fit.overdispersed else "ratio.exact", lang)
         story.tables["rate_ratios"] = table(ratios[["district_zh_a", "period_a", "district_zh_b", "period_b", "rate_ratio",
                                                     "ci_low", "ci_high", "p_holm", "note"]], "rate_ratios", lang,
                                             method=method)
@@ -326,20 +326,20 @@ def _ranked_chart(ds: Dataset, units: pd.DataFrame, info: pd.Series, label: str,
     return Chart(figure, alt, say("caption.ranked", lang, n=len(ordered), window=window), rate_export(ds, units))
 
 
-def _funnel_chart(ds: Dataset, fun: Funnel, info: pd.Series, label: str, window: str, colours: dict,
+def _funnel_chart(ds: Dataset, funnel_fit: Funnel, info: pd.Series, label: str, window: str, colours: dict,
                   lang: str) -> Chart:
     name = html.unescape(metric_name(info, lang, False))
-    caption = say("caption.funnel", lang, method=method_words(fun, lang))
-    figure = funnel_plot(fun, label, colours, title=say("title.funnel", lang, metric=name, window=window), lang=lang)
-    outside = int(fun.table["classification"].isin(OUTSTANDING).sum())
-    placed = (say("alt.funnel_placed", lang, k=outside) if fun.classified
-              else say("alt.funnel_unplaced", lang, reason=method_words(fun, lang)))
-    alt = say("alt.funnel", lang, metric=name, unit_label=label, window=window, n=fun.n_units,
-              pooled=fmt_rate(fun.pooled_rate), placed=placed)
-    return Chart(figure, alt, caption, rate_export(ds, fun.table))
+    caption = say("caption.funnel", lang, method=method_words(funnel_fit, lang))
+    figure = funnel_plot(funnel_fit, label, colours, title=say("title.funnel", lang, metric=name, window=window), lang=lang)
+    outside = int(funnel_fit.table["classification"].isin(OUTSTANDING).sum())
+    placed = (say("alt.funnel_placed", lang, k=outside) if funnel_fit.classified
+              else say("alt.funnel_unplaced", lang, reason=method_words(funnel_fit, lang)))
+    alt = say("alt.funnel", lang, metric=name, unit_label=label, window=window, n=funnel_fit.n_units,
+              pooled=fmt_rate(funnel_fit.pooled_rate), placed=placed)
+    return Chart(figure, alt, caption, rate_export(ds, funnel_fit.table))
 
 
-def comparison_lead(info: pd.Series, cs: ComparisonSet, fun: Funnel | None, level: str, min_units: int,
+def comparison_lead(info: pd.Series, cs: ComparisonSet, funnel_fit: Funnel | None, level: str, min_units: int,
                     label: str, lang: str = "en") -> str:
     """The one-paragraph main message of a metric comparison."""
     what, level_words = metric_name(info, lang), say(f"level.{level}", lang)
@@ -349,23 +349,23 @@ def comparison_lead(info: pd.Series, cs: ComparisonSet, fun: Funnel | None, leve
     if info["variation"] == "none":
         return say("lead.not_events", lang, metric=what, units=unit_words(info["unit"], lang), n=cs.n_units,
                    window=window)
-    if fun is None:
+    if funnel_fit is None:
         return say("lead.one_unit", lang, window=window, level=level_words, metric=what)
-    if not fun.classified:
+    if not funnel_fit.classified:
         return say("lead.too_few", lang, too_few=too_few(cs, level, min_units, lang))
-    if not holds(fun):
-        return say("lead.unadjusted", lang, phi=fmt_rate(fun.phi))
-    outside = int(fun.table["classification"].isin(OUTSTANDING).sum())
-    fields = dict(n=fun.n_units, level=level_words, window=window, pooled=fmt_rate(fun.pooled_rate),
-                  unit_label=html.escape(label), spread=spread_words(fun, lang))
+    if not holds(funnel_fit):
+        return say("lead.unadjusted", lang, phi=fmt_rate(funnel_fit.phi))
+    outside = int(funnel_fit.table["classification"].isin(OUTSTANDING).sum())
+    fields = dict(n=funnel_fit.n_units, level=level_words, window=window, pooled=fmt_rate(funnel_fit.pooled_rate),
+                  unit_label=html.escape(label), spread=spread_words(funnel_fit, lang))
     return say("lead.outliers", lang, k=outside, **fields) if outside else say("lead.calm", lang, **fields)
 
 
-def _outstanding(fun: Funnel | None, info: pd.Series, lang: str) -> list[str]:
+def _outstanding(funnel_fit: Funnel | None, info: pd.Series, lang: str) -> list[str]:
     """One key finding per unit outside the 99.8% limits, when the funnel's placements hold."""
-    if not holds(fun):
+    if not holds(funnel_fit):
         return []
-    rows = fun.table[fun.table["classification"].isin(OUTSTANDING)]
+    rows = funnel_fit.table[funnel_fit.table["classification"].isin(OUTSTANDING)]
     return [say("outlier", lang, district=district_name(row, lang), rate=rate_words(row, info, lang),
                 place=say(f"place.{row['classification']}", lang)) for _, row in rows.iterrows()]
 
@@ -425,8 +425,8 @@ def district_trends(ds: Dataset, district: str, metrics=(), denominator: str = D
     """Each metric's rate over time for one district: the change table (every row, with what it is used for),
     the quasi-Poisson trend with φ in words or the reason there is none, and derived previous-year values.
     Undated, open and overlapping periods are listed but kept out of changes, the model and the chart's axis."""
-    me = ds.district(district)
-    name = district_name({"district_zh": me["name_zh"], "district_en": me["name_en"]}, lang)
+    district_info = ds.district(district)
+    name = district_name({"district_zh": district_info["name_zh"], "district_en": district_info["name_en"]}, lang)
     story = Story(say("story.trends", lang, district=html.unescape(name)), lang, data_version=ds.version)
     doc_ids, modelled, chosen = [], 0, list(metrics) or _reportable_metrics(ds, district)
     for metric_id in chosen:

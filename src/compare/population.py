@@ -23,6 +23,7 @@ import pandas as pd
 from .data import Dataset
 from .errors import CompareError, MissingPopulationError
 
+PER_10K = 1e4  # rates are per 10,000 residents
 DEFAULT_DENOMINATOR = "resident"
 DENOMINATORS = ("resident", "census_resident", "resident_yearend", "registered_yearend")
 ALIASES = {"census2020": "census_resident"}
@@ -141,9 +142,9 @@ def reconcile(ds: Dataset) -> pd.DataFrame:
         return pd.DataFrame()
     decimals = pairs["quote_rate"].str.extract(r"\d+\.(\d+)")[0].str.len().fillna(0)
     half = 0.5 * 10.0 ** (-decimals)
-    pairs["implied_population"] = pairs["value_count"] / pairs["value_rate"] * 1e4
-    pairs["implied_low"] = pairs["value_count"] / (pairs["value_rate"] + half) * 1e4
-    pairs["implied_high"] = pairs["value_count"] / (pairs["value_rate"] - half) * 1e4
+    pairs["implied_population"] = pairs["value_count"] / pairs["value_rate"] * PER_10K
+    pairs["implied_low"] = pairs["value_count"] / (pairs["value_rate"] + half) * PER_10K
+    pairs["implied_high"] = pairs["value_count"] / (pairs["value_rate"] - half) * PER_10K
     refs = ds.populations.rename(columns={"population": "reference_population", "year": "reference_year",
                                           "definition": "reference_definition", "scope": "reference_scope"})
     out = pairs.merge(refs.drop(columns=["source"]), on="district_code", how="left")

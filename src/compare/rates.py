@@ -25,10 +25,8 @@ from statsmodels.stats.rates import confint_poisson
 from .data import Dataset
 from .errors import CompareError, MixedLevelsError, RateNotMeaningfulError, UnknownDistrictError
 from .periods import annualise, period_label, years_between
-from .population import DEFAULT_DENOMINATOR, FLAG_COLUMNS, attach_population, require_population
+from .population import DEFAULT_DENOMINATOR, FLAG_COLUMNS, PER_10K, attach_population, require_population
 
-PER_10K = 1e4
-PER = PER_10K  # the older name, still imported by comparisons
 ALPHA = 0.05
 SMALL_COUNT = 10  # fewer events than this: a rate too unstable to rank (PHE's small-number convention)
 METHODS = {

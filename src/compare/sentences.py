@@ -526,28 +526,28 @@ def fmt_rate(x: float) -> str:
     return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"
 
 
-def spread_words(fun, lang: str = "en") -> str:
+def spread_words(funnel_fit, lang: str = "en") -> str:
     """How much units vary, in words: 'φ = 4.2: the units vary more than chance allows, and …'."""
-    phi, tau2 = fmt_rate(fun.phi), f"{fun.tau2:.3g}"
-    if not fun.overdispersed:
+    phi, tau2 = fmt_rate(funnel_fit.phi), f"{funnel_fit.tau2:.3g}"
+    if not funnel_fit.overdispersed:
         return say("spread.calm", lang, phi=phi)
-    if not fun.classified:
+    if not funnel_fit.classified:
         return say("spread.wide", lang, phi=phi, tau2=tau2)
-    return say(f"spread.{fun.adjustment}", lang, phi=phi, tau2=tau2)
+    return say(f"spread.{funnel_fit.adjustment}", lang, phi=phi, tau2=tau2)
 
 
-def method_words(fun, lang: str = "en") -> str:
+def method_words(funnel_fit, lang: str = "en") -> str:
     """How the funnel's limits were drawn, in words."""
-    if not fun.classified:
-        return say("funnel.no_limits", lang, n=fun.n_units, min_units=fun.min_units)
-    if fun.overdispersed and fun.adjustment in ("random_effects", "multiplicative"):
-        return say(f"funnel.{fun.adjustment}", lang)
-    return say("funnel.none" if fun.overdispersed else "funnel.poisson", lang, p=f"{fun.chi2_p:.2g}")
+    if not funnel_fit.classified:
+        return say("funnel.no_limits", lang, n=funnel_fit.n_units, min_units=funnel_fit.min_units)
+    if funnel_fit.overdispersed and funnel_fit.adjustment in ("random_effects", "multiplicative"):
+        return say(f"funnel.{funnel_fit.adjustment}", lang)
+    return say("funnel.none" if funnel_fit.overdispersed else "funnel.poisson", lang, p=f"{funnel_fit.chi2_p:.2g}")
 
 
-def funnel_facts(fun, lang: str = "en") -> str:
+def funnel_facts(funnel_fit, lang: str = "en") -> str:
     """What qualifies every placement on a funnel, in one line: units, φ and τ², method."""
-    return f"{count_units(fun.n_units, 'all', lang)} · {spread_words(fun, lang)} · {method_words(fun, lang)}"
+    return f"{count_units(funnel_fit.n_units, 'all', lang)} · {spread_words(funnel_fit, lang)} · {method_words(funnel_fit, lang)}"
 
 
 HEADERS: dict[str, dict[str, str]] = {  # column id -> the header a reader sees

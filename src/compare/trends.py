@@ -34,7 +34,7 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 from .data import Dataset
 from .errors import CompareError
 from .periods import years_between
-from .rates import rate_table
+from .rates import PER_10K, rate_table
 from .sentences import say
 
 ALPHA = 0.05
@@ -402,7 +402,7 @@ def with_previous_rate(derived: pd.DataFrame, changes: pd.DataFrame) -> pd.DataF
     source = changes[changes["comparable_rate"].notna()].drop_duplicates(key)[[*key, "population"]]
     out = derived.merge(source, on=key, how="left")
     years = years_between(out["previous_period_start"], out["previous_period_end"])
-    rate = out["previous_value"] / (out["population"] * years) * 1e4
+    rate = out["previous_value"] / (out["population"] * years) * PER_10K
     out["previous_comparable_rate"] = rate.where(out["subset"] == "")  # a subset's rate is not the total's
     return out.drop(columns="population")
 
