@@ -12,7 +12,6 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name compare --display-name "Python (compare)" >/dev/null
 	touch $(STAMP)
 
 briefs: $(STAMP)
@@ -22,9 +21,10 @@ briefs: $(STAMP)
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
 
-# The browser tests drive Debian's Chromium through Playwright; install it when missing and we can.
+# The browser tests drive Debian's Chromium through Playwright; install it when missing and we can (as root).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		echo "Installing Debian's chromium for the browser tests (apt-get, as root)..." && \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 		echo "chromium not installed: browser tests will be skipped outside CI"
 

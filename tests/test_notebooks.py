@@ -24,7 +24,7 @@ def test_notebook_is_thin_tagged_and_stripped(name):
     assert "from compare import findings as f" in body
     for forbidden in ("import pandas", "groupby", "merge(", "def ", "lambda"):
         assert forbidden not in body, f"{name} does its own computing ({forbidden}); move it into compare"
-    assert nb.metadata.kernelspec.name == "compare"
+    assert nb.metadata.kernelspec.name == "python3"  # the interpreter Jupyter runs in: no kernel to install
     lines = [line for c in code for line in c.source.splitlines()]
     assert len(lines) <= 12 and max(map(len, lines)) <= 100, "a notebook a researcher reads in ten seconds"
     declared = code[0].source
@@ -52,14 +52,18 @@ def html_of(outputs):
     return "".join(o.get("data", {}).get("text/html", "") for o in outputs)
 
 
-def pngs_of(outputs):
-    return [o for o in outputs if "image/png" in o.get("data", {})]
+def charts_of(outputs):
+    """Every chart shown: an embedded PNG with its alt text, as HTML figures."""
+    import re
+
+    return re.findall(r"<figure class='chart'><img src='data:image/png;base64,[^']+' alt=\"([^\"]+)\">", html_of(outputs))
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_runs_with_its_defaults(name, tmp_path):
     nb, outputs = execute(name, tmp_path)
-    assert pngs_of(outputs), "every brief shows at least one chart"
+    charts = charts_of(outputs)
+    assert charts and all(len(alt) > 20 for alt in charts), "every brief shows a chart, described for screen readers"
     assert "<h2>Sources</h2>" in html_of(outputs)
 
 

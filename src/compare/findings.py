@@ -20,7 +20,7 @@ from .population import DEFAULT_DENOMINATOR, reconcile, reconciliation_verdicts
 from .rates import (ALPHA, check_rate_metric, comparable_rate, rate_export, rate_table, rateable_metrics,
                     rateable_observations, tier)
 from .sentences import (HEADERS, count_units, fmt_number, fmt_rate, listing, method_words, period_words, say,
-                        spread_words, unit_words, use_reason, use_words)
+                        spread_words, unit_words, use_reason, use_words, value_labels)
 from .story import Chart, Story, Table
 from .trends import STOCK, USED, Trend, trend
 from .windows import MIN_UNITS, ComparisonSet, Window, comparison_set, home_window, parse_window
@@ -129,8 +129,9 @@ def headers(frame: pd.DataFrame, lang: str) -> dict[str, str]:
 
 
 def table(frame: pd.DataFrame, key: str, lang: str, **fields) -> Table:
-    """A Table with the catalogue's title and readable headers."""
-    return Table(frame.reset_index(drop=True), say(f"table.{key}", lang, **fields), headers(frame, lang))
+    """A Table with the catalogue's title, readable headers and words for coded values."""
+    return Table(frame.reset_index(drop=True), say(f"table.{key}", lang, **fields), headers(frame, lang),
+                 value_labels(frame.columns, lang))
 
 
 def sources_of(ds: Dataset, doc_ids) -> pd.DataFrame:
@@ -445,7 +446,7 @@ def district_trends(ds: Dataset, district: str, metrics=(), denominator: str = D
                               period=changes["period"].map(lambda p: period_words(p, lang)))
         rows = rows[["period", "value", "qualifier", "comparable_rate", "ci_low", "ci_high", "change_on_previous_pct",
                      "change_qualifier", "change_on_year_before_pct", "trend_use", "flags"]].reset_index(drop=True)
-        story.tables[metric_id] = Table(rows, f"{title} ({label})", headers(rows, lang))
+        story.tables[metric_id] = Table(rows, f"{title} ({label})", headers(rows, lang), value_labels(rows.columns, lang))
         story.findings += [rate_sentence(row, info, lang) for _, row in changes.iterrows()]
         for sentence in (change_sentence(result, title, lang), model_sentence(result, title, lang),
                          set_aside_sentence(result, lang)):

@@ -592,3 +592,37 @@ HEADERS: dict[str, dict[str, str]] = {  # column id -> the header a reader sees
         "at_most": "上限（不到）",
     },
 }
+
+
+VALUES: dict[str, dict[str, dict[str, str]]] = {  # column -> coded value -> what a reader sees (the CSV keeps codes)
+    "en": {
+        "qualifier": {"exact": "exact", "at_least": "at least", "approx": "about", "at_most": "at most"},
+        "classification": {"above 99.8%": "above 99.8%", "above 95%": "above 95%", "within": "within",
+                           "below 95%": "below 95%", "below 99.8%": "below 99.8%", "not classified": "not classified"},
+        "population_definition": {"census_resident": "census 2020", "resident_yearend": "year-end residents",
+                                  "registered_yearend": "year-end registered"},
+        "statement": {"actual": "actual", "target": "target", "reported_per_10k": "reported per 10,000",
+                      "yoy_pct": "year-on-year %"},
+        "bool": {"True": "yes", "False": "no"},
+    },
+    "zh": {
+        "qualifier": {"exact": "精确", "at_least": "至少", "approx": "约", "at_most": "至多"},
+        "classification": {"above 99.8%": "高于99.8%控制限", "above 95%": "高于95%控制限", "within": "控制限之内",
+                           "below 95%": "低于95%控制限", "below 99.8%": "低于99.8%控制限", "not classified": "未分类"},
+        "population_definition": {"census_resident": "2020年普查常住人口", "resident_yearend": "年末常住人口",
+                                  "registered_yearend": "年末户籍人口"},
+        "statement": {"actual": "实际", "target": "目标", "reported_per_10k": "报告的每万人数", "yoy_pct": "同比（%）"},
+        "bool": {"True": "是", "False": "否"},
+    },
+}
+BOOL_COLUMNS = ("small_count", "text_held")
+
+
+def value_labels(columns, lang: str) -> dict[str, dict[str, str]]:
+    """For each column of a table that holds coded values, the words to show instead."""
+    out = {}
+    for column in columns:
+        key = "bool" if column in BOOL_COLUMNS else column
+        if key in VALUES[lang]:
+            out[column] = VALUES[lang][key]
+    return out

@@ -4,7 +4,8 @@ A story function in compare.findings returns a Story; a notebook shows it in two
 value (title, the one-paragraph lead, what was compared) and `story.body()` (findings, charts with alt text and
 a caption, tables with readable headers, a CSV download of the data behind each, and the sources). Every
 string that comes from a source document is HTML-escaped here or in findings, before it reaches an output.
-The lead and the about rows also travel as output metadata ("compare"), for the brief page to use.
+The lead and the about rows also travel as output metadata ("compare"), for the brief page to use; charts are
+HTML figures (image, alt text, caption, CSV link), so their alt text survives any nbconvert template.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ class Table:
     frame: pd.DataFrame
     title: str
     headers: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # coded value -> words, per column
 
 
 @dataclass
@@ -58,7 +60,8 @@ class Story:
 
     def header_html(self) -> str:
         now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-        about = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in self.about)
+        colon = "：" if self.lang == "zh" else ": "
+        about = "".join(f"<li><b>{html.escape(k)}</b>{colon}{html.escape(v)}</li>" for k, v in self.about)
         return (f"<h1>{html.escape(self.title)}</h1><p class='meta'>Generated {now} by compare {__version__} · data "
                 f"version <code>{html.escape(self.data_version)}</code></p><p class='lead'>{self.lead}</p>"
                 f"<ul class='about'>{about}</ul>")
@@ -84,22 +87,33 @@ class Story:
 
     def body(self) -> None:
         """Show the findings, charts, tables and sources."""
-        from IPython.display import HTML, display, publish_display_data
+        from IPython.display import HTML, display
 
         for kind, part in self.body_parts():
-            if kind == "html":
-                display(HTML(part))
-                continue
-            publish_display_data({"image/png": png(part.figure), "text/plain": part.alt},
-                                 metadata={"image/png": {"alt": part.alt}})
-            display(HTML(f"<p class='caption'>{html.escape(part.caption)}{download_link(part.data, self.lang)}</p>"))
+            display(HTML(part if kind == "html" else figure_html(part, self.lang)))
+
+
+def figure_html(chart: Chart, lang: str, name: str = "chart") -> str:
+    """A chart as an HTML figure: the image with its alt text, the caption, and the CSV of its data. HTML
+    rather than an image output, so the alt text survives every nbconvert template and JupyterLab."""
+    alt = html.escape(chart.alt, quote=True)
+    return (f"<figure class='chart'><img src='data:image/png;base64,{png(chart.figure)}' alt=\"{alt}\">"
+            f"<figcaption>{html.escape(chart.caption)}{download_link(chart.data, lang, name)}</figcaption></figure>")
 
 
 def png(fig) -> str:
-    """A matplotlib figure as base64 PNG."""
+    """A matplotlib figure as base64 PNG, stored with a 256-colour palette (a chart has few colours: about a
+    third of the bytes, no visible change)."""
+    from PIL import Image
+
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    buffer.seek(0)
+    compact = io.BytesIO()
+    Image.open(buffer).convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(compact, "PNG",
+                                                                                                 optimize=True)
+    smaller = compact if compact.tell() < buffer.getbuffer().nbytes else buffer
+    return base64.b64encode(smaller.getvalue()).decode("ascii")
 
 
 def csv_text(frame: pd.DataFrame) -> str:
@@ -131,6 +145,8 @@ def _number(x) -> str:
 def table_html(table: Table, lang: str, name: str = "table") -> str:
     """A table as escaped HTML with readable headers, numbers rounded, dates as ISO, and its CSV download."""
     shown = table.frame.copy()
+    for column, words in table.values.items():
+        shown[column] = shown[column].astype(str).map(lambda v, w=words: w.get(v, v))
     for column in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[column]):
             shown[column] = shown[column].dt.strftime("%Y-%m-%d").fillna("")
