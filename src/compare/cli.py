@@ -13,7 +13,10 @@ import pandas as pd
 from . import data
 from .errors import CompareError
 from .population import ALIASES, DEFAULT_DENOMINATOR, DENOMINATORS
+from .story import iso_dates
 from .windows import MIN_UNITS
+
+FORMATS = ["table", "csv", "json"]  # every command's --format
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -38,10 +41,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def emit(table: pd.DataFrame, fmt: str) -> None:
     """Print a table as an aligned text table, CSV or JSON records (dates as ISO, numbers rounded)."""
-    table = table.copy()
-    for col in table.columns:
-        if pd.api.types.is_datetime64_any_dtype(table[col]):
-            table[col] = table[col].dt.strftime("%Y-%m-%d").fillna("")
+    table = iso_dates(table)
     if fmt == "csv":
         table.to_csv(sys.stdout, index=False)
     elif fmt == "json":
@@ -234,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--denominator", default=DEFAULT_DENOMINATOR, choices=[*DENOMINATORS, *ALIASES],
                        help="resident (default: the year's own year-end resident figure, else census 2020), census_resident, "
                             "resident_yearend or registered_yearend")
-        p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+        p.add_argument("--format", default="table", choices=FORMATS)
 
     p = sub.add_parser("rates", help="per-capita and annualised rates with exact 95% intervals")
     rate_args(p)
@@ -251,7 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("reconcile", help="which population each report's own per-10,000 figure implies")
-    p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    p.add_argument("--format", default="table", choices=FORMATS)
     p.set_defaults(func=cmd_reconcile)
 
     p = sub.add_parser("trend", help="one district's metric over time, with a trend model for 3+ periods")
@@ -272,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--doc-id", help="document id (default: the file name without .txt)")
     p.add_argument("--district", help="6-digit district code (default: from sources.csv, else detected in the text)")
     p.add_argument("--period", help="the report's period, e.g. 2022Q1, 2021H1, 2023 (default: from sources.csv)")
-    p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    p.add_argument("--format", default="table", choices=FORMATS)
     p.add_argument("--review", action="store_true", help="write a review file to edit instead of printing")
     p.add_argument("--review-file", help="where --review writes (default: <doc-id>.review.csv)")
     p.set_defaults(func=cmd_extract)
@@ -288,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subset-match", default="role", choices=["role", "label"],
                    help="role: a part matches a part, the total the total (default); label: the same subset label")
     p.add_argument("--errors", action="store_true", help="also list misses and false alarms")
-    p.add_argument("--format", default="table", choices=["table", "csv", "json"])
+    p.add_argument("--format", default="table", choices=FORMATS)
     p.set_defaults(func=cmd_evaluate_extraction)
 
     p = sub.add_parser("build-reference", help="rebuild data/reference/ from the shared census extract")

@@ -30,7 +30,8 @@ class Period:
     end: date | None
 
 
-def _month_end(year: int, month: int) -> date:
+def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -42,11 +43,11 @@ def parse_period(label: str) -> Period:
         return Period(None, None)
     patterns = [
         (r"(\d{4})", lambda y: (date(int(y), 1, 1), date(int(y), 12, 31))),
-        (r"(\d{4})Q([1-4])", lambda y, q: (date(int(y), QUARTERS[int(q)][0], 1), _month_end(int(y), QUARTERS[int(q)][1]))),
-        (r"(\d{4})H([12])", lambda y, h: (date(int(y), HALVES[int(h)][0], 1), _month_end(int(y), HALVES[int(h)][1]))),
-        (r"(\d{4})-(\d{2})", lambda y, m: (date(int(y), int(m), 1), _month_end(int(y), int(m)))),
-        (r"(\d{4})-(\d{2})\.\.(\d{2})", lambda y, m1, m2: (date(int(y), int(m1), 1), _month_end(int(y), int(m2)))),
-        (r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", lambda y1, m1, y2, m2: (date(int(y1), int(m1), 1), _month_end(int(y2), int(m2)))),
+        (r"(\d{4})Q([1-4])", lambda y, q: (date(int(y), QUARTERS[int(q)][0], 1), month_end(int(y), QUARTERS[int(q)][1]))),
+        (r"(\d{4})H([12])", lambda y, h: (date(int(y), HALVES[int(h)][0], 1), month_end(int(y), HALVES[int(h)][1]))),
+        (r"(\d{4})-(\d{2})", lambda y, m: (date(int(y), int(m), 1), month_end(int(y), int(m)))),
+        (r"(\d{4})-(\d{2})\.\.(\d{2})", lambda y, m1, m2: (date(int(y), int(m1), 1), month_end(int(y), int(m2)))),
+        (r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", lambda y1, m1, y2, m2: (date(int(y1), int(m1), 1), month_end(int(y2), int(m2)))),
         (r"(\d{4})-ytd", lambda y: (date(int(y), 1, 1), None)),
     ]
     for pattern, build in patterns:
@@ -74,7 +75,7 @@ def period_label(start, end) -> str:
     end = pd.Timestamp(end).date()
     if start == end:
         return start.isoformat()
-    if start.day == 1 and end == _month_end(end.year, end.month) and start.year == end.year:
+    if start.day == 1 and end == month_end(end.year, end.month) and start.year == end.year:
         months = (start.month, end.month)
         if months == (1, 12):
             return str(start.year)

@@ -116,13 +116,15 @@ def png(fig) -> str:
     return base64.b64encode(smaller.getvalue()).decode("ascii")
 
 
+def iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of frame with every date column as ISO day text ('' where missing)."""
+    dates = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].dt.strftime("%Y-%m-%d").fillna("") for c in dates})
+
+
 def csv_text(frame: pd.DataFrame) -> str:
     """A table as CSV, dates as ISO days."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
-    return frame.to_csv(index=False)
+    return iso_dates(frame).to_csv(index=False)
 
 
 def download_link(frame: pd.DataFrame | None, lang: str, name: str = "data") -> str:
@@ -144,13 +146,11 @@ def _number(x) -> str:
 
 def table_html(table: Table, lang: str, name: str = "table") -> str:
     """A table as escaped HTML with readable headers, numbers rounded, dates as ISO, and its CSV download."""
-    shown = table.frame.copy()
+    shown = iso_dates(table.frame)
     for column, words in table.values.items():
         shown[column] = shown[column].astype(str).map(lambda v, w=words: w.get(v, v))
     for column in shown.columns:
-        if pd.api.types.is_datetime64_any_dtype(shown[column]):
-            shown[column] = shown[column].dt.strftime("%Y-%m-%d").fillna("")
-        elif pd.api.types.is_float_dtype(shown[column]):
+        if pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map(_number)
     shown = shown.rename(columns=table.headers)
     body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="dataframe")
