@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from compare.data import load_dataset
-from compare.errors import MissingPopulationError, MixedLevelsError, RateNotMeaningfulError, UnknownMetricError
-from compare.rates import METHODS, compute_rates, count_range, poisson_interval, rate_table
+from compare.errors import (CompareError, MissingPopulationError, MixedLevelsError, RateNotMeaningfulError,
+                            UnknownMetricError)
+from compare.rates import METHODS, compute_rates, count_range, poisson_interval, rate_table, share_table
 
 
 @pytest.fixture(scope="module")
@@ -164,3 +165,26 @@ def test_interval_always_contains_the_estimate(count, exposure):
     low, high = poisson_interval([count], [exposure])
     estimate = count / exposure * 1e4
     assert low[0] <= estimate * (1 + 1e-12) and estimate <= high[0] * (1 + 1e-12)
+
+
+def test_a_share_is_recomputed_from_its_counts_with_a_wilson_interval(ds):
+    from statsmodels.stats.proportion import proportion_confint
+
+    shares = share_table(ds, "mediation_success_rate").set_index("district_code")
+    sheyang = shares.loc["320924"]  # 射阳县 2018: 4,760 of 4,769 disputes mediated successfully
+    assert (sheyang["value"], sheyang["trials"]) == (4760, 4769)
+    low, high = proportion_confint(4760, 4769, alpha=0.05, method="wilson")
+    assert (sheyang["ci_low"], sheyang["ci_high"]) == (pytest.approx(low * 100), pytest.approx(high * 100))
+    with pytest.raises(CompareError, match="not a share with a known numerator"):
+        share_table(ds, "legal_aid_cases")
+
+
+def test_the_catalogue_names_shares_only_for_binomial_metrics(ds):
+    from compare.data import catalogue_problems
+
+    broken = ds.metrics.copy()
+    broken.loc[broken["metric_id"] == "legal_aid_cases", "numerator"] = "nope"
+    reasons = [p.reason for p in catalogue_problems(broken)]
+    assert "numerator 'nope' is not a metric of the catalogue" in reasons
+    assert "legal_aid_cases names a numerator but its variation is not binomial" in reasons
+    assert catalogue_problems(ds.metrics) == []

@@ -101,6 +101,31 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_shares(args: argparse.Namespace) -> int:
+    from .comparisons import proportion_funnel
+    from .findings import spread_words
+    from .rates import SHARE_COLUMNS, share_table
+    from .windows import comparison_set
+
+    ds = data.load_dataset(args.data)
+    shares = share_table(ds, args.metric, args.district, args.level or "all")
+    cs = comparison_set(shares.assign(annual_rate_per_10k=shares["share_pct"], rate_per_10k=shares["share_pct"]),
+                        args.period or "", args.min_units)
+    if args.format == "table":
+        print(f"{args.metric}, recomputed from the counts each report states (Wilson intervals, percent):")
+    shown = with_district_name(shares)
+    emit(shown[["district_code", "district", *SHARE_COLUMNS[3:]]], args.format)
+    if cs.n_units >= 2:
+        placed = proportion_funnel(cs.units, min_units=args.min_units)
+        if args.format == "table":
+            print(f"\nWindow {cs.label}: {placed.n_units} units; {spread_words(placed)}; {placed.note}")
+        emit(with_district_name(placed.table)[["district_code", "district", "period", "value", "trials",
+                                               "observed_rate", "classification"]], args.format)
+    elif args.format == "table":
+        print(f"\nWindow {cs.label}: fewer than two units share it; nothing to compare.")
+    return 0
+
+
 def cmd_reconcile(args: argparse.Namespace) -> int:
     from .population import reconcile, reconciliation_verdicts
 
@@ -249,6 +274,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-units", type=int, default=MIN_UNITS,
                    help=f"classify nothing below this many units sharing the window (default: {MIN_UNITS})")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("shares", help="a share (e.g. mediation success) from its counts, with Wilson intervals")
+    p.add_argument("--metric", required=True, help="a binomial metric of data/metrics.csv, e.g. mediation_success_rate")
+    p.add_argument("--district", action="append", help="6-digit district code (repeatable; default all)")
+    p.add_argument("--level", choices=["county", "prefecture", "all"], help="county-level or prefecture-level units")
+    p.add_argument("--period", help="comparison window for the funnel (default: chosen from the data)")
+    p.add_argument("--min-units", type=int, default=MIN_UNITS, help=f"classify nothing below this (default {MIN_UNITS})")
+    p.add_argument("--format", default="table", choices=FORMATS)
+    p.set_defaults(func=cmd_shares)
 
     p = sub.add_parser("reconcile", help="which population each report's own per-10,000 figure implies")
     p.add_argument("--format", default="table", choices=FORMATS)

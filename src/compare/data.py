@@ -29,7 +29,8 @@ SOURCE_COLUMNS = [
     "period_label", "period_start", "period_end", "published", "url", "complete",
 ]
 METRIC_COLUMNS = [
-    "metric_id", "name_zh", "name_en", "unit", "kind", "per_capita", "variation", "definition", "typical_phrases",
+    "metric_id", "name_zh", "name_en", "unit", "kind", "per_capita", "variation", "numerator", "denominator",
+    "definition", "typical_phrases",
 ]
 DISTRICT_COLUMNS = ["code", "name_zh", "name_en", "level", "prefecture_code", "province_code", "province_zh", "prefecture_zh"]
 POPULATION_COLUMNS = ["district_code", "year", "population", "definition", "scope", "source"]
@@ -44,6 +45,8 @@ STATEMENTS = ("actual", "target", "reported_per_10k", "yoy_pct")
 KINDS = ("flow", "stock", "ratio")
 # How a quantity varies by chance: poisson (events: an exact Poisson interval), binomial (a share with a known
 # numerator and denominator: a Wilson interval), none (stocks in post, money, copies, person-times: no interval).
+# A binomial share names the metrics counting its numerator and denominator (mediation_success_rate:
+# disputes_mediated_success of disputes_mediated), so the share can be recomputed from counts.
 VARIATIONS = ("poisson", "binomial", "none")
 LEVELS = ("province", "prefecture", "county", "zone")
 POPULATION_DEFINITIONS = ("census_resident", "resident_yearend", "registered_yearend")
@@ -425,6 +428,19 @@ def is_web_address(url: str) -> bool:
         return False
 
 
+def catalogue_problems(metrics: pd.DataFrame) -> list[Problem]:
+    """A share's numerator and denominator are catalogue metrics, named only for binomial quantities."""
+    mf, known = FILES["metrics"][0], set(metrics["metric_id"])
+    problems = []
+    for column in ("numerator", "denominator"):
+        named = metrics[column].ne("")
+        problems += _problems_where(named & ~metrics[column].isin(known), metrics, mf,
+                                    lambda r, c=column: f"{c} '{r[c]}' is not a metric of the catalogue")
+        problems += _problems_where(named & metrics["variation"].ne("binomial"), metrics, mf,
+                                    lambda r, c=column: f"{r.metric_id} names a {c} but its variation is not binomial")
+    return problems
+
+
 def reference_problems(ds: Dataset) -> list[Problem]:
     """Populations and sources refer to districts that exist; a source's URL is a web address."""
     pf, sf = FILES["populations"][0], FILES["sources"][0]
@@ -452,7 +468,7 @@ def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]
     ds = _dataset(folder, raw, texts)
     for name in SCHEMAS:
         problems += schema_problems(name, getattr(ds, name))
-    problems += reference_problems(ds)
+    problems += reference_problems(ds) + catalogue_problems(ds.metrics)
     problems += observation_problems(ds, raw["observations"], unreadable)
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.reason)), ds
 

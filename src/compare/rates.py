@@ -295,3 +295,31 @@ def rate_export(ds: Dataset, rates: pd.DataFrame) -> pd.DataFrame:
                        rate_ci_low=rates["ci_low"], rate_ci_high=rates["ci_high"], rate_unit=units)
     columns = [c for c in EXPORT_COLUMNS if c in out.columns]
     return out[(["metric_id"] if "metric_id" in out.columns else []) + columns]
+
+
+SHARE_COLUMNS = ["district_code", "district_zh", "district_en", "level", "metric_id", "period_start", "period_end",
+                 "period", "value", "trials", "share_pct", "ci_low", "ci_high", "method", "doc_id"]
+
+
+def share_table(ds: Dataset, metric_id: str, districts=None, level="all", alpha: float = ALPHA) -> pd.DataFrame:
+    """A binomial share (e.g. mediation_success_rate) recomputed from the counts its catalogue entry names:
+    one row per document and period stating both, `value` the successes, `trials` the denominator, with a
+    Wilson interval in percent (statsmodels proportion_confint, method "wilson")."""
+    from .comparisons import wilson_interval
+
+    metric = ds.metric(metric_id)
+    if metric["variation"] != "binomial" or not metric["numerator"]:
+        raise CompareError(f"{metric_id} is not a share with a known numerator and denominator; see the variation, "
+                           "numerator and denominator columns of data/metrics.csv.")
+    key = ["doc_id", "district_code", "period_start", "period_end"]
+    parts = [select_observations(ds, metric[side], districts, level) for side in ("numerator", "denominator")]
+    pairs = parts[0].merge(parts[1][key + ["value"]].rename(columns={"value": "trials"}), on=key)
+    if pairs.empty:
+        raise CompareError(f"No document states both {metric['numerator']} and {metric['denominator']}, "
+                           f"so no {metric_id} can be recomputed from counts.")
+    low, high = wilson_interval(pairs["value"].round(), pairs["trials"].round(), alpha=alpha)
+    pairs = pairs.assign(metric_id=metric_id, share_pct=pairs["value"] / pairs["trials"] * 100, ci_low=low * 100,
+                         ci_high=high * 100, method=f"Wilson {100 * (1 - alpha):g}%",
+                         period=per_distinct(pairs, ["period_start", "period_end"],
+                                             lambda r: period_label(r.period_start, r.period_end)))
+    return pairs[SHARE_COLUMNS].sort_values(["district_code", "period_start"]).reset_index(drop=True)
