@@ -328,58 +328,58 @@ def observation_problems(ds: Dataset, raw_obs: pd.DataFrame, unreadable: frozens
     """Every check of observations.csv against the other tables and the source texts.
 
     Rows of the unreadable documents (texts that are not UTF-8, reported on their own) skip the quote checks."""
-    obs, f = ds.observations, FILES["observations"][0]
+    obs, obs_file = ds.observations, FILES["observations"][0]
     problems: list[Problem] = []
     add = problems.extend
 
-    add(_problems_where(matches(obs["doc_id"], DOC_ID) & ~obs["doc_id"].isin(ds.sources["doc_id"]), obs, f,
+    add(_problems_where(matches(obs["doc_id"], DOC_ID) & ~obs["doc_id"].isin(ds.sources["doc_id"]), obs, obs_file,
                         lambda r: f"unknown doc_id '{r.doc_id}' (not in sources/sources.csv)"))
-    add(_problems_where(matches(obs["district_code"], CODE) & ~obs["district_code"].isin(ds.districts["code"]), obs, f,
+    add(_problems_where(matches(obs["district_code"], CODE) & ~obs["district_code"].isin(ds.districts["code"]), obs, obs_file,
                         lambda r: f"unknown district code '{r.district_code}' (not in reference/districts.csv)"))
-    add(_problems_where(~obs["metric_id"].isin(ds.metrics["metric_id"]) & matches(obs["metric_id"], METRIC_ID), obs, f,
+    add(_problems_where(~obs["metric_id"].isin(ds.metrics["metric_id"]) & matches(obs["metric_id"], METRIC_ID), obs, obs_file,
                         lambda r: f"unknown metric '{r.metric_id}' (not in metrics.csv)"))
 
     for col in ("period_start", "period_end"):
         bad_date = obs[col].isna() & raw_obs[col].ne("")
-        add(_problems_where(bad_date, raw_obs, f, lambda r, c=col: f"{c} '{r[c]}' is not a date (YYYY-MM-DD)"))
-    add(_problems_where(obs["period_start"] > obs["period_end"], obs, f,
+        add(_problems_where(bad_date, raw_obs, obs_file, lambda r, c=col: f"{c} '{r[c]}' is not a date (YYYY-MM-DD)"))
+    add(_problems_where(obs["period_start"] > obs["period_end"], obs, obs_file,
                         lambda r: f"period_start {r.period_start.date()} is after period_end {r.period_end.date()}"))
 
     has_text = obs["doc_id"].isin(list(ds.texts))
     known = obs["doc_id"].isin(ds.sources["doc_id"]) & ~obs["doc_id"].isin(list(unreadable))
     cited = ~has_text & obs["doc_id"].isin(ds.sources.loc[ds.sources["url"].ne(""), "doc_id"])
-    add(_problems_where(has_text & obs["quote"].eq(""), obs, f, lambda r: "quote is empty, but the source has a text"))
-    add(_problems_where(~has_text & ~cited & known, obs, f,
+    add(_problems_where(has_text & obs["quote"].eq(""), obs, obs_file, lambda r: "quote is empty, but the source has a text"))
+    add(_problems_where(~has_text & ~cited & known, obs, obs_file,
                         lambda r: f"source '{r.doc_id}' has neither a text file nor a URL to cite"))
-    add(_problems_where(~has_text & obs["quote"].ne("") & known, obs, f,
+    add(_problems_where(~has_text & obs["quote"].ne("") & known, obs, obs_file,
                         lambda r: f"quote given but sources/{r.doc_id}.txt does not exist"))
     quoted = obs[has_text & obs["quote"].ne("")]
     found = pd.Series([q in ds.texts[d] for d, q in zip(quoted["doc_id"], quoted["quote"])], index=quoted.index, dtype=bool)
-    add(_problems_where(~found, quoted, f, lambda r: f"quote not found verbatim in sources/{r.doc_id}.txt: '{r.quote}'"))
+    add(_problems_where(~found, quoted, obs_file, lambda r: f"quote not found verbatim in sources/{r.doc_id}.txt: '{r.quote}'"))
     readable = quoted[found & quoted["value"].notna()]
     read_back = pd.Series([value_in_quote(v, q) for v, q in zip(readable["value"], readable["quote"])], index=readable.index, dtype=bool)
-    add(_problems_where(~read_back, readable, f, lambda r: f"value {r.value:g} cannot be read from the quote '{r.quote}'"))
-    add(_qualifier_problems(readable[read_back], f))
-    add(_district_problems(obs, ds, f))
+    add(_problems_where(~read_back, readable, obs_file, lambda r: f"value {r.value:g} cannot be read from the quote '{r.quote}'"))
+    add(_qualifier_problems(readable[read_back], obs_file))
+    add(_district_problems(obs, ds, obs_file))
 
-    add(_metric_consistency_problems(obs, ds.metrics, f))
+    add(_metric_consistency_problems(obs, ds.metrics, obs_file))
     dup = obs.duplicated(OBSERVATION_KEY, keep="first")
-    add(_problems_where(dup, obs, f, lambda r: "duplicate observation (same document, district, period, metric, subset and statement as an earlier row)"))
+    add(_problems_where(dup, obs, obs_file, lambda r: "duplicate observation (same document, district, period, metric, subset and statement as an earlier row)"))
     return problems
 
 
-def _qualifier_problems(rows: pd.DataFrame, f: str) -> list[Problem]:
+def _qualifier_problems(rows: pd.DataFrame, obs_file: str) -> list[Problem]:
     """The qualifier agrees with how the quote states the value (3万余 at_least, 48起 exact, 约 approx)."""
     problems = []
     for i, value, qualifier, quote in zip(rows.index, rows["value"], rows["qualifier"], rows["quote"]):
         stated = quote_qualifiers(value, quote)
         if qualifier in QUALIFIERS and stated and qualifier not in stated:
-            problems.append(Problem(f, int(i) + 2, f"qualifier '{qualifier}' contradicts the quote, which reads "
+            problems.append(Problem(obs_file, int(i) + 2, f"qualifier '{qualifier}' contradicts the quote, which reads "
                                                    f"{' or '.join(sorted(stated))}: '{quote}'"))
     return problems
 
 
-def _district_problems(obs: pd.DataFrame, ds: Dataset, f: str) -> list[Problem]:
+def _district_problems(obs: pd.DataFrame, ds: Dataset, obs_file: str) -> list[Problem]:
     """Each observation's district is its source's district (sources.csv), or lies inside it (a county of a
     prefecture's report). Checked once per distinct (document, district) pair."""
     pairs = obs[["doc_id", "district_code"]].drop_duplicates()
@@ -395,26 +395,26 @@ def _district_problems(obs: pd.DataFrame, ds: Dataset, f: str) -> list[Problem]:
         return []
     sources_of = dict(zip(wrong["doc_id"] + "|" + wrong["district_code"], wrong["source_codes"]))
     key = obs["doc_id"] + "|" + obs["district_code"]
-    return _problems_where(key.isin(list(sources_of)), obs, f, lambda r: (
+    return _problems_where(key.isin(list(sources_of)), obs, obs_file, lambda r: (
         f"district_code {r.district_code} is not the district of its source {r.doc_id} "
         f"({sources_of[r.doc_id + '|' + r.district_code]} in sources/sources.csv)"))
 
 
-def _metric_consistency_problems(obs: pd.DataFrame, metrics: pd.DataFrame, f: str) -> list[Problem]:
+def _metric_consistency_problems(obs: pd.DataFrame, metrics: pd.DataFrame, obs_file: str) -> list[Problem]:
     """Stocks at one date, flows over a span, percentages within 0-100, counts not negative."""
     m = obs.merge(metrics[["metric_id", "kind", "unit"]], on="metric_id", how="left").set_index(obs.index)
     dated = m["period_start"].notna() & m["period_end"].notna()
     actual_like = m["statement"].isin(["actual", "target"])
     problems = []
-    problems += _problems_where(actual_like & (m["kind"] == "stock") & dated & (m["period_start"] != m["period_end"]), m, f,
+    problems += _problems_where(actual_like & (m["kind"] == "stock") & dated & (m["period_start"] != m["period_end"]), m, obs_file,
                                 lambda r: f"{r.metric_id} is a stock (counted at a date): period_start must equal period_end")
-    problems += _problems_where(actual_like & (m["kind"] == "flow") & dated & (m["period_start"] == m["period_end"]), m, f,
+    problems += _problems_where(actual_like & (m["kind"] == "flow") & dated & (m["period_start"] == m["period_end"]), m, obs_file,
                                 lambda r: f"{r.metric_id} is a flow (counted over a period): period_end must be after period_start")
-    problems += _problems_where((m["statement"] == "actual") & (m["unit"] == "percent") & ~m["value"].between(0, 100), m, f,
+    problems += _problems_where((m["statement"] == "actual") & (m["unit"] == "percent") & ~m["value"].between(0, 100), m, obs_file,
                                 lambda r: f"{r.metric_id} is a percentage: value {r.value:g} must lie in 0-100")
-    problems += _problems_where(actual_like & (m["unit"] != "percent") & (m["value"] < 0), m, f,
+    problems += _problems_where(actual_like & (m["unit"] != "percent") & (m["value"] < 0), m, obs_file,
                                 lambda r: f"{r.metric_id} counts {UNITS.get(r.unit, r.unit)}: value {r.value:g} cannot be negative")
-    problems += _problems_where((m["statement"] == "reported_per_10k") & (m["kind"] == "ratio"), m, f,
+    problems += _problems_where((m["statement"] == "reported_per_10k") & (m["kind"] == "ratio"), m, obs_file,
                                 lambda r: f"{r.metric_id} is already a ratio: a per-10,000 rate of it makes no sense")
     return problems
 
