@@ -9,6 +9,7 @@ comes from a source document (quotes, titles, names) is HTML-escaped here, befor
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -16,7 +17,7 @@ from .charts import coverage_heatmap, district_colours, funnel_plot, ranked_inte
 from .comparisons import Funnel, funnel, rate_ratios
 from .data import Dataset, load_dataset, validate
 from .errors import CompareError
-from .population import DEFAULT_DENOMINATOR, reconcile, reconciliation_verdicts
+from .population import DEFAULT_DENOMINATOR, canonical_denominator, reconcile, reconciliation_verdicts
 from .rates import (ALPHA, check_rate_metric, comparable_rate, rate_export, rate_table, rateable_metrics,
                     rateable_observations, tier)
 from .sentences import (HEADERS, count_units, fmt_number, fmt_rate, listing, method_words, period_words, say,
@@ -181,56 +182,80 @@ def _home_window(own_rows: pd.DataFrame, period: str) -> Window | None:
     return home_window(latest["period_start"], latest["period_end"])
 
 
+@dataclass(frozen=True)
+class ProfileEntry:
+    """What a district profile says about one metric."""
+
+    sentence: str
+    key_finding: str | None
+    alt: str
+    row: dict
+    peers: pd.DataFrame
+
+
+def _profile_entry(ds: Dataset, district: str, metric_id: str, level: str, peers, period: str, denominator: str,
+                   adjustment: str, min_units: int, lang: str) -> ProfileEntry | None:
+    """One metric of a profile: the district's rate in its window, where it stands among the units reporting
+    that window, and whether that is a key finding; None when the district has no dated rate to compare."""
+    metric = ds.metric(metric_id)
+    rates = rate_table(ds, metric_id, districts=[district, *peers] if peers else None, level=level,
+                       denominator=denominator)
+    window = _home_window(rates[rates["district_code"] == district], period)
+    cs = comparison_set(rates, window, min_units) if window else None
+    own_rows = cs.units[cs.units["district_code"] == district] if cs else pd.DataFrame()
+    if own_rows.empty:
+        return None
+    latest = own_rows.iloc[0]
+    funnel_fit = _window_funnel(cs, adjustment, min_units)
+    placement = _placement(funnel_fit, cs, district, level, min_units, metric, lang)
+    window_words, level_words = period_words(cs.label, lang), say(f"level.{level}", lang)
+    placed = funnel_fit is not None and funnel_fit.classified and metric["variation"] != "none"
+    sentence = rate_sentence(latest, metric, lang) + " " + (
+        say("profile.placed", lang, n=cs.n_units, level=level_words, window=window_words, place=placement)
+        if placed else say("profile.unplaced", lang, place=placement))
+    classification = funnel_fit.table.set_index("district_code")["classification"].get(district) if placed else None
+    key = None
+    if holds(funnel_fit) and classification in OUTSTANDING:
+        key = say("profile.key", lang, metric=metric_name(metric, lang, False), place=placement,
+                  rate=rate_words(latest, metric, lang), n=cs.n_units, level=level_words, window=window_words,
+                  pooled=fmt_rate(funnel_fit.pooled_rate), spread=spread_words(funnel_fit, lang))
+    alt = say("alt.peers_metric", lang, metric=metric_name(metric, lang, False), district=district_name(latest, lang),
+              rate=rate_words(latest, metric, lang), place=placement)
+    row = {"metric": f"{metric['name_zh']} {metric['name_en']}" if lang == "en" else metric["name_zh"],
+           "window": window_words, "value": f"{qualifier_words(latest['qualifier'], lang)}{fmt_number(latest['value'])}",
+           "rate": comparable_rate(own_rows).iloc[0], "ci_low": latest["ci_low"], "ci_high": latest["ci_high"],
+           "unit": unit_label(metric, lang), "peers_in_window": cs.n_units - 1, "placement": placement,
+           "doc_id": latest["doc_id"]}
+    return ProfileEntry(sentence, key, alt, row, cs.units)
+
+
 def district_profile(ds: Dataset, district: str, peers=(), period: str = "", denominator: str = DEFAULT_DENOMINATOR,
                      adjustment: str = "random_effects", min_units: int = MIN_UNITS, lang: str = "en") -> Story:
     """One district against the peers that report the same period, on every per-capita metric it reports."""
+    denominator = canonical_denominator(denominator)
     district_info = ds.district(district)
-    me_row = {"district_zh": district_info["name_zh"], "district_en": district_info["name_en"]}
     level = tier(pd.Series([district_info["level"]])).iloc[0]
-    colours = district_colours(ds.observations["district_code"])
-    panels, units, rows, key, doc_ids, alts = {}, {}, [], [], [], []
     metrics = _reportable_metrics(ds, district)
     if not metrics:
         raise CompareError(f"{district_info['name_zh']} ({district}) reports no metric with a per-capita rate.")
-    for metric_id in metrics:
-        metric = ds.metric(metric_id)
-        rates = rate_table(ds, metric_id, districts=[district, *peers] if peers else None, level=level,
-                           denominator=denominator)
-        window = _home_window(rates[rates["district_code"] == district], period)
-        cs = comparison_set(rates, window, min_units) if window else None
-        own_rows = cs.units[cs.units["district_code"] == district] if cs else pd.DataFrame()
-        if own_rows.empty:
-            continue
-        latest = own_rows.iloc[0]
-        funnel_fit = _window_funnel(cs, adjustment, min_units)
-        placement = _placement(funnel_fit, cs, district, level, min_units, metric, lang)
-        panels[metric_id], units[metric_id] = cs.units, unit_label(metric, lang)
-        window_words, level_words = period_words(cs.label, lang), say(f"level.{level}", lang)
-        placed = funnel_fit is not None and funnel_fit.classified and metric["variation"] != "none"
-        sentence = rate_sentence(latest, metric, lang) + " " + (
-            say("profile.placed", lang, n=cs.n_units, level=level_words, window=window_words, place=placement)
-            if placed else say("profile.unplaced", lang, place=placement))
-        if holds(funnel_fit) and placed and funnel_fit.table.set_index("district_code").loc[district, "classification"] in OUTSTANDING:
-            key.append(say("profile.key", lang, metric=metric_name(metric, lang, False), place=placement,
-                           rate=rate_words(latest, metric, lang), n=cs.n_units, level=level_words, window=window_words,
-                           pooled=fmt_rate(funnel_fit.pooled_rate), spread=spread_words(funnel_fit, lang)))
-        alts.append(say("alt.peers_metric", lang, metric=metric_name(metric, lang, False),
-                        district=district_name(me_row, lang), rate=rate_words(latest, metric, lang), place=placement))
-        rows.append({"metric": f"{metric['name_zh']} {metric['name_en']}" if lang == "en" else metric["name_zh"],
-                     "window": window_words, "value": f"{qualifier_words(latest['qualifier'], lang)}"
-                                                      f"{fmt_number(latest['value'])}",
-                     "rate": comparable_rate(own_rows).iloc[0], "ci_low": latest["ci_low"], "ci_high": latest["ci_high"],
-                     "unit": units[metric_id], "peers_in_window": cs.n_units - 1, "placement": placement,
-                     "doc_id": latest["doc_id"], "_sentence": sentence})
-        doc_ids += list(cs.units["doc_id"])
-    if not rows:
+    entries = {m: _profile_entry(ds, district, m, level, peers, period, denominator, adjustment, min_units, lang)
+               for m in metrics}
+    entries = {m: e for m, e in entries.items() if e is not None}
+    if not entries:
         raise CompareError(f"{district_info['name_zh']} ({district}) has no dated observation in period '{period}'.")
-    summary = pd.DataFrame(rows)
-    name = district_name(me_row, lang)
+    key = [e.key_finding for e in entries.values() if e.key_finding]
+    doc_ids = [d for e in entries.values() for d in e.peers["doc_id"]]
+    panels = {m: e.peers for m, e in entries.items()}
+    units = {m: e.row["unit"] for m, e in entries.items()}
+    alts = [e.alt for e in entries.values()]
+    colours = district_colours(ds.observations["district_code"])
+    district_row = {"district_zh": district_info["name_zh"], "district_en": district_info["name_en"]}
+    summary = pd.DataFrame([e.row for e in entries.values()])
+    name = district_name(district_row, lang)
     story = Story(say("story.profile", lang, district=html.unescape(name)), lang, data_version=ds.version,
                   sources=sources_of(ds, doc_ids))
     story.lead = _profile_lead(name, key, summary, level, lang)
-    story.findings = key + list(summary.pop("_sentence"))
+    story.findings = key + [e.sentence for e in entries.values()]
     story.tables["summary"] = table(summary, "summary", lang)
     story.about = [(say("about.district", lang), f"{html.unescape(name)} ({district})"),
                    (say("about.comparison", lang), say("profile.comparison", lang, level=say(f"level.{level}", lang),
@@ -263,6 +288,7 @@ def metric_comparison(ds: Dataset, metric: str, level: str = "county", districts
                       lang: str = "en") -> Story:
     """Rates within one comparison window, a funnel when enough units share it, pairwise rate ratios, the
     units left out (other periods) and denominator reconciliation for one metric."""
+    denominator = canonical_denominator(denominator)
     info = check_rate_metric(ds, metric)
     rates = rate_table(ds, metric, districts=list(districts) or None, level=level, denominator=denominator)
     cs = comparison_set(rates, period, min_units)
@@ -426,6 +452,7 @@ def district_trends(ds: Dataset, district: str, metrics=(), denominator: str = D
     """Each metric's rate over time for one district: the change table (every row, with what it is used for),
     the quasi-Poisson trend with φ in words or the reason there is none, and derived previous-year values.
     Undated, open and overlapping periods are listed but kept out of changes, the model and the chart's axis."""
+    denominator = canonical_denominator(denominator)
     district_info = ds.district(district)
     name = district_name({"district_zh": district_info["name_zh"], "district_en": district_info["name_en"]}, lang)
     story = Story(say("story.trends", lang, district=html.unescape(name)), lang, data_version=ds.version)
