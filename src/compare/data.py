@@ -144,16 +144,16 @@ def read_csv_checked(path: Path, **options) -> pd.DataFrame:
     more fields on its first data row than in its header (which pandas would silently read as an index)."""
     path = Path(path)
     if not path.is_file():
-        raise DataError(f"{path.name}: file not found at {path}.")
+        raise DataError(path.name, f"file not found at {path}.")
     try:
         table = pd.read_csv(path, encoding="utf-8-sig", **options)
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path.name}: {not_utf8_reason(path)}.") from exc
+        raise DataError(path.name, f"{not_utf8_reason(path)}.") from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError(f"{path.name}: malformed CSV ({str(exc).strip()}).") from exc
+        raise DataError(path.name, f"malformed CSV ({str(exc).strip()}).") from exc
     if not isinstance(table.index, pd.RangeIndex):
-        raise DataError(f"{path.name}: line 2 has more fields than the header's {len(table.columns)}; "
-                        f"remove the stray field or quote a cell that holds a comma.")
+        raise DataError(path.name, f"line 2 has more fields than the header's {len(table.columns)}; "
+                                   "remove the stray field or quote a cell that holds a comma.")
     return table
 
 
@@ -162,7 +162,7 @@ def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
     table = read_csv_checked(path, dtype=str, keep_default_na=False)
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise DataError(f"{Path(path).name}: missing column(s) {', '.join(missing)}.")
+        raise DataError(Path(path).name, f"missing column(s) {', '.join(missing)}.")
     return table[columns].astype(str)
 
 
@@ -186,7 +186,7 @@ def read_texts(sources: pd.DataFrame, folder: Path) -> dict[str, str]:
     """The text of every source that has one, by doc_id; DataError if one is not UTF-8."""
     texts, problems = read_source_texts(sources, folder)
     if problems:
-        raise DataError(f"{problems[0]}; save it as UTF-8.")
+        raise DataError(problems[0].file, f"{problems[0].reason}; save it as UTF-8.")
     return texts
 
 
@@ -462,7 +462,7 @@ def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]
     try:
         raw = _read_raw(folder)
     except DataError as exc:
-        return [Problem(str(exc).split(":")[0], None, str(exc).split(": ", 1)[-1])], None
+        return [Problem(exc.file, None, exc.reason)], None
     texts, problems = read_source_texts(raw["sources"], folder / "sources")
     unreadable = frozenset(Path(p.file).stem for p in problems)
     ds = _dataset(folder, raw, texts)

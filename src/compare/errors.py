@@ -6,7 +6,11 @@ class CompareError(Exception):
 
 
 class DataError(CompareError):
-    """The data tables cannot be read (missing file, missing column, malformed CSV)."""
+    """The data tables cannot be read (missing file, missing column, malformed CSV): which file, and why."""
+
+    def __init__(self, file: str, reason: str):
+        self.file, self.reason = str(file), reason
+        super().__init__(f"{file}: {reason}")
 
 
 class UnknownMetricError(CompareError):

@@ -142,7 +142,7 @@ def build_reference(shared_reference: Path, out_dir: Path) -> dict[str, int]:
     neither table is replaced and no temporary file is left."""
     shared_reference, out_dir = Path(shared_reference), Path(out_dir)
     if not shared_reference.is_dir():
-        raise DataError(f"{shared_reference}: no such folder (it should hold {CENSUS_FILE} and {YEAREND_FILE}).")
+        raise DataError(shared_reference, f"no such folder (it should hold {CENSUS_FILE} and {YEAREND_FILE}).")
     census = _read_shared(shared_reference / CENSUS_FILE, "code", CENSUS_COLUMNS)
     yearend = _read_shared(shared_reference / YEAREND_FILE, "district_code", YEAREND_COLUMNS)
     districts = build_districts(census)
@@ -158,7 +158,7 @@ def _read_shared(path: Path, code_column: str, columns: list[str]) -> pd.DataFra
     table = read_csv_checked(path, dtype={code_column: str})
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise DataError(f"{path.name}: missing column(s) {', '.join(missing)}.")
+        raise DataError(path.name, f"missing column(s) {', '.join(missing)}.")
     return table
 
 
