@@ -1,0 +1,123 @@
+"""From a report's text to candidate observations: sentences, numbers, the rules, periods, quotes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pandas as pd
+
+from ..data import OBSERVATION_COLUMNS, Dataset
+from ..numerals import find_numbers
+from . import periods
+from .context import Context, detect_district
+from .rules import (HONOURS, MUNICIPAL_BODY, PER_10K_WORDS, Candidate, by_provider, classify, is_target,
+                    number_between, segment_start)
+from .text import CLAUSE_END, SENTENCE_END, check_text, is_count, simplified, unit_after
+from .vocabulary import Phrases, phrase_table
+
+# Two figures for one metric, subset, statement and period this close are one figure stated twice.
+RESTATEMENT_TOLERANCE = 0.02
+
+
+def _sentence_candidates(text: str, simple: str, s0: int, s1: int, phrases: Phrases, units: dict, ctx: Context,
+                         paragraph: list[Candidate], paragraph_text: str) -> list[Candidate]:
+    """The paragraph's candidates so far plus this sentence's (earlier ones carry metrics over)."""
+    sentence = simple[s0:s1]
+    hits = phrases.hits(sentence)
+    cues = periods.cues(sentence)
+    clause_starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence)]
+    numbers = [n for n in find_numbers(sentence) if is_count(sentence, n)]
+    out = list(paragraph)
+    used: set[int] = set()
+    for n in numbers:
+        unit, unit_end = ("%", n.end) if n.percent else (unit_after(sentence, n.end) or (None, n.end))
+        clause_start = max(c for c in clause_starts if c <= n.start)
+        clause = sentence[clause_start:n.start]
+        if unit is None and any(w in clause for w in PER_10K_WORDS):
+            unit = "per_10k"
+        if (unit is None or periods.outside_document_years(sentence, n.start, ctx)
+                or periods.MULTI_YEAR.search(sentence[:n.start])):
+            continue
+        item_start = segment_start(sentence, clause_start, n.start)
+        available = [h for h in hits if h.start not in used and not number_between(numbers, h.end, n.start)]
+        found = classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
+        if found is None:
+            continue
+        subset, statement, kind = found.subset, found.statement, found.kind
+        if HONOURS.search(sentence[item_start:n.start][-8:] + sentence[unit_end:found.quote_end]):
+            continue
+        if (not subset and statement == "actual" and ctx.level == "prefecture"
+                and MUNICIPAL_BODY.search(paragraph_text + sentence[:n.start])):
+            subset = "municipal_centre"
+        if not subset and statement == "actual" and kind == "flow" and by_provider(sentence, n.start):
+            subset = "by_provider"
+        used.update(h.start for h in hits if h.start >= n.start and h.end <= found.quote_end)
+        if statement == "actual" and is_target(clause):
+            statement = "target"
+        if kind == "stock" and statement == "actual" and re.search(r"累计|接收|解除|新增", sentence[item_start:n.start]):
+            continue
+        start_ts, end_ts = periods.period_at(sentence, cues, n.start, ctx)
+        if statement == "target" and start_ts is not None:
+            start_ts, end_ts = pd.Timestamp(start_ts.year, 1, 1), pd.Timestamp(start_ts.year, 12, 31)
+        if kind == "stock" and statement in ("actual", "target"):
+            now = re.search(r"目前|现有|已建立|现在", sentence[:n.start])
+            start_ts = end_ts = ctx.published if (now and ctx.published is not None) else end_ts
+        quote_end = max(unit_end, found.quote_end)
+        out.append(Candidate(
+            doc_id=ctx.doc_id, district_code=ctx.district_code,
+            period_start=start_ts.strftime("%Y-%m-%d") if start_ts is not None else "",
+            period_end=end_ts.strftime("%Y-%m-%d") if end_ts is not None else "",
+            metric_id=found.metric_id, subset=subset, value=found.value, qualifier=n.qualifier, statement=statement,
+            quote=text[s0 + min(found.quote_start, n.start): s0 + quote_end], kind=kind, number_end=n.end,
+            sentence=sentence, quote_end=quote_end))
+    return out
+
+
+def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> list[Candidate]:
+    """Every candidate observation of a report, in reading order."""
+    ctx = ctx or Context()
+    text = check_text(text)
+    if not text.strip():
+        return []
+    if not ctx.district_code:
+        ctx = replace(ctx, district_code=detect_district(text, ds))
+    if ctx.district_code in set(ds.districts["code"]):
+        ctx = replace(ctx, level=ds.district(ctx.district_code)["level"])
+    simple = simplified(text)
+    phrases = phrase_table(ds)
+    units = phrases.units()
+    found: list[Candidate] = []
+    start, paragraph, paragraph_text = 0, [], ""
+    for m in list(SENTENCE_END.finditer(simple)) + [None]:
+        end = m.end() if m else len(simple)
+        if end > start:
+            paragraph = _sentence_candidates(text, simple, start, end, phrases, units, ctx, paragraph, paragraph_text)
+            paragraph_text += simple[start:end]
+        if m is None or m.group(0) == "\n":
+            found += paragraph
+            paragraph, paragraph_text = [], ""
+        start = end
+    return drop_restatements(found)
+
+
+def extract(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> pd.DataFrame:
+    """Candidate observations in the observations.csv format, one row per number the catalogue covers."""
+    return pd.DataFrame([c.row() for c in candidates(text, ds, ctx)], columns=OBSERVATION_COLUMNS)
+
+
+def _key(c: Candidate) -> tuple:
+    return (c.district_code, c.period_start, c.period_end, c.metric_id, c.subset, c.statement)
+
+
+def _digits(v: float) -> int:
+    return len(f"{float(v):.6g}".rstrip("0").replace(".", ""))
+
+
+def drop_restatements(found: list[Candidate]) -> list[Candidate]:
+    """Drop exact repeats, and a rounded restatement (a headline's 5700余万元) of a more precise figure
+    (5721万余元) the document gives for the same metric, subset, statement and period (within 2%)."""
+    unique = list({(*_key(c), c.value): c for c in reversed(found)}.values())[::-1]
+    return [c for c in unique if not any(
+        _key(o) == _key(c) and o is not c and abs(o.value - c.value) <= RESTATEMENT_TOLERANCE * abs(c.value)
+        and _digits(o.value) > _digits(c.value) for o in unique)]

@@ -1,0 +1,259 @@
+"""The rules that read one number: which metric, which statement, the total or which part.
+
+A number's metric is the catalogue phrase nearest before it in its clause and list item, or right after
+its unit ('17个乡镇调委会'), if the metric's unit fits the number's. A number that opens with 其中/含, or
+names a part (办结, 刑事 ...) right before it, is a part of the count just before it (in this sentence or
+the previous one). Statement: yoy_pct after 同比/较上年 (分别 pairs several with their counts);
+reported_per_10k for a unit-less number after 万人比/每万人; else actual (targets are decided later, on
+the whole clause).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..numerals import Number, find_numbers, is_decrease
+from .text import UNIT_FITS, clause_at, unit_after
+from .vocabulary import PhraseHit
+
+YOY_WORDS = ("同比", "较上年", "较上一年", "较去年", "比上年", "比去年")
+PER_10K_WORDS = ("万人比", "每万人", "万人平均")
+PART_WORDS = {  # a part of the metric just named, and its subset label
+    "刑事": "criminal", "民事(行政)": "civil_administrative", "民事": "civil", "认罪认罚": "plea_leniency",
+    "办结": "concluded", "审结": "concluded", "结案": "concluded", "纠错": "corrected", "败诉": "lost",
+    "确认违法": "confirmed_illegal", "专职": "full_time", "重大疑难": "major_difficult", "妇女儿童": "women_children",
+    "申请类": "application", "通知类": "notification", "民工": "migrant_worker", "调处": "handled", "新设": "new",
+    "中心": "centre", "现场": "on_site", "窗口": "service_window", "重点": "key_risk", "线上": "online",
+    "直播": "livestream", "线下": "offline", "个人": "personal", "领域": "specialised",
+}
+MODIFIER_PARTS = {"乡镇": "township", "镇": "township", "村": "village", "行业": "industry_professional",
+                  "专业": "industry_professional", "企事业": "enterprise", "派出所": "police_station", "街道": "township"}
+PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}(?<!社)(区|县)(?!委)")  # 镇海区: its 镇 names no township
+# A part's words stand right before its number ('办结案件78件'): how far back to look.
+PART_WORD_REACH = 8
+# A phrase after a number's unit still names it across a few modifiers ('17个乡镇(街道)调委会').
+PHRASE_AFTER_REACH = 10
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the rules make of one number: metric, kind, subset, statement, value and the quote's span."""
+
+    metric_id: str
+    kind: str
+    subset: str
+    statement: str
+    value: float
+    quote_start: int
+    quote_end: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One proposed observation, with what later numbers of its paragraph need to refer back to it."""
+
+    doc_id: str
+    district_code: str
+    period_start: str
+    period_end: str
+    metric_id: str
+    subset: str
+    value: float
+    qualifier: str
+    statement: str
+    quote: str
+    kind: str  # the metric's kind (flow, stock, ratio)
+    number_end: int  # where the number ends in its sentence
+    sentence: str  # the simplified sentence it was read from
+    quote_end: int  # where its quote ends in its sentence
+
+    def row(self) -> dict:
+        """The observations.csv row."""
+        return {"doc_id": self.doc_id, "district_code": self.district_code, "period_start": self.period_start,
+                "period_end": self.period_end, "metric_id": self.metric_id, "subset": self.subset,
+                "value": self.value, "qualifier": self.qualifier, "statement": self.statement, "quote": self.quote}
+
+
+def phrase_before(hits: list[PhraseHit], start: int, position: int) -> PhraseHit | None:
+    return next((h for h in reversed(hits) if start <= h.start and h.end <= position), None)
+
+
+def phrase_after(hits: list[PhraseHit], sentence: str, position: int) -> PhraseHit | None:
+    """A phrase right after a number's unit ('17个乡镇调委会'), with nothing but modifiers between."""
+    for h in hits:
+        modifier = sentence[position:h.start]
+        if position <= h.start <= position + PHRASE_AFTER_REACH and not re.search(r"^[(（、]|[,，;；。]|、\d", modifier):
+            return h
+    return None
+
+
+def carrier(previous: list[Candidate], sentence: str, n: Number) -> Candidate | None:
+    """The candidate a part, target or rate may refer back to: the count just before this number
+    (nothing else counted in between), in this sentence or ending the previous one."""
+    if not previous:
+        return None
+    last = previous[-1]
+    if last.statement == "yoy_pct":
+        counts = [p for p in previous if p.statement in ("actual", "target")]
+        last = counts[-1] if counts else None
+    if last is None:
+        return None
+    end = last.number_end if last.sentence == sentence else 0
+    others = [m for m in find_numbers(sentence[end:n.start]) if not m.percent and unit_after(sentence, end + m.end)]
+    return None if others else last
+
+
+def respectively(sentence: str, n: Number, clause_start: int, previous: list[Candidate]) -> Candidate | None:
+    """For '同比分别增长21.07%和18.41%': the k-th percentage belongs to the k-th earlier number."""
+    clause = clause_at(sentence, clause_start)
+    if "分别" not in clause:
+        return previous[-1]
+    percents = [m for m in find_numbers(clause) if m.percent]
+    index = next(i for i, m in enumerate(percents) if clause_start + m.start == n.start)
+    counts = [p for p in previous if p.statement == "actual"][-len(percents):]
+    offset = len(percents) - len(counts)
+    return counts[index - offset] if 0 <= index - offset < len(counts) else None
+
+
+def respectively_phrase(sentence: str, n: Number, clause_start: int, hits: list[PhraseHit]) -> PhraseHit | None:
+    """For '调处率、成功率分别为97.2%和98.8%': the named rate paired with this percentage, right-aligned
+    (None when the percentages outnumber the names)."""
+    clause = clause_at(sentence, clause_start)
+    at = clause.find("分别")
+    names = [h for h in hits if clause_start <= h.start and h.end <= clause_start + at]
+    percents = [m for m in find_numbers(clause) if m.percent]
+    index = next((i for i, m in enumerate(percents) if clause_start + m.start == n.start), None)
+    offset = len(percents) - len(names)
+    if index is None or not 0 <= index - offset < len(names):
+        return None
+    return names[index - offset]
+
+
+def modifier_part(modifier: str) -> str:
+    """The subset named by words between a number and its phrase ('个乡镇(街道)调委会' -> township)."""
+    modifier = PLACE_NAME.sub("", modifier)
+    if "兼职" in modifier:
+        return ""
+    labels = [label for word, label in MODIFIER_PARTS.items() if word in modifier]
+    return "/".join(dict.fromkeys(labels)) or part_of(modifier)
+
+
+def part_of(before: str) -> str:
+    """The subset label of a part named before a number (其中刑事案件 -> criminal), or ''."""
+    before = PLACE_NAME.sub("", before.replace("援助中心", ""))  # the legal aid centre handles all legal aid
+    labels = [label for word, label in {**PART_WORDS, **MODIFIER_PARTS}.items() if word in before]
+    if "12348" in before or "热线" in before:
+        labels.append("hotline_12348")
+    if not labels and re.search("其中|含", before):
+        return "part"
+    return "/".join(dict.fromkeys(labels))
+
+
+def _item_start(sentence: str, item_start: int, position: int) -> int:
+    """Where a part's own words begin: after an opening parenthesis inside its item, if any."""
+    opened = max(sentence.rfind("(", item_start, position), sentence.rfind("（", item_start, position))
+    return opened + 1 if opened >= 0 else item_start
+
+
+def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
+    """A percentage: a year-on-year change of the count named before it, or a named rate."""
+    clause = sentence[clause_start:n.start]
+    yoy_at = max((clause.rfind(w) for w in YOY_WORDS), default=-1)
+    if yoy_at >= 0:
+        hit = phrase_before(hits, clause_start, clause_start + yoy_at)
+        sign = -1 if is_decrease(sentence[clause_start + yoy_at:n.start]) else 1
+        if hit:
+            return Reading(hit.metric_id, hit.kind, part_of(sentence[clause_start:hit.start]), "yoy_pct",
+                           sign * n.value, hit.start, n.end)
+        if clause.lstrip().startswith(YOY_WORDS) and previous:
+            target = respectively(sentence, n, clause_start, previous)
+            if target is not None:
+                return Reading(target.metric_id, target.kind, target.subset, "yoy_pct", sign * n.value,
+                               clause_start + yoy_at, n.end)
+        return None
+    if "分别" in clause_at(sentence, clause_start):
+        hit = respectively_phrase(sentence, n, clause_start, hits)
+    else:
+        hit = phrase_before(hits, clause_start, n.start)
+    if hit and hit.kind == "ratio":
+        return Reading(hit.metric_id, hit.kind, "", "actual", n.value, hit.start, n.end)
+    return None
+
+
+def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: int, item_start: int,
+             hits: list[PhraseHit], previous: list[Candidate], units: dict[str, str]) -> Reading | None:
+    """What one number is, or None when no catalogue metric fits it."""
+    fits = UNIT_FITS.get(unit, set())
+    item = sentence[item_start:n.start]
+    clause = sentence[clause_start:n.start]
+    last = carrier(previous, sentence, n)
+    if n.percent:
+        return _percent(sentence, n, clause_start, hits, previous)
+    if unit == "per_10k":  # '(万人比2.7)': the report's own rate of the count just before
+        if last is None:
+            return None
+        word_at = clause_start + max(clause.rfind(w) for w in PER_10K_WORDS if w in clause)
+        return Reading(last.metric_id, last.kind, last.subset, "reported_per_10k", n.value, word_at, n.end)
+    part_start = _item_start(sentence, item_start, n.start)
+    part_text = sentence[part_start:n.start]
+    opens_part = re.match(r"\s*(其中|含)", part_text) or re.match(r"\s*(其中|含)", clause)
+    hit = phrase_before(hits, item_start, n.start)
+    last_unit = units.get(last.metric_id, "") if last else ""
+    if opens_part and last is not None and last_unit in fits:
+        return Reading(last.metric_id, last.kind, part_of(item) or "part", "actual", n.value, part_start, unit_end)
+    if hit and hit.unit in fits:
+        between = sentence[max(item_start, hit.start - 10):hit.start] + sentence[hit.end:n.start]
+        between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start:hit.end])
+        return Reading(hit.metric_id, hit.kind, hit.subset or part_of(between), "actual", n.value, hit.start, unit_end)
+    if hit is None and last is not None and last_unit in fits:
+        since_last = sentence[last.quote_end:n.start] if last.sentence == sentence else item
+        since_last = since_last[-PART_WORD_REACH:]
+        if part_of(since_last):
+            return Reading(last.metric_id, last.kind, part_of(since_last), "actual", n.value, part_start, unit_end)
+        if re.search("目标|任务", item):
+            return Reading(last.metric_id, last.kind, last.subset, "target", n.value, item_start, unit_end)
+    after = phrase_after(hits, sentence, unit_end)
+    if after and after.unit in fits and not sentence.startswith("的", after.end):  # not '2起案件的联合化解'
+        modifier = sentence[unit_end:after.start]
+        lead = sentence[max(item_start, n.start - 3):n.start]  # '新设7个…'
+        subset = after.subset or modifier_part(modifier) or part_of(lead)
+        return Reading(after.metric_id, after.kind, subset, "actual", n.value, n.start, after.end)
+    return None
+
+
+TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计")
+TARGET_YEAR = re.compile(r"到20\d\d年")
+PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心")  # its numbers are parts
+HONOURS = re.compile(r"模范|品牌|星级|金牌|先进")  # counts of awards, not of the organisations at work
+MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
+# A provider named this far before a count credits the count to it.
+PROVIDER_REACH = 40
+
+
+def segment_start(sentence: str, clause_start: int, position: int) -> int:
+    """Start of the list item a number sits in ('刑事案件362件、民事案件761件'): after the last 、 that
+    closes an item holding a number; a 、 inside a name ('免除代理、辩护费用') does not cut."""
+    cut = clause_start
+    for m in re.finditer("、", sentence[clause_start:position]):
+        if re.search(r"\d", sentence[cut:clause_start + m.start()]):
+            cut = clause_start + m.end()
+    return cut
+
+
+def by_provider(sentence: str, position: int) -> bool:
+    """Whether a count is credited to one provider group (lawyers, hotline ...) named shortly before it,
+    rather than to the whole district (全区, 全市, 全县 in between)."""
+    window = sentence[max(0, position - PROVIDER_REACH):position]
+    found = list(PROVIDERS.finditer(window))
+    return bool(found) and not re.search("全区|全市|全县", window[found[-1].end():])
+
+
+def number_between(numbers: list[Number], start: int, end: int) -> bool:
+    """Whether another counted number stands between a phrase and the number it would describe."""
+    return any(start <= m.start and m.end <= end for m in numbers)
+
+
+def is_target(clause: str) -> bool:
+    """Whether a clause plans rather than reports (拟, 计划, 力争, 目标, 到2025年)."""
+    return any(w in clause for w in TARGET_WORDS) or bool(TARGET_YEAR.search(clause))
