@@ -163,13 +163,13 @@ def test_corpus_forms_are_found_as_the_gold_states_them(doc_id, metric_id, state
 def test_quality_on_the_corpus_does_not_regress():
     corpus = shared_or_skip("corpus")
     spec = shared_or_skip("spec", "metrics.csv")
-    result = evaluate_files(corpus / "gold_observations.csv", corpus, catalogue=spec)
+    result = evaluate_files(corpus / "gold_observations.csv", corpus, catalogue=spec, match="exact", periods_from="sources")
     assert result["documents"] == 30
     assert result["overall"]["precision"] >= 0.90 and result["overall"]["recall"] >= 0.95
 
 
 def test_quality_on_the_seeds_does_not_regress():
-    result = evaluate_files(PROJECT_ROOT / "data" / "observations.csv", PROJECT_ROOT / "data" / "sources")
+    result = evaluate_files(PROJECT_ROOT / "data" / "observations.csv", PROJECT_ROOT / "data" / "sources", match="exact", periods_from="sources")
     assert result["documents"] == 5
     assert result["overall"]["precision"] >= 0.92 and result["overall"]["recall"] >= 0.86
 
