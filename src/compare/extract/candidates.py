@@ -12,7 +12,7 @@ from ..numerals import find_numbers
 from . import periods
 from .context import Context, detect_district
 from .rules import (HONOURS, MUNICIPAL_BODY, PER_10K_WORDS, Candidate, by_provider, classify, is_target,
-                    number_between, segment_start)
+                    number_between, segment_start, whole_unit)
 from .text import CLAUSE_END, SENTENCE_END, check_text, is_count, simplified, unit_after
 from .vocabulary import Phrases, phrase_table
 
@@ -21,11 +21,12 @@ RESTATEMENT_TOLERANCE = 0.02
 
 
 def _sentence_candidates(text: str, simple: str, s0: int, s1: int, phrases: Phrases, units: dict, ctx: Context,
-                         paragraph: list[Candidate], paragraph_text: str) -> list[Candidate]:
+                         doc: periods.DocumentPeriod, paragraph: list[Candidate], paragraph_text: str,
+                         carried: periods.Span | None) -> list[Candidate]:
     """The paragraph's candidates so far plus this sentence's (earlier ones carry metrics over)."""
     sentence = simple[s0:s1]
     hits = phrases.hits(sentence)
-    cues = periods.cues(sentence)
+    sentence_periods = periods.phrases(sentence, _year(doc), doc.report_date)
     clause_starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence)]
     numbers = [n for n in find_numbers(sentence) if is_count(sentence, n)]
     out = list(paragraph)
@@ -36,8 +37,7 @@ def _sentence_candidates(text: str, simple: str, s0: int, s1: int, phrases: Phra
         clause = sentence[clause_start:n.start]
         if unit is None and any(w in clause for w in PER_10K_WORDS):
             unit = "per_10k"
-        if (unit is None or periods.outside_document_years(sentence, n.start, ctx)
-                or periods.MULTI_YEAR.search(sentence[:n.start])):
+        if unit is None or periods.NOT_A_PERIOD_COUNT.search(sentence[:n.start]):
             continue
         item_start = segment_start(sentence, clause_start, n.start)
         available = [h for h in hits if h.start not in used and not number_between(numbers, h.end, n.start)]
@@ -47,7 +47,7 @@ def _sentence_candidates(text: str, simple: str, s0: int, s1: int, phrases: Phra
         subset, statement, kind = found.subset, found.statement, found.kind
         if HONOURS.search(sentence[item_start:n.start][-8:] + sentence[unit_end:found.quote_end]):
             continue
-        if (not subset and statement == "actual" and ctx.level == "prefecture"
+        if (not subset and statement == "actual" and ctx.level == "prefecture" and not whole_unit(sentence, n.start)
                 and MUNICIPAL_BODY.search(paragraph_text + sentence[:n.start])):
             subset = "municipal_centre"
         if not subset and statement == "actual" and kind == "flow" and by_provider(sentence, n.start):
@@ -57,12 +57,8 @@ def _sentence_candidates(text: str, simple: str, s0: int, s1: int, phrases: Phra
             statement = "target"
         if kind == "stock" and statement == "actual" and re.search(r"累计|接收|解除|新增", sentence[item_start:n.start]):
             continue
-        start_ts, end_ts = periods.period_at(sentence, cues, n.start, ctx)
-        if statement == "target" and start_ts is not None:
-            start_ts, end_ts = pd.Timestamp(start_ts.year, 1, 1), pd.Timestamp(start_ts.year, 12, 31)
-        if kind == "stock" and statement in ("actual", "target"):
-            now = re.search(r"目前|现有|已建立|现在", sentence[:n.start])
-            start_ts = end_ts = ctx.published if (now and ctx.published is not None) else end_ts
+        dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried)
+        start_ts, end_ts = dating.start, dating.end
         quote_end = max(unit_end, found.quote_end)
         out.append(Candidate(
             doc_id=ctx.doc_id, district_code=ctx.district_code,
@@ -70,7 +66,7 @@ def _sentence_candidates(text: str, simple: str, s0: int, s1: int, phrases: Phra
             period_end=end_ts.strftime("%Y-%m-%d") if end_ts is not None else "",
             metric_id=found.metric_id, subset=subset, value=found.value, qualifier=n.qualifier, statement=statement,
             quote=text[s0 + min(found.quote_start, n.start): s0 + quote_end], kind=kind, number_end=n.end,
-            sentence=sentence, quote_end=quote_end))
+            sentence=sentence, quote_end=quote_end, period_unknown=dating.unknown, period_how=dating.how))
     return out
 
 
@@ -85,20 +81,36 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
     if ctx.district_code in set(ds.districts["code"]):
         ctx = replace(ctx, level=ds.district(ctx.district_code)["level"])
     simple = simplified(text)
+    doc = periods.document_period(simple, ctx)
     phrases = phrase_table(ds)
     units = phrases.units()
     found: list[Candidate] = []
-    start, paragraph, paragraph_text = 0, [], ""
+    start, paragraph, paragraph_text, carried = 0, [], "", None
     for m in list(SENTENCE_END.finditer(simple)) + [None]:
         end = m.end() if m else len(simple)
         if end > start:
-            paragraph = _sentence_candidates(text, simple, start, end, phrases, units, ctx, paragraph, paragraph_text)
+            paragraph = _sentence_candidates(text, simple, start, end, phrases, units, ctx, doc, paragraph,
+                                             paragraph_text, carried)
             paragraph_text += simple[start:end]
+            carried = _last_span(simple[start:end], doc) or carried
         if m is None or m.group(0) == "\n":
             found += paragraph
-            paragraph, paragraph_text = [], ""
+            paragraph, paragraph_text, carried = [], "", None
         start = end
     return drop_restatements(found)
+
+
+def _year(doc: periods.DocumentPeriod) -> int | None:
+    """The year a document speaks of: its period's, else its report date's."""
+    if doc.span is not None and (doc.span.end or doc.span.start) is not None:
+        return (doc.span.end or doc.span.start).year
+    return doc.report_date.year if doc.report_date is not None else None
+
+
+def _last_span(sentence: str, doc: periods.DocumentPeriod) -> periods.Span | None:
+    """The last period a sentence names, which the rest of its paragraph speaks of."""
+    spans = [p.span for p in periods.phrases(sentence, _year(doc), doc.report_date) if p.span is not None]
+    return spans[-1] if spans else None
 
 
 def extract(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> pd.DataFrame:

@@ -67,6 +67,8 @@ class Candidate:
     number_end: int  # where the number ends in its sentence
     sentence: str  # the simplified sentence it was read from
     quote_end: int  # where its quote ends in its sentence
+    period_unknown: bool = False  # nothing in the text or the context dates it
+    period_how: str = ""  # how its period was read
 
     def row(self) -> dict:
         """The observations.csv row."""
@@ -227,6 +229,8 @@ TARGET_YEAR = re.compile(r"到20\d\d年")
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心")  # its numbers are parts
 HONOURS = re.compile(r"模范|品牌|星级|金牌|先进")  # counts of awards, not of the organisations at work
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
+# Words that give a number to the whole unit (the city, county or district), whoever reports it.
+WHOLE_UNIT = re.compile(r"全市|全县|全区|全州|全旗|市县两级|市县乡三级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共")
 # A provider named this far before a count credits the count to it.
 PROVIDER_REACH = 40
 
@@ -246,7 +250,12 @@ def by_provider(sentence: str, position: int) -> bool:
     rather than to the whole district (全区, 全市, 全县 in between)."""
     window = sentence[max(0, position - PROVIDER_REACH):position]
     found = list(PROVIDERS.finditer(window))
-    return bool(found) and not re.search("全区|全市|全县", window[found[-1].end():])
+    return bool(found) and not WHOLE_UNIT.search(window[found[-1].end():])
+
+
+def whole_unit(sentence: str, position: int) -> bool:
+    """Whether the sentence gives the number to the whole unit (全市, 市县两级, 黄山市共 ... before it)."""
+    return bool(WHOLE_UNIT.search(sentence[:position]))
 
 
 def number_between(numbers: list[Number], start: int, end: int) -> bool:
