@@ -58,6 +58,8 @@ def _sentence_candidates(text: str, simple: str, s0: int, s1: int, phrases: Phra
         if kind == "stock" and statement == "actual" and re.search(r"累计|接收|解除|新增", sentence[item_start:n.start]):
             continue
         dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried)
+        if periods.out_of_scope(dating, doc, statement):
+            continue
         start_ts, end_ts = dating.start, dating.end
         quote_end = max(unit_end, found.quote_end)
         out.append(Candidate(

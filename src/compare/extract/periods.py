@@ -223,6 +223,21 @@ def _within(year_span: Span, doc_span: Span | None) -> bool:
     return doc_span.start.year <= year_span.start.year <= last
 
 
+def out_of_scope(dating: "Dating", doc: DocumentPeriod, statement: str) -> bool:
+    """Whether a number is dated outside what the report speaks of: history more than a year before its
+    period (a comparison with the previous year stays), or a year after it that is not a target."""
+    if dating.start is None or dating.end is None:
+        return False
+    anchor = doc.span if doc.span is not None and doc.span.start is not None else None
+    first = anchor.start.year if anchor else (doc.report_date.year if doc.report_date is not None else None)
+    last = (anchor.end or anchor.start).year if anchor else first
+    if first is None:
+        return False
+    if doc.report_date is not None:
+        last = max(last, doc.report_date.year)
+    return dating.end.year < first - 1 or (dating.start.year > last and statement != "target")
+
+
 @dataclass(frozen=True)
 class Dating:
     """The period a number is given: first and last day ('' when unknown) and how it was read."""
