@@ -13,14 +13,14 @@ from . import periods
 from .context import Context, detect_district
 from .rules import (HONOURS, MUNICIPAL_BODY, PER_10K_WORDS, Candidate, by_provider, classify, is_target,
                     number_between, segment_start, whole_unit)
-from .text import CLAUSE_END, SENTENCE_END, check_text, is_count, simplified, unit_after
+from .text import CLAUSE_END, SENTENCE_END, check_text, is_count, reading_text, unit_after
 from .vocabulary import Phrases, phrase_table
 
 # Two figures for one metric, subset, statement and period this close are one figure stated twice.
 RESTATEMENT_TOLERANCE = 0.02
 
 
-def _sentence_candidates(text: str, simple: str, s0: int, s1: int, phrases: Phrases, units: dict, ctx: Context,
+def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1: int, phrases: Phrases, units: dict, ctx: Context,
                          doc: periods.DocumentPeriod, paragraph: list[Candidate], paragraph_text: str,
                          carried: periods.Span | None) -> list[Candidate]:
     """The paragraph's candidates so far plus this sentence's (earlier ones carry metrics over)."""
@@ -67,7 +67,7 @@ def _sentence_candidates(text: str, simple: str, s0: int, s1: int, phrases: Phra
             period_start=start_ts.strftime("%Y-%m-%d") if start_ts is not None else "",
             period_end=end_ts.strftime("%Y-%m-%d") if end_ts is not None else "",
             metric_id=found.metric_id, subset=subset, value=found.value, qualifier=n.qualifier, statement=statement,
-            quote=text[s0 + min(found.quote_start, n.start): s0 + quote_end], kind=kind, number_end=n.end,
+            quote=_original(text, origin, s0 + min(found.quote_start, n.start), s0 + quote_end), kind=kind, number_end=n.end,
             sentence=sentence, quote_end=quote_end, period_unknown=dating.unknown, period_how=dating.how))
     return out
 
@@ -82,7 +82,7 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
         ctx = replace(ctx, district_code=detect_district(text, ds))
     if ctx.district_code in set(ds.districts["code"]):
         ctx = replace(ctx, level=ds.district(ctx.district_code)["level"])
-    simple = simplified(text)
+    simple, origin = reading_text(text)
     doc = periods.document_period(simple, ctx)
     phrases = phrase_table(ds)
     units = phrases.units()
@@ -91,7 +91,7 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
     for m in list(SENTENCE_END.finditer(simple)) + [None]:
         end = m.end() if m else len(simple)
         if end > start:
-            paragraph = _sentence_candidates(text, simple, start, end, phrases, units, ctx, doc, paragraph,
+            paragraph = _sentence_candidates(text, simple, origin, start, end, phrases, units, ctx, doc, paragraph,
                                              paragraph_text, carried)
             paragraph_text += simple[start:end]
             carried = _last_span(simple[start:end], doc) or carried
@@ -100,6 +100,11 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
             paragraph, paragraph_text, carried = [], "", None
         start = end
     return drop_restatements(found)
+
+
+def _original(text: str, origin: list[int], start: int, end: int) -> str:
+    """The original text of the reading text's span [start, end), notes inside it included."""
+    return text[origin[start]:origin[end - 1] + 1] if end > start else ""
 
 
 def _year(doc: periods.DocumentPeriod) -> int | None:

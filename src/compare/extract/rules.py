@@ -17,7 +17,7 @@ from ..numerals import Number, find_numbers, is_decrease
 from .text import UNIT_FITS, clause_at, unit_after
 from .vocabulary import PhraseHit
 
-YOY_WORDS = ("同比", "较上年", "较上一年", "较去年", "比上年", "比去年")
+YOY_WORDS = ("同比", "较上年", "较上一年", "较去年", "比上年", "比去年", "比增")
 PER_10K_WORDS = ("万人比", "每万人", "万人平均")
 PART_WORDS = {  # a part of the metric just named, and its subset label
     "刑事": "criminal", "民事(行政)": "civil_administrative", "民事": "civil", "认罪认罚": "plea_leniency",
@@ -26,9 +26,15 @@ PART_WORDS = {  # a part of the metric just named, and its subset label
     "申请类": "application", "通知类": "notification", "民工": "migrant_worker", "调处": "handled", "新设": "new",
     "中心": "centre", "现场": "on_site", "窗口": "service_window", "重点": "key_risk", "线上": "online",
     "直播": "livestream", "线下": "offline", "个人": "personal", "领域": "specialised",
+    "行政案件": "administrative", "未成年": "minors", "兼职": "part_time", "本级": "municipal_level",
+    "派驻": "stationed", "品牌": "brand", "其他": "other", "物业": "property_management",
 }
 MODIFIER_PARTS = {"乡镇": "township", "镇": "township", "村": "village", "行业": "industry_professional",
-                  "专业": "industry_professional", "企事业": "enterprise", "派出所": "police_station", "街道": "township"}
+                  "专业": "industry_professional", "企事业": "enterprise", "派出所": "police_station", "街道": "township",
+                  "县级": "county", "居委会": "residents_committees", "企业": "enterprise", "社区": "community",
+                  "街": "street"}
+# Words that name both halves together, so no part: 专兼职 (full- and part-time).
+BOTH_HALVES = re.compile("专兼职|专职和兼职|专、兼职")
 PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}(?<!社)(区|县)(?!委)")  # 镇海区: its 镇 names no township
 # A part's words stand right before its number ('办结案件78件'): how far back to look.
 PART_WORD_REACH = 8
@@ -135,7 +141,7 @@ def respectively_phrase(sentence: str, n: Number, clause_start: int, hits: list[
 def modifier_part(modifier: str) -> str:
     """The subset named by words between a number and its phrase ('个乡镇(街道)调委会' -> township)."""
     modifier = PLACE_NAME.sub("", modifier)
-    if "兼职" in modifier:
+    if BOTH_HALVES.search(modifier):
         return ""
     labels = [label for word, label in MODIFIER_PARTS.items() if word in modifier]
     return "/".join(dict.fromkeys(labels)) or part_of(modifier)
@@ -143,7 +149,7 @@ def modifier_part(modifier: str) -> str:
 
 def part_of(before: str) -> str:
     """The subset label of a part named before a number (其中刑事案件 -> criminal), or ''."""
-    before = PLACE_NAME.sub("", before.replace("援助中心", ""))  # the legal aid centre handles all legal aid
+    before = BOTH_HALVES.sub("", PLACE_NAME.sub("", before.replace("援助中心", "")))  # the centre handles all legal aid
     labels = [label for word, label in {**PART_WORDS, **MODIFIER_PARTS}.items() if word in before]
     if "12348" in before or "热线" in before:
         labels.append("hotline_12348")
@@ -224,15 +230,15 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
     return None
 
 
-TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计")
+TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计", "任务数")
 TARGET_YEAR = re.compile(r"到20\d\d年")
-PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心")  # its numbers are parts
-HONOURS = re.compile(r"模范|品牌|星级|金牌|先进")  # counts of awards, not of the organisations at work
+PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")  # its numbers are parts
+HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")  # counts of awards, not of the organisations at work
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
 # Words that give a number to the whole unit (the city, county or district), whoever reports it.
-WHOLE_UNIT = re.compile(r"全市|全县|全区|全州|全旗|市县两级|市县乡三级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共")
-# A provider named this far before a count credits the count to it.
-PROVIDER_REACH = 40
+WHOLE_UNIT = re.compile(r"(?<!为)(全市|全县|全区|全州|全旗|市县两级|市县乡三级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共)")
+# A provider named this far before a count (a sentence's subject) credits the count to it.
+PROVIDER_REACH = 80
 
 
 def segment_start(sentence: str, clause_start: int, position: int) -> int:

@@ -41,6 +41,27 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# Pinyin some pages print after a character ('服務(wù)'), and a space inside a number ('4 598'): read
+# through both, keeping each remaining character's position in the original for quotes.
+PINYIN_NOTE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\)")
+SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?![\d])")
+
+
+def reading_text(text: str) -> tuple[str, list[int]]:
+    """The simplified text the rules read (pinyin notes and spaces inside numbers left out), and for
+    each of its characters the position of that character in text."""
+    simple = simplified(text)
+    drop = set()
+    for m in PINYIN_NOTE.finditer(simple):
+        drop.update(range(m.start(), m.end()))
+    for m in SPACED_THOUSANDS.finditer(simple):
+        drop.update(m.start() + i for i, c in enumerate(m.group(0)) if c == " ")
+    if not drop:
+        return simple, list(range(len(simple)))
+    keep = [i for i in range(len(simple)) if i not in drop]
+    return "".join(simple[i] for i in keep), keep
+
+
 def simplified(text: str) -> str:
     """Simplified characters, same length and positions as text (so quotes come from the original)."""
     converted = _t2s().convert(text)
