@@ -71,6 +71,7 @@ class Span:
     how: str
     to_report_date: bool = False  # the period runs to the report's date (今年以来, 截至目前)
     bare_year: bool = False  # a year named alone (2021年), which a document's own period may narrow
+    given: bool = False  # given by sources.csv or --period, not read from the text
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,7 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
     phrase of its opening; and the day its stocks are counted at."""
     date = report_date(simple_text, ctx)
     if ctx.period_start is not None:
-        span = Span(ctx.period_start, ctx.period_end, "given (sources.csv or --period)")
+        span = Span(ctx.period_start, ctx.period_end, "given (sources.csv or --period)", given=True)
     else:
         span = _opening_span(simple_text[:OPENING_CHARS], date)
         if span is not None and span.end is not None and date is None and span.end > pd.Timestamp.now():
@@ -216,8 +217,8 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
 
 
 def _within(year_span: Span, doc_span: Span | None) -> bool:
-    """Whether a year a sentence names is the document's own (its period starts or ends in that year)."""
-    if doc_span is None or doc_span.start is None:
+    """Whether a year a sentence names is the one of the period given for the document (sources.csv)."""
+    if doc_span is None or doc_span.start is None or not doc_span.given:
         return False
     last = (doc_span.end or doc_span.start).year
     return doc_span.start.year <= year_span.start.year <= last

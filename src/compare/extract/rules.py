@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..numerals import Number, find_numbers, is_decrease
-from .text import UNIT_FITS, clause_at, unit_after
+from .text import CLAUSE_END, UNIT_FITS, clause_at, unit_after
 from .vocabulary import PhraseHit
 
 YOY_WORDS = ("同比", "较上年", "较上一年", "较去年", "比上年", "比去年", "比增")
@@ -83,8 +83,23 @@ class Candidate:
                 "value": self.value, "qualifier": self.qualifier, "statement": self.statement, "quote": self.quote}
 
 
+# A success verb (成功调解, 成功化解) right before the disputes it names makes the number a success count.
+SUCCESS_VERB = re.compile(r"成功(调解|化解|调处)[^,，;；、\d]{0,4}$")
+SUCCESS_METRIC = {"disputes_mediated": "disputes_mediated_success"}
+
+
 def phrase_before(hits: list[PhraseHit], start: int, position: int) -> PhraseHit | None:
     return next((h for h in reversed(hits) if start <= h.start and h.end <= position), None)
+
+
+def with_success_verb(hit: PhraseHit | None, hits: list[PhraseHit], sentence: str) -> PhraseHit | None:
+    """The success metric's hit when 成功调解/成功化解 stands right before a disputes phrase."""
+    if hit is None or hit.metric_id not in SUCCESS_METRIC or not SUCCESS_VERB.search(sentence[:hit.start]):
+        return hit
+    success = next((h for h in hits if h.metric_id == SUCCESS_METRIC[hit.metric_id]), None)
+    if success is None:
+        return hit
+    return PhraseHit(hit.start, hit.end, success.metric_id, success.unit, success.kind, hit.subset)
 
 
 def phrase_after(hits: list[PhraseHit], sentence: str, position: int) -> PhraseHit | None:
@@ -94,6 +109,22 @@ def phrase_after(hits: list[PhraseHit], sentence: str, position: int) -> PhraseH
         if position <= h.start <= position + PHRASE_AFTER_REACH and not re.search(r"^[(（、]|[,，;；。]|、\d", modifier):
             return h
     return None
+
+
+# 'N个乡镇、M个村成立调委会': counts listed before the noun they all count, each with its own modifier.
+LIST_ITEM = re.compile(r"[^\d,，;；。、]{1,8}?(、|及其|和)(?=\d)")
+LIST_REACH = 40
+
+
+def listed_phrase(hits: list[PhraseHit], sentence: str, unit_end: int) -> tuple[PhraseHit, str] | None:
+    """The phrase ending a list of counts this number opens or sits in, and this item's own modifier."""
+    item = LIST_ITEM.match(sentence, unit_end)
+    if item is None:
+        return None
+    clause_end = CLAUSE_END.search(sentence, unit_end)
+    limit = min(unit_end + LIST_REACH, clause_end.start() if clause_end else len(sentence))
+    after = next((h for h in hits if item.end() <= h.start and h.end <= limit), None)
+    return (after, sentence[unit_end:item.start(1)]) if after else None
 
 
 def carrier(previous: list[Candidate], sentence: str, n: Number) -> Candidate | None:
@@ -206,7 +237,7 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
     part_start = _item_start(sentence, item_start, n.start)
     part_text = sentence[part_start:n.start]
     opens_part = re.match(r"\s*(其中|含)", part_text) or re.match(r"\s*(其中|含)", clause)
-    hit = phrase_before(hits, item_start, n.start)
+    hit = with_success_verb(phrase_before(hits, item_start, n.start), hits, sentence)
     last_unit = units.get(last.metric_id, "") if last else ""
     if opens_part and last is not None and last_unit in fits:
         return Reading(last.metric_id, last.kind, part_of(item) or "part", "actual", n.value, part_start, unit_end)
@@ -227,6 +258,11 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
         lead = sentence[max(item_start, n.start - 3):n.start]  # '新设7个…'
         subset = after.subset or modifier_part(modifier) or part_of(lead)
         return Reading(after.metric_id, after.kind, subset, "actual", n.value, n.start, after.end)
+    listed = listed_phrase(hits, sentence, unit_end)
+    if listed and listed[0].unit in fits:
+        phrase, modifier = listed
+        subset = phrase.subset or modifier_part(modifier) or "part"
+        return Reading(phrase.metric_id, phrase.kind, subset, "actual", n.value, n.start, unit_end)
     return None
 
 
@@ -237,8 +273,8 @@ HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")  # counts 
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
 # Words that give a number to the whole unit (the city, county or district), whoever reports it.
 WHOLE_UNIT = re.compile(r"(?<!为)(全市|全县|全区|全州|全旗|市县两级|市县乡三级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共)")
-# A provider named this far before a count (a sentence's subject) credits the count to it.
-PROVIDER_REACH = 80
+# A provider named this far before a count credits the count to it.
+PROVIDER_REACH = 40
 
 
 def segment_start(sentence: str, clause_start: int, position: int) -> int:
