@@ -134,9 +134,12 @@ def _digits(v: float) -> int:
 
 
 def drop_restatements(found: list[Candidate]) -> list[Candidate]:
-    """Drop exact repeats, and a rounded restatement (a headline's 5700余万元) of a more precise figure
-    (5721万余元) the document gives for the same metric, subset, statement and period (within 2%)."""
+    """Drop exact repeats, an undated repeat (a headline) of a figure the document dates elsewhere, and a
+    rounded restatement (a headline's 5700余万元) of a more precise figure (5721万余元) the document gives
+    for the same metric, subset, statement and period (within 2%)."""
     unique = list({(*_key(c), c.value): c for c in reversed(found)}.values())[::-1]
+    dated = {(c.metric_id, c.subset, c.statement, c.value) for c in unique if not c.period_unknown}
+    unique = [c for c in unique if not (c.period_unknown and (c.metric_id, c.subset, c.statement, c.value) in dated)]
     return [c for c in unique if not any(
         _key(o) == _key(c) and o is not c and abs(o.value - c.value) <= RESTATEMENT_TOLERANCE * abs(c.value)
         and _digits(o.value) > _digits(c.value) for o in unique)]

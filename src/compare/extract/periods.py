@@ -246,10 +246,7 @@ class Dating:
     start: pd.Timestamp | None
     end: pd.Timestamp | None
     how: str
-
-    @property
-    def unknown(self) -> bool:
-        return self.end is None and self.start is None
+    unknown: bool = False  # nothing in the text or the context dates it
 
 
 def date_number(sentence_phrases: list[Phrase], position: int, doc: DocumentPeriod, kind: str, statement: str,
@@ -270,7 +267,7 @@ def date_number(sentence_phrases: list[Phrase], position: int, doc: DocumentPeri
     if statement == "target":
         year = (span.end or span.start).year if span is not None and (span.end or span.start) is not None else None
         if year is None:
-            return Dating(None, None, "a target with no year")
+            return Dating(None, None, "a target with no year", True)
         first = pd.Timestamp(year, 12, 31) if kind == "stock" else pd.Timestamp(year, 1, 1)
         return Dating(first, pd.Timestamp(year, 12, 31), f"a target for {year}")
     if kind == "stock":
@@ -281,8 +278,8 @@ def date_number(sentence_phrases: list[Phrase], position: int, doc: DocumentPeri
         else:
             day = span.end if span is not None else None
         if day is None:
-            return Dating(None, None, "a stock with no date")
+            return Dating(None, None, "a stock with no date", True)
         return Dating(day, day, f"at {day:%Y-%m-%d} ({how})")
     if span is None:
-        return Dating(None, None, how)
+        return Dating(None, None, how, True)
     return Dating(span.start, span.end, how)

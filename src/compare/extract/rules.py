@@ -27,15 +27,19 @@ PART_WORDS = {  # a part of the metric just named, and its subset label
     "中心": "centre", "现场": "on_site", "窗口": "service_window", "重点": "key_risk", "线上": "online",
     "直播": "livestream", "线下": "offline", "个人": "personal", "领域": "specialised",
     "行政案件": "administrative", "未成年": "minors", "兼职": "part_time", "本级": "municipal_level",
-    "派驻": "stationed", "品牌": "brand", "其他": "other", "物业": "property_management",
+    "派驻": "stationed", "品牌": "brand", "物业": "property_management",
 }
 MODIFIER_PARTS = {"乡镇": "township", "镇": "township", "村": "village", "行业": "industry_professional",
                   "专业": "industry_professional", "企事业": "enterprise", "派出所": "police_station", "街道": "township",
                   "县级": "county", "居委会": "residents_committees", "企业": "enterprise", "社区": "community",
-                  "街": "street"}
+                  "街": "street", "交通": "traffic", "医疗": "medical", "劳动": "labour", "婚姻": "family",
+                  "消费": "consumer"}
+# '婚姻家庭纠纷', '涉农生产纠纷': a kind of dispute, so a part; these words before 纠纷 name no kind.
+DISPUTE_KIND = re.compile(r"([\u4e00-\u9fff]{2})纠纷")
+NO_KIND = {"各类", "矛盾", "民间", "各种", "化解", "调解", "调处", "排查", "受理", "处理", "成功", "一般", "类型"}
 # Words that name both halves together, so no part: 专兼职 (full- and part-time).
 BOTH_HALVES = re.compile("专兼职|专职和兼职|专、兼职")
-PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}(?<!社)(区|县)(?!委)")  # 镇海区: its 镇 names no township
+PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}(?<!社)(区|县)(?![委级])")  # 镇海区: its 镇 names no township
 # A part's words stand right before its number ('办结案件78件'): how far back to look.
 PART_WORD_REACH = 8
 # A phrase after a number's unit still names it across a few modifiers ('17个乡镇(街道)调委会').
@@ -184,6 +188,8 @@ def part_of(before: str) -> str:
     labels = [label for word, label in {**PART_WORDS, **MODIFIER_PARTS}.items() if word in before]
     if "12348" in before or "热线" in before:
         labels.append("hotline_12348")
+    if any(kind not in NO_KIND for kind in DISPUTE_KIND.findall(before)):
+        labels.append("by_kind")
     if not labels and re.search("其中|含", before):
         return "part"
     return "/".join(dict.fromkeys(labels))
@@ -244,7 +250,9 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
     if hit and hit.unit in fits:
         between = sentence[max(item_start, hit.start - 10):hit.start] + sentence[hit.end:n.start]
         between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start:hit.end])
-        return Reading(hit.metric_id, hit.kind, hit.subset or part_of(between), "actual", n.value, hit.start, unit_end)
+        wholes = list(WHOLE_UNIT.finditer(between))  # '四级的人民调解组织': parts named before it are covered
+        subset = hit.subset or part_of(between[wholes[-1].end():] if wholes else between)
+        return Reading(hit.metric_id, hit.kind, subset, "actual", n.value, hit.start, unit_end)
     if hit is None and last is not None and last_unit in fits:
         since_last = sentence[last.quote_end:n.start] if last.sentence == sentence else item
         since_last = since_last[-PART_WORD_REACH:]
@@ -268,11 +276,13 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
 
 TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计", "任务数")
 TARGET_YEAR = re.compile(r"到20\d\d年")
+# A provider that is a sentence's subject ('法律顾问,已为…', '工作室共为…') is credited with its numbers.
+SUBJECT_PROVIDER = re.compile(r"(律师|法律顾问|法律服务工作者|志愿者|公共法律服务中心|公共法律服务工作室)[,，]?(共|已|累计|先后)?为")
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")  # its numbers are parts
 HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")  # counts of awards, not of the organisations at work
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
 # Words that give a number to the whole unit (the city, county or district), whoever reports it.
-WHOLE_UNIT = re.compile(r"(?<!为)(全市|全县|全区|全州|全旗|市县两级|市县乡三级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共)")
+WHOLE_UNIT = re.compile(r"(?<!为)(全市|全县|全区|全州|全旗|市县两级|[两三四五]级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共)")
 # A provider named this far before a count credits the count to it.
 PROVIDER_REACH = 40
 
@@ -290,9 +300,11 @@ def segment_start(sentence: str, clause_start: int, position: int) -> int:
 def by_provider(sentence: str, position: int) -> bool:
     """Whether a count is credited to one provider group (lawyers, hotline ...) named shortly before it,
     rather than to the whole district (全区, 全市, 全县 in between)."""
-    window = sentence[max(0, position - PROVIDER_REACH):position]
-    found = list(PROVIDERS.finditer(window))
-    return bool(found) and not WHOLE_UNIT.search(window[found[-1].end():])
+    found = list(PROVIDERS.finditer(sentence, max(0, position - PROVIDER_REACH), position))
+    if found and not WHOLE_UNIT.search(sentence, found[-1].end(), position):
+        return True
+    subject = SUBJECT_PROVIDER.search(sentence, 0, position)
+    return bool(subject) and not WHOLE_UNIT.search(sentence, subject.end(), position)
 
 
 def whole_unit(sentence: str, position: int) -> bool:
