@@ -94,7 +94,7 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
             paragraph = _sentence_candidates(text, simple, origin, start, end, phrases, units, ctx, doc, paragraph,
                                              paragraph_text, carried)
             paragraph_text += simple[start:end]
-            carried = _last_span(simple[start:end], doc) or carried
+            carried = _leading_span(simple[start:end], doc) or carried
         if m is None or m.group(0) == "\n":
             found += paragraph
             paragraph, paragraph_text, carried = [], "", None
@@ -114,10 +114,16 @@ def _year(doc: periods.DocumentPeriod) -> int | None:
     return doc.report_date.year if doc.report_date is not None else None
 
 
-def _last_span(sentence: str, doc: periods.DocumentPeriod) -> periods.Span | None:
-    """The last period a sentence names, which the rest of its paragraph speaks of."""
-    spans = [p.span for p in periods.phrases(sentence, _year(doc), doc.report_date) if p.span is not None]
-    return spans[-1] if spans else None
+# A period phrase this close to a sentence's start is its topic ('上半年，…'), which the paragraph keeps.
+LEADING_PHRASE_CHARS = 6
+
+
+def _leading_span(sentence: str, doc: periods.DocumentPeriod) -> periods.Span | None:
+    """The period a sentence opens with ('2019年，…', '上半年，…'), which the rest of its paragraph speaks of."""
+    lead = len(sentence) - len(sentence.lstrip(" \u3000\t\r\n"))
+    spans = [p.span for p in periods.phrases(sentence, _year(doc), doc.report_date)
+             if p.span is not None and p.start <= lead + LEADING_PHRASE_CHARS]
+    return spans[0] if spans else None
 
 
 def extract(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> pd.DataFrame:

@@ -50,9 +50,10 @@ PERIOD_PHRASE = re.compile(
         r"(?P<part>第?一季度|1季度|上半年|前三季度|全年)",
         r"(?P<to_date>今年以来|今年来|今年|截[至止](?:到)?目前|迄今)",
         r"(?P<now>目前|现有|现在|当前|如今)",
-        r"(?P<last_year>去年|上年|上一年)",
+        r"(?P<last_year>去年|上年度|上一年度|上年|上一年)",
     ])
 )
+COMPARISON_BASE = re.compile(r"(较|比|与)$")
 TARGET_REFERENCE = re.compile(r"(的)?(任务|计划|目标)")
 PARTS = {"一季度": (1, 3), "第一季度": (1, 3), "1季度": (1, 3), "上半年": (1, 6), "前三季度": (1, 9), "全年": (1, 12)}
 # Dates a report carries in its first lines: 发布日期: 2019年05月28日, 2021-09-29, 23.07.2015.
@@ -81,6 +82,7 @@ class Phrase:
     start: int
     end: int
     span: Span | None  # None: a point in time only (目前, 现有) with no report date known
+    base: bool = False  # the base of a comparison (较上一年度, 比2020年): not the period of a change
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,8 @@ def phrases(sentence: str, year: int | None, report_date: pd.Timestamp | None) -
             year = int(m.group(0)[:4])
         if span is not None and span.start is not None and span.end is not None and span.end < span.start:
             span = None
-        found.append(Phrase(m.start(), m.end(), _capped(span, report_date) if span else None))
+        base = bool(COMPARISON_BASE.search(sentence, max(0, m.start() - 2), m.start()))
+        found.append(Phrase(m.start(), m.end(), _capped(span, report_date) if span else None, base))
     return found
 
 
@@ -254,14 +257,14 @@ def date_number(sentence_phrases: list[Phrase], position: int, doc: DocumentPeri
     """The period of a number at position: the last period phrase before it in its sentence, else the one
     an earlier sentence of its paragraph named (carried), else the document's; stocks at one day,
     targets over their year."""
-    before = [p for p in sentence_phrases if p.end <= position]
+    before = [p for p in sentence_phrases if p.end <= position and not (statement == "yoy_pct" and p.base)]
     point_in_time = bool(before) and before[-1].span is None
     span = next((p.span for p in reversed(before) if p.span is not None), None)
     how = f"'{span.how}' in the sentence" if span is not None else ""
-    if span is not None and span.bare_year and _within(span, doc.span):
-        span, how = doc.span, f"the document's period ({doc.how}), which the sentence's {span.how} names"
     if span is None and carried is not None and kind != "stock":
         span, how = carried, f"'{carried.how}' earlier in the paragraph"
+    if span is not None and span.bare_year and _within(span, doc.span):
+        span, how = doc.span, f"the document's period ({doc.how}), which the text's {span.how} names"
     if span is None:
         span, how = doc.span, f"the document's period ({doc.how})" if doc.span is not None else doc.how
     if statement == "target":
