@@ -136,36 +136,44 @@ def cmd_briefs(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import context_for_file, extract, write_review
+    from .extract import candidates, context_for_file, review_table, write_review
 
     ds = data.load_dataset(args.data)
     path = Path(args.file)
     if not path.is_file():
         raise CompareError(f"No such file: {path}.")
     ctx = context_for_file(path, ds, args.doc_id, args.district, args.period)
-    candidates = extract(path.read_bytes(), ds, ctx)
+    found = candidates(path.read_bytes(), ds, ctx)
+    table = review_table(found)
+    unknown = sum(c.period_unknown for c in found)
     if args.review:
         review = Path(args.review_file or f"{ctx.doc_id}.review.csv")
-        write_review(candidates, review)
-        print(f"{len(candidates)} candidate(s) written to {review}. Mark each row's decision as accept or reject "
+        write_review(table, review, force=args.force)
+        print(f"{len(table)} candidate(s) written to {review}. Mark each row's decision as accept or reject "
               f"(fix values before accepting), then run: compare accept {review}")
-        return 0
-    if candidates.empty:
+    elif table.empty:
         print("No candidate observations found.", file=sys.stderr)
-    emit(candidates, args.format)
+    else:
+        emit(table[data.OBSERVATION_COLUMNS], args.format)
+    if unknown:
+        print(f"{unknown} candidate(s) have no period the text states: give --period or add the report to "
+              "sources.csv, or fill in period_start and period_end while reviewing.", file=sys.stderr)
     return 0
 
 
 def cmd_accept(args: argparse.Namespace) -> int:
-    from .extract import accept_review
+    from .extract import accept_reviews
 
-    added, problems = accept_review(Path(args.review), args.data)
+    added, problems = accept_reviews([Path(r) for r in args.review], args.data)
     if problems:
         for problem in problems:
             print(problem)
         print(f"\nNothing merged: the accepted rows would make {len(problems)} problem(s).", file=sys.stderr)
         return 1
-    print(f"{added} accepted observation(s) merged into observations.csv; compare validate is clean.")
+    total = sum(a.rows for a in added)
+    print(f"{total} accepted observation(s) merged into observations.csv; compare validate is clean.")
+    for accepted in added:
+        print(f"  {accepted.summary()}")
     return 0
 
 
@@ -258,10 +266,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="table", choices=["table", "csv", "json"])
     p.add_argument("--review", action="store_true", help="write a review file to edit instead of printing")
     p.add_argument("--review-file", help="where --review writes (default: <doc-id>.review.csv)")
+    p.add_argument("--force", action="store_true", help="with --review, overwrite an existing review file")
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("accept", help="merge the accepted rows of a review file into observations.csv")
-    p.add_argument("review", help="a review file written by compare extract --review")
+    p = sub.add_parser("accept", help="merge the accepted rows of review files into observations.csv")
+    p.add_argument("review", nargs="+", help="review files written by compare extract --review")
     p.set_defaults(func=cmd_accept)
 
     p = sub.add_parser("evaluate-extraction", help="precision and recall of the extractor against gold observations")

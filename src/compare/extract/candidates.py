@@ -13,23 +13,23 @@ from . import periods
 from .context import Context, detect_district
 from .rules import (HONOURS, MUNICIPAL_BODY, PER_10K_WORDS, Candidate, by_provider, classify, is_target,
                     number_between, segment_start, whole_unit)
-from .text import CLAUSE_END, SENTENCE_END, check_text, is_count, reading_text, unit_after
+from .text import CLAUSE_END, check_size, check_text, is_count, reading_text, sentences, unit_after
 from .vocabulary import Phrases, phrase_table
 
 # Two figures for one metric, subset, statement and period this close are one figure stated twice.
 RESTATEMENT_TOLERANCE = 0.02
 
 
-def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1: int, phrases: Phrases, units: dict, ctx: Context,
-                         doc: periods.DocumentPeriod, paragraph: list[Candidate], paragraph_text: str,
-                         carried: periods.Span | None) -> list[Candidate]:
-    """The paragraph's candidates so far plus this sentence's (earlier ones carry metrics over)."""
+def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1: int, phrases: Phrases, units: dict,
+                         ctx: Context, doc: periods.DocumentPeriod, paragraph: list[Candidate], centre_named: bool,
+                         carried: periods.Span | None) -> None:
+    """Add this sentence's candidates to its paragraph's (earlier ones carry metrics over)."""
     sentence = simple[s0:s1]
     hits = phrases.hits(sentence)
     sentence_periods = periods.phrases(sentence, _year(doc), doc.report_date)
     clause_starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence)]
     numbers = [n for n in find_numbers(sentence) if is_count(sentence, n)]
-    out = list(paragraph)
+    out = paragraph
     used: set[int] = set()
     for n in numbers:
         unit, unit_end = ("%", n.end) if n.percent else (unit_after(sentence, n.end) or (None, n.end))
@@ -44,14 +44,14 @@ def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1:
         found = classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
         if found is None:
             continue
-        subset, statement, kind = found.subset, found.statement, found.kind
+        subset, statement, kind, why = found.subset, found.statement, found.kind, found.why
         if HONOURS.search(sentence[item_start:n.start][-8:] + sentence[unit_end:found.quote_end]):
             continue
         if (not subset and statement == "actual" and ctx.level == "prefecture" and not whole_unit(sentence, n.start)
-                and MUNICIPAL_BODY.search(paragraph_text + sentence[:n.start])):
-            subset = "municipal_centre"
+                and (centre_named or MUNICIPAL_BODY.search(sentence, 0, n.start))):
+            subset, why = "municipal_centre", "credited to the city's own centre in a prefecture's report"
         if not subset and statement == "actual" and kind == "flow" and by_provider(sentence, n.start):
-            subset = "by_provider"
+            subset, why = "by_provider", "credited to one provider group (律师, 热线, 法律顾问 ...), not the whole unit"
         used.update(h.start for h in hits if h.start >= n.start and h.end <= found.quote_end)
         if statement == "actual" and is_target(clause):
             statement = "target"
@@ -67,15 +67,17 @@ def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1:
             period_start=start_ts.strftime("%Y-%m-%d") if start_ts is not None else "",
             period_end=end_ts.strftime("%Y-%m-%d") if end_ts is not None else "",
             metric_id=found.metric_id, subset=subset, value=found.value, qualifier=n.qualifier, statement=statement,
-            quote=_original(text, origin, s0 + min(found.quote_start, n.start), s0 + quote_end), kind=kind, number_end=n.end,
-            sentence=sentence, quote_end=quote_end, period_unknown=dating.unknown, period_how=dating.how))
-    return out
+            quote=_original(text, origin, s0 + min(found.quote_start, n.start), s0 + quote_end), kind=kind,
+            number_end=n.end,
+            sentence=sentence, quote_end=quote_end, period_unknown=dating.unknown, period_how=dating.how, why=why,
+            context=_marked(text, origin, s0, s1, n.start, n.end)))
 
 
 def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> list[Candidate]:
     """Every candidate observation of a report, in reading order."""
     ctx = ctx or Context()
     text = check_text(text)
+    check_size(text)
     if not text.strip():
         return []
     if not ctx.district_code:
@@ -87,24 +89,28 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
     phrases = phrase_table(ds)
     units = phrases.units()
     found: list[Candidate] = []
-    start, paragraph, paragraph_text, carried = 0, [], "", None
-    for m in list(SENTENCE_END.finditer(simple)) + [None]:
-        end = m.end() if m else len(simple)
+    paragraph, centre_named, carried = [], False, None
+    for start, end, paragraph_ends in sentences(simple):
         if end > start:
-            paragraph = _sentence_candidates(text, simple, origin, start, end, phrases, units, ctx, doc, paragraph,
-                                             paragraph_text, carried)
-            paragraph_text += simple[start:end]
+            _sentence_candidates(text, simple, origin, start, end, phrases, units, ctx, doc, paragraph,
+                                 centre_named, carried)
+            centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
             carried = _leading_span(simple[start:end], doc) or carried
-        if m is None or m.group(0) == "\n":
+        if paragraph_ends:
             found += paragraph
-            paragraph, paragraph_text, carried = [], "", None
-        start = end
+            paragraph, centre_named, carried = [], False, None
     return drop_restatements(found)
 
 
 def _original(text: str, origin: list[int], start: int, end: int) -> str:
     """The original text of the reading text's span [start, end), notes inside it included."""
     return text[origin[start]:origin[end - 1] + 1] if end > start else ""
+
+
+def _marked(text: str, origin: list[int], s0: int, s1: int, start: int, end: int) -> str:
+    """The sentence in the original text with the number marked: …共受理⟦349⟧件…"""
+    a, b, c, d = origin[s0], origin[s0 + start], origin[s0 + end - 1] + 1, origin[s1 - 1] + 1
+    return " ".join(f"{text[a:b]}⟦{text[b:c]}⟧{text[c:d]}".split())
 
 
 def _year(doc: periods.DocumentPeriod) -> int | None:
@@ -146,6 +152,9 @@ def drop_restatements(found: list[Candidate]) -> list[Candidate]:
     unique = list({(*_key(c), c.value): c for c in reversed(found)}.values())[::-1]
     dated = {(c.metric_id, c.subset, c.statement, c.value) for c in unique if not c.period_unknown}
     unique = [c for c in unique if not (c.period_unknown and (c.metric_id, c.subset, c.statement, c.value) in dated)]
+    by_key: dict[tuple, list[Candidate]] = {}
+    for c in unique:
+        by_key.setdefault(_key(c), []).append(c)
     return [c for c in unique if not any(
-        _key(o) == _key(c) and o is not c and abs(o.value - c.value) <= RESTATEMENT_TOLERANCE * abs(c.value)
-        and _digits(o.value) > _digits(c.value) for o in unique)]
+        o is not c and abs(o.value - c.value) <= RESTATEMENT_TOLERANCE * abs(c.value)
+        and _digits(o.value) > _digits(c.value) for o in by_key[_key(c)])]

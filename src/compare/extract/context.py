@@ -32,7 +32,8 @@ def detect_district(text: str, ds: Dataset) -> str:
     """The code of the county-level or prefecture-level unit the text names most often ('' if none).
     Several units with one name are told apart by the province or prefecture the text also names."""
     simple = simplified(text)
-    names = ds.districts[ds.districts["level"].isin(["county", "prefecture"]) & (ds.districts["name_zh"].str.len() >= 2)]
+    districts = ds.districts
+    names = districts[districts["level"].isin(["county", "prefecture"]) & (districts["name_zh"].str.len() >= 2)]
     counts = {}
     for row in names.itertuples():
         short = re.sub(r"(区|县|市)$", "", row.name_zh)

@@ -49,7 +49,8 @@ def evaluate(gold: pd.DataFrame, predicted: pd.DataFrame, subset_match: str = "r
     for col in ("period_start", "period_end"):
         if col not in key:
             merged[col] = merged[f"{col}_gold"].where(merged["_merge"] != "right_only", merged[f"{col}_pred"])
-    hit, miss, alarm = (merged["_merge"] == "both"), (merged["_merge"] == "left_only"), (merged["_merge"] == "right_only")
+    hit, miss = merged["_merge"] == "both", merged["_merge"] == "left_only"
+    alarm = merged["_merge"] == "right_only"
     per = (merged.assign(tp=hit, fn=miss, fp=alarm).groupby("metric_id")[["tp", "fp", "fn"]].sum().astype(int))
     per.loc["(overall)"] = per.sum()
     per["precision"] = per["tp"] / (per["tp"] + per["fp"]).where(lambda x: x > 0)

@@ -105,7 +105,8 @@ def _month(text: str) -> int:
 
 def _capped(span: Span, report_date: pd.Timestamp | None) -> Span:
     """A span that cannot end after the report's date (a year's review published in December)."""
-    if report_date is not None and span.end is not None and span.start is not None and span.start <= report_date < span.end:
+    if (report_date is not None and span.end is not None and span.start is not None
+            and span.start <= report_date < span.end):
         return Span(span.start, report_date, f"{span.how}, to the report's date", True, span.bare_year)
     return span
 

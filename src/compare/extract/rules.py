@@ -57,6 +57,13 @@ class Reading:
     value: float
     quote_start: int
     quote_end: int
+    why: str = ""  # why the number is a part, for the reviewer
+
+
+def _named(words: str) -> str:
+    """'named by …': the words a part's label was read from, trimmed for a review file."""
+    words = words.strip(" ,，、:：")
+    return f"named by '{words[-12:]}'" if words else ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +86,8 @@ class Candidate:
     quote_end: int  # where its quote ends in its sentence
     period_unknown: bool = False  # nothing in the text or the context dates it
     period_how: str = ""  # how its period was read
+    why: str = ""  # why it is a part (empty for a total)
+    context: str = ""  # its sentence in the original text, the number marked ⟦…⟧
 
     def row(self) -> dict:
         """The observations.csv row."""
@@ -209,13 +218,14 @@ def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
         hit = phrase_before(hits, clause_start, clause_start + yoy_at)
         sign = -1 if is_decrease(sentence[clause_start + yoy_at:n.start]) else 1
         if hit:
-            return Reading(hit.metric_id, hit.kind, part_of(sentence[clause_start:hit.start]), "yoy_pct",
-                           sign * n.value, hit.start, n.end)
+            words = sentence[clause_start:hit.start]
+            return Reading(hit.metric_id, hit.kind, part_of(words), "yoy_pct", sign * n.value, hit.start, n.end,
+                           _named(words) if part_of(words) else "")
         if clause.lstrip().startswith(YOY_WORDS) and previous:
             target = respectively(sentence, n, clause_start, previous)
             if target is not None:
                 return Reading(target.metric_id, target.kind, target.subset, "yoy_pct", sign * n.value,
-                               clause_start + yoy_at, n.end)
+                               clause_start + yoy_at, n.end, "the change of a part" if target.subset else "")
         return None
     if "分别" in clause_at(sentence, clause_start):
         hit = respectively_phrase(sentence, n, clause_start, hits)
@@ -239,38 +249,48 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
         if last is None:
             return None
         word_at = clause_start + max(clause.rfind(w) for w in PER_10K_WORDS if w in clause)
-        return Reading(last.metric_id, last.kind, last.subset, "reported_per_10k", n.value, word_at, n.end)
+        return Reading(last.metric_id, last.kind, last.subset, "reported_per_10k", n.value, word_at, n.end,
+                       "the rate of a part" if last.subset else "")
     part_start = _item_start(sentence, item_start, n.start)
     part_text = sentence[part_start:n.start]
     opens_part = re.match(r"\s*(其中|含)", part_text) or re.match(r"\s*(其中|含)", clause)
     hit = with_success_verb(phrase_before(hits, item_start, n.start), hits, sentence)
     last_unit = units.get(last.metric_id, "") if last else ""
     if opens_part and last is not None and last_unit in fits:
-        return Reading(last.metric_id, last.kind, part_of(item) or "part", "actual", n.value, part_start, unit_end)
+        return Reading(last.metric_id, last.kind, part_of(item) or "part", "actual", n.value, part_start, unit_end,
+                       f"其中/含 opens a part of the {last.metric_id} figure before it")
     if hit and hit.unit in fits:
         between = sentence[max(item_start, hit.start - 10):hit.start] + sentence[hit.end:n.start]
         between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start:hit.end])
         wholes = list(WHOLE_UNIT.finditer(between))  # '四级的人民调解组织': parts named before it are covered
-        subset = hit.subset or part_of(between[wholes[-1].end():] if wholes else between)
-        return Reading(hit.metric_id, hit.kind, subset, "actual", n.value, hit.start, unit_end)
+        words = between[wholes[-1].end():] if wholes else between
+        subset = hit.subset or part_of(words)
+        why = f"the phrase '{sentence[hit.start:hit.end]}' names a part" if hit.subset else _named(words)
+        return Reading(hit.metric_id, hit.kind, subset, "actual", n.value, hit.start, unit_end, why if subset else "")
     if hit is None and last is not None and last_unit in fits:
         since_last = sentence[last.quote_end:n.start] if last.sentence == sentence else item
         since_last = since_last[-PART_WORD_REACH:]
         if part_of(since_last):
-            return Reading(last.metric_id, last.kind, part_of(since_last), "actual", n.value, part_start, unit_end)
+            return Reading(last.metric_id, last.kind, part_of(since_last), "actual", n.value, part_start, unit_end,
+                           f"a part of the {last.metric_id} figure before it, {_named(since_last)}")
         if re.search("目标|任务", item):
-            return Reading(last.metric_id, last.kind, last.subset, "target", n.value, item_start, unit_end)
+            return Reading(last.metric_id, last.kind, last.subset, "target", n.value, item_start, unit_end,
+                           "the target of a part" if last.subset else "")
     after = phrase_after(hits, sentence, unit_end)
     if after and after.unit in fits and not sentence.startswith("的", after.end):  # not '2起案件的联合化解'
         modifier = sentence[unit_end:after.start]
         lead = sentence[max(item_start, n.start - 3):n.start]  # '新设7个…'
         subset = after.subset or modifier_part(modifier) or part_of(lead)
-        return Reading(after.metric_id, after.kind, subset, "actual", n.value, n.start, after.end)
+        why = f"the phrase '{sentence[after.start:after.end]}' names a part" if after.subset else (
+            _named(modifier) if modifier_part(modifier) else _named(lead))
+        return Reading(after.metric_id, after.kind, subset, "actual", n.value, n.start, after.end,
+                       why if subset else "")
     listed = listed_phrase(hits, sentence, unit_end)
     if listed and listed[0].unit in fits:
         phrase, modifier = listed
         subset = phrase.subset or modifier_part(modifier) or "part"
-        return Reading(phrase.metric_id, phrase.kind, subset, "actual", n.value, n.start, unit_end)
+        return Reading(phrase.metric_id, phrase.kind, subset, "actual", n.value, n.start, unit_end,
+                       f"one item of a list of {sentence[phrase.start:phrase.end]}, {_named(modifier) or 'unnamed'}")
     return None
 
 

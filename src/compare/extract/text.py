@@ -84,6 +84,35 @@ def check_text(raw: bytes | str) -> str:
     return raw
 
 
+# Longer "sentences" are cut at their last clause boundary (a text without full stops stays linear to read):
+# real sentences in reports run to a few hundred characters.
+MAX_SENTENCE_CHARS = 1000
+# A text longer than this is not one report (a report is 2,000-50,000 characters): refuse it in one sentence.
+MAX_TEXT_CHARS = 2_000_000
+
+
+def check_size(text: str) -> None:
+    """ExtractionError for a text too long to be one report."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise ExtractionError(f"The text has {len(text):,} characters; extraction reads at most {MAX_TEXT_CHARS:,} "
+                              "(one report is usually under 50,000): split it into its reports.")
+
+
+def sentences(simple: str):
+    """(start, end, ends_paragraph) of each sentence, over-long ones cut at a clause boundary."""
+    start = 0
+    for m in list(SENTENCE_END.finditer(simple)) + [None]:
+        end = m.end() if m else len(simple)
+        while end - start > MAX_SENTENCE_CHARS:
+            cut = max((c.end() for c in CLAUSE_END.finditer(simple, start + 1, start + MAX_SENTENCE_CHARS)),
+                      default=start + MAX_SENTENCE_CHARS)
+            yield start, cut, False
+            start = cut
+        if end > start or m is None:
+            yield start, end, m is None or m.group(0) == "\n"
+        start = end
+
+
 def unit_after(text: str, end: int) -> tuple[str, int] | None:
     """The counting unit right after a number ending at end (skipping 余/多: 万余张), and where it ends."""
     while text[end:end + 1] in ("余", "多") and end < len(text):
