@@ -1,0 +1,64 @@
+"""The vocabulary table (data/metric_phrases.csv): every phrasing is one line with a sentence that shows
+it, and the extractor reads that sentence as the line says."""
+
+import pandas as pd
+import pytest
+
+from compare.data import load_dataset
+from compare.extract import Context, ExtractionError, extract, phrase_table
+from compare.extract.vocabulary import PHRASE_COLUMNS, PHRASES_FILE
+from compare.paths import PROJECT_ROOT
+
+TABLE = pd.read_csv(PROJECT_ROOT / "data" / PHRASES_FILE, dtype=str, keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def test_the_table_has_its_columns_and_known_metrics(ds):
+    assert list(TABLE.columns) == PHRASE_COLUMNS
+    assert set(TABLE["metric_id"]) <= set(ds.metrics["metric_id"])
+    assert not TABLE.duplicated(["phrase"]).any()
+
+
+@pytest.mark.parametrize("metric_id, phrase, subset, example", list(TABLE.itertuples(index=False)))
+def test_each_phrasing_reads_its_example(ds, metric_id, phrase, subset, example):
+    assert phrase in example
+    out = extract(example, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"),
+                                       period_end=pd.Timestamp("2022-12-31")))
+    hit = out[out["metric_id"] == metric_id]
+    assert not hit.empty, out
+    assert (hit["subset"] != "").any() if subset else (hit["subset"] == "").any()
+
+
+def test_a_phrase_for_an_unknown_metric_is_one_sentence(ds, data_copy):
+    bad = pd.concat([TABLE, pd.DataFrame([{"metric_id": "no_such_metric", "phrase": "某某", "subset": "",
+                                           "example": "某某3件。"}])])
+    bad.to_csv(data_copy / PHRASES_FILE, index=False)
+    with pytest.raises(ExtractionError, match="no_such_metric"):
+        phrase_table(load_dataset(data_copy))
+
+
+@pytest.mark.parametrize("sentence, metric_id, subset_role", [
+    ("成功化解矛盾纠纷86宗。", "disputes_mediated_success", "total"),  # a success count, not disputes mediated
+    ("成功调解各类矛盾纠纷案件261宗。", "disputes_mediated_success", "total"),
+    ("全市法律援助机构共办理各类援助案件376件。", "legal_aid_cases", "total"),  # whole unit
+    ("其中缓刑316名,假释3名。", "community_corrections_subjects", "part"),
+    ("建立县级人民调解委员会1个,行业性调解委员会10个。", "mediation_organizations", "part"),
+    ("覆盖市、县、乡、村四级的人民调解组织117个。", "mediation_organizations", "total"),  # all levels: the total
+    ("化解婚姻家庭纠纷1341起。", "disputes_mediated", "part"),  # a kind of dispute
+])
+def test_total_or_part_rules(ds, sentence, metric_id, subset_role):
+    out = extract(sentence, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"),
+                                        period_end=pd.Timestamp("2022-12-31")))
+    hit = out[out["metric_id"] == metric_id]
+    assert not hit.empty, out
+    assert ((hit["subset"] != "") if subset_role == "part" else (hit["subset"] == "")).all(), hit
+
+
+def test_numbers_with_a_space_for_thousands_are_read_and_quoted_verbatim(ds):
+    text = "全年共受理调解纠纷4 598件。"
+    out = extract(text, ds, Context(doc_id="t", district_code="320412"))
+    assert list(out["value"]) == [4598] and out["quote"].iloc[0] in text
