@@ -37,7 +37,7 @@ def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1:
         clause = sentence[clause_start:n.start]
         if unit is None and any(w in clause for w in PER_10K_WORDS):
             unit = "per_10k"
-        if unit is None or periods.NOT_A_PERIOD_COUNT.search(sentence[:n.start]):
+        if unit is None or periods.NOT_A_PERIOD_COUNT.search(sentence, _segment(sentence, n.start), n.start):
             continue
         item_start = segment_start(sentence, clause_start, n.start)
         available = [h for h in hits if h.start not in used and not number_between(numbers, h.end, n.start)]
@@ -100,6 +100,11 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
             found += paragraph
             paragraph, centre_named, carried = [], False, None
     return drop_restatements(found)
+
+
+def _segment(sentence: str, position: int) -> int:
+    """Start of the part of the sentence a number sits in: after the last semicolon before it."""
+    return max(sentence.rfind(";", 0, position), sentence.rfind("；", 0, position)) + 1
 
 
 def _original(text: str, origin: list[int], start: int, end: int) -> str:

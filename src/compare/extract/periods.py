@@ -33,7 +33,7 @@ CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 MONTH = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
 YEAR = r"((?:19|20)\d\d)"
 
-# Averages and running totals with no stated start are not the period's counts.
+# Averages and running totals with no stated start are not the period's counts (up to the last semicolon).
 NOT_A_PERIOD_COUNT = re.compile(r"截至(19|20)\d\d年(底|末)?累计|年均|平均每年|\d+(多|余)年")
 
 # One alternation, tried left to right; the named group says which form matched.
@@ -187,6 +187,12 @@ def report_date(simple_text: str, ctx: Context) -> pd.Timestamp | None:
     return None
 
 
+def opening(simple_text: str) -> str:
+    """The first OPENING_CHARS characters, extended to the end of the sentence they cut."""
+    end = re.compile(r"[。！？!?\n]").search(simple_text, OPENING_CHARS)
+    return simple_text[:end.end() if end else len(simple_text)]
+
+
 def _opening_span(opening: str, date: pd.Timestamp | None) -> Span | None:
     """The first period the opening names, narrowed by a part of that year named next ('2015年，…。上半年，…');
     a year long before the report's date is history, not the report's period."""
@@ -209,7 +215,7 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
     if ctx.period_start is not None:
         span = Span(ctx.period_start, ctx.period_end, "given (sources.csv or --period)", given=True)
     else:
-        span = _opening_span(simple_text[:OPENING_CHARS], date)
+        span = _opening_span(opening(simple_text), date)
         if span is not None and span.end is not None and date is None and span.end > pd.Timestamp.now():
             span = None
     if span is None:

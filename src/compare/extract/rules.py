@@ -18,6 +18,7 @@ from .text import CLAUSE_END, UNIT_FITS, clause_at, unit_after
 from .vocabulary import PhraseHit
 
 YOY_WORDS = ("同比", "较上年", "较上一年", "较去年", "比上年", "比去年", "比增")
+YOY = re.compile("|".join(YOY_WORDS))  # left to right, so 同比增长 is read as 同比, not 比增
 PER_10K_WORDS = ("万人比", "每万人", "万人平均")
 PART_WORDS = {  # a part of the metric just named, and its subset label
     "刑事": "criminal", "民事(行政)": "civil_administrative", "民事": "civil", "认罪认罚": "plea_leniency",
@@ -213,7 +214,7 @@ def _item_start(sentence: str, item_start: int, position: int) -> int:
 def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
     """A percentage: a year-on-year change of the count named before it, or a named rate."""
     clause = sentence[clause_start:n.start]
-    yoy_at = max((clause.rfind(w) for w in YOY_WORDS), default=-1)
+    yoy_at = max((m.start() for m in YOY.finditer(clause)), default=-1)
     if yoy_at >= 0:
         hit = phrase_before(hits, clause_start, clause_start + yoy_at)
         sign = -1 if is_decrease(sentence[clause_start + yoy_at:n.start]) else 1
