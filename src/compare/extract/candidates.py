@@ -12,7 +12,8 @@ from ..numerals import find_numbers
 from . import periods
 from .context import Context, detect_district
 from .rules import (HONOURS, MUNICIPAL_BODY, PER_10K_WORDS, Candidate, by_provider, classify, is_target,
-                    number_between, segment_start, whole_unit)
+                    number_between, organisations_of_a_kind, segment_start,
+                    whole_unit)
 from .text import CLAUSE_END, check_size, check_text, is_count, reading_text, sentences, unit_after
 from .vocabulary import Phrases, phrase_table
 
@@ -50,6 +51,9 @@ def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1:
         if (not subset and statement == "actual" and ctx.level == "prefecture" and not whole_unit(sentence, n.start)
                 and (centre_named or MUNICIPAL_BODY.search(sentence, 0, n.start))):
             subset, why = "municipal_centre", "credited to the city's own centre in a prefecture's report"
+        if not subset and kind in ("flow", "ratio") and organisations_of_a_kind(sentence, n.start):
+            subset = organisations_of_a_kind(sentence, n.start)
+            why = "credited to the organisations of one kind that are the sentence's subject"
         if not subset and statement == "actual" and kind == "flow" and by_provider(sentence, n.start):
             subset, why = "by_provider", "credited to one provider group (律师, 热线, 法律顾问 ...), not the whole unit"
         used.update(h.start for h in hits if h.start >= n.start and h.end <= found.quote_end)

@@ -297,6 +297,8 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
 
 TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计", "任务数")
 TARGET_YEAR = re.compile(r"到20\d\d年")
+# Organisations of one kind as a sentence's subject ('全市社区人民调解组织共开展…'): their numbers are a part.
+SUBJECT_ORGANISATIONS = re.compile(r"([\u4e00-\u9fff]{1,6}?)(人民)?调解(组织|委员会|工作室)(共|累计|先后)")
 # A provider that is a sentence's subject ('法律顾问,已为…', '工作室共为…') is credited with its numbers.
 SUBJECT_PROVIDER = re.compile(r"(律师|法律顾问|法律服务工作者|志愿者|公共法律服务中心|公共法律服务工作室)[,，]?(共|已|累计|先后)?为")
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")  # its numbers are parts
@@ -326,6 +328,16 @@ def by_provider(sentence: str, position: int) -> bool:
         return True
     subject = SUBJECT_PROVIDER.search(sentence, 0, position)
     return bool(subject) and not WHOLE_UNIT.search(sentence, subject.end(), position)
+
+
+def organisations_of_a_kind(sentence: str, position: int) -> str:
+    """The part a sentence's subject names when it is organisations of one kind (社区, 乡镇 ...), or ''."""
+    subject = SUBJECT_ORGANISATIONS.search(sentence, 0, position)
+    if subject is None:
+        return ""
+    kind = subject.group(1)
+    wholes = list(WHOLE_UNIT.finditer(kind))
+    return modifier_part(kind[wholes[-1].end():] if wholes else kind)
 
 
 def whole_unit(sentence: str, position: int) -> bool:
