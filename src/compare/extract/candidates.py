@@ -12,8 +12,7 @@ from ..numerals import find_numbers
 from . import periods
 from .context import Context, detect_district
 from .rules import (HONOURS, MUNICIPAL_BODY, PER_10K_WORDS, Candidate, by_provider, classify, is_target,
-                    number_between, organisations_of_a_kind, segment_start,
-                    whole_unit)
+                    number_between, organisations_of_a_kind, segment_start, whole_unit)
 from .text import CLAUSE_END, check_size, check_text, is_count, reading_text, sentences, unit_after
 from .vocabulary import Phrases, phrase_table
 

@@ -102,6 +102,10 @@ SUCCESS_VERB = re.compile(r"成功(调解|化解|调处)[^,，;；、\d]{0,4}$")
 SUCCESS_METRIC = {"disputes_mediated": "disputes_mediated_success"}
 
 
+# '其中，人民调解委员会161个': 其中 as a clause of its own opens the part that follows.
+OPENS_PART_ALONE = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]\s*$")
+
+
 def phrase_before(hits: list[PhraseHit], start: int, position: int) -> PhraseHit | None:
     return next((h for h in reversed(hits) if start <= h.start and h.end <= position), None)
 
@@ -254,7 +258,8 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
                        "the rate of a part" if last.subset else "")
     part_start = _item_start(sentence, item_start, n.start)
     part_text = sentence[part_start:n.start]
-    opens_part = re.match(r"\s*(其中|含)", part_text) or re.match(r"\s*(其中|含)", clause)
+    opens_part = (re.match(r"\s*(其中|含)", part_text) or re.match(r"\s*(其中|含)", clause)
+                  or OPENS_PART_ALONE.search(sentence, 0, clause_start))
     hit = with_success_verb(phrase_before(hits, item_start, n.start), hits, sentence)
     last_unit = units.get(last.metric_id, "") if last else ""
     if opens_part and last is not None and last_unit in fits:
