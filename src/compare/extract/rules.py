@@ -102,6 +102,8 @@ SUCCESS_VERB = re.compile(r"成功(调解|化解|调处)[^,，;；、\d]{0,4}$")
 SUCCESS_METRIC = {"disputes_mediated": "disputes_mediated_success"}
 
 
+# '其他调委会46个': the rest of a breakdown, named only right before the phrase (其他事项 is no part of a count).
+OTHERS = ("其他", "其它")
 # '其中，人民调解委员会161个': 其中 as a clause of its own opens the part that follows.
 OPENS_PART_ALONE = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]\s*$")
 
@@ -270,7 +272,7 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
         between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start:hit.end])
         wholes = list(WHOLE_UNIT.finditer(between))  # '四级的人民调解组织': parts named before it are covered
         words = between[wholes[-1].end():] if wholes else between
-        subset = hit.subset or part_of(words)
+        subset = hit.subset or part_of(words) or ("other" if sentence.endswith(OTHERS, 0, hit.start) else "")
         why = f"the phrase '{sentence[hit.start:hit.end]}' names a part" if hit.subset else _named(words)
         return Reading(hit.metric_id, hit.kind, subset, "actual", n.value, hit.start, unit_end, why if subset else "")
     if hit is None and last is not None and last_unit in fits:
