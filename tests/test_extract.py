@@ -168,13 +168,14 @@ def development_sets():
 
 
 def test_quality_on_both_development_sets_does_not_regress():
-    """Periods read from the text alone (as for a new report); measured 2026-11-24: strict P 0.80 R 0.79
-    together, lenient P 0.87 R 0.86 (see README). Thresholds leave a margin of about two rows each."""
+    """Periods read from the text alone (as for a new report). Measured 2026-11-24 (README): strict P 0.817
+    R 0.817 on both sets together, lenient 0.886 0.886; corpus strict 0.782 0.886, corpus2 0.842 0.778. The
+    thresholds sit about four rows under each figure."""
     result = score_sets(development_sets())
     groups = result["groups"].set_index(["set", "match"])
     assert groups.loc[("corpus", "strict"), "documents"] == 30 and groups.loc[("corpus2", "strict"), "documents"] == 28
-    thresholds = {("(all)", "strict"): (0.78, 0.77), ("(all)", "lenient"): (0.85, 0.84),
-                  ("corpus", "strict"): (0.76, 0.86), ("corpus2", "strict"): (0.79, 0.71)}
+    thresholds = {("(all)", "strict"): (0.80, 0.80), ("(all)", "lenient"): (0.87, 0.87),
+                  ("corpus", "strict"): (0.76, 0.86), ("corpus2", "strict"): (0.82, 0.76)}
     for key, (precision, recall) in thresholds.items():
         assert groups.loc[key, "precision"] >= precision and groups.loc[key, "recall"] >= recall, key
 

@@ -85,8 +85,9 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
         return []
     if not ctx.district_code:
         ctx = replace(ctx, district_code=detect_district(text, ds))
-    if ctx.district_code in set(ds.districts["code"]):
-        ctx = replace(ctx, level=ds.district(ctx.district_code)["level"])
+    level = _levels(ds).get(ctx.district_code)
+    if level:
+        ctx = replace(ctx, level=level)
     simple, origin = reading_text(text)
     doc = periods.document_period(simple, ctx)
     phrases = phrase_table(ds)
@@ -138,6 +139,18 @@ def _leading_span(sentence: str, doc: periods.DocumentPeriod) -> periods.Span | 
     spans = [p.span for p in periods.phrases(sentence, _year(doc), doc.report_date)
              if p.span is not None and p.start <= lead + LEADING_PHRASE_CHARS]
     return spans[0] if spans else None
+
+
+_LEVELS: dict[tuple, dict[str, str]] = {}
+
+
+def _levels(ds: Dataset) -> dict[str, str]:
+    """Each district code's level, read once per data version."""
+    key = (str(getattr(ds, "data_dir", "")), getattr(ds, "version", None))
+    if key not in _LEVELS:
+        _LEVELS.clear()
+        _LEVELS[key] = dict(zip(ds.districts["code"], ds.districts["level"]))
+    return _LEVELS[key]
 
 
 def extract(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> pd.DataFrame:

@@ -76,8 +76,22 @@ def sidecar_phrases(folder: Path | None) -> pd.DataFrame:
     return table[PHRASE_COLUMNS]
 
 
+_TABLES: dict[tuple, Phrases] = {}  # by data folder and data version: read once, not for every report
+
+
 def phrase_table(ds: Dataset) -> Phrases:
     """Every catalogue phrase with its metric, unit, kind and subset (metrics.csv, then the sidecar)."""
+    key = (str(getattr(ds, "data_dir", "")), getattr(ds, "version", None))
+    if key[1] is None or key not in _TABLES:
+        table = _read_phrases(ds)
+        if key[1] is None:
+            return table
+        _TABLES.clear()
+        _TABLES[key] = table
+    return _TABLES[key]
+
+
+def _read_phrases(ds: Dataset) -> Phrases:
     catalogue = {m.metric_id: (m.unit, m.kind) for m in ds.metrics.itertuples()}
     rows = []
     for m in ds.metrics.itertuples():
