@@ -62,3 +62,22 @@ def test_numbers_with_a_space_for_thousands_are_read_and_quoted_verbatim(ds):
     text = "全年共受理调解纠纷4 598件。"
     out = extract(text, ds, Context(doc_id="t", district_code="320412"))
     assert list(out["value"]) == [4598] and out["quote"].iloc[0] in text
+
+
+@pytest.mark.parametrize("sentence, value", [
+    ("全年法律援助案件目标任务数为2800件。", 2800),
+    ("确定全年完成法律援助案件1500件。", 1500),
+    ("力争办理法律援助案件2000件。", 2000),
+])
+def test_targets(ds, sentence, value):
+    out = extract(sentence, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"),
+                                        period_end=pd.Timestamp("2022-12-31")))
+    assert list(zip(out["value"], out["statement"])) == [(value, "target")], out
+
+
+@pytest.mark.parametrize("sentence, value", [("法律援助案件同比增长12.5%。", 12.5), ("法律援助案件比增8%。", 8),
+                                             ("法律援助案件同比上升3%。", 3), ("法律援助案件同比下降4%。", -4)])
+def test_year_on_year_changes(ds, sentence, value):
+    out = extract(sentence, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"),
+                                        period_end=pd.Timestamp("2022-12-31")))
+    assert list(zip(out["value"], out["statement"])) == [(value, "yoy_pct")], out

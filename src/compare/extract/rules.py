@@ -303,7 +303,7 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
 
 
 TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计", "任务数")
-TARGET_YEAR = re.compile(r"到20\d\d年")
+TARGET_YEAR = re.compile(r"到20\d\d年|确定[^,，。;；]{0,20}完成")  # 到2025年…; 确定全年完成…件
 # Organisations of one kind as a sentence's subject ('全市社区人民调解组织共开展…'): their numbers are a part.
 SUBJECT_ORGANISATIONS = re.compile(r"([\u4e00-\u9fff]{1,6}?)(人民)?调解(组织|委员会|工作室)(共|累计|先后)")
 # A provider that is a sentence's subject ('法律顾问,已为…', '工作室共为…') is credited with its numbers.
@@ -358,5 +358,5 @@ def number_between(numbers: list[Number], start: int, end: int) -> bool:
 
 
 def is_target(clause: str) -> bool:
-    """Whether a clause plans rather than reports (拟, 计划, 力争, 目标, 到2025年)."""
+    """Whether a clause plans rather than reports (拟, 计划, 力争, 目标, 任务数, 到2025年, 确定…完成)."""
     return any(w in clause for w in TARGET_WORDS) or bool(TARGET_YEAR.search(clause))
