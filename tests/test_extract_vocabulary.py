@@ -81,3 +81,14 @@ def test_year_on_year_changes(ds, sentence, value):
     out = extract(sentence, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"),
                                         period_end=pd.Timestamp("2022-12-31")))
     assert list(zip(out["value"], out["statement"])) == [(value, "yoy_pct")], out
+
+
+@pytest.mark.parametrize("sentence, found", [
+    ("全年全量排查矛盾纠纷共1672起,化解1668起。", [1668]),  # screened is not taken up
+    ("全市共排查调处各类矛盾纠纷1712件。", [1712]),  # 排查调处 resolves
+    ("共评选出示范性调委会90家。", []),  # honours awarded, not organisations at work
+])
+def test_screened_disputes_and_honours_are_not_counts(ds, sentence, found):
+    out = extract(sentence, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"),
+                                        period_end=pd.Timestamp("2022-12-31")))
+    assert list(out["value"]) == found, out

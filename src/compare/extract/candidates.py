@@ -11,7 +11,7 @@ from ..data import OBSERVATION_COLUMNS, Dataset
 from ..numerals import find_numbers
 from . import periods
 from .context import Context, detect_district
-from .rules import (HONOURS, MUNICIPAL_BODY, PER_10K_WORDS, Candidate, by_provider, classify, is_target,
+from .rules import (HONOUR_VERBS, HONOURS, MUNICIPAL_BODY, PER_10K_WORDS, Candidate, by_provider, classify, is_target,
                     number_between, organisations_of_a_kind, segment_start, whole_unit)
 from .text import CLAUSE_END, check_size, check_text, is_count, reading_text, sentences, unit_after
 from .vocabulary import Phrases, phrase_table
@@ -45,7 +45,8 @@ def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1:
         if found is None:
             continue
         subset, statement, kind, why = found.subset, found.statement, found.kind, found.why
-        if HONOURS.search(sentence[item_start:n.start][-8:] + sentence[unit_end:found.quote_end]):
+        if (HONOURS.search(sentence[item_start:n.start][-8:] + sentence[unit_end:found.quote_end])
+                or HONOUR_VERBS.search(clause)):
             continue
         if (not subset and statement == "actual" and ctx.level == "prefecture" and not whole_unit(sentence, n.start)
                 and (centre_named or MUNICIPAL_BODY.search(sentence, 0, n.start))):

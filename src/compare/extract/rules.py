@@ -102,6 +102,10 @@ SUCCESS_VERB = re.compile(r"成功(调解|化解|调处)[^,，;；、\d]{0,4}$")
 SUCCESS_METRIC = {"disputes_mediated": "disputes_mediated_success"}
 
 
+# '排查矛盾纠纷16726起': disputes screened, not taken up (排查化解, 排查调处 are phrases of their own).
+SCREENED = re.compile(r"排查[^,，。;；、\d]{0,3}$")
+SCREENED_METRICS = {"disputes_mediated"}
+RESOLVING = re.compile("调|化解|受理|处理|办理")  # a phrase that itself resolves: 排查调处各类矛盾纠纷
 # '其他调委会46个': the rest of a breakdown, named only right before the phrase (其他事项 is no part of a count).
 OTHERS = ("其他", "其它")
 # '其中，人民调解委员会161个': 其中 as a clause of its own opens the part that follows.
@@ -263,6 +267,9 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
     opens_part = (re.match(r"\s*(其中|含)", part_text) or re.match(r"\s*(其中|含)", clause)
                   or OPENS_PART_ALONE.search(sentence, 0, clause_start))
     hit = with_success_verb(phrase_before(hits, item_start, n.start), hits, sentence)
+    if (hit is not None and hit.metric_id in SCREENED_METRICS and SCREENED.search(sentence, 0, hit.start)
+            and not RESOLVING.match(sentence, hit.start)):
+        return None
     last_unit = units.get(last.metric_id, "") if last else ""
     if opens_part and last is not None and last_unit in fits:
         return Reading(last.metric_id, last.kind, part_of(item) or "part", "actual", n.value, part_start, unit_end,
@@ -309,7 +316,8 @@ SUBJECT_ORGANISATIONS = re.compile(r"([\u4e00-\u9fff]{1,6}?)(人民)?调解(组�
 # A provider that is a sentence's subject ('法律顾问,已为…', '工作室共为…') is credited with its numbers.
 SUBJECT_PROVIDER = re.compile(r"(律师|法律顾问|法律服务工作者|志愿者|公共法律服务中心|公共法律服务工作室)[,，]?(共|已|累计|先后)?为")
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")  # its numbers are parts
-HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")  # counts of awards, not of the organisations at work
+HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")
+HONOUR_VERBS = re.compile(r"评选|评为|命名|授予|表彰")  # a clause that awards counts honours  # counts of awards, not of the organisations at work
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
 # Words that give a number to the whole unit (the city, county or district), whoever reports it.
 WHOLE_UNIT = re.compile(r"(?<!为)(全市|全县|全区|全州|全旗|市县两级|[两三四五]级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共)")
