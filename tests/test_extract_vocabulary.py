@@ -49,6 +49,9 @@ def test_a_phrase_for_an_unknown_metric_is_one_sentence(ds, data_copy):
     ("建立县级人民调解委员会1个,行业性调解委员会10个。", "mediation_organizations", "part"),
     ("覆盖市、县、乡、村四级的人民调解组织117个。", "mediation_organizations", "total"),  # all levels: the total
     ("化解婚姻家庭纠纷1341起。", "disputes_mediated", "part"),  # a kind of dispute
+    ("办理以市场监管局为被申请人的行政复议案件20件。", "admin_reconsideration_cases", "part"),  # qualifier clause
+    ("全区交通事故调委会5个,医疗纠纷调委会3个。", "mediation_organizations", "part"),  # organisation types
+    ("全区法律援助中心共办理法律援助案件503宗。", "legal_aid_cases", "total"),  # a county's own centre: the total
 ])
 def test_total_or_part_rules(ds, sentence, metric_id, subset_role):
     out = extract(sentence, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"),

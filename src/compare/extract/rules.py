@@ -35,14 +35,17 @@ MODIFIER_PARTS = {"乡镇": "township", "镇": "township", "村": "village", "�
                   "县级": "county", "居委会": "residents_committees", "企业": "enterprise", "社区": "community",
                   "街": "street", "交通": "traffic", "医疗": "medical", "劳动": "labour", "婚姻": "family",
                   "消费": "consumer"}
+# Qualifier clauses: '以区政府为被告的…', '以市场监管局为被申请人的…' name the cases against one body.
+QUALIFIER = re.compile(r"为(被告|被申请人|第三人)")
+QUALIFIER_ROLES = {"被告": "as_defendant", "被申请人": "as_respondent", "第三人": "as_third_party"}
 # '婚姻家庭纠纷', '涉农生产纠纷': a kind of dispute, so a part; these words before 纠纷 name no kind.
 DISPUTE_KIND = re.compile(r"([\u4e00-\u9fff]{2})纠纷")
 NO_KIND = {"各类", "矛盾", "民间", "各种", "化解", "调解", "调处", "排查", "受理", "处理", "成功", "一般", "类型"}
 # Words that name both halves together, so no part: 专兼职 (full- and part-time).
 BOTH_HALVES = re.compile("专兼职|专职和兼职|专、兼职")
 PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}(?<!社)(区|县)(?![委级])")  # 镇海区: its 镇 names no township
-# A part's words stand right before its number ('办结案件78件'): how far back to look.
-PART_WORD_REACH = 8
+# A part's words stand right before its number ('办结案件78件', '涉及妇女儿童维权的案件1103件'): how far back.
+PART_WORD_REACH = 12
 # A phrase after a number's unit still names it across a few modifiers ('17个乡镇(街道)调委会').
 PHRASE_AFTER_REACH = 10
 
@@ -210,6 +213,7 @@ def part_of(before: str) -> str:
         labels.append("hotline_12348")
     if any(kind not in NO_KIND for kind in DISPUTE_KIND.findall(before)):
         labels.append("by_kind")
+    labels += [QUALIFIER_ROLES[m.group(1)] for m in QUALIFIER.finditer(before)]
     if not labels and re.search("其中|含", before):
         return "part"
     return "/".join(dict.fromkeys(labels))
