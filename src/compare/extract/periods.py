@@ -227,11 +227,14 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
 
 
 def _within(year_span: Span, doc_span: Span | None) -> bool:
-    """Whether a year a sentence names is the one of the period given for the document (sources.csv)."""
-    if doc_span is None or doc_span.start is None or not doc_span.given:
+    """Whether a year a sentence names is the document's own: the year of a period given for it (sources.csv,
+    --period), or the year a period read from its opening lies in ('2021年，…' in a half-year report)."""
+    if doc_span is None or doc_span.start is None:
         return False
     last = (doc_span.end or doc_span.start).year
-    return doc_span.start.year <= year_span.start.year <= last
+    if doc_span.given:
+        return doc_span.start.year <= year_span.start.year <= last
+    return doc_span.start.year == last == year_span.start.year
 
 
 def out_of_scope(dating: "Dating", doc: DocumentPeriod, statement: str) -> bool:

@@ -32,9 +32,11 @@ PART_WORDS = {  # a part of the metric just named, and its subset label
 }
 MODIFIER_PARTS = {"乡镇": "township", "镇": "township", "村": "village", "行业": "industry_professional",
                   "专业": "industry_professional", "企事业": "enterprise", "派出所": "police_station", "街道": "township",
-                  "县级": "county", "居委会": "residents_committees", "企业": "enterprise", "社区": "community",
-                  "街": "street", "交通": "traffic", "医疗": "medical", "劳动": "labour", "婚姻": "family",
-                  "消费": "consumer"}
+                  "县级": "county", "居委会": "residents_committees", "社区": "community", "街": "street"}
+# Kinds of organisation ('交通事故调委会', '9个企业设立了调委会'): parts of organisation counts only (a
+# 医疗保障局 checked, 930家企业 given a check-up, are no part of theirs).
+ORGANISATION_KINDS = {"企业": "enterprise", "交通": "traffic", "医疗": "medical", "劳动": "labour", "婚姻": "family",
+                      "消费": "consumer"}
 # Qualifier clauses: '以区政府为被告的…', '以市场监管局为被申请人的…' name the cases against one body.
 QUALIFIER = re.compile(r"为(被告|被申请人|第三人)")
 QUALIFIER_ROLES = {"被告": "as_defendant", "被申请人": "as_respondent", "第三人": "as_third_party"}
@@ -196,19 +198,21 @@ def respectively_phrase(sentence: str, n: Number, clause_start: int, hits: list[
     return names[index - offset]
 
 
-def modifier_part(modifier: str) -> str:
+def modifier_part(modifier: str, organisations: bool = False) -> str:
     """The subset named by words between a number and its phrase ('个乡镇(街道)调委会' -> township)."""
     modifier = PLACE_NAME.sub("", modifier)
     if BOTH_HALVES.search(modifier):
         return ""
-    labels = [label for word, label in MODIFIER_PARTS.items() if word in modifier]
-    return "/".join(dict.fromkeys(labels)) or part_of(modifier)
+    words = {**MODIFIER_PARTS, **ORGANISATION_KINDS} if organisations else MODIFIER_PARTS
+    labels = [label for word, label in words.items() if word in modifier]
+    return "/".join(dict.fromkeys(labels)) or part_of(modifier, organisations)
 
 
-def part_of(before: str) -> str:
+def part_of(before: str, organisations: bool = False) -> str:
     """The subset label of a part named before a number (其中刑事案件 -> criminal), or ''."""
     before = BOTH_HALVES.sub("", PLACE_NAME.sub("", before.replace("援助中心", "")))  # the centre handles all legal aid
-    labels = [label for word, label in {**PART_WORDS, **MODIFIER_PARTS}.items() if word in before]
+    words = {**PART_WORDS, **MODIFIER_PARTS, **(ORGANISATION_KINDS if organisations else {})}
+    labels = [label for word, label in words.items() if word in before]
     if "12348" in before or "热线" in before:
         labels.append("hotline_12348")
     if any(kind not in NO_KIND for kind in DISPUTE_KIND.findall(before)):
@@ -283,7 +287,8 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
         between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start:hit.end])
         wholes = list(WHOLE_UNIT.finditer(between))  # '四级的人民调解组织': parts named before it are covered
         words = between[wholes[-1].end():] if wholes else between
-        subset = hit.subset or part_of(words) or ("other" if sentence.endswith(OTHERS, 0, hit.start) else "")
+        subset = (hit.subset or part_of(words, hit.unit == "org")
+                  or ("other" if sentence.endswith(OTHERS, 0, hit.start) else ""))
         why = f"the phrase '{sentence[hit.start:hit.end]}' names a part" if hit.subset else _named(words)
         return Reading(hit.metric_id, hit.kind, subset, "actual", n.value, hit.start, unit_end, why if subset else "")
     if hit is None and last is not None and last_unit in fits:
@@ -299,15 +304,15 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
     if after and after.unit in fits and not sentence.startswith("的", after.end):  # not '2起案件的联合化解'
         modifier = sentence[unit_end:after.start]
         lead = sentence[max(item_start, n.start - 3):n.start]  # '新设7个…'
-        subset = after.subset or modifier_part(modifier) or part_of(lead)
+        subset = after.subset or modifier_part(modifier, after.unit == "org") or part_of(lead)
         why = f"the phrase '{sentence[after.start:after.end]}' names a part" if after.subset else (
-            _named(modifier) if modifier_part(modifier) else _named(lead))
+            _named(modifier) if modifier_part(modifier, after.unit == "org") else _named(lead))
         return Reading(after.metric_id, after.kind, subset, "actual", n.value, n.start, after.end,
                        why if subset else "")
     listed = listed_phrase(hits, sentence, unit_end)
     if listed and listed[0].unit in fits:
         phrase, modifier = listed
-        subset = phrase.subset or modifier_part(modifier) or "part"
+        subset = phrase.subset or modifier_part(modifier, phrase.unit == "org") or "part"
         return Reading(phrase.metric_id, phrase.kind, subset, "actual", n.value, n.start, unit_end,
                        f"one item of a list of {sentence[phrase.start:phrase.end]}, {_named(modifier) or 'unnamed'}")
     return None
@@ -319,9 +324,10 @@ TARGET_YEAR = re.compile(r"到20\d\d年|确定[^,，。;；]{0,20}完成")  # �
 SUBJECT_ORGANISATIONS = re.compile(r"([\u4e00-\u9fff]{1,6}?)(人民)?调解(组织|委员会|工作室)(共|累计|先后)")
 # A provider that is a sentence's subject ('法律顾问,已为…', '工作室共为…') is credited with its numbers.
 SUBJECT_PROVIDER = re.compile(r"(律师|法律顾问|法律服务工作者|志愿者|公共法律服务中心|公共法律服务工作室)[,，]?(共|已|累计|先后)?为")
-PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")  # its numbers are parts
-HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")
-HONOUR_VERBS = re.compile(r"评选|评为|命名|授予|表彰")  # a clause that awards counts honours  # counts of awards, not of the organisations at work
+# A provider group named before a count: its numbers are parts.
+PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")
+HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")  # counts of awards, not of the organisations at work
+HONOUR_VERBS = re.compile(r"评选|评为|命名|授予|表彰")  # a clause that awards counts honours
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
 # Words that give a number to the whole unit (the city, county or district), whoever reports it.
 WHOLE_UNIT = re.compile(r"(?<!为)(全市|全县|全区|全州|全旗|市县两级|[两三四五]级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共)")
