@@ -3,8 +3,8 @@
 Run: .venv/bin/python benchmarks/extraction.py [--repeat N]
 
 The documents are the five seed reports and the development sets ../shared/corpus and ../shared/corpus2
-when present (their periods read from the text, as for a new report). Measured side by side with a baseline that only finds every number in the same texts
-(compare.numerals.find_numbers): the floor any extractor that reads all numbers must pay. The
+when present (their periods read from the text, as for a new report). Measured side by side with a
+baseline that only finds every number in the same texts (compare.numerals.find_numbers): the floor any extractor that reads all numbers must pay. The
 15,000-character report is the five seed reports joined and cut to length (synthetic: made for this
 benchmark from real texts, never added to data/).
 """

@@ -138,4 +138,5 @@ def test_corpus_periods_are_read_from_the_text(ds, corpus, doc_id, metric_id, va
     ctx = context_from_sources(sources, doc_id, with_period=False)  # district and publication date only
     out = extract((folder / f"{doc_id}.txt").read_bytes(), ds, ctx)
     hit = out[(out["metric_id"] == metric_id) & (out["value"] == value)]
-    assert (hit["period_start"].iloc[0], hit["period_end"].iloc[0]) == (g["period_start"].iloc[0], g["period_end"].iloc[0])
+    expected = (g["period_start"].iloc[0], g["period_end"].iloc[0])
+    assert (hit["period_start"].iloc[0], hit["period_end"].iloc[0]) == expected

@@ -11,12 +11,14 @@ from ..data import OBSERVATION_COLUMNS, Dataset
 from ..numerals import find_numbers
 from . import periods
 from .context import Context, detect_district
-from .rules import (HONOUR_VERBS, HONOURS, MUNICIPAL_BODY, PER_10K_WORDS, Candidate, by_provider, classify, is_target,
-                    number_between, organisations_of_a_kind, segment_start, whole_unit)
+from .rules import (HONOUR_VERBS, HONOURS, MUNICIPAL_BODY, PER_10K_WORDS, Candidate, Reading, by_provider, classify,
+                    is_target, number_between, organisations_of_a_kind, segment_start, whole_unit)
 from .text import CLAUSE_END, check_size, check_text, is_count, reading_text, sentences, unit_after
 from .vocabulary import Phrases, phrase_table
 
 # Two figures for one metric, subset, statement and period this close are one figure stated twice.
+# A stock's movements ('累计接收社区矫正对象', '解除矫正') are not the stock.
+STOCK_FLOWS = re.compile(r"累计|接收|解除|新增")
 RESTATEMENT_TOLERANCE = 0.02
 
 
@@ -44,22 +46,14 @@ def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1:
         found = classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
         if found is None:
             continue
-        subset, statement, kind, why = found.subset, found.statement, found.kind, found.why
-        if (HONOURS.search(sentence[item_start:n.start][-8:] + sentence[unit_end:found.quote_end])
-                or HONOUR_VERBS.search(clause)):
+        if HONOURS.search(sentence[item_start:n.start][-8:] + sentence[unit_end:found.quote_end]) or (
+                HONOUR_VERBS.search(clause)):
             continue
-        if (not subset and statement == "actual" and ctx.level == "prefecture" and not whole_unit(sentence, n.start)
-                and (centre_named or MUNICIPAL_BODY.search(sentence, 0, n.start))):
-            subset, why = "municipal_centre", "credited to the city's own centre in a prefecture's report"
-        if not subset and kind in ("flow", "ratio") and organisations_of_a_kind(sentence, n.start):
-            subset = organisations_of_a_kind(sentence, n.start)
-            why = "credited to the organisations of one kind that are the sentence's subject"
-        if not subset and statement == "actual" and kind == "flow" and by_provider(sentence, n.start):
-            subset, why = "by_provider", "credited to one provider group (律师, 热线, 法律顾问 ...), not the whole unit"
+        subset, why = _whose(sentence, n.start, found, ctx, centre_named)
         used.update(h.start for h in hits if h.start >= n.start and h.end <= found.quote_end)
-        if statement == "actual" and is_target(clause):
-            statement = "target"
-        if kind == "stock" and statement == "actual" and re.search(r"累计|接收|解除|新增", sentence[item_start:n.start]):
+        kind = found.kind
+        statement = "target" if found.statement == "actual" and is_target(clause) else found.statement
+        if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
             continue
         dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried)
         if periods.out_of_scope(dating, doc, statement):
@@ -72,9 +66,24 @@ def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1:
             period_end=end_ts.strftime("%Y-%m-%d") if end_ts is not None else "",
             metric_id=found.metric_id, subset=subset, value=found.value, qualifier=n.qualifier, statement=statement,
             quote=_original(text, origin, s0 + min(found.quote_start, n.start), s0 + quote_end), kind=kind,
-            number_end=n.end,
-            sentence=sentence, quote_end=quote_end, period_unknown=dating.unknown, period_how=dating.how, why=why,
-            context=_marked(text, origin, s0, s1, n.start, n.end)))
+            number_end=n.end, sentence=sentence, quote_end=quote_end, period_unknown=dating.unknown,
+            period_how=dating.how, why=why, context=_marked(text, origin, s0, s1, n.start, n.end)))
+
+
+def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_named: bool) -> tuple[str, str]:
+    """(subset, why) once the sentence's subject is known: the city's own centre in a prefecture's report,
+    organisations of one kind, or a provider group, unless the rules already named a part."""
+    if found.subset:
+        return found.subset, found.why
+    if (found.statement == "actual" and ctx.level == "prefecture" and not whole_unit(sentence, position)
+            and (centre_named or MUNICIPAL_BODY.search(sentence, 0, position))):
+        return "municipal_centre", "credited to the city's own centre in a prefecture's report"
+    kind_of_organisation = organisations_of_a_kind(sentence, position) if found.kind in ("flow", "ratio") else ""
+    if kind_of_organisation:
+        return kind_of_organisation, "credited to the organisations of one kind that are the sentence's subject"
+    if found.statement == "actual" and found.kind == "flow" and by_provider(sentence, position):
+        return "by_provider", "credited to one provider group (律师, 热线, 法律顾问 ...), not the whole unit"
+    return "", ""
 
 
 def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> list[Candidate]:
