@@ -1,11 +1,19 @@
 """The rules that read one number: which metric, which statement, the total or which part.
 
-A number's metric is the catalogue phrase nearest before it in its clause and list item, or right after
-its unit ('17个乡镇调委会'), if the metric's unit fits the number's. A number that opens with 其中/含, or
-names a part (办结, 刑事 ...) right before it, is a part of the count just before it (in this sentence or
-the previous one). Statement: yoy_pct after 同比/较上年 (分别 pairs several with their counts);
-reported_per_10k for a unit-less number after 万人比/每万人; else actual (targets are decided later, on
-the whole clause).
+Metric: the catalogue phrase nearest before the number in its clause and list item, or right after its
+unit ('17个乡镇调委会'), or ending a list of counts ('70个镇、951个村成立调委会'), if the metric's unit fits
+the number's; 成功调解/成功化解 before a disputes phrase makes it the success count; disputes only
+screened (排查矛盾纠纷) are none. Statement: yoy_pct after 同比/较上年/比增 (分别 pairs several with their
+counts); reported_per_10k for a unit-less number after 万人比/每万人; target in a clause that plans;
+else actual.
+
+Total or part, in this order: a phrase that names a part (缓刑, 公共法律服务站); 其中/含 (also as a clause
+of its own) opens a part of the count just before; part words (办结, 刑事, 兼职, 未成年 ...), modifiers
+(乡镇, 村, 县级, 行业性), kinds of dispute (婚姻家庭纠纷), qualifier clauses (以…为被申请人的) and, for
+organisations, kinds of organisation (交通事故调委会) name a part — unless a whole-unit cue (全市, 市县两级,
+四级, 黄山市共) stands after them. Then the sentence's subject (candidates._whose): the city's own centre
+in a prefecture's report, organisations of one kind (全市社区人民调解组织共…) or a provider group (律师,
+法律顾问, 工作室) make a part, never across a whole-unit cue. Every part says why.
 """
 
 from __future__ import annotations
