@@ -1,6 +1,7 @@
 """compare.extract.periods: a document's period from its opening, the report's date, and the period a
 sentence gives its own numbers. Seed sentences are quoted from data/sources; corpus sentences are read
-from ../shared at run time (their text never enters the project) and checked against the gold periods."""
+from ../shared at run time (their text never enters the project) and checked against the gold periods;
+the other sentences are written for these tests in the forms reports use."""
 
 from pathlib import Path
 
@@ -122,6 +123,8 @@ CORPUS_PERIODS = [  # (set, doc_id, metric_id, value): the gold's period must be
     ("corpus2", "xiangtan-2024", "disputes_mediated", 48933),  # 2022年以来
     ("corpus2", "longhua-2018", "community_corrections_subjects", 326),  # a stock at the year's end
     ("corpus2", "tongliang-2022", "mediators", 1877),  # 现有: a stock at the report's date
+    ("corpus2", "huangshan-2018h1", "legal_aid_cases", 1233),  # 截至6月底
+    ("corpus", "rugao-2016-2018", "legal_aid_cases", 4513),  # 2016年以来, to the report's date
     ("corpus", "mianyang-2015h1", "legal_aid_cases", 3511),  # 上半年 earlier in the paragraph
     ("corpus", "liaocheng-2017", "legal_aid_cases", 4120),  # 全年, in a review published in February
     ("corpus", "zhonglou-2019h1", "legal_publicity_events", 35),  # 2019年上半年
