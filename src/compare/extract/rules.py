@@ -139,6 +139,20 @@ def with_success_verb(hit: PhraseHit | None, hits: list[PhraseHit], sentence: st
     return PhraseHit(hit.start, hit.end, success.metric_id, success.unit, success.kind, hit.subset)
 
 
+# A bare 工作室 is a public legal service room, unless 调解 qualifies it ('家事调解社区工作室'): a mediation room.
+MEDIATION_ROOM = re.compile(r"调解[^,，。;；、\d]{0,4}$")
+ROOMS = {"public_legal_service_sites": "mediation_organizations"}
+
+
+def with_room_owner(hit: PhraseHit | None, sentence: str, units: dict[str, str]) -> PhraseHit | None:
+    """A mediation organisation's hit when 调解 qualifies a bare 工作室."""
+    if (hit is None or hit.metric_id not in ROOMS or sentence[hit.start:hit.end] != "工作室"
+            or not MEDIATION_ROOM.search(sentence, 0, hit.start) or ROOMS[hit.metric_id] not in units):
+        return hit
+    owner = ROOMS[hit.metric_id]
+    return PhraseHit(hit.start, hit.end, owner, units[owner], "stock", "")
+
+
 def phrase_after(hits: list[PhraseHit], sentence: str, position: int) -> PhraseHit | None:
     """A phrase right after a number's unit ('17个乡镇调委会'), with nothing but modifiers between."""
     for h in hits:
@@ -282,7 +296,7 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
     part_text = sentence[part_start:n.start]
     opens_part = (re.match(r"\s*(其中|含)", part_text) or re.match(r"\s*(其中|含)", clause)
                   or OPENS_PART_ALONE.search(sentence, 0, clause_start))
-    hit = with_success_verb(phrase_before(hits, item_start, n.start), hits, sentence)
+    hit = with_room_owner(with_success_verb(phrase_before(hits, item_start, n.start), hits, sentence), sentence, units)
     if (hit is not None and hit.metric_id in SCREENED_METRICS and SCREENED.search(sentence, 0, hit.start)
             and not RESOLVING.match(sentence, hit.start)):
         return None
@@ -308,7 +322,7 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
         if re.search("目标|任务", item):
             return Reading(last.metric_id, last.kind, last.subset, "target", n.value, item_start, unit_end,
                            "the target of a part" if last.subset else "")
-    after = phrase_after(hits, sentence, unit_end)
+    after = with_room_owner(phrase_after(hits, sentence, unit_end), sentence, units)
     if after and after.unit in fits and not sentence.startswith("的", after.end):  # not '2起案件的联合化解'
         modifier = sentence[unit_end:after.start]
         lead = sentence[max(item_start, n.start - 3):n.start]  # '新设7个…'
