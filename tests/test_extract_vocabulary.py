@@ -51,7 +51,7 @@ def test_a_phrase_for_an_unknown_metric_is_one_sentence(ds, data_copy):
     ("化解婚姻家庭纠纷96起。", "disputes_mediated", "part"),  # a kind of dispute
     ("办理以市场监管局为被申请人的行政复议案件20件。", "admin_reconsideration_cases", "part"),  # qualifier clause
     ("全区交通事故调委会5个,医疗纠纷调委会3个。", "mediation_organizations", "part"),  # organisation types
-    ("建成6家家事调解社区工作室。", "mediation_organizations", "total"),  # 调解 makes a bare 工作室 a mediation room
+    ("建成6家家事调解社区工作室。", "mediation_organizations", "part"),  # 调解 makes a bare 工作室 a mediation room
     ("县法律援助中心全年受理法律援助案件188宗。", "legal_aid_cases", "total"),  # a county's own centre
 ])
 def test_total_or_part_rules(ds, sentence, metric_id, subset_role):
