@@ -25,7 +25,6 @@ class Context:
     period_end: pd.Timestamp | None = None
     published: pd.Timestamp | None = None
     level: str = ""  # the district's level (prefecture reports speak of the city's own bodies apart)
-    title: str = ""  # the document's title when known (sources.csv): it may name the period
 
 
 def detect_district(text: str, ds: Dataset) -> str:
@@ -47,7 +46,7 @@ def detect_district(text: str, ds: Dataset) -> str:
 
 
 def context_from_sources(sources: pd.DataFrame, doc_id: str, with_period: bool = True) -> Context:
-    """A document's district, period, title and publication date from a sources.csv row (first district
+    """A document's district, period and publication date from a sources.csv row (first district
     when several). with_period=False leaves the period to be read from the text."""
     rows = sources[sources["doc_id"] == doc_id]
     if rows.empty:
@@ -59,7 +58,7 @@ def context_from_sources(sources: pd.DataFrame, doc_id: str, with_period: bool =
     if not with_period:
         start = end = None
     return Context(doc_id=doc_id, district_code=code if ";" not in str(r.get("district_code", "")) else "",
-                   period_start=start, period_end=end, published=published, title=str(r.get("title", "") or ""))
+                   period_start=start, period_end=end, published=published)
 
 
 def context_for_file(path: Path, ds: Dataset, doc_id=None, district=None, period=None) -> Context:
