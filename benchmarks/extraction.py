@@ -2,8 +2,9 @@
 
 Run: .venv/bin/python benchmarks/extraction.py [--repeat N]
 
-Measured side by side with a baseline that only finds every number in the same texts
-(compare.numerals.find_numbers): the floor any extractor that reads all numbers must pay. The
+The documents are the five seed reports and the development sets ../shared/corpus and ../shared/corpus2
+when present (their periods read from the text, as for a new report). Measured side by side with a
+baseline that only finds every number in the same texts (compare.numerals.find_numbers): the floor any extractor that reads all numbers must pay. The
 15,000-character report is the five seed reports joined and cut to length (synthetic: made for this
 benchmark from real texts, never added to data/).
 """
@@ -14,6 +15,8 @@ import argparse
 import statistics
 import time
 
+import pandas as pd
+
 from compare.data import load_dataset
 from compare.extract import Context, context_from_sources, extract
 from compare.numerals import find_numbers
@@ -22,13 +25,12 @@ from compare.paths import SHARED_DIR
 
 def documents(ds):
     docs = [(doc_id, text, context_from_sources(ds.sources, doc_id)) for doc_id, text in sorted(ds.texts.items())]
-    corpus = SHARED_DIR / "corpus"
-    if corpus.is_dir():
-        import pandas as pd
-
-        sources = pd.read_csv(corpus / "sources.csv", dtype=str, keep_default_na=False)
-        for path in sorted(corpus.glob("*.txt")):
-            docs.append((path.stem, path.read_text(encoding="utf-8"), context_from_sources(sources, path.stem)))
+    for corpus in (SHARED_DIR / "corpus", SHARED_DIR / "corpus2"):
+        if corpus.is_dir():
+            sources = pd.read_csv(corpus / "sources.csv", dtype=str, keep_default_na=False)
+            for path in sorted(corpus.glob("*.txt")):
+                ctx = context_from_sources(sources, path.stem, with_period=False)  # periods read from the text
+                docs.append((path.stem, path.read_text(encoding="utf-8"), ctx))
     return docs
 
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from compare.cli import main
 from compare.data import load_dataset, validate
 from compare.extract import Context, ExtractionError, detect_district, evaluate_files, extract
+from compare.extract.evaluate import GoldSet, score_sets
 from compare.paths import PROJECT_ROOT
 from conftest import edit_observations, shared_or_skip
 
@@ -160,18 +161,32 @@ def test_corpus_forms_are_found_as_the_gold_states_them(doc_id, metric_id, state
     assert (hit["subset"].iloc[0] == "") == (g.subset == "")
 
 
-def test_quality_on_the_corpus_does_not_regress():
-    corpus = shared_or_skip("corpus")
-    spec = shared_or_skip("spec", "metrics.csv")
-    result = evaluate_files(corpus / "gold_observations.csv", corpus, catalogue=spec)
-    assert result["documents"] == 30
-    assert result["overall"]["precision"] >= 0.90 and result["overall"]["recall"] >= 0.95
+def development_sets():
+    corpus, corpus2 = shared_or_skip("corpus"), shared_or_skip("corpus2")
+    return [GoldSet("corpus", corpus / "gold_observations.csv", corpus, shared_or_skip("spec", "metrics.csv")),
+            GoldSet("corpus2", corpus2 / "gold_observations.csv", corpus2)]
+
+
+def test_quality_on_both_development_sets_does_not_regress():
+    """Periods read from the text alone (as for a new report). Measured 2026-11-24 (README): strict P 0.823
+    R 0.831 on both sets together, lenient 0.891 0.900; corpus strict 0.783 0.895, corpus2 0.850 0.795. The
+    thresholds sit four to seven rows under each figure."""
+    result = score_sets(development_sets())
+    groups = result["groups"].set_index(["set", "match"])
+    assert groups.loc[("corpus", "strict"), "documents"] == 30 and groups.loc[("corpus2", "strict"), "documents"] == 28
+    thresholds = {("(all)", "strict"): (0.80, 0.81), ("(all)", "lenient"): (0.87, 0.88),
+                  ("corpus", "strict"): (0.76, 0.86), ("corpus2", "strict"): (0.82, 0.77)}
+    for key, (precision, recall) in thresholds.items():
+        assert groups.loc[key, "precision"] >= precision and groups.loc[key, "recall"] >= recall, key
 
 
 def test_quality_on_the_seeds_does_not_regress():
     result = evaluate_files(PROJECT_ROOT / "data" / "observations.csv", PROJECT_ROOT / "data" / "sources")
     assert result["documents"] == 5
-    assert result["overall"]["precision"] >= 0.92 and result["overall"]["recall"] >= 0.86
+    assert result["overall"]["precision"] >= 0.89 and result["overall"]["recall"] >= 0.84  # text periods: 0.928 0.877
+    given = evaluate_files(PROJECT_ROOT / "data" / "observations.csv", PROJECT_ROOT / "data" / "sources",
+                           match="exact", periods_from="sources")
+    assert given["overall"]["precision"] >= 0.89 and given["overall"]["recall"] >= 0.84  # measured 0.928 0.877
 
 
 # ---------------------------------------------------------------- review and accept

@@ -181,52 +181,71 @@ def cmd_briefs(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import context_for_file, extract, write_review
+    from .extract import candidates, context_for_file, review_table, write_review
 
     ds = data.load_dataset(args.data)
     path = Path(args.file)
     if not path.is_file():
         raise CompareError(f"No such file: {path}.")
     ctx = context_for_file(path, ds, args.doc_id, args.district, args.period)
-    candidates = extract(path.read_bytes(), ds, ctx)
+    found = candidates(path.read_bytes(), ds, ctx)
+    table = review_table(found)
+    unknown = sum(c.period_unknown for c in found)
     if args.review:
         review = Path(args.review_file or f"{ctx.doc_id}.review.csv")
-        write_review(candidates, review)
-        print(f"{len(candidates)} candidate(s) written to {review}. Mark each row's decision as accept or reject "
+        write_review(table, review, force=args.force)
+        print(f"{len(table)} candidate(s) written to {review}. Mark each row's decision as accept or reject "
               f"(fix values before accepting), then run: compare accept {review}")
-        return 0
-    if candidates.empty:
+    elif table.empty:
         print("No candidate observations found.", file=sys.stderr)
-    emit(candidates, args.format)
+    else:
+        emit(table[data.OBSERVATION_COLUMNS], args.format)
+    if unknown:
+        print(f"{unknown} candidate(s) have no period the text states: give --period or add the report to "
+              "sources.csv, or fill in period_start and period_end while reviewing.", file=sys.stderr)
     return 0
 
 
 def cmd_accept(args: argparse.Namespace) -> int:
-    from .extract import accept_review
+    from .extract import accept_reviews
 
-    added, problems = accept_review(Path(args.review), args.data)
+    added, problems = accept_reviews([Path(r) for r in args.review], args.data)
     if problems:
         for problem in problems:
             print(problem)
         print(f"\nNothing merged: the accepted rows would make {len(problems)} problem(s).", file=sys.stderr)
         return 1
-    print(f"{added} accepted observation(s) merged into observations.csv; compare validate is clean.")
+    total = sum(a.rows for a in added)
+    print(f"{total} accepted observation(s) merged into observations.csv; compare validate is clean.")
+    for accepted in added:
+        print(f"  {accepted.summary()}")
     return 0
 
 
 def cmd_evaluate_extraction(args: argparse.Namespace) -> int:
-    from .extract import evaluate_files
+    from .extract.evaluate import GoldSet, score_sets
 
-    result = evaluate_files(Path(args.gold), Path(args.sources), args.data, Path(args.catalogue) if args.catalogue else None,
-                            args.subset_match)
-    o = result["overall"]
-    print(f"{result['documents']} documents: precision {o['precision']:.3f}, recall {o['recall']:.3f}, F1 {o['f1']:.3f} "
-          f"({o['tp']:.0f} found, {o['fp']:.0f} false alarms, {o['fn']:.0f} missed).\n")
+    sets = [GoldSet(Path(s[1]).name or s[1], Path(s[0]), Path(s[1]), Path(s[2]) if len(s) > 2 else None)
+            for s in (args.set or [])]
+    if args.gold or args.sources:
+        if not (args.gold and args.sources):
+            raise CompareError("Give --gold and --sources together (or use --set GOLD SOURCES [CATALOGUE]).")
+        sets.append(GoldSet(Path(args.sources).name, Path(args.gold), Path(args.sources),
+                            Path(args.catalogue) if args.catalogue else None))
+    if not sets:
+        raise CompareError("Name a development set: --gold GOLD.csv --sources DIR, or --set GOLD DIR [CATALOGUE].")
+    if any(len(s) not in (2, 3) for s in (args.set or [])):
+        raise CompareError("--set takes a gold file, a folder of texts and optionally a catalogue.")
+    result = score_sets(sets, args.data, args.subset_match, args.periods_from)
+    print(f"Periods read from {'the text alone' if args.periods_from == 'text' else 'sources.csv'}; lenient matches "
+          "metric, statement, value and total-or-part, strict also the period's end.\n")
+    emit(result["groups"], args.format)
+    print("\nPer metric, all sets together:")
     emit(result["per_metric"], args.format)
     if args.errors:
-        print("\nMisses:")
+        print("\nMisses (strict):")
         emit(result["misses"], args.format)
-        print("\nFalse alarms:")
+        print("\nFalse alarms (strict):")
         emit(result["false_alarms"], args.format)
     return 0
 
@@ -309,18 +328,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="table", choices=FORMATS)
     p.add_argument("--review", action="store_true", help="write a review file to edit instead of printing")
     p.add_argument("--review-file", help="where --review writes (default: <doc-id>.review.csv)")
+    p.add_argument("--force", action="store_true", help="with --review, overwrite an existing review file")
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("accept", help="merge the accepted rows of a review file into observations.csv")
-    p.add_argument("review", help="a review file written by compare extract --review")
+    p = sub.add_parser("accept", help="merge the accepted rows of review files into observations.csv")
+    p.add_argument("review", nargs="+", help="review files written by compare extract --review")
     p.set_defaults(func=cmd_accept)
 
     p = sub.add_parser("evaluate-extraction", help="precision and recall of the extractor against gold observations")
-    p.add_argument("--gold", required=True, help="gold observations CSV (the observations.csv format)")
-    p.add_argument("--sources", required=True, help="folder with <doc_id>.txt (and optionally sources.csv)")
+    p.add_argument("--set", nargs="+", action="append", metavar="PATH",
+                   help="a development set: GOLD.csv DIR [METRICS.csv] (repeatable; scored per set and together)")
+    p.add_argument("--gold", help="gold observations CSV (the observations.csv format)")
+    p.add_argument("--sources", help="folder with <doc_id>.txt (and optionally sources.csv)")
     p.add_argument("--catalogue", help="only score metrics of this metrics.csv (the gold's own catalogue)")
     p.add_argument("--subset-match", default="role", choices=["role", "label"],
                    help="role: a part matches a part, the total the total (default); label: the same subset label")
+    p.add_argument("--periods-from", default="text", choices=["text", "sources"],
+                   help="text: the extractor reads each period from the text, as for a new report (default); "
+                        "sources: it is given sources.csv's period")
     p.add_argument("--errors", action="store_true", help="also list misses and false alarms")
     p.add_argument("--format", default="table", choices=FORMATS)
     p.set_defaults(func=cmd_evaluate_extraction)

@@ -1,0 +1,191 @@
+"""From a report's text to candidate observations: sentences, numbers, the rules, periods, quotes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pandas as pd
+
+from ..data import OBSERVATION_COLUMNS, Dataset
+from ..numerals import find_numbers
+from . import periods
+from .context import Context, detect_district
+from .rules import (HONOUR_VERBS, HONOURS, MUNICIPAL_BODY, PER_10K_WORDS, Candidate, Reading, by_provider, classify,
+                    is_target, number_between, organisations_of_a_kind, segment_start, whole_unit)
+from .text import CLAUSE_END, check_size, check_text, is_count, reading_text, sentences, unit_after
+from .vocabulary import Phrases, phrase_table
+
+# Two figures for one metric, subset, statement and period this close are one figure stated twice.
+# A stock's movements ('累计接收社区矫正对象', '解除矫正') are not the stock.
+STOCK_FLOWS = re.compile(r"累计|接收|解除|新增")
+RESTATEMENT_TOLERANCE = 0.02
+
+
+def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1: int, phrases: Phrases, units: dict,
+                         ctx: Context, doc: periods.DocumentPeriod, paragraph: list[Candidate], centre_named: bool,
+                         carried: periods.Span | None) -> None:
+    """Add this sentence's candidates to its paragraph's (earlier ones carry metrics over)."""
+    sentence = simple[s0:s1]
+    hits = phrases.hits(sentence)
+    sentence_periods = periods.phrases(sentence, _year(doc), doc.report_date)
+    clause_starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence)]
+    numbers = [n for n in find_numbers(sentence) if is_count(sentence, n)]
+    out = paragraph
+    used: set[int] = set()
+    for n in numbers:
+        unit, unit_end = ("%", n.end) if n.percent else (unit_after(sentence, n.end) or (None, n.end))
+        clause_start = max(c for c in clause_starts if c <= n.start)
+        clause = sentence[clause_start:n.start]
+        if unit is None and any(w in clause for w in PER_10K_WORDS):
+            unit = "per_10k"
+        if unit is None or periods.NOT_A_PERIOD_COUNT.search(sentence, _segment(sentence, n.start), n.start):
+            continue
+        item_start = segment_start(sentence, clause_start, n.start)
+        available = [h for h in hits if h.start not in used and not number_between(numbers, h.end, n.start)]
+        found = classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
+        if found is None:
+            continue
+        if HONOURS.search(sentence[item_start:n.start][-8:] + sentence[unit_end:found.quote_end]) or (
+                HONOUR_VERBS.search(clause)):
+            continue
+        subset, why = _whose(sentence, n.start, found, ctx, centre_named)
+        used.update(h.start for h in hits if h.start >= n.start and h.end <= found.quote_end)
+        kind = found.kind
+        statement = "target" if found.statement == "actual" and is_target(clause) else found.statement
+        if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
+            continue
+        dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried)
+        if periods.out_of_scope(dating, doc, statement):
+            continue
+        start_ts, end_ts = dating.start, dating.end
+        quote_end = max(unit_end, found.quote_end)
+        out.append(Candidate(
+            doc_id=ctx.doc_id, district_code=ctx.district_code,
+            period_start=start_ts.strftime("%Y-%m-%d") if start_ts is not None else "",
+            period_end=end_ts.strftime("%Y-%m-%d") if end_ts is not None else "",
+            metric_id=found.metric_id, subset=subset, value=found.value, qualifier=n.qualifier, statement=statement,
+            quote=_original(text, origin, s0 + min(found.quote_start, n.start), s0 + quote_end), kind=kind,
+            number_end=n.end, sentence=sentence, quote_end=quote_end, period_unknown=dating.unknown,
+            period_how=dating.how, why=why, context=_marked(text, origin, s0, s1, n.start, n.end)))
+
+
+def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_named: bool) -> tuple[str, str]:
+    """(subset, why) once the sentence's subject is known: the city's own centre in a prefecture's report,
+    organisations of one kind, or a provider group, unless the rules already named a part."""
+    if found.subset:
+        return found.subset, found.why
+    if (found.statement == "actual" and ctx.level == "prefecture" and not whole_unit(sentence, position)
+            and (centre_named or MUNICIPAL_BODY.search(sentence, 0, position))):
+        return "municipal_centre", "credited to the city's own centre in a prefecture's report"
+    kind_of_organisation = organisations_of_a_kind(sentence, position) if found.kind in ("flow", "ratio") else ""
+    if kind_of_organisation:
+        return kind_of_organisation, "credited to the organisations of one kind that are the sentence's subject"
+    if found.statement == "actual" and found.kind == "flow" and by_provider(sentence, position):
+        return "by_provider", "credited to one provider group (律师, 热线, 法律顾问 ...), not the whole unit"
+    return "", ""
+
+
+def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> list[Candidate]:
+    """Every candidate observation of a report, in reading order."""
+    ctx = ctx or Context()
+    text = check_text(text)
+    check_size(text)
+    if not text.strip():
+        return []
+    if not ctx.district_code:
+        ctx = replace(ctx, district_code=detect_district(text, ds))
+    level = _levels(ds).get(ctx.district_code)
+    if level:
+        ctx = replace(ctx, level=level)
+    simple, origin = reading_text(text)
+    doc = periods.document_period(simple, ctx)
+    phrases = phrase_table(ds)
+    units = phrases.units()
+    found: list[Candidate] = []
+    paragraph, centre_named, carried = [], False, None
+    for start, end, paragraph_ends in sentences(simple):
+        if end > start:
+            _sentence_candidates(text, simple, origin, start, end, phrases, units, ctx, doc, paragraph,
+                                 centre_named, carried)
+            centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
+            carried = _leading_span(simple[start:end], doc) or carried
+        if paragraph_ends:
+            found += paragraph
+            paragraph, centre_named, carried = [], False, None
+    return drop_restatements(found)
+
+
+def _segment(sentence: str, position: int) -> int:
+    """Start of the part of the sentence a number sits in: after the last semicolon before it."""
+    return max(sentence.rfind(";", 0, position), sentence.rfind("；", 0, position)) + 1
+
+
+def _original(text: str, origin: list[int], start: int, end: int) -> str:
+    """The original text of the reading text's span [start, end), notes inside it included."""
+    return text[origin[start]:origin[end - 1] + 1] if end > start else ""
+
+
+def _marked(text: str, origin: list[int], s0: int, s1: int, start: int, end: int) -> str:
+    """The sentence in the original text with the number marked: …共受理⟦349⟧件…"""
+    a, b, c, d = origin[s0], origin[s0 + start], origin[s0 + end - 1] + 1, origin[s1 - 1] + 1
+    return " ".join(f"{text[a:b]}⟦{text[b:c]}⟧{text[c:d]}".split())
+
+
+def _year(doc: periods.DocumentPeriod) -> int | None:
+    """The year a document speaks of: its period's, else its report date's."""
+    if doc.span is not None and (doc.span.end or doc.span.start) is not None:
+        return (doc.span.end or doc.span.start).year
+    return doc.report_date.year if doc.report_date is not None else None
+
+
+# A period phrase this close to a sentence's start is its topic ('上半年，…'), which the paragraph keeps.
+LEADING_PHRASE_CHARS = 6
+
+
+def _leading_span(sentence: str, doc: periods.DocumentPeriod) -> periods.Span | None:
+    """The period a sentence opens with ('2019年，…', '上半年，…'), which the rest of its paragraph speaks of."""
+    lead = len(sentence) - len(sentence.lstrip(" \u3000\t\r\n"))
+    spans = [p.span for p in periods.phrases(sentence, _year(doc), doc.report_date)
+             if p.span is not None and p.start <= lead + LEADING_PHRASE_CHARS]
+    return spans[0] if spans else None
+
+
+_LEVELS: dict[tuple, dict[str, str]] = {}
+
+
+def _levels(ds: Dataset) -> dict[str, str]:
+    """Each district code's level, read once per data version."""
+    key = (str(getattr(ds, "data_dir", "")), getattr(ds, "version", None))
+    if key not in _LEVELS:
+        _LEVELS.clear()
+        _LEVELS[key] = dict(zip(ds.districts["code"], ds.districts["level"]))
+    return _LEVELS[key]
+
+
+def extract(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> pd.DataFrame:
+    """Candidate observations in the observations.csv format, one row per number the catalogue covers."""
+    return pd.DataFrame([c.row() for c in candidates(text, ds, ctx)], columns=OBSERVATION_COLUMNS)
+
+
+def _key(c: Candidate) -> tuple:
+    return (c.district_code, c.period_start, c.period_end, c.metric_id, c.subset, c.statement)
+
+
+def _digits(v: float) -> int:
+    return len(f"{float(v):.6g}".rstrip("0").replace(".", ""))
+
+
+def drop_restatements(found: list[Candidate]) -> list[Candidate]:
+    """Drop exact repeats, an undated repeat (a headline) of a figure the document dates elsewhere, and a
+    rounded restatement (a headline's 5700余万元) of a more precise figure (5721万余元) the document gives
+    for the same metric, subset, statement and period (within 2%)."""
+    unique = list({(*_key(c), c.value): c for c in reversed(found)}.values())[::-1]
+    dated = {(c.metric_id, c.subset, c.statement, c.value) for c in unique if not c.period_unknown}
+    unique = [c for c in unique if not (c.period_unknown and (c.metric_id, c.subset, c.statement, c.value) in dated)]
+    by_key: dict[tuple, list[Candidate]] = {}
+    for c in unique:
+        by_key.setdefault(_key(c), []).append(c)
+    return [c for c in unique if not any(
+        o is not c and abs(o.value - c.value) <= RESTATEMENT_TOLERANCE * abs(c.value)
+        and _digits(o.value) > _digits(c.value) for o in by_key[_key(c)])]

@@ -1,0 +1,298 @@
+"""Which period a number covers, read from the text as a reader would.
+
+The document's period comes from its opening (the first lines: title, dateline, first sentences): a year
+(2019年, 2019年度), a part of a year (上半年, 1-6月, 一季度, 前三季度, 1-N月, 截至N月底), a span of years
+(2016-2020年, "十三五"期间), or a period that runs to the report's date (今年以来, 截至目前, 2022年以来).
+The report's date is its publication date (sources.csv) or a date in its first lines (发布日期: ...).
+A period cannot end after the report's date: a year reported in December ends on the report's date.
+
+A sentence overrides the document's period for the numbers after its own period words ('2019年，…共受理
+3679件' is 2019's figure in a 2020 report; '1-9月，…' narrows a 2017 report). Flows cover a period; stocks
+(organisations, mediators in post) are dated at one day: the period's end, or the report's date when the
+period runs to it or none is stated. Targets cover their year. When nothing dates a number, the
+candidate says so (period unknown) rather than guess.
+
+Averages (年均) and running totals without a start (截至2023年累计) are not a period's counts.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .context import Context
+
+# How far into the text the document's own period is looked for: the title, dateline and first sentences.
+OPENING_CHARS = 300
+FIVE_YEAR_PLANS = {"十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
+CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11,
+             "十二": 12}
+MONTH = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
+YEAR = r"((?:19|20)\d\d)"
+
+# Averages and running totals with no stated start are not the period's counts (up to the last semicolon).
+NOT_A_PERIOD_COUNT = re.compile(r"截至(19|20)\d\d年(底|末)?累计|年均|平均每年|\d+(多|余)年")
+
+# One alternation, tried left to right; the named group says which form matched.
+PERIOD_PHRASE = re.compile(
+    "|".join([
+        rf"(?P<span>{YEAR}年?\s*[-—–~至到]\s*{YEAR}年)",
+        r"(?P<plan>[\"“]?(十二五|十三五|十四五|十五五)[\"”]?(期间|时期|以来|规划以来)?)",
+        rf"(?P<since>{YEAR}年以来)",
+        rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
+        rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
+        rf"(?P<year>{YEAR}年(?:度)?)(?![\d月])",
+        rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
+        rf"(?P<until>截[至止](?:到)?(?:今年)?{MONTH}月(?:底|末|份)?|截[至止](?:到)?{MONTH}月(?P<until_day>\d{{1,2}})日)",
+        r"(?P<part>第?一季度|1季度|上半年|前三季度|全年)",
+        r"(?P<to_date>今年以来|今年来|今年|截[至止](?:到)?目前|迄今)",
+        r"(?P<now>目前|现有|现在|当前|如今)",
+        r"(?P<last_year>去年|上年度|上一年度|上年|上一年)",
+    ])
+)
+COMPARISON_BASE = re.compile(r"(较|比|与)$")
+TARGET_REFERENCE = re.compile(r"(的)?(任务|计划|目标)")
+PARTS = {"一季度": (1, 3), "第一季度": (1, 3), "1季度": (1, 3), "上半年": (1, 6), "前三季度": (1, 9), "全年": (1, 12)}
+# Dates a report carries in its first lines: 发布日期: 2019年05月28日, 2021-09-29, 23.07.2015.
+REPORT_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})日?"
+    r"|(?<!\d)(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>(?:19|20)\d\d)"
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A period a text names: first and last day (None when open or unknown), and how it was read."""
+
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    how: str
+    to_report_date: bool = False  # the period runs to the report's date (今年以来, 截至目前)
+    bare_year: bool = False  # a year named alone (2021年), which a document's own period may narrow
+    given: bool = False  # given by sources.csv or --period, not read from the text
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A period phrase at a position in a sentence."""
+
+    start: int
+    end: int
+    span: Span | None  # None: a point in time only (目前, 现有) with no report date known
+    base: bool = False  # the base of a comparison (较上一年度, 比2020年): not the period of a change
+
+
+@dataclass(frozen=True)
+class DocumentPeriod:
+    """The period a document reports on, the report's date, and the day its stocks are counted at."""
+
+    span: Span | None
+    report_date: pd.Timestamp | None
+    as_of: pd.Timestamp | None
+    how: str
+
+
+def month_end(year: int, month: int) -> pd.Timestamp:
+    return pd.Timestamp(year, month, calendar.monthrange(year, month)[1])
+
+
+def _month(text: str) -> int:
+    return int(text) if text.isdigit() else CN_MONTHS.get(text, 0)
+
+
+def _capped(span: Span, report_date: pd.Timestamp | None) -> Span:
+    """A span that cannot end after the report's date (a year's review published in December)."""
+    if (report_date is not None and span.end is not None and span.start is not None
+            and span.start <= report_date < span.end):
+        return Span(span.start, report_date, f"{span.how}, to the report's date", True, span.bare_year)
+    return span
+
+
+def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None) -> Span | None:
+    """The span one matched period phrase names, given the year it speaks of and the report's date."""
+    g, text = m.groupdict(), m.group(0)
+    if g["span"]:
+        y1, y2 = (int(y) for y in re.findall(YEAR, text))
+        return Span(pd.Timestamp(y1, 1, 1), pd.Timestamp(y2, 12, 31), text) if y1 <= y2 else None
+    if g["plan"]:
+        first = FIVE_YEAR_PLANS[re.search("十[二三四五]五", text).group(0)]
+        if "以来" in text:
+            return Span(pd.Timestamp(first, 1, 1), report_date, text, True)
+        return Span(pd.Timestamp(first, 1, 1), pd.Timestamp(first + 4, 12, 31), text)
+    if g["since"]:
+        return Span(pd.Timestamp(int(text[:4]), 1, 1), report_date, text, True)
+    if g["year_months"] or g["months"]:
+        y = int(text[:4]) if g["year_months"] else (year or (report_date.year if report_date is not None else None))
+        last = _month(re.findall(MONTH, text[4:] if g["year_months"] else text)[-1])
+        return Span(pd.Timestamp(y, 1, 1), month_end(y, last), text) if y and 1 <= last <= 12 else None
+    if g["year_part"] or g["part"]:
+        y = int(text[:4]) if g["year_part"] else year
+        if y is None and report_date is not None:  # a review's 全年 published early the next year is last year's
+            y = report_date.year - 1 if text == "全年" and report_date.month <= 3 else report_date.year
+        first, last = next(v for k, v in PARTS.items() if text.endswith(k))
+        return Span(pd.Timestamp(y, first, 1), month_end(y, last), text) if y else None
+    if g["year"]:
+        y = int(text[:4])
+        return Span(pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31), text, bare_year=True)
+    if g["until"]:
+        y = year or (report_date.year if report_date is not None else None)
+        months = [_month(x) for x in re.findall(MONTH, text)]
+        if not y or not months or not 1 <= months[0] <= 12:
+            return None
+        if g["until_day"]:
+            try:
+                return Span(pd.Timestamp(y, 1, 1), pd.Timestamp(y, months[0], int(g["until_day"])), text)
+            except ValueError:
+                return None
+        return Span(pd.Timestamp(y, 1, 1), month_end(y, months[0]), text)
+    if g["to_date"]:
+        if report_date is None:
+            return None
+        return Span(pd.Timestamp(report_date.year, 1, 1), report_date, f"{text} to the report's date", True)
+    if g["last_year"] and year:
+        return Span(pd.Timestamp(year - 1, 1, 1), pd.Timestamp(year - 1, 12, 31), text)
+    return None
+
+
+def phrases(sentence: str, year: int | None, report_date: pd.Timestamp | None) -> list[Phrase]:
+    """The period phrases of a sentence, left to right. A year named in the sentence is the year of the
+    phrases after it (2019年1至7月); otherwise the document's year."""
+    found = []
+    for m in PERIOD_PHRASE.finditer(sentence):
+        if TARGET_REFERENCE.match(sentence, m.end()):  # 全年任务, 年度计划: the target's year, not the number's
+            continue
+        span = _phrase_span(m, year, report_date)
+        if m["year"] or m["year_part"] or m["year_months"]:
+            year = int(m.group(0)[:4])
+        if span is not None and span.start is not None and span.end is not None and span.end < span.start:
+            span = None
+        base = bool(COMPARISON_BASE.search(sentence, max(0, m.start() - 2), m.start()))
+        found.append(Phrase(m.start(), m.end(), _capped(span, report_date) if span else None, base))
+    return found
+
+
+def report_date(simple_text: str, ctx: Context) -> pd.Timestamp | None:
+    """The report's date: its publication date when known, else the first full date in its first lines."""
+    if ctx.published is not None:
+        return ctx.published
+    for m in REPORT_DATE.finditer(simple_text[:OPENING_CHARS]):
+        y, mo, d = (m["y"], m["m"], m["d"]) if m["y"] else (m["y2"], m["m2"], m["d2"])
+        try:
+            return pd.Timestamp(int(y), int(mo), int(d))
+        except ValueError:
+            continue
+    return None
+
+
+def opening(simple_text: str) -> str:
+    """The first OPENING_CHARS characters, extended to the end of the sentence they cut."""
+    end = re.compile(r"[。！？!?\n]").search(simple_text, OPENING_CHARS)
+    return simple_text[:end.end() if end else len(simple_text)]
+
+
+def _opening_span(opening: str, date: pd.Timestamp | None) -> Span | None:
+    """The first period the opening names, narrowed by a part of that year named next ('2015年，…。上半年，…');
+    a year long before the report's date is history, not the report's period."""
+    found = [p.span for p in phrases(opening, None, date) if p.span is not None and p.span.start is not None
+             and (date is None or ((p.span.end is None or p.span.end.year >= date.year - 1) and p.span.start <= date))]
+    if not found:
+        return None
+    first = found[0]
+    narrower = next((s for s in found[1:] if s.start.year == first.start.year and first.start <= s.start
+                     and s.end is not None and first.end is not None and s.end < first.end), None)
+    if narrower is not None and first.end - first.start > pd.Timedelta(days=360):
+        return narrower
+    return first
+
+
+def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
+    """The document's period: the context's (sources.csv, --period) when given, else the first period
+    phrase of its opening; and the day its stocks are counted at."""
+    date = report_date(simple_text, ctx)
+    if ctx.period_start is not None:
+        span = Span(ctx.period_start, ctx.period_end, "given (sources.csv or --period)", given=True)
+    else:
+        span = _opening_span(opening(simple_text), date)
+        if span is not None and span.end is not None and date is None and span.end > pd.Timestamp.now():
+            span = None
+    if span is None:
+        how = f"no period in the opening; stocks at the report's date {date:%Y-%m-%d}" if date is not None else (
+            "no period in the opening and no report date")
+        return DocumentPeriod(None, date, date, how)
+    as_of = date if (span.to_report_date or span.end is None or (date is not None and span.end >= date)) else span.end
+    return DocumentPeriod(span, date, as_of, span.how)
+
+
+def _within(year_span: Span, doc_span: Span | None) -> bool:
+    """Whether a year a sentence names is the document's own: the year of a period given for it (sources.csv,
+    --period), or the year a period read from its opening lies in ('2021年，…' in a half-year report)."""
+    if doc_span is None or doc_span.start is None:
+        return False
+    last = (doc_span.end or doc_span.start).year
+    if doc_span.given:
+        return doc_span.start.year <= year_span.start.year <= last
+    return doc_span.start.year == last == year_span.start.year
+
+
+def out_of_scope(dating: "Dating", doc: DocumentPeriod, statement: str) -> bool:
+    """Whether a number is dated outside what the report speaks of: history more than a year before its
+    period (a comparison with the previous year stays), or a year after it that is not a target."""
+    if dating.start is None or dating.end is None:
+        return False
+    anchor = doc.span if doc.span is not None and doc.span.start is not None else None
+    first = anchor.start.year if anchor else (doc.report_date.year if doc.report_date is not None else None)
+    last = (anchor.end or anchor.start).year if anchor else first
+    if first is None:
+        return False
+    if doc.report_date is not None:
+        last = max(last, doc.report_date.year)
+    return dating.end.year < first - 1 or (dating.start.year > last and statement != "target")
+
+
+@dataclass(frozen=True)
+class Dating:
+    """The period a number is given: first and last day ('' when unknown) and how it was read."""
+
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+    how: str
+    unknown: bool = False  # nothing in the text or the context dates it
+
+
+def date_number(sentence_phrases: list[Phrase], position: int, doc: DocumentPeriod, kind: str, statement: str,
+                carried: Span | None = None) -> Dating:
+    """The period of a number at position: the last period phrase before it in its sentence, else the one
+    an earlier sentence of its paragraph named (carried), else the document's; stocks at one day,
+    targets over their year."""
+    before = [p for p in sentence_phrases if p.end <= position and not (statement == "yoy_pct" and p.base)]
+    point_in_time = bool(before) and before[-1].span is None
+    span = next((p.span for p in reversed(before) if p.span is not None), None)
+    how = f"'{span.how}' in the sentence" if span is not None else ""
+    if span is None and carried is not None and kind != "stock":
+        span, how = carried, f"'{carried.how}' earlier in the paragraph"
+    if span is not None and span.bare_year and _within(span, doc.span):
+        span, how = doc.span, f"the document's period ({doc.how}), which the text's {span.how} names"
+    if span is None:
+        span, how = doc.span, f"the document's period ({doc.how})" if doc.span is not None else doc.how
+    if statement == "target":
+        year = (span.end or span.start).year if span is not None and (span.end or span.start) is not None else None
+        if year is None:
+            return Dating(None, None, "a target with no year", True)
+        first = pd.Timestamp(year, 12, 31) if kind == "stock" else pd.Timestamp(year, 1, 1)
+        return Dating(first, pd.Timestamp(year, 12, 31), f"a target for {year}")
+    if kind == "stock":
+        if point_in_time and doc.as_of is not None:
+            return Dating(doc.as_of, doc.as_of, f"at {doc.as_of:%Y-%m-%d} (目前/现有: the document's date)")
+        if span is doc.span:
+            day = doc.as_of
+        else:
+            day = span.end if span is not None else None
+        if day is None:
+            return Dating(None, None, "a stock with no date", True)
+        return Dating(day, day, f"at {day:%Y-%m-%d} ({how})")
+    if span is None:
+        return Dating(None, None, how, True)
+    return Dating(span.start, span.end, how)

@@ -1,0 +1,136 @@
+"""Review files: candidates written for a researcher to mark accept or reject, and the validated,
+locked merge of the accepted rows of one or several review files into observations.csv.
+
+A review file holds the observation columns, an empty `decision` column, and three columns to decide
+quickly: `sentence` (the sentence with the number marked ⟦…⟧), `period_note` (how the period was read,
+or PERIOD UNKNOWN) and `part_note` (why a row is a part). `compare accept` reads only the decision and
+the observation columns, so a reviewer may edit or drop the notes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..data import FILES, OBSERVATION_COLUMNS, Problem, read_table, validate
+from ..errors import CompareError
+from ..fileio import file_digest, locked, write_atomically
+from ..paths import data_dir as default_data_dir
+from .rules import Candidate
+
+REVIEW_COLUMNS = ["decision"] + OBSERVATION_COLUMNS
+NOTE_COLUMNS = ["period_note", "part_note", "sentence"]
+DECISIONS = ("accept", "reject", "")
+
+
+def review_table(found: list[Candidate]) -> pd.DataFrame:
+    """The rows of a review file: empty decision, the observation, and the notes a reviewer decides by."""
+    rows = [{"decision": "", **c.row(),
+             "period_note": ("PERIOD UNKNOWN: " if c.period_unknown else "") + c.period_how,
+             "part_note": c.why, "sentence": c.context} for c in found]
+    return pd.DataFrame(rows, columns=REVIEW_COLUMNS + NOTE_COLUMNS)
+
+
+def write_review(table: pd.DataFrame, path, force: bool = False) -> None:
+    """Write a review file, refusing to overwrite one (it may hold decisions) unless force."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise CompareError(f"The folder {path.parent} does not exist; create it or give another --review-file.")
+    if path.exists() and not force:
+        raise CompareError(f"{path} already exists and may hold your decisions; "
+                           "give another --review-file or pass --force to overwrite it.")
+    table = table.copy()
+    if "decision" not in table.columns:
+        table.insert(0, "decision", "")
+    columns = REVIEW_COLUMNS + [c for c in NOTE_COLUMNS if c in table.columns]
+    write_atomically(path, table[columns].to_csv(index=False))
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What one review file added: its rows marked accept, counted per document and metric."""
+
+    file: str
+    rows: int
+    counts: tuple  # ((doc_id, metric_id, rows), ...)
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{doc} {metric} ×{n}" for doc, metric, n in self.counts)
+        return f"{self.rows} from {self.file}" + (f" ({parts})" if parts else "")
+
+
+def _counts(accepted: pd.DataFrame) -> tuple:
+    """((doc_id, metric_id, rows), ...) of accepted rows."""
+    return tuple((d, m, n) for (d, m), n in Counter(zip(accepted["doc_id"], accepted["metric_id"])).items())
+
+
+def _decisions(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    review = read_table(path, REVIEW_COLUMNS)
+    bad = review[~review["decision"].str.strip().str.lower().isin(DECISIONS)]
+    problems = [Problem(path.name, int(i) + 2, f"decision must be accept, reject or empty (got '{d}')")
+                for i, d in bad["decision"].items()]
+    accepted = review[review["decision"].str.strip().str.lower() == "accept"][OBSERVATION_COLUMNS]
+    return accepted.assign(_file=path.name, _line=accepted.index + 2), problems
+
+
+def _at_review_lines(problems: list[Problem], existing: int, accepted: pd.DataFrame) -> list[Problem]:
+    """Problems in the trial merge's new rows, told at the line of the review file they came from."""
+    target = FILES["observations"][0]
+    out = []
+    for p in problems:
+        row = (p.line or 0) - existing - 2
+        if Path(p.file).name == Path(target).name and 0 <= row < len(accepted):
+            origin = accepted.iloc[row]
+            out.append(Problem(origin["_file"], int(origin["_line"]), p.reason))
+        else:
+            out.append(p)
+    return out
+
+
+def accept_reviews(paths, data_dir=None) -> tuple[list[Accepted], list[Problem]]:
+    """Merge the rows marked accept in every review file into observations.csv, only if compare validate
+    stays clean; with problems (told at the review files' own lines) nothing is written.
+
+    The data folder is locked for the whole read-validate-replace, so two accepts run one after the other
+    and neither loses the other's rows; the file is re-read under the lock and replaced atomically."""
+    folder = Path(data_dir) if data_dir else default_data_dir()
+    paths = [Path(p) for p in paths]
+    frames, problems = [], []
+    for path in paths:
+        accepted, bad = _decisions(path)
+        frames.append(accepted)
+        problems += bad
+    if problems:
+        return [], problems
+    accepted = pd.concat(frames, ignore_index=True)
+    added = [Accepted(f.name, len(a), _counts(a))
+             for f, a in zip(paths, frames)]
+    if accepted.empty:
+        return added, []
+    target = folder / FILES["observations"][0]
+    with locked(folder):
+        before = file_digest(target)
+        observations = read_table(target, OBSERVATION_COLUMNS)
+        merged = pd.concat([observations, accepted[OBSERVATION_COLUMNS]], ignore_index=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            trial = Path(tmp) / "data"
+            shutil.copytree(folder, trial)
+            merged.to_csv(trial / "observations.csv", index=False)
+            problems, _ = validate(trial)
+            if problems:
+                return [], _at_review_lines(problems, len(observations), accepted)
+            if file_digest(target) != before:  # changed by a writer that ignored the lock
+                raise CompareError(f"{target} changed while the review was being merged; run compare accept again.")
+            write_atomically(target, (trial / "observations.csv").read_bytes())
+    return added, []
+
+
+def accept_review(path, data_dir=None) -> tuple[int, list[Problem]]:
+    """accept_reviews for one review file: (rows merged, problems)."""
+    added, problems = accept_reviews([path], data_dir)
+    return (sum(a.rows for a in added) if not problems else 0), problems

@@ -1,0 +1,402 @@
+"""The rules that read one number: which metric, which statement, the total or which part.
+
+Metric: the catalogue phrase nearest before the number in its clause and list item, or right after its
+unit ('17个乡镇调委会'), or ending a list of counts ('70个镇、951个村成立调委会'), if the metric's unit fits
+the number's; 成功调解/成功化解 before a disputes phrase makes it the success count; disputes only
+screened (排查矛盾纠纷) are none. Statement: yoy_pct after 同比/较上年/比增 (分别 pairs several with their
+counts); reported_per_10k for a unit-less number after 万人比/每万人; target in a clause that plans;
+else actual.
+
+Total or part, in this order: a phrase that names a part (缓刑, 公共法律服务站); 其中/含 (also as a clause
+of its own) opens a part of the count just before; part words (办结, 刑事, 兼职, 未成年 ...), modifiers
+(乡镇, 村, 县级, 行业性), kinds of dispute (婚姻家庭纠纷), qualifier clauses (以…为被申请人的) and, for
+organisations, kinds of organisation (交通事故调委会) name a part — unless a whole-unit cue (全市, 市县两级,
+四级, 黄山市共) stands after them. Then the sentence's subject (candidates._whose): the city's own centre
+in a prefecture's report, organisations of one kind (全市社区人民调解组织共…) or a provider group (律师,
+法律顾问, 工作室) make a part, never across a whole-unit cue. Every part says why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..numerals import Number, find_numbers, is_decrease
+from .text import CLAUSE_END, UNIT_FITS, clause_at, unit_after
+from .vocabulary import PhraseHit
+
+YOY_WORDS = ("同比", "较上年", "较上一年", "较去年", "比上年", "比去年", "比增")
+YOY = re.compile("|".join(YOY_WORDS))  # left to right, so 同比增长 is read as 同比, not 比增
+PER_10K_WORDS = ("万人比", "每万人", "万人平均")
+PART_WORDS = {  # a part of the metric just named, and its subset label
+    "刑事": "criminal", "民事(行政)": "civil_administrative", "民事": "civil", "认罪认罚": "plea_leniency",
+    "办结": "concluded", "审结": "concluded", "结案": "concluded", "纠错": "corrected", "败诉": "lost",
+    "确认违法": "confirmed_illegal", "专职": "full_time", "重大疑难": "major_difficult", "妇女儿童": "women_children",
+    "申请类": "application", "通知类": "notification", "民工": "migrant_worker", "调处": "handled", "新设": "new",
+    "中心": "centre", "现场": "on_site", "窗口": "service_window", "重点": "key_risk", "线上": "online",
+    "直播": "livestream", "线下": "offline", "个人": "personal", "领域": "specialised",
+    "行政案件": "administrative", "未成年": "minors", "兼职": "part_time", "本级": "municipal_level",
+    "派驻": "stationed", "品牌": "brand", "物业": "property_management",
+}
+MODIFIER_PARTS = {"乡镇": "township", "镇": "township", "村": "village", "行业": "industry_professional",
+                  "专业": "industry_professional", "企事业": "enterprise", "派出所": "police_station", "街道": "township",
+                  "县级": "county", "居委会": "residents_committees", "社区": "community", "街": "street"}
+# Kinds of organisation ('交通事故调委会', '9个企业设立了调委会'): parts of organisation counts only (a
+# 医疗保障局 checked, 930家企业 given a check-up, are no part of theirs).
+ORGANISATION_KINDS = {"企业": "enterprise", "交通": "traffic", "医疗": "medical", "劳动": "labour", "婚姻": "family",
+                      "消费": "consumer"}
+# Qualifier clauses: '以区政府为被告的…', '以市场监管局为被申请人的…' name the cases against one body.
+QUALIFIER = re.compile(r"为(被告|被申请人|第三人)")
+QUALIFIER_ROLES = {"被告": "as_defendant", "被申请人": "as_respondent", "第三人": "as_third_party"}
+# '婚姻家庭纠纷', '涉农生产纠纷': a kind of dispute, so a part; these words before 纠纷 name no kind.
+DISPUTE_KIND = re.compile(r"([\u4e00-\u9fff]{2})纠纷")
+NO_KIND = {"各类", "矛盾", "民间", "各种", "化解", "调解", "调处", "排查", "受理", "处理", "成功", "一般", "类型"}
+# Words that name both halves together, so no part: 专兼职 (full- and part-time).
+BOTH_HALVES = re.compile("专兼职|专职和兼职|专、兼职")
+PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}(?<!社)(区|县)(?![委级])")  # 镇海区: its 镇 names no township
+# A part's words stand right before its number ('办结案件78件', '涉及妇女儿童维权的案件1103件'): how far back.
+PART_WORD_REACH = 12
+# A phrase after a number's unit still names it across a few modifiers ('17个乡镇(街道)调委会').
+PHRASE_AFTER_REACH = 10
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the rules make of one number: metric, kind, subset, statement, value and the quote's span."""
+
+    metric_id: str
+    kind: str
+    subset: str
+    statement: str
+    value: float
+    quote_start: int
+    quote_end: int
+    why: str = ""  # why the number is a part, for the reviewer
+
+
+def _named(words: str) -> str:
+    """'named by …': the words a part's label was read from, trimmed for a review file."""
+    words = words.strip(" ,，、:：")
+    return f"named by '{words[-12:]}'" if words else ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One proposed observation, with what later numbers of its paragraph need to refer back to it."""
+
+    doc_id: str
+    district_code: str
+    period_start: str
+    period_end: str
+    metric_id: str
+    subset: str
+    value: float
+    qualifier: str
+    statement: str
+    quote: str
+    kind: str  # the metric's kind (flow, stock, ratio)
+    number_end: int  # where the number ends in its sentence
+    sentence: str  # the simplified sentence it was read from
+    quote_end: int  # where its quote ends in its sentence
+    period_unknown: bool = False  # nothing in the text or the context dates it
+    period_how: str = ""  # how its period was read
+    why: str = ""  # why it is a part (empty for a total)
+    context: str = ""  # its sentence in the original text, the number marked ⟦…⟧
+
+    def row(self) -> dict:
+        """The observations.csv row."""
+        return {"doc_id": self.doc_id, "district_code": self.district_code, "period_start": self.period_start,
+                "period_end": self.period_end, "metric_id": self.metric_id, "subset": self.subset,
+                "value": self.value, "qualifier": self.qualifier, "statement": self.statement, "quote": self.quote}
+
+
+# A success verb (成功调解, 成功化解) right before the disputes it names makes the number a success count.
+SUCCESS_VERB = re.compile(r"成功(调解|化解|调处)[^,，;；、\d]{0,4}$")
+SUCCESS_METRIC = {"disputes_mediated": "disputes_mediated_success"}
+
+
+# '排查矛盾纠纷16726起': disputes screened, not taken up (排查化解, 排查调处 are phrases of their own).
+SCREENED = re.compile(r"排查[^,，。;；、\d]{0,3}$")
+SCREENED_METRICS = {"disputes_mediated"}
+RESOLVING = re.compile("调|化解|受理|处理|办理")  # a phrase that itself resolves: 排查调处各类矛盾纠纷
+# '其他调委会46个': the rest of a breakdown, named only right before the phrase (其他事项 is no part of a count).
+OTHERS = ("其他", "其它")
+# '其中，人民调解委员会161个': 其中 as a clause of its own opens the part that follows.
+OPENS_PART_ALONE = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]\s*$")
+
+
+def phrase_before(hits: list[PhraseHit], start: int, position: int) -> PhraseHit | None:
+    return next((h for h in reversed(hits) if start <= h.start and h.end <= position), None)
+
+
+def with_success_verb(hit: PhraseHit | None, hits: list[PhraseHit], sentence: str) -> PhraseHit | None:
+    """The success metric's hit when 成功调解/成功化解 stands right before a disputes phrase."""
+    if hit is None or hit.metric_id not in SUCCESS_METRIC or not SUCCESS_VERB.search(sentence[:hit.start]):
+        return hit
+    success = next((h for h in hits if h.metric_id == SUCCESS_METRIC[hit.metric_id]), None)
+    if success is None:
+        return hit
+    return PhraseHit(hit.start, hit.end, success.metric_id, success.unit, success.kind, hit.subset)
+
+
+# A bare 工作室 is a public legal service room, unless 调解 qualifies it ('家事调解社区工作室'): a mediation room.
+MEDIATION_ROOM = re.compile(r"调解[^,，。;；、\d]{0,4}$")
+ROOMS = {"public_legal_service_sites": "mediation_organizations"}
+
+
+def with_room_owner(hit: PhraseHit | None, sentence: str, units: dict[str, str]) -> PhraseHit | None:
+    """A mediation organisation's hit when 调解 qualifies a bare 工作室."""
+    if (hit is None or hit.metric_id not in ROOMS or sentence[hit.start:hit.end] != "工作室"
+            or not MEDIATION_ROOM.search(sentence, 0, hit.start) or ROOMS[hit.metric_id] not in units):
+        return hit
+    owner = ROOMS[hit.metric_id]
+    return PhraseHit(hit.start, hit.end, owner, units[owner], "stock", "")
+
+
+def phrase_after(hits: list[PhraseHit], sentence: str, position: int) -> PhraseHit | None:
+    """A phrase right after a number's unit ('17个乡镇调委会'), with nothing but modifiers between."""
+    for h in hits:
+        modifier = sentence[position:h.start]
+        if position <= h.start <= position + PHRASE_AFTER_REACH and not re.search(r"^[(（、]|[,，;；。]|、\d", modifier):
+            return h
+    return None
+
+
+# 'N个乡镇、M个村成立调委会': counts listed before the noun they all count, each with its own modifier.
+LIST_ITEM = re.compile(r"[^\d,，;；。、]{1,8}?(、|及其|和)(?=\d)")
+LIST_REACH = 40
+
+
+def listed_phrase(hits: list[PhraseHit], sentence: str, unit_end: int) -> tuple[PhraseHit, str] | None:
+    """The phrase ending a list of counts this number opens or sits in, and this item's own modifier."""
+    item = LIST_ITEM.match(sentence, unit_end)
+    if item is None:
+        return None
+    clause_end = CLAUSE_END.search(sentence, unit_end)
+    limit = min(unit_end + LIST_REACH, clause_end.start() if clause_end else len(sentence))
+    after = next((h for h in hits if item.end() <= h.start and h.end <= limit), None)
+    return (after, sentence[unit_end:item.start(1)]) if after else None
+
+
+def carrier(previous: list[Candidate], sentence: str, n: Number) -> Candidate | None:
+    """The candidate a part, target or rate may refer back to: the count just before this number
+    (nothing else counted in between), in this sentence or ending the previous one."""
+    if not previous:
+        return None
+    last = previous[-1]
+    if last.statement == "yoy_pct":
+        counts = [p for p in previous if p.statement in ("actual", "target")]
+        last = counts[-1] if counts else None
+    if last is None:
+        return None
+    end = last.number_end if last.sentence == sentence else 0
+    others = [m for m in find_numbers(sentence[end:n.start]) if not m.percent and unit_after(sentence, end + m.end)]
+    return None if others else last
+
+
+def respectively(sentence: str, n: Number, clause_start: int, previous: list[Candidate]) -> Candidate | None:
+    """For '同比分别增长21.07%和18.41%': the k-th percentage belongs to the k-th earlier number."""
+    clause = clause_at(sentence, clause_start)
+    if "分别" not in clause:
+        return previous[-1]
+    percents = [m for m in find_numbers(clause) if m.percent]
+    index = next(i for i, m in enumerate(percents) if clause_start + m.start == n.start)
+    counts = [p for p in previous if p.statement == "actual"][-len(percents):]
+    offset = len(percents) - len(counts)
+    return counts[index - offset] if 0 <= index - offset < len(counts) else None
+
+
+def respectively_phrase(sentence: str, n: Number, clause_start: int, hits: list[PhraseHit]) -> PhraseHit | None:
+    """For '调处率、成功率分别为97.2%和98.8%': the named rate paired with this percentage, right-aligned
+    (None when the percentages outnumber the names)."""
+    clause = clause_at(sentence, clause_start)
+    at = clause.find("分别")
+    names = [h for h in hits if clause_start <= h.start and h.end <= clause_start + at]
+    percents = [m for m in find_numbers(clause) if m.percent]
+    index = next((i for i, m in enumerate(percents) if clause_start + m.start == n.start), None)
+    offset = len(percents) - len(names)
+    if index is None or not 0 <= index - offset < len(names):
+        return None
+    return names[index - offset]
+
+
+def modifier_part(modifier: str, organisations: bool = False) -> str:
+    """The subset named by words between a number and its phrase ('个乡镇(街道)调委会' -> township)."""
+    modifier = PLACE_NAME.sub("", modifier)
+    if BOTH_HALVES.search(modifier):
+        return ""
+    words = {**MODIFIER_PARTS, **ORGANISATION_KINDS} if organisations else MODIFIER_PARTS
+    labels = [label for word, label in words.items() if word in modifier]
+    return "/".join(dict.fromkeys(labels)) or part_of(modifier, organisations)
+
+
+def part_of(before: str, organisations: bool = False) -> str:
+    """The subset label of a part named before a number (其中刑事案件 -> criminal), or ''."""
+    before = BOTH_HALVES.sub("", PLACE_NAME.sub("", before.replace("援助中心", "")))  # the centre handles all legal aid
+    words = {**PART_WORDS, **MODIFIER_PARTS, **(ORGANISATION_KINDS if organisations else {})}
+    labels = [label for word, label in words.items() if word in before]
+    if "12348" in before or "热线" in before:
+        labels.append("hotline_12348")
+    if any(kind not in NO_KIND for kind in DISPUTE_KIND.findall(before)):
+        labels.append("by_kind")
+    labels += [QUALIFIER_ROLES[m.group(1)] for m in QUALIFIER.finditer(before)]
+    if not labels and re.search("其中|含", before):
+        return "part"
+    return "/".join(dict.fromkeys(labels))
+
+
+def _item_start(sentence: str, item_start: int, position: int) -> int:
+    """Where a part's own words begin: after an opening parenthesis inside its item, if any."""
+    opened = max(sentence.rfind("(", item_start, position), sentence.rfind("（", item_start, position))
+    return opened + 1 if opened >= 0 else item_start
+
+
+def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
+    """A percentage: a year-on-year change of the count named before it, or a named rate."""
+    clause = sentence[clause_start:n.start]
+    yoy_at = max((m.start() for m in YOY.finditer(clause)), default=-1)
+    if yoy_at >= 0:
+        hit = phrase_before(hits, clause_start, clause_start + yoy_at)
+        sign = -1 if is_decrease(sentence[clause_start + yoy_at:n.start]) else 1
+        if hit:
+            words = sentence[clause_start:hit.start]
+            return Reading(hit.metric_id, hit.kind, part_of(words), "yoy_pct", sign * n.value, hit.start, n.end,
+                           _named(words) if part_of(words) else "")
+        if clause.lstrip().startswith(YOY_WORDS) and previous:
+            target = respectively(sentence, n, clause_start, previous)
+            if target is not None:
+                return Reading(target.metric_id, target.kind, target.subset, "yoy_pct", sign * n.value,
+                               clause_start + yoy_at, n.end, "the change of a part" if target.subset else "")
+        return None
+    if "分别" in clause_at(sentence, clause_start):
+        hit = respectively_phrase(sentence, n, clause_start, hits)
+    else:
+        hit = phrase_before(hits, clause_start, n.start)
+    if hit and hit.kind == "ratio":
+        return Reading(hit.metric_id, hit.kind, "", "actual", n.value, hit.start, n.end)
+    return None
+
+
+def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: int, item_start: int,
+             hits: list[PhraseHit], previous: list[Candidate], units: dict[str, str]) -> Reading | None:
+    """What one number is, or None when no catalogue metric fits it."""
+    fits = UNIT_FITS.get(unit, set())
+    item = sentence[item_start:n.start]
+    clause = sentence[clause_start:n.start]
+    last = carrier(previous, sentence, n)
+    if n.percent:
+        return _percent(sentence, n, clause_start, hits, previous)
+    if unit == "per_10k":  # '(万人比2.7)': the report's own rate of the count just before
+        if last is None:
+            return None
+        word_at = clause_start + max(clause.rfind(w) for w in PER_10K_WORDS if w in clause)
+        return Reading(last.metric_id, last.kind, last.subset, "reported_per_10k", n.value, word_at, n.end,
+                       "the rate of a part" if last.subset else "")
+    part_start = _item_start(sentence, item_start, n.start)
+    part_text = sentence[part_start:n.start]
+    opens_part = (re.match(r"\s*(其中|含)", part_text) or re.match(r"\s*(其中|含)", clause)
+                  or OPENS_PART_ALONE.search(sentence, 0, clause_start))
+    hit = with_room_owner(with_success_verb(phrase_before(hits, item_start, n.start), hits, sentence), sentence, units)
+    if (hit is not None and hit.metric_id in SCREENED_METRICS and SCREENED.search(sentence, 0, hit.start)
+            and not RESOLVING.match(sentence, hit.start)):
+        return None
+    last_unit = units.get(last.metric_id, "") if last else ""
+    if opens_part and last is not None and last_unit in fits:
+        return Reading(last.metric_id, last.kind, part_of(item) or "part", "actual", n.value, part_start, unit_end,
+                       f"其中/含 opens a part of the {last.metric_id} figure before it")
+    if hit and hit.unit in fits:
+        between = sentence[max(item_start, hit.start - 10):hit.start] + sentence[hit.end:n.start]
+        between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start:hit.end])
+        wholes = list(WHOLE_UNIT.finditer(between))  # '四级的人民调解组织': parts named before it are covered
+        words = between[wholes[-1].end():] if wholes else between
+        subset = (hit.subset or part_of(words, hit.unit == "org")
+                  or ("other" if sentence.endswith(OTHERS, 0, hit.start) else ""))
+        why = f"the phrase '{sentence[hit.start:hit.end]}' names a part" if hit.subset else _named(words)
+        return Reading(hit.metric_id, hit.kind, subset, "actual", n.value, hit.start, unit_end, why if subset else "")
+    if hit is None and last is not None and last_unit in fits:
+        since_last = sentence[last.quote_end:n.start] if last.sentence == sentence else item
+        since_last = since_last[-PART_WORD_REACH:]
+        if part_of(since_last):
+            return Reading(last.metric_id, last.kind, part_of(since_last), "actual", n.value, part_start, unit_end,
+                           f"a part of the {last.metric_id} figure before it, {_named(since_last)}")
+        if re.search("目标|任务", item):
+            return Reading(last.metric_id, last.kind, last.subset, "target", n.value, item_start, unit_end,
+                           "the target of a part" if last.subset else "")
+    after = with_room_owner(phrase_after(hits, sentence, unit_end), sentence, units)
+    if after and after.unit in fits and not sentence.startswith("的", after.end):  # not '2起案件的联合化解'
+        modifier = sentence[unit_end:after.start]
+        lead = sentence[max(item_start, n.start - 3):n.start]  # '新设7个…'
+        subset = after.subset or modifier_part(modifier, after.unit == "org") or part_of(lead)
+        why = f"the phrase '{sentence[after.start:after.end]}' names a part" if after.subset else (
+            _named(modifier) if modifier_part(modifier, after.unit == "org") else _named(lead))
+        return Reading(after.metric_id, after.kind, subset, "actual", n.value, n.start, after.end,
+                       why if subset else "")
+    listed = listed_phrase(hits, sentence, unit_end)
+    if listed and listed[0].unit in fits:
+        phrase, modifier = listed
+        subset = phrase.subset or modifier_part(modifier, phrase.unit == "org") or "part"
+        return Reading(phrase.metric_id, phrase.kind, subset, "actual", n.value, n.start, unit_end,
+                       f"one item of a list of {sentence[phrase.start:phrase.end]}, {_named(modifier) or 'unnamed'}")
+    return None
+
+
+TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计", "任务数")
+TARGET_YEAR = re.compile(r"到20\d\d年|确定[^,，。;；]{0,20}完成")  # 到2025年…; 确定全年完成…件
+# Organisations of one kind as a sentence's subject ('全市社区人民调解组织共开展…'): their numbers are a part.
+SUBJECT_ORGANISATIONS = re.compile(r"([\u4e00-\u9fff]{1,6}?)(人民)?调解(组织|委员会|工作室)(共|累计|先后)")
+# A provider that is a sentence's subject ('法律顾问,已为…', '工作室共为…') is credited with its numbers.
+SUBJECT_PROVIDER = re.compile(r"(律师|法律顾问|法律服务工作者|志愿者|公共法律服务中心|公共法律服务工作室)[,，]?(共|已|累计|先后)?为")
+# A provider group named before a count: its numbers are parts.
+PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")
+HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")  # counts of awards, not of the organisations at work
+HONOUR_VERBS = re.compile(r"评选|评为|命名|授予|表彰")  # a clause that awards counts honours
+MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
+# Words that give a number to the whole unit (the city, county or district), whoever reports it.
+WHOLE_UNIT = re.compile(r"(?<!为)(全市|全县|全区|全州|全旗|市县两级|[两三四五]级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共)")
+# A provider named this far before a count credits the count to it.
+PROVIDER_REACH = 40
+
+
+def segment_start(sentence: str, clause_start: int, position: int) -> int:
+    """Start of the list item a number sits in ('刑事案件362件、民事案件761件'): after the last 、 that
+    closes an item holding a number; a 、 inside a name ('免除代理、辩护费用') does not cut."""
+    cut = clause_start
+    for m in re.finditer("、", sentence[clause_start:position]):
+        if re.search(r"\d", sentence[cut:clause_start + m.start()]):
+            cut = clause_start + m.end()
+    return cut
+
+
+def by_provider(sentence: str, position: int) -> bool:
+    """Whether a count is credited to one provider group (lawyers, hotline ...) named shortly before it,
+    rather than to the whole district (全区, 全市, 全县 in between)."""
+    found = list(PROVIDERS.finditer(sentence, max(0, position - PROVIDER_REACH), position))
+    if found and not WHOLE_UNIT.search(sentence, found[-1].end(), position):
+        return True
+    subject = SUBJECT_PROVIDER.search(sentence, 0, position)
+    return bool(subject) and not WHOLE_UNIT.search(sentence, subject.end(), position)
+
+
+def organisations_of_a_kind(sentence: str, position: int) -> str:
+    """The part a sentence's subject names when it is organisations of one kind (社区, 乡镇 ...), or ''."""
+    subject = SUBJECT_ORGANISATIONS.search(sentence, 0, position)
+    if subject is None:
+        return ""
+    kind = subject.group(1)
+    wholes = list(WHOLE_UNIT.finditer(kind))
+    return modifier_part(kind[wholes[-1].end():] if wholes else kind)
+
+
+def whole_unit(sentence: str, position: int) -> bool:
+    """Whether the sentence gives the number to the whole unit (全市, 市县两级, 黄山市共 ... before it)."""
+    return bool(WHOLE_UNIT.search(sentence[:position]))
+
+
+def number_between(numbers: list[Number], start: int, end: int) -> bool:
+    """Whether another counted number stands between a phrase and the number it would describe."""
+    return any(start <= m.start and m.end <= end for m in numbers)
+
+
+def is_target(clause: str) -> bool:
+    """Whether a clause plans rather than reports (拟, 计划, 力争, 目标, 任务数, 到2025年, 确定…完成)."""
+    return any(w in clause for w in TARGET_WORDS) or bool(TARGET_YEAR.search(clause))

@@ -1,0 +1,116 @@
+"""The catalogue's vocabulary as data: which phrase names which metric (and which part of it).
+
+Phrases come from two tables in the data folder: the catalogue's own `typical_phrases` (metrics.csv)
+and the sidecar `metric_phrases.csv` (one row a phrasing: metric_id, phrase, subset, example), so adding
+a phrasing is one line with the sentence that shows it. A phrase written 'phrase=subset' in
+typical_phrases, or with a subset in the sidecar, names a part of its metric (训诫=reprimand).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from ..data import Dataset
+from .text import ExtractionError
+
+PHRASES_FILE = "metric_phrases.csv"
+PHRASE_COLUMNS = ["metric_id", "phrase", "subset", "example"]
+
+
+@dataclass(frozen=True)
+class PhraseMeaning:
+    """What a catalogue phrase names: a metric (its unit and kind) and, for a part, the subset."""
+
+    metric_id: str
+    unit: str
+    kind: str
+    subset: str
+
+
+@dataclass(frozen=True)
+class PhraseHit:
+    """One occurrence of a catalogue phrase in a sentence."""
+
+    start: int
+    end: int
+    metric_id: str
+    unit: str
+    kind: str
+    subset: str
+
+
+@dataclass(frozen=True)
+class Phrases:
+    """The catalogue's phrases: one regular expression trying the longest first, and what each means."""
+
+    pattern: re.Pattern
+    meaning: dict  # phrase -> PhraseMeaning
+
+    def hits(self, sentence: str) -> list[PhraseHit]:
+        """Non-overlapping phrase occurrences, left to right, the longest phrase at each position."""
+        found = []
+        for m in self.pattern.finditer(sentence):
+            meaning = self.meaning[m.group(0)]
+            found.append(PhraseHit(m.start(), m.end(), meaning.metric_id, meaning.unit, meaning.kind, meaning.subset))
+        return found
+
+    def units(self) -> dict[str, str]:
+        """Each metric's unit."""
+        return {m.metric_id: m.unit for m in self.meaning.values()}
+
+
+def sidecar_phrases(folder: Path | None) -> pd.DataFrame:
+    """The rows of <folder>/metric_phrases.csv (empty when the data folder has none)."""
+    path = Path(folder) / PHRASES_FILE if folder else None
+    if path is None or not path.is_file():
+        return pd.DataFrame(columns=PHRASE_COLUMNS)
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    missing = [c for c in PHRASE_COLUMNS if c not in table.columns]
+    if missing:
+        raise ExtractionError(f"{PHRASES_FILE}: missing column(s) {', '.join(missing)}.")
+    return table[PHRASE_COLUMNS]
+
+
+_TABLES: dict[tuple, Phrases] = {}  # by data folder and data version: read once, not for every report
+
+
+def phrase_table(ds: Dataset) -> Phrases:
+    """Every catalogue phrase with its metric, unit, kind and subset (metrics.csv, then the sidecar)."""
+    key = (str(getattr(ds, "data_dir", "")), getattr(ds, "version", None))
+    if key[1] is None or key not in _TABLES:
+        table = _read_phrases(ds)
+        if key[1] is None:
+            return table
+        _TABLES.clear()
+        _TABLES[key] = table
+    return _TABLES[key]
+
+
+def _read_phrases(ds: Dataset) -> Phrases:
+    catalogue = {m.metric_id: (m.unit, m.kind) for m in ds.metrics.itertuples()}
+    rows = []
+    for m in ds.metrics.itertuples():
+        for entry in str(m.typical_phrases).split("|"):
+            phrase, _, subset = entry.partition("=")
+            rows.append((m.metric_id, m.unit, m.kind, phrase, subset))
+    for r in sidecar_phrases(getattr(ds, "data_dir", None)).itertuples():
+        if r.metric_id not in catalogue:
+            raise ExtractionError(f"{PHRASES_FILE}: phrase '{r.phrase}' names metric '{r.metric_id}', "
+                                  "which is not in metrics.csv.")
+        rows.append((r.metric_id, *catalogue[r.metric_id], r.phrase, r.subset))
+    return _phrases(tuple(rows))
+
+
+@lru_cache(maxsize=8)
+def _phrases(rows: tuple) -> Phrases:
+    meaning = {}
+    for metric_id, unit, kind, phrase, subset in rows:
+        if phrase and phrase not in meaning:
+            meaning[phrase] = PhraseMeaning(metric_id, unit, kind, subset)
+    ordered = sorted(meaning, key=lambda p: -len(p))
+    return Phrases(re.compile("|".join(re.escape(p) for p in ordered)), meaning)

@@ -1,0 +1,110 @@
+"""Review files and compare accept: quick to review (marked sentence, period, why a part), never overwritten
+by accident, several at once, problems told at the review file's own lines; and extraction that stays
+linear in its input and refuses a text too long to be one report."""
+
+import time
+
+import pandas as pd
+import pytest
+
+from compare.cli import main
+from compare.data import load_dataset, validate
+from compare.extract import Context, ExtractionError, extract
+from compare.extract.text import MAX_TEXT_CHARS
+from conftest import edit_observations
+
+
+def review_of(data_copy, tmp_path, doc_id="wujin-2022q1"):
+    out = tmp_path / f"{doc_id}.review.csv"
+    assert main(["--data", str(data_copy), "extract", str(data_copy / "sources" / f"{doc_id}.txt"), "--review",
+                 "--review-file", str(out)]) == 0
+    return out
+
+
+def test_the_review_file_shows_the_marked_sentence_the_period_and_why_a_part(data_copy, tmp_path):
+    review = pd.read_csv(review_of(data_copy, tmp_path), dtype=str, keep_default_na=False)
+    assert {"sentence", "period_note", "part_note"} <= set(review.columns)
+    row = review[(review["metric_id"] == "legal_aid_cases") & (review["value"] == "349.0")].iloc[0]
+    assert "共受理法律援助案件⟦349⟧件" in row["sentence"]  # seed wujin: 我区一季度共受理法律援助案件349件
+    assert "一季度" in row["period_note"] or "given" in row["period_note"]
+    parts = review[review["subset"] != ""]
+    assert len(parts) and (parts["part_note"] != "").all()
+    assert (review.loc[review["subset"] == "", "part_note"] == "").all()
+
+
+def test_an_existing_review_file_is_not_overwritten_without_force(data_copy, tmp_path, capsys):
+    out = review_of(data_copy, tmp_path)
+    out.write_text(out.read_text(encoding="utf-8").replace("\n,", "\naccept,", 1), encoding="utf-8")  # a decision
+    marked = out.read_bytes()
+    args = ["--data", str(data_copy), "extract", str(data_copy / "sources" / "wujin-2022q1.txt"), "--review",
+            "--review-file", str(out)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "already exists" in err and "--force" in err and "Traceback" not in err
+    assert out.read_bytes() == marked
+    assert main(args + ["--force"]) == 0
+    assert out.read_bytes() != marked
+
+
+def test_a_review_file_in_a_missing_folder_is_one_sentence(data_copy, tmp_path, capsys):
+    args = ["--data", str(data_copy), "extract", str(data_copy / "sources" / "wujin-2022q1.txt"), "--review",
+            "--review-file", str(tmp_path / "no" / "such" / "r.csv")]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: The folder") and "does not exist" in err and err.count("\n") == 0
+
+
+def test_accept_tells_problems_at_the_review_files_own_lines(data_copy, tmp_path, capsys):
+    review = tmp_path / "r.csv"
+    good = {"decision": "reject", "doc_id": "wujin-2022q1", "district_code": "320412", "period_start": "2022-01-01",
+            "period_end": "2022-03-31", "metric_id": "notarizations", "subset": "online", "value": "949",
+            "qualifier": "exact", "statement": "actual", "quote": "一季度办理公证949件"}
+    bad = {**good, "decision": "accept", "value": "950"}
+    pd.DataFrame([good, good, bad]).to_csv(review, index=False)
+    assert main(["--data", str(data_copy), "accept", str(review)]) == 1
+    out = capsys.readouterr().out
+    assert "r.csv:4: value 950 cannot be read from the quote" in out
+    assert "observations.csv:" not in out
+
+
+def test_accept_takes_several_review_files_and_says_what_it_added(data_copy, tmp_path, capsys):
+    observations = pd.read_csv(data_copy / "observations.csv", dtype=str, keep_default_na=False)
+    held = observations[observations["doc_id"].isin(["wujin-2022q1", "huancui-2021h1"])]
+    edit_observations(data_copy, lambda t: t.drop(held.index))
+    files = []
+    for doc_id in ("wujin-2022q1", "huancui-2021h1"):
+        rows = held[held["doc_id"] == doc_id].head(3).copy()
+        rows.insert(0, "decision", "accept")
+        files.append(tmp_path / f"{doc_id}.review.csv")
+        rows.to_csv(files[-1], index=False)
+    assert main(["--data", str(data_copy), "accept", *map(str, files)]) == 0
+    out = capsys.readouterr().out
+    assert "6 accepted observation(s) merged" in out
+    assert "3 from wujin-2022q1.review.csv" in out and "3 from huancui-2021h1.review.csv" in out
+    problems, merged = validate(data_copy)
+    assert problems == [] and len(merged.observations) == len(observations) - len(held) + 6
+
+
+def test_a_text_too_long_for_one_report_is_refused_in_one_sentence(tmp_path, capsys):
+    with pytest.raises(ExtractionError, match="split it into its reports"):
+        extract("办理公证9件。" * (MAX_TEXT_CHARS // 7 + 1), load_dataset(), Context(doc_id="t"))
+    big = tmp_path / "big.txt"
+    big.write_text("办理公证9件。" * (MAX_TEXT_CHARS // 7 + 1), encoding="utf-8")
+    assert main(["extract", str(big)]) == 2
+    assert "characters" in capsys.readouterr().err
+
+
+def test_extraction_time_grows_linearly_with_the_input():
+    """A text without full stops was one growing sentence: 4x the input took 30x the time."""
+    ds = load_dataset()
+    one_sentence = "".join(ds.texts[d] for d in sorted(ds.texts)).replace("\n", "").replace("。", ",")
+
+    def seconds(chars):
+        text = (one_sentence * (chars // len(one_sentence) + 1))[:chars]
+        start = time.perf_counter()
+        extract(text, ds, Context(doc_id="t", district_code="320412"))
+        return time.perf_counter() - start
+
+    seconds(5_000)  # warm caches
+    small, large = seconds(30_000), seconds(120_000)
+    assert large < 8 * small + 0.5, (small, large)

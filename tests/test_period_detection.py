@@ -1,0 +1,145 @@
+"""compare.extract.periods: a document's period from its opening, the report's date, and the period a
+sentence gives its own numbers. Seed sentences are quoted from data/sources; corpus sentences are read
+from ../shared at run time (their text never enters the project) and checked against the gold periods;
+the other sentences are written for these tests in the forms reports use."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from compare.data import SOURCE_COLUMNS, load_dataset, read_table
+from compare.extract import Context, candidates, context_from_sources, extract, simplified
+from compare.extract.periods import document_period, phrases, report_date
+from compare.paths import PROJECT_ROOT
+from conftest import shared_or_skip
+
+SEEDS = PROJECT_ROOT / "data" / "sources"
+T = pd.Timestamp
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def seed_period(doc_id: str, published=None):
+    text = simplified((SEEDS / f"{doc_id}.txt").read_text(encoding="utf-8"))
+    return document_period(text, Context(doc_id=doc_id, published=published))
+
+
+@pytest.mark.parametrize(
+    "doc_id, start, end",
+    [
+        ("huancui-2021h1", "2021-01-01", "2021-06-30"),  # 2021年上半年，环翠区司法局…
+        ("wujin-2022q1", "2022-01-01", "2022-03-31"),  # 2022年一季度，武进区司法局…
+        ("haian-2023", "2023-01-01", "2023-12-31"),  # 海安市司法局2023年度法治政府建设情况报告
+    ],
+)
+def test_the_opening_gives_the_document_period(doc_id, start, end):
+    period = seed_period(doc_id)
+    assert (period.span.start, period.span.end) == (T(start), T(end))
+
+
+def test_the_report_date_comes_from_the_dateline():  # 发布时间:2024-03-13 14:24
+    text = simplified((SEEDS / "haian-2023.txt").read_text(encoding="utf-8"))
+    assert report_date(text, Context()) == T("2024-03-13")
+    assert report_date(text, Context(published=T("2024-03-15"))) == T("2024-03-15")  # metadata first
+
+
+def test_a_dated_news_release_says_jinnian_yilai_up_to_its_date():  # 发布日期: 2022-03-07 … 今年以来
+    period = seed_period("zhejiang-2022-03")
+    assert (period.span.start, period.span.end) == (T("2022-01-01"), T("2022-03-07"))
+    assert period.as_of == T("2022-03-07")
+
+
+def test_an_undated_report_has_no_period(ds):  # chaotian-undated: no year, no date
+    assert seed_period("chaotian-undated").span is None
+    out = candidates((SEEDS / "chaotian-undated.txt").read_bytes(), ds, Context(doc_id="chaotian-undated"))
+    flows = [c for c in out if c.kind == "flow"]
+    assert flows and all(c.period_unknown and c.period_start == c.period_end == "" for c in flows)
+
+
+@pytest.mark.parametrize(
+    "sentence, year, date, start, end",
+    [
+        ("上半年,全区累计调处各类矛盾纠纷1332件", 2021, None, "2021-01-01", "2021-06-30"),  # seed huancui
+        ("一季度办理公证949件", 2022, None, "2022-01-01", "2022-03-31"),  # seed wujin
+        ("全年受理法律援助申请1719件", 2023, None, "2023-01-01", "2023-12-31"),  # seed haian
+        ("前三季度全县共调解纠纷128起", 2015, None, "2015-01-01", "2015-09-30"),
+        ("1-6月办理公证949件", 2022, None, "2022-01-01", "2022-06-30"),
+        ("2020年1月至7月,各调委会受理纠纷420件", None, None, "2020-01-01", "2020-07-31"),
+        ("截至9月底,全区办理公证949件", 2022, None, "2022-01-01", "2022-09-30"),
+        ("2016-2020年累计办理法律援助案件9800件", None, None, "2016-01-01", "2020-12-31"),
+        ("“十三五”期间,法律援助机构办理案件9800件", None, None, "2016-01-01", "2020-12-31"),
+        ("今年以来,中心办理法律援助案件77件", None, "2025-10-29", "2025-01-01", "2025-10-29"),
+        ("2022年以来,各级组织受理纠纷5120件", None, "2024-12-18", "2022-01-01", "2024-12-18"),
+        ("2019年,全区受理纠纷880件", 2020, None, "2019-01-01", "2019-12-31"),  # another year's figure
+        ("2017年,全县调处纠纷640件", None, "2017-12-19", "2017-01-01", "2017-12-19"),  # cut at the date
+    ],
+)
+def test_period_phrases(sentence, year, date, start, end):
+    found = [p.span for p in phrases(sentence, year, T(date) if date else None) if p.span is not None]
+    assert (found[-1].start, found[-1].end) == (T(start), T(end))
+
+
+def test_a_target_year_is_not_the_numbers_period():  # 完成全年任务量的61.2%: 全年 names the target
+    assert phrases("截至6月底,已办理案件500件,完成全年任务量的40%", 2018, None)[-1].span.end == T("2018-06-30")
+    assert len([p for p in phrases("完成全年任务量的40%", 2018, None)]) == 0
+
+
+def test_a_sentence_dates_its_number_to_the_previous_year(ds):
+    text = "2020年1月至7月,全区调解纠纷420件。2019年,全区调解纠纷880件。"
+    out = extract(text, ds, Context(doc_id="t", district_code="440402"))
+    assert set(zip(out["value"], out["period_start"], out["period_end"])) == {
+        (420, "2020-01-01", "2020-07-31"), (880, "2019-01-01", "2019-12-31")}
+
+
+def test_the_period_given_in_sources_or_on_the_command_line_still_wins(ds):
+    text = "今年以来,办理法律援助案件77件。"
+    given = Context(doc_id="t", district_code="320412", period_start=T("2022-01-01"), period_end=T("2022-03-31"))
+    out = extract(text, ds, given)
+    assert (out["period_start"].iloc[0], out["period_end"].iloc[0]) == ("2022-01-01", "2022-03-31")
+
+
+def test_stocks_are_dated_at_the_report_date_when_the_period_runs_to_it(ds):
+    text = "今年以来,全区调解纠纷310件。现有人民调解员95人。"
+    out = extract(text, ds, Context(doc_id="t", district_code="500151", published=T("2022-11-03")))
+    assert set(zip(out["metric_id"], out["period_start"], out["period_end"])) == {
+        ("disputes_mediated", "2022-01-01", "2022-11-03"), ("mediators", "2022-11-03", "2022-11-03")}
+
+
+# ---------------------------------------------------------------- the corpora, read at run time
+
+CORPUS_PERIODS = [  # (set, doc_id, metric_id, value): the gold's period must be read from the text alone
+    ("corpus2", "lengshuijiang-2015-01-09", "legal_aid_cases", 236),  # dated news release: 今年来 … 迄今
+    ("corpus2", "kunming-2016-2021", "legal_aid_cases", 34432),  # 十三五期间
+    ("corpus2", "kunming-2016-2021", "legal_aid_cases", 19959),  # 截至目前, in a release of 12月31日
+    ("corpus2", "xiangzhou-2020-01-07", "disputes_mediated", 3679),  # 2019年 in a 2020 report
+    ("corpus2", "xiangzhou-2020-01-07", "disputes_mediated", 1616),  # 2020年1月至7月
+    ("corpus2", "qingyang-2015-01-07", "disputes_mediated", 17128),  # 今年1至7月
+    ("corpus2", "xiamen-2015", "disputes_mediated", 303),  # 前三季度
+    ("corpus2", "haizhu-2017", "disputes_mediated", 2571),  # 1-9月 narrowing a 2017 report
+    ("corpus2", "xiangtan-2024", "disputes_mediated", 48933),  # 2022年以来
+    ("corpus2", "longhua-2018", "community_corrections_subjects", 326),  # a stock at the year's end
+    ("corpus2", "tongliang-2022", "mediators", 1877),  # 现有: a stock at the report's date
+    ("corpus2", "huangshan-2018h1", "legal_aid_cases", 1233),  # 截至6月底
+    ("corpus", "rugao-2016-2018", "legal_aid_cases", 4513),  # 2016年以来, to the report's date
+    ("corpus", "mianyang-2015h1", "legal_aid_cases", 3511),  # 上半年 earlier in the paragraph
+    ("corpus", "liaocheng-2017", "legal_aid_cases", 4120),  # 全年, in a review published in February
+    ("corpus", "zhonglou-2019h1", "legal_publicity_events", 35),  # 2019年上半年
+]
+
+
+@pytest.mark.parametrize("corpus, doc_id, metric_id, value", CORPUS_PERIODS)
+def test_corpus_periods_are_read_from_the_text(ds, corpus, doc_id, metric_id, value):
+    folder = shared_or_skip(corpus)
+    gold = pd.read_csv(folder / "gold_observations.csv", dtype=str, keep_default_na=False)
+    g = gold[(gold["doc_id"] == doc_id) & (gold["metric_id"] == metric_id) & (gold["value"].astype(float) == value)]
+    assert len(g) == 1
+    sources = read_table(Path(folder) / "sources.csv", SOURCE_COLUMNS)
+    ctx = context_from_sources(sources, doc_id, with_period=False)  # district and publication date only
+    out = extract((folder / f"{doc_id}.txt").read_bytes(), ds, ctx)
+    hit = out[(out["metric_id"] == metric_id) & (out["value"] == value)]
+    expected = (g["period_start"].iloc[0], g["period_end"].iloc[0])
+    assert (hit["period_start"].iloc[0], hit["period_end"].iloc[0]) == expected
