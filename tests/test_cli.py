@@ -32,7 +32,7 @@ def test_rates_without_a_level_lists_every_unit_with_its_level():
 
 
 def test_compare_states_window_units_and_dispersion_on_every_row():
-    result = run("compare", "--metric", "legal_aid_cases", "--level", "prefecture", "--format", "json")
+    result = run("compare", "--metric", "legal_aid_cases", "--level", "prefecture", "--period", "2017", "--format", "json")
     assert result.returncode == 0, result.stderr
     funnel_rows = json.loads(result.stdout.split("\n]\n")[0] + "]")
     assert {r["window"] for r in funnel_rows} == {"2017"}  # Linyi and Liaocheng; Lishui 2025 is not compared

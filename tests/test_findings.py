@@ -37,11 +37,22 @@ def test_no_unit_is_classified_when_fewer_than_the_minimum_share_a_window(ds):
 
 
 def test_units_reporting_other_years_are_named_not_ranked(ds):
-    story = metric_comparison(ds, "legal_aid_cases", "prefecture")
-    assert set(story.tables["rates"].frame["district_zh"]) == {"临沂市", "聊城市"}  # both 2017
-    assert set(story.tables["not_comparable"].frame["district_code"]) == {"331100", "510500", "510700"}
+    story = metric_comparison(ds, "legal_aid_cases", "prefecture", period="2017")
+    assert set(story.tables["rates"].frame["district_zh"]) == {"临沂市", "聊城市"}  # both report 2017
+    left_out = story.tables["not_comparable"].frame
+    assert {"331100", "510500"} <= set(left_out["district_code"])  # Lishui 2025, Luzhou 2021: not compared
     assert "丽水市 (reports 2025)" in story.findings[-1]
     assert not any(place in f for f in story.findings for place in ("above the", "below the", "within the"))
+
+
+def test_the_default_window_is_the_latest_year_most_units_report(ds):
+    from compare.windows import comparison_set
+
+    rates = rate_table(ds, "legal_aid_cases", level="prefecture")
+    years = rates[rates["period_start"].dt.year == rates["period_end"].dt.year]
+    per_year = years.groupby(years["period_end"].dt.year)["district_code"].nunique()
+    expected = max(y for y, n in per_year.items() if n == per_year.max())
+    assert comparison_set(rates).label == str(expected)
 
 
 def test_an_approximate_count_is_a_range_never_an_exact_interval(ds):

@@ -188,3 +188,10 @@ def test_the_catalogue_names_shares_only_for_binomial_metrics(ds):
     assert "numerator 'nope' is not a metric of the catalogue" in reasons
     assert "legal_aid_cases names a numerator but its variation is not binomial" in reasons
     assert catalogue_problems(ds.metrics) == []
+
+
+def test_a_share_whose_numerator_exceeds_its_denominator_gets_no_interval(ds):
+    shares = share_table(ds, "mediation_success_rate")
+    inconsistent = shares[shares["value"] > shares["trials"]]
+    assert not inconsistent.empty  # 庆阳市 2014: more successes stated than disputes (different bases)
+    assert inconsistent["ci_low"].isna().all() and inconsistent["method"].str.contains("exceeds").all()

@@ -109,20 +109,25 @@ def cmd_shares(args: argparse.Namespace) -> int:
 
     ds = data.load_dataset(args.data)
     shares = share_table(ds, args.metric, args.district, args.level or "all")
-    cs = comparison_set(shares.assign(annual_rate_per_10k=shares["share_pct"], rate_per_10k=shares["share_pct"]),
-                        args.period or "", args.min_units)
     if args.format == "table":
         print(f"{args.metric}, recomputed from the counts each report states (Wilson intervals, percent):")
-    shown = with_district_name(shares)
-    emit(shown[["district_code", "district", *SHARE_COLUMNS[3:]]], args.format)
-    if cs.n_units >= 2:
-        placed = proportion_funnel(cs.units, min_units=args.min_units)
+    emit(with_district_name(shares)[["district_code", "district", *SHARE_COLUMNS[3:]]], args.format)
+    if args.level not in ("county", "prefecture"):
         if args.format == "table":
-            print(f"\nWindow {cs.label}: {placed.n_units} units; {spread_words(placed)}; {placed.note}")
-        emit(with_district_name(placed.table)[["district_code", "district", "period", "value", "trials",
-                                               "observed_rate", "classification"]], args.format)
-    elif args.format == "table":
-        print(f"\nWindow {cs.label}: fewer than two units share it; nothing to compare.")
+            print("\nPass --level county or prefecture to place units of one level on a funnel.")
+        return 0
+    usable = shares[shares["ci_low"].notna()]
+    cs = comparison_set(usable.assign(annual_rate_per_10k=usable["share_pct"], rate_per_10k=usable["share_pct"]),
+                        args.period or "", args.min_units)
+    if cs.n_units < 2:
+        if args.format == "table":
+            print(f"\nWindow {cs.label}: fewer than two units share it; nothing to compare.")
+        return 0
+    placed = proportion_funnel(cs.units, min_units=args.min_units)
+    if args.format == "table":
+        print(f"\nWindow {cs.label}: {placed.n_units} units; {spread_words(placed)}; {placed.note}")
+    emit(with_district_name(placed.table)[["district_code", "district", "period", "value", "trials", "observed_rate",
+                                           "classification"]], args.format)
     return 0
 
 

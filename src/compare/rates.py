@@ -317,9 +317,15 @@ def share_table(ds: Dataset, metric_id: str, districts=None, level="all", alpha:
     if pairs.empty:
         raise CompareError(f"No document states both {metric['numerator']} and {metric['denominator']}, "
                            f"so no {metric_id} can be recomputed from counts.")
-    low, high = wilson_interval(pairs["value"].round(), pairs["trials"].round(), alpha=alpha)
+    consistent = (pairs["trials"] > 0) & pairs["value"].between(0, pairs["trials"])
+    low, high = np.full(len(pairs), np.nan), np.full(len(pairs), np.nan)
+    if consistent.any():
+        low[consistent], high[consistent] = wilson_interval(pairs.loc[consistent, "value"].round(),
+                                                            pairs.loc[consistent, "trials"].round(), alpha=alpha)
+    method = np.where(consistent, f"Wilson {100 * (1 - alpha):g}%",
+                      "no interval: the numerator exceeds the denominator (the report counts them on different bases)")
     pairs = pairs.assign(metric_id=metric_id, share_pct=pairs["value"] / pairs["trials"] * 100, ci_low=low * 100,
-                         ci_high=high * 100, method=f"Wilson {100 * (1 - alpha):g}%",
+                         ci_high=high * 100, method=method,
                          period=per_distinct(pairs, ["period_start", "period_end"],
                                              lambda r: period_label(r.period_start, r.period_end)))
     return pairs[SHARE_COLUMNS].sort_values(["district_code", "period_start"]).reset_index(drop=True)
