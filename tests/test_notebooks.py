@@ -74,7 +74,7 @@ def test_notebook_runs_with_its_defaults(name, tmp_path):
          "武进区 Wujin District"),
         ("district_profile.ipynb", {"district": "371002", "period": "2021H1"}, "26.7 per 10,000 residents per year (95% CI 24.6–29.0)"),
         ("metric_comparison.ipynb", {"metric": "disputes_mediated", "level": "county", "period": "2020-2024",
-                                     "adjustment": "multiplicative"}, "6 county-level units report this for 2020-2024"),
+                                     "adjustment": "multiplicative"}, "county-level units report this for 2020-2024; at least 10"),
         ("trends.ipynb", {"district": "371500", "metrics": ["legal_aid_cases"]}, "derived, not reported"),
     ],
 )
