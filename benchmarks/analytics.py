@@ -41,8 +41,14 @@ def vectorised_pass(folder: Path) -> dict:
     rates = stage(times, "rates", lambda: all_rates(ds, level="county"))
     funnels = stage(times, "funnels", lambda: funnel_table(rates, limits=False))
     trends = stage(times, "trends", lambda: fit_trends(rates))
-    return {"times": times, "observations": len(ds.observations), "districts": int(ds.observations["district_code"].nunique()),
-            "funnel_rows": len(funnels), "trend_fits": len(trends), "converged": bool(trends["converged"].all())}
+    return {
+        "times": times,
+        "observations": len(ds.observations),
+        "districts": int(ds.observations["district_code"].nunique()),
+        "funnel_rows": len(funnels),
+        "trend_fits": len(trends),
+        "converged": bool(trends["converged"].all()),
+    }
 
 
 def baseline_pass(folder: Path) -> dict:
@@ -68,8 +74,12 @@ def baseline_pass(folder: Path) -> dict:
         return fits
 
     fits = stage(times, "trends", one_fit_per_pair)
-    return {"times": times, "observations": len(ds.observations), "districts": int(ds.observations["district_code"].nunique()),
-            "trend_fits": fits}
+    return {
+        "times": times,
+        "observations": len(ds.observations),
+        "districts": int(ds.observations["district_code"].nunique()),
+        "trend_fits": fits,
+    }
 
 
 def child(folder: str, mode: str) -> None:
@@ -79,8 +89,9 @@ def child(folder: str, mode: str) -> None:
 
 
 def run_child(folder: Path, mode: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", str(folder), "--mode", mode],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(folder), "--mode", mode], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -104,29 +115,45 @@ def main() -> None:
 
     stages = ["load + validate", "rates", "funnels", "trends"]
     print("SYNTHETIC national data (benchmarks/synthetic.py); seconds per stage, peak RSS of a fresh process\n")
-    header = f"{'run':<22}{'districts':>10}{'observations':>14}" + "".join(f"{s:>17}" for s in stages) + f"{'total':>9}{'peak MiB':>10}"
+    header = (
+        f"{'run':<22}{'districts':>10}{'observations':>14}"
+        + "".join(f"{s:>17}" for s in stages)
+        + f"{'total':>9}{'peak MiB':>10}"
+    )
     print(header)
     rows = {}
     for share in args.shares:
         r = run_child(ensure(share), "vectorised")
         rows[share] = r
         total = sum(r["times"].values())
-        print(f"{f'compare {share:g}':<22}{r['districts']:>10,}{r['observations']:>14,}"
-              + "".join(f"{r['times'][s]:>17.2f}" for s in stages) + f"{total:>9.2f}{r['peak_mib']:>10.0f}")
+        print(
+            f"{f'compare {share:g}':<22}{r['districts']:>10,}{r['observations']:>14,}"
+            + "".join(f"{r['times'][s]:>17.2f}" for s in stages)
+            + f"{total:>9.2f}{r['peak_mib']:>10.0f}"
+        )
     base = run_child(ensure(args.baseline_share), "baseline")
     total = sum(base["times"].values())
-    print(f"{f'baseline {args.baseline_share:g}':<22}{base['districts']:>10,}{base['observations']:>14,}"
-          + "".join(f"{base['times'][s]:>17.2f}" for s in stages) + f"{total:>9.2f}{base['peak_mib']:>10.0f}")
+    print(
+        f"{f'baseline {args.baseline_share:g}':<22}{base['districts']:>10,}{base['observations']:>14,}"
+        + "".join(f"{base['times'][s]:>17.2f}" for s in stages)
+        + f"{total:>9.2f}{base['peak_mib']:>10.0f}"
+    )
     if args.baseline_share in rows:
         mine = rows[args.baseline_share]
-        print(f"{'baseline / compare':<46}" + "".join(f"{base['times'][s] / mine['times'][s]:>17.1f}" for s in stages)
-              + f"{total / sum(mine['times'].values()):>9.1f}")
+        print(
+            f"{'baseline / compare':<46}"
+            + "".join(f"{base['times'][s] / mine['times'][s]:>17.1f}" for s in stages)
+            + f"{total / sum(mine['times'].values()):>9.1f}"
+        )
     smallest, largest = min(rows), max(rows)
     if smallest != largest:
-        growth = (sum(rows[largest]["times"].values()) / sum(rows[smallest]["times"].values()))
+        growth = sum(rows[largest]["times"].values()) / sum(rows[smallest]["times"].values())
         size = rows[largest]["observations"] / rows[smallest]["observations"]
-        print(f"\nfrom {smallest:g} to {largest:g} of the districts: {size:.1f}x the observations took {growth:.1f}x the time "
-              f"({'no worse than' if growth <= size * 1.05 else 'worse than'} linear)")
+        print(
+            f"\nfrom {smallest:g} to {largest:g} of the districts: {size:.1f}x the observations took "
+            f"{growth:.1f}x the time "
+            f"({'no worse than' if growth <= size * 1.05 else 'worse than'} linear)"
+        )
     print(f"trend fits at {largest:g}: {rows[largest]['trend_fits']:,}, all converged: {rows[largest]['converged']}")
 
 

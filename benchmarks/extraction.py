@@ -4,9 +4,9 @@ Run: .venv/bin/python benchmarks/extraction.py [--repeat N]
 
 The documents are the five seed reports and the development sets ../shared/corpus and ../shared/corpus2
 when present (their periods read from the text, as for a new report). Measured side by side with a
-baseline that only finds every number in the same texts (compare.numerals.find_numbers): the floor any extractor that reads all numbers must pay. The
-15,000-character report is the five seed reports joined and cut to length (synthetic: made for this
-benchmark from real texts, never added to data/).
+baseline that only finds every number in the same texts (compare.numerals.find_numbers): the floor any
+extractor that reads all numbers must pay. The 15,000-character report is the five seed reports joined
+and cut to length (synthetic: made for this benchmark from real texts, never added to data/).
 """
 
 from __future__ import annotations
@@ -57,7 +57,9 @@ def main() -> None:
     ext, base = statistics.median(timed(run_extract, args.repeat)), statistics.median(timed(run_baseline, args.repeat))
 
     synthetic_15k = ("\n".join(ds.texts[d] for d in sorted(ds.texts)) * 2)[:15_000]
-    long_ext = statistics.median(timed(lambda: extract(synthetic_15k, ds, Context(doc_id="synthetic-15k")), args.repeat))
+    long_ext = statistics.median(
+        timed(lambda: extract(synthetic_15k, ds, Context(doc_id="synthetic-15k")), args.repeat)
+    )
     long_base = statistics.median(timed(lambda: find_numbers(synthetic_15k), args.repeat))
     candidates = sum(len(extract(t, ds, c)) for _, t, c in docs)
 
@@ -66,7 +68,10 @@ def main() -> None:
     print(f"{'all documents (s)':<44}{ext:>12.3f}{base:>12.3f}{ext / base:>8.1f}")
     print(f"{'documents per second':<44}{len(docs) / ext:>12.1f}{len(docs) / base:>12.1f}")
     print(f"{'characters per second':<44}{chars / ext:>12,.0f}{chars / base:>12,.0f}")
-    print(f"{'one 15,000-character report (s, synthetic)':<44}{long_ext:>12.3f}{long_base:>12.3f}{long_ext / long_base:>8.1f}")
+    print(
+        f"{'one 15,000-character report (s, synthetic)':<44}{long_ext:>12.3f}{long_base:>12.3f}"
+        f"{long_ext / long_base:>8.1f}"
+    )
 
 
 if __name__ == "__main__":

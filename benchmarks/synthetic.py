@@ -55,18 +55,20 @@ def generate(share: float = 1.0, n_quarters: int = 40, seed: int = 0, out: Path 
     start = q["start"].to_numpy()[t]
     end = q["end"].to_numpy()[t]
     codes = counties["code"].to_numpy()[d]
-    obs = pd.DataFrame({
-        "doc_id": np.char.add("synthetic-", codes.astype(str)),
-        "district_code": codes,
-        "period_start": pd.to_datetime(np.where(is_flow, start, end)).strftime("%Y-%m-%d"),
-        "period_end": pd.to_datetime(end).strftime("%Y-%m-%d"),
-        "metric_id": metrics["metric_id"].to_numpy()[m],
-        "subset": "",
-        "value": counts,
-        "qualifier": "exact",
-        "statement": "actual",
-        "quote": "",
-    })[OBSERVATION_COLUMNS]
+    obs = pd.DataFrame(
+        {
+            "doc_id": np.char.add("synthetic-", codes.astype(str)),
+            "district_code": codes,
+            "period_start": pd.to_datetime(np.where(is_flow, start, end)).strftime("%Y-%m-%d"),
+            "period_end": pd.to_datetime(end).strftime("%Y-%m-%d"),
+            "metric_id": metrics["metric_id"].to_numpy()[m],
+            "subset": "",
+            "value": counts,
+            "qualifier": "exact",
+            "statement": "actual",
+            "quote": "",
+        }
+    )[OBSERVATION_COLUMNS]
     obs["synthetic"] = "yes"
 
     folder = out or OUT / f"synthetic-national-{share:g}"

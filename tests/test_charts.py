@@ -14,8 +14,12 @@ def test_chinese_district_names_draw_without_missing_glyph_warnings():
     rates = rate_table(ds, "disputes_mediated", level="county")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fig = ranked_intervals(rates, unit_label(ds, "disputes_mediated"), district_colours(rates["district_code"]),
-                               title="矛盾纠纷调处化解 Disputes mediated")
+        fig = ranked_intervals(
+            rates,
+            unit_label(ds, "disputes_mediated"),
+            district_colours(rates["district_code"]),
+            title="矛盾纠纷调处化解 Disputes mediated",
+        )
         fig.canvas.draw()
     glyph_warnings = [w for w in caught if "Glyph" in str(w.message) or "missing from font" in str(w.message)]
     assert glyph_warnings == []

@@ -19,7 +19,10 @@ def test_rates_json_names_the_compared_rate_beside_its_interval():
     row = json.loads(result.stdout)[0]
     assert list(row) == EXPORT_COLUMNS
     assert row["district"] == "环翠区 Huancui District" and row["level"] == "county"
-    assert round(row["rate"], 1) == 26.7 and (round(row["rate_ci_low"], 1), round(row["rate_ci_high"], 1)) == (24.6, 29.0)
+    assert round(row["rate"], 1) == 26.7 and (round(row["rate_ci_low"], 1), round(row["rate_ci_high"], 1)) == (
+        24.6,
+        29.0,
+    )
     assert row["rate_unit"] == "cases per 10,000 residents per year"
     assert round(row["rate_per_10k_in_period"], 2) == 13.25
 
@@ -32,7 +35,9 @@ def test_rates_without_a_level_lists_every_unit_with_its_level():
 
 
 def test_compare_states_window_units_and_dispersion_on_every_row():
-    result = run("compare", "--metric", "legal_aid_cases", "--level", "prefecture", "--period", "2017", "--format", "json")
+    result = run(
+        "compare", "--metric", "legal_aid_cases", "--level", "prefecture", "--period", "2017", "--format", "json"
+    )
     assert result.returncode == 0, result.stderr
     funnel_rows = json.loads(result.stdout.split("\n]\n")[0] + "]")
     assert {r["window"] for r in funnel_rows} == {"2017"}  # Linyi and Liaocheng; Lishui 2025 is not compared

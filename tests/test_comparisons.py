@@ -15,8 +15,9 @@ from compare.errors import CompareError
 from compare.rates import rate_table
 
 
-@pytest.mark.parametrize("c1, e1, c2, e2",
-                         [(591, 22.13, 349, 41.85), (5, 1.0, 9, 2.5), (0, 3.0, 4, 1.0), (120, 10.0, 100, 10.0)])
+@pytest.mark.parametrize(
+    "c1, e1, c2, e2", [(591, 22.13, 349, 41.85), (5, 1.0, 9, 2.5), (0, 3.0, 4, 1.0), (120, 10.0, 100, 10.0)]
+)
 def test_rate_ratio_matches_the_conditional_binomial(c1, e1, c2, e2):
     rr = rate_ratio(c1, e1, c2, e2)
     n = c1 + c2
@@ -67,8 +68,9 @@ def test_two_zero_counts_have_no_rate_ratio():
 
 
 def units(counts, exposures):
-    return pd.DataFrame({"district_code": [f"{i:06d}" for i in range(len(counts))], "value": counts,
-                         "exposure": exposures})
+    return pd.DataFrame(
+        {"district_code": [f"{i:06d}" for i in range(len(counts))], "value": counts, "exposure": exposures}
+    )
 
 
 def holm_step_down(p):
@@ -122,8 +124,11 @@ def test_wilson_refuses_a_numerator_above_its_denominator():
 
 
 def latest(rates):
-    return (rates.sort_values(["district_code", "period_end"], ascending=[True, False])
-            .drop_duplicates("district_code").reset_index(drop=True))
+    return (
+        rates.sort_values(["district_code", "period_end"], ascending=[True, False])
+        .drop_duplicates("district_code")
+        .reset_index(drop=True)
+    )
 
 
 def test_the_embedded_prefectures_are_too_few_to_classify():

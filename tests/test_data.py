@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import edit_observations
 
 from compare import data
 from compare.cli import main
-from conftest import edit_observations
 
 
 def first_seed_row(table: pd.DataFrame) -> int:
@@ -119,7 +119,12 @@ def test_typed_tables():
 
 def seed_value(ds, doc_id, metric_id, subset="", statement="actual"):
     obs = ds.observations
-    rows = obs[(obs["doc_id"] == doc_id) & (obs["metric_id"] == metric_id) & (obs["subset"] == subset) & (obs["statement"] == statement)]
+    rows = obs[
+        (obs["doc_id"] == doc_id)
+        & (obs["metric_id"] == metric_id)
+        & (obs["subset"] == subset)
+        & (obs["statement"] == statement)
+    ]
     assert len(rows) == 1, (doc_id, metric_id, subset, statement)
     return rows.iloc[0]
 

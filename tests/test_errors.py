@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import edit_observations, shared_or_skip
 
 from compare import data
-from conftest import edit_observations, shared_or_skip
 
 SEED = "wujin-2022q1"
 
@@ -29,8 +29,12 @@ def run(*args: str, limit_file_bytes: int | None = None) -> subprocess.Completed
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a refused write raises OSError instead of killing
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit_file_bytes, limit_file_bytes))
 
-    return subprocess.run([sys.executable, "-m", "compare.cli", *args], capture_output=True, text=True,
-                          preexec_fn=limit if limit_file_bytes else None)
+    return subprocess.run(
+        [sys.executable, "-m", "compare.cli", *args],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit if limit_file_bytes else None,
+    )
 
 
 def assert_one_sentence(result: subprocess.CompletedProcess, *fragments: str, code: int = 2) -> None:
@@ -63,7 +67,9 @@ def test_a_gbk_source_text_is_a_validate_problem_naming_file_and_encoding(data_c
 
 def test_a_big5_source_text_is_named_as_big5(data_copy):
     path = data_copy / "sources" / f"{SEED}.txt"
-    path.write_bytes("常州市武進區司法局二零二二年第一季度工作總結：辦理法律援助案件三百四十九件，調解糾紛。".encode("big5"))
+    path.write_bytes(
+        "常州市武進區司法局二零二二年第一季度工作總結：辦理法律援助案件三百四十九件，調解糾紛。".encode("big5")
+    )
     assert f"sources/{SEED}.txt: not UTF-8 text (looks like Big5)" in problems_of(data_copy)
 
 
@@ -83,8 +89,10 @@ def test_a_gbk_source_text_is_one_sentence_for_every_other_command(data_copy, ar
 def test_a_gbk_table_is_named_with_its_encoding(data_copy):
     save_as(data_copy / "observations.csv", "gbk")
     assert problems_of(data_copy) == ["observations.csv: not UTF-8 text (looks like GBK)."]
-    assert_one_sentence(run("--data", str(data_copy), "rates", "--metric", "legal_aid_cases", "--level", "county"),
-                        "observations.csv: not UTF-8 text (looks like GBK)")
+    assert_one_sentence(
+        run("--data", str(data_copy), "rates", "--metric", "legal_aid_cases", "--level", "county"),
+        "observations.csv: not UTF-8 text (looks like GBK)",
+    )
 
 
 # ---------------------------------------------------------------- #8 an extra field on the first data row
@@ -240,14 +248,19 @@ def test_quote_qualifiers_reads_how_the_quote_states_the_value(value, quote, qua
     assert quote_qualifiers(value, quote) == qualifiers
 
 
-def set_cell(folder: Path, doc_id: str, metric_id: str, column: str, value: str, statement: str = "actual",
-             subset: str = "") -> int:
+def set_cell(
+    folder: Path, doc_id: str, metric_id: str, column: str, value: str, statement: str = "actual", subset: str = ""
+) -> int:
     """Change one cell of the observation (doc_id, metric_id, subset, statement); its CSV line number."""
     found = {}
 
     def edit(table: pd.DataFrame) -> pd.DataFrame:
-        hit = (table["doc_id"] == doc_id) & (table["metric_id"] == metric_id) & (table["statement"] == statement) \
+        hit = (
+            (table["doc_id"] == doc_id)
+            & (table["metric_id"] == metric_id)
+            & (table["statement"] == statement)
             & (table["subset"] == subset)
+        )
         found["index"] = int(table.index[hit][0])
         table.loc[found["index"], column] = value
         return table
@@ -275,12 +288,22 @@ def test_an_approximate_quote_marked_exact_is_a_problem(data_copy):
     source = data_copy / "sources" / f"{SEED}.txt"
     source.write_text(source.read_text(encoding="utf-8") + "\n全年办理行政复议案件约48起。\n", encoding="utf-8")
     line = set_cell(data_copy, SEED, "admin_reconsideration_cases", "quote", "办理行政复议案件约48起")
-    assert any(p.startswith(f"observations.csv:{line}: qualifier 'exact' contradicts the quote, which reads approx")
-               for p in problems_of(data_copy))
+    assert any(
+        p.startswith(f"observations.csv:{line}: qualifier 'exact' contradicts the quote, which reads approx")
+        for p in problems_of(data_copy)
+    )
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/report.txt", "www.wj.gov.cn/report.html",
-                                 "https://", "file:///etc/passwd"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "ftp://example.org/report.txt",
+        "www.wj.gov.cn/report.html",
+        "https://",
+        "file:///etc/passwd",
+    ],
+)
 def test_a_citation_url_must_be_http_or_https(data_copy, url):
     path = data_copy / "sources" / "sources.csv"
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -292,8 +315,10 @@ def test_a_citation_url_must_be_http_or_https(data_copy, url):
 
 def test_an_observation_district_that_disagrees_with_its_source_is_a_problem(data_copy):
     line = set_cell(data_copy, SEED, "legal_aid_cases", "district_code", "371002")  # 环翠区, not 武进区
-    expected = (f"observations.csv:{line}: district_code 371002 is not the district of its source "
-                f"{SEED} (320412 in sources/sources.csv)")
+    expected = (
+        f"observations.csv:{line}: district_code 371002 is not the district of its source "
+        f"{SEED} (320412 in sources/sources.csv)"
+    )
     assert expected in problems_of(data_copy)
     assert run("--data", str(data_copy), "validate").returncode == 1
 
@@ -319,8 +344,10 @@ def test_build_reference_into_a_file_where_a_folder_should_be_is_one_sentence(tm
 @pytest.mark.parametrize(
     "failure, fragment",
     [
-        (OSError(28, "No space left on device", "/srv/compare/outputs/x.csv"),
-         "/srv/compare/outputs/x.csv: No space left on device."),
+        (
+            OSError(28, "No space left on device", "/srv/compare/outputs/x.csv"),
+            "/srv/compare/outputs/x.csv: No space left on device.",
+        ),
         (PermissionError(13, "Permission denied", "/srv/compare/data"), "/srv/compare/data: Permission denied."),
         (UnicodeDecodeError("utf-8", b"\xce\xe4", 0, 1, "invalid continuation byte"), "not UTF-8 text"),
     ],

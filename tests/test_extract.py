@@ -3,6 +3,7 @@ and accept; and the measured quality on the development sets (read from ../share
 
 import pandas as pd
 import pytest
+from conftest import edit_observations, shared_or_skip
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -11,7 +12,6 @@ from compare.data import load_dataset, validate
 from compare.extract import Context, ExtractionError, detect_district, evaluate_files, extract
 from compare.extract.evaluate import GoldSet, score_sets
 from compare.paths import PROJECT_ROOT
-from conftest import edit_observations, shared_or_skip
 
 
 @pytest.fixture(scope="module")
@@ -20,18 +20,27 @@ def ds():
 
 
 def ctx(label_start="2022-01-01", label_end="2022-12-31", **kw):
-    return Context(doc_id="t", district_code="320412", period_start=pd.Timestamp(label_start),
-                   period_end=pd.Timestamp(label_end), **kw)
+    return Context(
+        doc_id="t",
+        district_code="320412",
+        period_start=pd.Timestamp(label_start),
+        period_end=pd.Timestamp(label_end),
+        **kw,
+    )
 
 
 def rows(text, ds, context=None):
     out = extract(text, ds, context or ctx())
-    return [(r.metric_id, r.subset, r.value, r.qualifier, r.statement, r.period_start, r.period_end) for r in out.itertuples()]
+    return [
+        (r.metric_id, r.subset, r.value, r.qualifier, r.statement, r.period_start, r.period_end)
+        for r in out.itertuples()
+    ]
 
 
 def test_scaling_lower_bounds_and_parts(ds):  # seed wujin-2022q1
     assert ("wages_recovered", "migrant_worker", 13_500_000, "at_least", "actual", "2022-01-01", "2022-12-31") in rows(
-        "积极参与根治欠薪专项行动,帮助民工追回劳动报酬1350余万元。", ds)
+        "积极参与根治欠薪专项行动,帮助民工追回劳动报酬1350余万元。", ds
+    )
 
 
 def test_reported_rate_per_10000_follows_its_count(ds):  # seed wujin-2022q1
@@ -43,8 +52,13 @@ def test_reported_rate_per_10000_follows_its_count(ds):  # seed wujin-2022q1
 def test_breakdowns_after_qi_zhong_are_parts_of_the_total(ds):  # seed huancui-2021h1
     text = "上半年共受理法律援助案件591件。其中民事案件72件,刑事案件519件(认罪认罚案件375件),至今已办结451件。"
     found = {(m, s, v) for m, s, v, *_ in rows(text, ds, ctx("2021-01-01", "2021-06-30"))}
-    assert {("legal_aid_cases", "", 591), ("legal_aid_cases", "civil", 72), ("legal_aid_cases", "criminal", 519),
-            ("legal_aid_cases", "plea_leniency", 375), ("legal_aid_cases", "concluded", 451)} <= found
+    assert {
+        ("legal_aid_cases", "", 591),
+        ("legal_aid_cases", "civil", 72),
+        ("legal_aid_cases", "criminal", 519),
+        ("legal_aid_cases", "plea_leniency", 375),
+        ("legal_aid_cases", "concluded", 451),
+    } <= found
 
 
 def test_plans_are_targets(ds):  # seed wujin-2022q1
@@ -52,8 +66,13 @@ def test_plans_are_targets(ds):  # seed wujin-2022q1
     assert found == [("legal_aid_workstations", "new", 7, "exact", "target", "2022-12-31", "2022-12-31")]
 
 
-@pytest.mark.parametrize("text, value", [("2023年行政复议申请数较上一年度增加38.8%。", 38.8),  # seed haian-2023
-                                         ("全年受理行政复议案件60件,同比下降12.5%。", -12.5)])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("2023年行政复议申请数较上一年度增加38.8%。", 38.8),  # seed haian-2023
+        ("全年受理行政复议案件60件,同比下降12.5%。", -12.5),
+    ],
+)
 def test_year_on_year_changes(ds, text, value):
     found = [r for r in rows(text, ds, ctx("2023-01-01", "2023-12-31")) if r[4] == "yoy_pct"]
     assert found and found[0][0] == "admin_reconsideration_cases" and found[0][2] == value
@@ -97,8 +116,14 @@ def test_numbers_not_counts_are_ignored(ds):
     assert rows("2022年3月15日第3次会议部署了12348热线工作。", ds) == []
 
 
-@pytest.mark.parametrize("text, code", [("威海市环翠区司法局上半年工作总结", "371002"),
-                                        ("吉林省长春市朝阳区司法局", "220104"), ("北京市朝阳区司法局", "110105")])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("威海市环翠区司法局上半年工作总结", "371002"),
+        ("吉林省长春市朝阳区司法局", "220104"),
+        ("北京市朝阳区司法局", "110105"),
+    ],
+)
 def test_district_detection_uses_province_or_prefecture_to_break_ties(ds, text, code):
     assert detect_district(text, ds) == code
 
@@ -116,7 +141,16 @@ def test_binary_input_is_a_clear_error(ds):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("0123456789.,，。万亿余多件名个%同比增长下降其中法律援助案件调解纠纷拟计划一季度上半年截至月底(（)）、\n")), max_size=120))
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list(
+                "0123456789.,，。万亿余多件名个%同比增长下降其中法律援助案件调解纠纷拟计划一季度上半年截至月底(（)）、\n"
+            )
+        ),
+        max_size=120,
+    )
+)
 def test_any_text_gives_candidates_whose_quotes_are_verbatim(text):
     out = extract(text, load_dataset(), ctx())
     assert all(q in text for q in out["quote"])
@@ -147,8 +181,12 @@ CORPUS_FORMS = [  # (doc_id, metric_id, statement, value): forms the corpus show
 def test_corpus_forms_are_found_as_the_gold_states_them(doc_id, metric_id, statement, value):
     corpus = shared_or_skip("corpus")
     gold = pd.read_csv(corpus / "gold_observations.csv", dtype=str, keep_default_na=False)
-    gold = gold[(gold["doc_id"] == doc_id) & (gold["metric_id"] == metric_id) & (gold["statement"] == statement)
-                & (gold["value"].astype(float) == value)]
+    gold = gold[
+        (gold["doc_id"] == doc_id)
+        & (gold["metric_id"] == metric_id)
+        & (gold["statement"] == statement)
+        & (gold["value"].astype(float) == value)
+    ]
     assert len(gold) == 1
     sources = pd.read_csv(corpus / "sources.csv", dtype=str, keep_default_na=False)
     from compare.extract import context_from_sources
@@ -157,14 +195,20 @@ def test_corpus_forms_are_found_as_the_gold_states_them(doc_id, metric_id, state
     g = gold.iloc[0]
     hit = out[(out["metric_id"] == metric_id) & (out["statement"] == statement) & (out["value"] == value)]
     assert not hit.empty
-    assert (hit["period_start"].iloc[0], hit["period_end"].iloc[0], hit["qualifier"].iloc[0]) == (g.period_start, g.period_end, g.qualifier)
+    assert (hit["period_start"].iloc[0], hit["period_end"].iloc[0], hit["qualifier"].iloc[0]) == (
+        g.period_start,
+        g.period_end,
+        g.qualifier,
+    )
     assert (hit["subset"].iloc[0] == "") == (g.subset == "")
 
 
 def development_sets():
     corpus, corpus2 = shared_or_skip("corpus"), shared_or_skip("corpus2")
-    return [GoldSet("corpus", corpus / "gold_observations.csv", corpus, shared_or_skip("spec", "metrics.csv")),
-            GoldSet("corpus2", corpus2 / "gold_observations.csv", corpus2)]
+    return [
+        GoldSet("corpus", corpus / "gold_observations.csv", corpus, shared_or_skip("spec", "metrics.csv")),
+        GoldSet("corpus2", corpus2 / "gold_observations.csv", corpus2),
+    ]
 
 
 def test_quality_on_both_development_sets_does_not_regress():
@@ -174,8 +218,12 @@ def test_quality_on_both_development_sets_does_not_regress():
     result = score_sets(development_sets())
     groups = result["groups"].set_index(["set", "match"])
     assert groups.loc[("corpus", "strict"), "documents"] == 30 and groups.loc[("corpus2", "strict"), "documents"] == 28
-    thresholds = {("(all)", "strict"): (0.80, 0.81), ("(all)", "lenient"): (0.87, 0.88),
-                  ("corpus", "strict"): (0.76, 0.86), ("corpus2", "strict"): (0.82, 0.77)}
+    thresholds = {
+        ("(all)", "strict"): (0.80, 0.81),
+        ("(all)", "lenient"): (0.87, 0.88),
+        ("corpus", "strict"): (0.76, 0.86),
+        ("corpus2", "strict"): (0.82, 0.77),
+    }
     for key, (precision, recall) in thresholds.items():
         assert groups.loc[key, "precision"] >= precision and groups.loc[key, "recall"] >= recall, key
 
@@ -184,8 +232,12 @@ def test_quality_on_the_seeds_does_not_regress():
     result = evaluate_files(PROJECT_ROOT / "data" / "observations.csv", PROJECT_ROOT / "data" / "sources")
     assert result["documents"] == 5
     assert result["overall"]["precision"] >= 0.89 and result["overall"]["recall"] >= 0.84  # text periods: 0.928 0.877
-    given = evaluate_files(PROJECT_ROOT / "data" / "observations.csv", PROJECT_ROOT / "data" / "sources",
-                           match="exact", periods_from="sources")
+    given = evaluate_files(
+        PROJECT_ROOT / "data" / "observations.csv",
+        PROJECT_ROOT / "data" / "sources",
+        match="exact",
+        periods_from="sources",
+    )
     assert given["overall"]["precision"] >= 0.89 and given["overall"]["recall"] >= 0.84  # measured 0.928 0.877
 
 
@@ -200,7 +252,10 @@ def test_review_then_accept_merges_only_valid_rows(data_copy, tmp_path, monkeypa
     review = pd.read_csv(tmp_path / "wujin-2022q1.review.csv", dtype=str, keep_default_na=False)
     assert list(review.columns)[0] == "decision" and len(review) > 10
     chosen = {("legal_aid_cases", 349.0), ("notarizations", 949.0), ("notary_fees", 750_000.0)}
-    pick = [(m, float(v)) in chosen and st == "actual" for m, v, st in zip(review["metric_id"], review["value"], review["statement"])]
+    pick = [
+        (m, float(v)) in chosen and st == "actual"
+        for m, v, st in zip(review["metric_id"], review["value"], review["statement"])
+    ]
     review.loc[pick, "decision"] = "accept"
     review.loc[[not p for p in pick], "decision"] = "reject"
     review.to_csv(tmp_path / "wujin-2022q1.review.csv", index=False)
@@ -215,9 +270,23 @@ def test_review_then_accept_merges_only_valid_rows(data_copy, tmp_path, monkeypa
 
 def test_accept_refuses_a_row_validation_would_reject(data_copy, tmp_path, capsys):
     review = tmp_path / "r.csv"
-    pd.DataFrame([{"decision": "accept", "doc_id": "wujin-2022q1", "district_code": "320412", "period_start": "2022-01-01",
-                   "period_end": "2022-03-31", "metric_id": "notarizations", "subset": "online", "value": "950",
-                   "qualifier": "exact", "statement": "actual", "quote": "一季度办理公证949件"}]).to_csv(review, index=False)
+    pd.DataFrame(
+        [
+            {
+                "decision": "accept",
+                "doc_id": "wujin-2022q1",
+                "district_code": "320412",
+                "period_start": "2022-01-01",
+                "period_end": "2022-03-31",
+                "metric_id": "notarizations",
+                "subset": "online",
+                "value": "950",
+                "qualifier": "exact",
+                "statement": "actual",
+                "quote": "一季度办理公证949件",
+            }
+        ]
+    ).to_csv(review, index=False)
     assert main(["--data", str(data_copy), "accept", str(review)]) == 1
     assert "value 950 cannot be read from the quote" in capsys.readouterr().out
 
@@ -233,6 +302,8 @@ def test_extract_command_errors_are_one_sentence(tmp_path, capsys):
 
 def test_exact_subset_labels_can_be_demanded():
     loose = evaluate_files(PROJECT_ROOT / "data" / "observations.csv", PROJECT_ROOT / "data" / "sources")
-    strict = evaluate_files(PROJECT_ROOT / "data" / "observations.csv", PROJECT_ROOT / "data" / "sources", subset_match="label")
+    strict = evaluate_files(
+        PROJECT_ROOT / "data" / "observations.csv", PROJECT_ROOT / "data" / "sources", subset_match="label"
+    )
     assert strict["overall"]["tp"] < loose["overall"]["tp"]
     assert strict["overall"]["tp"] + strict["overall"]["fn"] == loose["overall"]["tp"] + loose["overall"]["fn"]

@@ -6,18 +6,30 @@ import time
 
 import pandas as pd
 import pytest
+from conftest import edit_observations
 
 from compare.cli import main
 from compare.data import load_dataset, validate
 from compare.extract import Context, ExtractionError, extract
 from compare.extract.text import MAX_TEXT_CHARS
-from conftest import edit_observations
 
 
 def review_of(data_copy, tmp_path, doc_id="wujin-2022q1"):
     out = tmp_path / f"{doc_id}.review.csv"
-    assert main(["--data", str(data_copy), "extract", str(data_copy / "sources" / f"{doc_id}.txt"), "--review",
-                 "--review-file", str(out)]) == 0
+    assert (
+        main(
+            [
+                "--data",
+                str(data_copy),
+                "extract",
+                str(data_copy / "sources" / f"{doc_id}.txt"),
+                "--review",
+                "--review-file",
+                str(out),
+            ]
+        )
+        == 0
+    )
     return out
 
 
@@ -36,8 +48,15 @@ def test_an_existing_review_file_is_not_overwritten_without_force(data_copy, tmp
     out = review_of(data_copy, tmp_path)
     out.write_text(out.read_text(encoding="utf-8").replace("\n,", "\naccept,", 1), encoding="utf-8")  # a decision
     marked = out.read_bytes()
-    args = ["--data", str(data_copy), "extract", str(data_copy / "sources" / "wujin-2022q1.txt"), "--review",
-            "--review-file", str(out)]
+    args = [
+        "--data",
+        str(data_copy),
+        "extract",
+        str(data_copy / "sources" / "wujin-2022q1.txt"),
+        "--review",
+        "--review-file",
+        str(out),
+    ]
     assert main(args) == 2
     err = capsys.readouterr().err
     assert "already exists" in err and "--force" in err and "Traceback" not in err
@@ -47,8 +66,15 @@ def test_an_existing_review_file_is_not_overwritten_without_force(data_copy, tmp
 
 
 def test_a_review_file_in_a_missing_folder_is_one_sentence(data_copy, tmp_path, capsys):
-    args = ["--data", str(data_copy), "extract", str(data_copy / "sources" / "wujin-2022q1.txt"), "--review",
-            "--review-file", str(tmp_path / "no" / "such" / "r.csv")]
+    args = [
+        "--data",
+        str(data_copy),
+        "extract",
+        str(data_copy / "sources" / "wujin-2022q1.txt"),
+        "--review",
+        "--review-file",
+        str(tmp_path / "no" / "such" / "r.csv"),
+    ]
     assert main(args) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: The folder") and "does not exist" in err and err.count("\n") == 0
@@ -56,9 +82,19 @@ def test_a_review_file_in_a_missing_folder_is_one_sentence(data_copy, tmp_path, 
 
 def test_accept_tells_problems_at_the_review_files_own_lines(data_copy, tmp_path, capsys):
     review = tmp_path / "r.csv"
-    good = {"decision": "reject", "doc_id": "wujin-2022q1", "district_code": "320412", "period_start": "2022-01-01",
-            "period_end": "2022-03-31", "metric_id": "notarizations", "subset": "online", "value": "949",
-            "qualifier": "exact", "statement": "actual", "quote": "一季度办理公证949件"}
+    good = {
+        "decision": "reject",
+        "doc_id": "wujin-2022q1",
+        "district_code": "320412",
+        "period_start": "2022-01-01",
+        "period_end": "2022-03-31",
+        "metric_id": "notarizations",
+        "subset": "online",
+        "value": "949",
+        "qualifier": "exact",
+        "statement": "actual",
+        "quote": "一季度办理公证949件",
+    }
     bad = {**good, "decision": "accept", "value": "950"}
     pd.DataFrame([good, good, bad]).to_csv(review, index=False)
     assert main(["--data", str(data_copy), "accept", str(review)]) == 1

@@ -26,37 +26,57 @@ def test_the_table_has_its_columns_and_known_metrics(ds):
 @pytest.mark.parametrize("metric_id, phrase, subset, example", list(TABLE.itertuples(index=False)))
 def test_each_phrasing_reads_its_example(ds, metric_id, phrase, subset, example):
     assert phrase in example
-    out = extract(example, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"),
-                                       period_end=pd.Timestamp("2022-12-31")))
+    out = extract(
+        example,
+        ds,
+        Context(
+            doc_id="t",
+            district_code="320412",
+            period_start=pd.Timestamp("2022-01-01"),
+            period_end=pd.Timestamp("2022-12-31"),
+        ),
+    )
     hit = out[out["metric_id"] == metric_id]
     assert not hit.empty, out
     assert (hit["subset"] != "").any() if subset else (hit["subset"] == "").any()
 
 
 def test_a_phrase_for_an_unknown_metric_is_one_sentence(ds, data_copy):
-    bad = pd.concat([TABLE, pd.DataFrame([{"metric_id": "no_such_metric", "phrase": "某某", "subset": "",
-                                           "example": "某某3件。"}])])
+    bad = pd.concat(
+        [TABLE, pd.DataFrame([{"metric_id": "no_such_metric", "phrase": "某某", "subset": "", "example": "某某3件。"}])]
+    )
     bad.to_csv(data_copy / PHRASES_FILE, index=False)
     with pytest.raises(ExtractionError, match="no_such_metric"):
         phrase_table(load_dataset(data_copy))
 
 
-@pytest.mark.parametrize("sentence, metric_id, subset_role", [
-    ("成功化解矛盾纠纷42宗。", "disputes_mediated_success", "total"),  # a success count, not disputes mediated
-    ("全年成功调解各类矛盾纠纷案件73宗。", "disputes_mediated_success", "total"),
-    ("全市法律援助机构共承办援助案件1420件。", "legal_aid_cases", "total"),  # whole unit
-    ("其中缓刑87名,假释5名。", "community_corrections_subjects", "part"),
-    ("另有县级调解委员会2个,行业性调解委员会6个。", "mediation_organizations", "part"),
-    ("建成县、乡、村三级人民调解组织215个。", "mediation_organizations", "total"),  # all levels: the total
-    ("化解婚姻家庭纠纷96起。", "disputes_mediated", "part"),  # a kind of dispute
-    ("办理以市场监管局为被申请人的行政复议案件20件。", "admin_reconsideration_cases", "part"),  # qualifier clause
-    ("全区交通事故调委会5个,医疗纠纷调委会3个。", "mediation_organizations", "part"),  # organisation types
-    ("建成6家家事调解社区工作室。", "mediation_organizations", "part"),  # 调解 makes a bare 工作室 a mediation room
-    ("县法律援助中心全年受理法律援助案件188宗。", "legal_aid_cases", "total"),  # a county's own centre
-])
+@pytest.mark.parametrize(
+    "sentence, metric_id, subset_role",
+    [
+        ("成功化解矛盾纠纷42宗。", "disputes_mediated_success", "total"),  # a success count, not disputes mediated
+        ("全年成功调解各类矛盾纠纷案件73宗。", "disputes_mediated_success", "total"),
+        ("全市法律援助机构共承办援助案件1420件。", "legal_aid_cases", "total"),  # whole unit
+        ("其中缓刑87名,假释5名。", "community_corrections_subjects", "part"),
+        ("另有县级调解委员会2个,行业性调解委员会6个。", "mediation_organizations", "part"),
+        ("建成县、乡、村三级人民调解组织215个。", "mediation_organizations", "total"),  # all levels: the total
+        ("化解婚姻家庭纠纷96起。", "disputes_mediated", "part"),  # a kind of dispute
+        ("办理以市场监管局为被申请人的行政复议案件20件。", "admin_reconsideration_cases", "part"),  # qualifier clause
+        ("全区交通事故调委会5个,医疗纠纷调委会3个。", "mediation_organizations", "part"),  # organisation types
+        ("建成6家家事调解社区工作室。", "mediation_organizations", "part"),  # 调解 makes a bare 工作室 a mediation room
+        ("县法律援助中心全年受理法律援助案件188宗。", "legal_aid_cases", "total"),  # a county's own centre
+    ],
+)
 def test_total_or_part_rules(ds, sentence, metric_id, subset_role):
-    out = extract(sentence, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"),
-                                        period_end=pd.Timestamp("2022-12-31")))
+    out = extract(
+        sentence,
+        ds,
+        Context(
+            doc_id="t",
+            district_code="320412",
+            period_start=pd.Timestamp("2022-01-01"),
+            period_end=pd.Timestamp("2022-12-31"),
+        ),
+    )
     hit = out[out["metric_id"] == metric_id]
     assert not hit.empty, out
     assert ((hit["subset"] != "") if subset_role == "part" else (hit["subset"] == "")).all(), hit
@@ -68,31 +88,68 @@ def test_numbers_with_a_space_for_thousands_are_read_and_quoted_verbatim(ds):
     assert list(out["value"]) == [4598] and out["quote"].iloc[0] in text
 
 
-@pytest.mark.parametrize("sentence, value", [
-    ("全年法律援助案件目标任务数为2800件。", 2800),
-    ("确定全年完成法律援助案件1500件。", 1500),
-    ("力争办理法律援助案件2000件。", 2000),
-])
+@pytest.mark.parametrize(
+    "sentence, value",
+    [
+        ("全年法律援助案件目标任务数为2800件。", 2800),
+        ("确定全年完成法律援助案件1500件。", 1500),
+        ("力争办理法律援助案件2000件。", 2000),
+    ],
+)
 def test_targets(ds, sentence, value):
-    out = extract(sentence, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"),
-                                        period_end=pd.Timestamp("2022-12-31")))
+    out = extract(
+        sentence,
+        ds,
+        Context(
+            doc_id="t",
+            district_code="320412",
+            period_start=pd.Timestamp("2022-01-01"),
+            period_end=pd.Timestamp("2022-12-31"),
+        ),
+    )
     assert list(zip(out["value"], out["statement"])) == [(value, "target")], out
 
 
-@pytest.mark.parametrize("sentence, value", [("法律援助案件同比增长12.5%。", 12.5), ("法律援助案件比增8%。", 8),
-                                             ("法律援助案件同比上升3%。", 3), ("法律援助案件同比下降4%。", -4)])
+@pytest.mark.parametrize(
+    "sentence, value",
+    [
+        ("法律援助案件同比增长12.5%。", 12.5),
+        ("法律援助案件比增8%。", 8),
+        ("法律援助案件同比上升3%。", 3),
+        ("法律援助案件同比下降4%。", -4),
+    ],
+)
 def test_year_on_year_changes(ds, sentence, value):
-    out = extract(sentence, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"),
-                                        period_end=pd.Timestamp("2022-12-31")))
+    out = extract(
+        sentence,
+        ds,
+        Context(
+            doc_id="t",
+            district_code="320412",
+            period_start=pd.Timestamp("2022-01-01"),
+            period_end=pd.Timestamp("2022-12-31"),
+        ),
+    )
     assert list(zip(out["value"], out["statement"])) == [(value, "yoy_pct")], out
 
 
-@pytest.mark.parametrize("sentence, found", [
-    ("全年排查矛盾纠纷共530起,化解521起。", [521]),  # screened is not taken up
-    ("全县共排查调处各类矛盾纠纷760件。", [760]),  # 排查调处 resolves
-    ("共评选出示范性调委会14家。", []),  # honours awarded, not organisations at work
-])
+@pytest.mark.parametrize(
+    "sentence, found",
+    [
+        ("全年排查矛盾纠纷共530起,化解521起。", [521]),  # screened is not taken up
+        ("全县共排查调处各类矛盾纠纷760件。", [760]),  # 排查调处 resolves
+        ("共评选出示范性调委会14家。", []),  # honours awarded, not organisations at work
+    ],
+)
 def test_screened_disputes_and_honours_are_not_counts(ds, sentence, found):
-    out = extract(sentence, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"),
-                                        period_end=pd.Timestamp("2022-12-31")))
+    out = extract(
+        sentence,
+        ds,
+        Context(
+            doc_id="t",
+            district_code="320412",
+            period_start=pd.Timestamp("2022-01-01"),
+            period_end=pd.Timestamp("2022-12-31"),
+        ),
+    )
     assert list(out["value"]) == found, out

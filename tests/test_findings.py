@@ -78,14 +78,25 @@ def test_a_profile_with_no_peers_in_its_period_says_nothing_stands_out(ds):
 def constructed_set(counts, exposure):
     """Constructed units (not data) sharing one window, for the wording of a classified funnel."""
     n = len(counts)
-    units = pd.DataFrame({"district_code": [f"{i:06d}" for i in range(n)], "district_zh": [f"区{i}" for i in range(n)],
-                          "district_en": [f"D{i}" for i in range(n)], "value": np.asarray(counts, float),
-                          "exposure": np.asarray(exposure, float), "qualifier": "exact", "flags": "", "kind": "flow",
-                          "period": "2021"})
+    units = pd.DataFrame(
+        {
+            "district_code": [f"{i:06d}" for i in range(n)],
+            "district_zh": [f"区{i}" for i in range(n)],
+            "district_en": [f"D{i}" for i in range(n)],
+            "value": np.asarray(counts, float),
+            "exposure": np.asarray(exposure, float),
+            "qualifier": "exact",
+            "flags": "",
+            "kind": "flow",
+            "period": "2021",
+        }
+    )
     units["annual_rate_per_10k"] = units["value"] / units["exposure"] * 1e4
     units["rate_per_10k"] = units["annual_rate_per_10k"]
     window = Window(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-12-31"))
-    return ComparisonSet(window, units, pd.DataFrame(columns=["district_code", "district_zh", "district_en", "reports"]))
+    return ComparisonSet(
+        window, units, pd.DataFrame(columns=["district_code", "district_zh", "district_en", "reports"])
+    )
 
 
 def test_the_lead_names_outliers_only_when_a_classified_funnel_holds():
@@ -126,12 +137,17 @@ def visible_template_words(story) -> list[str]:
 def test_a_chinese_story_has_no_untranslated_template_english(ds, kind):
     from compare.findings import data_quality, district_trends
 
-    story = {"profile": lambda: district_profile(ds, "320412", lang="zh"),
-             "comparison": lambda: metric_comparison(ds, "disputes_mediated", "county", period="2020-2024", lang="zh"),
-             "trends": lambda: district_trends(ds, "510700", lang="zh"),
-             "data_quality": lambda: data_quality(ds, lang="zh")}[kind]()
+    story = {
+        "profile": lambda: district_profile(ds, "320412", lang="zh"),
+        "comparison": lambda: metric_comparison(ds, "disputes_mediated", "county", period="2020-2024", lang="zh"),
+        "trends": lambda: district_trends(ds, "510700", lang="zh"),
+        "data_quality": lambda: data_quality(ds, lang="zh"),
+    }[kind]()
     assert visible_template_words(story) == []
-    english = {"profile": lambda: district_profile(ds, "320412"),
-               "comparison": lambda: metric_comparison(ds, "disputes_mediated", "county", period="2020-2024"),
-               "trends": lambda: district_trends(ds, "510700"), "data_quality": lambda: data_quality(ds)}[kind]()
+    english = {
+        "profile": lambda: district_profile(ds, "320412"),
+        "comparison": lambda: metric_comparison(ds, "disputes_mediated", "county", period="2020-2024"),
+        "trends": lambda: district_trends(ds, "510700"),
+        "data_quality": lambda: data_quality(ds),
+    }[kind]()
     assert visible_template_words(english), "the check can find English when it is there"

@@ -8,16 +8,36 @@ from scipy import special, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
 from compare.comparisons import (
-    FUNNEL_GROUPS, NOT_CLASSIFIED, dersimonian_laird_tau2, funnel, funnel_limits, funnel_table, proportion_funnel,
-    wilson_interval, winsorised_phi,
+    FUNNEL_GROUPS,
+    NOT_CLASSIFIED,
+    dersimonian_laird_tau2,
+    funnel,
+    funnel_limits,
+    funnel_table,
+    proportion_funnel,
+    wilson_interval,
+    winsorised_phi,
 )
 
 # BCG vaccine trials (Colditz et al. 1994; metafor's dat.bcg): tpos, tneg, cpos, cneg per trial.
-BCG = np.array([
-    [4, 119, 11, 128], [6, 300, 29, 274], [3, 228, 11, 209], [62, 13536, 248, 12619], [33, 5036, 47, 5761],
-    [180, 1361, 372, 1079], [8, 2537, 10, 619], [505, 87886, 499, 87892], [29, 7470, 45, 7232],
-    [17, 1699, 65, 1600], [186, 50448, 141, 27197], [5, 2493, 3, 2338], [27, 16886, 29, 17825],
-], dtype=float)
+BCG = np.array(
+    [
+        [4, 119, 11, 128],
+        [6, 300, 29, 274],
+        [3, 228, 11, 209],
+        [62, 13536, 248, 12619],
+        [33, 5036, 47, 5761],
+        [180, 1361, 372, 1079],
+        [8, 2537, 10, 619],
+        [505, 87886, 499, 87892],
+        [29, 7470, 45, 7232],
+        [17, 1699, 65, 1600],
+        [186, 50448, 141, 27197],
+        [5, 2493, 3, 2338],
+        [27, 16886, 29, 17825],
+    ],
+    dtype=float,
+)
 
 
 def r_type7_quantile(values, p):
@@ -48,8 +68,9 @@ def synthetic_units(n, spread, seed, scale=1e-3):
     rng = np.random.default_rng(seed)
     exposure = rng.uniform(2e5, 4e6, n)
     counts = rng.poisson(exposure * scale * np.exp(rng.normal(0, spread, n)))
-    return pd.DataFrame({"district_code": [f"{i:06d}" for i in range(n)], "value": counts.astype(float),
-                         "exposure": exposure})
+    return pd.DataFrame(
+        {"district_code": [f"{i:06d}" for i in range(n)], "value": counts.astype(float), "exposure": exposure}
+    )
 
 
 def test_tau2_reproduces_metafor_dersimonian_laird_on_the_bcg_trials():
@@ -165,8 +186,9 @@ def test_a_range_that_straddles_the_upper_limit_is_not_classified_above():
     units, high, low = straddling_units()
     point = units.assign(value=lambda d: d["value"].where(d.index != 0, high))
     assert funnel(point, adjustment="none").table.loc[0, "classification"] == "above 99.8%"
-    ranged = point.assign(count_low=np.where(point.index == 0, low, np.nan),
-                          count_high=np.where(point.index == 0, high, np.nan))
+    ranged = point.assign(
+        count_low=np.where(point.index == 0, low, np.nan), count_high=np.where(point.index == 0, high, np.nan)
+    )
     row = funnel(ranged, adjustment="none").table.loc[0]
     assert row["classification"] == "within"
     assert (row["count_low"], row["count_high"]) == (low, high)
@@ -199,8 +221,9 @@ def test_small_counts_are_flagged():
 def test_funnel_table_groups_agree_with_one_funnel_per_group():
     parts = []
     for g, (n, spread) in enumerate([(12, 0.0), (30, 0.5), (6, 0.3), (15, 0.2)]):
-        units = synthetic_units(n, spread, seed=40 + g).assign(metric_id="m", period_start=pd.Timestamp(2020 + g, 1, 1),
-                                                                period_end=pd.Timestamp(2020 + g, 12, 31))
+        units = synthetic_units(n, spread, seed=40 + g).assign(
+            metric_id="m", period_start=pd.Timestamp(2020 + g, 1, 1), period_end=pd.Timestamp(2020 + g, 12, 31)
+        )
         parts.append(units)
     rates = pd.concat(parts, ignore_index=True).sample(frac=1, random_state=1).reset_index(drop=True)
     batched = funnel_table(rates)
@@ -217,15 +240,19 @@ def test_funnel_table_groups_agree_with_one_funnel_per_group():
 
 
 def test_fast_classes_agree_with_the_limits_for_every_adjustment():
-    rates = pd.concat([synthetic_units(40, 0.4, seed=s).assign(metric_id="m", period_start=s, period_end=s)
-                       for s in range(6)], ignore_index=True)
+    rates = pd.concat(
+        [synthetic_units(40, 0.4, seed=s).assign(metric_id="m", period_start=s, period_end=s) for s in range(6)],
+        ignore_index=True,
+    )
     for adjustment in ("random_effects", "multiplicative", "none"):
         fast = funnel_table(rates, adjustment=adjustment, limits=False)
         full = funnel_table(rates, adjustment=adjustment)
         rate = full["value"] / full["exposure"] * 1e4
-        by_limits = np.select([rate > full["upper_99.8"], rate > full["upper_95"], rate < full["lower_99.8"],
-                               rate < full["lower_95"]], ["above 99.8%", "above 95%", "below 99.8%", "below 95%"],
-                              "within")
+        by_limits = np.select(
+            [rate > full["upper_99.8"], rate > full["upper_95"], rate < full["lower_99.8"], rate < full["lower_95"]],
+            ["above 99.8%", "above 95%", "below 99.8%", "below 95%"],
+            "within",
+        )
         assert (fast["classification"].to_numpy() == by_limits).all(), adjustment
         assert set(by_limits) - {"within"}
 
@@ -242,8 +269,13 @@ def synthetic_proportions(n, spread, seed):
     rng = np.random.default_rng(seed)
     trials = rng.integers(50, 3000, n)
     p = 1 / (1 + np.exp(-(0.8 + rng.normal(0, spread, n))))
-    return pd.DataFrame({"district_code": [f"{i:06d}" for i in range(n)],
-                         "value": rng.binomial(trials, p).astype(float), "trials": trials.astype(float)})
+    return pd.DataFrame(
+        {
+            "district_code": [f"{i:06d}" for i in range(n)],
+            "value": rng.binomial(trials, p).astype(float),
+            "trials": trials.astype(float),
+        }
+    )
 
 
 def test_proportion_funnel_matches_funnelplotr_pr_steps_written_out():

@@ -13,10 +13,18 @@ def synthetic_units(n, spread, seed):
     exposure = rng.uniform(2e5, 4e6, n)
     counts = rng.poisson(exposure * 1e-3 * np.exp(rng.normal(0, spread, n))).astype(float)
     rates = counts / exposure * 1e4
-    return pd.DataFrame({"district_code": [f"{i:06d}" for i in range(n)], "value": counts, "exposure": exposure,
-                         "annual_rate_per_10k": rates, "ci_low": rates * 0.9, "ci_high": rates * 1.1,
-                         "count_low": np.where(np.arange(n) == 0, counts, np.nan),
-                         "count_high": np.where(np.arange(n) == 0, counts + 1000, np.nan)})
+    return pd.DataFrame(
+        {
+            "district_code": [f"{i:06d}" for i in range(n)],
+            "value": counts,
+            "exposure": exposure,
+            "annual_rate_per_10k": rates,
+            "ci_low": rates * 0.9,
+            "ci_high": rates * 1.1,
+            "count_low": np.where(np.arange(n) == 0, counts, np.nan),
+            "count_high": np.where(np.arange(n) == 0, counts + 1000, np.nan),
+        }
+    )
 
 
 def texts(fig):
@@ -56,8 +64,13 @@ def test_a_classified_funnel_draws_the_limits_it_used_and_states_the_method():
 def test_a_proportion_funnel_draws_binomial_limits_in_percent():
     rng = np.random.default_rng(3)
     trials = rng.integers(50, 3000, 20).astype(float)
-    units = pd.DataFrame({"district_code": [f"{i:06d}" for i in range(20)], "trials": trials,
-                          "value": rng.binomial(trials.astype(int), 0.7).astype(float)})
+    units = pd.DataFrame(
+        {
+            "district_code": [f"{i:06d}" for i in range(20)],
+            "trials": trials,
+            "value": rng.binomial(trials.astype(int), 0.7).astype(float),
+        }
+    )
     f = proportion_funnel(units)
     fig = funnel_plot(f, "share settled (%)", {})
     assert fig.axes[0].get_xlabel() == "denominator (trials)"

@@ -40,8 +40,14 @@ def test_every_explanation_is_written_in_both_languages(name):
 
 def execute(name, tmp_path, **parameters):
     out = tmp_path / name
-    pm.execute_notebook(str(NOTEBOOKS_DIR / name), str(out), parameters=parameters, kernel_name="python3",
-                        progress_bar=False, cwd=str(NOTEBOOKS_DIR))
+    pm.execute_notebook(
+        str(NOTEBOOKS_DIR / name),
+        str(out),
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(NOTEBOOKS_DIR),
+    )
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
@@ -56,7 +62,9 @@ def charts_of(outputs):
     """Every chart shown: an embedded PNG with its alt text, as HTML figures."""
     import re
 
-    return re.findall(r"<figure class='chart'><img src='data:image/png;base64,[^']+' alt=\"([^\"]+)\">", html_of(outputs))
+    return re.findall(
+        r"<figure class='chart'><img src='data:image/png;base64,[^']+' alt=\"([^\"]+)\">", html_of(outputs)
+    )
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -70,11 +78,21 @@ def test_notebook_runs_with_its_defaults(name, tmp_path):
 @pytest.mark.parametrize(
     "name, parameters, expected",
     [
-        ("district_profile.ipynb", {"district": "320412", "peers": ["371002", "320685"], "denominator": "resident_yearend"},
-         "武进区 Wujin District"),
-        ("district_profile.ipynb", {"district": "371002", "period": "2021H1"}, "26.7 per 10,000 residents per year (95% CI 24.6–29.0)"),
-        ("metric_comparison.ipynb", {"metric": "disputes_mediated", "level": "county", "period": "2020-2024",
-                                     "adjustment": "multiplicative"}, "county-level units report this for 2020-2024; at least 10"),
+        (
+            "district_profile.ipynb",
+            {"district": "320412", "peers": ["371002", "320685"], "denominator": "resident_yearend"},
+            "武进区 Wujin District",
+        ),
+        (
+            "district_profile.ipynb",
+            {"district": "371002", "period": "2021H1"},
+            "26.7 per 10,000 residents per year (95% CI 24.6–29.0)",
+        ),
+        (
+            "metric_comparison.ipynb",
+            {"metric": "disputes_mediated", "level": "county", "period": "2020-2024", "adjustment": "multiplicative"},
+            "county-level units report this for 2020-2024; at least 10",
+        ),
         ("trends.ipynb", {"district": "371500", "metrics": ["legal_aid_cases"]}, "derived, not reported"),
     ],
 )

@@ -35,7 +35,7 @@ def test_number_forms(text, value, qualifier):
 def test_positions_refer_to_the_original_text():
     text = "共计１，２３４件"
     number = find_numbers(text)[0]
-    assert text[number.start:number.end] == "１，２３４"
+    assert text[number.start : number.end] == "１，２３４"
 
 
 def test_value_read_back_handles_sign_of_change():

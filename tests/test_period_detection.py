@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import shared_or_skip
 
 from compare.data import SOURCE_COLUMNS, load_dataset, read_table
 from compare.extract import Context, candidates, context_from_sources, extract, simplified
 from compare.extract.periods import document_period, phrases, report_date
 from compare.paths import PROJECT_ROOT
-from conftest import shared_or_skip
 
 SEEDS = PROJECT_ROOT / "data" / "sources"
 T = pd.Timestamp
@@ -92,7 +92,9 @@ def test_a_sentence_dates_its_number_to_the_previous_year(ds):
     text = "2020年1月至7月,全区调解纠纷420件。2019年,全区调解纠纷880件。"
     out = extract(text, ds, Context(doc_id="t", district_code="440402"))
     assert set(zip(out["value"], out["period_start"], out["period_end"])) == {
-        (420, "2020-01-01", "2020-07-31"), (880, "2019-01-01", "2019-12-31")}
+        (420, "2020-01-01", "2020-07-31"),
+        (880, "2019-01-01", "2019-12-31"),
+    }
 
 
 def test_the_period_given_in_sources_or_on_the_command_line_still_wins(ds):
@@ -106,7 +108,9 @@ def test_stocks_are_dated_at_the_report_date_when_the_period_runs_to_it(ds):
     text = "今年以来,全区调解纠纷310件。现有人民调解员95人。"
     out = extract(text, ds, Context(doc_id="t", district_code="500151", published=T("2022-11-03")))
     assert set(zip(out["metric_id"], out["period_start"], out["period_end"])) == {
-        ("disputes_mediated", "2022-01-01", "2022-11-03"), ("mediators", "2022-11-03", "2022-11-03")}
+        ("disputes_mediated", "2022-01-01", "2022-11-03"),
+        ("mediators", "2022-11-03", "2022-11-03"),
+    }
 
 
 # ---------------------------------------------------------------- the corpora, read at run time

@@ -28,8 +28,14 @@ def test_huancui_rate_matches_the_census():
 
 
 def _one_observation(year_end: str) -> pd.DataFrame:
-    return pd.DataFrame({"doc_id": ["x"], "district_code": ["371002"], "period_start": [pd.Timestamp(year_end) - pd.DateOffset(months=11)],
-                         "period_end": [pd.Timestamp(year_end)]})
+    return pd.DataFrame(
+        {
+            "doc_id": ["x"],
+            "district_code": ["371002"],
+            "period_start": [pd.Timestamp(year_end) - pd.DateOffset(months=11)],
+            "period_end": [pd.Timestamp(year_end)],
+        }
+    )
 
 
 @pytest.mark.parametrize(
@@ -43,8 +49,16 @@ def _one_observation(year_end: str) -> pd.DataFrame:
 )
 def test_year_end_fallback_is_the_nearest_year_ties_to_the_earlier(year_end, years_held, expected_year, fallback):
     ds = load_dataset()
-    extra = pd.DataFrame({"district_code": "371002", "year": list(years_held), "population": [450000, 460000],
-                          "definition": "resident_yearend", "scope": "whole", "source": "test"})
+    extra = pd.DataFrame(
+        {
+            "district_code": "371002",
+            "year": list(years_held),
+            "population": [450000, 460000],
+            "definition": "resident_yearend",
+            "scope": "whole",
+            "source": "test",
+        }
+    )
     ds.populations = pd.concat([ds.populations, extra], ignore_index=True)
     row = attach_population(_one_observation(year_end), ds, "resident_yearend").iloc[0]
     assert (row["population_year"], row["population_fallback"]) == (expected_year, fallback)
@@ -52,8 +66,16 @@ def test_year_end_fallback_is_the_nearest_year_ties_to_the_earlier(year_end, yea
 
 def test_default_denominator_takes_the_years_own_figure_else_the_census():
     ds = load_dataset()
-    extra = pd.DataFrame({"district_code": ["371002"], "year": [2021], "population": [450000],
-                          "definition": ["resident_yearend"], "scope": ["whole"], "source": ["test"]})
+    extra = pd.DataFrame(
+        {
+            "district_code": ["371002"],
+            "year": [2021],
+            "population": [450000],
+            "definition": ["resident_yearend"],
+            "scope": ["whole"],
+            "source": ["test"],
+        }
+    )
     ds.populations = pd.concat([ds.populations, extra], ignore_index=True)
     own = attach_population(_one_observation("2021-12-31"), ds).iloc[0]
     assert (own["population"], own["population_fallback"], own["population_year_gap"]) == (450000, False, False)

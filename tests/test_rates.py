@@ -8,8 +8,13 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from compare.data import load_dataset
-from compare.errors import (CompareError, MissingPopulationError, MixedLevelsError, RateNotMeaningfulError,
-                            UnknownMetricError)
+from compare.errors import (
+    CompareError,
+    MissingPopulationError,
+    MixedLevelsError,
+    RateNotMeaningfulError,
+    UnknownMetricError,
+)
 from compare.rates import METHODS, compute_rates, count_range, poisson_interval, rate_table, share_table
 
 
@@ -67,8 +72,15 @@ def test_count_ranges_follow_the_reports_words(value, qualifier, low, high):
 
 
 def test_a_lower_bound_interval_spans_the_rounding_and_chance():
-    row = pd.DataFrame({"period_start": [pd.Timestamp("2023-01-01")], "period_end": [pd.Timestamp("2023-12-31")],
-                        "value": [36000.0], "population": [221286.0], "qualifier": ["at_least"]})
+    row = pd.DataFrame(
+        {
+            "period_start": [pd.Timestamp("2023-01-01")],
+            "period_end": [pd.Timestamp("2023-12-31")],
+            "value": [36000.0],
+            "population": [221286.0],
+            "qualifier": ["at_least"],
+        }
+    )
     rate = compute_rates(row, "flow", "case", "poisson").iloc[0]
     low, _ = garwood(36000, 221286 / 1e4)
     _, high = garwood(36999, 221286 / 1e4)
@@ -77,8 +89,15 @@ def test_a_lower_bound_interval_spans_the_rounding_and_chance():
 
 
 def test_small_counts_are_flagged():
-    row = pd.DataFrame({"period_start": [pd.Timestamp("2023-01-01")], "period_end": [pd.Timestamp("2023-12-31")],
-                        "value": [9.0], "population": [50000.0], "qualifier": ["exact"]})
+    row = pd.DataFrame(
+        {
+            "period_start": [pd.Timestamp("2023-01-01")],
+            "period_end": [pd.Timestamp("2023-12-31")],
+            "value": [9.0],
+            "population": [50000.0],
+            "qualifier": ["exact"],
+        }
+    )
     assert "small_count" in compute_rates(row, "flow", "case", "poisson")["flags"].iloc[0]
     assert "small_count" not in compute_rates(row.assign(value=10.0), "flow", "case", "poisson")["flags"].iloc[0]
 
@@ -91,7 +110,9 @@ def test_qualifiers_become_flags(ds):
 
 
 def test_year_end_denominator_with_explicit_fallback(ds):
-    rates = rate_table(ds, "disputes_mediated", level="county", denominator="resident_yearend").set_index("district_code")
+    rates = rate_table(ds, "disputes_mediated", level="county", denominator="resident_yearend").set_index(
+        "district_code"
+    )
     assert rates.loc["371002", "population_definition"] == "census_resident"
     assert "population_fallback" in rates.loc["371002", "flags"]
     assert "population_fallback" not in rates.loc["320412", "flags"]
@@ -139,18 +160,36 @@ def test_missing_population_is_one_sentence(ds):
 def quarter_table(year, counts, population):
     starts = pd.to_datetime([f"{year}-01-01", f"{year}-04-01", f"{year}-07-01", f"{year}-10-01"])
     ends = pd.to_datetime([f"{year}-03-31", f"{year}-06-30", f"{year}-09-30", f"{year}-12-31"])
-    return pd.DataFrame({"period_start": starts, "period_end": ends, "value": np.asarray(counts, float),
-                         "population": float(population), "qualifier": "exact", "population_fallback": False})
+    return pd.DataFrame(
+        {
+            "period_start": starts,
+            "period_end": ends,
+            "value": np.asarray(counts, float),
+            "population": float(population),
+            "qualifier": "exact",
+            "population_fallback": False,
+        }
+    )
 
 
 @settings(max_examples=100, deadline=None)
-@given(year=st.integers(2000, 2040), counts=st.lists(st.integers(0, 5000), min_size=4, max_size=4),
-       population=st.integers(10_000, 20_000_000))
+@given(
+    year=st.integers(2000, 2040),
+    counts=st.lists(st.integers(0, 5000), min_size=4, max_size=4),
+    population=st.integers(10_000, 20_000_000),
+)
 def test_annual_rate_is_invariant_to_splitting_a_year_into_quarters(year, counts, population):
     quarters = compute_rates(quarter_table(year, counts, population), "flow", "case", "poisson")
-    whole = pd.DataFrame({"period_start": [pd.Timestamp(f"{year}-01-01")], "period_end": [pd.Timestamp(f"{year}-12-31")],
-                          "value": [float(sum(counts))], "population": [float(population)], "qualifier": ["exact"],
-                          "population_fallback": [False]})
+    whole = pd.DataFrame(
+        {
+            "period_start": [pd.Timestamp(f"{year}-01-01")],
+            "period_end": [pd.Timestamp(f"{year}-12-31")],
+            "value": [float(sum(counts))],
+            "population": [float(population)],
+            "qualifier": ["exact"],
+            "population_fallback": [False],
+        }
+    )
     year_rate = compute_rates(whole, "flow", "case", "poisson")["annual_rate_per_10k"].iloc[0]
     pooled = quarters["value"].sum() / quarters["exposure"].sum() * 1e4
     assert quarters["exposure"].sum() == pytest.approx(population, rel=1e-12)

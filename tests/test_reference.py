@@ -2,10 +2,10 @@
 
 import pandas as pd
 import pytest
+from conftest import shared_or_skip
 
 from compare.paths import PROJECT_ROOT
 from compare.reference import build_reference, romanise
-from conftest import shared_or_skip
 
 
 @pytest.mark.parametrize(

@@ -46,8 +46,11 @@ def test_parameter_values_must_match_the_declared_defaults(parameters, message):
 
 def test_a_schedule_of_declared_parameters_loads(tmp_path):
     config = tmp_path / "briefs.yml"
-    config.write_text('briefs:\n  - notebook: metric_comparison.ipynb\n    parameters: {metric: legal_aid_cases, '
-                      'level: county, adjustment: multiplicative, districts: ["320412"]}\n', encoding="utf-8")
+    config.write_text(
+        "briefs:\n  - notebook: metric_comparison.ipynb\n    parameters: {metric: legal_aid_cases, "
+        'level: county, adjustment: multiplicative, districts: ["320412"]}\n',
+        encoding="utf-8",
+    )
     (brief,) = load_schedule(config, load_dataset())
     assert brief.parameters["adjustment"] == "multiplicative"
 
@@ -66,8 +69,15 @@ def test_two_accepts_at_once_both_keep_their_rows(data_copy, tmp_path):
         review.insert(0, "decision", "accept")
         reviews.append(tmp_path / f"{doc_id}.review.csv")
         review.to_csv(reviews[-1], index=False)
-    runs = [subprocess.Popen([sys.executable, "-c", ACCEPT, "--data", str(data_copy), "accept", str(r)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for r in reviews]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", ACCEPT, "--data", str(data_copy), "accept", str(r)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for r in reviews
+    ]
     outcomes = [(run.wait(timeout=300), run.stdout.read(), run.stderr.read()) for run in runs]
     assert [code for code, _, _ in outcomes] == [0, 0], outcomes
     problems, merged = validate(data_copy)

@@ -49,8 +49,9 @@ def test_quasi_poisson_interval_keeps_near_nominal_coverage(simulated):
 def test_plain_poisson_interval_under_covers_the_same_series(simulated):
     counts, exposure, time = simulated
     design = sm.add_constant(time - time.mean())
-    bounds = np.array([sm.GLM(c, design, family=sm.families.Poisson(), offset=np.log(exposure)).fit().conf_int()[1]
-                       for c in counts])
+    bounds = np.array(
+        [sm.GLM(c, design, family=sm.families.Poisson(), offset=np.log(exposure)).fit().conf_int()[1] for c in counts]
+    )
     coverage = covers(np.expm1(bounds[:, 0]) * 100, np.expm1(bounds[:, 1]) * 100).mean()
     print(f"plain Poisson 95% coverage {coverage:.3f} over {SERIES} series")
     assert coverage < 0.75
@@ -59,10 +60,16 @@ def test_plain_poisson_interval_under_covers_the_same_series(simulated):
 def test_batched_trends_cover_as_the_single_fits_do(simulated):
     counts, exposure, time = simulated
     start = pd.to_datetime([f"{int(t)}-01-01" for t in time])
-    rates = pd.DataFrame({
-        "district_code": np.repeat([f"{i:06d}" for i in range(SERIES)], PERIODS), "metric_id": "synthetic_metric",
-        "period_start": np.tile(start, SERIES), "period_end": np.tile(start + pd.offsets.YearEnd(0), SERIES),
-        "value": counts.ravel().astype(float), "exposure": np.tile(exposure, SERIES)})
+    rates = pd.DataFrame(
+        {
+            "district_code": np.repeat([f"{i:06d}" for i in range(SERIES)], PERIODS),
+            "metric_id": "synthetic_metric",
+            "period_start": np.tile(start, SERIES),
+            "period_end": np.tile(start + pd.offsets.YearEnd(0), SERIES),
+            "value": counts.ravel().astype(float),
+            "exposure": np.tile(exposure, SERIES),
+        }
+    )
     assert midpoint_years(rates["period_start"], rates["period_end"])[:PERIODS] == pytest.approx(time, abs=0.01)
     batched = fit_trends(rates)
     coverage = covers(batched["ci_low_pct"], batched["ci_high_pct"]).mean()

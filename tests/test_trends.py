@@ -8,13 +8,21 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from conftest import edit_observations
 from scipy import optimize, stats
 
 from compare.data import load_dataset
 from compare.errors import CompareError
-from compare.trends import (TrendNotEstimable, change_qualifier, derived_previous_year, finest_cover, fit_trend,
-                            fit_trends, midpoint_years, trend)
-from conftest import edit_observations
+from compare.trends import (
+    TrendNotEstimable,
+    change_qualifier,
+    derived_previous_year,
+    finest_cover,
+    fit_trend,
+    fit_trends,
+    midpoint_years,
+    trend,
+)
 
 
 def direct_mle_slope(counts, exposure, time):
@@ -24,8 +32,12 @@ def direct_mle_slope(counts, exposure, time):
         mu = exposure * np.exp(params[0] + params[1] * t)
         return (mu - counts * np.log(mu)).sum()
 
-    return optimize.minimize(nll, [np.log(counts.sum() / exposure.sum()), 0.0], method="Nelder-Mead",
-                             options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000}).x[1]
+    return optimize.minimize(
+        nll,
+        [np.log(counts.sum() / exposure.sum()), 0.0],
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000},
+    ).x[1]
 
 
 SYNTHETIC_COUNTS = np.array([120, 131, 150, 149, 170])  # synthetic, for these tests only
@@ -55,16 +67,22 @@ def test_quasi_poisson_matches_statsmodels_glm_with_pearson_scale(alpha):
     assert fit.p_value == pytest.approx(2 * stats.t.sf(abs(ref.params[1] / ref.bse[1]), ref.df_resid), rel=1e-9)
     assert fit.alpha == alpha and fit.confidence_label == f"{100 * (1 - alpha):g}% CI"
     plain = sm.GLM(overdispersed, design, family=sm.families.Poisson(), offset=np.log(exposure)).fit()
-    assert fit.ci_high_pct - fit.ci_low_pct > 2 * (np.expm1(plain.conf_int(alpha)[1][1]) - np.expm1(plain.conf_int(alpha)[1][0])) * 100
+    assert (
+        fit.ci_high_pct - fit.ci_low_pct
+        > 2 * (np.expm1(plain.conf_int(alpha)[1][1]) - np.expm1(plain.conf_int(alpha)[1][0])) * 100
+    )
 
 
-@pytest.mark.parametrize("counts, words", [
-    ([0, 0, 9], "only one of the 3 periods"),
-    ([9, 0, 0, 0], "only one of the 4 periods"),
-    ([0, 0, 0, 0], "all 4 periods report zero"),
-    ([1, 2], "at least 3 non-overlapping dated periods"),
-    ([40, 40, 40], "exactly on the fitted curve"),
-])
+@pytest.mark.parametrize(
+    "counts, words",
+    [
+        ([0, 0, 9], "only one of the 3 periods"),
+        ([9, 0, 0, 0], "only one of the 4 periods"),
+        ([0, 0, 0, 0], "all 4 periods report zero"),
+        ([1, 2], "at least 3 non-overlapping dated periods"),
+        ([40, 40, 40], "exactly on the fitted curve"),
+    ],
+)
 def test_degenerate_series_get_a_reason_not_a_number(counts, words):
     n = len(counts)
     with pytest.raises(TrendNotEstimable, match=words) as caught:
@@ -82,14 +100,18 @@ def days(labels):
 
 
 def test_quarter_half_and_year_resolve_to_the_year():
-    keep = finest_cover(days(["2021-01-01", "2021-01-01", "2021-01-01", "2022-01-01"]),
-                        days(["2021-03-31", "2021-06-30", "2021-12-31", "2022-03-31"]))
+    keep = finest_cover(
+        days(["2021-01-01", "2021-01-01", "2021-01-01", "2022-01-01"]),
+        days(["2021-03-31", "2021-06-30", "2021-12-31", "2022-03-31"]),
+    )
     assert keep.tolist() == [False, False, True, True]
 
 
 def test_four_quarters_are_finer_than_the_year_they_cover():
-    keep = finest_cover(days(["2021-01-01", "2021-04-01", "2021-07-01", "2021-10-01", "2021-01-01"]),
-                        days(["2021-03-31", "2021-06-30", "2021-09-30", "2021-12-31", "2021-12-31"]))
+    keep = finest_cover(
+        days(["2021-01-01", "2021-04-01", "2021-07-01", "2021-10-01", "2021-01-01"]),
+        days(["2021-03-31", "2021-06-30", "2021-09-30", "2021-12-31", "2021-12-31"]),
+    )
     assert keep.tolist() == [True, True, True, True, False]
 
 
@@ -151,9 +173,21 @@ SYNTHETIC_ROWS = [  # SYNTHETIC observations for Huancui (371002), for these tes
 @pytest.fixture
 def overlapping(data_copy):
     def add(table):
-        rows = [{"doc_id": "synthetic-test", "district_code": "371002", "period_start": s, "period_end": e,
-                 "metric_id": "legal_aid_cases", "subset": "", "value": v, "qualifier": q, "statement": "actual", "quote": ""}
-                for s, e, v, q in SYNTHETIC_ROWS]
+        rows = [
+            {
+                "doc_id": "synthetic-test",
+                "district_code": "371002",
+                "period_start": s,
+                "period_end": e,
+                "metric_id": "legal_aid_cases",
+                "subset": "",
+                "value": v,
+                "qualifier": q,
+                "statement": "actual",
+                "quote": "",
+            }
+            for s, e, v, q in SYNTHETIC_ROWS
+        ]
         return pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
 
     edit_observations(data_copy, add)
@@ -207,8 +241,16 @@ def synthetic_rates(pairs=120, seed=7):
             end = start + pd.offsets.QuarterEnd(0)
             exposure = population * ((end - start).days + 1) / 365
             mean = base * exposure / 1e4 * np.exp(drift * q / 4) * rng.gamma(4.0, 1 / 4.0)
-            rows.append({"district_code": f"{p:06d}", "metric_id": "synthetic_metric", "period_start": start, "period_end": end,
-                         "value": float(rng.poisson(mean)), "exposure": exposure})
+            rows.append(
+                {
+                    "district_code": f"{p:06d}",
+                    "metric_id": "synthetic_metric",
+                    "period_start": start,
+                    "period_end": end,
+                    "value": float(rng.poisson(mean)),
+                    "exposure": exposure,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -227,8 +269,9 @@ def test_batched_trends_agree_with_statsmodels_quasi_poisson_on_every_pair():
             continue
         t = midpoint_years(g["period_start"], g["period_end"])
         design = sm.add_constant(t - t.mean())
-        ref = sm.GLM(g["value"].to_numpy(), design, family=sm.families.Poisson(),
-                     offset=np.log(g["exposure"].to_numpy())).fit(scale="X2", tol=1e-13)
+        ref = sm.GLM(
+            g["value"].to_numpy(), design, family=sm.families.Poisson(), offset=np.log(g["exposure"].to_numpy())
+        ).fit(scale="X2", tol=1e-13)
         half = stats.t.ppf(0.975, ref.df_resid) * ref.bse[1]
         assert row["slope"] == pytest.approx(ref.params[1], abs=1e-6)
         assert row["phi"] == pytest.approx(ref.scale, rel=1e-6) and row["df"] == ref.df_resid
@@ -240,18 +283,32 @@ def test_batched_trends_agree_with_statsmodels_quasi_poisson_on_every_pair():
 
 def test_batched_trends_resolve_overlaps_and_name_degenerate_series():
     def series(code, spans, values):
-        return pd.DataFrame({"district_code": code, "metric_id": "synthetic_metric", "value": values, "exposure": 1e5,
-                             "period_start": pd.to_datetime([s for s, _ in spans]), "period_end": pd.to_datetime([e for _, e in spans])})
+        return pd.DataFrame(
+            {
+                "district_code": code,
+                "metric_id": "synthetic_metric",
+                "value": values,
+                "exposure": 1e5,
+                "period_start": pd.to_datetime([s for s, _ in spans]),
+                "period_end": pd.to_datetime([e for _, e in spans]),
+            }
+        )
 
     years = [(f"{y}-01-01", f"{y}-12-31") for y in (2020, 2021, 2022)]
-    rates = pd.concat([
-        series("000001", [("2020-01-01", "2020-06-30"), *years], [400.0, 100.0, 130.0, 120.0]),  # H1 inside 2020: set aside
-        series("000002", years, [0.0, 0.0, 9.0]),
-        series("000003", years, [0.0, 0.0, 0.0]),
-    ])
+    rates = pd.concat(
+        [
+            series(
+                "000001", [("2020-01-01", "2020-06-30"), *years], [400.0, 100.0, 130.0, 120.0]
+            ),  # H1 inside 2020: set aside
+            series("000002", years, [0.0, 0.0, 9.0]),
+            series("000003", years, [0.0, 0.0, 0.0]),
+        ]
+    )
     out = fit_trends(rates).set_index("district_code")
     assert out.loc["000001", "set_aside"] == 1 and out.loc["000001", "periods"] == 3
-    single = fit_trend([100, 130, 120], np.full(3, 1e5), midpoint_years(*(pd.to_datetime(pd.Series(c)) for c in zip(*years))))
+    single = fit_trend(
+        [100, 130, 120], np.full(3, 1e5), midpoint_years(*(pd.to_datetime(pd.Series(c)) for c in zip(*years)))
+    )
     assert out.loc["000001", "slope"] == pytest.approx(single.slope, abs=1e-8)
     assert out.loc["000002", "reason"] == "only one period reports a non-zero value"
     assert out.loc["000003", "reason"] == "all periods report zero"
@@ -266,7 +323,9 @@ def test_sentences_state_phi_the_method_and_what_was_set_aside(overlapping):
     assert "quasi-Poisson" in model and "allowing for variation beyond chance" in model
     assert f"φ = {result.model.phi:.2g} on 1 degree of freedom" in model
     assert "about +" in model and "2022: a lower bound" in model and "95% CI" in model
-    assert change_sentence(result, "Legal aid cases").startswith("Legal aid cases: at most -6.7% in the annual rate from 2022 to 2023")
+    assert change_sentence(result, "Legal aid cases").startswith(
+        "Legal aid cases: at most -6.7% in the annual rate from 2022 to 2023"
+    )
     aside = set_aside_sentence(result)
     assert "2021Q1 (overlaps 2021)" in aside and "undated (no dates)" in aside and "(no end date)" in aside
 
@@ -275,7 +334,10 @@ def test_district_trends_say_plainly_when_no_trend_can_be_estimated(overlapping)
     from compare.findings import district_trends
 
     story = district_trends(load_dataset(), "510700", ["legal_aid_cases"])
-    assert any(f.startswith("No trend estimated for Legal aid cases accepted or handled: a trend needs at least 3") for f in story.findings)
+    assert any(
+        f.startswith("No trend estimated for Legal aid cases accepted or handled: a trend needs at least 3")
+        for f in story.findings
+    )
     story = district_trends(overlapping, "371002", ["legal_aid_cases"])
     assert any("φ = " in f and "quasi-Poisson" in f for f in story.findings)
     table = story.tables["legal_aid_cases"]
@@ -288,9 +350,17 @@ def test_trend_chart_keeps_undated_and_open_flows_off_the_time_axis(overlapping)
 
     fig = district_trends(overlapping, "371002", ["legal_aid_cases"]).charts["legal_aid_cases"].figure
     plotted = np.concatenate([line.get_ydata() for line in fig.axes[0].get_lines() if len(line.get_ydata())])
-    assert 112 < trend(overlapping, "legal_aid_cases", "371002").changes.set_index("period").loc["undated", "rate_per_10k"] < 113
-    assert not ((plotted > 100) & (plotted < 200)).any(), "the undated rate (112 per 10,000, not annual) must not be drawn"
-    assert any("Not on this axis: 2024-01-01..(open) (no end date), undated (no dates)" in t.get_text() for t in fig.texts)
+    assert (
+        112
+        < trend(overlapping, "legal_aid_cases", "371002").changes.set_index("period").loc["undated", "rate_per_10k"]
+        < 113
+    )
+    assert not ((plotted > 100) & (plotted < 200)).any(), (
+        "the undated rate (112 per 10,000, not annual) must not be drawn"
+    )
+    assert any(
+        "Not on this axis: 2024-01-01..(open) (no end date), undated (no dates)" in t.get_text() for t in fig.texts
+    )
 
 
 def test_cli_trend_prints_phi_or_the_reason(overlapping):
@@ -298,8 +368,22 @@ def test_cli_trend_prints_phi_or_the_reason(overlapping):
     import sys
 
     def run(district):
-        return subprocess.run([sys.executable, "-m", "compare.cli", "--data", str(overlapping.data_dir), "trend", "--metric",
-                               "legal_aid_cases", "--district", district], capture_output=True, text=True)
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "compare.cli",
+                "--data",
+                str(overlapping.data_dir),
+                "trend",
+                "--metric",
+                "legal_aid_cases",
+                "--district",
+                district,
+            ],
+            capture_output=True,
+            text=True,
+        )
 
     fitted = run("371002")
     assert fitted.returncode == 0, fitted.stderr

@@ -9,9 +9,20 @@ from compare.windows import Window, choose_window, comparison_set, parse_window
 
 def unit_rows(spec):
     """Constructed rate rows (not data): one per (code, start, end), with an annual rate."""
-    rows = [{"district_code": code, "district_zh": f"区{code}", "district_en": f"D{code}", "period_start": pd.Timestamp(s),
-             "period_end": pd.Timestamp(e), "period": f"{s}..{e}", "annual_rate_per_10k": 1.0, "rate_per_10k": 1.0,
-             "kind": "flow"} for code, s, e in spec]
+    rows = [
+        {
+            "district_code": code,
+            "district_zh": f"区{code}",
+            "district_en": f"D{code}",
+            "period_start": pd.Timestamp(s),
+            "period_end": pd.Timestamp(e),
+            "period": f"{s}..{e}",
+            "annual_rate_per_10k": 1.0,
+            "rate_per_10k": 1.0,
+            "kind": "flow",
+        }
+        for code, s, e in spec
+    ]
     return pd.DataFrame(rows)
 
 
@@ -24,16 +35,27 @@ def test_the_default_window_is_the_latest_year_enough_units_report():
 
 
 def test_units_of_other_years_are_listed_not_compared():
-    rows = unit_rows([("000001", "2017-01-01", "2017-12-31"), ("000002", "2017-01-01", "2017-12-31"),
-                      ("000003", "2025-01-01", "2025-12-31")])
+    rows = unit_rows(
+        [
+            ("000001", "2017-01-01", "2017-12-31"),
+            ("000002", "2017-01-01", "2017-12-31"),
+            ("000003", "2025-01-01", "2025-12-31"),
+        ]
+    )
     cs = comparison_set(rows, min_units=2)
     assert cs.label == "2017" and set(cs.units["district_code"]) == {"000001", "000002"}
     assert cs.not_comparable[["district_code", "reports"]].values.tolist() == [["000003", "2025-01-01..2025-12-31"]]
 
 
 def test_the_longest_period_inside_the_window_is_kept():
-    rows = unit_rows([("000001", "2021-01-01", "2021-03-31"), ("000001", "2021-01-01", "2021-06-30"),
-                      ("000001", "2021-01-01", "2021-12-31"), ("000002", "2021-01-01", "2021-06-30")])
+    rows = unit_rows(
+        [
+            ("000001", "2021-01-01", "2021-03-31"),
+            ("000001", "2021-01-01", "2021-06-30"),
+            ("000001", "2021-01-01", "2021-12-31"),
+            ("000002", "2021-01-01", "2021-06-30"),
+        ]
+    )
     cs = comparison_set(rows, "2021")
     kept = cs.units.set_index("district_code")["period_end"]
     assert kept.to_dict() == {"000001": pd.Timestamp("2021-12-31"), "000002": pd.Timestamp("2021-06-30")}
@@ -47,9 +69,14 @@ def test_open_and_undated_flows_never_enter_a_window():
     assert list(cs.units["district_code"]) == ["000001"] and list(cs.not_comparable["district_code"]) == ["000002"]
 
 
-@pytest.mark.parametrize(("label", "start", "end"), [("2021", "2021-01-01", "2021-12-31"),
-                                                     ("2020-2022", "2020-01-01", "2022-12-31"),
-                                                     ("2021H1", "2021-01-01", "2021-06-30")])
+@pytest.mark.parametrize(
+    ("label", "start", "end"),
+    [
+        ("2021", "2021-01-01", "2021-12-31"),
+        ("2020-2022", "2020-01-01", "2022-12-31"),
+        ("2021H1", "2021-01-01", "2021-06-30"),
+    ],
+)
 def test_window_labels(label, start, end):
     window = parse_window(label)
     assert window == Window(pd.Timestamp(start), pd.Timestamp(end)) and window.label == label

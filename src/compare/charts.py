@@ -66,18 +66,31 @@ def district_label(row, lang: str = "en") -> str:
 
 
 def _marker_legend(ax, markers_used, lang: str = "en") -> None:
-    handles = [plt.Line2D([], [], marker=m, linestyle="", color="0.3", label=say(MARKER_WORDS[m], lang))
-               for m in MARKER_WORDS if m in markers_used]
+    handles = [
+        plt.Line2D([], [], marker=m, linestyle="", color="0.3", label=say(MARKER_WORDS[m], lang))
+        for m in MARKER_WORDS
+        if m in markers_used
+    ]
     if len(handles) > 1 or (handles and handles[0].get_marker() != "o"):
         ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True)
 
 
-def _dot_intervals(ax, rates: pd.DataFrame, colours: dict, focus: str | None = None, line: float = 2.5,
-                   size: float = 8, tick_size=None, lang: str = "en") -> set[str]:
+def _dot_intervals(
+    ax,
+    rates: pd.DataFrame,
+    colours: dict,
+    focus: str | None = None,
+    line: float = 2.5,
+    size: float = 8,
+    tick_size=None,
+    lang: str = "en",
+) -> set[str]:
     """Draw each row's rate (per year for flows; a flow with no end date has none and is left out) as a dot
     with its interval, highest at the top, labelled 'name (period)'; the focus district larger. Returns the
     markers used."""
-    table = rates.assign(_rate=comparable_rate(rates)).dropna(subset=["_rate"]).sort_values("_rate").reset_index(drop=True)
+    table = (
+        rates.assign(_rate=comparable_rate(rates)).dropna(subset=["_rate"]).sort_values("_rate").reset_index(drop=True)
+    )
     markers = set()
     for i, row in table.iterrows():
         colour = colours.get(row["district_code"], "0.3")
@@ -121,10 +134,19 @@ def funnel_plot(funnel_fit, unit_label: str, colours: dict, title: str = "", cap
     if funnel_fit.classified:
         grid = np.geomspace(exposure.min() * 0.5, exposure.max() * 1.5, 200)
         pooled = funnel_fit.pooled_rate / (100 if funnel_fit.unit == "%" else PER_10K)
-        limits = funnel_limits(pooled, grid, funnel_fit.adjustment, funnel_fit.phi, funnel_fit.tau2, binomial=funnel_fit.unit == "%")
-        ax.axhline(funnel_fit.pooled_rate, color="0.2", lw=1, label=say("chart.pooled", lang, rate=f"{funnel_fit.pooled_rate:.3g}"))
+        limits = funnel_limits(
+            pooled, grid, funnel_fit.adjustment, funnel_fit.phi, funnel_fit.tau2, binomial=funnel_fit.unit == "%"
+        )
+        ax.axhline(
+            funnel_fit.pooled_rate,
+            color="0.2",
+            lw=1,
+            label=say("chart.pooled", lang, rate=f"{funnel_fit.pooled_rate:.3g}"),
+        )
         for level, style in (("95", "--"), ("99.8", ":")):
-            ax.plot(grid, limits[f"upper_{level}"], style, color="0.4", lw=1, label=say("chart.limits", lang, level=level))
+            ax.plot(
+                grid, limits[f"upper_{level}"], style, color="0.4", lw=1, label=say("chart.limits", lang, level=level)
+            )
             ax.plot(grid, limits[f"lower_{level}"], style, color="0.4", lw=1)
     for i, row in table.iterrows():
         colour = colours.get(row["district_code"], "0.3")
@@ -132,17 +154,37 @@ def funnel_plot(funnel_fit, unit_label: str, colours: dict, title: str = "", cap
             ax.plot([row[size]] * 2, [row["ci_low"], row["ci_high"]], color=colour, lw=1.5, alpha=0.6)
         if row["count_high"] > row["count_low"]:
             per = row["observed_rate"] / row["value"] if row["value"] else np.nan
-            ax.plot([row[size]] * 2, [row["count_low"] * per, row["count_high"] * per], color=colour, lw=5,
-                    alpha=0.35, solid_capstyle="butt")
-        ax.plot(row[size], row["observed_rate"], marker=marker_for(row.get("flags", "")), ms=9, linestyle="",
-                color=colour)
+            ax.plot(
+                [row[size]] * 2,
+                [row["count_low"] * per, row["count_high"] * per],
+                color=colour,
+                lw=5,
+                alpha=0.35,
+                solid_capstyle="butt",
+            )
+        ax.plot(
+            row[size], row["observed_rate"], marker=marker_for(row.get("flags", "")), ms=9, linestyle="", color=colour
+        )
         name = district_label(row, lang) if "district_zh" in row and "district_en" in row else str(row["district_code"])
-        ax.annotate(name, (row[size], row["observed_rate"]), xytext=(6, 4 if i % 2 else -10),
-                    textcoords="offset points", fontsize=8)
+        ax.annotate(
+            name,
+            (row[size], row["observed_rate"]),
+            xytext=(6, 4 if i % 2 else -10),
+            textcoords="offset points",
+            fontsize=8,
+        )
     ax.set_xscale("log")
     years = table["years"] if "years" in table else pd.Series(dtype=float)
-    ax.set_xlabel(say("chart.trials" if funnel_fit.unit == "%" else
-                      "chart.exposure_years" if years.notna().any() else "chart.exposure_residents", lang))
+    ax.set_xlabel(
+        say(
+            "chart.trials"
+            if funnel_fit.unit == "%"
+            else "chart.exposure_years"
+            if years.notna().any()
+            else "chart.exposure_residents",
+            lang,
+        )
+    )
     ax.set_ylabel(unit_label)
     ax.set_ylim(bottom=0)
     if funnel_fit.classified:
@@ -185,15 +227,26 @@ def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, ti
     if derived is not None and not derived.empty and "previous_comparable_rate" in derived:
         prev = derived[derived["previous_comparable_rate"].notna()]
         prev_mid = prev["previous_period_start"] + (prev["previous_period_end"] - prev["previous_period_start"]) / 2
-        ax.plot(prev_mid, prev["previous_comparable_rate"], marker="o", mfc="white", color=colour, ls="", ms=8,
-                label=say("chart.derived", lang))
+        ax.plot(
+            prev_mid,
+            prev["previous_comparable_rate"],
+            marker="o",
+            mfc="white",
+            color=colour,
+            ls="",
+            ms=8,
+            label=say("chart.derived", lang),
+        )
     for marker in markers - {"o"}:
         ax.plot([], [], marker=marker, color="0.3", ls="", label=say(MARKER_WORDS[marker], lang))
     off_axis = changes[changes["comparable_rate"].isna()]
     if not off_axis.empty:
-        names = say("list.sep", lang).join(f"{period_words(r['period'], lang)} ({use_reason(r['trend_use'], lang)})"
-                                           for _, r in off_axis.iterrows())
-        fig.text(0.01, 0.01, say("chart.off_axis", lang, periods=names), fontsize=8, color="0.3", ha="left", va="bottom")
+        names = say("list.sep", lang).join(
+            f"{period_words(r['period'], lang)} ({use_reason(r['trend_use'], lang)})" for _, r in off_axis.iterrows()
+        )
+        fig.text(
+            0.01, 0.01, say("chart.off_axis", lang, periods=names), fontsize=8, color="0.3", ha="left", va="bottom"
+        )
     ax.set_xlabel(say("chart.period_mid", lang))
     ax.set_ylabel(unit_label)
     ax.set_ylim(bottom=0)
@@ -208,8 +261,17 @@ def coverage_heatmap(coverage: pd.DataFrame, title: str = "", lang: str = "en"):
     """Heatmap of observation counts, districts by metric."""
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(max(8, 0.35 * coverage.shape[1] + 4), 0.32 * coverage.shape[0] + 2.5))
-    sns.heatmap(coverage, ax=ax, cmap="crest", annot=True, fmt="g", cbar_kws={"label": say("chart.observations", lang)},
-                linewidths=0.5, linecolor="white", mask=coverage.eq(0))
+    sns.heatmap(
+        coverage,
+        ax=ax,
+        cmap="crest",
+        annot=True,
+        fmt="g",
+        cbar_kws={"label": say("chart.observations", lang)},
+        linewidths=0.5,
+        linecolor="white",
+        mask=coverage.eq(0),
+    )
     ax.set_xlabel(say("chart.metric", lang))
     ax.set_ylabel(say("chart.district", lang))
     ax.set_title(title)
@@ -218,8 +280,15 @@ def coverage_heatmap(coverage: pd.DataFrame, title: str = "", lang: str = "en"):
     return fig
 
 
-def small_multiples(panels: dict[str, pd.DataFrame], units: dict[str, str], focus: str, colours: dict, title: str = "",
-                    titles: dict[str, str] | None = None, lang: str = "en"):
+def small_multiples(
+    panels: dict[str, pd.DataFrame],
+    units: dict[str, str],
+    focus: str,
+    colours: dict,
+    title: str = "",
+    titles: dict[str, str] | None = None,
+    lang: str = "en",
+):
     """One small dot-and-interval panel per metric: the focus district against its peers."""
     use_cjk_font()
     n = len(panels)

@@ -77,8 +77,10 @@ class Funnel:
     @property
     def facts(self) -> str:
         """The facts that qualify every placement, in one line: units, φ and its χ² test, τ², method."""
-        return (f"{self.n_units} units · φ = {self.phi:.3g} (χ² {p_words(self.chi2_p)}) · τ² = {self.tau2:.3g} · "
-                f"{self.method}")
+        return (
+            f"{self.n_units} units · φ = {self.phi:.3g} (χ² {p_words(self.chi2_p)}) · τ² = {self.tau2:.3g} · "
+            f"{self.method}"
+        )
 
 
 @dataclass(frozen=True)
@@ -320,8 +322,14 @@ def _observed_rate(rows: pd.DataFrame, counts: np.ndarray) -> pd.Series:
     return fallback
 
 
-def funnel_table(rates: pd.DataFrame, by=FUNNEL_GROUPS, adjustment: str = "random_effects", min_units: int = 10,
-                 small_count: int = 10, limits: bool = True) -> pd.DataFrame:
+def funnel_table(
+    rates: pd.DataFrame,
+    by=FUNNEL_GROUPS,
+    adjustment: str = "random_effects",
+    min_units: int = 10,
+    small_count: int = 10,
+    limits: bool = True,
+) -> pd.DataFrame:
     """Funnel classification of every row against its group (by default each metric and period), all groups
     at once; rows without a positive exposure (or, when the column exists, without a count interval) are left out.
 
@@ -331,9 +339,20 @@ def funnel_table(rates: pd.DataFrame, by=FUNNEL_GROUPS, adjustment: str = "rando
     come from the Poisson CDF at the counts, so the limits (slow quantiles) are computed only when asked for."""
     out = _usable(rates)
     counts = out["value"].to_numpy(dtype=float).round()
-    out = _place(out, counts, out["exposure"].to_numpy(dtype=float), by, adjustment, min_units, small_count, limits,
-                 binomial=False)
-    out.insert(out.columns.get_loc("z"), "expected", out["pooled_rate"].to_numpy() / PER_10K * out["exposure"].to_numpy())
+    out = _place(
+        out,
+        counts,
+        out["exposure"].to_numpy(dtype=float),
+        by,
+        adjustment,
+        min_units,
+        small_count,
+        limits,
+        binomial=False,
+    )
+    out.insert(
+        out.columns.get_loc("z"), "expected", out["pooled_rate"].to_numpy() / PER_10K * out["exposure"].to_numpy()
+    )
     out["observed_rate"] = _observed_rate(out, counts)
     return out
 
@@ -354,8 +373,9 @@ def _place(out, counts, sizes, by, adjustment, min_units, small_count, limits, b
     over_g = p_g < OVERDISPERSION_ALPHA
     with np.errstate(divide="ignore"):
         w = np.where(within_var > 0, 1 / within_var, 0.0)
-    tau2_g = np.where(over_g, dersimonian_laird_tau2(phi_g, n_g, np.bincount(gid, w, groups),
-                                                     np.bincount(gid, w**2, groups)), 0.0)
+    tau2_g = np.where(
+        over_g, dersimonian_laird_tau2(phi_g, n_g, np.bincount(gid, w, groups), np.bincount(gid, w**2, groups)), 0.0
+    )
     applied_g = np.where(over_g, ADJUSTMENTS.index(adjustment), ADJUSTMENTS.index("none")).astype(np.int8)
     exact_g, multiplier_g, additive_g = _widening(np.asarray(ADJUSTMENTS)[applied_g], phi_g, tau2_g)
     classified = (n_g >= min_units)[gid]
@@ -397,8 +417,10 @@ def _method(adjustment: str, first: pd.Series, min_units: int, exact: str) -> st
 def _note(first: pd.Series, min_units: int, exact: str) -> str:
     n, phi, p, tau2 = int(first["n_units"]), first["phi"], first["chi2_p"], first["tau2"]
     if not first["classified"]:
-        return (f"Only {n} units share this window, fewer than the {min_units} a funnel needs, so no unit is "
-                f"classified and only their intervals are shown.")
+        return (
+            f"Only {n} units share this window, fewer than the {min_units} a funnel needs, so no unit is "
+            f"classified and only their intervals are shown."
+        )
     varies = f"The units vary more than chance allows (φ = {phi:.3g}, χ² {p_words(p)})"
     if first["adjustment"] == "random_effects":
         return f"{varies}, so the limits add the between-unit variance τ² = {tau2:.3g}."
@@ -414,11 +436,21 @@ def _one_window(table: pd.DataFrame, adjustment: str, min_units: int, unit: str,
         raise CompareError("A funnel needs at least one unit with a count and a denominator; none was given.")
     table = table.astype({"classification": str, "adjustment": str})
     first = table.iloc[0]
-    return Funnel(table=table, pooled_rate=float(first["pooled_rate"]), n_units=int(first["n_units"]),
-                  phi=float(first["phi"]), chi2_p=float(first["chi2_p"]), tau2=float(first["tau2"]),
-                  method=_method(adjustment, first, min_units, exact), classified=bool(first["classified"]),
-                  note=_note(first, min_units, exact), adjustment=str(first["adjustment"]),
-                  overdispersed=bool(first["overdispersed"]), min_units=min_units, unit=unit)
+    return Funnel(
+        table=table,
+        pooled_rate=float(first["pooled_rate"]),
+        n_units=int(first["n_units"]),
+        phi=float(first["phi"]),
+        chi2_p=float(first["chi2_p"]),
+        tau2=float(first["tau2"]),
+        method=_method(adjustment, first, min_units, exact),
+        classified=bool(first["classified"]),
+        note=_note(first, min_units, exact),
+        adjustment=str(first["adjustment"]),
+        overdispersed=bool(first["overdispersed"]),
+        min_units=min_units,
+        unit=unit,
+    )
 
 
 def _one_row_per_unit(units: pd.DataFrame) -> None:
@@ -426,8 +458,9 @@ def _one_row_per_unit(units: pd.DataFrame) -> None:
         raise CompareError("A funnel takes one row per unit; choose one period per district first.")
 
 
-def funnel(units: pd.DataFrame, adjustment: str = "random_effects", min_units: int = 10,
-           small_count: int = 10) -> Funnel:
+def funnel(
+    units: pd.DataFrame, adjustment: str = "random_effects", min_units: int = 10, small_count: int = 10
+) -> Funnel:
     """Place each unit (one row per district, all in one comparison window) on a funnel around the pooled rate.
 
     Parameters
@@ -451,8 +484,9 @@ def funnel(units: pd.DataFrame, adjustment: str = "random_effects", min_units: i
     return _one_window(table, adjustment, min_units, "per 10,000", "Poisson")
 
 
-def proportion_funnel(units: pd.DataFrame, adjustment: str = "random_effects", min_units: int = 10,
-                      small_count: int = 10) -> Funnel:
+def proportion_funnel(
+    units: pd.DataFrame, adjustment: str = "random_effects", min_units: int = 10, small_count: int = 10
+) -> Funnel:
     """Place each unit's proportion (successes out of trials) on a funnel around the pooled proportion.
 
     Exact binomial limits, or on the arcsin √p scale (s² = 1/(4n)) the same Winsorised φ, χ² test and
@@ -500,8 +534,11 @@ def _exact_rate_ratio(count1, exposure1, count2, exposure2, alpha) -> RateRatio:
 
 
 def _widened_rate_ratio(count1, exposure1, count2, exposure2, alpha, phi, tau2) -> RateRatio:
-    method = (f"Wald on the log scale, between-unit variance added (τ² = {tau2:.3g})" if tau2 > 0
-              else f"Wald on the log scale, variance × φ = {phi:.3g} (quasi-Poisson)")
+    method = (
+        f"Wald on the log scale, between-unit variance added (τ² = {tau2:.3g})"
+        if tau2 > 0
+        else f"Wald on the log scale, variance × φ = {phi:.3g} (quasi-Poisson)"
+    )
     if count1 == 0 or count2 == 0:
         ratio = 0.0 if count1 == 0 else np.inf
         return RateRatio(ratio, np.nan, np.nan, np.nan, method, "one count is zero: no overdispersed interval")
@@ -509,12 +546,24 @@ def _widened_rate_ratio(count1, exposure1, count2, exposure2, alpha, phi, tau2) 
     within = 1 / count1 + 1 / count2
     se = np.sqrt(within + 8 * tau2) if tau2 > 0 else np.sqrt(phi * within)
     z = stats.norm.ppf(1 - alpha / 2)
-    return RateRatio(float(np.exp(log_ratio)), float(np.exp(log_ratio - z * se)), float(np.exp(log_ratio + z * se)),
-                     float(2 * stats.norm.sf(abs(log_ratio) / se)), method)
+    return RateRatio(
+        float(np.exp(log_ratio)),
+        float(np.exp(log_ratio - z * se)),
+        float(np.exp(log_ratio + z * se)),
+        float(2 * stats.norm.sf(abs(log_ratio) / se)),
+        method,
+    )
 
 
-def rate_ratio(count1: float, exposure1: float, count2: float, exposure2: float, alpha: float = 0.05,
-               phi: float = 1.0, tau2: float = 0.0) -> RateRatio:
+def rate_ratio(
+    count1: float,
+    exposure1: float,
+    count2: float,
+    exposure2: float,
+    alpha: float = 0.05,
+    phi: float = 1.0,
+    tau2: float = 0.0,
+) -> RateRatio:
     """Rate ratio of unit 1 to unit 2 with its (1 − alpha) interval and two-sided p-value.
 
     Parameters
@@ -557,16 +606,39 @@ def rate_ratios(units: pd.DataFrame, phi: float = 1.0, alpha: float = 0.05, tau2
     labels = [c for c in PAIR_LABELS if c in units]
     rows = []
     for (_, a), (_, b) in combinations(units.iterrows(), 2):
-        pair = {"district_a": a["district_code"], "district_b": b["district_code"],
-                **{f"{c}_a": a[c] for c in labels}, **{f"{c}_b": b[c] for c in labels},
-                "count_a": round(a["value"]), "count_b": round(b["value"])}
+        pair = {
+            "district_a": a["district_code"],
+            "district_b": b["district_code"],
+            **{f"{c}_a": a[c] for c in labels},
+            **{f"{c}_b": b[c] for c in labels},
+            "count_a": round(a["value"]),
+            "count_b": round(b["value"]),
+        }
         if pair["count_a"] == 0 and pair["count_b"] == 0:
-            rows.append({**pair, "rate_ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
-                         "method": "", "note": "both counts are zero: no ratio"})
+            rows.append(
+                {
+                    **pair,
+                    "rate_ratio": np.nan,
+                    "ci_low": np.nan,
+                    "ci_high": np.nan,
+                    "p_value": np.nan,
+                    "method": "",
+                    "note": "both counts are zero: no ratio",
+                }
+            )
             continue
         rr = rate_ratio(a["value"], a["exposure"], b["value"], b["exposure"], alpha=alpha, phi=phi, tau2=tau2)
-        rows.append({**pair, "rate_ratio": rr.rate_ratio, "ci_low": rr.ci_low, "ci_high": rr.ci_high,
-                     "p_value": rr.p_value, "method": rr.method, "note": rr.note})
+        rows.append(
+            {
+                **pair,
+                "rate_ratio": rr.rate_ratio,
+                "ci_low": rr.ci_low,
+                "ci_high": rr.ci_high,
+                "p_value": rr.p_value,
+                "method": rr.method,
+                "note": rr.note,
+            }
+        )
     out = pd.DataFrame(rows)
     tested = out["p_value"].notna().to_numpy()
     out["p_holm"] = np.nan

@@ -25,18 +25,55 @@ from .numerals import quote_qualifiers, value_in_quote
 from .paths import data_dir as default_data_dir
 
 SOURCE_COLUMNS = [
-    "doc_id", "title", "district_zh", "district_code", "level", "province_zh", "prefecture_zh",
-    "period_label", "period_start", "period_end", "published", "url", "complete",
+    "doc_id",
+    "title",
+    "district_zh",
+    "district_code",
+    "level",
+    "province_zh",
+    "prefecture_zh",
+    "period_label",
+    "period_start",
+    "period_end",
+    "published",
+    "url",
+    "complete",
 ]
 METRIC_COLUMNS = [
-    "metric_id", "name_zh", "name_en", "unit", "kind", "per_capita", "variation", "numerator", "denominator",
-    "definition", "typical_phrases",
+    "metric_id",
+    "name_zh",
+    "name_en",
+    "unit",
+    "kind",
+    "per_capita",
+    "variation",
+    "numerator",
+    "denominator",
+    "definition",
+    "typical_phrases",
 ]
-DISTRICT_COLUMNS = ["code", "name_zh", "name_en", "level", "prefecture_code", "province_code", "province_zh", "prefecture_zh"]
+DISTRICT_COLUMNS = [
+    "code",
+    "name_zh",
+    "name_en",
+    "level",
+    "prefecture_code",
+    "province_code",
+    "province_zh",
+    "prefecture_zh",
+]
 POPULATION_COLUMNS = ["district_code", "year", "population", "definition", "scope", "source"]
 OBSERVATION_COLUMNS = [
-    "doc_id", "district_code", "period_start", "period_end", "metric_id", "subset",
-    "value", "qualifier", "statement", "quote",
+    "doc_id",
+    "district_code",
+    "period_start",
+    "period_end",
+    "metric_id",
+    "subset",
+    "value",
+    "qualifier",
+    "statement",
+    "quote",
 ]
 OBSERVATION_KEY = ["doc_id", "district_code", "period_start", "period_end", "metric_id", "subset", "statement"]
 
@@ -51,9 +88,20 @@ VARIATIONS = ("poisson", "binomial", "none")
 LEVELS = ("province", "prefecture", "county", "zone")
 POPULATION_DEFINITIONS = ("census_resident", "resident_yearend", "registered_yearend")
 UNITS = {  # unit id -> plural used in axis titles ("cases per 10,000 residents per year")
-    "case": "cases", "person_time": "person-times", "person": "people", "org": "organisations",
-    "CNY": "yuan", "event": "events", "copy": "copies", "enterprise": "enterprises", "office": "offices",
-    "site": "sites", "file": "files", "percent": "percent", "item": "items", "certificate": "certificates",
+    "case": "cases",
+    "person_time": "person-times",
+    "person": "people",
+    "org": "organisations",
+    "CNY": "yuan",
+    "event": "events",
+    "copy": "copies",
+    "enterprise": "enterprises",
+    "office": "offices",
+    "site": "sites",
+    "file": "files",
+    "percent": "percent",
+    "item": "items",
+    "certificate": "certificates",
 }
 DOC_ID = r"^[a-z0-9][a-z0-9-]*$"
 CODE = r"^\d{6}$"
@@ -115,9 +163,17 @@ class Dataset:
 
 # Names users know for the encodings a Chinese text is likely to be in (charset_normalizer's codec names).
 ENCODING_NAMES = {
-    "gb18030": "GBK", "gbk": "GBK", "gb2312": "GBK", "hz": "GBK",
-    "big5": "Big5", "big5hkscs": "Big5", "cp950": "Big5",
-    "utf_16": "UTF-16", "utf_16_le": "UTF-16", "utf_16_be": "UTF-16", "utf_32": "UTF-32",
+    "gb18030": "GBK",
+    "gbk": "GBK",
+    "gb2312": "GBK",
+    "hz": "GBK",
+    "big5": "Big5",
+    "big5hkscs": "Big5",
+    "cp950": "Big5",
+    "utf_16": "UTF-16",
+    "utf_16_le": "UTF-16",
+    "utf_16_be": "UTF-16",
+    "utf_32": "UTF-32",
 }
 ENCODING_SAMPLE_BYTES = 64 * 1024
 
@@ -152,8 +208,11 @@ def read_csv_checked(path: Path, **options) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError(path.name, f"malformed CSV ({str(exc).strip()}).") from exc
     if not isinstance(table.index, pd.RangeIndex):
-        raise DataError(path.name, f"line 2 has more fields than the header's {len(table.columns)}; "
-                                   "remove the stray field or quote a cell that holds a comma.")
+        raise DataError(
+            path.name,
+            f"line 2 has more fields than the header's {len(table.columns)}; "
+            "remove the stray field or quote a cell that holds a comma.",
+        )
     return table
 
 
@@ -234,27 +293,51 @@ def _dataset(folder: Path, raw: dict[str, pd.DataFrame], texts: dict[str, str]) 
 
 OBSERVATION_SCHEMA = pa.DataFrameSchema(
     {
-        "doc_id": pa.Column(str, pa.Check.str_matches(DOC_ID, error="doc_id must be lower-case letters, digits and hyphens")),
+        "doc_id": pa.Column(
+            str, pa.Check.str_matches(DOC_ID, error="doc_id must be lower-case letters, digits and hyphens")
+        ),
         "district_code": pa.Column(str, pa.Check.str_matches(CODE, error="district_code must be six digits")),
-        "metric_id": pa.Column(str, pa.Check.str_matches(METRIC_ID, error="metric_id must be lower-case letters, digits and _")),
-        "subset": pa.Column(str, pa.Check.str_matches(SUBSET, error="subset must be empty or lower_case words joined by /")),
-        "value": pa.Column(float, pa.Check(np.isfinite, element_wise=True, error="value must be a number"), nullable=False),
-        "qualifier": pa.Column(str, pa.Check.isin(QUALIFIERS, error=f"qualifier must be one of {', '.join(QUALIFIERS)}")),
-        "statement": pa.Column(str, pa.Check.isin(STATEMENTS, error=f"statement must be one of {', '.join(STATEMENTS)}")),
+        "metric_id": pa.Column(
+            str, pa.Check.str_matches(METRIC_ID, error="metric_id must be lower-case letters, digits and _")
+        ),
+        "subset": pa.Column(
+            str, pa.Check.str_matches(SUBSET, error="subset must be empty or lower_case words joined by /")
+        ),
+        "value": pa.Column(
+            float, pa.Check(np.isfinite, element_wise=True, error="value must be a number"), nullable=False
+        ),
+        "qualifier": pa.Column(
+            str, pa.Check.isin(QUALIFIERS, error=f"qualifier must be one of {', '.join(QUALIFIERS)}")
+        ),
+        "statement": pa.Column(
+            str, pa.Check.isin(STATEMENTS, error=f"statement must be one of {', '.join(STATEMENTS)}")
+        ),
     },
     strict=False,
 )
 METRIC_SCHEMA = pa.DataFrameSchema(
     {
-        "metric_id": pa.Column(str, [pa.Check.str_matches(METRIC_ID, error="metric_id must be lower-case letters, digits and _")], unique=True),
+        "metric_id": pa.Column(
+            str,
+            [pa.Check.str_matches(METRIC_ID, error="metric_id must be lower-case letters, digits and _")],
+            unique=True,
+        ),
         "unit": pa.Column(str, pa.Check.isin(list(UNITS), error=f"unit must be one of {', '.join(UNITS)}")),
         "kind": pa.Column(str, pa.Check.isin(KINDS, error=f"kind must be one of {', '.join(KINDS)}")),
-        "variation": pa.Column(str, pa.Check.isin(VARIATIONS, error=f"variation must be one of {', '.join(VARIATIONS)}")),
+        "variation": pa.Column(
+            str, pa.Check.isin(VARIATIONS, error=f"variation must be one of {', '.join(VARIATIONS)}")
+        ),
     },
     strict=False,
 )
 SOURCE_SCHEMA = pa.DataFrameSchema(
-    {"doc_id": pa.Column(str, pa.Check.str_matches(DOC_ID, error="doc_id must be lower-case letters, digits and hyphens"), unique=True)},
+    {
+        "doc_id": pa.Column(
+            str,
+            pa.Check.str_matches(DOC_ID, error="doc_id must be lower-case letters, digits and hyphens"),
+            unique=True,
+        )
+    },
     strict=False,
 )
 DISTRICT_SCHEMA = pa.DataFrameSchema(
@@ -269,13 +352,21 @@ POPULATION_SCHEMA = pa.DataFrameSchema(
         "district_code": pa.Column(str, pa.Check.str_matches(CODE, error="district_code must be six digits")),
         "year": pa.Column("Int64", pa.Check.in_range(1949, 2100, error="year must be a year"), nullable=False),
         "population": pa.Column(float, pa.Check.gt(0, error="population must be a positive number"), nullable=False),
-        "definition": pa.Column(str, pa.Check.isin(POPULATION_DEFINITIONS, error=f"definition must be one of {', '.join(POPULATION_DEFINITIONS)}")),
+        "definition": pa.Column(
+            str,
+            pa.Check.isin(
+                POPULATION_DEFINITIONS, error=f"definition must be one of {', '.join(POPULATION_DEFINITIONS)}"
+            ),
+        ),
     },
     strict=False,
 )
 SCHEMAS = {
-    "observations": OBSERVATION_SCHEMA, "metrics": METRIC_SCHEMA, "sources": SOURCE_SCHEMA,
-    "districts": DISTRICT_SCHEMA, "populations": POPULATION_SCHEMA,
+    "observations": OBSERVATION_SCHEMA,
+    "metrics": METRIC_SCHEMA,
+    "sources": SOURCE_SCHEMA,
+    "districts": DISTRICT_SCHEMA,
+    "populations": POPULATION_SCHEMA,
 }
 
 
@@ -298,10 +389,15 @@ def schema_problems(name: str, table: pd.DataFrame) -> list[Problem]:
             bad = values.isna() if any(pd.isna(v) for v in reasons) else pd.Series(False, index=values.index)
             bad |= values.isin([v for v in reasons if not pd.isna(v)])
             nan_reason = next((r for v, r in reasons.items() if pd.isna(v)), "")
-            problems += [Problem(FILES[name][0], int(i) + 2, reasons.get(v, nan_reason)) for i, v in values[bad].items()]
+            problems += [
+                Problem(FILES[name][0], int(i) + 2, reasons.get(v, nan_reason)) for i, v in values[bad].items()
+            ]
         if spec.unique:
             dup = values.duplicated(keep="first")
-            problems += [Problem(FILES[name][0], int(i) + 2, f"{column} {v!r} appears more than once") for i, v in values[dup].items()]
+            problems += [
+                Problem(FILES[name][0], int(i) + 2, f"{column} {v!r} appears more than once")
+                for i, v in values[dup].items()
+            ]
     return problems
 
 
@@ -332,39 +428,101 @@ def observation_problems(ds: Dataset, raw_obs: pd.DataFrame, unreadable: frozens
     problems: list[Problem] = []
     add = problems.extend
 
-    add(_problems_where(matches(obs["doc_id"], DOC_ID) & ~obs["doc_id"].isin(ds.sources["doc_id"]), obs, obs_file,
-                        lambda r: f"unknown doc_id '{r.doc_id}' (not in sources/sources.csv)"))
-    add(_problems_where(matches(obs["district_code"], CODE) & ~obs["district_code"].isin(ds.districts["code"]), obs, obs_file,
-                        lambda r: f"unknown district code '{r.district_code}' (not in reference/districts.csv)"))
-    add(_problems_where(~obs["metric_id"].isin(ds.metrics["metric_id"]) & matches(obs["metric_id"], METRIC_ID), obs, obs_file,
-                        lambda r: f"unknown metric '{r.metric_id}' (not in metrics.csv)"))
+    add(
+        _problems_where(
+            matches(obs["doc_id"], DOC_ID) & ~obs["doc_id"].isin(ds.sources["doc_id"]),
+            obs,
+            obs_file,
+            lambda r: f"unknown doc_id '{r.doc_id}' (not in sources/sources.csv)",
+        )
+    )
+    add(
+        _problems_where(
+            matches(obs["district_code"], CODE) & ~obs["district_code"].isin(ds.districts["code"]),
+            obs,
+            obs_file,
+            lambda r: f"unknown district code '{r.district_code}' (not in reference/districts.csv)",
+        )
+    )
+    add(
+        _problems_where(
+            ~obs["metric_id"].isin(ds.metrics["metric_id"]) & matches(obs["metric_id"], METRIC_ID),
+            obs,
+            obs_file,
+            lambda r: f"unknown metric '{r.metric_id}' (not in metrics.csv)",
+        )
+    )
 
     for col in ("period_start", "period_end"):
         bad_date = obs[col].isna() & raw_obs[col].ne("")
         add(_problems_where(bad_date, raw_obs, obs_file, lambda r, c=col: f"{c} '{r[c]}' is not a date (YYYY-MM-DD)"))
-    add(_problems_where(obs["period_start"] > obs["period_end"], obs, obs_file,
-                        lambda r: f"period_start {r.period_start.date()} is after period_end {r.period_end.date()}"))
+    add(
+        _problems_where(
+            obs["period_start"] > obs["period_end"],
+            obs,
+            obs_file,
+            lambda r: f"period_start {r.period_start.date()} is after period_end {r.period_end.date()}",
+        )
+    )
 
     has_text = obs["doc_id"].isin(list(ds.texts))
     known = obs["doc_id"].isin(ds.sources["doc_id"]) & ~obs["doc_id"].isin(list(unreadable))
     cited = ~has_text & obs["doc_id"].isin(ds.sources.loc[ds.sources["url"].ne(""), "doc_id"])
-    add(_problems_where(has_text & obs["quote"].eq(""), obs, obs_file, lambda r: "quote is empty, but the source has a text"))
-    add(_problems_where(~has_text & ~cited & known, obs, obs_file,
-                        lambda r: f"source '{r.doc_id}' has neither a text file nor a URL to cite"))
-    add(_problems_where(~has_text & obs["quote"].ne("") & known, obs, obs_file,
-                        lambda r: f"quote given but sources/{r.doc_id}.txt does not exist"))
+    add(
+        _problems_where(
+            has_text & obs["quote"].eq(""), obs, obs_file, lambda r: "quote is empty, but the source has a text"
+        )
+    )
+    add(
+        _problems_where(
+            ~has_text & ~cited & known,
+            obs,
+            obs_file,
+            lambda r: f"source '{r.doc_id}' has neither a text file nor a URL to cite",
+        )
+    )
+    add(
+        _problems_where(
+            ~has_text & obs["quote"].ne("") & known,
+            obs,
+            obs_file,
+            lambda r: f"quote given but sources/{r.doc_id}.txt does not exist",
+        )
+    )
     quoted = obs[has_text & obs["quote"].ne("")]
-    found = pd.Series([q in ds.texts[d] for d, q in zip(quoted["doc_id"], quoted["quote"])], index=quoted.index, dtype=bool)
-    add(_problems_where(~found, quoted, obs_file, lambda r: f"quote not found verbatim in sources/{r.doc_id}.txt: '{r.quote}'"))
+    found = pd.Series(
+        [q in ds.texts[d] for d, q in zip(quoted["doc_id"], quoted["quote"])], index=quoted.index, dtype=bool
+    )
+    add(
+        _problems_where(
+            ~found, quoted, obs_file, lambda r: f"quote not found verbatim in sources/{r.doc_id}.txt: '{r.quote}'"
+        )
+    )
     readable = quoted[found & quoted["value"].notna()]
-    read_back = pd.Series([value_in_quote(v, q) for v, q in zip(readable["value"], readable["quote"])], index=readable.index, dtype=bool)
-    add(_problems_where(~read_back, readable, obs_file, lambda r: f"value {r.value:g} cannot be read from the quote '{r.quote}'"))
+    read_back = pd.Series(
+        [value_in_quote(v, q) for v, q in zip(readable["value"], readable["quote"])], index=readable.index, dtype=bool
+    )
+    add(
+        _problems_where(
+            ~read_back, readable, obs_file, lambda r: f"value {r.value:g} cannot be read from the quote '{r.quote}'"
+        )
+    )
     add(_qualifier_problems(readable[read_back], obs_file))
     add(_district_problems(obs, ds, obs_file))
 
     add(_metric_consistency_problems(obs, ds.metrics, obs_file))
     dup = obs.duplicated(OBSERVATION_KEY, keep="first")
-    add(_problems_where(dup, obs, obs_file, lambda r: "duplicate observation (same document, district, period, metric, subset and statement as an earlier row)"))
+    add(
+        _problems_where(
+            dup,
+            obs,
+            obs_file,
+            lambda r: (
+                "duplicate observation (same document, district, period, metric, subset and statement as an "
+                "earlier row)"
+            ),
+        )
+    )
     return problems
 
 
@@ -374,8 +532,14 @@ def _qualifier_problems(rows: pd.DataFrame, obs_file: str) -> list[Problem]:
     for i, value, qualifier, quote in zip(rows.index, rows["value"], rows["qualifier"], rows["quote"]):
         stated = quote_qualifiers(value, quote)
         if qualifier in QUALIFIERS and stated and qualifier not in stated:
-            problems.append(Problem(obs_file, int(i) + 2, f"qualifier '{qualifier}' contradicts the quote, which reads "
-                                                   f"{' or '.join(sorted(stated))}: '{quote}'"))
+            problems.append(
+                Problem(
+                    obs_file,
+                    int(i) + 2,
+                    f"qualifier '{qualifier}' contradicts the quote, which reads "
+                    f"{' or '.join(sorted(stated))}: '{quote}'",
+                )
+            )
     return problems
 
 
@@ -388,16 +552,24 @@ def _district_problems(obs: pd.DataFrame, ds: Dataset, obs_file: str) -> list[Pr
     parents = ds.districts[["code", "prefecture_code", "province_code"]].rename(columns={"code": "district_code"})
     pairs = pairs.merge(parents, on="district_code", how="inner")  # unknown codes are reported on their own
     allowed = pairs["source_codes"].str.split(";")
-    inside = [bool({c, p, q} & set(a)) for c, p, q, a in
-              zip(pairs["district_code"], pairs["prefecture_code"], pairs["province_code"], allowed)]
+    inside = [
+        bool({c, p, q} & set(a))
+        for c, p, q, a in zip(pairs["district_code"], pairs["prefecture_code"], pairs["province_code"], allowed)
+    ]
     wrong = pairs[~np.array(inside, dtype=bool)]
     if wrong.empty:
         return []
     sources_of = dict(zip(wrong["doc_id"] + "|" + wrong["district_code"], wrong["source_codes"]))
     key = obs["doc_id"] + "|" + obs["district_code"]
-    return _problems_where(key.isin(list(sources_of)), obs, obs_file, lambda r: (
-        f"district_code {r.district_code} is not the district of its source {r.doc_id} "
-        f"({sources_of[r.doc_id + '|' + r.district_code]} in sources/sources.csv)"))
+    return _problems_where(
+        key.isin(list(sources_of)),
+        obs,
+        obs_file,
+        lambda r: (
+            f"district_code {r.district_code} is not the district of its source {r.doc_id} "
+            f"({sources_of[r.doc_id + '|' + r.district_code]} in sources/sources.csv)"
+        ),
+    )
 
 
 def _metric_consistency_problems(obs: pd.DataFrame, metrics: pd.DataFrame, obs_file: str) -> list[Problem]:
@@ -406,16 +578,36 @@ def _metric_consistency_problems(obs: pd.DataFrame, metrics: pd.DataFrame, obs_f
     dated = m["period_start"].notna() & m["period_end"].notna()
     actual_like = m["statement"].isin(["actual", "target"])
     problems = []
-    problems += _problems_where(actual_like & (m["kind"] == "stock") & dated & (m["period_start"] != m["period_end"]), m, obs_file,
-                                lambda r: f"{r.metric_id} is a stock (counted at a date): period_start must equal period_end")
-    problems += _problems_where(actual_like & (m["kind"] == "flow") & dated & (m["period_start"] == m["period_end"]), m, obs_file,
-                                lambda r: f"{r.metric_id} is a flow (counted over a period): period_end must be after period_start")
-    problems += _problems_where((m["statement"] == "actual") & (m["unit"] == "percent") & ~m["value"].between(0, 100), m, obs_file,
-                                lambda r: f"{r.metric_id} is a percentage: value {r.value:g} must lie in 0-100")
-    problems += _problems_where(actual_like & (m["unit"] != "percent") & (m["value"] < 0), m, obs_file,
-                                lambda r: f"{r.metric_id} counts {UNITS.get(r.unit, r.unit)}: value {r.value:g} cannot be negative")
-    problems += _problems_where((m["statement"] == "reported_per_10k") & (m["kind"] == "ratio"), m, obs_file,
-                                lambda r: f"{r.metric_id} is already a ratio: a per-10,000 rate of it makes no sense")
+    problems += _problems_where(
+        actual_like & (m["kind"] == "stock") & dated & (m["period_start"] != m["period_end"]),
+        m,
+        obs_file,
+        lambda r: f"{r.metric_id} is a stock (counted at a date): period_start must equal period_end",
+    )
+    problems += _problems_where(
+        actual_like & (m["kind"] == "flow") & dated & (m["period_start"] == m["period_end"]),
+        m,
+        obs_file,
+        lambda r: f"{r.metric_id} is a flow (counted over a period): period_end must be after period_start",
+    )
+    problems += _problems_where(
+        (m["statement"] == "actual") & (m["unit"] == "percent") & ~m["value"].between(0, 100),
+        m,
+        obs_file,
+        lambda r: f"{r.metric_id} is a percentage: value {r.value:g} must lie in 0-100",
+    )
+    problems += _problems_where(
+        actual_like & (m["unit"] != "percent") & (m["value"] < 0),
+        m,
+        obs_file,
+        lambda r: f"{r.metric_id} counts {UNITS.get(r.unit, r.unit)}: value {r.value:g} cannot be negative",
+    )
+    problems += _problems_where(
+        (m["statement"] == "reported_per_10k") & (m["kind"] == "ratio"),
+        m,
+        obs_file,
+        lambda r: f"{r.metric_id} is already a ratio: a per-10,000 rate of it makes no sense",
+    )
     return problems
 
 
@@ -434,10 +626,18 @@ def catalogue_problems(metrics: pd.DataFrame) -> list[Problem]:
     problems = []
     for column in ("numerator", "denominator"):
         named = metrics[column].ne("")
-        problems += _problems_where(named & ~metrics[column].isin(known), metrics, mf,
-                                    lambda r, c=column: f"{c} '{r[c]}' is not a metric of the catalogue")
-        problems += _problems_where(named & metrics["variation"].ne("binomial"), metrics, mf,
-                                    lambda r, c=column: f"{r.metric_id} names a {c} but its variation is not binomial")
+        problems += _problems_where(
+            named & ~metrics[column].isin(known),
+            metrics,
+            mf,
+            lambda r, c=column: f"{c} '{r[c]}' is not a metric of the catalogue",
+        )
+        problems += _problems_where(
+            named & metrics["variation"].ne("binomial"),
+            metrics,
+            mf,
+            lambda r, c=column: f"{r.metric_id} names a {c} but its variation is not binomial",
+        )
     return problems
 
 
@@ -446,7 +646,9 @@ def reference_problems(ds: Dataset) -> list[Problem]:
     pf, sf = FILES["populations"][0], FILES["sources"][0]
     problems = _problems_where(
         ~ds.populations["district_code"].isin(ds.districts["code"]) & matches(ds.populations["district_code"], CODE),
-        ds.populations, pf, lambda r: f"unknown district code '{r.district_code}'",
+        ds.populations,
+        pf,
+        lambda r: f"unknown district code '{r.district_code}'",
     )
     codes = ds.sources["district_code"].str.split(";").explode()
     unknown = codes[codes.ne("") & ~codes.isin(ds.districts["code"])]
@@ -480,7 +682,9 @@ def summary(ds: Dataset) -> dict[str, pd.DataFrame | int]:
     per_metric = (
         obs.assign(cited_by_url=obs["quote"].eq(""))
         .groupby("metric_id")
-        .agg(observations=("value", "size"), cited_by_url=("cited_by_url", "sum"), districts=("district_code", "nunique"))
+        .agg(
+            observations=("value", "size"), cited_by_url=("cited_by_url", "sum"), districts=("district_code", "nunique")
+        )
         .reset_index()
     )
     used = ds.sources.loc[ds.sources["doc_id"].isin(obs["doc_id"]), "doc_id"]

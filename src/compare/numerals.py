@@ -65,8 +65,13 @@ def _after_unit(after: str, words) -> bool:
 
 
 def _qualifier(text: str, start: int, end: int, marked_more: bool) -> str:
-    before, after = text[max(0, start - 3):start], text[end:end + 5]
-    if marked_more or before.endswith(AT_LEAST_BEFORE) or after.startswith(AT_LEAST_AFTER) or _after_unit(after, ("以上",)):
+    before, after = text[max(0, start - 3) : start], text[end : end + 5]
+    if (
+        marked_more
+        or before.endswith(AT_LEAST_BEFORE)
+        or after.startswith(AT_LEAST_AFTER)
+        or _after_unit(after, ("以上",))
+    ):
         return "at_least"
     if before.endswith(APPROX_BEFORE) or _after_unit(after, APPROX_AFTER):
         return "approx"

@@ -43,11 +43,17 @@ def parse_period(label: str) -> Period:
         return Period(None, None)
     patterns = [
         (r"(\d{4})", lambda y: (date(int(y), 1, 1), date(int(y), 12, 31))),
-        (r"(\d{4})Q([1-4])", lambda y, q: (date(int(y), QUARTERS[int(q)][0], 1), month_end(int(y), QUARTERS[int(q)][1]))),
+        (
+            r"(\d{4})Q([1-4])",
+            lambda y, q: (date(int(y), QUARTERS[int(q)][0], 1), month_end(int(y), QUARTERS[int(q)][1])),
+        ),
         (r"(\d{4})H([12])", lambda y, h: (date(int(y), HALVES[int(h)][0], 1), month_end(int(y), HALVES[int(h)][1]))),
         (r"(\d{4})-(\d{2})", lambda y, m: (date(int(y), int(m), 1), month_end(int(y), int(m)))),
         (r"(\d{4})-(\d{2})\.\.(\d{2})", lambda y, m1, m2: (date(int(y), int(m1), 1), month_end(int(y), int(m2)))),
-        (r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})", lambda y1, m1, y2, m2: (date(int(y1), int(m1), 1), month_end(int(y2), int(m2)))),
+        (
+            r"(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})",
+            lambda y1, m1, y2, m2: (date(int(y1), int(m1), 1), month_end(int(y2), int(m2))),
+        ),
         (r"(\d{4})-ytd", lambda y: (date(int(y), 1, 1), None)),
     ]
     for pattern, build in patterns:
@@ -61,7 +67,8 @@ def parse_period(label: str) -> Period:
                 raise PeriodError(f"Period '{label}' ends before it starts.")
             return Period(start, end)
     raise PeriodError(
-        f"Cannot read the period '{label}'; use 2023, 2022Q1, 2021H1, 2024-10, 2021-01..08, 2016-01..2018-05 or 2020-ytd."
+        f"Cannot read the period '{label}'; use 2023, 2022Q1, 2021H1, 2024-10, 2021-01..08, 2016-01..2018-05 "
+        "or 2020-ytd."
     )
 
 
@@ -102,5 +109,7 @@ def annualise(value: pd.Series, kind: pd.Series, years: pd.Series) -> pd.Series:
     """Flows divided by their span in years; stocks unchanged; ratios refused (NaN)."""
     flow, stock = kind.eq("flow").to_numpy(), kind.eq("stock").to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
-        annual = np.where(flow, value.to_numpy(float) / years.to_numpy(float), np.where(stock, value.to_numpy(float), np.nan))
+        annual = np.where(
+            flow, value.to_numpy(float) / years.to_numpy(float), np.where(stock, value.to_numpy(float), np.nan)
+        )
     return pd.Series(annual, index=value.index, dtype="float64")

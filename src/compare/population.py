@@ -28,7 +28,13 @@ DEFAULT_DENOMINATOR = "resident"
 DENOMINATORS = ("resident", "census_resident", "resident_yearend", "registered_yearend")
 ALIASES = {"census2020": "census_resident"}
 CENSUS_STANDS_FOR = (2018, 2022)  # years the census 2020 count stands for without a flag
-USED_POPULATION_COLUMNS = ["population", "population_year", "population_definition", "population_scope", "population_source"]
+USED_POPULATION_COLUMNS = [
+    "population",
+    "population_year",
+    "population_definition",
+    "population_scope",
+    "population_source",
+]
 FLAG_COLUMNS = ["population_fallback", "population_year_gap", "population_scope_report"]
 
 
@@ -41,8 +47,14 @@ def canonical_denominator(denominator: str) -> str:
 
 
 def _renamed(pops: pd.DataFrame) -> pd.DataFrame:
-    return pops.rename(columns={"year": "population_year", "definition": "population_definition",
-                                "scope": "population_scope", "source": "population_source"})
+    return pops.rename(
+        columns={
+            "year": "population_year",
+            "definition": "population_definition",
+            "scope": "population_scope",
+            "source": "population_source",
+        }
+    )
 
 
 def _whole(pops: pd.DataFrame) -> pd.Series:
@@ -75,8 +87,12 @@ def attach_population(obs: pd.DataFrame, ds: Dataset, denominator: str = DEFAULT
     census = census.drop_duplicates("district_code")
     chosen = pd.DataFrame(columns=["_row", *USED_POPULATION_COLUMNS, "population_fallback", "population_scope_report"])
     if denominator != "census_resident":
-        chosen = _yearend_match(keyed, ds, "resident_yearend" if denominator == "resident" else denominator,
-                                exact_year_only=denominator == "resident")
+        chosen = _yearend_match(
+            keyed,
+            ds,
+            "resident_yearend" if denominator == "resident" else denominator,
+            exact_year_only=denominator == "resident",
+        )
     out = keyed.merge(chosen, on="_row", how="left")
     missing = out["population"].isna().to_numpy()
     if missing.any():
@@ -107,7 +123,9 @@ def _yearend_match(keyed: pd.DataFrame, ds: Dataset, definition: str, exact_year
     if exact_year_only:
         pairs = pairs[pairs["_distance"].eq(0) | pairs["_scope"].ne("")]
     best = pairs.sort_values(["_row", "_distance", "_later"]).drop_duplicates("_row")
-    best = best.assign(population_fallback=best["_distance"].fillna(1).ne(0), population_scope_report=best["_scope"].ne(""))
+    best = best.assign(
+        population_fallback=best["_distance"].fillna(1).ne(0), population_scope_report=best["_scope"].ne("")
+    )
     return best[["_row", *USED_POPULATION_COLUMNS, "population_fallback", "population_scope_report"]]
 
 
@@ -122,7 +140,9 @@ def require_population(table: pd.DataFrame, ds: Dataset) -> None:
     if not missing.empty:
         code = missing["district_code"].iloc[0]
         name = ds.district(code)["name_zh"] if code in set(ds.districts["code"]) else code
-        raise MissingPopulationError(f"No population is known for {name} ({code}); add one to data/reference/populations.csv.")
+        raise MissingPopulationError(
+            f"No population is known for {name} ({code}); add one to data/reference/populations.csv."
+        )
 
 
 def reconcile(ds: Dataset) -> pd.DataFrame:
@@ -145,22 +165,54 @@ def reconcile(ds: Dataset) -> pd.DataFrame:
     pairs["implied_population"] = pairs["value_count"] / pairs["value_rate"] * PER_10K
     pairs["implied_low"] = pairs["value_count"] / (pairs["value_rate"] + half) * PER_10K
     pairs["implied_high"] = pairs["value_count"] / (pairs["value_rate"] - half) * PER_10K
-    refs = ds.populations.rename(columns={"population": "reference_population", "year": "reference_year",
-                                          "definition": "reference_definition", "scope": "reference_scope"})
+    refs = ds.populations.rename(
+        columns={
+            "population": "reference_population",
+            "year": "reference_year",
+            "definition": "reference_definition",
+            "scope": "reference_scope",
+        }
+    )
     out = pairs.merge(refs.drop(columns=["source"]), on="district_code", how="left")
     out["difference_pct"] = (out["reference_population"] / out["implied_population"] - 1) * 100
     out["consistent"] = out["reference_population"].between(out["implied_low"], out["implied_high"])
     closest = out.groupby(key)["difference_pct"].transform(lambda d: d.abs().min())
     out["best"] = out["difference_pct"].abs().eq(closest)
-    names = ds.districts[["code", "name_zh", "name_en"]].rename(columns={"code": "district_code", "name_zh": "district_zh", "name_en": "district_en"})
+    names = ds.districts[["code", "name_zh", "name_en"]].rename(
+        columns={"code": "district_code", "name_zh": "district_zh", "name_en": "district_en"}
+    )
     out = out.merge(names, on="district_code", how="left")
-    cols = ["doc_id", "district_code", "district_zh", "district_en", "metric_id", "period_start", "period_end",
-            "value_count", "value_rate", "implied_population", "implied_low", "implied_high",
-            "reference_population", "reference_year", "reference_definition", "reference_scope",
-            "difference_pct", "consistent", "best", "quote_count", "quote_rate"]
-    return out[cols].rename(columns={"value_count": "count", "value_rate": "reported_rate_per_10k"}).sort_values(
-        ["doc_id", "metric_id", "difference_pct"], key=lambda s: s.abs() if s.name == "difference_pct" else s
-    ).reset_index(drop=True)
+    cols = [
+        "doc_id",
+        "district_code",
+        "district_zh",
+        "district_en",
+        "metric_id",
+        "period_start",
+        "period_end",
+        "value_count",
+        "value_rate",
+        "implied_population",
+        "implied_low",
+        "implied_high",
+        "reference_population",
+        "reference_year",
+        "reference_definition",
+        "reference_scope",
+        "difference_pct",
+        "consistent",
+        "best",
+        "quote_count",
+        "quote_rate",
+    ]
+    return (
+        out[cols]
+        .rename(columns={"value_count": "count", "value_rate": "reported_rate_per_10k"})
+        .sort_values(
+            ["doc_id", "metric_id", "difference_pct"], key=lambda s: s.abs() if s.name == "difference_pct" else s
+        )
+        .reset_index(drop=True)
+    )
 
 
 def reconciliation_verdicts(table: pd.DataFrame) -> pd.DataFrame:
@@ -173,8 +225,12 @@ def reconciliation_verdicts(table: pd.DataFrame) -> pd.DataFrame:
         hits = group[group["consistent"]]
         if hits.empty:
             best = group[group["best"]].iloc[0]
-            return (f"no reference population fits; closest is {best.reference_definition} {best.reference_year} "
-                    f"({best.reference_scope}), {best.difference_pct:+.1f}%")
-        return "; ".join(f"{r.reference_definition} {r.reference_year} ({r.reference_scope})" for r in hits.itertuples())
+            return (
+                f"no reference population fits; closest is {best.reference_definition} {best.reference_year} "
+                f"({best.reference_scope}), {best.difference_pct:+.1f}%"
+            )
+        return "; ".join(
+            f"{r.reference_definition} {r.reference_year} ({r.reference_scope})" for r in hits.itertuples()
+        )
 
     return table.groupby(key, sort=False).apply(describe, include_groups=False).rename("matches").reset_index()

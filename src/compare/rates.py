@@ -36,10 +36,33 @@ METHODS = {
 }
 QUALIFIER_FLAGS = {"at_least": "lower_bound", "approx": "approx", "at_most": "upper_bound"}
 RATE_COLUMNS = [
-    "district_code", "district_zh", "district_en", "level", "metric_id", "subset", "period_start", "period_end",
-    "period", "years", "value", "qualifier", "count_low", "count_high", "population", "population_year",
-    "population_definition", "population_scope", "exposure", "rate_per_10k", "annual_rate_per_10k", "ci_low",
-    "ci_high", "method", "flags", "doc_id", "quote",
+    "district_code",
+    "district_zh",
+    "district_en",
+    "level",
+    "metric_id",
+    "subset",
+    "period_start",
+    "period_end",
+    "period",
+    "years",
+    "value",
+    "qualifier",
+    "count_low",
+    "count_high",
+    "population",
+    "population_year",
+    "population_definition",
+    "population_scope",
+    "exposure",
+    "rate_per_10k",
+    "annual_rate_per_10k",
+    "ci_low",
+    "ci_high",
+    "method",
+    "flags",
+    "doc_id",
+    "quote",
 ]
 
 
@@ -55,7 +78,11 @@ def rateable_metrics(ds: Dataset) -> pd.DataFrame:
 
 def _rateable_totals(ds: Dataset) -> pd.DataFrame:
     obs = ds.observations
-    return obs[(obs["statement"] == "actual") & (obs["subset"] == "") & obs["metric_id"].isin(rateable_metrics(ds)["metric_id"])]
+    return obs[
+        (obs["statement"] == "actual")
+        & (obs["subset"] == "")
+        & obs["metric_id"].isin(rateable_metrics(ds)["metric_id"])
+    ]
 
 
 def rateable_observations(ds: Dataset) -> pd.DataFrame:
@@ -68,14 +95,17 @@ def check_rate_metric(ds: Dataset, metric_id: str) -> pd.Series:
     """The catalogue row of a metric for which per-capita rates make sense, else a clear error."""
     metric = ds.metric(metric_id)
     if metric["kind"] == "ratio":
-        raise RateNotMeaningfulError(f"{metric_id} is a ratio ({metric['unit']}); a per-capita rate of it makes no sense.")
+        raise RateNotMeaningfulError(
+            f"{metric_id} is a ratio ({metric['unit']}); a per-capita rate of it makes no sense."
+        )
     if not metric["per_capita"]:
         raise RateNotMeaningfulError(f"{metric_id} is not a per-capita quantity ({metric['definition']})")
     return metric
 
 
-def select_observations(ds: Dataset, metric_id: str, districts=None, level=None, subset: str = "",
-                        statement: str = "actual") -> pd.DataFrame:
+def select_observations(
+    ds: Dataset, metric_id: str, districts=None, level=None, subset: str = "", statement: str = "actual"
+) -> pd.DataFrame:
     """Observations of one metric (total by default), optionally for some districts or one level.
 
     level: 'county' (counties, county-level cities and zones), 'prefecture', or 'all' to mix levels
@@ -85,10 +115,13 @@ def select_observations(ds: Dataset, metric_id: str, districts=None, level=None,
     if districts:
         unknown = set(districts) - set(ds.districts["code"])
         if unknown:
-            raise UnknownDistrictError(f"Unknown district code '{sorted(unknown)[0]}'; codes are 6-digit GB/T 2260 codes.")
+            raise UnknownDistrictError(
+                f"Unknown district code '{sorted(unknown)[0]}'; codes are 6-digit GB/T 2260 codes."
+            )
         obs = obs[obs["district_code"].isin(districts)]
     info = ds.districts[["code", "name_zh", "name_en", "level"]].rename(
-        columns={"code": "district_code", "name_zh": "district_zh", "name_en": "district_en"})
+        columns={"code": "district_code", "name_zh": "district_zh", "name_en": "district_en"}
+    )
     obs = obs.merge(info, on="district_code", how="left")
     tiers = tier(obs["level"])
     if level in ("county", "prefecture", "province"):
@@ -103,8 +136,9 @@ def select_observations(ds: Dataset, metric_id: str, districts=None, level=None,
     return obs.reset_index(drop=True)
 
 
-def poisson_interval(count, exposure, scale: float = PER_10K, alpha: float = ALPHA,
-                     count_high=None) -> tuple[np.ndarray, np.ndarray]:
+def poisson_interval(
+    count, exposure, scale: float = PER_10K, alpha: float = ALPHA, count_high=None
+) -> tuple[np.ndarray, np.ndarray]:
     """Exact (Garwood) interval of count / exposure × scale, vectorised (statsmodels ``confint_poisson``,
     method "exact-c").
 
@@ -133,7 +167,7 @@ def poisson_interval(count, exposure, scale: float = PER_10K, alpha: float = ALP
     low, high = confint_poisson(distinct, np.ones_like(distinct), method="exact-c", alpha=alpha)
     low, high = np.atleast_1d(low).astype(float), np.atleast_1d(high).astype(float)
     inverse = inverse.ravel()
-    return low[inverse[: len(count)]] / exposure * scale, high[inverse[len(count):]] / exposure * scale
+    return low[inverse[: len(count)]] / exposure * scale, high[inverse[len(count) :]] / exposure * scale
 
 
 def rounding_step(values) -> np.ndarray:
@@ -155,10 +189,12 @@ def count_range(value, qualifier) -> tuple[np.ndarray, np.ndarray]:
     value = np.asarray(value, dtype=float)
     qualifier = np.asarray(qualifier, dtype=object)
     step = rounding_step(value)
-    low = np.select([qualifier == "approx", qualifier == "at_most"],
-                    [np.ceil(value - step / 2), value - step], default=value)
-    high = np.select([qualifier == "at_least", qualifier == "approx"],
-                     [value + step - 1, np.floor(value + step / 2)], default=value)
+    low = np.select(
+        [qualifier == "approx", qualifier == "at_most"], [np.ceil(value - step / 2), value - step], default=value
+    )
+    high = np.select(
+        [qualifier == "at_least", qualifier == "approx"], [value + step - 1, np.floor(value + step / 2)], default=value
+    )
     low = np.clip(low, 0, None)
     return low, np.maximum(high, low)
 
@@ -170,8 +206,13 @@ def comparable_rate(rates: pd.DataFrame) -> pd.Series:
     return rates["annual_rate_per_10k"].where(is_flow, rates["rate_per_10k"])
 
 
-def compute_rates(obs: pd.DataFrame, kind: str | None = None, unit: str | None = None,
-                  variation: str | None = None, alpha: float = ALPHA) -> pd.DataFrame:
+def compute_rates(
+    obs: pd.DataFrame,
+    kind: str | None = None,
+    unit: str | None = None,
+    variation: str | None = None,
+    alpha: float = ALPHA,
+) -> pd.DataFrame:
     """Rates, exposure, count ranges, intervals and flags for observations that already carry a population.
 
     kind, unit and variation apply to every row, or come per row from columns of those names (several metrics)."""
@@ -193,17 +234,34 @@ def compute_rates(obs: pd.DataFrame, kind: str | None = None, unit: str | None =
     rows = events & out["exposure"].notna().to_numpy() & out["exposure"].gt(0).to_numpy()
     low, high = np.full(len(out), np.nan), np.full(len(out), np.nan)
     if rows.any():
-        low[rows], high[rows] = poisson_interval(out["count_low"].to_numpy()[rows], out["exposure"].to_numpy()[rows],
-                                                 alpha=alpha, count_high=out["count_high"].to_numpy()[rows])
+        low[rows], high[rows] = poisson_interval(
+            out["count_low"].to_numpy()[rows],
+            out["exposure"].to_numpy()[rows],
+            alpha=alpha,
+            count_high=out["count_high"].to_numpy()[rows],
+        )
     out["ci_low"], out["ci_high"] = low, high
     ranged = (out["count_low"] != out["count_high"]).to_numpy()
-    out["method"] = pd.Categorical.from_codes(np.where(~events, 2, np.where(ranged, 1, 0)).astype(np.int8),
-                                              [METHODS["exact"], METHODS["range"], METHODS["none"]])
-    out["period"] = per_distinct(out, ["period_start", "period_end"], lambda r: period_label(r.period_start, r.period_end))
+    out["method"] = pd.Categorical.from_codes(
+        np.where(~events, 2, np.where(ranged, 1, 0)).astype(np.int8),
+        [METHODS["exact"], METHODS["range"], METHODS["none"]],
+    )
+    out["period"] = per_distinct(
+        out, ["period_start", "period_end"], lambda r: period_label(r.period_start, r.period_end)
+    )
     out["events"] = events
     out["small"] = events & (out["count_high"] < SMALL_COUNT).to_numpy()
-    flag_columns = ["qualifier", "population_fallback", "population_year_gap", "population_scope_report", "kind",
-                    "events", "small", "period_start", "period_end"]
+    flag_columns = [
+        "qualifier",
+        "population_fallback",
+        "population_year_gap",
+        "population_scope_report",
+        "kind",
+        "events",
+        "small",
+        "period_start",
+        "period_end",
+    ]
     out["flags"] = per_distinct(out, flag_columns, _flags)
     return out.drop(columns=["events", "small"])
 
@@ -235,8 +293,9 @@ def _flags(row) -> str:
     return ",".join(f for f in flags if f)
 
 
-def rate_table(ds: Dataset, metric_id: str, districts=None, level=None, denominator: str = DEFAULT_DENOMINATOR,
-               subset: str = "") -> pd.DataFrame:
+def rate_table(
+    ds: Dataset, metric_id: str, districts=None, level=None, denominator: str = DEFAULT_DENOMINATOR, subset: str = ""
+) -> pd.DataFrame:
     """Per-capita rates of one metric for every district and period that reports it.
 
     One row per observation, columns RATE_COLUMNS. Flows also get an annualised rate, so a quarter
@@ -245,7 +304,10 @@ def rate_table(ds: Dataset, metric_id: str, districts=None, level=None, denomina
     obs = select_observations(ds, metric_id, districts, level, subset)
     if obs.empty:
         where = f" for {', '.join(districts)}" if districts else ""
-        raise CompareError(f"No actual {metric_id} observations{where}{f' at {level} level' if level in ('county', 'prefecture') else ''}.")
+        raise CompareError(
+            f"No actual {metric_id} observations{where}"
+            f"{f' at {level} level' if level in ('county', 'prefecture') else ''}."
+        )
     obs = attach_population(obs, ds, denominator)
     require_population(obs, ds)
     out = compute_rates(obs, metric["kind"], metric["unit"], metric["variation"])
@@ -255,10 +317,17 @@ def rate_table(ds: Dataset, metric_id: str, districts=None, level=None, denomina
 def all_rates(ds: Dataset, level: str = "county", denominator: str = DEFAULT_DENOMINATOR) -> pd.DataFrame:
     """Rates of every per-capita metric (actual totals) at one level, in one vectorised pass."""
     metrics = rateable_metrics(ds)[["metric_id", "kind", "unit", "variation"]]
-    obs = _rateable_totals(ds).astype({c: "category" for c in ("doc_id", "district_code", "metric_id", "subset", "qualifier", "statement", "quote")})
+    obs = _rateable_totals(ds).astype(
+        {c: "category" for c in ("doc_id", "district_code", "metric_id", "subset", "qualifier", "statement", "quote")}
+    )
     info = ds.districts.set_index("code").assign(tier=lambda d: tier(d["level"]))
     codes = obs["district_code"].cat
-    for column, source in (("district_zh", "name_zh"), ("district_en", "name_en"), ("level", "level"), ("tier", "tier")):
+    for column, source in (
+        ("district_zh", "name_zh"),
+        ("district_en", "name_en"),
+        ("level", "level"),
+        ("tier", "tier"),
+    ):
         names = pd.Categorical(info[source].reindex(codes.categories).fillna(""))  # one entry per code
         obs[column] = pd.Categorical.from_codes(names.codes[codes.codes], names.categories)
     obs = obs[obs["tier"] == level].drop(columns="tier")
@@ -280,9 +349,29 @@ def unit_label(ds: Dataset, metric_id: str, annual: bool = True) -> str:
 
 
 EXPORT_COLUMNS = [  # what `compare rates --format csv` and every brief's CSV download give a researcher
-    "district_code", "district", "level", "period", "period_start", "period_end", "value", "qualifier", "count_low",
-    "count_high", "population", "population_year", "population_definition", "population_scope",
-    "rate_per_10k_in_period", "rate", "rate_ci_low", "rate_ci_high", "rate_unit", "method", "flags", "doc_id", "quote",
+    "district_code",
+    "district",
+    "level",
+    "period",
+    "period_start",
+    "period_end",
+    "value",
+    "qualifier",
+    "count_low",
+    "count_high",
+    "population",
+    "population_year",
+    "population_definition",
+    "population_scope",
+    "rate_per_10k_in_period",
+    "rate",
+    "rate_ci_low",
+    "rate_ci_high",
+    "rate_unit",
+    "method",
+    "flags",
+    "doc_id",
+    "quote",
 ]
 
 
@@ -290,15 +379,35 @@ def rate_export(ds: Dataset, rates: pd.DataFrame) -> pd.DataFrame:
     """A rate table as a researcher downloads it: the compared rate (per year for flows) beside its own
     interval and unit, every row's metric first when there are several."""
     units = rates["metric_id"].map(lambda m: unit_label(ds, m)) if "metric_id" in rates else ""
-    out = rates.assign(district=rates["district_zh"].astype(str) + " " + rates["district_en"].astype(str),
-                       rate_per_10k_in_period=rates["rate_per_10k"], rate=comparable_rate(rates),
-                       rate_ci_low=rates["ci_low"], rate_ci_high=rates["ci_high"], rate_unit=units)
+    out = rates.assign(
+        district=rates["district_zh"].astype(str) + " " + rates["district_en"].astype(str),
+        rate_per_10k_in_period=rates["rate_per_10k"],
+        rate=comparable_rate(rates),
+        rate_ci_low=rates["ci_low"],
+        rate_ci_high=rates["ci_high"],
+        rate_unit=units,
+    )
     columns = [c for c in EXPORT_COLUMNS if c in out.columns]
     return out[(["metric_id"] if "metric_id" in out.columns else []) + columns]
 
 
-SHARE_COLUMNS = ["district_code", "district_zh", "district_en", "level", "metric_id", "period_start", "period_end",
-                 "period", "value", "trials", "share_pct", "ci_low", "ci_high", "method", "doc_id"]
+SHARE_COLUMNS = [
+    "district_code",
+    "district_zh",
+    "district_en",
+    "level",
+    "metric_id",
+    "period_start",
+    "period_end",
+    "period",
+    "value",
+    "trials",
+    "share_pct",
+    "ci_low",
+    "ci_high",
+    "method",
+    "doc_id",
+]
 
 
 def share_table(ds: Dataset, metric_id: str, districts=None, level="all", alpha: float = ALPHA) -> pd.DataFrame:
@@ -309,23 +418,37 @@ def share_table(ds: Dataset, metric_id: str, districts=None, level="all", alpha:
 
     metric = ds.metric(metric_id)
     if metric["variation"] != "binomial" or not metric["numerator"]:
-        raise CompareError(f"{metric_id} is not a share with a known numerator and denominator; see the variation, "
-                           "numerator and denominator columns of data/metrics.csv.")
+        raise CompareError(
+            f"{metric_id} is not a share with a known numerator and denominator; see the variation, "
+            "numerator and denominator columns of data/metrics.csv."
+        )
     key = ["doc_id", "district_code", "period_start", "period_end"]
     parts = [select_observations(ds, metric[side], districts, level) for side in ("numerator", "denominator")]
     pairs = parts[0].merge(parts[1][key + ["value"]].rename(columns={"value": "trials"}), on=key)
     if pairs.empty:
-        raise CompareError(f"No document states both {metric['numerator']} and {metric['denominator']}, "
-                           f"so no {metric_id} can be recomputed from counts.")
+        raise CompareError(
+            f"No document states both {metric['numerator']} and {metric['denominator']}, "
+            f"so no {metric_id} can be recomputed from counts."
+        )
     consistent = (pairs["trials"] > 0) & pairs["value"].between(0, pairs["trials"])
     low, high = np.full(len(pairs), np.nan), np.full(len(pairs), np.nan)
     if consistent.any():
-        low[consistent], high[consistent] = wilson_interval(pairs.loc[consistent, "value"].round(),
-                                                            pairs.loc[consistent, "trials"].round(), alpha=alpha)
-    method = np.where(consistent, f"Wilson {100 * (1 - alpha):g}%",
-                      "no interval: the numerator exceeds the denominator (the report counts them on different bases)")
-    pairs = pairs.assign(metric_id=metric_id, share_pct=pairs["value"] / pairs["trials"] * 100, ci_low=low * 100,
-                         ci_high=high * 100, method=method,
-                         period=per_distinct(pairs, ["period_start", "period_end"],
-                                             lambda r: period_label(r.period_start, r.period_end)))
+        low[consistent], high[consistent] = wilson_interval(
+            pairs.loc[consistent, "value"].round(), pairs.loc[consistent, "trials"].round(), alpha=alpha
+        )
+    method = np.where(
+        consistent,
+        f"Wilson {100 * (1 - alpha):g}%",
+        "no interval: the numerator exceeds the denominator (the report counts them on different bases)",
+    )
+    pairs = pairs.assign(
+        metric_id=metric_id,
+        share_pct=pairs["value"] / pairs["trials"] * 100,
+        ci_low=low * 100,
+        ci_high=high * 100,
+        method=method,
+        period=per_distinct(
+            pairs, ["period_start", "period_end"], lambda r: period_label(r.period_start, r.period_end)
+        ),
+    )
     return pairs[SHARE_COLUMNS].sort_values(["district_code", "period_start"]).reset_index(drop=True)

@@ -89,7 +89,7 @@ def _pinyin_word(text: str) -> str:
         for stem, reading in PINYIN_OVERRIDES.items():
             if rest.startswith(stem):
                 syllables += reading.split()
-                rest = rest[len(stem):]
+                rest = rest[len(stem) :]
                 break
         else:
             syllables += lazy_pinyin(rest[0])
@@ -147,9 +147,13 @@ def build_reference(shared_reference: Path, out_dir: Path) -> dict[str, int]:
     yearend = _read_shared(shared_reference / YEAREND_FILE, "district_code", YEAREND_COLUMNS)
     districts = build_districts(census)
     populations = build_populations(census, yearend)
-    write_together(out_dir, {
-        "districts.csv": districts.to_csv(index=False), "populations.csv": populations.to_csv(index=False),
-    })
+    write_together(
+        out_dir,
+        {
+            "districts.csv": districts.to_csv(index=False),
+            "populations.csv": populations.to_csv(index=False),
+        },
+    )
     uncoded = int((~census["code"].astype(str).str.fullmatch(r"\d{6}")).sum())
     return {"districts": len(districts), "populations": len(populations), "uncoded_rows_skipped": uncoded}
 

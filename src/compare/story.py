@@ -14,7 +14,7 @@ import base64
 import html
 import io
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -59,12 +59,14 @@ class Story:
     data_version: str = ""
 
     def header_html(self) -> str:
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         colon = "：" if self.lang == "zh" else ": "
         about = "".join(f"<li><b>{html.escape(k)}</b>{colon}{html.escape(v)}</li>" for k, v in self.about)
-        return (f"<h1>{html.escape(self.title)}</h1><p class='meta'>Generated {now} by compare {__version__} · data "
-                f"version <code>{html.escape(self.data_version)}</code></p><p class='lead'>{self.lead}</p>"
-                f"<ul class='about'>{about}</ul>")
+        return (
+            f"<h1>{html.escape(self.title)}</h1><p class='meta'>Generated {now} by compare {__version__} · data "
+            f"version <code>{html.escape(self.data_version)}</code></p><p class='lead'>{self.lead}</p>"
+            f"<ul class='about'>{about}</ul>"
+        )
 
     def body_parts(self) -> list[tuple[str, object]]:
         """('html', text) and ('chart', Chart) parts in reading order."""
@@ -82,8 +84,10 @@ class Story:
     def _repr_mimebundle_(self, include=None, exclude=None):
         """A story shown as a cell's value is its header: title, lead and about rows (handed to the brief page
         as metadata too)."""
-        return ({"text/html": self.header_html(), "text/plain": self.title},
-                {"compare": {"title": self.title, "lead": self.lead, "about": self.about}})
+        return (
+            {"text/html": self.header_html(), "text/plain": self.title},
+            {"compare": {"title": self.title, "lead": self.lead, "about": self.about}},
+        )
 
     def body(self) -> None:
         """Show the findings, charts, tables and sources."""
@@ -97,8 +101,10 @@ def figure_html(chart: Chart, lang: str, name: str = "chart") -> str:
     """A chart as an HTML figure: the image with its alt text, the caption, and the CSV of its data. HTML
     rather than an image output, so the alt text survives every nbconvert template and JupyterLab."""
     alt = html.escape(chart.alt, quote=True)
-    return (f"<figure class='chart'><img src='data:image/png;base64,{png(chart.figure)}' alt=\"{alt}\">"
-            f"<figcaption>{html.escape(chart.caption)}{download_link(chart.data, lang, name)}</figcaption></figure>")
+    return (
+        f"<figure class='chart'><img src='data:image/png;base64,{png(chart.figure)}' alt=\"{alt}\">"
+        f"<figcaption>{html.escape(chart.caption)}{download_link(chart.data, lang, name)}</figcaption></figure>"
+    )
 
 
 def png(fig) -> str:
@@ -110,8 +116,9 @@ def png(fig) -> str:
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
     buffer.seek(0)
     compact = io.BytesIO()
-    Image.open(buffer).convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(compact, "PNG",
-                                                                                                 optimize=True)
+    Image.open(buffer).convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(
+        compact, "PNG", optimize=True
+    )
     smaller = compact if compact.tell() < buffer.getbuffer().nbytes else buffer
     return base64.b64encode(smaller.getvalue()).decode("ascii")
 
@@ -132,8 +139,10 @@ def download_link(frame: pd.DataFrame | None, lang: str, name: str = "data") -> 
     if frame is None or frame.empty:
         return ""
     encoded = base64.b64encode(("\ufeff" + csv_text(frame)).encode("utf-8")).decode("ascii")
-    return (f" <a class='download' download='{html.escape(name)}.csv' "
-            f"href='data:text/csv;charset=utf-8;base64,{encoded}'>{say('download', lang)}</a>")
+    return (
+        f" <a class='download' download='{html.escape(name)}.csv' "
+        f"href='data:text/csv;charset=utf-8;base64,{encoded}'>{say('download', lang)}</a>"
+    )
 
 
 def _number(x) -> str:
@@ -162,8 +171,11 @@ def sources_html(sources: pd.DataFrame, lang: str) -> str:
     items = []
     for _, r in sources.iterrows():
         url = str(r.get("url", ""))
-        link = (f" <a href='{html.escape(url, quote=True)}'>{html.escape(url)}</a>"
-                if url.startswith(("http://", "https://")) else "")
+        link = (
+            f" <a href='{html.escape(url, quote=True)}'>{html.escape(url)}</a>"
+            if url.startswith(("http://", "https://"))
+            else ""
+        )
         held = say("source.held" if r.get("text_held") else "source.cited", lang)
         items.append(f"<li><code>{html.escape(r['doc_id'])}</code> {html.escape(str(r['title']))} ({held}).{link}</li>")
     return f"<h2>{say('sources', lang)}</h2><ul class='sources'>" + "".join(items) + "</ul>"

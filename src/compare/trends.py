@@ -45,8 +45,23 @@ STOCK = "stock: rate at a date"
 NO_DATES = "not used: no dates"
 NO_END = "not used: no end date"
 BOUND_WORDS = {"at_least": "at least", "at_most": "at most", "approx": "about"}
-TREND_COLUMNS = ["district_code", "metric_id", "annual_change_pct", "ci_low_pct", "ci_high_pct", "p_value", "periods",
-                 "phi", "df", "slope", "pearson_chi2", "converged", "method", "set_aside", "reason"]
+TREND_COLUMNS = [
+    "district_code",
+    "metric_id",
+    "annual_change_pct",
+    "ci_low_pct",
+    "ci_high_pct",
+    "p_value",
+    "periods",
+    "phi",
+    "df",
+    "slope",
+    "pearson_chi2",
+    "converged",
+    "method",
+    "set_aside",
+    "reason",
+]
 
 
 class TrendNotEstimable(CompareError):
@@ -143,7 +158,9 @@ def overlap_use(rows: pd.DataFrame, labels: pd.Series) -> pd.Series:
     use = pd.Series(USED, index=rows.index, dtype=object)
     kept = rows[keep]
     for idx in rows.index[~keep]:
-        hit = kept[(kept["period_start"] <= rows.at[idx, "period_end"]) & (kept["period_end"] >= rows.at[idx, "period_start"])]
+        hit = kept[
+            (kept["period_start"] <= rows.at[idx, "period_end"]) & (kept["period_end"] >= rows.at[idx, "period_start"])
+        ]
         use[idx] = f"set aside: overlaps {', '.join(labels[hit.index])}"
     return use
 
@@ -238,14 +255,26 @@ def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
     slope = float(result.params[1])
     low, high = result.conf_int(alpha=alpha)[1]
     return TrendFit(
-        annual_change_pct=float(np.expm1(slope) * 100), ci_low_pct=float(np.expm1(low) * 100),
-        ci_high_pct=float(np.expm1(high) * 100), p_value=float(result.pvalues[1]), periods=len(counts),
-        phi=float(result.scale), df=int(result.df_resid), alpha=alpha, slope=slope, pearson_chi2=float(result.pearson_chi2),
+        annual_change_pct=float(np.expm1(slope) * 100),
+        ci_low_pct=float(np.expm1(low) * 100),
+        ci_high_pct=float(np.expm1(high) * 100),
+        p_value=float(result.pvalues[1]),
+        periods=len(counts),
+        phi=float(result.scale),
+        df=int(result.df_resid),
+        alpha=alpha,
+        slope=slope,
+        pearson_chi2=float(result.pearson_chi2),
     )
 
 
 def _dated_flows(rates: pd.DataFrame) -> pd.DataFrame:
-    closed = rates["period_start"].notna() & rates["period_end"].notna() & rates["exposure"].notna() & rates["exposure"].gt(0)
+    closed = (
+        rates["period_start"].notna()
+        & rates["period_end"].notna()
+        & rates["exposure"].notna()
+        & rates["exposure"].gt(0)
+    )
     if "years" in rates:
         closed &= rates["years"].notna()  # stocks have no span in years
     return rates[closed]
@@ -261,7 +290,7 @@ def _irls(y, exposure, x, w, tolerance, max_iter):
         mu = np.exp(offset + b0[:, None] + b1[:, None] * x) * w
         u0, u1 = (y - mu).sum(1), (x * (y - mu)).sum(1)
         i00, i01, i11 = mu.sum(1), (mu * x).sum(1), (mu * x * x).sum(1)
-        det = i00 * i11 - i01 ** 2
+        det = i00 * i11 - i01**2
         d0, d1 = (i11 * u0 - i01 * u1) / det, (i00 * u1 - i01 * u0) / det
         b0, b1 = b0 + d0, b1 + d1
         converged = (np.abs(d0) < tolerance * (1 + np.abs(b0))) & (np.abs(d1) < tolerance * (1 + np.abs(b1)))
@@ -269,13 +298,18 @@ def _irls(y, exposure, x, w, tolerance, max_iter):
             break
     mu = np.exp(offset + b0[:, None] + b1[:, None] * x) * w
     i00, i01, i11 = mu.sum(1), (mu * x).sum(1), (mu * x * x).sum(1)
-    se = np.sqrt(i00 / (i00 * i11 - i01 ** 2))
+    se = np.sqrt(i00 / (i00 * i11 - i01**2))
     pearson = (np.where(w > 0, (y - mu) ** 2 / np.where(mu > 0, mu, 1.0), 0.0)).sum(1)
     return b1, se, pearson, converged
 
 
-def fit_trends(rates: pd.DataFrame, min_periods: int = MIN_PERIODS, tolerance: float = 1e-12, max_iter: int = 50,
-               alpha: float = ALPHA) -> pd.DataFrame:
+def fit_trends(
+    rates: pd.DataFrame,
+    min_periods: int = MIN_PERIODS,
+    tolerance: float = 1e-12,
+    max_iter: int = 50,
+    alpha: float = ALPHA,
+) -> pd.DataFrame:
     """fit_trend for every district and metric at once: the same quasi-Poisson GLM (log link, log-exposure
     offset, centred time, φ = Pearson χ²/(n - 2), t quantiles on n - 2 df), fitted by batched IRLS over all
     pairs together instead of one statsmodels fit per pair. Tested to agree with statsmodels GLM
@@ -306,12 +340,15 @@ def fit_trends(rates: pd.DataFrame, min_periods: int = MIN_PERIODS, tolerance: f
     w[row, col] = 1.0
     x = (t - (t * w).sum(1, keepdims=True) / w.sum(1, keepdims=True)) * w
     nonzero = ((y > 0) & (w > 0)).sum(1)
-    reason = np.select([nonzero == 0, nonzero == 1],
-                       ["all periods report zero", "only one period reports a non-zero value"], "").astype(object)
+    reason = np.select(
+        [nonzero == 0, nonzero == 1], ["all periods report zero", "only one period reports a non-zero value"], ""
+    ).astype(object)
     fit = reason == ""
     b1, se, pearson, converged = (np.full(groups, np.nan) for _ in range(4))
     if fit.any():
-        b1[fit], se[fit], pearson[fit], converged[fit] = _irls(y[fit], exposure[fit], x[fit], w[fit], tolerance, max_iter)
+        b1[fit], se[fit], pearson[fit], converged[fit] = _irls(
+            y[fit], exposure[fit], x[fit], w[fit], tolerance, max_iter
+        )
     df = n - 2
     phi = pearson / df
     exact = fit & (pearson <= 1e-12 * np.maximum(1.0, y.sum(1)))
@@ -322,11 +359,18 @@ def fit_trends(rates: pd.DataFrame, min_periods: int = MIN_PERIODS, tolerance: f
     slope = np.where(fit, b1, np.nan)
     keys_frame = sizes.index.to_frame(index=False)
     return keys_frame.assign(
-        annual_change_pct=np.expm1(slope) * 100, ci_low_pct=np.expm1(slope - quantile * quasi_se) * 100,
-        ci_high_pct=np.expm1(slope + quantile * quasi_se) * 100, p_value=2 * stats.t.sf(np.abs(slope / quasi_se), df),
-        periods=n, phi=np.where(fit, phi, np.nan), df=df, slope=slope, pearson_chi2=np.where(fit, pearson, np.nan),
+        annual_change_pct=np.expm1(slope) * 100,
+        ci_low_pct=np.expm1(slope - quantile * quasi_se) * 100,
+        ci_high_pct=np.expm1(slope + quantile * quasi_se) * 100,
+        p_value=2 * stats.t.sf(np.abs(slope / quasi_se), df),
+        periods=n,
+        phi=np.where(fit, phi, np.nan),
+        df=df,
+        slope=slope,
+        pearson_chi2=np.where(fit, pearson, np.nan),
         converged=pd.Series(np.where(fit, converged, 0).astype(bool), dtype="boolean").mask(~fit).to_numpy(),
-        method=METHOD, set_aside=set_aside.reindex(sizes.index).to_numpy(int),
+        method=METHOD,
+        set_aside=set_aside.reindex(sizes.index).to_numpy(int),
         reason=reason,
     )[TREND_COLUMNS]
 
@@ -350,8 +394,11 @@ def change_qualifier(earlier: pd.Series, later: pd.Series) -> pd.Series:
     """Words that qualify later / earlier - 1 when either count is a bound or approximate."""
     later_word, earlier_word = later.map(BOUND_WORDS).fillna(""), earlier.map(BOUND_WORDS).fillna("")
     flipped = earlier_word.map({"at least": "at most", "at most": "at least", "about": "about"}).fillna("")
-    word = np.where(earlier_word == "", later_word, np.where(later_word == "", flipped,
-                    np.where(later_word == flipped, later_word, "about")))
+    word = np.where(
+        earlier_word == "",
+        later_word,
+        np.where(later_word == "", flipped, np.where(later_word == flipped, later_word, "about")),
+    )
     return pd.Series(word, index=later.index, dtype=object)
 
 
@@ -363,14 +410,21 @@ def change_table(rates: pd.DataFrame, kind: str = "flow") -> pd.DataFrame:
     use comparable rates only, and the change on the previous period only rows with trend_use 'used'."""
     out = rates.sort_values(["period_start", "period_end"]).reset_index(drop=True).copy()
     out["trend_use"] = _row_use(out, kind)
-    out["comparable_rate"] = out["annual_rate_per_10k"] if kind == "flow" else out["rate_per_10k"].where(out["period_start"].notna())
+    out["comparable_rate"] = (
+        out["annual_rate_per_10k"] if kind == "flow" else out["rate_per_10k"].where(out["period_start"].notna())
+    )
     used = out[out["trend_use"].isin([USED, STOCK])]
     out["change_on_previous_pct"] = (used["comparable_rate"] / used["comparable_rate"].shift(1) - 1) * 100
-    out["change_qualifier"] = change_qualifier(used["qualifier"].shift(1), used["qualifier"]).reindex(out.index).fillna("")
+    out["change_qualifier"] = (
+        change_qualifier(used["qualifier"].shift(1), used["qualifier"]).reindex(out.index).fillna("")
+    )
     out.loc[out["change_on_previous_pct"].isna(), "change_qualifier"] = ""
     dated = out[out["comparable_rate"].notna()]
-    year_before = dated.assign(period_start=dated["period_start"] + pd.DateOffset(years=1),
-                               period_end=dated["period_end"] + pd.DateOffset(years=1), _prev=dated["comparable_rate"])
+    year_before = dated.assign(
+        period_start=dated["period_start"] + pd.DateOffset(years=1),
+        period_end=dated["period_end"] + pd.DateOffset(years=1),
+        _prev=dated["comparable_rate"],
+    )
     year_before = year_before.drop_duplicates(["period_start", "period_end"])
     out = out.merge(year_before[["period_start", "period_end", "_prev"]], on=["period_start", "period_end"], how="left")
     out["change_on_year_before_pct"] = (out["comparable_rate"] / out.pop("_prev") - 1) * 100
@@ -390,7 +444,10 @@ def derived_previous_year(ds: Dataset, metric_id: str, district_code: str) -> pd
     pairs["previous_period_start"] = pairs["period_start"] - pd.DateOffset(years=1)
     pairs["previous_period_end"] = pairs["period_end"] - pd.DateOffset(years=1)
     pairs["derived"] = True
-    return pairs[key + ["value", "yoy_pct", "previous_period_start", "previous_period_end", "previous_value", "derived", "quote_pct"]]
+    return pairs[
+        key
+        + ["value", "yoy_pct", "previous_period_start", "previous_period_end", "previous_value", "derived", "quote_pct"]
+    ]
 
 
 def with_previous_rate(derived: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
@@ -407,7 +464,9 @@ def with_previous_rate(derived: pd.DataFrame, changes: pd.DataFrame) -> pd.DataF
     return out.drop(columns="population")
 
 
-def trend(ds: Dataset, metric_id: str, district_code: str, denominator: str = "census2020", alpha: float = ALPHA) -> Trend:
+def trend(
+    ds: Dataset, metric_id: str, district_code: str, denominator: str = "census2020", alpha: float = ALPHA
+) -> Trend:
     """One district's metric over time: the change table, the quasi-Poisson trend over the used periods of a
     flow (or the reason there is none), and values derived from reported changes."""
     kind = ds.metric(metric_id)["kind"]
@@ -419,10 +478,16 @@ def trend(ds: Dataset, metric_id: str, district_code: str, denominator: str = "c
     else:
         used = changes[changes["trend_use"] == USED]
         try:
-            model = fit_trend(used["value"], used["exposure"], midpoint_years(used["period_start"], used["period_end"]), alpha)
+            model = fit_trend(
+                used["value"], used["exposure"], midpoint_years(used["period_start"], used["period_end"]), alpha
+            )
         except TrendNotEstimable as exc:
             reason = (exc.key, exc.fields)
-    derived = with_previous_rate(derived_previous_year(ds, metric_id, district_code), changes) if kind == "flow" else \
-        derived_previous_year(ds, metric_id, district_code)
-    return Trend(changes=changes, model=model, no_model_key=reason[0], no_model_fields=reason[1], derived=derived,
-                 kind=kind)
+    derived = (
+        with_previous_rate(derived_previous_year(ds, metric_id, district_code), changes)
+        if kind == "flow"
+        else derived_previous_year(ds, metric_id, district_code)
+    )
+    return Trend(
+        changes=changes, model=model, no_model_key=reason[0], no_model_fields=reason[1], derived=derived, kind=kind
+    )

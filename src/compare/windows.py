@@ -93,8 +93,11 @@ def choose_window(rates: pd.DataFrame, min_units: int = MIN_UNITS) -> Window | N
     dated = _dated(rates)
     if dated.empty:
         return None
-    homes = pd.DataFrame([(w.start, w.end) for w in map(home_window, dated["period_start"], dated["period_end"])],
-                         columns=["start", "end"], index=dated.index)
+    homes = pd.DataFrame(
+        [(w.start, w.end) for w in map(home_window, dated["period_start"], dated["period_end"])],
+        columns=["start", "end"],
+        index=dated.index,
+    )
     units = homes.assign(code=dated["district_code"]).groupby(["start", "end"])["code"].nunique().reset_index()
     enough = units[units["code"] >= min_units]
     pick = enough if not enough.empty else units[units["code"] == units["code"].max()]
@@ -109,11 +112,18 @@ def comparison_set(rates: pd.DataFrame, period: str | Window = "", min_units: in
         window = period
     else:
         window = parse_window(period) if period else choose_window(rates, min_units)
-    inside = window.contains(rates["period_start"], rates["period_end"]) if window else rates["period_start"].isna() & False
+    inside = (
+        window.contains(rates["period_start"], rates["period_end"]) if window else rates["period_start"].isna() & False
+    )
     candidates = rates[inside & comparable_rate(rates).notna()]
     span = candidates["period_end"] - candidates["period_start"]
-    units = (candidates.assign(_span=span).sort_values(["district_code", "_span", "period_end"])
-             .drop_duplicates("district_code", keep="last").drop(columns="_span").reset_index(drop=True))
+    units = (
+        candidates.assign(_span=span)
+        .sort_values(["district_code", "_span", "period_end"])
+        .drop_duplicates("district_code", keep="last")
+        .drop(columns="_span")
+        .reset_index(drop=True)
+    )
     left_out = rates[~rates["district_code"].isin(units["district_code"])]
     return ComparisonSet(window, units, _reports(left_out))
 
@@ -124,6 +134,8 @@ def _reports(rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=columns)
     ordered = rows.sort_values("period_end", ascending=False, na_position="last")
-    reports = ordered.groupby("district_code", sort=False)["period"].agg(lambda p: ", ".join(dict.fromkeys(p.astype(str))))
+    reports = ordered.groupby("district_code", sort=False)["period"].agg(
+        lambda p: ", ".join(dict.fromkeys(p.astype(str)))
+    )
     names = ordered.drop_duplicates("district_code").set_index("district_code")[["district_zh", "district_en"]]
     return names.join(reports.rename("reports")).reset_index()[columns]

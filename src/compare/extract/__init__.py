@@ -27,15 +27,46 @@ and merges the accepted rows of one or several into observations.csv.
 from .candidates import candidates, drop_restatements, extract
 from .context import Context, context_for_file, context_from_sources, detect_district
 from .evaluate import MATCH_KEY, evaluate, evaluate_files, extract_documents
-from .review import (DECISIONS, NOTE_COLUMNS, REVIEW_COLUMNS, Accepted, accept_review, accept_reviews, review_table,
-                     write_review)
+from .review import (
+    DECISIONS,
+    NOTE_COLUMNS,
+    REVIEW_COLUMNS,
+    Accepted,
+    accept_review,
+    accept_reviews,
+    review_table,
+    write_review,
+)
 from .rules import Candidate, Reading
 from .text import ExtractionError, check_text, simplified
 from .vocabulary import PhraseHit, Phrases, phrase_table
 
 __all__ = [
-    "Accepted", "Candidate", "Context", "DECISIONS", "ExtractionError", "MATCH_KEY", "NOTE_COLUMNS", "PhraseHit",
-    "Phrases", "REVIEW_COLUMNS", "Reading", "accept_review", "accept_reviews", "candidates", "check_text",
-    "context_for_file", "context_from_sources", "detect_district", "drop_restatements", "evaluate", "evaluate_files",
-    "extract", "extract_documents", "phrase_table", "review_table", "simplified", "write_review",
+    "Accepted",
+    "Candidate",
+    "Context",
+    "DECISIONS",
+    "ExtractionError",
+    "MATCH_KEY",
+    "NOTE_COLUMNS",
+    "PhraseHit",
+    "Phrases",
+    "REVIEW_COLUMNS",
+    "Reading",
+    "accept_review",
+    "accept_reviews",
+    "candidates",
+    "check_text",
+    "context_for_file",
+    "context_from_sources",
+    "detect_district",
+    "drop_restatements",
+    "evaluate",
+    "evaluate_files",
+    "extract",
+    "extract_documents",
+    "phrase_table",
+    "review_table",
+    "simplified",
+    "write_review",
 ]

@@ -11,8 +11,21 @@ from ..data import OBSERVATION_COLUMNS, Dataset
 from ..numerals import find_numbers
 from . import periods
 from .context import Context, detect_district
-from .rules import (HONOUR_VERBS, HONOURS, MUNICIPAL_BODY, PER_10K_WORDS, Candidate, Reading, by_provider, classify,
-                    is_target, number_between, organisations_of_a_kind, segment_start, whole_unit)
+from .rules import (
+    HONOUR_VERBS,
+    HONOURS,
+    MUNICIPAL_BODY,
+    PER_10K_WORDS,
+    Candidate,
+    Reading,
+    by_provider,
+    classify,
+    is_target,
+    number_between,
+    organisations_of_a_kind,
+    segment_start,
+    whole_unit,
+)
 from .text import CLAUSE_END, check_size, check_text, is_count, reading_text, sentences, unit_after
 from .vocabulary import Phrases, phrase_table
 
@@ -22,9 +35,20 @@ STOCK_FLOWS = re.compile(r"累计|接收|解除|新增")
 RESTATEMENT_TOLERANCE = 0.02
 
 
-def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1: int, phrases: Phrases, units: dict,
-                         ctx: Context, doc: periods.DocumentPeriod, paragraph: list[Candidate], centre_named: bool,
-                         carried: periods.Span | None) -> None:
+def _sentence_candidates(
+    text: str,
+    simple: str,
+    origin: list[int],
+    s0: int,
+    s1: int,
+    phrases: Phrases,
+    units: dict,
+    ctx: Context,
+    doc: periods.DocumentPeriod,
+    paragraph: list[Candidate],
+    centre_named: bool,
+    carried: periods.Span | None,
+) -> None:
     """Add this sentence's candidates to its paragraph's (earlier ones carry metrics over)."""
     sentence = simple[s0:s1]
     hits = phrases.hits(sentence)
@@ -36,7 +60,7 @@ def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1:
     for n in numbers:
         unit, unit_end = ("%", n.end) if n.percent else (unit_after(sentence, n.end) or (None, n.end))
         clause_start = max(c for c in clause_starts if c <= n.start)
-        clause = sentence[clause_start:n.start]
+        clause = sentence[clause_start : n.start]
         if unit is None and any(w in clause for w in PER_10K_WORDS):
             unit = "per_10k"
         if unit is None or periods.NOT_A_PERIOD_COUNT.search(sentence, _segment(sentence, n.start), n.start):
@@ -46,8 +70,9 @@ def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1:
         found = classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
         if found is None:
             continue
-        if HONOURS.search(sentence[item_start:n.start][-8:] + sentence[unit_end:found.quote_end]) or (
-                HONOUR_VERBS.search(clause)):
+        if HONOURS.search(sentence[item_start : n.start][-8:] + sentence[unit_end : found.quote_end]) or (
+            HONOUR_VERBS.search(clause)
+        ):
             continue
         subset, why = _whose(sentence, n.start, found, ctx, centre_named)
         used.update(h.start for h in hits if h.start >= n.start and h.end <= found.quote_end)
@@ -60,14 +85,28 @@ def _sentence_candidates(text: str, simple: str, origin: list[int], s0: int, s1:
             continue
         start_ts, end_ts = dating.start, dating.end
         quote_end = max(unit_end, found.quote_end)
-        out.append(Candidate(
-            doc_id=ctx.doc_id, district_code=ctx.district_code,
-            period_start=start_ts.strftime("%Y-%m-%d") if start_ts is not None else "",
-            period_end=end_ts.strftime("%Y-%m-%d") if end_ts is not None else "",
-            metric_id=found.metric_id, subset=subset, value=found.value, qualifier=n.qualifier, statement=statement,
-            quote=_original(text, origin, s0 + min(found.quote_start, n.start), s0 + quote_end), kind=kind,
-            number_end=n.end, sentence=sentence, quote_end=quote_end, period_unknown=dating.unknown,
-            period_how=dating.how, why=why, context=_marked(text, origin, s0, s1, n.start, n.end)))
+        out.append(
+            Candidate(
+                doc_id=ctx.doc_id,
+                district_code=ctx.district_code,
+                period_start=start_ts.strftime("%Y-%m-%d") if start_ts is not None else "",
+                period_end=end_ts.strftime("%Y-%m-%d") if end_ts is not None else "",
+                metric_id=found.metric_id,
+                subset=subset,
+                value=found.value,
+                qualifier=n.qualifier,
+                statement=statement,
+                quote=_original(text, origin, s0 + min(found.quote_start, n.start), s0 + quote_end),
+                kind=kind,
+                number_end=n.end,
+                sentence=sentence,
+                quote_end=quote_end,
+                period_unknown=dating.unknown,
+                period_how=dating.how,
+                why=why,
+                context=_marked(text, origin, s0, s1, n.start, n.end),
+            )
+        )
 
 
 def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_named: bool) -> tuple[str, str]:
@@ -75,8 +114,12 @@ def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_na
     organisations of one kind, or a provider group, unless the rules already named a part."""
     if found.subset:
         return found.subset, found.why
-    if (found.statement == "actual" and ctx.level == "prefecture" and not whole_unit(sentence, position)
-            and (centre_named or MUNICIPAL_BODY.search(sentence, 0, position))):
+    if (
+        found.statement == "actual"
+        and ctx.level == "prefecture"
+        and not whole_unit(sentence, position)
+        and (centre_named or MUNICIPAL_BODY.search(sentence, 0, position))
+    ):
         return "municipal_centre", "credited to the city's own centre in a prefecture's report"
     kind_of_organisation = organisations_of_a_kind(sentence, position) if found.kind in ("flow", "ratio") else ""
     if kind_of_organisation:
@@ -106,8 +149,9 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
     paragraph, centre_named, carried = [], False, None
     for start, end, paragraph_ends in sentences(simple):
         if end > start:
-            _sentence_candidates(text, simple, origin, start, end, phrases, units, ctx, doc, paragraph,
-                                 centre_named, carried)
+            _sentence_candidates(
+                text, simple, origin, start, end, phrases, units, ctx, doc, paragraph, centre_named, carried
+            )
             centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
             carried = _leading_span(simple[start:end], doc) or carried
         if paragraph_ends:
@@ -123,7 +167,7 @@ def _segment(sentence: str, position: int) -> int:
 
 def _original(text: str, origin: list[int], start: int, end: int) -> str:
     """The original text of the reading text's span [start, end), notes inside it included."""
-    return text[origin[start]:origin[end - 1] + 1] if end > start else ""
+    return text[origin[start] : origin[end - 1] + 1] if end > start else ""
 
 
 def _marked(text: str, origin: list[int], s0: int, s1: int, start: int, end: int) -> str:
@@ -146,8 +190,11 @@ LEADING_PHRASE_CHARS = 6
 def _leading_span(sentence: str, doc: periods.DocumentPeriod) -> periods.Span | None:
     """The period a sentence opens with ('2019年，…', '上半年，…'), which the rest of its paragraph speaks of."""
     lead = len(sentence) - len(sentence.lstrip(" \u3000\t\r\n"))
-    spans = [p.span for p in periods.phrases(sentence, _year(doc), doc.report_date)
-             if p.span is not None and p.start <= lead + LEADING_PHRASE_CHARS]
+    spans = [
+        p.span
+        for p in periods.phrases(sentence, _year(doc), doc.report_date)
+        if p.span is not None and p.start <= lead + LEADING_PHRASE_CHARS
+    ]
     return spans[0] if spans else None
 
 
@@ -186,6 +233,13 @@ def drop_restatements(found: list[Candidate]) -> list[Candidate]:
     by_key: dict[tuple, list[Candidate]] = {}
     for c in unique:
         by_key.setdefault(_key(c), []).append(c)
-    return [c for c in unique if not any(
-        o is not c and abs(o.value - c.value) <= RESTATEMENT_TOLERANCE * abs(c.value)
-        and _digits(o.value) > _digits(c.value) for o in by_key[_key(c)])]
+    return [
+        c
+        for c in unique
+        if not any(
+            o is not c
+            and abs(o.value - c.value) <= RESTATEMENT_TOLERANCE * abs(c.value)
+            and _digits(o.value) > _digits(c.value)
+            for o in by_key[_key(c)]
+        )
+    ]

@@ -57,8 +57,13 @@ def context_from_sources(sources: pd.DataFrame, doc_id: str, with_period: bool =
     start, end, published = (None if pd.isna(d) else d for d in dates)
     if not with_period:
         start = end = None
-    return Context(doc_id=doc_id, district_code=code if ";" not in str(r.get("district_code", "")) else "",
-                   period_start=start, period_end=end, published=published)
+    return Context(
+        doc_id=doc_id,
+        district_code=code if ";" not in str(r.get("district_code", "")) else "",
+        period_start=start,
+        period_end=end,
+        published=published,
+    )
 
 
 def context_for_file(path: Path, ds: Dataset, doc_id=None, district=None, period=None) -> Context:
@@ -75,6 +80,9 @@ def context_for_file(path: Path, ds: Dataset, doc_id=None, district=None, period
         ctx = replace(ctx, district_code=district)
     if period:
         p = parse_period(period)
-        ctx = replace(ctx, period_start=pd.Timestamp(p.start) if p.start else None,
-                      period_end=pd.Timestamp(p.end) if p.end else None)
+        ctx = replace(
+            ctx,
+            period_start=pd.Timestamp(p.start) if p.start else None,
+            period_end=pd.Timestamp(p.end) if p.end else None,
+        )
     return ctx

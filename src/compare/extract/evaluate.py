@@ -51,7 +51,7 @@ def evaluate(gold: pd.DataFrame, predicted: pd.DataFrame, subset_match: str = "r
             merged[col] = merged[f"{col}_gold"].where(merged["_merge"] != "right_only", merged[f"{col}_pred"])
     hit, miss = merged["_merge"] == "both", merged["_merge"] == "left_only"
     alarm = merged["_merge"] == "right_only"
-    per = (merged.assign(tp=hit, fn=miss, fp=alarm).groupby("metric_id")[["tp", "fp", "fn"]].sum().astype(int))
+    per = merged.assign(tp=hit, fn=miss, fp=alarm).groupby("metric_id")[["tp", "fp", "fn"]].sum().astype(int)
     per.loc["(overall)"] = per.sum()
     per["precision"] = per["tp"] / (per["tp"] + per["fp"]).where(lambda x: x > 0)
     per["recall"] = per["tp"] / (per["tp"] + per["fn"]).where(lambda x: x > 0)
@@ -65,8 +65,9 @@ def evaluate(gold: pd.DataFrame, predicted: pd.DataFrame, subset_match: str = "r
     }
 
 
-def extract_documents(doc_ids, sources_dir, ds: Dataset, sources: pd.DataFrame | None = None,
-                      periods_from: str = "sources") -> pd.DataFrame:
+def extract_documents(
+    doc_ids, sources_dir, ds: Dataset, sources: pd.DataFrame | None = None, periods_from: str = "sources"
+) -> pd.DataFrame:
     """Run the extractor over <sources_dir>/<doc_id>.txt for each doc id that has a text there; with
     periods_from 'text' the extractor is not told the period sources.csv gives."""
     frames = []
@@ -74,14 +75,24 @@ def extract_documents(doc_ids, sources_dir, ds: Dataset, sources: pd.DataFrame |
         path = Path(sources_dir) / f"{doc_id}.txt"
         if not DOC_ID.fullmatch(doc_id) or not path.is_file():
             continue
-        ctx = (context_from_sources(sources, doc_id, with_period=periods_from == "sources")
-               if sources is not None else Context(doc_id=doc_id))
+        ctx = (
+            context_from_sources(sources, doc_id, with_period=periods_from == "sources")
+            if sources is not None
+            else Context(doc_id=doc_id)
+        )
         frames.append(extract(path.read_bytes(), ds, ctx))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=OBSERVATION_COLUMNS)
 
 
-def evaluate_files(gold_path, sources_dir, data_dir=None, catalogue=None, subset_match: str = "role",
-                   match: str = "strict", periods_from: str = "text") -> dict:
+def evaluate_files(
+    gold_path,
+    sources_dir,
+    data_dir=None,
+    catalogue=None,
+    subset_match: str = "role",
+    match: str = "strict",
+    periods_from: str = "text",
+) -> dict:
     """Run the extractor over the documents of a gold file that have a text in sources_dir and score it.
 
     Document metadata (district, publication date; the period too with periods_from 'sources') comes from
@@ -128,8 +139,9 @@ def score_sets(sets: list[GoldSet], data_dir=None, subset_match: str = "role", p
     sets together, and per metric over all sets; plus the strict misses and false alarms.
 
     Each set is extracted once; a metric's rows are scored only in the sets whose catalogue lists it."""
-    runs = [evaluate_files(s.gold, s.sources, data_dir, s.catalogue, subset_match, "lenient", periods_from)
-            for s in sets]
+    runs = [
+        evaluate_files(s.gold, s.sources, data_dir, s.catalogue, subset_match, "lenient", periods_from) for s in sets
+    ]
     groups, metrics, errors = [], [], {"misses": [], "false_alarms": []}
     for match in ("lenient", "strict"):
         total = {"tp": 0, "fp": 0, "fn": 0}
@@ -151,5 +163,9 @@ def score_sets(sets: list[GoldSet], data_dir=None, subset_match: str = "role", p
     metric_table = pd.DataFrame(metrics).pivot(index="metric_id", columns="match")
     metric_table.columns = [f"{m}_{c}" for c, m in metric_table.columns]
     order = [f"{m}_{c}" for m in ("lenient", "strict") for c in ("tp", "fp", "fn", "precision", "recall")]
-    return {"groups": pd.DataFrame(groups), "per_metric": metric_table[order].reset_index(),
-            "misses": pd.concat(errors["misses"]), "false_alarms": pd.concat(errors["false_alarms"])}
+    return {
+        "groups": pd.DataFrame(groups),
+        "per_metric": metric_table[order].reset_index(),
+        "misses": pd.concat(errors["misses"]),
+        "false_alarms": pd.concat(errors["false_alarms"]),
+    }

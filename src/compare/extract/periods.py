@@ -28,8 +28,20 @@ from .context import Context
 # How far into the text the document's own period is looked for: the title, dateline and first sentences.
 OPENING_CHARS = 300
 FIVE_YEAR_PLANS = {"十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
-CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11,
-             "十二": 12}
+CN_MONTHS = {
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+}
 MONTH = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
 YEAR = r"((?:19|20)\d\d)"
 
@@ -38,20 +50,22 @@ NOT_A_PERIOD_COUNT = re.compile(r"截至(19|20)\d\d年(底|末)?累计|年均|�
 
 # One alternation, tried left to right; the named group says which form matched.
 PERIOD_PHRASE = re.compile(
-    "|".join([
-        rf"(?P<span>{YEAR}年?\s*[-—–~至到]\s*{YEAR}年)",
-        r"(?P<plan>[\"“]?(十二五|十三五|十四五|十五五)[\"”]?(期间|时期|以来|规划以来)?)",
-        rf"(?P<since>{YEAR}年以来)",
-        rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
-        rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
-        rf"(?P<year>{YEAR}年(?:度)?)(?![\d月])",
-        rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
-        rf"(?P<until>截[至止](?:到)?(?:今年)?{MONTH}月(?:底|末|份)?|截[至止](?:到)?{MONTH}月(?P<until_day>\d{{1,2}})日)",
-        r"(?P<part>第?一季度|1季度|上半年|前三季度|全年)",
-        r"(?P<to_date>今年以来|今年来|今年|截[至止](?:到)?目前|迄今)",
-        r"(?P<now>目前|现有|现在|当前|如今)",
-        r"(?P<last_year>去年|上年度|上一年度|上年|上一年)",
-    ])
+    "|".join(
+        [
+            rf"(?P<span>{YEAR}年?\s*[-—–~至到]\s*{YEAR}年)",
+            r"(?P<plan>[\"“]?(十二五|十三五|十四五|十五五)[\"”]?(期间|时期|以来|规划以来)?)",
+            rf"(?P<since>{YEAR}年以来)",
+            rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
+            rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
+            rf"(?P<year>{YEAR}年(?:度)?)(?![\d月])",
+            rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
+            rf"(?P<until>截[至止](?:到)?(?:今年)?{MONTH}月(?:底|末|份)?|截[至止](?:到)?{MONTH}月(?P<until_day>\d{{1,2}})日)",
+            r"(?P<part>第?一季度|1季度|上半年|前三季度|全年)",
+            r"(?P<to_date>今年以来|今年来|今年|截[至止](?:到)?目前|迄今)",
+            r"(?P<now>目前|现有|现在|当前|如今)",
+            r"(?P<last_year>去年|上年度|上一年度|上年|上一年)",
+        ]
+    )
 )
 COMPARISON_BASE = re.compile(r"(较|比|与)$")
 TARGET_REFERENCE = re.compile(r"(的)?(任务|计划|目标)")
@@ -105,8 +119,12 @@ def _month(text: str) -> int:
 
 def _capped(span: Span, report_date: pd.Timestamp | None) -> Span:
     """A span that cannot end after the report's date (a year's review published in December)."""
-    if (report_date is not None and span.end is not None and span.start is not None
-            and span.start <= report_date < span.end):
+    if (
+        report_date is not None
+        and span.end is not None
+        and span.start is not None
+        and span.start <= report_date < span.end
+    ):
         return Span(span.start, report_date, f"{span.how}, to the report's date", True, span.bare_year)
     return span
 
@@ -190,19 +208,34 @@ def report_date(simple_text: str, ctx: Context) -> pd.Timestamp | None:
 def opening(simple_text: str) -> str:
     """The first OPENING_CHARS characters, extended to the end of the sentence they cut."""
     end = re.compile(r"[。！？!?\n]").search(simple_text, OPENING_CHARS)
-    return simple_text[:end.end() if end else len(simple_text)]
+    return simple_text[: end.end() if end else len(simple_text)]
 
 
 def _opening_span(opening: str, date: pd.Timestamp | None) -> Span | None:
     """The first period the opening names, narrowed by a part of that year named next ('2015年，…。上半年，…');
     a year long before the report's date is history, not the report's period."""
-    found = [p.span for p in phrases(opening, None, date) if p.span is not None and p.span.start is not None
-             and (date is None or ((p.span.end is None or p.span.end.year >= date.year - 1) and p.span.start <= date))]
+    found = [
+        p.span
+        for p in phrases(opening, None, date)
+        if p.span is not None
+        and p.span.start is not None
+        and (date is None or ((p.span.end is None or p.span.end.year >= date.year - 1) and p.span.start <= date))
+    ]
     if not found:
         return None
     first = found[0]
-    narrower = next((s for s in found[1:] if s.start.year == first.start.year and first.start <= s.start
-                     and s.end is not None and first.end is not None and s.end < first.end), None)
+    narrower = next(
+        (
+            s
+            for s in found[1:]
+            if s.start.year == first.start.year
+            and first.start <= s.start
+            and s.end is not None
+            and first.end is not None
+            and s.end < first.end
+        ),
+        None,
+    )
     if narrower is not None and first.end - first.start > pd.Timedelta(days=360):
         return narrower
     return first
@@ -219,8 +252,11 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
         if span is not None and span.end is not None and date is None and span.end > pd.Timestamp.now():
             span = None
     if span is None:
-        how = f"no period in the opening; stocks at the report's date {date:%Y-%m-%d}" if date is not None else (
-            "no period in the opening and no report date")
+        how = (
+            f"no period in the opening; stocks at the report's date {date:%Y-%m-%d}"
+            if date is not None
+            else ("no period in the opening and no report date")
+        )
         return DocumentPeriod(None, date, date, how)
     as_of = date if (span.to_report_date or span.end is None or (date is not None and span.end >= date)) else span.end
     return DocumentPeriod(span, date, as_of, span.how)
@@ -237,7 +273,7 @@ def _within(year_span: Span, doc_span: Span | None) -> bool:
     return doc_span.start.year == last == year_span.start.year
 
 
-def out_of_scope(dating: "Dating", doc: DocumentPeriod, statement: str) -> bool:
+def out_of_scope(dating: Dating, doc: DocumentPeriod, statement: str) -> bool:
     """Whether a number is dated outside what the report speaks of: history more than a year before its
     period (a comparison with the previous year stays), or a year after it that is not a target."""
     if dating.start is None or dating.end is None:
@@ -262,8 +298,14 @@ class Dating:
     unknown: bool = False  # nothing in the text or the context dates it
 
 
-def date_number(sentence_phrases: list[Phrase], position: int, doc: DocumentPeriod, kind: str, statement: str,
-                carried: Span | None = None) -> Dating:
+def date_number(
+    sentence_phrases: list[Phrase],
+    position: int,
+    doc: DocumentPeriod,
+    kind: str,
+    statement: str,
+    carried: Span | None = None,
+) -> Dating:
     """The period of a number at position: the last period phrase before it in its sentence, else the one
     an earlier sentence of its paragraph named (carried), else the document's; stocks at one day,
     targets over their year."""

@@ -30,9 +30,16 @@ DECISIONS = ("accept", "reject", "")
 
 def review_table(found: list[Candidate]) -> pd.DataFrame:
     """The rows of a review file: empty decision, the observation, and the notes a reviewer decides by."""
-    rows = [{"decision": "", **c.row(),
-             "period_note": ("PERIOD UNKNOWN: " if c.period_unknown else "") + c.period_how,
-             "part_note": c.why, "sentence": c.context} for c in found]
+    rows = [
+        {
+            "decision": "",
+            **c.row(),
+            "period_note": ("PERIOD UNKNOWN: " if c.period_unknown else "") + c.period_how,
+            "part_note": c.why,
+            "sentence": c.context,
+        }
+        for c in found
+    ]
     return pd.DataFrame(rows, columns=REVIEW_COLUMNS + NOTE_COLUMNS)
 
 
@@ -42,8 +49,10 @@ def write_review(table: pd.DataFrame, path, force: bool = False) -> None:
     if not path.parent.is_dir():
         raise CompareError(f"The folder {path.parent} does not exist; create it or give another --review-file.")
     if path.exists() and not force:
-        raise CompareError(f"{path} already exists and may hold your decisions; "
-                           "give another --review-file or pass --force to overwrite it.")
+        raise CompareError(
+            f"{path} already exists and may hold your decisions; "
+            "give another --review-file or pass --force to overwrite it."
+        )
     table = table.copy()
     if "decision" not in table.columns:
         table.insert(0, "decision", "")
@@ -72,8 +81,10 @@ def _counts(accepted: pd.DataFrame) -> tuple:
 def _decisions(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     review = read_table(path, REVIEW_COLUMNS)
     bad = review[~review["decision"].str.strip().str.lower().isin(DECISIONS)]
-    problems = [Problem(path.name, int(i) + 2, f"decision must be accept, reject or empty (got '{d}')")
-                for i, d in bad["decision"].items()]
+    problems = [
+        Problem(path.name, int(i) + 2, f"decision must be accept, reject or empty (got '{d}')")
+        for i, d in bad["decision"].items()
+    ]
     accepted = review[review["decision"].str.strip().str.lower() == "accept"][OBSERVATION_COLUMNS]
     return accepted.assign(_file=path.name, _line=accepted.index + 2), problems
 
@@ -108,8 +119,7 @@ def accept_reviews(paths, data_dir=None) -> tuple[list[Accepted], list[Problem]]
     if problems:
         return [], problems
     accepted = pd.concat(frames, ignore_index=True)
-    added = [Accepted(f.name, len(a), _counts(a))
-             for f, a in zip(paths, frames)]
+    added = [Accepted(f.name, len(a), _counts(a)) for f, a in zip(paths, frames)]
     if accepted.empty:
         return added, []
     target = folder / FILES["observations"][0]

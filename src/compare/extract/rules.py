@@ -29,22 +29,65 @@ YOY_WORDS = ("同比", "较上年", "较上一年", "较去年", "比上年", "�
 YOY = re.compile("|".join(YOY_WORDS))  # left to right, so 同比增长 is read as 同比, not 比增
 PER_10K_WORDS = ("万人比", "每万人", "万人平均")
 PART_WORDS = {  # a part of the metric just named, and its subset label
-    "刑事": "criminal", "民事(行政)": "civil_administrative", "民事": "civil", "认罪认罚": "plea_leniency",
-    "办结": "concluded", "审结": "concluded", "结案": "concluded", "纠错": "corrected", "败诉": "lost",
-    "确认违法": "confirmed_illegal", "专职": "full_time", "重大疑难": "major_difficult", "妇女儿童": "women_children",
-    "申请类": "application", "通知类": "notification", "民工": "migrant_worker", "调处": "handled", "新设": "new",
-    "中心": "centre", "现场": "on_site", "窗口": "service_window", "重点": "key_risk", "线上": "online",
-    "直播": "livestream", "线下": "offline", "个人": "personal", "领域": "specialised",
-    "行政案件": "administrative", "未成年": "minors", "兼职": "part_time", "本级": "municipal_level",
-    "派驻": "stationed", "品牌": "brand", "物业": "property_management",
+    "刑事": "criminal",
+    "民事(行政)": "civil_administrative",
+    "民事": "civil",
+    "认罪认罚": "plea_leniency",
+    "办结": "concluded",
+    "审结": "concluded",
+    "结案": "concluded",
+    "纠错": "corrected",
+    "败诉": "lost",
+    "确认违法": "confirmed_illegal",
+    "专职": "full_time",
+    "重大疑难": "major_difficult",
+    "妇女儿童": "women_children",
+    "申请类": "application",
+    "通知类": "notification",
+    "民工": "migrant_worker",
+    "调处": "handled",
+    "新设": "new",
+    "中心": "centre",
+    "现场": "on_site",
+    "窗口": "service_window",
+    "重点": "key_risk",
+    "线上": "online",
+    "直播": "livestream",
+    "线下": "offline",
+    "个人": "personal",
+    "领域": "specialised",
+    "行政案件": "administrative",
+    "未成年": "minors",
+    "兼职": "part_time",
+    "本级": "municipal_level",
+    "派驻": "stationed",
+    "品牌": "brand",
+    "物业": "property_management",
 }
-MODIFIER_PARTS = {"乡镇": "township", "镇": "township", "村": "village", "行业": "industry_professional",
-                  "专业": "industry_professional", "企事业": "enterprise", "派出所": "police_station", "街道": "township",
-                  "县级": "county", "居委会": "residents_committees", "社区": "community", "街": "street"}
+MODIFIER_PARTS = {
+    "乡镇": "township",
+    "镇": "township",
+    "村": "village",
+    "行业": "industry_professional",
+    "专业": "industry_professional",
+    "企事业": "enterprise",
+    "派出所": "police_station",
+    "街道": "township",
+    "县级": "county",
+    "居委会": "residents_committees",
+    "社区": "community",
+    "街": "street",
+}
 # Kinds of organisation ('交通事故调委会', '9个企业设立了调委会'): parts of organisation counts only (a
 # 医疗保障局 checked, 930家企业 given a check-up, are no part of theirs).
-ORGANISATION_KINDS = {"企业": "enterprise", "交通": "traffic", "医疗": "medical", "劳动": "labour", "婚姻": "family",
-                      "消费": "consumer"}
+ORGANISATION_KINDS = {
+    "企业": "enterprise",
+    "交通": "traffic",
+    "医疗": "medical",
+    "劳动": "labour",
+    "婚姻": "family",
+    "消费": "consumer",
+}
 # Qualifier clauses: '以区政府为被告的…', '以市场监管局为被申请人的…' name the cases against one body.
 QUALIFIER = re.compile(r"为(被告|被申请人|第三人)")
 QUALIFIER_ROLES = {"被告": "as_defendant", "被申请人": "as_respondent", "第三人": "as_third_party"}
@@ -105,9 +148,18 @@ class Candidate:
 
     def row(self) -> dict:
         """The observations.csv row."""
-        return {"doc_id": self.doc_id, "district_code": self.district_code, "period_start": self.period_start,
-                "period_end": self.period_end, "metric_id": self.metric_id, "subset": self.subset,
-                "value": self.value, "qualifier": self.qualifier, "statement": self.statement, "quote": self.quote}
+        return {
+            "doc_id": self.doc_id,
+            "district_code": self.district_code,
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "metric_id": self.metric_id,
+            "subset": self.subset,
+            "value": self.value,
+            "qualifier": self.qualifier,
+            "statement": self.statement,
+            "quote": self.quote,
+        }
 
 
 # A success verb (成功调解, 成功化解) right before the disputes it names makes the number a success count.
@@ -131,7 +183,7 @@ def phrase_before(hits: list[PhraseHit], start: int, position: int) -> PhraseHit
 
 def with_success_verb(hit: PhraseHit | None, hits: list[PhraseHit], sentence: str) -> PhraseHit | None:
     """The success metric's hit when 成功调解/成功化解 stands right before a disputes phrase."""
-    if hit is None or hit.metric_id not in SUCCESS_METRIC or not SUCCESS_VERB.search(sentence[:hit.start]):
+    if hit is None or hit.metric_id not in SUCCESS_METRIC or not SUCCESS_VERB.search(sentence[: hit.start]):
         return hit
     success = next((h for h in hits if h.metric_id == SUCCESS_METRIC[hit.metric_id]), None)
     if success is None:
@@ -146,8 +198,13 @@ ROOMS = {"public_legal_service_sites": "mediation_organizations"}
 
 def with_room_owner(hit: PhraseHit | None, sentence: str, units: dict[str, str]) -> PhraseHit | None:
     """A mediation organisation's hit when 调解 qualifies a bare 工作室."""
-    if (hit is None or hit.metric_id not in ROOMS or sentence[hit.start:hit.end] != "工作室"
-            or not MEDIATION_ROOM.search(sentence, 0, hit.start) or ROOMS[hit.metric_id] not in units):
+    if (
+        hit is None
+        or hit.metric_id not in ROOMS
+        or sentence[hit.start : hit.end] != "工作室"
+        or not MEDIATION_ROOM.search(sentence, 0, hit.start)
+        or ROOMS[hit.metric_id] not in units
+    ):
         return hit
     owner = ROOMS[hit.metric_id]
     return PhraseHit(hit.start, hit.end, owner, units[owner], "stock", "")
@@ -156,8 +213,10 @@ def with_room_owner(hit: PhraseHit | None, sentence: str, units: dict[str, str])
 def phrase_after(hits: list[PhraseHit], sentence: str, position: int) -> PhraseHit | None:
     """A phrase right after a number's unit ('17个乡镇调委会'), with nothing but modifiers between."""
     for h in hits:
-        modifier = sentence[position:h.start]
-        if position <= h.start <= position + PHRASE_AFTER_REACH and not re.search(r"^[(（、]|[,，;；。]|、\d", modifier):
+        modifier = sentence[position : h.start]
+        if position <= h.start <= position + PHRASE_AFTER_REACH and not re.search(
+            r"^[(（、]|[,，;；。]|、\d", modifier
+        ):
             return h
     return None
 
@@ -175,7 +234,7 @@ def listed_phrase(hits: list[PhraseHit], sentence: str, unit_end: int) -> tuple[
     clause_end = CLAUSE_END.search(sentence, unit_end)
     limit = min(unit_end + LIST_REACH, clause_end.start() if clause_end else len(sentence))
     after = next((h for h in hits if item.end() <= h.start and h.end <= limit), None)
-    return (after, sentence[unit_end:item.start(1)]) if after else None
+    return (after, sentence[unit_end : item.start(1)]) if after else None
 
 
 def carrier(previous: list[Candidate], sentence: str, n: Number) -> Candidate | None:
@@ -190,7 +249,7 @@ def carrier(previous: list[Candidate], sentence: str, n: Number) -> Candidate | 
     if last is None:
         return None
     end = last.number_end if last.sentence == sentence else 0
-    others = [m for m in find_numbers(sentence[end:n.start]) if not m.percent and unit_after(sentence, end + m.end)]
+    others = [m for m in find_numbers(sentence[end : n.start]) if not m.percent and unit_after(sentence, end + m.end)]
     return None if others else last
 
 
@@ -201,7 +260,7 @@ def respectively(sentence: str, n: Number, clause_start: int, previous: list[Can
         return previous[-1]
     percents = [m for m in find_numbers(clause) if m.percent]
     index = next(i for i, m in enumerate(percents) if clause_start + m.start == n.start)
-    counts = [p for p in previous if p.statement == "actual"][-len(percents):]
+    counts = [p for p in previous if p.statement == "actual"][-len(percents) :]
     offset = len(percents) - len(counts)
     return counts[index - offset] if 0 <= index - offset < len(counts) else None
 
@@ -253,20 +312,36 @@ def _item_start(sentence: str, item_start: int, position: int) -> int:
 
 def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
     """A percentage: a year-on-year change of the count named before it, or a named rate."""
-    clause = sentence[clause_start:n.start]
+    clause = sentence[clause_start : n.start]
     yoy_at = max((m.start() for m in YOY.finditer(clause)), default=-1)
     if yoy_at >= 0:
         hit = phrase_before(hits, clause_start, clause_start + yoy_at)
-        sign = -1 if is_decrease(sentence[clause_start + yoy_at:n.start]) else 1
+        sign = -1 if is_decrease(sentence[clause_start + yoy_at : n.start]) else 1
         if hit:
-            words = sentence[clause_start:hit.start]
-            return Reading(hit.metric_id, hit.kind, part_of(words), "yoy_pct", sign * n.value, hit.start, n.end,
-                           _named(words) if part_of(words) else "")
+            words = sentence[clause_start : hit.start]
+            return Reading(
+                hit.metric_id,
+                hit.kind,
+                part_of(words),
+                "yoy_pct",
+                sign * n.value,
+                hit.start,
+                n.end,
+                _named(words) if part_of(words) else "",
+            )
         if clause.lstrip().startswith(YOY_WORDS) and previous:
             target = respectively(sentence, n, clause_start, previous)
             if target is not None:
-                return Reading(target.metric_id, target.kind, target.subset, "yoy_pct", sign * n.value,
-                               clause_start + yoy_at, n.end, "the change of a part" if target.subset else "")
+                return Reading(
+                    target.metric_id,
+                    target.kind,
+                    target.subset,
+                    "yoy_pct",
+                    sign * n.value,
+                    clause_start + yoy_at,
+                    n.end,
+                    "the change of a part" if target.subset else "",
+                )
         return None
     if "分别" in clause_at(sentence, clause_start):
         hit = respectively_phrase(sentence, n, clause_start, hits)
@@ -277,12 +352,21 @@ def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
     return None
 
 
-def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: int, item_start: int,
-             hits: list[PhraseHit], previous: list[Candidate], units: dict[str, str]) -> Reading | None:
+def classify(
+    sentence: str,
+    n: Number,
+    unit: str,
+    unit_end: int,
+    clause_start: int,
+    item_start: int,
+    hits: list[PhraseHit],
+    previous: list[Candidate],
+    units: dict[str, str],
+) -> Reading | None:
     """What one number is, or None when no catalogue metric fits it."""
     fits = UNIT_FITS.get(unit, set())
-    item = sentence[item_start:n.start]
-    clause = sentence[clause_start:n.start]
+    item = sentence[item_start : n.start]
+    clause = sentence[clause_start : n.start]
     last = carrier(previous, sentence, n)
     if n.percent:
         return _percent(sentence, n, clause_start, hits, previous)
@@ -290,53 +374,107 @@ def classify(sentence: str, n: Number, unit: str, unit_end: int, clause_start: i
         if last is None:
             return None
         word_at = clause_start + max(clause.rfind(w) for w in PER_10K_WORDS if w in clause)
-        return Reading(last.metric_id, last.kind, last.subset, "reported_per_10k", n.value, word_at, n.end,
-                       "the rate of a part" if last.subset else "")
+        return Reading(
+            last.metric_id,
+            last.kind,
+            last.subset,
+            "reported_per_10k",
+            n.value,
+            word_at,
+            n.end,
+            "the rate of a part" if last.subset else "",
+        )
     part_start = _item_start(sentence, item_start, n.start)
-    part_text = sentence[part_start:n.start]
-    opens_part = (re.match(r"\s*(其中|含)", part_text) or re.match(r"\s*(其中|含)", clause)
-                  or OPENS_PART_ALONE.search(sentence, 0, clause_start))
+    part_text = sentence[part_start : n.start]
+    opens_part = (
+        re.match(r"\s*(其中|含)", part_text)
+        or re.match(r"\s*(其中|含)", clause)
+        or OPENS_PART_ALONE.search(sentence, 0, clause_start)
+    )
     hit = with_room_owner(with_success_verb(phrase_before(hits, item_start, n.start), hits, sentence), sentence, units)
-    if (hit is not None and hit.metric_id in SCREENED_METRICS and SCREENED.search(sentence, 0, hit.start)
-            and not RESOLVING.match(sentence, hit.start)):
+    if (
+        hit is not None
+        and hit.metric_id in SCREENED_METRICS
+        and SCREENED.search(sentence, 0, hit.start)
+        and not RESOLVING.match(sentence, hit.start)
+    ):
         return None
     last_unit = units.get(last.metric_id, "") if last else ""
     if opens_part and last is not None and last_unit in fits:
-        return Reading(last.metric_id, last.kind, part_of(item) or "part", "actual", n.value, part_start, unit_end,
-                       f"其中/含 opens a part of the {last.metric_id} figure before it")
+        return Reading(
+            last.metric_id,
+            last.kind,
+            part_of(item) or "part",
+            "actual",
+            n.value,
+            part_start,
+            unit_end,
+            f"其中/含 opens a part of the {last.metric_id} figure before it",
+        )
     if hit and hit.unit in fits:
-        between = sentence[max(item_start, hit.start - 10):hit.start] + sentence[hit.end:n.start]
-        between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start:hit.end])
+        between = sentence[max(item_start, hit.start - 10) : hit.start] + sentence[hit.end : n.start]
+        between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start : hit.end])
         wholes = list(WHOLE_UNIT.finditer(between))  # '四级的人民调解组织': parts named before it are covered
-        words = between[wholes[-1].end():] if wholes else between
-        subset = (hit.subset or part_of(words, hit.unit == "org")
-                  or ("other" if sentence.endswith(OTHERS, 0, hit.start) else ""))
-        why = f"the phrase '{sentence[hit.start:hit.end]}' names a part" if hit.subset else _named(words)
+        words = between[wholes[-1].end() :] if wholes else between
+        subset = (
+            hit.subset
+            or part_of(words, hit.unit == "org")
+            or ("other" if sentence.endswith(OTHERS, 0, hit.start) else "")
+        )
+        why = f"the phrase '{sentence[hit.start : hit.end]}' names a part" if hit.subset else _named(words)
         return Reading(hit.metric_id, hit.kind, subset, "actual", n.value, hit.start, unit_end, why if subset else "")
     if hit is None and last is not None and last_unit in fits:
-        since_last = sentence[last.quote_end:n.start] if last.sentence == sentence else item
+        since_last = sentence[last.quote_end : n.start] if last.sentence == sentence else item
         since_last = since_last[-PART_WORD_REACH:]
         if part_of(since_last):
-            return Reading(last.metric_id, last.kind, part_of(since_last), "actual", n.value, part_start, unit_end,
-                           f"a part of the {last.metric_id} figure before it, {_named(since_last)}")
+            return Reading(
+                last.metric_id,
+                last.kind,
+                part_of(since_last),
+                "actual",
+                n.value,
+                part_start,
+                unit_end,
+                f"a part of the {last.metric_id} figure before it, {_named(since_last)}",
+            )
         if re.search("目标|任务", item):
-            return Reading(last.metric_id, last.kind, last.subset, "target", n.value, item_start, unit_end,
-                           "the target of a part" if last.subset else "")
+            return Reading(
+                last.metric_id,
+                last.kind,
+                last.subset,
+                "target",
+                n.value,
+                item_start,
+                unit_end,
+                "the target of a part" if last.subset else "",
+            )
     after = with_room_owner(phrase_after(hits, sentence, unit_end), sentence, units)
     if after and after.unit in fits and not sentence.startswith("的", after.end):  # not '2起案件的联合化解'
-        modifier = sentence[unit_end:after.start]
-        lead = sentence[max(item_start, n.start - 3):n.start]  # '新设7个…'
+        modifier = sentence[unit_end : after.start]
+        lead = sentence[max(item_start, n.start - 3) : n.start]  # '新设7个…'
         subset = after.subset or modifier_part(modifier, after.unit == "org") or part_of(lead)
-        why = f"the phrase '{sentence[after.start:after.end]}' names a part" if after.subset else (
-            _named(modifier) if modifier_part(modifier, after.unit == "org") else _named(lead))
-        return Reading(after.metric_id, after.kind, subset, "actual", n.value, n.start, after.end,
-                       why if subset else "")
+        why = (
+            f"the phrase '{sentence[after.start : after.end]}' names a part"
+            if after.subset
+            else (_named(modifier) if modifier_part(modifier, after.unit == "org") else _named(lead))
+        )
+        return Reading(
+            after.metric_id, after.kind, subset, "actual", n.value, n.start, after.end, why if subset else ""
+        )
     listed = listed_phrase(hits, sentence, unit_end)
     if listed and listed[0].unit in fits:
         phrase, modifier = listed
         subset = phrase.subset or modifier_part(modifier, phrase.unit == "org") or "part"
-        return Reading(phrase.metric_id, phrase.kind, subset, "actual", n.value, n.start, unit_end,
-                       f"one item of a list of {sentence[phrase.start:phrase.end]}, {_named(modifier) or 'unnamed'}")
+        return Reading(
+            phrase.metric_id,
+            phrase.kind,
+            subset,
+            "actual",
+            n.value,
+            n.start,
+            unit_end,
+            f"one item of a list of {sentence[phrase.start : phrase.end]}, {_named(modifier) or 'unnamed'}",
+        )
     return None
 
 
@@ -345,14 +483,18 @@ TARGET_YEAR = re.compile(r"到20\d\d年|确定[^,，。;；]{0,20}完成")  # �
 # Organisations of one kind as a sentence's subject ('全市社区人民调解组织共开展…'): their numbers are a part.
 SUBJECT_ORGANISATIONS = re.compile(r"([\u4e00-\u9fff]{1,6}?)(人民)?调解(组织|委员会|工作室)(共|累计|先后)")
 # A provider that is a sentence's subject ('法律顾问,已为…', '工作室共为…') is credited with its numbers.
-SUBJECT_PROVIDER = re.compile(r"(律师|法律顾问|法律服务工作者|志愿者|公共法律服务中心|公共法律服务工作室)[,，]?(共|已|累计|先后)?为")
+SUBJECT_PROVIDER = re.compile(
+    r"(律师|法律顾问|法律服务工作者|志愿者|公共法律服务中心|公共法律服务工作室)[,，]?(共|已|累计|先后)?为"
+)
 # A provider group named before a count: its numbers are parts.
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")
 HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")  # counts of awards, not of the organisations at work
 HONOUR_VERBS = re.compile(r"评选|评为|命名|授予|表彰")  # a clause that awards counts honours
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
 # Words that give a number to the whole unit (the city, county or district), whoever reports it.
-WHOLE_UNIT = re.compile(r"(?<!为)(全市|全县|全区|全州|全旗|市县两级|[两三四五]级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共)")
+WHOLE_UNIT = re.compile(
+    r"(?<!为)(全市|全县|全区|全州|全旗|市县两级|[两三四五]级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共)"
+)
 # A provider named this far before a count credits the count to it.
 PROVIDER_REACH = 40
 
@@ -362,7 +504,7 @@ def segment_start(sentence: str, clause_start: int, position: int) -> int:
     closes an item holding a number; a 、 inside a name ('免除代理、辩护费用') does not cut."""
     cut = clause_start
     for m in re.finditer("、", sentence[clause_start:position]):
-        if re.search(r"\d", sentence[cut:clause_start + m.start()]):
+        if re.search(r"\d", sentence[cut : clause_start + m.start()]):
             cut = clause_start + m.end()
     return cut
 
@@ -384,7 +526,7 @@ def organisations_of_a_kind(sentence: str, position: int) -> str:
         return ""
     kind = subject.group(1)
     wholes = list(WHOLE_UNIT.finditer(kind))
-    return modifier_part(kind[wholes[-1].end():] if wholes else kind)
+    return modifier_part(kind[wholes[-1].end() :] if wholes else kind)
 
 
 def whole_unit(sentence: str, position: int) -> bool:

@@ -16,20 +16,55 @@ class ExtractionError(CompareError):
 
 # Units a number may carry, longest first, and which catalogue units each fits.
 UNIT_WORDS = [
-    ("人次", {"person_time"}), ("件次", {"person_time"}), ("批次", {"person_time"}), ("场次", {"event"}),
-    ("万元", {"CNY"}), ("亿元", {"CNY"}), ("元", {"CNY"}),
-    ("件", {"case", "person_time", "file"}), ("起", {"case", "person_time"}), ("宗", {"case"}),
-    ("名", {"person", "person_time"}), ("人", {"person", "person_time"}), ("位", {"person"}),
+    ("人次", {"person_time"}),
+    ("件次", {"person_time"}),
+    ("批次", {"person_time"}),
+    ("场次", {"event"}),
+    ("万元", {"CNY"}),
+    ("亿元", {"CNY"}),
+    ("元", {"CNY"}),
+    ("件", {"case", "person_time", "file"}),
+    ("起", {"case", "person_time"}),
+    ("宗", {"case"}),
+    ("名", {"person", "person_time"}),
+    ("人", {"person", "person_time"}),
+    ("位", {"person"}),
     ("个", {"org", "site", "case", "office", "item", "enterprise", "person_time"}),
-    ("家", {"org", "enterprise", "site"}), ("所", {"office", "org"}), ("处", {"site"}),
-    ("场", {"event"}), ("期", {"event"}), ("次", {"event", "person_time", "enterprise"}),
-    ("份", {"copy"}), ("张", {"copy", "certificate"}), ("本", {"copy", "file", "certificate"}), ("册", {"copy"}),
-    ("项", {"item", "event"}), ("%", {"percent"}),
+    ("家", {"org", "enterprise", "site"}),
+    ("所", {"office", "org"}),
+    ("处", {"site"}),
+    ("场", {"event"}),
+    ("期", {"event"}),
+    ("次", {"event", "person_time", "enterprise"}),
+    ("份", {"copy"}),
+    ("张", {"copy", "certificate"}),
+    ("本", {"copy", "file", "certificate"}),
+    ("册", {"copy"}),
+    ("项", {"item", "event"}),
+    ("%", {"percent"}),
 ]
 UNIT_PATTERN = re.compile("|".join(re.escape(u) for u, _ in UNIT_WORDS))
 UNIT_FITS = dict(UNIT_WORDS)
-NOT_COUNTS_AFTER = ("年", "月", "日", "号", "时", "岁", "周", "天", "届", "倍", "个月", "个工作日", "分钟", "小时", "平方",
-                    "米", "公里", "余年")
+NOT_COUNTS_AFTER = (
+    "年",
+    "月",
+    "日",
+    "号",
+    "时",
+    "岁",
+    "周",
+    "天",
+    "届",
+    "倍",
+    "个月",
+    "个工作日",
+    "分钟",
+    "小时",
+    "平方",
+    "米",
+    "公里",
+    "余年",
+)
 SENTENCE_END = re.compile(r"[。！？!?\n]")
 CLAUSE_END = re.compile(r"[,，:：。！？；;!?\n]")
 
@@ -94,8 +129,10 @@ MAX_TEXT_CHARS = 2_000_000
 def check_size(text: str) -> None:
     """ExtractionError for a text too long to be one report."""
     if len(text) > MAX_TEXT_CHARS:
-        raise ExtractionError(f"The text has {len(text):,} characters; extraction reads at most {MAX_TEXT_CHARS:,} "
-                              "(one report is usually under 50,000): split it into its reports.")
+        raise ExtractionError(
+            f"The text has {len(text):,} characters; extraction reads at most {MAX_TEXT_CHARS:,} "
+            "(one report is usually under 50,000): split it into its reports."
+        )
 
 
 def sentences(simple: str):
@@ -104,8 +141,10 @@ def sentences(simple: str):
     for m in list(SENTENCE_END.finditer(simple)) + [None]:
         end = m.end() if m else len(simple)
         while end - start > MAX_SENTENCE_CHARS:
-            cut = max((c.end() for c in CLAUSE_END.finditer(simple, start + 1, start + MAX_SENTENCE_CHARS)),
-                      default=start + MAX_SENTENCE_CHARS)
+            cut = max(
+                (c.end() for c in CLAUSE_END.finditer(simple, start + 1, start + MAX_SENTENCE_CHARS)),
+                default=start + MAX_SENTENCE_CHARS,
+            )
             yield start, cut, False
             start = cut
         if end > start or m is None:
@@ -115,7 +154,7 @@ def sentences(simple: str):
 
 def unit_after(text: str, end: int) -> tuple[str, int] | None:
     """The counting unit right after a number ending at end (skipping 余/多: 万余张), and where it ends."""
-    while text[end:end + 1] in ("余", "多") and end < len(text):
+    while text[end : end + 1] in ("余", "多") and end < len(text):
         end += 1
     m = UNIT_PATTERN.match(text, end)
     return (m.group(0), m.end()) if m else None
@@ -123,14 +162,14 @@ def unit_after(text: str, end: int) -> tuple[str, int] | None:
 
 def is_count(text: str, n: Number) -> bool:
     """A number that counts something: not a year, date, ordinal, duration or lone Chinese numeral."""
-    raw = text[n.start:n.end]
+    raw = text[n.start : n.end]
     if not raw[0].isdigit() and len(re.sub(r"[余多万亿]", "", raw)) < 2 and n.value < 1e4:
         return False
-    before, after = text[max(0, n.start - 1):n.start], text[n.end:n.end + 4]
+    before, after = text[max(0, n.start - 1) : n.start], text[n.end : n.end + 4]
     return before != "第" and not after.startswith(NOT_COUNTS_AFTER)
 
 
 def clause_at(sentence: str, clause_start: int) -> str:
     """The clause that starts at clause_start, up to the next clause boundary."""
     end = CLAUSE_END.search(sentence, clause_start)
-    return sentence[clause_start:end.start() if end else len(sentence)]
+    return sentence[clause_start : end.start() if end else len(sentence)]

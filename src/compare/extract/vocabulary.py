@@ -100,8 +100,9 @@ def _read_phrases(ds: Dataset) -> Phrases:
             rows.append((m.metric_id, m.unit, m.kind, phrase, subset))
     for r in sidecar_phrases(getattr(ds, "data_dir", None)).itertuples():
         if r.metric_id not in catalogue:
-            raise ExtractionError(f"{PHRASES_FILE}: phrase '{r.phrase}' names metric '{r.metric_id}', "
-                                  "which is not in metrics.csv.")
+            raise ExtractionError(
+                f"{PHRASES_FILE}: phrase '{r.phrase}' names metric '{r.metric_id}', which is not in metrics.csv."
+            )
         rows.append((r.metric_id, *catalogue[r.metric_id], r.phrase, r.subset))
     return _phrases(tuple(rows))
 
