@@ -1,0 +1,123 @@
+"""Warm kernels in worker processes, and their clean end.
+
+Each worker keeps one kernel with the heavy imports done and resets its namespace before every notebook
+(papermill runs on that kernel through its `km` engine argument). Nothing outlives the build: a worker asks
+Linux to send it SIGTERM when its parent dies, and on SIGTERM or SIGINT it kills its kernels' process groups,
+deletes their connection files and exits. The kernels themselves also watch their worker (ipykernel's parent
+poller) and the connection files live in a per-build runtime folder the parent removes.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import CompareError
+from ..paths import NOTEBOOKS_DIR
+
+KERNEL = "python3"  # the kernel of the interpreter running compare (jupyter_client resolves it to sys.executable)
+WARM_UP = "import compare.findings, compare.charts  # the heavy imports, done once per worker\ncompare.charts.use_cjk_font()"
+RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+PR_SET_PDEATHSIG = 1
+_warm: dict = {}
+
+
+def run_in_kernel(km, code: str, timeout: float = 120) -> None:
+    """Run code in the kernel through a short-lived client (a long-lived one would queue every message
+    the kernel broadcasts while papermill runs notebooks on it)."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise CompareError(f"The warm kernel could not run its set-up: {reply['content'].get('evalue', '')}")
+    finally:
+        kc.stop_channels()
+
+
+def warm_kernel(data_dir: str | None):
+    """This worker's kernel for data_dir, started once with the heavy imports done."""
+    from jupyter_client.manager import KernelManager
+
+    km = _warm.get(data_dir)
+    if km is None or not km.is_alive():
+        env = {**os.environ, **({"COMPARE_DATA_DIR": str(data_dir)} if data_dir else {})}
+        km = KernelManager(kernel_name=KERNEL)
+        km.start_kernel(cwd=str(NOTEBOOKS_DIR), env=env, stderr=subprocess.DEVNULL)  # errors land in the notebooks
+        _warm[data_dir] = km
+        run_in_kernel(km, WARM_UP)
+        atexit.register(km.shutdown_kernel, now=True)
+    return km
+
+
+def execute_warm(notebook: Path, output: Path, parameters: dict, data_dir: str | None = None) -> None:
+    """papermill on this worker's warm kernel: the namespace is reset first, so every notebook starts
+    clean, but the imports stay loaded."""
+    import papermill
+
+    km = warm_kernel(data_dir)
+    run_in_kernel(km, RESET, timeout=60)
+    papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
+                               progress_bar=False, km=km)
+
+
+def kill_kernels() -> None:
+    """Kill every warm kernel of this process (its whole process group) and delete its connection file.
+
+    Safe inside a signal handler: no event loop, no messages, just signals and unlinks."""
+    for km in list(_warm.values()):
+        pid = getattr(getattr(km, "provisioner", None), "pid", None)
+        if pid:
+            try:
+                os.killpg(os.getpgid(pid), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        if km.connection_file:
+            Path(km.connection_file).unlink(missing_ok=True)
+    _warm.clear()
+
+
+def _end_worker(signum, frame) -> None:
+    kill_kernels()
+    os._exit(128 + signum)
+
+
+def init_worker(parent_pid: int, runtime_dir: str | None) -> None:
+    """Set up a worker process: die with the parent, end kernels on SIGTERM/SIGINT, connection files in
+    the build's runtime folder."""
+    if runtime_dir:
+        os.environ["JUPYTER_RUNTIME_DIR"] = runtime_dir
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _end_worker)
+    signal.signal(signal.SIGINT, _end_worker)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        _end_worker(signal.SIGTERM, None)
+
+
+@contextmanager
+def stderr_to(path: Path):
+    """Send this process's standard error (and its children's) to path for the duration."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
