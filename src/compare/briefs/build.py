@@ -347,10 +347,11 @@ def run_all(briefs: list[Brief], run_dir: Path, jobs: int, data_dir: str | None,
 
     if not briefs:
         return []
+    client = dask_client(scheduler) if executor == "dask" else None
     bar = tqdm(total=len(briefs), desc="briefs", unit="brief", file=sys.stderr, disable=not progress)
     try:
-        if executor == "dask":
-            return run_on_dask(briefs, run_dir, data_dir, scheduler, bar)
+        if client is not None:
+            return run_on_dask(briefs, run_dir, data_dir, client, bar)
         return run_in_processes(briefs, run_dir, jobs, data_dir, bar)
     finally:
         bar.close()
@@ -392,14 +393,20 @@ def end_workers(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def run_on_dask(briefs, run_dir, data_dir, scheduler, bar) -> list[Result]:
-    from dask.distributed import Client, as_completed as dask_completed
+def dask_client(scheduler: str | None):
+    """A client of the Dask scheduler (a local cluster without one), or one sentence when it cannot be reached."""
+    from dask.distributed import Client
 
     try:
-        client = Client(scheduler, timeout=DASK_TIMEOUT) if scheduler else Client()
-    except (OSError, TimeoutError) as exc:
+        return Client(scheduler, timeout=DASK_TIMEOUT) if scheduler else Client()
+    except (OSError, TimeoutError, ValueError) as exc:
         raise CompareError(f"Cannot reach the Dask scheduler at {scheduler} within {DASK_TIMEOUT} s "
                            f"({exc.__class__.__name__}).") from None
+
+
+def run_on_dask(briefs, run_dir, data_dir, client, bar) -> list[Result]:
+    from dask.distributed import as_completed as dask_completed
+
     results = []
     with client:
         futures = [client.submit(run_brief, b, run_dir, data_dir, pure=False) for b in briefs]

@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,6 +27,7 @@ WARM_UP = "import compare.findings, compare.charts  # the heavy imports, done on
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
 PR_SET_PDEATHSIG = 1
 _warm: dict = {}
+_runtime_dir: list[str] = []  # the build's folder for connection files, in a worker
 
 
 def run_in_kernel(km, code: str, timeout: float = 120) -> None:
@@ -49,9 +51,10 @@ def warm_kernel(data_dir: str | None):
     km = _warm.get(data_dir)
     if km is None or not km.is_alive():
         env = {**os.environ, **({"COMPARE_DATA_DIR": str(data_dir)} if data_dir else {})}
-        km = KernelManager(kernel_name=KERNEL)
+        where = {"connection_file": str(Path(_runtime_dir[0]) / f"kernel-{uuid.uuid4().hex}.json")} if _runtime_dir else {}
+        km = KernelManager(kernel_name=KERNEL, **where)
+        _warm[data_dir] = km  # known before it starts, so a signal during the start still cleans it up
         km.start_kernel(cwd=str(NOTEBOOKS_DIR), env=env, stderr=subprocess.DEVNULL)  # errors land in the notebooks
-        _warm[data_dir] = km
         run_in_kernel(km, WARM_UP)
         atexit.register(km.shutdown_kernel, now=True)
     return km
@@ -97,7 +100,7 @@ def init_worker(parent_pid: int, runtime_dir: str | None) -> None:
     """Set up a worker process: die with the parent, end kernels on SIGTERM/SIGINT, connection files in
     the build's runtime folder."""
     if runtime_dir:
-        os.environ["JUPYTER_RUNTIME_DIR"] = runtime_dir
+        _runtime_dir[:] = [runtime_dir]
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
