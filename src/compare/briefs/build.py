@@ -100,7 +100,8 @@ def notebook_position(cell_index: int, executed: Path | None) -> int:
 
     injected = 0
     if executed is not None and executed.is_file():
-        cells = nbformat.read(str(executed), as_version=4).cells[:cell_index]
+        cells = [c for c in nbformat.read(str(executed), as_version=4).cells  # papermill adds an error cell on top
+                 if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])][:cell_index]
         injected = sum("injected-parameters" in c.get("metadata", {}).get("tags", []) for c in cells)
     return cell_index - injected + 1
 
