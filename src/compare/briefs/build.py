@@ -95,15 +95,16 @@ def failure_message(exc: Exception, executed: Path | None = None) -> str:
 
 
 def notebook_position(cell_index: int, executed: Path | None) -> int:
-    """The 1-based position in the source notebook of the executed notebook's cell cell_index."""
+    """The 1-based position in the source notebook of the cell papermill ran as cell_index (which counts our
+    reset cell and papermill's injected parameters cell; the error cell papermill adds on top comes later)."""
     import nbformat
 
-    injected = 0
+    ran = [[kernels.RESET_TAG]]  # the reset cell came first; it is removed from the executed notebook
     if executed is not None and executed.is_file():
-        cells = [c for c in nbformat.read(str(executed), as_version=4).cells  # papermill adds an error cell on top
-                 if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])][:cell_index]
-        injected = sum("injected-parameters" in c.get("metadata", {}).get("tags", []) for c in cells)
-    return cell_index - injected + 1
+        tags = [c.get("metadata", {}).get("tags", []) for c in nbformat.read(str(executed), as_version=4).cells]
+        ran += [t for t in tags if "papermill-error-cell-tag" not in t]
+    added = sum(bool({kernels.RESET_TAG, "injected-parameters"} & set(t)) for t in ran[:cell_index])
+    return cell_index - added + 1
 
 
 def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None) -> list[Result]:

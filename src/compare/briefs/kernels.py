@@ -25,6 +25,7 @@ from ..paths import NOTEBOOKS_DIR
 KERNEL = "python3"  # the kernel of the interpreter running compare (jupyter_client resolves it to sys.executable)
 WARM_UP = "import compare.findings, compare.charts  # the heavy imports, done once per worker\ncompare.charts.use_cjk_font()"
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+RESET_TAG = "compare-reset"
 PR_SET_PDEATHSIG = 1
 _warm: dict = {}
 _runtime_dir: list[str] = []  # the build's folder for connection files, in a worker
@@ -61,14 +62,34 @@ def warm_kernel(data_dir: str | None):
 
 
 def execute_warm(notebook: Path, output: Path, parameters: dict, data_dir: str | None = None) -> None:
-    """papermill on this worker's warm kernel: the namespace is reset first, so every notebook starts
-    clean, but the imports stay loaded."""
+    """papermill on this worker's warm kernel: a first cell resets the namespace, so every notebook starts
+    clean while the imports stay loaded. The reset runs inside papermill's own session (a separate client
+    would cost a second ready-handshake per brief) and is removed from the executed notebook afterwards."""
+    import nbformat
     import papermill
 
     km = warm_kernel(data_dir)
-    run_in_kernel(km, RESET, timeout=60)
-    papermill.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name=KERNEL,
-                               progress_bar=False, km=km)
+    node = nbformat.read(str(notebook), as_version=4)
+    reset = nbformat.v4.new_code_cell(RESET, metadata={"tags": [RESET_TAG]})
+    node.cells.insert(0, reset)
+    try:
+        papermill.execute_notebook(node, str(output), parameters=parameters, kernel_name=KERNEL,
+                                   progress_bar=False, km=km)
+    finally:
+        drop_reset_cell(output)
+
+
+def drop_reset_cell(output: Path) -> None:
+    """Remove the reset cell from an executed notebook (it is ours, not the notebook's)."""
+    import nbformat
+
+    if not Path(output).is_file():
+        return
+    node = nbformat.read(str(output), as_version=4)
+    kept = [c for c in node.cells if RESET_TAG not in c.get("metadata", {}).get("tags", [])]
+    if len(kept) != len(node.cells):
+        node.cells = kept
+        nbformat.write(node, str(output))
 
 
 def kill_kernels() -> None:
