@@ -363,7 +363,7 @@ def run_in_processes(briefs, run_dir, jobs, data_dir, bar) -> list[Result]:
     """Local worker processes, tied to this process's life; their kernels' files in a runtime folder of ours."""
     runtime = tempfile.mkdtemp(prefix="compare-kernels-")
     pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(briefs))), mp_context=get_context("spawn"),
-                               initializer=kernels.init_worker, initargs=(os.getpid(), runtime))
+                               initializer=kernels.init_worker, initargs=(os.getpid(), runtime, data_dir))
     results = []
     try:
         futures = [pool.submit(run_brief, b, run_dir, data_dir) for b in briefs]

@@ -117,7 +117,7 @@ def _end_worker(signum, frame) -> None:
     os._exit(128 + signum)
 
 
-def init_worker(parent_pid: int, runtime_dir: str | None) -> None:
+def init_worker(parent_pid: int, runtime_dir: str | None, data_dir: str | None = None, warm: bool = True) -> None:
     """Set up a worker process: die with the parent, end kernels on SIGTERM/SIGINT, connection files in
     the build's runtime folder."""
     if runtime_dir:
@@ -129,6 +129,11 @@ def init_worker(parent_pid: int, runtime_dir: str | None) -> None:
     signal.signal(signal.SIGINT, _end_worker)
     if os.getppid() != parent_pid:  # the parent died before prctl took effect
         _end_worker(signal.SIGTERM, None)
+    if warm:
+        try:
+            warm_kernel(data_dir)  # start the kernel now, while the parent is still submitting work
+        except Exception:  # reported by the first brief that needs it
+            pass
 
 
 @contextmanager
