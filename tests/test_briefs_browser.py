@@ -64,7 +64,8 @@ def page_file(run: Path, name: str, lang: str) -> Path:
 
 
 def open_page(browser, path: Path, width: int):
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
     failed, errors = [], []
     page.on("requestfailed", lambda r: failed.append(r.url))
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -122,7 +123,8 @@ def test_index_links_every_brief_and_the_other_language(run, browser, lang):
 
 
 def test_pages_print_on_a4_without_overflow(run, browser, tmp_path):
-    page = browser.new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
+    page = browser.new_page()
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     try:
         page.goto(page_file(run, "data_quality", "en").as_uri())
         page.emulate_media(media="print")
@@ -142,8 +144,8 @@ def test_each_page_weighs_at_most_300_kb(run, name, lang):
 
 def test_the_chinese_pages_chrome_has_no_english_left(run):
     """Everything the page template says (not yet the notebooks' own text) is in Chinese on a Chinese page."""
-    chrome = [WORDING["en"][k] for k in ("about.heading", "nav.back", "about.data_version", "about.generated",
-                                         "about.method", "about.district", "about.denominator", "method")]
+    chrome = [WORDING["en"][k] for k in ("about.heading", "nav.back", "about.data_version", "about.method",
+                                         "about.peers_all", "about.period_latest", "method", "index.title")]
     for name in PAGES:
         html = page_file(run, name, "zh").read_text(encoding="utf-8")
         assert '<html lang="zh-Hans">' in html

@@ -40,7 +40,7 @@ from ..paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from ..wording import LANGUAGES
 from . import kernels
 from .render import about_rows, compact_images, index_html, index_name, render_brief, write_run_font
-from .schedule import DEFAULT_CONFIG, Brief, check_parameters, load_schedule
+from .schedule import DEFAULT_CONFIG, Brief, check_parameters, declared_parameters, load_schedule
 
 RUN_ID = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
 DEFAULT_KEEP = 10
@@ -127,7 +127,8 @@ def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None) -> list[
         ds = dataset(data_dir)
         for result in results:
             others = [brief.page_id(lang) + ".html" for lang in brief.editions if lang != result.lang]
-            page = render_brief(node, result.title, result.lang, about_rows(brief.parameters, ds, result.lang),
+            effective = {**declared_parameters(brief.notebook), **brief.parameters}  # defaults included
+            page = render_brief(node, result.title, result.lang, about_rows(effective, ds, result.lang),
                                 others[0] if others else None)
             write_atomically(run_dir / f"{result.brief_id}.html", page)
             result.html = f"{result.brief_id}.html"
