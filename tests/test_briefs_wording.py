@@ -74,7 +74,7 @@ def test_output_html_loses_duplicate_title_and_parameter_code_and_gains_table_bo
     tidy = tidy_output_html(table)
     assert tidy.startswith('<div class="table-box" tabindex="0"><table>') and tidy.endswith("</table></div>")
     assert '<a href="https://www.example.gov.cn/a/b.html?x=1&amp;y=2"' in tidy and ">www.example.gov.cn/…</a>" in tidy
-    assert '<td class="long">一个很长' in tidy and "<td>12</td>" in tidy
+    assert '<td class="long">一个很长' in tidy and '<td class="num">12</td>' in tidy
     link = "<a href='https://a.example/x/y'>https://a.example/x/y</a>"
     assert tidy_output_html(link) == "<a href='https://a.example/x/y' title='https://a.example/x/y'>a.example/…</a>"
     assert short_url("https://host.example/") == "host.example"

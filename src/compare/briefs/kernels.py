@@ -15,9 +15,11 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
+from queue import Empty
 
 from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR
@@ -45,6 +47,48 @@ def run_in_kernel(km, code: str, timeout: float = 120) -> None:
         kc.stop_channels()
 
 
+def ready_client_class():
+    """jupyter_client's blocking client, but ready without its 0.2 s wait for IOPub to fall silent.
+
+    `wait_for_ready` still waits for the kernel_info reply and for IOPub to deliver a message (so the
+    subscription is live); only the trailing flush, which discards the status messages of that handshake,
+    no longer waits: nbclient ignores messages that answer another request anyway. Papermill asks for a new
+    client for every notebook, so this is 0.2 s per brief."""
+    from jupyter_client.blocking.client import BlockingKernelClient
+    from jupyter_core.utils import ensure_async, run_sync
+
+    class ReadyClient(BlockingKernelClient):
+        async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.time() + (float("inf") if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    msg = await ensure_async(self.shell_channel.get_msg(timeout=1))
+                except Empty:
+                    msg = None
+                if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                    try:
+                        await ensure_async(self.iopub_channel.get_msg(timeout=0.2))  # IOPub is connected
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(msg)
+                        break
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.time() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+            while True:  # drain what has already arrived, without waiting for more
+                try:
+                    await ensure_async(self.iopub_channel.get_msg(timeout=0))
+                except Empty:
+                    break
+
+        wait_for_ready = run_sync(_async_wait_for_ready)
+
+    return ReadyClient
+
+
 def warm_kernel(data_dir: str | None):
     """This worker's kernel for data_dir, started once with the heavy imports done."""
     from jupyter_client.manager import KernelManager
@@ -54,6 +98,7 @@ def warm_kernel(data_dir: str | None):
         env = {**os.environ, **({"COMPARE_DATA_DIR": str(data_dir)} if data_dir else {})}
         where = {"connection_file": str(Path(_runtime_dir[0]) / f"kernel-{uuid.uuid4().hex}.json")} if _runtime_dir else {}
         km = KernelManager(kernel_name=KERNEL, **where)
+        km.client_factory = ready_client_class()
         _warm[data_dir] = km  # known before it starts, so a signal during the start still cleans it up
         km.start_kernel(cwd=str(NOTEBOOKS_DIR), env=env, stderr=subprocess.DEVNULL)  # errors land in the notebooks
         run_in_kernel(km, WARM_UP)

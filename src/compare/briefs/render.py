@@ -30,8 +30,10 @@ from .schedule import KINDS, TEMPLATES
 
 FONT_NAME = "cjk.woff"
 CJK_FAMILY = "Noto Sans CJK SC (embedded subset)"
-FONT_STACK = (f'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans CJK SC", '
-              f'"PingFang SC", "Microsoft YaHei", "{CJK_FAMILY}", sans-serif')
+# The subset holds only CJK characters, so putting it first leaves Latin text to the system fonts; further down the
+# stack Chromium drew some CJK runs as empty boxes whenever no local CJK font was installed.
+FONT_STACK = (f'"{CJK_FAMILY}", system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+              f'"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif')
 CJK_START = 0x2E80
 LONG_CELL = 24  # characters: a table cell longer than this gets a readable minimum width
 
@@ -49,6 +51,7 @@ def exporter():
     exp.exclude_input_prompt = True
     exp.exclude_output_prompt = True
     exp.embed_images = False
+    exp.exclude_anchor_links = True  # no "¶" after every heading
     return exp
 
 
@@ -132,6 +135,7 @@ HEADER_PARTS = [
 ]
 TABLE = re.compile(r"(<table\b.*?</table>)", re.S)
 CELL = re.compile(r"<td>([^<]*)</td>")
+NUMBER = re.compile(r"^\s*[-+−]?[\d,]*\.?\d+\s*%?\s*$")  # right-aligned; text stays left
 LINK = re.compile(r"""<a href=(['"])(https?://[^'"]*)\1>([^<]*)</a>""")
 
 
@@ -165,6 +169,8 @@ def _table_cell(match: re.Match) -> str:
         return f'<td class="url"><a href="{url}" title="{url}">{html.escape(short_url(text))}</a></td>'
     if len(html.unescape(text)) > LONG_CELL:
         return f'<td class="long">{text}</td>'
+    if NUMBER.match(html.unescape(text)):
+        return f'<td class="num">{text}</td>'
     return match.group(0)
 
 
@@ -248,7 +254,7 @@ def index_html(manifest: dict, lang: str = "en") -> str:
 
 def font_css() -> str:
     """The style that gives pages the run's CJK font (a file beside them) after the reader's own fonts."""
-    return (f'@font-face{{font-family:"{CJK_FAMILY}";src:url({FONT_NAME}) format("woff");font-display:swap;}}'
+    return (f'@font-face{{font-family:"{CJK_FAMILY}";src:url({FONT_NAME}) format("woff");font-weight:100 900;font-display:swap;}}'
             f"body{{font-family:{FONT_STACK};}}")
 
 
