@@ -15,7 +15,6 @@ A build stopped by SIGTERM or SIGINT ends its workers and kernels and removes it
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 import re

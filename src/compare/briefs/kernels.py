@@ -25,7 +25,8 @@ from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR
 
 KERNEL = "python3"  # the kernel of the interpreter running compare (jupyter_client resolves it to sys.executable)
-WARM_UP = "import compare.findings, compare.charts  # the heavy imports, done once per worker\ncompare.charts.use_cjk_font()"
+WARM_UP = ("import compare.findings, compare.charts  # the heavy imports, done once per worker\n"
+           "compare.charts.use_cjk_font()")
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
 RESET_TAG = "compare-reset"
 PR_SET_PDEATHSIG = 1
@@ -96,7 +97,9 @@ def warm_kernel(data_dir: str | None):
     km = _warm.get(data_dir)
     if km is None or not km.is_alive():
         env = {**os.environ, **({"COMPARE_DATA_DIR": str(data_dir)} if data_dir else {})}
-        where = {"connection_file": str(Path(_runtime_dir[0]) / f"kernel-{uuid.uuid4().hex}.json")} if _runtime_dir else {}
+        where = {}
+        if _runtime_dir:
+            where["connection_file"] = str(Path(_runtime_dir[0]) / f"kernel-{uuid.uuid4().hex}.json")
         km = KernelManager(kernel_name=KERNEL, **where)
         km.client_factory = ready_client_class()
         _warm[data_dir] = km  # known before it starts, so a signal during the start still cleans it up

@@ -241,20 +241,19 @@ def index_html(manifest: dict, lang: str = "en") -> str:
             groups.append({"heading": kind.heading(lang), "entries": members})
     others = [(words(other)["index.other_language"], index_name(other)) for other in LANGUAGES
               if other != lang and any(e.get("lang", "en") == other for e in manifest["briefs"])]
+    meta = w["index.meta"].format(run_id=manifest["run_id"], generated=manifest["generated"],
+                                  data_version=manifest["data_version"], version=manifest["compare_version"])
     return _index_template().render(manifest=manifest, groups=groups, w=w, others=others, font_css=font_css(),
-                                    css=stylesheet(),
-                                    counts=w["index.counts"].format(**manifest["counts"]),
-                                    meta=w["index.meta"].format(run_id=manifest["run_id"], generated=manifest["generated"],
-                                                                data_version=manifest["data_version"],
-                                                                version=manifest["compare_version"]))
+                                    css=stylesheet(), counts=w["index.counts"].format(**manifest["counts"]), meta=meta)
 
 
 # ---------------------------------------------------------------- the run's CJK font
 
 
 def font_css() -> str:
-    """The style that gives pages the run's CJK font (a file beside them) after the reader's own fonts."""
-    return (f'@font-face{{font-family:"{CJK_FAMILY}";src:url({FONT_NAME}) format("woff");font-weight:100 900;font-display:swap;}}'
+    """The style that gives pages the run's CJK font (a file beside them) for their Chinese text."""
+    return (f'@font-face{{font-family:"{CJK_FAMILY}";src:url({FONT_NAME}) format("woff");font-weight:100 900;'
+            f'font-display:swap;}}'
             f"body{{font-family:{FONT_STACK};}}")
 
 

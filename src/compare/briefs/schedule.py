@@ -125,7 +125,7 @@ def _safe_id(text: str) -> str:
 @lru_cache
 def declared_parameters(notebook: str) -> dict[str, object]:
     """The names and default values assigned in a notebook's cell tagged `parameters`."""
-    nb = json.loads((NOTEBOOKS_DIR / notebook).read_text(encoding="utf-8"))  # plain JSON: nbformat takes seconds to import
+    nb = json.loads((NOTEBOOKS_DIR / notebook).read_text(encoding="utf-8"))  # JSON: nbformat takes seconds to import
     cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
     if not cells:
         return {}
@@ -308,7 +308,8 @@ def load_schedule(config: Path, ds: Dataset, lang: str | None = None) -> list[Br
     seen = set()
     for b in briefs:
         if b.brief_id in seen:
-            raise CompareError(f"The schedule asks for brief '{b.brief_id}' twice; give the entries different parameters.")
+            raise CompareError(f"The schedule asks for brief '{b.brief_id}' twice; "
+                               f"give the entries different parameters.")
         seen.add(b.brief_id)
     return [replace(b, cache_key=cache_key(b, ds.version)) for b in briefs]
 
