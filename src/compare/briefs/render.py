@@ -282,6 +282,9 @@ def write_run_font(run_dir: Path, cache_dir: Path) -> int:
         target.hardlink_to(cached)
     except OSError:
         write_atomically(target, cached.read_bytes())
+    for old in cache_dir.glob("cjk-*.woff"):  # a cached font no run links to any more (pruned runs) goes too
+        if old != cached and old.stat().st_nlink == 1:
+            old.unlink(missing_ok=True)
     return target.stat().st_size
 
 
