@@ -52,7 +52,7 @@ def page(run, brief_id):
 
 def test_every_brief_is_built_with_manifest_and_index(run):
     m = run["manifest"]
-    assert m["counts"] == {"ok": 3, "reused": 0, "failed": 0}
+    assert m["counts"] == {"ok": 6, "reused": 0, "failed": 0}  # three briefs, each in English and Chinese
     manifest = json.loads((run["run"] / "manifest.json").read_text(encoding="utf-8"))
     for entry in manifest["briefs"]:
         assert entry["status"] == "ok" and entry["seconds"] > 0 and entry["error"] is None
@@ -70,7 +70,7 @@ def test_brief_html_has_no_code_embeds_images_and_lists_sources(run):
     assert re.search(r'<img[^>]+src="data:image/png;base64,', html)
     assert "<h2>Sources</h2>" in html and "huancui-2021h1" in html
     assert "<title>District profile: 环翠区 Huancui District</title>" in html
-    assert "data version" in html and "Generated" in html
+    assert "<dt>Data version</dt>" in html and "<dt>Generated</dt>" in html  # "About this brief", in words
     assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', html), "a brief must not fetch anything"
     assert "@font-face" in html  # Chinese renders without local CJK fonts
 
@@ -90,7 +90,7 @@ def test_text_from_sources_is_escaped_everywhere(run):
 
 def test_unchanged_briefs_are_reused_and_force_rebuilds(run):
     again = build(run["config"], run["out"], jobs=2, data_dir=run["data"], progress=False)
-    assert again["counts"] == {"ok": 0, "reused": 3, "failed": 0}
+    assert again["counts"] == {"ok": 0, "reused": 6, "failed": 0}
     assert (run["out"] / "latest").resolve() == run["out"].joinpath(again["run_id"]).resolve()
     assert "591" in (run["out"] / "latest" / "district_profile-371002.html").read_text(encoding="utf-8")
 
@@ -145,7 +145,7 @@ def test_index_and_a_brief_render_in_headless_chromium_with_no_failed_requests(r
         page_.on("pageerror", lambda e: errors.append(str(e)))
         page_.goto((run["run"] / "index.html").as_uri())
         links = page_.locator("a")
-        assert links.count() == 3
+        assert links.count() == 4  # three briefs and the Chinese index
         page_.locator("a", has_text="环翠区").click()
         page_.wait_for_load_state("load")
         assert page_.title() == "District profile: 环翠区 Huancui District"
@@ -178,5 +178,5 @@ def test_briefs_run_on_a_dask_cluster(tmp_path):
                       "  - notebook: data_quality.ipynb\n", encoding="utf-8")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         manifest = build(config, tmp_path / "out", executor="dask", scheduler=cluster.scheduler_address, progress=False)
-    assert manifest["counts"] == {"ok": 2, "reused": 0, "failed": 0}
+    assert manifest["counts"] == {"ok": 4, "reused": 0, "failed": 0}
     assert "Mianyang" in (tmp_path / "out" / "latest" / "trends-510700.html").read_text(encoding="utf-8")

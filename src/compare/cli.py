@@ -175,9 +175,11 @@ def cmd_trend(args: argparse.Namespace) -> int:
 def cmd_briefs(args: argparse.Namespace) -> int:
     from .briefs import build
 
-    manifest = build(args.config, args.out, args.jobs, args.force, args.data, args.executor, args.scheduler)
+    manifest = build(args.config, args.out, args.jobs, args.force, args.data, args.executor, args.scheduler,
+                     lang=args.lang, keep=args.keep)
     c = manifest["counts"]
-    print(f"{c['ok']} built, {c['reused']} reused, {c['failed']} failed in {manifest['seconds']:.0f} s.")
+    pruned = f"; {len(manifest['pruned'])} old run(s) pruned" if manifest.get("pruned") else ""
+    print(f"{c['ok']} built, {c['reused']} reused, {c['failed']} failed in {manifest['seconds']:.0f} s{pruned}.")
     for entry in manifest["briefs"]:
         if entry["status"] == "failed":
             print(f"FAILED {entry['brief_id']}: {entry['error']} (see {entry['executed_notebook']})", file=sys.stderr)
@@ -323,6 +325,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild briefs even when unchanged")
     p.add_argument("--executor", default="process", choices=["process", "dask"], help="where briefs run")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address, with --executor dask")
+    p.add_argument("--lang", default=None, choices=["en", "zh"],
+                   help="build one language only (default: each schedule entry's lang:, both when it has none)")
+    p.add_argument("--keep", type=int, default=10, help="complete runs to keep in --out (default 10)")
     p.set_defaults(func=cmd_briefs)
 
     p = sub.add_parser("extract", help="propose candidate observations from a report's text")

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 LOCK_NAME = ".compare.lock"
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 def write_atomically(path: Path, content: str | bytes) -> None:
@@ -25,6 +27,7 @@ def write_atomically(path: Path, content: str | bytes) -> None:
     data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; published files must be readable like any other
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -1,0 +1,418 @@
+"""One build: run the schedule's notebooks in worker processes, write the pages, index, font and manifest.
+
+Layout of one run, outputs/<run-id>/:
+    <brief-id>.html, <brief-id>-zh.html   the brief in each language (no code, images embedded)
+    notebooks/<brief-id>.ipynb            the executed notebook
+    index.html, index-zh.html             every brief, grouped by kind
+    cjk.woff                              the run's subset of Noto Sans CJK SC
+    manifest.json                         per page: parameters, status, seconds, outputs and their SHA-256
+outputs/latest points at the newest complete run. Files appear atomically (written aside, then renamed); run
+folders are created with an exclusive mkdir; a build holds a lock on the output folder, so two builds take turns,
+and latest only ever moves forward. A brief whose notebook, parameters, data and presentation are unchanged
+is hard-linked from the latest run, after its files' hashes are checked against that run's manifest.
+A build stopped by SIGTERM or SIGINT ends its workers and kernels and removes its unfinished run folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from multiprocessing import get_context
+from pathlib import Path
+
+from .. import __version__
+from ..data import load_dataset
+from ..errors import CompareError
+from ..fileio import file_digest, locked, write_atomically
+from ..paths import NOTEBOOKS_DIR, OUTPUTS_DIR
+from ..wording import LANGUAGES
+from . import kernels
+from .render import about_rows, compact_images, index_html, index_name, render_brief, write_run_font
+from .schedule import DEFAULT_CONFIG, Brief, check_parameters, declared_parameters, load_schedule
+
+RUN_ID = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
+DEFAULT_KEEP = 10
+DASK_TIMEOUT = 5  # seconds to reach a Dask scheduler before giving up
+
+
+@dataclass
+class Result:
+    """What happened to one page of a brief (one manifest entry)."""
+
+    brief_id: str
+    kind: str
+    title: str
+    notebook: str
+    parameters: dict
+    lang: str
+    status: str  # ok, reused, failed
+    seconds: float
+    html: str | None = None
+    executed_notebook: str | None = None
+    error: str | None = None
+    cache_key: str = ""
+    sha256: dict = field(default_factory=dict)  # output path -> SHA-256 of its bytes
+
+
+class Stopped(BaseException):
+    """The build received SIGTERM (SIGINT arrives as KeyboardInterrupt)."""
+
+
+def _results(brief: Brief, status: str, **fields) -> list[Result]:
+    return [Result(brief.page_id(lang), brief.kind, brief.titles[lang], brief.notebook, brief.parameters, lang,
+                   status, 0.0, cache_key=brief.cache_key, **fields) for lang in brief.langs]
+
+
+# ---------------------------------------------------------------- one brief, in a worker
+
+
+@lru_cache
+def dataset(data_dir: str | None):
+    """The dataset for the "About this brief" words, loaded once per worker."""
+    return load_dataset(data_dir)
+
+
+def failure_message(exc: Exception, executed: Path | None = None) -> str:
+    """'cell 4 failed: CompareError: …', counting cells as the notebook file has them (papermill's injected
+    parameters cell not counted), not the kernel's execution count."""
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        return f"cell {notebook_position(exc.cell_index, executed)} failed: {exc.ename}: {exc.evalue}"
+    return f"{exc.__class__.__name__}: {exc}"
+
+
+def notebook_position(cell_index: int, executed: Path | None) -> int:
+    """The 1-based position in the source notebook of the cell papermill ran as cell_index (which counts our
+    reset cell and papermill's injected parameters cell; the error cell papermill adds on top comes later)."""
+    import nbformat
+
+    ran = [[kernels.RESET_TAG]]  # the reset cell came first; it is removed from the executed notebook
+    if executed is not None and executed.is_file():
+        tags = [c.get("metadata", {}).get("tags", []) for c in nbformat.read(str(executed), as_version=4).cells]
+        ran += [t for t in tags if "papermill-error-cell-tag" not in t]
+    added = sum(bool({kernels.RESET_TAG, "injected-parameters"} & set(t)) for t in ran[:cell_index])
+    return cell_index - added + 1
+
+
+def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None) -> list[Result]:
+    """Execute one notebook with papermill and write its page in each language; never raises for a notebook
+    failure (the pages are reported failed, the others go on)."""
+    import nbformat
+
+    start = time.perf_counter()
+    nb_dir = run_dir / "notebooks"
+    nb_dir.mkdir(parents=True, exist_ok=True)
+    executed = nb_dir / f"{brief.brief_id}.ipynb"
+    tmp = nb_dir / f".{brief.brief_id}.tmp-{os.getpid()}.ipynb"
+    results = _results(brief, "ok")
+    try:
+        check_parameters(brief.notebook, brief.parameters)  # names reach the kernel as source code
+        with kernels.stderr_to(run_dir / "logs" / f"{brief.brief_id}.log"):  # kernel chatter goes to the log
+            kernels.execute_warm(NOTEBOOKS_DIR / brief.notebook, tmp, brief.parameters, data_dir)
+        node = nbformat.read(str(tmp), as_version=4)
+        compact_images(node)
+        ds = dataset(data_dir)
+        for result in results:
+            others = [brief.page_id(lang) + ".html" for lang in brief.editions if lang != result.lang]
+            effective = {**declared_parameters(brief.notebook), **brief.parameters}  # defaults included
+            page = render_brief(node, result.title, result.lang, about_rows(effective, ds, result.lang),
+                                others[0] if others else None)
+            write_atomically(run_dir / f"{result.brief_id}.html", page)
+            result.html = f"{result.brief_id}.html"
+    except Exception as exc:  # a failing brief is reported, never stops the others
+        message = failure_message(exc, tmp)
+        for result in results:
+            result.status, result.error, result.html = "failed", message, None
+    if tmp.exists():
+        os.replace(tmp, executed)
+    seconds = round(time.perf_counter() - start, 2)
+    for result in results:
+        result.seconds = seconds
+        if executed.exists():
+            result.executed_notebook = f"notebooks/{brief.brief_id}.ipynb"
+        result.sha256 = {rel: file_digest(run_dir / rel) for rel in (result.html, result.executed_notebook) if rel}
+    return results
+
+
+# ---------------------------------------------------------------- reuse
+
+
+def reuse(brief: Brief, previous: dict[str, dict], previous_dir: Path | None, run_dir: Path) -> list[Result] | None:
+    """Hard-link an unchanged brief's pages and notebook from the previous run, after checking each file's
+    SHA-256 against the previous manifest; None when anything differs or is missing."""
+    if previous_dir is None:
+        return None
+    olds = [previous.get(brief.page_id(lang)) for lang in brief.langs]
+    if not all(old and old.get("status") in ("ok", "reused") and old.get("cache_key") == brief.cache_key
+               and old.get("html") and old.get("executed_notebook") for old in olds):
+        return None
+    files = {rel: digest for old in olds for rel, digest in (old.get("sha256") or {}).items()}
+    needed = {rel for old in olds for rel in (old["html"], old["executed_notebook"])}
+    if not needed <= files.keys() or any(file_digest(previous_dir / rel) != files[rel] for rel in needed):
+        return None
+    (run_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+    for rel in sorted(needed):
+        link_or_copy(previous_dir / rel, run_dir / rel)
+    results = _results(brief, "reused")
+    for result, old in zip(results, olds):
+        result.html, result.executed_notebook = old["html"], old["executed_notebook"]
+        result.sha256 = {rel: files[rel] for rel in (old["html"], old["executed_notebook"])}
+    return results
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link (no second copy on disk), or a copy where the file system cannot link."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        write_atomically(target, source.read_bytes())
+
+
+# ---------------------------------------------------------------- run folders
+
+
+def run_sort_key(name: str) -> tuple[str, int]:
+    match = RUN_ID.match(name)
+    return (match.group(1), int(match.group(2) or 1)) if match else ("", 0)
+
+
+def previous_run(out: Path) -> tuple[dict[str, dict], Path | None]:
+    """The manifest entries of the run outputs/latest points at, by page id."""
+    manifest = out / "latest" / "manifest.json"
+    if not manifest.is_file():
+        return {}, None
+    try:
+        entries = json.loads(manifest.read_text(encoding="utf-8"))["briefs"]
+        return {e["brief_id"]: e for e in entries}, (out / "latest").resolve()
+    except (ValueError, KeyError, TypeError):  # a damaged manifest: rebuild everything
+        return {}, None
+
+
+def new_run_dir(out: Path) -> tuple[str, Path]:
+    """A fresh run folder, created with an exclusive mkdir (a name another build took is never shared)."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for n in range(1, 1000):
+        run_id = stamp if n == 1 else f"{stamp}-{n}"
+        try:
+            (out / run_id).mkdir()
+            return run_id, out / run_id
+        except FileExistsError:
+            continue
+    raise CompareError(f"Cannot find a free run folder name in {out}.")
+
+
+def point_latest(out: Path, run_id: str) -> bool:
+    """Make outputs/latest point at run_id, atomically, unless it already points at a newer run."""
+    latest = out / "latest"
+    if latest.is_symlink() and run_sort_key(os.readlink(latest)) > run_sort_key(run_id):
+        return False
+    tmp = out / f".latest.tmp-{os.getpid()}"
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(run_id, target_is_directory=True)
+    os.replace(tmp, latest)
+    return True
+
+
+def prune(out: Path, keep: int) -> list[str]:
+    """Delete complete runs beyond the newest `keep`; never latest's run, never a run without a manifest (one
+    still being written, or stopped). Returns the removed run ids."""
+    latest = os.readlink(out / "latest") if (out / "latest").is_symlink() else None
+    runs = sorted((p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and RUN_ID.match(p.name)
+                   and (p / "manifest.json").is_file()), key=lambda p: run_sort_key(p.name), reverse=True)
+    removed = []
+    for run in runs[max(keep, 1):]:
+        if run.name != latest:
+            shutil.rmtree(run, ignore_errors=True)
+            removed.append(run.name)
+    return removed
+
+
+def check_out(out: Path) -> None:
+    """Refuse an output folder compare cannot use, in one sentence."""
+    if out.exists() and not out.is_dir():
+        raise CompareError(f"--out {out} is a file, not a folder.")
+    latest = out / "latest"
+    if latest.exists() and not latest.is_symlink():
+        raise CompareError(f"{latest} is a real folder, not the link compare keeps there; move it aside.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CompareError(f"Cannot create the output folder {out}: {exc.strerror.lower()}.") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise CompareError(f"Cannot write to the output folder {out}: permission denied.")
+
+
+# ---------------------------------------------------------------- the whole run
+
+
+def build(config: Path | None = None, out: Path | None = None, jobs: int = 2, force: bool = False,
+          data_dir: Path | None = None, executor: str = "process", scheduler: str | None = None,
+          progress: bool = True, lang: str | None = None, keep: int = DEFAULT_KEEP) -> dict:
+    """Run every brief of the schedule; write pages, indexes, font and manifest; return the manifest."""
+    out = Path(out or OUTPUTS_DIR).absolute()
+    data_dir = Path(data_dir).resolve() if data_dir else None  # kernels start in notebooks/: never pass relative
+    if executor not in ("process", "dask"):
+        raise CompareError(f"Unknown executor '{executor}'; use process or dask.")
+    ds = load_dataset(data_dir)
+    briefs = load_schedule(Path(config or DEFAULT_CONFIG), ds, lang)
+    check_out(out)
+    with locked(out), stop_on_sigterm():
+        previous, previous_dir = previous_run(out) if not force else ({}, None)
+        run_id, run_dir = _make_run_dir(out)
+        try:
+            manifest = _run(briefs, run_id, run_dir, previous, previous_dir, ds, jobs, data_dir, executor,
+                            scheduler, progress, out)
+        except (Stopped, KeyboardInterrupt):
+            shutil.rmtree(run_dir, ignore_errors=True)
+            raise CompareError(f"Stopped before the end: the unfinished run {run_id} was removed and "
+                               f"{out / 'latest'} is unchanged.") from None
+        except BaseException as exc:
+            shutil.rmtree(run_dir, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise CompareError(f"Cannot write the briefs to {out}: {(exc.strerror or str(exc)).lower()}; "
+                                   f"the unfinished run was removed.") from None
+            raise
+        manifest["pruned"] = prune(out, keep)
+    manifest["run_dir"] = str(run_dir)
+    return manifest
+
+
+def _make_run_dir(out: Path) -> tuple[str, Path]:
+    try:
+        return new_run_dir(out)
+    except OSError as exc:
+        raise CompareError(f"Cannot create a run folder in {out}: {(exc.strerror or str(exc)).lower()}.") from None
+
+
+def _run(briefs, run_id, run_dir, previous, previous_dir, ds, jobs, data_dir, executor, scheduler, progress,
+         out) -> dict:
+    started = time.perf_counter()
+    results, todo = [], []
+    for b in briefs:
+        reused = reuse(b, previous, previous_dir, run_dir)
+        (results.extend(reused) if reused else todo.append(b))
+    results += run_all(todo, run_dir, jobs, str(data_dir) if data_dir else None, executor, scheduler, progress)
+    order = {r.brief_id: i for i, r in enumerate(r for b in briefs for r in _results(b, ""))}
+    results.sort(key=lambda r: order[r.brief_id])
+    manifest = {
+        "run_id": run_id, "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "data_version": ds.version, "compare_version": __version__, "data_dir": str(data_dir or ""),
+        "counts": {s: sum(r.status == s for r in results) for s in ("ok", "reused", "failed")},
+        "briefs": [asdict(r) for r in results],
+    }
+    for lang in LANGUAGES:
+        if lang == "en" or any(r.lang == lang for r in results):
+            write_atomically(run_dir / index_name(lang), index_html(manifest, lang))
+    manifest["font_bytes"] = write_run_font(run_dir, out / ".cache")
+    manifest["seconds"] = round(time.perf_counter() - started, 2)
+    write_atomically(run_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
+    point_latest(out, run_id)
+    return manifest
+
+
+class stop_on_sigterm:
+    """Turn SIGTERM into an exception in the main thread for the duration, so the build can end its workers."""
+
+    def __enter__(self):
+        self.saved = None
+        if threading.current_thread() is threading.main_thread():
+            self.saved = signal.signal(signal.SIGTERM, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise Stopped()
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            signal.signal(signal.SIGTERM, self.saved)
+        return False
+
+
+def run_all(briefs: list[Brief], run_dir: Path, jobs: int, data_dir: str | None, executor: str,
+            scheduler: str | None, progress: bool) -> list[Result]:
+    """Run briefs in parallel worker processes (or on a Dask cluster), with a progress bar."""
+    from tqdm import tqdm
+
+    if not briefs:
+        return []
+    client = dask_client(scheduler) if executor == "dask" else None
+    bar = tqdm(total=len(briefs), desc="briefs", unit="brief", file=sys.stderr, disable=not progress)
+    try:
+        if client is not None:
+            return run_on_dask(briefs, run_dir, data_dir, client, bar)
+        return run_in_processes(briefs, run_dir, jobs, data_dir, bar)
+    finally:
+        bar.close()
+
+
+def run_in_processes(briefs, run_dir, jobs, data_dir, bar) -> list[Result]:
+    """Local worker processes, tied to this process's life; their kernels' files in a runtime folder of ours."""
+    runtime = tempfile.mkdtemp(prefix="compare-kernels-")
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(briefs))), mp_context=get_context("spawn"),
+                               initializer=kernels.init_worker, initargs=(os.getpid(), runtime, data_dir))
+    results = []
+    try:
+        futures = [pool.submit(run_brief, b, run_dir, data_dir) for b in briefs]
+        for fut in as_completed(futures):
+            results += fut.result()
+            bar.update()
+    except BaseException:
+        end_workers(pool)
+        raise
+    else:
+        pool.shutdown(wait=True)
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+    return results
+
+
+def end_workers(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
+    """SIGTERM every worker (each kills its kernels and exits), wait, then SIGKILL any that remain."""
+    processes = list((pool._processes or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def dask_client(scheduler: str | None):
+    """A client of the Dask scheduler (a local cluster without one), or one sentence when it cannot be reached."""
+    from dask.distributed import Client
+
+    try:
+        return Client(scheduler, timeout=DASK_TIMEOUT) if scheduler else Client()
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise CompareError(f"Cannot reach the Dask scheduler at {scheduler} within {DASK_TIMEOUT} s "
+                           f"({exc.__class__.__name__}).") from None
+
+
+def run_on_dask(briefs, run_dir, data_dir, client, bar) -> list[Result]:
+    from dask.distributed import as_completed as dask_completed
+
+    results = []
+    with client:
+        futures = [client.submit(run_brief, b, run_dir, data_dir, pure=False) for b in briefs]
+        for fut in dask_completed(futures):
+            results += fut.result()
+            bar.update()
+    return results

@@ -1,0 +1,200 @@
+"""Warm kernels in worker processes, and their clean end.
+
+Each worker keeps one kernel with the heavy imports done and resets its namespace before every notebook
+(papermill runs on that kernel through its `km` engine argument). Nothing outlives the build: a worker asks
+Linux to send it SIGTERM when its parent dies, and on SIGTERM or SIGINT it kills its kernels' process groups,
+deletes their connection files and exits. The kernels themselves also watch their worker (ipykernel's parent
+poller) and the connection files live in a per-build runtime folder the parent removes.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from queue import Empty
+
+from ..errors import CompareError
+from ..paths import NOTEBOOKS_DIR
+
+KERNEL = "python3"  # the kernel of the interpreter running compare (jupyter_client resolves it to sys.executable)
+WARM_UP = ("import compare.findings, compare.charts  # the heavy imports, done once per worker\n"
+           "compare.charts.use_cjk_font()")
+RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
+RESET_TAG = "compare-reset"
+PR_SET_PDEATHSIG = 1
+_warm: dict = {}
+_runtime_dir: list[str] = []  # the build's folder for connection files, in a worker
+
+
+def run_in_kernel(km, code: str, timeout: float = 120) -> None:
+    """Run code in the kernel through a short-lived client (a long-lived one would queue every message
+    the kernel broadcasts while papermill runs notebooks on it)."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise CompareError(f"The warm kernel could not run its set-up: {reply['content'].get('evalue', '')}")
+    finally:
+        kc.stop_channels()
+
+
+def ready_client_class():
+    """jupyter_client's blocking client, but ready without its 0.2 s wait for IOPub to fall silent.
+
+    `wait_for_ready` still waits for the kernel_info reply and for IOPub to deliver a message (so the
+    subscription is live); only the trailing flush, which discards the status messages of that handshake,
+    no longer waits: nbclient ignores messages that answer another request anyway. Papermill asks for a new
+    client for every notebook, so this is 0.2 s per brief."""
+    from jupyter_client.blocking.client import BlockingKernelClient
+    from jupyter_core.utils import ensure_async, run_sync
+
+    class ReadyClient(BlockingKernelClient):
+        async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.time() + (float("inf") if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    msg = await ensure_async(self.shell_channel.get_msg(timeout=1))
+                except Empty:
+                    msg = None
+                if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                    try:
+                        await ensure_async(self.iopub_channel.get_msg(timeout=0.2))  # IOPub is connected
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(msg)
+                        break
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.time() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+            while True:  # drain what has already arrived, without waiting for more
+                try:
+                    await ensure_async(self.iopub_channel.get_msg(timeout=0))
+                except Empty:
+                    break
+
+        wait_for_ready = run_sync(_async_wait_for_ready)
+
+    return ReadyClient
+
+
+def warm_kernel(data_dir: str | None):
+    """This worker's kernel for data_dir, started once with the heavy imports done."""
+    from jupyter_client.manager import KernelManager
+
+    km = _warm.get(data_dir)
+    if km is None or not km.is_alive():
+        env = {**os.environ, **({"COMPARE_DATA_DIR": str(data_dir)} if data_dir else {})}
+        where = {}
+        if _runtime_dir:
+            where["connection_file"] = str(Path(_runtime_dir[0]) / f"kernel-{uuid.uuid4().hex}.json")
+        km = KernelManager(kernel_name=KERNEL, **where)
+        km.client_factory = ready_client_class()
+        _warm[data_dir] = km  # known before it starts, so a signal during the start still cleans it up
+        km.start_kernel(cwd=str(NOTEBOOKS_DIR), env=env, stderr=subprocess.DEVNULL)  # errors land in the notebooks
+        run_in_kernel(km, WARM_UP)
+        atexit.register(km.shutdown_kernel, now=True)
+    return km
+
+
+def execute_warm(notebook: Path, output: Path, parameters: dict, data_dir: str | None = None) -> None:
+    """papermill on this worker's warm kernel: a first cell resets the namespace, so every notebook starts
+    clean while the imports stay loaded. The reset runs inside papermill's own session (a separate client
+    would cost a second ready-handshake per brief) and is removed from the executed notebook afterwards."""
+    import nbformat
+    import papermill
+
+    km = warm_kernel(data_dir)
+    node = nbformat.read(str(notebook), as_version=4)
+    reset = nbformat.v4.new_code_cell(RESET, metadata={"tags": [RESET_TAG]})
+    node.cells.insert(0, reset)
+    try:
+        papermill.execute_notebook(node, str(output), parameters=parameters, kernel_name=KERNEL,
+                                   progress_bar=False, km=km)
+    finally:
+        drop_reset_cell(output)
+
+
+def drop_reset_cell(output: Path) -> None:
+    """Remove the reset cell from an executed notebook (it is ours, not the notebook's)."""
+    import nbformat
+
+    if not Path(output).is_file():
+        return
+    node = nbformat.read(str(output), as_version=4)
+    kept = [c for c in node.cells if RESET_TAG not in c.get("metadata", {}).get("tags", [])]
+    if len(kept) != len(node.cells):
+        node.cells = kept
+        nbformat.write(node, str(output))
+
+
+def kill_kernels() -> None:
+    """Kill every warm kernel of this process (its whole process group) and delete its connection file.
+
+    Safe inside a signal handler: no event loop, no messages, just signals and unlinks."""
+    for km in list(_warm.values()):
+        pid = getattr(getattr(km, "provisioner", None), "pid", None)
+        if pid:
+            try:
+                os.killpg(os.getpgid(pid), signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+        if km.connection_file:
+            Path(km.connection_file).unlink(missing_ok=True)
+    _warm.clear()
+
+
+def _end_worker(signum, frame) -> None:
+    kill_kernels()
+    os._exit(128 + signum)
+
+
+def init_worker(parent_pid: int, runtime_dir: str | None, data_dir: str | None = None, warm: bool = True) -> None:
+    """Set up a worker process: die with the parent, end kernels on SIGTERM/SIGINT, connection files in
+    the build's runtime folder."""
+    if runtime_dir:
+        _runtime_dir[:] = [runtime_dir]
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _end_worker)
+    signal.signal(signal.SIGINT, _end_worker)
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        _end_worker(signal.SIGTERM, None)
+    if warm:
+        try:
+            warm_kernel(data_dir)  # start the kernel now, while the parent is still submitting work
+        except Exception:  # reported by the first brief that needs it
+            pass
+
+
+@contextmanager
+def stderr_to(path: Path):
+    """Send this process's standard error (and its children's) to path for the duration."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)

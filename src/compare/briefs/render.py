@@ -1,0 +1,309 @@
+"""Executed notebooks to brief pages, the run's index page and the run's CJK font.
+
+A brief page is the notebook's outputs in a lean template of our own (templates/brief): one title (from the
+kind registry), the notebook's opening paragraph as the lead, "About this brief" in words, then findings,
+charts and tables. Tables sit in their own scrolling box, long text cells keep a readable width, and links
+show their host with "…" but point at the full address. No code, no prompts, nothing fetched from the network.
+
+Chinese text renders through one subset of Noto Sans CJK SC per run (`cjk.woff` beside the pages), made once
+from every character the run's pages use and cached on disk by that character set.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import html
+import io
+import re
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..data import Dataset
+from ..wording import LANGUAGES, words
+from .schedule import KINDS, TEMPLATES
+
+FONT_NAME = "cjk.woff"
+CJK_FAMILY = "Noto Sans CJK SC (embedded subset)"
+# The subset holds only CJK characters, so putting it first leaves Latin text to the system fonts; further down the
+# stack Chromium drew some CJK runs as empty boxes whenever no local CJK font was installed.
+FONT_STACK = (f'"{CJK_FAMILY}", system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+              f'"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif')
+CJK_START = 0x2E80
+LONG_CELL = 24  # characters: a table cell longer than this gets a readable minimum width
+
+
+# ---------------------------------------------------------------- one brief page
+
+
+@lru_cache
+def exporter():
+    """The HTML exporter with our template, built once per process (its Jinja template compiles once)."""
+    from nbconvert import HTMLExporter
+
+    exp = HTMLExporter(template_name="brief", extra_template_basedirs=[str(TEMPLATES)])
+    exp.exclude_input = True
+    exp.exclude_input_prompt = True
+    exp.exclude_output_prompt = True
+    exp.embed_images = False
+    exp.exclude_anchor_links = True  # no "¶" after every heading
+    return exp
+
+
+def render_brief(node, title: str, lang: str, about: list[tuple[str, str]], other_page: str | None = None) -> str:
+    """An executed notebook as a brief page in lang: no code cells, images embedded, font beside it."""
+    node = copy.deepcopy(node)
+    w = words(lang)
+    lead = take_lead(node)
+    heading = title
+    for cell in node.cells:
+        if cell.cell_type == "markdown":
+            heading = next((line.lstrip("#").strip() for line in cell.source.splitlines() if line.startswith("#")),
+                           heading)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                data["text/html"] = tidy_output_html(data["text/html"])
+            if "image/png" in data:
+                give_alt(output, f"{w['chart']}: {heading}")
+    resources = {"metadata": {"name": title}, "language_code": w["html_lang"],
+                 "brief": {"title": title, "lead": lead, "about": about, "words": w, "css": stylesheet(),
+                           "font_css": font_css(), "other_page": other_page, "index": index_name(lang)}}
+    body, _ = exporter().from_notebook_node(node, resources=resources)
+    return body
+
+
+def compact_images(node) -> None:
+    """Store every PNG chart as 256 colours (a chart has few; a third of the bytes, no visible change)."""
+    for cell in node.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/png" in data:
+                data["image/png"] = compact_png(data["image/png"])
+
+
+@lru_cache(maxsize=64)
+def compact_png(encoded: str) -> str:
+    """A base64 PNG re-encoded with a 256-colour palette, or unchanged when that is not smaller."""
+    from PIL import Image
+
+    raw = base64.b64decode(encoded)
+    image = Image.open(io.BytesIO(raw))
+    if image.mode == "P":
+        return encoded
+    buffer = io.BytesIO()
+    image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(buffer, "PNG", optimize=True)
+    return base64.b64encode(buffer.getvalue()).decode("ascii") if buffer.tell() < len(raw) else encoded
+
+
+def give_alt(output, fallback: str) -> None:
+    """Keep the alt text a chart brings in its metadata; otherwise name the chart by its section."""
+    meta = output.setdefault("metadata", {}).setdefault("image/png", {})
+    if not (meta.get("alt") or output["metadata"].get("alt")):
+        meta["alt"] = fallback
+
+
+@lru_cache
+def stylesheet() -> str:
+    """The one lean stylesheet of brief pages and the index."""
+    return (TEMPLATES / "brief.css").read_text(encoding="utf-8")
+
+
+def take_lead(node) -> str:
+    """Remove the notebook's opening markdown cell and return its text without its generic '# Kind' heading
+    (the page's one title comes from the kind registry)."""
+    for i, cell in enumerate(node.cells):
+        if cell.cell_type == "markdown":
+            if not cell.source.lstrip().startswith("# "):
+                return ""
+            del node.cells[i]
+            return cell.source.lstrip().split("\n", 1)[1].strip() if "\n" in cell.source.strip() else ""
+        if cell.cell_type == "code" and cell.get("outputs"):
+            return ""
+    return ""
+
+
+HEADER_PARTS = [
+    re.compile(r"<h1>.*?</h1>", re.S),  # the title: the page has its own
+    re.compile(r"<p class=['\"]meta['\"]>\s*Generated .*?</p>", re.S),  # now in "About this brief"
+    re.compile(r"<details[^>]*>\s*<summary>Parameters</summary>.*?</details>", re.S),  # parameters as code
+]
+TABLE = re.compile(r"(<table\b.*?</table>)", re.S)
+CELL = re.compile(r"<td>([^<]*)</td>")
+NUMBER = re.compile(r"^\s*[-+−]?[\d,]*\.?\d+\s*%?\s*$")  # right-aligned; text stays left
+LINK = re.compile(r"""<a href=(['"])(https?://[^'"]*)\1>([^<]*)</a>""")
+
+
+def tidy_output_html(fragment: str) -> str:
+    """A notebook output's HTML made for a reader: no duplicate title or parameter code, tables in their own
+    scrolling box with wide enough text cells, long addresses shortened for display and linked in full."""
+    for part in HEADER_PARTS:
+        fragment = part.sub("", fragment)
+    fragment = LINK.sub(_short_link, fragment)
+    fragment = CELL.sub(_table_cell, fragment)
+    return TABLE.sub(r'<div class="table-box" tabindex="0">\1</div>', fragment)
+
+
+def short_url(url: str) -> str:
+    """'https://www.example.gov.cn/a/b.html' -> 'www.example.gov.cn/…' (the host, then an ellipsis)."""
+    parts = urlsplit(html.unescape(url))
+    rest = parts.path.strip("/") or parts.query
+    return f"{parts.hostname or url}/…" if rest else (parts.hostname or url)
+
+
+def _short_link(match: re.Match) -> str:
+    quote, url, text = match.groups()
+    shown = short_url(url) if text.strip() == url.strip() or text.startswith(("http://", "https://")) else text
+    return f'<a href={quote}{url}{quote} title={quote}{url}{quote}>{html.escape(shown)}</a>'
+
+
+def _table_cell(match: re.Match) -> str:
+    text = match.group(1)
+    if text.startswith(("http://", "https://")):
+        url = html.escape(html.unescape(text), quote=True)
+        return f'<td class="url"><a href="{url}" title="{url}">{html.escape(short_url(text))}</a></td>'
+    if len(html.unescape(text)) > LONG_CELL:
+        return f'<td class="long">{text}</td>'
+    if NUMBER.match(html.unescape(text)):
+        return f'<td class="num">{text}</td>'
+    return match.group(0)
+
+
+# ---------------------------------------------------------------- "About this brief"
+
+
+def about_rows(parameters: dict, ds: Dataset, lang: str, generated: str | None = None) -> list[tuple[str, str]]:
+    """The brief's parameters and provenance as (label, plain words) rows, in lang."""
+    w = words(lang)
+    sep = w["list.sep"]
+
+    def district(code):
+        d = ds.district(code)
+        return d["name_zh"] if lang == "zh" else f"{d['name_zh']} {d['name_en']}"
+
+    def metric(metric_id):
+        m = ds.metric(metric_id)
+        return m["name_zh"] if lang == "zh" else m["name_en"]
+
+    rows = []
+    p = parameters
+    if p.get("district"):
+        rows.append((w["about.district"], district(p["district"])))
+    if "peers" in p:
+        rows.append((w["about.peers"], sep.join(map(district, p["peers"])) or w["about.peers_all"]))
+    if p.get("metric"):
+        rows.append((w["about.metric"], metric(p["metric"])))
+    if p.get("level"):
+        rows.append((w["about.level"], w.get(f"level.{p['level']}", p["level"])))
+    if "districts" in p:
+        rows.append((w["about.districts"], sep.join(map(district, p["districts"])) or w["about.districts_all"]))
+    if "metrics" in p:
+        rows.append((w["about.metrics"], sep.join(map(metric, p["metrics"])) or w["about.metrics_all"]))
+    if "period" in p:
+        rows.append((w["about.period"], p["period"] or w["about.period_latest"]))
+    if p.get("denominator"):
+        rows.append((w["about.denominator"], w.get(f"denominator.{p['denominator']}", p["denominator"])))
+    if "overdispersion" in p:
+        rows.append((w["about.overdispersion"], w[f"about.overdispersion_{'yes' if p['overdispersion'] else 'no'}"]))
+    if p.get("data_dir"):
+        rows.append((w["about.data_dir"], str(p["data_dir"])))
+    generated = generated or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    rows += [(w["about.data_version"], ds.version), (w["about.generated"], generated), (w["about.method"], w["method"])]
+    return rows
+
+
+# ---------------------------------------------------------------- the index
+
+
+@lru_cache
+def _index_template():
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html", "j2"]))
+    return env.get_template("run_index.html.j2")
+
+
+def index_name(lang: str) -> str:
+    return "index.html" if lang == "en" else f"index-{lang}.html"
+
+
+def index_html(manifest: dict, lang: str = "en") -> str:
+    """The index page in lang: every brief grouped by kind (in registry order), failures with their cell."""
+    w = words(lang)
+    entries = [e for e in manifest["briefs"] if e.get("lang", "en") == lang]
+    groups = []
+    for kind in KINDS.values():
+        members = [e for e in entries if e["kind"] == kind.kind]
+        if members:
+            groups.append({"heading": kind.heading(lang), "entries": members})
+    others = [(words(other)["index.other_language"], index_name(other)) for other in LANGUAGES
+              if other != lang and any(e.get("lang", "en") == other for e in manifest["briefs"])]
+    meta = w["index.meta"].format(run_id=manifest["run_id"], generated=manifest["generated"],
+                                  data_version=manifest["data_version"], version=manifest["compare_version"])
+    return _index_template().render(manifest=manifest, groups=groups, w=w, others=others, font_css=font_css(),
+                                    css=stylesheet(), counts=w["index.counts"].format(**manifest["counts"]), meta=meta)
+
+
+# ---------------------------------------------------------------- the run's CJK font
+
+
+def font_css() -> str:
+    """The style that gives pages the run's CJK font (a file beside them) for their Chinese text."""
+    return (f'@font-face{{font-family:"{CJK_FAMILY}";src:url({FONT_NAME}) format("woff");font-weight:100 900;'
+            f'font-display:swap;}}'
+            f"body{{font-family:{FONT_STACK};}}")
+
+
+def cjk_characters(texts) -> str:
+    """The sorted CJK characters (and full-width punctuation) the texts use."""
+    chars = set()
+    for text in texts:
+        chars.update(c for c in text if ord(c) >= CJK_START)
+    return "".join(sorted(chars))
+
+
+def write_run_font(run_dir: Path, cache_dir: Path) -> int:
+    """Subset the CJK font to every character of the run's pages, once, into run_dir/cjk.woff (hard-linked from
+    a cache keyed by the character set); return its size in bytes."""
+    from ..fileio import write_atomically
+
+    chars = cjk_characters(p.read_text(encoding="utf-8") for p in sorted(run_dir.glob("*.html")))
+    key = hashlib.sha256(chars.encode("utf-8")).hexdigest()[:20]
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cached = cache_dir / f"cjk-{key}.woff"
+    if not cached.is_file():
+        write_atomically(cached, subset_font(chars))
+    target = run_dir / FONT_NAME
+    target.unlink(missing_ok=True)
+    try:
+        target.hardlink_to(cached)
+    except OSError:
+        write_atomically(target, cached.read_bytes())
+    for old in cache_dir.glob("cjk-*.woff"):  # a cached font no run links to any more (pruned runs) goes too
+        if old != cached and old.stat().st_nlink == 1:
+            old.unlink(missing_ok=True)
+    return target.stat().st_size
+
+
+def subset_font(chars: str) -> bytes:
+    """Noto Sans CJK SC (bundled with mplfonts) cut down to chars, as WOFF bytes."""
+    import mplfonts
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from ..charts import FONT_FILE
+
+    options = subset.Options()
+    options.flavor, options.layout_features, options.name_IDs, options.hinting = "woff", [], [], False
+    font = TTFont(str(Path(mplfonts.__file__).parent / "fonts" / FONT_FILE))
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted({ord(c) for c in chars} | {ord("…")}))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.flavor = "woff"
+    font.save(buffer)
+    return buffer.getvalue()
+

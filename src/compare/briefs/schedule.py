@@ -1,0 +1,333 @@
+"""The schedule: which notebooks run with which parameters, under which ids and titles.
+
+One registry, `KINDS`, names every kind of brief: its notebook, the `for_each` rules it accepts, and (through
+the wording catalogue) its group heading and the page title that both the page's `<title>` and its heading
+use. A schedule entry is checked shape by shape, so a malformed briefs.yml is one sentence, not a traceback.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .. import __version__
+from ..data import Dataset
+from ..errors import CompareError
+from ..paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from ..rates import rateable_observations
+from ..wording import LANGUAGES, words
+
+DEFAULT_CONFIG = PROJECT_ROOT / "briefs.yml"
+TEMPLATES = Path(__file__).parent.parent / "templates"
+BRIEF_ID = re.compile(r"^[a-z0-9_-]+$")
+ENTRY_KEYS = {"notebook", "parameters", "for_each", "lang"}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of brief: the notebook that makes it and the for_each rules that can expand it."""
+
+    kind: str
+    notebook: str
+    for_each: tuple[str, ...] = ()
+
+    def heading(self, lang: str = "en") -> str:
+        """The index's group heading, e.g. 'District profiles'."""
+        return words(lang)[f"kind.{self.kind}"]
+
+
+KINDS: dict[str, Kind] = {k.notebook: k for k in (
+    Kind("data_quality", "data_quality.ipynb"),
+    Kind("district_profile", "district_profile.ipynb", ("district",)),
+    Kind("metric_comparison", "metric_comparison.ipynb", ("metric_level",)),
+    Kind("trends", "trends.ipynb", ("district_trend",)),
+)}
+
+
+@dataclass(frozen=True)
+class Brief:
+    """One notebook run: which notebook, with which parameters, and the pages (one per language) made from it.
+
+    `parameters` are what the kernel receives; `lang` is passed only to a notebook that declares it, and then
+    each language is its own run. Otherwise one run is rendered once per language."""
+
+    brief_id: str
+    notebook: str
+    parameters: dict
+    kind: str
+    titles: dict = field(default_factory=dict)  # lang -> page title
+    langs: tuple[str, ...] = ("en",)
+    base_id: str = ""
+    cache_key: str = ""
+    editions: tuple[str, ...] = ("en",)  # every language the schedule entry asks for (pages link each other)
+
+    @property
+    def title(self) -> str:
+        return self.titles[self.langs[0]]
+
+    def page_id(self, lang: str) -> str:
+        """The file name (without .html) of this brief's page in lang: '<id>' in English, '<id>-zh' in Chinese."""
+        base = self.base_id or self.brief_id
+        return base if lang == "en" else f"{base}-{lang}"
+
+
+# ---------------------------------------------------------------- titles and ids
+
+
+def brief_title(notebook: str, parameters: dict, ds: Dataset, lang: str = "en") -> str:
+    """A reader's title: 'District profile: 环翠区 Huancui District', '区县概况：环翠区'."""
+    w = words(lang)
+    kind = KINDS[notebook].kind
+
+    def name(code):
+        d = ds.district(code)
+        return d["name_zh"] if lang == "zh" else f"{d['name_zh']} {d['name_en']}"
+
+    if kind in ("district_profile", "trends") and "district" in parameters:
+        return w[f"title.{kind}"].format(district=name(parameters["district"]))
+    if kind == "metric_comparison" and "metric" in parameters:
+        metric = ds.metric(parameters["metric"])
+        level = parameters.get("level", "county")
+        return w["title.metric_comparison"].format(metric=metric["name_zh" if lang == "zh" else "name_en"],
+                                                   level=w.get(f"level.{level}", level))
+    return w["title.data_quality"] if kind == "data_quality" else KINDS[notebook].heading(lang)
+
+
+def brief_id(notebook: str, parameters: dict, fixed: dict | None = None) -> str:
+    """A file-name-safe id from the notebook and its identifying parameters (codes and metric ids), with a
+    short hash of the schedule entry's other fixed parameters (denominator, peers ...) when it has any."""
+    parts = [notebook.removesuffix(".ipynb")]
+    parts += [str(parameters[k]) for k in ("metric", "level", "district") if parameters.get(k)]
+    others = {k: v for k, v in (fixed or {}).items() if k not in ("metric", "level", "district", "lang")}
+    if others:
+        parts.append(hashlib.sha256(json.dumps(others, sort_keys=True).encode()).hexdigest()[:8])
+    return _safe_id("-".join(parts))
+
+
+def _safe_id(text: str) -> str:
+    safe = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-")
+    if not BRIEF_ID.match(safe):
+        raise CompareError(f"Cannot make a file name from '{text}'.")
+    return safe
+
+
+# ---------------------------------------------------------------- parameters
+
+
+@lru_cache
+def declared_parameters(notebook: str) -> dict[str, object]:
+    """The names and default values assigned in a notebook's cell tagged `parameters`."""
+    nb = json.loads((NOTEBOOKS_DIR / notebook).read_text(encoding="utf-8"))  # JSON: nbformat takes seconds to import
+    cells = [c for c in nb.get("cells", []) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        return {}
+    source = cells[0]["source"]
+    declared = {}
+    for node in ast.parse("".join(source) if isinstance(source, list) else source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            declared[node.targets[0].id] = ast.literal_eval(node.value)
+    return declared
+
+
+def declares_lang(notebook: str) -> bool:
+    """Whether the notebook takes a `lang` parameter (then each language is its own run)."""
+    return "lang" in declared_parameters(notebook)
+
+
+def check_parameters(notebook: str, parameters: dict) -> None:
+    """Refuse a parameter the notebook does not declare, or a value whose type differs from its default.
+
+    Names are checked against the parameters cell because papermill writes them into the notebook as
+    Python source: only a declared identifier may reach a kernel."""
+    declared = declared_parameters(notebook)
+    for name, value in parameters.items():
+        if not isinstance(name, str) or name not in declared:
+            known = ", ".join(declared) or "none"
+            raise CompareError(f"{notebook} has no parameter {name!r}; it takes: {known}.")
+        default = declared[name]
+        if not _same_type(value, default):
+            raise CompareError(f"Parameter '{name}' of {notebook} must be {_type_name(default)}, "
+                               f"not {_type_name(value)} {_shown(value)}{_hint(name, value, default)}.")
+
+
+def _hint(name: str, value, default) -> str:
+    if not isinstance(default, str) and default is not None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f' (quote dates in briefs.yml: {name}: "{value.isoformat()}")'
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f' (quote codes in briefs.yml: {name}: "{value}")'
+    return ""
+
+
+def _shown(value) -> str:
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else repr(value)
+
+
+def _same_type(value, default) -> bool:
+    if default is None:  # an optional path or text
+        return value is None or isinstance(value, str)
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, (int, float)):
+        return isinstance(value, (int, float))
+    if isinstance(default, list):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, type(default))
+
+
+def _type_name(value) -> str:
+    if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+        return "a list holding " + ", ".join(sorted({_type_name(v) for v in value if not isinstance(v, str)}))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "a date"
+    names = {bool: "true or false", int: "a number", float: "a number", str: "text", list: "a list of text",
+             type(None): "text or empty", dict: "a mapping"}
+    return names.get(type(value), type(value).__name__)
+
+
+# ---------------------------------------------------------------- expanding the schedule
+
+
+def for_each_items(rule: str, ds: Dataset) -> list[dict]:
+    """The parameter sets a for_each rule finds in the data."""
+    obs = rateable_observations(ds)
+    if rule == "district":
+        return [{"district": c} for c in sorted(obs["district_code"].unique())]
+    if rule == "metric_level":
+        counts = obs.groupby(["metric_id", "tier"])["district_code"].nunique()
+        return [{"metric": m, "level": t} for (m, t), n in counts.items() if n >= 2]
+    if rule == "district_trend":
+        spans = obs.drop_duplicates(["district_code", "metric_id", "period_start", "period_end"])
+        periods = spans.groupby(["district_code", "metric_id"]).size()
+        multi = periods[periods >= 2].reset_index()
+        return [{"district": c, "metrics": sorted(g["metric_id"])} for c, g in multi.groupby("district_code")]
+    raise CompareError(f"Unknown for_each rule {rule!r}; use district, metric_level or district_trend.")
+
+
+def entry_langs(entry: dict, only: str | None) -> tuple[str, ...]:
+    """The languages an entry asks for (default both), narrowed to `only` when the command line gives one."""
+    asked = entry.get("lang", list(LANGUAGES))
+    asked = [asked] if isinstance(asked, str) else asked
+    if not isinstance(asked, list) or not asked or any(a not in LANGUAGES for a in asked):
+        raise CompareError(f"'lang' of the {entry.get('notebook')} entry must be en, zh or a list of them, "
+                           f"not {asked!r}.")
+    langs = tuple(lang for lang in LANGUAGES if lang in asked)
+    if only is not None:
+        langs = (only,) if only in langs else ()
+    return langs
+
+
+def expand(entry: dict, ds: Dataset, only_lang: str | None = None) -> list[Brief]:
+    """The briefs of one schedule entry: its fixed parameters, or one per item of its for_each rule."""
+    if not isinstance(entry, dict):
+        raise CompareError(f"Each schedule entry must be a mapping with 'notebook:', not {entry!r}.")
+    notebook = entry.get("notebook", "")
+    if not isinstance(notebook, str) or notebook not in KINDS:
+        raise CompareError(f"Unknown notebook {notebook!r} in the schedule; use one of {', '.join(KINDS)}.")
+    unknown = sorted(str(k) for k in entry if k not in ENTRY_KEYS)
+    if unknown:
+        raise CompareError(f"The {notebook} entry has unknown key(s) {', '.join(unknown)}; "
+                           f"use {', '.join(sorted(ENTRY_KEYS))}.")
+    if not isinstance(entry.get("parameters") or {}, dict):
+        raise CompareError(f"'parameters' of the {notebook} entry must be a mapping of name: value.")
+    base = dict(entry.get("parameters") or {})
+    if "lang" in base:
+        raise CompareError(f"Give the language of the {notebook} entry as its own 'lang:' key, not a parameter.")
+    check_parameters(notebook, base)
+    langs = entry_langs(entry, only_lang)
+    rule = entry.get("for_each")
+    if rule is not None and (not isinstance(rule, str) or rule not in KINDS[notebook].for_each):
+        rules = ", ".join(KINDS[notebook].for_each) or "none"
+        raise CompareError(f"for_each {rule!r} does not apply to {notebook}; it takes: {rules}.")
+    items = [{}] if rule is None else for_each_items(rule, ds)
+    briefs = []
+    for item in items:
+        params = {**base, **item}
+        check_parameters(notebook, params)
+        briefs += make_briefs(notebook, params, base, langs, ds)
+    return briefs
+
+
+def make_briefs(notebook: str, params: dict, fixed: dict, langs: tuple[str, ...], ds: Dataset) -> list[Brief]:
+    """One run rendered in every language, or, for a notebook that declares `lang`, one run per language."""
+    if not langs:
+        return []
+    base_id = brief_id(notebook, params, fixed)
+    titles = {lang: brief_title(notebook, params, ds, lang) for lang in langs}
+    kind = KINDS[notebook].kind
+    if not declares_lang(notebook):
+        return [Brief(base_id, notebook, params, kind, titles, langs, base_id, editions=langs)]
+    return [Brief(base_id if lang == "en" else f"{base_id}-{lang}", notebook, {**params, "lang": lang}, kind,
+                  {lang: titles[lang]}, (lang,), base_id, editions=langs) for lang in langs]
+
+
+def read_schedule(config: Path) -> list:
+    """The entries under 'briefs:' of a schedule file, or one sentence saying what is wrong with it."""
+    config = Path(config)
+    if not config.is_file():
+        raise CompareError(f"Schedule file {config} not found.")
+    raw = config.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        hint = " (looks like GBK: save it as UTF-8)" if _decodes(raw, "gbk") else ""
+        raise CompareError(f"Schedule file {config} is not UTF-8 text{hint}.") from None
+    try:
+        spec = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        raise CompareError(f"Schedule file {config} is not valid YAML{line}.") from exc
+    if not isinstance(spec, dict) or not isinstance(spec.get("briefs"), list):
+        raise CompareError(f"Schedule file {config} needs a list under 'briefs:'.")
+    return spec["briefs"]
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def load_schedule(config: Path, ds: Dataset, lang: str | None = None) -> list[Brief]:
+    """Every brief the schedule file asks for, each with its cache key; `lang` keeps one language only."""
+    if lang is not None and lang not in LANGUAGES:
+        raise CompareError(f"Unknown language {lang!r}; use {' or '.join(LANGUAGES)}.")
+    briefs = [b for entry in read_schedule(config) for b in expand(entry, ds, lang)]
+    seen = set()
+    for b in briefs:
+        if b.brief_id in seen:
+            raise CompareError(f"The schedule asks for brief '{b.brief_id}' twice; "
+                               f"give the entries different parameters.")
+        seen.add(b.brief_id)
+    return [replace(b, cache_key=cache_key(b, ds.version)) for b in briefs]
+
+
+@lru_cache
+def _presentation_digest() -> str:
+    """A digest of what shapes a page besides the notebook: templates, wording and the renderer."""
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted([*TEMPLATES.rglob("*"), here / "render.py", here.parent / "wording.py"]):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(brief: Brief, data_version: str) -> str:
+    """Same notebook file, parameters, languages, data, presentation and package version: same key, same brief."""
+    digest = hashlib.sha256((NOTEBOOKS_DIR / brief.notebook).read_bytes())
+    digest.update(json.dumps(brief.parameters, sort_keys=True).encode())
+    digest.update(f"{data_version}|{__version__}|{','.join(brief.langs)}|{_presentation_digest()}".encode())
+    return digest.hexdigest()[:16]

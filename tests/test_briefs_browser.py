@@ -1,0 +1,189 @@
+"""Brief pages as a reader's browser shows them (issues 11 and 14): one brief of each kind and the index, in
+English and Chinese, at 1280 px and 390 px in headless Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from compare.briefs import build
+from compare.wording import WORDING
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(not CHROMIUM and not os.environ.get("CI"),
+                                reason="Debian's chromium is not installed (make test installs it)")
+
+SCHEDULE = """
+briefs:
+  - notebook: district_profile.ipynb
+    parameters: {district: "371002"}
+  - notebook: metric_comparison.ipynb
+    parameters: {metric: legal_aid_cases, level: county}
+  - notebook: data_quality.ipynb
+  - notebook: trends.ipynb
+    parameters: {district: "510700"}
+"""
+PAGES = ["index", "district_profile-371002", "metric_comparison-legal_aid_cases-county", "data_quality",
+         "trends-510700"]
+WIDTHS = [1280, 390]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+        "--disable-component-update", "--disable-sync", "--disable-quic"]
+PLACEHOLDER = "No description has been provided for this image"
+MAX_BYTES = 300_000
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("browser")
+    config = base / "briefs.yml"
+    config.write_text(SCHEDULE, encoding="utf-8")
+    manifest = build(config, base / "out", jobs=2, progress=False)
+    assert manifest["counts"]["failed"] == 0, [b["error"] for b in manifest["briefs"] if b["error"]]
+    return base / "out" / "latest"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "chromium must be installed in CI (make test installs it)"
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=ARGS,
+                                                       headless=True)
+        yield context
+        context.close()
+
+
+def page_file(run: Path, name: str, lang: str) -> Path:
+    return run / (f"{name}.html" if lang == "en" else f"{name}-{lang}.html")
+
+
+def open_page(browser, path: Path, width: int):
+    page = browser.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    failed, errors = [], []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready")
+    return page, failed, errors
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_fits_the_width_and_describes_its_images(run, browser, name, lang, width, tmp_path):
+    page, failed, errors = open_page(browser, page_file(run, name, lang), width)
+    try:
+        assert failed == [] and errors == []
+        overflow = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert overflow[0] <= overflow[1], f"the page scrolls sideways: {overflow}"
+        alts = page.eval_on_selector_all("img", "imgs => imgs.map(i => [i.getAttribute('alt'), i.naturalWidth])")
+        for alt, natural_width in alts:
+            assert alt and alt.strip() and alt != PLACEHOLDER
+            assert natural_width > 0
+        outside = page.eval_on_selector_all(
+            "table", "ts => ts.filter(t => !t.parentElement.classList.contains('table-box')).length")
+        assert outside == 0, "every table scrolls inside its own box"
+        narrow = page.eval_on_selector_all("td, th", """cells => cells.filter(c => {
+            const em = parseFloat(getComputedStyle(c).fontSize);
+            return c.innerText.trim().length > 4 && c.getBoundingClientRect().width < 4 * em;
+        }).map(c => c.innerText.slice(0, 40))""")
+        assert narrow == [], f"cells squeezed narrower than 4 em: {narrow[:5]}"
+        if name != "index":
+            assert page.locator("h1").count() == 1, "one title"
+            assert page.title() == page.locator("h1").inner_text()
+        page.screenshot(path=str(tmp_path / f"{name}-{lang}-{width}.png"))
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_index_links_every_brief_and_the_other_language(run, browser, lang):
+    page, failed, errors = open_page(browser, page_file(run, "index", lang), 1280)
+    try:
+        hrefs = page.eval_on_selector_all("a", "as => as.map(a => a.getAttribute('href'))")
+        other = "index-zh.html" if lang == "en" else "index.html"
+        assert other in hrefs
+        for name in PAGES[1:]:
+            assert page_file(run, name, lang).name in hrefs
+        page.locator("a", has_text="环翠区").first.click()
+        page.wait_for_load_state("load")
+        assert page.locator("h1").inner_text() == ("District profile: 环翠区 Huancui District" if lang == "en"
+                                                   else "区县概况：环翠区")
+        assert failed == [] and errors == []
+    finally:
+        page.close()
+
+
+def test_pages_print_on_a4_without_overflow(run, browser, tmp_path):
+    page = browser.new_page()
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    try:
+        page.goto(page_file(run, "data_quality", "en").as_uri())
+        page.emulate_media(media="print")
+        width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1]
+        page.pdf(path=str(tmp_path / "data_quality.pdf"), format="A4")
+        assert (tmp_path / "data_quality.pdf").stat().st_size > 10_000
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", PAGES)
+def test_each_page_weighs_at_most_300_kb(run, name, lang):
+    assert page_file(run, name, lang).stat().st_size <= MAX_BYTES
+
+
+def test_the_chinese_pages_chrome_has_no_english_left(run):
+    """Everything the page template says (not yet the notebooks' own text) is in Chinese on a Chinese page."""
+    chrome = [WORDING["en"][k] for k in ("about.heading", "nav.back", "about.data_version", "about.method",
+                                         "about.peers_all", "about.period_latest", "method", "index.title")]
+    for name in PAGES:
+        html = page_file(run, name, "zh").read_text(encoding="utf-8")
+        assert '<html lang="zh-Hans">' in html
+        assert [text for text in chrome if text in html] == []
+        assert WORDING["zh"]["about.heading"] in html or name == "index"
+
+
+def test_parameters_are_words_not_code(run):
+    html = page_file(run, "district_profile-371002", "en").read_text(encoding="utf-8")
+    assert "<summary>Parameters</summary>" not in html and "<code>district</code>" not in html
+    assert "<dt>District</dt><dd>环翠区 Huancui District</dd>" in html
+    assert "<dt>Denominator</dt><dd>residents at the 2020 census</dd>" in html
+
+
+def test_links_show_the_host_and_point_at_the_full_address(run):
+    html = page_file(run, "data_quality", "en").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="(https?://[^"]+)" title="[^"]+">([^<]+)</a>', html)
+    assert links, "the sources list links its documents"
+    for href, shown in links:
+        assert shown.endswith("…") or shown == href.split("//")[1].rstrip("/")
+        assert shown.split("/")[0] in href
+
+
+@pytest.mark.xfail(reason="alt text written from the chart's data comes from the charts side (issue 11 item 3); "
+                          "the template names the chart by its section until then", strict=False)
+def test_alt_text_is_written_from_the_data(run):
+    html = page_file(run, "metric_comparison-legal_aid_cases-county", "en").read_text(encoding="utf-8")
+    alts = re.findall(r'<img[^>]+alt="([^"]*)"', html)
+    assert alts and all(re.search(r"\d", alt) for alt in alts)
+
+
+@pytest.mark.xfail(reason="a pivot table's row labels are dropped by findings.table_html (issue 14, findings side)",
+                   strict=False)
+def test_every_table_keeps_its_row_labels(run, browser):
+    page, _, _ = open_page(browser, page_file(run, "data_quality", "en"), 1280)
+    try:
+        empty = page.eval_on_selector_all("table tbody tr", """rows => rows.filter(r => {
+            const first = r.querySelector('th, td'); return !first || !first.innerText.trim(); }).length""")
+        assert empty == 0
+    finally:
+        page.close()
