@@ -142,10 +142,14 @@ def test_each_page_weighs_at_most_300_kb(run, name, lang):
     assert page_file(run, name, lang).stat().st_size <= MAX_BYTES
 
 
-def test_the_chinese_pages_chrome_has_no_english_left(run):
-    """Everything the page template says (not yet the notebooks' own text) is in Chinese on a Chinese page."""
-    chrome = [WORDING["en"][k] for k in ("about.heading", "nav.back", "about.data_version", "about.method",
-                                         "about.peers_all", "about.period_latest", "method", "index.title")]
+def test_the_chinese_pages_have_no_english_template_words(run):
+    """Neither the page template nor the story (findings, captions, headers, explanations) says anything in
+    English on a Chinese page."""
+    from compare.sentences import SENTENCES
+
+    chrome = [WORDING["en"][k] for k in ("about.heading", "nav.back", "about.data_version", "index.title")]
+    chrome += [SENTENCES["en"][k] for k in ("findings", "sources", "download", "table.summary", "dq.clean")]
+    chrome += ["How to read", "per 10,000 residents", "Nothing stands out", "not classified"]
     for name in PAGES:
         html = page_file(run, name, "zh").read_text(encoding="utf-8")
         assert '<html lang="zh-Hans">' in html
@@ -156,8 +160,8 @@ def test_the_chinese_pages_chrome_has_no_english_left(run):
 def test_parameters_are_words_not_code(run):
     html = page_file(run, "district_profile-371002", "en").read_text(encoding="utf-8")
     assert "<summary>Parameters</summary>" not in html and "<code>district</code>" not in html
-    assert "<dt>District</dt><dd>环翠区 Huancui District</dd>" in html
-    assert "<dt>Denominator</dt><dd>residents at the 2020 census</dd>" in html
+    assert "<dt>District</dt><dd>环翠区 Huancui District (371002)</dd>" in html
+    assert "<dt>Denominator</dt><dd>the year's own year-end resident population, else the 2020 census</dd>" in html
 
 
 def test_links_show_the_host_and_point_at_the_full_address(run):
@@ -169,16 +173,12 @@ def test_links_show_the_host_and_point_at_the_full_address(run):
         assert shown.split("/")[0] in href
 
 
-@pytest.mark.xfail(reason="alt text written from the chart's data comes from the charts side (issue 11 item 3); "
-                          "the template names the chart by its section until then", strict=False)
 def test_alt_text_is_written_from_the_data(run):
     html = page_file(run, "metric_comparison-legal_aid_cases-county", "en").read_text(encoding="utf-8")
     alts = re.findall(r'<img[^>]+alt="([^"]*)"', html)
     assert alts and all(re.search(r"\d", alt) for alt in alts)
 
 
-@pytest.mark.xfail(reason="a pivot table's row labels are dropped by findings.table_html (issue 14, findings side)",
-                   strict=False)
 def test_every_table_keeps_its_row_labels(run, browser):
     page, _, _ = open_page(browser, page_file(run, "data_quality", "en"), 1280)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from compare.briefs import KINDS, brief_title, load_schedule, short_url, tidy_output_html
-from compare.briefs.render import about_rows, index_html
+from compare.briefs.render import index_html, keep_language, provenance_rows, take_story_header
 from compare.data import load_dataset
 from compare.wording import LANGUAGES, WORDING
 
@@ -39,10 +39,10 @@ def test_titles_in_each_language():
 def test_each_entry_is_built_in_both_languages_unless_it_says(tmp_path, entry, langs):
     config = tmp_path / "briefs.yml"
     config.write_text(f"briefs:\n  - notebook: data_quality.ipynb\n{entry}", encoding="utf-8")
-    (brief,) = load_schedule(config, load_dataset())
-    assert brief.langs == langs
-    assert [brief.page_id(lang) for lang in langs] == [{"en": "data_quality", "zh": "data_quality-zh"}[x] for x in langs]
-    assert "lang" not in brief.parameters, "lang reaches a notebook only when the notebook declares it"
+    briefs = load_schedule(config, load_dataset())
+    assert [b.langs for b in briefs] == [(lang,) for lang in langs], "a notebook that takes lang runs once per language"
+    assert [b.page_id(b.langs[0]) for b in briefs] == [{"en": "data_quality", "zh": "data_quality-zh"}[x] for x in langs]
+    assert [b.parameters["lang"] for b in briefs] == list(langs)
 
 
 def test_the_command_line_language_narrows_the_schedule(tmp_path):
@@ -50,25 +50,37 @@ def test_the_command_line_language_narrows_the_schedule(tmp_path):
     config.write_text("briefs:\n  - notebook: data_quality.ipynb\n  - notebook: district_profile.ipynb\n"
                       "    lang: en\n    parameters: {district: '371002'}\n", encoding="utf-8")
     briefs = load_schedule(config, load_dataset(), lang="zh")
-    assert [(b.brief_id, b.langs) for b in briefs] == [("data_quality", ("zh",))]
+    assert [(b.brief_id, b.langs) for b in briefs] == [("data_quality-zh", ("zh",))]
 
 
-def test_about_rows_are_words():
+def story_notebook():
+    """A notebook as compare's stories leave it: explanations in both languages, the story header's output."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    header = new_output("display_data", data={"text/html": "<h1>T</h1><p class='lead'>L</p>"},
+                        metadata={"compare": {"title": "T", "lead": "<b>Nothing stands out</b>", "about": [["Window", "2021"]]}})
+    return new_notebook(cells=[new_code_cell("story", outputs=[header]),
+                               new_markdown_cell("How to read", metadata={"tags": ["lang-en"]}),
+                               new_markdown_cell("如何阅读", metadata={"tags": ["lang-zh"]})])
+
+
+def test_the_story_header_becomes_the_pages_lead_and_about_rows():
+    node = story_notebook()
+    story = take_story_header(node)
+    assert story["lead"] == "<b>Nothing stands out</b>" and story["about"] == [["Window", "2021"]]
+    assert node.cells[0].outputs == [], "the page shows the title, lead and about itself: no second copy"
     ds = load_dataset()
-    rows = dict(about_rows({"district": "371002", "peers": [], "period": "", "denominator": "census2020"}, ds, "en"))
-    assert rows["District"] == "环翠区 Huancui District"
-    assert rows["Compared with"] == "every unit of the same level that reports the metric"
-    assert rows["Comparison window"] == "the most recent period of each metric"
-    assert rows["Data version"] == ds.version
-    zh = dict(about_rows({"district": "371002", "peers": ["320412"]}, ds, "zh"))
-    assert zh["区县"] == "环翠区" and zh["比较对象"] == ds.district("320412")["name_zh"]
+    assert [label for label, _ in provenance_rows(ds, "zh", "2026-01-01")] == ["数据版本", "生成时间"]
 
 
-def test_output_html_loses_duplicate_title_and_parameter_code_and_gains_table_boxes():
-    header = ("<h1>District profile: X</h1><p class='meta'>Generated 2026 by compare · data version <code>v</code></p>"
-              "<details open><summary>Parameters</summary><ul><li><code>district</code></li></ul></details>"
-              "<h2>Key findings</h2>")
-    assert tidy_output_html(header) == "<h2>Key findings</h2>"
+@pytest.mark.parametrize(("lang", "kept"), [("en", "How to read"), ("zh", "如何阅读")])
+def test_a_page_keeps_only_its_own_languages_explanations(lang, kept):
+    node = story_notebook()
+    keep_language(node, lang)
+    assert [c.source for c in node.cells if c.cell_type == "markdown"] == [kept]
+
+
+def test_output_html_gains_table_boxes_readable_cells_and_short_links():
     table = ("<table><tr><td>https://www.example.gov.cn/a/b.html?x=1&amp;y=2</td>"
              "<td>一个很长很长的标题，足足有二十五个字符以上，需要一个可读的最小宽度</td><td>12</td></tr></table>")
     tidy = tidy_output_html(table)

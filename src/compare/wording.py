@@ -1,7 +1,7 @@
 """The words compare's brief pages say around the notebooks' own output, one catalogue per language.
 
-Only the page chrome lives here (index, kind names, "About this brief" labels, navigation); findings,
-chart labels and table headers come from the notebooks. Every language has exactly the same keys (a test
+Only the page chrome lives here (index, kind names, titles, navigation, the provenance rows of "About this
+brief"); every sentence, label and header of a brief's content is in compare.sentences. Every language has exactly the same keys (a test
 checks), so a missing translation fails a test instead of showing English on a Chinese page.
 """
 
@@ -30,32 +30,8 @@ WORDING: dict[str, dict[str, str]] = {
         "index.other_language": "中文",
         "nav.back": "← all briefs",
         "about.heading": "About this brief",
-        "about.district": "District",
-        "about.districts": "Districts",
-        "about.peers": "Compared with",
-        "about.peers_all": "every unit of the same level that reports the metric",
-        "about.districts_all": "every district of the level that reports the metric",
-        "about.metric": "Metric",
-        "about.metrics": "Metrics",
-        "about.metrics_all": "every per-capita metric the district reports",
-        "about.level": "Level",
-        "about.period": "Comparison window",
-        "about.period_latest": "the most recent period of each metric",
-        "about.denominator": "Denominator",
-        "about.overdispersion": "Funnel limits",
-        "about.overdispersion_yes": "widened for overdispersion",
-        "about.overdispersion_no": "Poisson (not widened)",
-        "about.data_dir": "Data folder",
         "about.data_version": "Data version",
         "about.generated": "Generated",
-        "about.method": "Method",
-        "method": "Counts per 10,000 residents (per year for flows) with exact 95% Poisson intervals; "
-                  "every number is traced to the sentence of the report that states it.",
-        "denominator.census2020": "residents at the 2020 census",
-        "denominator.resident_yearend": "resident population at year end",
-        "denominator.registered_yearend": "registered (hukou) population at year end",
-        "list.sep": ", ",
-        "chart": "Chart",
     },
     "zh": {
         "html_lang": "zh-Hans",
@@ -77,31 +53,8 @@ WORDING: dict[str, dict[str, str]] = {
         "index.other_language": "English",
         "nav.back": "← 全部简报",
         "about.heading": "关于本简报",
-        "about.district": "区县",
-        "about.districts": "区县",
-        "about.peers": "比较对象",
-        "about.peers_all": "报告该指标的全部同级单位",
-        "about.districts_all": "报告该指标的全部同级区县",
-        "about.metric": "指标",
-        "about.metrics": "指标",
-        "about.metrics_all": "该区县报告的全部人均指标",
-        "about.level": "级别",
-        "about.period": "比较期间",
-        "about.period_latest": "各指标的最近一期",
-        "about.denominator": "人口基数",
-        "about.overdispersion": "漏斗图控制限",
-        "about.overdispersion_yes": "按过度离散放宽",
-        "about.overdispersion_no": "泊松（未放宽）",
-        "about.data_dir": "数据目录",
         "about.data_version": "数据版本",
         "about.generated": "生成时间",
-        "about.method": "方法",
-        "method": "每万名常住人口的数量（流量按年计），附精确的95%泊松置信区间；每个数字都可追溯到报告中陈述它的原句。",
-        "denominator.census2020": "2020年人口普查常住人口",
-        "denominator.resident_yearend": "年末常住人口",
-        "denominator.registered_yearend": "年末户籍人口",
-        "list.sep": "、",
-        "chart": "图表",
     },
 }
 

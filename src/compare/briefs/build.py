@@ -26,7 +26,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
@@ -38,8 +38,8 @@ from ..fileio import file_digest, locked, write_atomically
 from ..paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from ..wording import LANGUAGES
 from . import kernels
-from .render import about_rows, compact_images, index_html, index_name, render_brief, write_run_font
-from .schedule import DEFAULT_CONFIG, Brief, check_parameters, declared_parameters, load_schedule
+from .render import index_html, index_name, provenance_rows, render_brief, write_run_font
+from .schedule import DEFAULT_CONFIG, Brief, check_parameters, load_schedule
 
 RUN_ID = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
 DEFAULT_KEEP = 10
@@ -122,12 +122,10 @@ def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None) -> list[
         with kernels.stderr_to(run_dir / "logs" / f"{brief.brief_id}.log"):  # kernel chatter goes to the log
             kernels.execute_warm(NOTEBOOKS_DIR / brief.notebook, tmp, brief.parameters, data_dir)
         node = nbformat.read(str(tmp), as_version=4)
-        compact_images(node)
         ds = dataset(data_dir)
         for result in results:
             others = [brief.page_id(lang) + ".html" for lang in brief.editions if lang != result.lang]
-            effective = {**declared_parameters(brief.notebook), **brief.parameters}  # defaults included
-            page = render_brief(node, result.title, result.lang, about_rows(effective, ds, result.lang),
+            page = render_brief(node, result.title, result.lang, provenance_rows(ds, result.lang),
                                 others[0] if others else None)
             write_atomically(run_dir / f"{result.brief_id}.html", page)
             result.html = f"{result.brief_id}.html"
@@ -203,7 +201,7 @@ def previous_run(out: Path) -> tuple[dict[str, dict], Path | None]:
 
 def new_run_dir(out: Path) -> tuple[str, Path]:
     """A fresh run folder, created with an exclusive mkdir (a name another build took is never shared)."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     for n in range(1, 1000):
         run_id = stamp if n == 1 else f"{stamp}-{n}"
         try:
@@ -308,7 +306,7 @@ def _run(briefs, run_id, run_dir, previous, previous_dir, ds, jobs, data_dir, ex
     order = {r.brief_id: i for i, r in enumerate(r for b in briefs for r in _results(b, ""))}
     results.sort(key=lambda r: order[r.brief_id])
     manifest = {
-        "run_id": run_id, "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "run_id": run_id, "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "data_version": ds.version, "compare_version": __version__, "data_dir": str(data_dir or ""),
         "counts": {s: sum(r.status == s for r in results) for s in ("ok", "reused", "failed")},
         "briefs": [asdict(r) for r in results],

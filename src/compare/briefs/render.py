@@ -11,13 +11,12 @@ from every character the run's pages use and cached on disk by that character se
 
 from __future__ import annotations
 
-import base64
 import copy
 import hashlib
 import html
 import io
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,57 +54,43 @@ def exporter():
     return exp
 
 
-def render_brief(node, title: str, lang: str, about: list[tuple[str, str]], other_page: str | None = None) -> str:
-    """An executed notebook as a brief page in lang: no code cells, images embedded, font beside it."""
+def render_brief(node, title: str, lang: str, provenance: list[tuple[str, str]], other_page: str | None = None) -> str:
+    """An executed notebook as a brief page in lang: the story's lead and "About this brief" rows (handed over
+    as output metadata by compare.story) above its findings, charts and tables; explanations written for the
+    other language dropped; no code, nothing fetched, the run's font beside the page."""
     node = copy.deepcopy(node)
     w = words(lang)
-    lead = take_lead(node)
-    heading = title
+    keep_language(node, lang)
+    story = take_story_header(node)
     for cell in node.cells:
-        if cell.cell_type == "markdown":
-            heading = next((line.lstrip("#").strip() for line in cell.source.splitlines() if line.startswith("#")),
-                           heading)
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if "text/html" in data:
                 data["text/html"] = tidy_output_html(data["text/html"])
-            if "image/png" in data:
-                give_alt(output, f"{w['chart']}: {heading}")
     resources = {"metadata": {"name": title}, "language_code": w["html_lang"],
-                 "brief": {"title": title, "lead": lead, "about": about, "words": w, "css": stylesheet(),
-                           "font_css": font_css(), "other_page": other_page, "index": index_name(lang)}}
+                 "brief": {"title": title, "lead": story.get("lead", ""), "about": [*story.get("about", []), *provenance],
+                           "words": w, "css": stylesheet(), "font_css": font_css(), "other_page": other_page,
+                           "index": index_name(lang)}}
     body, _ = exporter().from_notebook_node(node, resources=resources)
     return body
 
 
-def compact_images(node) -> None:
-    """Store every PNG chart as 256 colours (a chart has few; a third of the bytes, no visible change)."""
+def keep_language(node, lang: str) -> None:
+    """Drop the cells tagged for another language (`lang-en`, `lang-zh`): a notebook explains itself in both."""
+    others = {f"lang-{other}" for other in LANGUAGES if other != lang}
+    node.cells = [c for c in node.cells if not others & set(c.get("metadata", {}).get("tags", []))]
+
+
+def take_story_header(node) -> dict:
+    """Remove the story's header output (title, lead, about: the page shows them itself) and return what it
+    handed over in its "compare" metadata; {} when the notebook shows no story."""
     for cell in node.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "image/png" in data:
-                data["image/png"] = compact_png(data["image/png"])
-
-
-@lru_cache(maxsize=64)
-def compact_png(encoded: str) -> str:
-    """A base64 PNG re-encoded with a 256-colour palette, or unchanged when that is not smaller."""
-    from PIL import Image
-
-    raw = base64.b64decode(encoded)
-    image = Image.open(io.BytesIO(raw))
-    if image.mode == "P":
-        return encoded
-    buffer = io.BytesIO()
-    image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(buffer, "PNG", optimize=True)
-    return base64.b64encode(buffer.getvalue()).decode("ascii") if buffer.tell() < len(raw) else encoded
-
-
-def give_alt(output, fallback: str) -> None:
-    """Keep the alt text a chart brings in its metadata; otherwise name the chart by its section."""
-    meta = output.setdefault("metadata", {}).setdefault("image/png", {})
-    if not (meta.get("alt") or output["metadata"].get("alt")):
-        meta["alt"] = fallback
+        for i, output in enumerate(cell.get("outputs", [])):
+            story = output.get("metadata", {}).get("compare")
+            if story:
+                del cell.outputs[i]
+                return dict(story)
+    return {}
 
 
 @lru_cache
@@ -114,25 +99,6 @@ def stylesheet() -> str:
     return (TEMPLATES / "brief.css").read_text(encoding="utf-8")
 
 
-def take_lead(node) -> str:
-    """Remove the notebook's opening markdown cell and return its text without its generic '# Kind' heading
-    (the page's one title comes from the kind registry)."""
-    for i, cell in enumerate(node.cells):
-        if cell.cell_type == "markdown":
-            if not cell.source.lstrip().startswith("# "):
-                return ""
-            del node.cells[i]
-            return cell.source.lstrip().split("\n", 1)[1].strip() if "\n" in cell.source.strip() else ""
-        if cell.cell_type == "code" and cell.get("outputs"):
-            return ""
-    return ""
-
-
-HEADER_PARTS = [
-    re.compile(r"<h1>.*?</h1>", re.S),  # the title: the page has its own
-    re.compile(r"<p class=['\"]meta['\"]>\s*Generated .*?</p>", re.S),  # now in "About this brief"
-    re.compile(r"<details[^>]*>\s*<summary>Parameters</summary>.*?</details>", re.S),  # parameters as code
-]
 TABLE = re.compile(r"(<table\b.*?</table>)", re.S)
 CELL = re.compile(r"<td>([^<]*)</td>")
 NUMBER = re.compile(r"^\s*[-+−]?[\d,]*\.?\d+\s*%?\s*$")  # right-aligned; text stays left
@@ -140,10 +106,8 @@ LINK = re.compile(r"""<a href=(['"])(https?://[^'"]*)\1>([^<]*)</a>""")
 
 
 def tidy_output_html(fragment: str) -> str:
-    """A notebook output's HTML made for a reader: no duplicate title or parameter code, tables in their own
-    scrolling box with wide enough text cells, long addresses shortened for display and linked in full."""
-    for part in HEADER_PARTS:
-        fragment = part.sub("", fragment)
+    """A notebook output's HTML made for a reader: tables in their own scrolling box with wide enough text cells,
+    long addresses shortened for display and linked in full."""
     fragment = LINK.sub(_short_link, fragment)
     fragment = CELL.sub(_table_cell, fragment)
     return TABLE.sub(r'<div class="table-box" tabindex="0">\1</div>', fragment)
@@ -177,44 +141,11 @@ def _table_cell(match: re.Match) -> str:
 # ---------------------------------------------------------------- "About this brief"
 
 
-def about_rows(parameters: dict, ds: Dataset, lang: str, generated: str | None = None) -> list[tuple[str, str]]:
-    """The brief's parameters and provenance as (label, plain words) rows, in lang."""
+def provenance_rows(ds: Dataset, lang: str, generated: str | None = None) -> list[tuple[str, str]]:
+    """The rows every brief's "About this brief" ends with: data version and when the page was made."""
     w = words(lang)
-    sep = w["list.sep"]
-
-    def district(code):
-        d = ds.district(code)
-        return d["name_zh"] if lang == "zh" else f"{d['name_zh']} {d['name_en']}"
-
-    def metric(metric_id):
-        m = ds.metric(metric_id)
-        return m["name_zh"] if lang == "zh" else m["name_en"]
-
-    rows = []
-    p = parameters
-    if p.get("district"):
-        rows.append((w["about.district"], district(p["district"])))
-    if "peers" in p:
-        rows.append((w["about.peers"], sep.join(map(district, p["peers"])) or w["about.peers_all"]))
-    if p.get("metric"):
-        rows.append((w["about.metric"], metric(p["metric"])))
-    if p.get("level"):
-        rows.append((w["about.level"], w.get(f"level.{p['level']}", p["level"])))
-    if "districts" in p:
-        rows.append((w["about.districts"], sep.join(map(district, p["districts"])) or w["about.districts_all"]))
-    if "metrics" in p:
-        rows.append((w["about.metrics"], sep.join(map(metric, p["metrics"])) or w["about.metrics_all"]))
-    if "period" in p:
-        rows.append((w["about.period"], p["period"] or w["about.period_latest"]))
-    if p.get("denominator"):
-        rows.append((w["about.denominator"], w.get(f"denominator.{p['denominator']}", p["denominator"])))
-    if "overdispersion" in p:
-        rows.append((w["about.overdispersion"], w[f"about.overdispersion_{'yes' if p['overdispersion'] else 'no'}"]))
-    if p.get("data_dir"):
-        rows.append((w["about.data_dir"], str(p["data_dir"])))
-    generated = generated or datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    rows += [(w["about.data_version"], ds.version), (w["about.generated"], generated), (w["about.method"], w["method"])]
-    return rows
+    generated = generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return [(w["about.data_version"], ds.version), (w["about.generated"], generated)]
 
 
 # ---------------------------------------------------------------- the index
