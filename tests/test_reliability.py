@@ -51,8 +51,9 @@ def test_a_schedule_of_declared_parameters_loads(tmp_path):
         'level: county, adjustment: multiplicative, districts: ["320412"]}\n',
         encoding="utf-8",
     )
-    (brief,) = load_schedule(config, load_dataset())
-    assert brief.parameters["adjustment"] == "multiplicative"
+    briefs = load_schedule(config, load_dataset())
+    assert [b.parameters["lang"] for b in briefs] == ["en", "zh"]
+    assert all(b.parameters["adjustment"] == "multiplicative" for b in briefs)
 
 
 ACCEPT = "import sys; from compare.cli import main; sys.exit(main(sys.argv[1:]))"
