@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
 
-.PHONY: briefs test validate lab clean chromium
+.PHONY: briefs test validate lab clean chromium lint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,8 @@ briefs: $(STAMP)
 	$(BIN)/compare briefs
 
 test: $(STAMP) chromium
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/python -m pytest -q
 
 # The browser tests drive Debian's Chromium through Playwright; install it when missing and we can (as root).
@@ -36,3 +38,8 @@ lab: $(STAMP)
 
 clean:
 	rm -rf $(VENV) outputs/*/ outputs/latest
+
+# Fix what ruff can and format the tree (make test only checks).
+lint: $(STAMP)
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks

@@ -30,17 +30,28 @@ from compare.data import load_dataset
 from compare.paths import NOTEBOOKS_DIR
 from compare.rates import rateable_observations
 
-VARIANTS = [("census2020", 0), ("resident_yearend", 0), ("registered_yearend", 0), ("census2020", 2),
-            ("resident_yearend", 2)]
+VARIANTS = [
+    ("census2020", 0),
+    ("resident_yearend", 0),
+    ("registered_yearend", 0),
+    ("census2020", 2),
+    ("resident_yearend", 2),
+]
 BIN = Path(sys.executable).parent
 
 
 def schedule(n: int) -> list[dict]:
     """n distinct district profiles: each district under each denominator, then with two named peers."""
     districts = sorted(rateable_observations(load_dataset())["district_code"].unique())
-    entries = [{"notebook": "district_profile.ipynb", "lang": "en",
-                "parameters": {"district": d, "denominator": den, "peers": [p for p in districts if p != d][:peers]}}
-               for den, peers in VARIANTS for d in districts]
+    entries = [
+        {
+            "notebook": "district_profile.ipynb",
+            "lang": "en",
+            "parameters": {"district": d, "denominator": den, "peers": [p for p in districts if p != d][:peers]},
+        }
+        for den, peers in VARIANTS
+        for d in districts
+    ]
     if n > len(entries):
         raise SystemExit(f"at most {len(entries)} distinct profiles from the embedded data")
     return entries[:n]
@@ -54,9 +65,24 @@ def run_compare(entries, jobs: int, work: Path) -> float:
     config = work / "briefs.yml"
     config.write_text(yaml.safe_dump({"briefs": entries}), encoding="utf-8")
     start = time.perf_counter()
-    subprocess.run([*pinned(jobs), str(BIN / "compare"), "briefs", "--config", str(config), "--out",
-                    str(work / f"out{jobs}"), "--jobs", str(jobs), "--force", "--lang", "en"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            *pinned(jobs),
+            str(BIN / "compare"),
+            "briefs",
+            "--config",
+            str(config),
+            "--out",
+            str(work / f"out{jobs}"),
+            "--jobs",
+            str(jobs),
+            "--force",
+            "--lang",
+            "en",
+        ],
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
@@ -64,9 +90,24 @@ def loop_line(i: int, entry: dict, work: Path) -> str:
     """One brief of the baseline: the papermill CLI, then nbconvert without code."""
     p = entry["parameters"]
     out = work / f"b{i}.ipynb"
-    papermill = [str(BIN / "papermill"), "-k", "python3", "--no-progress-bar", str(NOTEBOOKS_DIR / entry["notebook"]),
-                 str(out), "-r", "district", p["district"], "-r", "denominator", p["denominator"],
-                 "-y", f"peers: {json.dumps(p['peers'])}", "--cwd", str(NOTEBOOKS_DIR)]
+    papermill = [
+        str(BIN / "papermill"),
+        "-k",
+        "python3",
+        "--no-progress-bar",
+        str(NOTEBOOKS_DIR / entry["notebook"]),
+        str(out),
+        "-r",
+        "district",
+        p["district"],
+        "-r",
+        "denominator",
+        p["denominator"],
+        "-y",
+        f"peers: {json.dumps(p['peers'])}",
+        "--cwd",
+        str(NOTEBOOKS_DIR),
+    ]
     nbconvert = [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out), "--log-level", "ERROR"]
     return f"{shlex.join(papermill)} 2>/dev/null && {shlex.join(nbconvert)}"
 
@@ -76,8 +117,12 @@ def run_loop(entries, width: int, work: Path) -> float:
     lines = work / f"loop{width}.txt"
     lines.write_text("\n".join(loop_line(i, e, work) for i, e in enumerate(entries)) + "\n", encoding="utf-8")
     start = time.perf_counter()
-    subprocess.run([*pinned(width), "xargs", "-P", str(width), "-d", "\n", "-n", "1", "bash", "-c"],
-                   stdin=lines.open(), check=True, capture_output=True)
+    subprocess.run(
+        [*pinned(width), "xargs", "-P", str(width), "-d", "\n", "-n", "1", "bash", "-c"],
+        stdin=lines.open(),
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 

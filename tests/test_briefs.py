@@ -35,9 +35,14 @@ def run(tmp_path_factory):
     sources.loc[sources["doc_id"] == "huancui-2021h1", "title"] = "环翠区 <script>alert('title')</script>"
     sources.to_csv(data / "sources" / "sources.csv", index=False)
     text = data / "sources" / "huancui-2021h1.txt"
-    text.write_text(text.read_text(encoding="utf-8").replace("上半年共受理", "<script>alert(1)</script>上半年共受理"), encoding="utf-8")
+    text.write_text(
+        text.read_text(encoding="utf-8").replace("上半年共受理", "<script>alert(1)</script>上半年共受理"),
+        encoding="utf-8",
+    )
     obs = pd.read_csv(data / "observations.csv", dtype=str, keep_default_na=False)
-    obs.loc[obs["quote"] == "上半年共受理法律援助案件591件", "quote"] = "<script>alert(1)</script>上半年共受理法律援助案件591件"
+    obs.loc[obs["quote"] == "上半年共受理法律援助案件591件", "quote"] = (
+        "<script>alert(1)</script>上半年共受理法律援助案件591件"
+    )
     obs.to_csv(data / "observations.csv", index=False)
     config = base / "briefs.yml"
     config.write_text(SMALL, encoding="utf-8")
@@ -77,7 +82,10 @@ def test_brief_html_has_no_code_embeds_images_and_lists_sources(run):
 
 def test_findings_read_as_sentences_traceable_to_quotes(run):
     html = page(run, "district_profile-371002")
-    assert "591 cases (legal aid cases accepted or handled) in 2021H1: 26.7 per 10,000 residents per year (95% CI 24.6–29.0)" in html
+    assert (
+        "591 cases (legal aid cases accepted or handled) in 2021H1: "
+        "26.7 per 10,000 residents per year (95% CI 24.6–29.0)" in html
+    )
 
 
 def test_text_from_sources_is_escaped_everywhere(run):
@@ -97,15 +105,20 @@ def test_unchanged_briefs_are_reused_and_force_rebuilds(run):
 
 def test_a_failing_brief_is_reported_with_its_cell_and_does_not_stop_the_others(tmp_path):
     config = tmp_path / "briefs.yml"
-    config.write_text("briefs:\n  - notebook: district_profile.ipynb\n    parameters: {district: '110101'}\n"
-                      "  - notebook: trends.ipynb\n    parameters: {district: '510700'}\n", encoding="utf-8")
+    config.write_text(
+        "briefs:\n  - notebook: district_profile.ipynb\n    parameters: {district: '110101'}\n"
+        "  - notebook: trends.ipynb\n    parameters: {district: '510700'}\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     code = main(["briefs", "--config", str(config), "--out", str(out), "--jobs", "2"])
     assert code == 1
     manifest = json.loads((out / "latest" / "manifest.json").read_text(encoding="utf-8"))
     status = {e["brief_id"]: e for e in manifest["briefs"]}
     failed = status["district_profile-110101"]
-    assert failed["status"] == "failed" and re.match(r"cell \d+ failed: CompareError: 东城区 \(110101\) reports no metric", failed["error"])
+    assert failed["status"] == "failed" and re.match(
+        r"cell \d+ failed: CompareError: 东城区 \(110101\) reports no metric", failed["error"]
+    )
     assert status["trends-510700"]["status"] == "ok"
     assert "failed" in (out / "latest" / "index.html").read_text(encoding="utf-8")
 
@@ -122,21 +135,35 @@ def test_default_schedule_covers_every_profile_comparison_and_trend():
 def test_bad_schedule_is_one_sentence(tmp_path):
     config = tmp_path / "briefs.yml"
     config.write_text("briefs:\n  - notebook: nope.ipynb\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "compare.cli", "briefs", "--config", str(config), "--out", str(tmp_path)],
-                            capture_output=True, text=True)
-    assert result.returncode == 2 and "Unknown notebook 'nope.ipynb'" in result.stderr and "Traceback" not in result.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "compare.cli", "briefs", "--config", str(config), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert (
+        result.returncode == 2 and "Unknown notebook 'nope.ipynb'" in result.stderr and "Traceback" not in result.stderr
+    )
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest.mark.skipif(not CHROMIUM and not os.environ.get("CI"), reason="Debian's chromium is not installed (make test installs it)")
+@pytest.mark.skipif(
+    not CHROMIUM and not os.environ.get("CI"), reason="Debian's chromium is not installed (make test installs it)"
+)
 def test_index_and_a_brief_render_in_headless_chromium_with_no_failed_requests(run, tmp_path):
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM, "chromium must be installed in CI (make test installs it)"
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"]
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ]
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=args)
         page_ = browser.new_page()
@@ -163,8 +190,15 @@ def test_warm_kernels_give_every_notebook_a_clean_namespace(tmp_path):
     from compare.briefs import execute_warm
 
     first, second = tmp_path / "first.ipynb", tmp_path / "second.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell("leak = 42\nimport os\nkernel_pid = os.getpid()\nprint(kernel_pid)")]), first)
-    nbformat.write(new_notebook(cells=[new_code_cell("import os\nassert 'leak' not in globals(), 'namespace leaked'\nprint(os.getpid())")]), second)
+    nbformat.write(
+        new_notebook(cells=[new_code_cell("leak = 42\nimport os\nkernel_pid = os.getpid()\nprint(kernel_pid)")]), first
+    )
+    nbformat.write(
+        new_notebook(
+            cells=[new_code_cell("import os\nassert 'leak' not in globals(), 'namespace leaked'\nprint(os.getpid())")]
+        ),
+        second,
+    )
     execute_warm(first, tmp_path / "first.out.ipynb", {})
     execute_warm(second, tmp_path / "second.out.ipynb", {})
     pid = lambda p: nbformat.read(p, as_version=4).cells[0].outputs[0]["text"].strip()  # noqa: E731
@@ -174,8 +208,10 @@ def test_warm_kernels_give_every_notebook_a_clean_namespace(tmp_path):
 def test_briefs_run_on_a_dask_cluster(tmp_path):
     distributed = pytest.importorskip("distributed", reason="dask[distributed] is installed by make test")
     config = tmp_path / "briefs.yml"
-    config.write_text("briefs:\n  - notebook: trends.ipynb\n    parameters: {district: '510700'}\n"
-                      "  - notebook: data_quality.ipynb\n", encoding="utf-8")
+    config.write_text(
+        "briefs:\n  - notebook: trends.ipynb\n    parameters: {district: '510700'}\n  - notebook: data_quality.ipynb\n",
+        encoding="utf-8",
+    )
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         manifest = build(config, tmp_path / "out", executor="dask", scheduler=cluster.scheduler_address, progress=False)
     assert manifest["counts"] == {"ok": 4, "reused": 0, "failed": 0}

@@ -14,8 +14,9 @@ from compare.briefs import build
 from compare.wording import WORDING
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(not CHROMIUM and not os.environ.get("CI"),
-                                reason="Debian's chromium is not installed (make test installs it)")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM and not os.environ.get("CI"), reason="Debian's chromium is not installed (make test installs it)"
+)
 
 SCHEDULE = """
 briefs:
@@ -27,11 +28,24 @@ briefs:
   - notebook: trends.ipynb
     parameters: {district: "510700"}
 """
-PAGES = ["index", "district_profile-371002", "metric_comparison-legal_aid_cases-county", "data_quality",
-         "trends-510700"]
+PAGES = [
+    "index",
+    "district_profile-371002",
+    "metric_comparison-legal_aid_cases-county",
+    "data_quality",
+    "trends-510700",
+]
 WIDTHS = [1280, 390]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-        "--disable-component-update", "--disable-sync", "--disable-quic"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
 PLACEHOLDER = "No description has been provided for this image"
 MAX_BYTES = 300_000
 
@@ -53,8 +67,7 @@ def browser(tmp_path_factory):
     assert CHROMIUM, "chromium must be installed in CI (make test installs it)"
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=ARGS,
-                                                       headless=True)
+        context = p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=ARGS, headless=True)
         yield context
         context.close()
 
@@ -89,12 +102,16 @@ def test_page_loads_fits_the_width_and_describes_its_images(run, browser, name, 
             assert alt and alt.strip() and alt != PLACEHOLDER
             assert natural_width > 0
         outside = page.eval_on_selector_all(
-            "table", "ts => ts.filter(t => !t.parentElement.classList.contains('table-box')).length")
+            "table", "ts => ts.filter(t => !t.parentElement.classList.contains('table-box')).length"
+        )
         assert outside == 0, "every table scrolls inside its own box"
-        narrow = page.eval_on_selector_all("td, th", """cells => cells.filter(c => {
+        narrow = page.eval_on_selector_all(
+            "td, th",
+            """cells => cells.filter(c => {
             const em = parseFloat(getComputedStyle(c).fontSize);
             return c.innerText.trim().length > 4 && c.getBoundingClientRect().width < 4 * em;
-        }).map(c => c.innerText.slice(0, 40))""")
+        }).map(c => c.innerText.slice(0, 40))""",
+        )
         assert narrow == [], f"cells squeezed narrower than 4 em: {narrow[:5]}"
         if name != "index":
             assert page.locator("h1").count() == 1, "one title"
@@ -115,8 +132,9 @@ def test_index_links_every_brief_and_the_other_language(run, browser, lang):
             assert page_file(run, name, lang).name in hrefs
         page.locator("a", has_text="环翠区").first.click()
         page.wait_for_load_state("load")
-        assert page.locator("h1").inner_text() == ("District profile: 环翠区 Huancui District" if lang == "en"
-                                                   else "区县概况：环翠区")
+        assert page.locator("h1").inner_text() == (
+            "District profile: 环翠区 Huancui District" if lang == "en" else "区县概况：环翠区"
+        )
         assert failed == [] and errors == []
     finally:
         page.close()
@@ -182,8 +200,11 @@ def test_alt_text_is_written_from_the_data(run):
 def test_every_table_keeps_its_row_labels(run, browser):
     page, _, _ = open_page(browser, page_file(run, "data_quality", "en"), 1280)
     try:
-        empty = page.eval_on_selector_all("table tbody tr", """rows => rows.filter(r => {
-            const first = r.querySelector('th, td'); return !first || !first.innerText.trim(); }).length""")
+        empty = page.eval_on_selector_all(
+            "table tbody tr",
+            """rows => rows.filter(r => {
+            const first = r.querySelector('th, td'); return !first || !first.innerText.trim(); }).length""",
+        )
         assert empty == 0
     finally:
         page.close()

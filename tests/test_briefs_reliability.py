@@ -26,9 +26,11 @@ from compare.paths import PROJECT_ROOT
 
 CLI = [sys.executable, "-m", "compare.cli"]
 QUALITY = "briefs:\n  - notebook: data_quality.ipynb\n    lang: en\n"
-THREE = ("briefs:\n  - notebook: data_quality.ipynb\n    lang: en\n  - notebook: trends.ipynb\n    lang: en\n"
-         "    parameters: {district: '510700'}\n  - notebook: district_profile.ipynb\n    lang: en\n"
-         "    parameters: {district: '371002'}\n")
+THREE = (
+    "briefs:\n  - notebook: data_quality.ipynb\n    lang: en\n  - notebook: trends.ipynb\n    lang: en\n"
+    "    parameters: {district: '510700'}\n  - notebook: district_profile.ipynb\n    lang: en\n"
+    "    parameters: {district: '371002'}\n"
+)
 
 
 def cli(*args, cwd=None, env=None, timeout=300):
@@ -82,7 +84,9 @@ def test_a_relative_data_folder_is_the_one_the_kernels_read(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     manifest = json.loads((tmp_path / "out" / "latest" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["data_dir"] == str((tmp_path / "d").resolve())
-    assert "MARKER-relative-data-title" in (tmp_path / "out" / "latest" / "data_quality.html").read_text(encoding="utf-8")
+    assert "MARKER-relative-data-title" in (tmp_path / "out" / "latest" / "data_quality.html").read_text(
+        encoding="utf-8"
+    )
 
 
 # ---------------------------------------------------------------- 4: a killed build ends everything it started
@@ -111,8 +115,13 @@ def test_a_killed_build_leaves_no_workers_kernels_or_connection_files(tmp_path, 
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp), marker.split("=")[0]: marker.split("=")[1]}
     config = write(tmp_path / "briefs.yml", THREE)
-    build_ = subprocess.Popen([*CLI, "briefs", "--config", str(config), "--out", str(tmp_path / "out"), "--jobs", "2"],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    build_ = subprocess.Popen(
+        [*CLI, "briefs", "--config", str(config), "--out", str(tmp_path / "out"), "--jobs", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while not list(temp.glob("compare-kernels-*/kernel-*.json")) and time.monotonic() < deadline:
         assert build_.poll() is None, build_.stderr.read()
@@ -157,8 +166,9 @@ def test_reused_briefs_are_hard_links_and_old_runs_are_pruned(built, tmp_path):
     incomplete = out / "20000101T000000Z"
     incomplete.mkdir()
     prune(out, 1)
-    assert incomplete.is_dir() and runs(out) == sorted([incomplete.name, latest.name]), \
+    assert incomplete.is_dir() and runs(out) == sorted([incomplete.name, latest.name]), (
         "a run without a manifest (maybe still being written) is never pruned, nor latest"
+    )
 
 
 # ---------------------------------------------------------------- 9: two builds at once
@@ -167,8 +177,15 @@ def test_reused_briefs_are_hard_links_and_old_runs_are_pruned(built, tmp_path):
 def test_builds_started_together_take_turns_and_latest_is_the_newest(built, tmp_path):
     out = copy_out(built, tmp_path)
     before = set(runs(out))
-    procs = [subprocess.Popen([*CLI, "briefs", "--config", str(built["config"]), "--out", str(out)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            [*CLI, "briefs", "--config", str(built["config"]), "--out", str(out)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     outcomes = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
     assert [code for code, _ in outcomes] == [0, 0, 0, 0], outcomes
     new = sorted(set(runs(out)) - before)
@@ -187,19 +204,30 @@ def test_an_older_run_never_replaces_a_newer_latest(tmp_path):
 # ---------------------------------------------------------------- 8: one sentence, exit 2
 
 
-@pytest.mark.parametrize(("schedule", "expected"), [
-    ("briefs:\n  - data_quality.ipynb\n", "must be a mapping with 'notebook:'"),
-    ("briefs:\n  - notebook: district_profile.ipynb\n    parameters: [district, '371002']\n", "must be a mapping of name"),
-    ("42\n", "needs a list under 'briefs:'"),
-    ("- notebook: data_quality.ipynb\n", "needs a list under 'briefs:'"),
-    ("briefs:\n  - notebook: [data_quality.ipynb]\n", "Unknown notebook"),
-    ("briefs:\n  - notebook: district_profile.ipynb\n    parameters: {district: '371002', period: 2021-06-30}\n",
-     'quote dates in briefs.yml: period: "2021-06-30"'),
-    ("briefs:\n  - notebook: district_profile.ipynb\n    paramters: {district: '371002'}\n", "unknown key(s) paramters"),
-    ("briefs:\n  - notebook: district_profile.ipynb\n    for_each: metric_level\n", "does not apply to"),
-    ("briefs:\n  - notebook: data_quality.ipynb\n    lang: fr\n", "'lang' of the data_quality.ipynb entry"),
-    ("briefs: [\n", "is not valid YAML at line"),
-])
+@pytest.mark.parametrize(
+    ("schedule", "expected"),
+    [
+        ("briefs:\n  - data_quality.ipynb\n", "must be a mapping with 'notebook:'"),
+        (
+            "briefs:\n  - notebook: district_profile.ipynb\n    parameters: [district, '371002']\n",
+            "must be a mapping of name",
+        ),
+        ("42\n", "needs a list under 'briefs:'"),
+        ("- notebook: data_quality.ipynb\n", "needs a list under 'briefs:'"),
+        ("briefs:\n  - notebook: [data_quality.ipynb]\n", "Unknown notebook"),
+        (
+            "briefs:\n  - notebook: district_profile.ipynb\n    parameters: {district: '371002', period: 2021-06-30}\n",
+            'quote dates in briefs.yml: period: "2021-06-30"',
+        ),
+        (
+            "briefs:\n  - notebook: district_profile.ipynb\n    paramters: {district: '371002'}\n",
+            "unknown key(s) paramters",
+        ),
+        ("briefs:\n  - notebook: district_profile.ipynb\n    for_each: metric_level\n", "does not apply to"),
+        ("briefs:\n  - notebook: data_quality.ipynb\n    lang: fr\n", "'lang' of the data_quality.ipynb entry"),
+        ("briefs: [\n", "is not valid YAML at line"),
+    ],
+)
 def test_a_malformed_schedule_is_one_sentence(tmp_path, capsys, schedule, expected):
     config = write(tmp_path / "briefs.yml", schedule)
     assert main(["briefs", "--config", str(config), "--out", str(tmp_path / "out")]) == 2
@@ -228,21 +256,24 @@ UNSHARE = shutil.which("unshare")
 
 def in_private_mount(script: str, tmp_path: Path):
     """Run a shell script as root in a private mount namespace (so it can mount a small tmpfs)."""
-    return subprocess.run([UNSHARE, "-m", "sh", "-c", script], capture_output=True, text=True, timeout=300,
-                          cwd=tmp_path)
+    return subprocess.run(
+        [UNSHARE, "-m", "sh", "-c", script], capture_output=True, text=True, timeout=300, cwd=tmp_path
+    )
 
 
-needs_mounts = pytest.mark.skipif(not UNSHARE or os.geteuid() != 0 or
-                                  subprocess.run([UNSHARE or "false", "-m", "true"]).returncode != 0,
-                                  reason="needs root and unshare to mount a small or read-only file system")
+needs_mounts = pytest.mark.skipif(
+    not UNSHARE or os.geteuid() != 0 or subprocess.run([UNSHARE or "false", "-m", "true"]).returncode != 0,
+    reason="needs root and unshare to mount a small or read-only file system",
+)
 
 
 @needs_mounts
 def test_a_read_only_out_is_one_sentence(built, tmp_path):
     (tmp_path / "ro").mkdir()
     cmd = " ".join(map(str, [*CLI, "briefs", "--config", built["config"]]))
-    result = in_private_mount(f"mount -t tmpfs -o ro tmpfs {tmp_path / 'ro'} && {cmd} --out {tmp_path / 'ro' / 'out'}",
-                              tmp_path)
+    result = in_private_mount(
+        f"mount -t tmpfs -o ro tmpfs {tmp_path / 'ro'} && {cmd} --out {tmp_path / 'ro' / 'out'}", tmp_path
+    )
     assert "read-only file system" in one_sentence(result)
 
 
@@ -252,9 +283,11 @@ def test_a_full_disk_is_one_sentence_and_leaves_no_temp_files(built, tmp_path):
     mnt = tmp_path / "small"
     mnt.mkdir()
     cmd = " ".join(map(str, [*CLI, "briefs", "--config", built["config"], "--out", mnt / "out"]))
-    script = (f"mount -t tmpfs -o size=4m tmpfs {mnt} && cp -a {built['out']} {mnt}/out && "
-              f"(dd if=/dev/zero of={mnt}/fill bs=4k 2>/dev/null; true) && {cmd}; code=$?; "
-              f"ls -A {mnt}/out; readlink {mnt}/out/latest; exit $code")
+    script = (
+        f"mount -t tmpfs -o size=4m tmpfs {mnt} && cp -a {built['out']} {mnt}/out && "
+        f"(dd if=/dev/zero of={mnt}/fill bs=4k 2>/dev/null; true) && {cmd}; code=$?; "
+        f"ls -A {mnt}/out; readlink {mnt}/out/latest; exit $code"
+    )
     result = in_private_mount(script, tmp_path)
     assert "no space left on device" in one_sentence(result)
     listing = result.stdout.split()
@@ -265,8 +298,18 @@ def test_a_full_disk_is_one_sentence_and_leaves_no_temp_files(built, tmp_path):
 def test_an_unreachable_dask_scheduler_is_one_sentence_quickly(built, tmp_path):
     out = tmp_path / "out"
     start = time.monotonic()
-    result = cli("briefs", "--config", built["config"], "--out", out, "--force", "--executor", "dask",
-                 "--scheduler", "tcp://127.0.0.1:9")
+    result = cli(
+        "briefs",
+        "--config",
+        built["config"],
+        "--out",
+        out,
+        "--force",
+        "--executor",
+        "dask",
+        "--scheduler",
+        "tcp://127.0.0.1:9",
+    )
     assert "Cannot reach the Dask scheduler at tcp://127.0.0.1:9" in one_sentence(result)
     assert time.monotonic() - start < 30
     assert runs(out) == [], "no empty run folder is left"
@@ -281,10 +324,18 @@ def test_a_failure_names_the_cells_position_in_the_notebook_not_its_execution_co
     notebook = tmp_path / "failing.ipynb"
     parameters = new_code_cell("x = 1")
     parameters.metadata["tags"] = ["parameters"]
-    nbformat.write(new_notebook(cells=[new_markdown_cell("# A"), new_markdown_cell("text"), parameters,
-                                       new_code_cell("raise ValueError('boom')")],
-                            metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}}),
-                   notebook)
+    nbformat.write(
+        new_notebook(
+            cells=[
+                new_markdown_cell("# A"),
+                new_markdown_cell("text"),
+                parameters,
+                new_code_cell("raise ValueError('boom')"),
+            ],
+            metadata={"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
+        ),
+        notebook,
+    )
     output = tmp_path / "out.ipynb"
     with pytest.raises(PapermillExecutionError) as caught:
         execute_warm(notebook, output, {"x": 2})

@@ -37,8 +37,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-
-
 def emit(table: pd.DataFrame, fmt: str) -> None:
     """Print a table as an aligned text table, CSV or JSON records (dates as ISO, numbers rounded)."""
     table = iso_dates(table)
@@ -65,9 +63,28 @@ def cmd_rates(args: argparse.Namespace) -> int:
     return 0
 
 
-FUNNEL_COLUMNS = ["window", "n_units", "district_code", "district", "period", "value", "qualifier", "exposure",
-                  "observed_rate", "pooled_rate", "lower_95", "upper_95", "lower_99.8", "upper_99.8", "classification",
-                  "small_count", "phi", "tau2", "chi2_p", "method"]
+FUNNEL_COLUMNS = [
+    "window",
+    "n_units",
+    "district_code",
+    "district",
+    "period",
+    "value",
+    "qualifier",
+    "exposure",
+    "observed_rate",
+    "pooled_rate",
+    "lower_95",
+    "upper_95",
+    "lower_99.8",
+    "upper_99.8",
+    "classification",
+    "small_count",
+    "phi",
+    "tau2",
+    "chi2_p",
+    "method",
+]
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -81,19 +98,32 @@ def cmd_compare(args: argparse.Namespace) -> int:
     cs = comparison_set(rates, args.period or "", args.min_units)
     events = cs.units[cs.units["ci_low"].notna()]
     if events["district_code"].nunique() < 2:
-        raise CompareError(f"Fewer than two units report {args.metric} as an event count for {cs.label}; "
-                           "nothing to compare (try --period).")
+        raise CompareError(
+            f"Fewer than two units report {args.metric} as an event count for {cs.label}; "
+            "nothing to compare (try --period)."
+        )
     funnel_fit = funnel(events, adjustment=args.adjustment, min_units=args.min_units)
-    table = with_district_name(funnel_fit.table).assign(window=cs.label, n_units=funnel_fit.n_units, phi=funnel_fit.phi, tau2=funnel_fit.tau2,
-                                                 chi2_p=funnel_fit.chi2_p, method=funnel_fit.method)
+    table = with_district_name(funnel_fit.table).assign(
+        window=cs.label,
+        n_units=funnel_fit.n_units,
+        phi=funnel_fit.phi,
+        tau2=funnel_fit.tau2,
+        chi2_p=funnel_fit.chi2_p,
+        method=funnel_fit.method,
+    )
     if args.format == "table":
-        print(f"Window {cs.label}: {funnel_fit.n_units} units; {funnel_fit.method}; pooled rate {funnel_fit.pooled_rate:.3g} per 10,000; "
-              f"{spread_words(funnel_fit)}.")
+        print(
+            f"Window {cs.label}: {funnel_fit.n_units} units; {funnel_fit.method}; "
+            f"pooled rate {funnel_fit.pooled_rate:.3g} per 10,000; "
+            f"{spread_words(funnel_fit)}."
+        )
         if funnel_fit.note:
             print(funnel_fit.note)
         if not cs.not_comparable.empty:
-            print("Not comparable (other periods): " + "; ".join(
-                f"{r.district_zh} (reports {r.reports})" for r in cs.not_comparable.itertuples()))
+            print(
+                "Not comparable (other periods): "
+                + "; ".join(f"{r.district_zh} (reports {r.reports})" for r in cs.not_comparable.itertuples())
+            )
     emit(table[FUNNEL_COLUMNS], args.format)
     if args.format == "table":
         print("\nPairwise rate ratios (95% CI; p-values Holm-adjusted for the number of pairs):")
@@ -117,8 +147,11 @@ def cmd_shares(args: argparse.Namespace) -> int:
             print("\nPass --level county or prefecture to place units of one level on a funnel.")
         return 0
     usable = shares[shares["ci_low"].notna()]
-    cs = comparison_set(usable.assign(annual_rate_per_10k=usable["share_pct"], rate_per_10k=usable["share_pct"]),
-                        args.period or "", args.min_units)
+    cs = comparison_set(
+        usable.assign(annual_rate_per_10k=usable["share_pct"], rate_per_10k=usable["share_pct"]),
+        args.period or "",
+        args.min_units,
+    )
     if cs.n_units < 2:
         if args.format == "table":
             print(f"\nWindow {cs.label}: fewer than two units share it; nothing to compare.")
@@ -126,8 +159,12 @@ def cmd_shares(args: argparse.Namespace) -> int:
     placed = proportion_funnel(cs.units, min_units=args.min_units)
     if args.format == "table":
         print(f"\nWindow {cs.label}: {placed.n_units} units; {spread_words(placed)}; {placed.note}")
-    emit(with_district_name(placed.table)[["district_code", "district", "period", "value", "trials", "observed_rate",
-                                           "classification"]], args.format)
+    emit(
+        with_district_name(placed.table)[
+            ["district_code", "district", "period", "value", "trials", "observed_rate", "classification"]
+        ],
+        args.format,
+    )
     return 0
 
 
@@ -136,14 +173,26 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
     table = reconcile(data.load_dataset(args.data))
     if table.empty:
-        raise CompareError("Nothing to reconcile: no report in the data states its own per-10,000 figure "
-                           "beside the count it was computed from.")
+        raise CompareError(
+            "Nothing to reconcile: no report in the data states its own per-10,000 figure "
+            "beside the count it was computed from."
+        )
     if args.format == "table":
         emit(reconciliation_verdicts(table), "table")
         print()
-        cols = ["district_zh", "metric_id", "count", "reported_rate_per_10k", "implied_population",
-                "reference_population", "reference_year", "reference_definition", "reference_scope",
-                "difference_pct", "consistent"]
+        cols = [
+            "district_zh",
+            "metric_id",
+            "count",
+            "reported_rate_per_10k",
+            "implied_population",
+            "reference_population",
+            "reference_year",
+            "reference_definition",
+            "reference_scope",
+            "difference_pct",
+            "consistent",
+        ]
         emit(table[cols], "table")
     else:
         emit(table, args.format)
@@ -151,14 +200,26 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
-    from .rates import unit_label
     from .findings import change_sentence, model_sentence, set_aside_sentence
+    from .rates import unit_label
     from .trends import trend
 
     ds = data.load_dataset(args.data)
     result = trend(ds, args.metric, args.district, args.denominator)
-    cols = ["period", "value", "qualifier", "population", "comparable_rate", "ci_low", "ci_high", "change_on_previous_pct",
-            "change_qualifier", "change_on_year_before_pct", "trend_use", "flags"]
+    cols = [
+        "period",
+        "value",
+        "qualifier",
+        "population",
+        "comparable_rate",
+        "ci_low",
+        "ci_high",
+        "change_on_previous_pct",
+        "change_qualifier",
+        "change_on_year_before_pct",
+        "trend_use",
+        "flags",
+    ]
     emit(result.changes[cols], args.format)
     if args.format == "table":
         name = ds.metric(args.metric)["name_en"]
@@ -175,8 +236,17 @@ def cmd_trend(args: argparse.Namespace) -> int:
 def cmd_briefs(args: argparse.Namespace) -> int:
     from .briefs import build
 
-    manifest = build(args.config, args.out, args.jobs, args.force, args.data, args.executor, args.scheduler,
-                     lang=args.lang, keep=args.keep)
+    manifest = build(
+        args.config,
+        args.out,
+        args.jobs,
+        args.force,
+        args.data,
+        args.executor,
+        args.scheduler,
+        lang=args.lang,
+        keep=args.keep,
+    )
     c = manifest["counts"]
     pruned = f"; {len(manifest['pruned'])} old run(s) pruned" if manifest.get("pruned") else ""
     print(f"{c['ok']} built, {c['reused']} reused, {c['failed']} failed in {manifest['seconds']:.0f} s{pruned}.")
@@ -201,15 +271,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.review:
         review = Path(args.review_file or f"{ctx.doc_id}.review.csv")
         write_review(table, review, force=args.force)
-        print(f"{len(table)} candidate(s) written to {review}. Mark each row's decision as accept or reject "
-              f"(fix values before accepting), then run: compare accept {review}")
+        print(
+            f"{len(table)} candidate(s) written to {review}. Mark each row's decision as accept or reject "
+            f"(fix values before accepting), then run: compare accept {review}"
+        )
     elif table.empty:
         print("No candidate observations found.", file=sys.stderr)
     else:
         emit(table[data.OBSERVATION_COLUMNS], args.format)
     if unknown:
-        print(f"{unknown} candidate(s) have no period the text states: give --period or add the report to "
-              "sources.csv, or fill in period_start and period_end while reviewing.", file=sys.stderr)
+        print(
+            f"{unknown} candidate(s) have no period the text states: give --period or add the report to "
+            "sources.csv, or fill in period_start and period_end while reviewing.",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -232,20 +307,30 @@ def cmd_accept(args: argparse.Namespace) -> int:
 def cmd_evaluate_extraction(args: argparse.Namespace) -> int:
     from .extract.evaluate import GoldSet, score_sets
 
-    sets = [GoldSet(Path(s[1]).name or s[1], Path(s[0]), Path(s[1]), Path(s[2]) if len(s) > 2 else None)
-            for s in (args.set or [])]
+    sets = [
+        GoldSet(Path(s[1]).name or s[1], Path(s[0]), Path(s[1]), Path(s[2]) if len(s) > 2 else None)
+        for s in (args.set or [])
+    ]
     if args.gold or args.sources:
         if not (args.gold and args.sources):
             raise CompareError("Give --gold and --sources together (or use --set GOLD SOURCES [CATALOGUE]).")
-        sets.append(GoldSet(Path(args.sources).name, Path(args.gold), Path(args.sources),
-                            Path(args.catalogue) if args.catalogue else None))
+        sets.append(
+            GoldSet(
+                Path(args.sources).name,
+                Path(args.gold),
+                Path(args.sources),
+                Path(args.catalogue) if args.catalogue else None,
+            )
+        )
     if not sets:
         raise CompareError("Name a development set: --gold GOLD.csv --sources DIR, or --set GOLD DIR [CATALOGUE].")
     if any(len(s) not in (2, 3) for s in (args.set or [])):
         raise CompareError("--set takes a gold file, a folder of texts and optionally a catalogue.")
     result = score_sets(sets, args.data, args.subset_match, args.periods_from)
-    print(f"Periods read from {'the text alone' if args.periods_from == 'text' else 'sources.csv'}; lenient matches "
-          "metric, statement, value and total-or-part, strict also the period's end.\n")
+    print(
+        f"Periods read from {'the text alone' if args.periods_from == 'text' else 'sources.csv'}; lenient matches "
+        "metric, statement, value and total-or-part, strict also the period's end.\n"
+    )
     emit(result["groups"], args.format)
     print("\nPer metric, all sets together:")
     emit(result["per_metric"], args.format)
@@ -279,12 +364,19 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--district", required=True, help="6-digit district code")
         else:
             p.add_argument("--district", action="append", help="6-digit district code (repeatable; default all)")
-            p.add_argument("--level", choices=["county", "prefecture", "all"],
-                           help="county-level or prefecture-level units (rates: default all, with a level column)")
+            p.add_argument(
+                "--level",
+                choices=["county", "prefecture", "all"],
+                help="county-level or prefecture-level units (rates: default all, with a level column)",
+            )
             p.add_argument("--subset", default="", help="a named part of the metric (default: the total)")
-        p.add_argument("--denominator", default=DEFAULT_DENOMINATOR, choices=[*DENOMINATORS, *ALIASES],
-                       help="resident (default: the year's own year-end resident figure, else census 2020), census_resident, "
-                            "resident_yearend or registered_yearend")
+        p.add_argument(
+            "--denominator",
+            default=DEFAULT_DENOMINATOR,
+            choices=[*DENOMINATORS, *ALIASES],
+            help="resident (default: the year's own year-end resident figure, else census 2020), census_resident, "
+            "resident_yearend or registered_yearend",
+        )
         p.add_argument("--format", default="table", choices=FORMATS)
 
     p = sub.add_parser("rates", help="per-capita and annualised rates with exact 95% intervals")
@@ -293,12 +385,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("compare", help="funnel classification and pairwise rate ratios for one metric")
     rate_args(p)
-    p.add_argument("--period", help="comparison window: 2021, 2020-2022, 2021H1 (default: the most recent year "
-                                   "enough units report)")
-    p.add_argument("--adjustment", default="random_effects", choices=["random_effects", "multiplicative", "none"],
-                   help="how funnel limits allow for units varying more than chance (default: random_effects)")
-    p.add_argument("--min-units", type=int, default=MIN_UNITS,
-                   help=f"classify nothing below this many units sharing the window (default: {MIN_UNITS})")
+    p.add_argument(
+        "--period",
+        help="comparison window: 2021, 2020-2022, 2021H1 (default: the most recent year enough units report)",
+    )
+    p.add_argument(
+        "--adjustment",
+        default="random_effects",
+        choices=["random_effects", "multiplicative", "none"],
+        help="how funnel limits allow for units varying more than chance (default: random_effects)",
+    )
+    p.add_argument(
+        "--min-units",
+        type=int,
+        default=MIN_UNITS,
+        help=f"classify nothing below this many units sharing the window (default: {MIN_UNITS})",
+    )
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("shares", help="a share (e.g. mediation success) from its counts, with Wilson intervals")
@@ -306,7 +408,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--district", action="append", help="6-digit district code (repeatable; default all)")
     p.add_argument("--level", choices=["county", "prefecture", "all"], help="county-level or prefecture-level units")
     p.add_argument("--period", help="comparison window for the funnel (default: chosen from the data)")
-    p.add_argument("--min-units", type=int, default=MIN_UNITS, help=f"classify nothing below this (default {MIN_UNITS})")
+    p.add_argument(
+        "--min-units", type=int, default=MIN_UNITS, help=f"classify nothing below this (default {MIN_UNITS})"
+    )
     p.add_argument("--format", default="table", choices=FORMATS)
     p.set_defaults(func=cmd_shares)
 
@@ -325,8 +429,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild briefs even when unchanged")
     p.add_argument("--executor", default="process", choices=["process", "dask"], help="where briefs run")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address, with --executor dask")
-    p.add_argument("--lang", default=None, choices=["en", "zh"],
-                   help="build one language only (default: each schedule entry's lang:, both when it has none)")
+    p.add_argument(
+        "--lang",
+        default=None,
+        choices=["en", "zh"],
+        help="build one language only (default: each schedule entry's lang:, both when it has none)",
+    )
     p.add_argument("--keep", type=int, default=10, help="complete runs to keep in --out (default 10)")
     p.set_defaults(func=cmd_briefs)
 
@@ -346,16 +454,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_accept)
 
     p = sub.add_parser("evaluate-extraction", help="precision and recall of the extractor against gold observations")
-    p.add_argument("--set", nargs="+", action="append", metavar="PATH",
-                   help="a development set: GOLD.csv DIR [METRICS.csv] (repeatable; scored per set and together)")
+    p.add_argument(
+        "--set",
+        nargs="+",
+        action="append",
+        metavar="PATH",
+        help="a development set: GOLD.csv DIR [METRICS.csv] (repeatable; scored per set and together)",
+    )
     p.add_argument("--gold", help="gold observations CSV (the observations.csv format)")
     p.add_argument("--sources", help="folder with <doc_id>.txt (and optionally sources.csv)")
     p.add_argument("--catalogue", help="only score metrics of this metrics.csv (the gold's own catalogue)")
-    p.add_argument("--subset-match", default="role", choices=["role", "label"],
-                   help="role: a part matches a part, the total the total (default); label: the same subset label")
-    p.add_argument("--periods-from", default="text", choices=["text", "sources"],
-                   help="text: the extractor reads each period from the text, as for a new report (default); "
-                        "sources: it is given sources.csv's period")
+    p.add_argument(
+        "--subset-match",
+        default="role",
+        choices=["role", "label"],
+        help="role: a part matches a part, the total the total (default); label: the same subset label",
+    )
+    p.add_argument(
+        "--periods-from",
+        default="text",
+        choices=["text", "sources"],
+        help="text: the extractor reads each period from the text, as for a new report (default); "
+        "sources: it is given sources.csv's period",
+    )
     p.add_argument("--errors", action="store_true", help="also list misses and false alarms")
     p.add_argument("--format", default="table", choices=FORMATS)
     p.set_defaults(func=cmd_evaluate_extraction)

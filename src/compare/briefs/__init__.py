@@ -12,6 +12,25 @@ from .kernels import execute_warm
 from .render import index_html, render_brief, short_url, tidy_output_html
 from .schedule import KINDS, Brief, Kind, brief_title, check_parameters, declared_parameters, load_schedule
 
-__all__ = ["DEFAULT_KEEP", "KINDS", "Brief", "Kind", "Result", "brief_title", "build", "check_parameters",
-           "declared_parameters", "execute_warm", "index_html", "load_schedule", "point_latest", "previous_run",
-           "prune", "render_brief", "reuse", "run_brief", "short_url", "tidy_output_html"]
+__all__ = [
+    "DEFAULT_KEEP",
+    "KINDS",
+    "Brief",
+    "Kind",
+    "Result",
+    "brief_title",
+    "build",
+    "check_parameters",
+    "declared_parameters",
+    "execute_warm",
+    "index_html",
+    "load_schedule",
+    "point_latest",
+    "previous_run",
+    "prune",
+    "render_brief",
+    "reuse",
+    "run_brief",
+    "short_url",
+    "tidy_output_html",
+]

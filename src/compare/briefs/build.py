@@ -70,8 +70,21 @@ class Stopped(BaseException):
 
 
 def _results(brief: Brief, status: str, **fields) -> list[Result]:
-    return [Result(brief.page_id(lang), brief.kind, brief.titles[lang], brief.notebook, brief.parameters, lang,
-                   status, 0.0, cache_key=brief.cache_key, **fields) for lang in brief.langs]
+    return [
+        Result(
+            brief.page_id(lang),
+            brief.kind,
+            brief.titles[lang],
+            brief.notebook,
+            brief.parameters,
+            lang,
+            status,
+            0.0,
+            cache_key=brief.cache_key,
+            **fields,
+        )
+        for lang in brief.langs
+    ]
 
 
 # ---------------------------------------------------------------- one brief, in a worker
@@ -125,8 +138,9 @@ def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None) -> list[
         ds = dataset(data_dir)
         for result in results:
             others = [brief.page_id(lang) + ".html" for lang in brief.editions if lang != result.lang]
-            page = render_brief(node, result.title, result.lang, provenance_rows(ds, result.lang),
-                                others[0] if others else None)
+            page = render_brief(
+                node, result.title, result.lang, provenance_rows(ds, result.lang), others[0] if others else None
+            )
             write_atomically(run_dir / f"{result.brief_id}.html", page)
             result.html = f"{result.brief_id}.html"
     except Exception as exc:  # a failing brief is reported, never stops the others
@@ -153,8 +167,14 @@ def reuse(brief: Brief, previous: dict[str, dict], previous_dir: Path | None, ru
     if previous_dir is None:
         return None
     olds = [previous.get(brief.page_id(lang)) for lang in brief.langs]
-    if not all(old and old.get("status") in ("ok", "reused") and old.get("cache_key") == brief.cache_key
-               and old.get("html") and old.get("executed_notebook") for old in olds):
+    if not all(
+        old
+        and old.get("status") in ("ok", "reused")
+        and old.get("cache_key") == brief.cache_key
+        and old.get("html")
+        and old.get("executed_notebook")
+        for old in olds
+    ):
         return None
     files = {rel: digest for old in olds for rel, digest in (old.get("sha256") or {}).items()}
     needed = {rel for old in olds for rel in (old["html"], old["executed_notebook"])}
@@ -228,10 +248,17 @@ def prune(out: Path, keep: int) -> list[str]:
     """Delete complete runs beyond the newest `keep`; never latest's run, never a run without a manifest (one
     still being written, or stopped). Returns the removed run ids."""
     latest = os.readlink(out / "latest") if (out / "latest").is_symlink() else None
-    runs = sorted((p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and RUN_ID.match(p.name)
-                   and (p / "manifest.json").is_file()), key=lambda p: run_sort_key(p.name), reverse=True)
+    runs = sorted(
+        (
+            p
+            for p in out.iterdir()
+            if p.is_dir() and not p.is_symlink() and RUN_ID.match(p.name) and (p / "manifest.json").is_file()
+        ),
+        key=lambda p: run_sort_key(p.name),
+        reverse=True,
+    )
     removed = []
-    for run in runs[max(keep, 1):]:
+    for run in runs[max(keep, 1) :]:
         if run.name != latest:
             shutil.rmtree(run, ignore_errors=True)
             removed.append(run.name)
@@ -256,9 +283,18 @@ def check_out(out: Path) -> None:
 # ---------------------------------------------------------------- the whole run
 
 
-def build(config: Path | None = None, out: Path | None = None, jobs: int = 2, force: bool = False,
-          data_dir: Path | None = None, executor: str = "process", scheduler: str | None = None,
-          progress: bool = True, lang: str | None = None, keep: int = DEFAULT_KEEP) -> dict:
+def build(
+    config: Path | None = None,
+    out: Path | None = None,
+    jobs: int = 2,
+    force: bool = False,
+    data_dir: Path | None = None,
+    executor: str = "process",
+    scheduler: str | None = None,
+    progress: bool = True,
+    lang: str | None = None,
+    keep: int = DEFAULT_KEEP,
+) -> dict:
     """Run every brief of the schedule; write pages, indexes, font and manifest; return the manifest."""
     out = Path(out or OUTPUTS_DIR).absolute()
     data_dir = Path(data_dir).resolve() if data_dir else None  # kernels start in notebooks/: never pass relative
@@ -271,17 +307,21 @@ def build(config: Path | None = None, out: Path | None = None, jobs: int = 2, fo
         previous, previous_dir = previous_run(out) if not force else ({}, None)
         run_id, run_dir = _make_run_dir(out)
         try:
-            manifest = _run(briefs, run_id, run_dir, previous, previous_dir, ds, jobs, data_dir, executor,
-                            scheduler, progress, out)
+            manifest = _run(
+                briefs, run_id, run_dir, previous, previous_dir, ds, jobs, data_dir, executor, scheduler, progress, out
+            )
         except (Stopped, KeyboardInterrupt):
             shutil.rmtree(run_dir, ignore_errors=True)
-            raise CompareError(f"Stopped before the end: the unfinished run {run_id} was removed and "
-                               f"{out / 'latest'} is unchanged.") from None
+            raise CompareError(
+                f"Stopped before the end: the unfinished run {run_id} was removed and {out / 'latest'} is unchanged."
+            ) from None
         except BaseException as exc:
             shutil.rmtree(run_dir, ignore_errors=True)
             if isinstance(exc, OSError):
-                raise CompareError(f"Cannot write the briefs to {out}: {(exc.strerror or str(exc)).lower()}; "
-                                   f"the unfinished run was removed.") from None
+                raise CompareError(
+                    f"Cannot write the briefs to {out}: {(exc.strerror or str(exc)).lower()}; "
+                    f"the unfinished run was removed."
+                ) from None
             raise
         manifest["pruned"] = prune(out, keep)
     manifest["run_dir"] = str(run_dir)
@@ -295,8 +335,9 @@ def _make_run_dir(out: Path) -> tuple[str, Path]:
         raise CompareError(f"Cannot create a run folder in {out}: {(exc.strerror or str(exc)).lower()}.") from None
 
 
-def _run(briefs, run_id, run_dir, previous, previous_dir, ds, jobs, data_dir, executor, scheduler, progress,
-         out) -> dict:
+def _run(
+    briefs, run_id, run_dir, previous, previous_dir, ds, jobs, data_dir, executor, scheduler, progress, out
+) -> dict:
     started = time.perf_counter()
     results, todo = [], []
     for b in briefs:
@@ -306,8 +347,11 @@ def _run(briefs, run_id, run_dir, previous, previous_dir, ds, jobs, data_dir, ex
     order = {r.brief_id: i for i, r in enumerate(r for b in briefs for r in _results(b, ""))}
     results.sort(key=lambda r: order[r.brief_id])
     manifest = {
-        "run_id": run_id, "generated": datetime.now(UTC).isoformat(timespec="seconds"),
-        "data_version": ds.version, "compare_version": __version__, "data_dir": str(data_dir or ""),
+        "run_id": run_id,
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_version": ds.version,
+        "compare_version": __version__,
+        "data_dir": str(data_dir or ""),
         "counts": {s: sum(r.status == s for r in results) for s in ("ok", "reused", "failed")},
         "briefs": [asdict(r) for r in results],
     }
@@ -340,8 +384,15 @@ class stop_on_sigterm:
         return False
 
 
-def run_all(briefs: list[Brief], run_dir: Path, jobs: int, data_dir: str | None, executor: str,
-            scheduler: str | None, progress: bool) -> list[Result]:
+def run_all(
+    briefs: list[Brief],
+    run_dir: Path,
+    jobs: int,
+    data_dir: str | None,
+    executor: str,
+    scheduler: str | None,
+    progress: bool,
+) -> list[Result]:
     """Run briefs in parallel worker processes (or on a Dask cluster), with a progress bar."""
     from tqdm import tqdm
 
@@ -360,8 +411,12 @@ def run_all(briefs: list[Brief], run_dir: Path, jobs: int, data_dir: str | None,
 def run_in_processes(briefs, run_dir, jobs, data_dir, bar) -> list[Result]:
     """Local worker processes, tied to this process's life; their kernels' files in a runtime folder of ours."""
     runtime = tempfile.mkdtemp(prefix="compare-kernels-")
-    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(briefs))), mp_context=get_context("spawn"),
-                               initializer=kernels.init_worker, initargs=(os.getpid(), runtime, data_dir))
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, min(jobs, len(briefs))),
+        mp_context=get_context("spawn"),
+        initializer=kernels.init_worker,
+        initargs=(os.getpid(), runtime, data_dir),
+    )
     results = []
     try:
         futures = [pool.submit(run_brief, b, run_dir, data_dir) for b in briefs]
@@ -400,8 +455,9 @@ def dask_client(scheduler: str | None):
     try:
         return Client(scheduler, timeout=DASK_TIMEOUT) if scheduler else Client()
     except (OSError, TimeoutError, ValueError) as exc:
-        raise CompareError(f"Cannot reach the Dask scheduler at {scheduler} within {DASK_TIMEOUT} s "
-                           f"({exc.__class__.__name__}).") from None
+        raise CompareError(
+            f"Cannot reach the Dask scheduler at {scheduler} within {DASK_TIMEOUT} s ({exc.__class__.__name__})."
+        ) from None
 
 
 def run_on_dask(briefs, run_dir, data_dir, client, bar) -> list[Result]:

@@ -25,8 +25,9 @@ from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR
 
 KERNEL = "python3"  # the kernel of the interpreter running compare (jupyter_client resolves it to sys.executable)
-WARM_UP = ("import compare.findings, compare.charts  # the heavy imports, done once per worker\n"
-           "compare.charts.use_cjk_font()")
+WARM_UP = (
+    "import compare.findings, compare.charts  # the heavy imports, done once per worker\ncompare.charts.use_cjk_font()"
+)
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
 RESET_TAG = "compare-reset"
 PR_SET_PDEATHSIG = 1
@@ -121,8 +122,9 @@ def execute_warm(notebook: Path, output: Path, parameters: dict, data_dir: str |
     reset = nbformat.v4.new_code_cell(RESET, metadata={"tags": [RESET_TAG]})
     node.cells.insert(0, reset)
     try:
-        papermill.execute_notebook(node, str(output), parameters=parameters, kernel_name=KERNEL,
-                                   progress_bar=False, km=km)
+        papermill.execute_notebook(
+            node, str(output), parameters=parameters, kernel_name=KERNEL, progress_bar=False, km=km
+        )
     finally:
         drop_reset_cell(output)
 

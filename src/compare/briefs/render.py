@@ -31,8 +31,10 @@ FONT_NAME = "cjk.woff"
 CJK_FAMILY = "Noto Sans CJK SC (embedded subset)"
 # The subset holds only CJK characters, so putting it first leaves Latin text to the system fonts; further down the
 # stack Chromium drew some CJK runs as empty boxes whenever no local CJK font was installed.
-FONT_STACK = (f'"{CJK_FAMILY}", system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
-              f'"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif')
+FONT_STACK = (
+    f'"{CJK_FAMILY}", system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+    f'"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+)
 CJK_START = 0x2E80
 LONG_CELL = 24  # characters: a table cell longer than this gets a readable minimum width
 
@@ -67,10 +69,20 @@ def render_brief(node, title: str, lang: str, provenance: list[tuple[str, str]],
             data = output.get("data", {})
             if "text/html" in data:
                 data["text/html"] = tidy_output_html(data["text/html"])
-    resources = {"metadata": {"name": title}, "language_code": w["html_lang"],
-                 "brief": {"title": title, "lead": story.get("lead", ""), "about": [*story.get("about", []), *provenance],
-                           "words": w, "css": stylesheet(), "font_css": font_css(), "other_page": other_page,
-                           "index": index_name(lang)}}
+    resources = {
+        "metadata": {"name": title},
+        "language_code": w["html_lang"],
+        "brief": {
+            "title": title,
+            "lead": story.get("lead", ""),
+            "about": [*story.get("about", []), *provenance],
+            "words": w,
+            "css": stylesheet(),
+            "font_css": font_css(),
+            "other_page": other_page,
+            "index": index_name(lang),
+        },
+    }
     body, _ = exporter().from_notebook_node(node, resources=resources)
     return body
 
@@ -123,7 +135,7 @@ def short_url(url: str) -> str:
 def _short_link(match: re.Match) -> str:
     quote, url, text = match.groups()
     shown = short_url(url) if text.strip() == url.strip() or text.startswith(("http://", "https://")) else text
-    return f'<a href={quote}{url}{quote} title={quote}{url}{quote}>{html.escape(shown)}</a>'
+    return f"<a href={quote}{url}{quote} title={quote}{url}{quote}>{html.escape(shown)}</a>"
 
 
 def _table_cell(match: re.Match) -> str:
@@ -170,12 +182,27 @@ def index_html(manifest: dict, lang: str = "en") -> str:
         members = [e for e in entries if e["kind"] == kind.kind]
         if members:
             groups.append({"heading": kind.heading(lang), "entries": members})
-    others = [(words(other)["index.other_language"], index_name(other)) for other in LANGUAGES
-              if other != lang and any(e.get("lang", "en") == other for e in manifest["briefs"])]
-    meta = w["index.meta"].format(run_id=manifest["run_id"], generated=manifest["generated"],
-                                  data_version=manifest["data_version"], version=manifest["compare_version"])
-    return _index_template().render(manifest=manifest, groups=groups, w=w, others=others, font_css=font_css(),
-                                    css=stylesheet(), counts=w["index.counts"].format(**manifest["counts"]), meta=meta)
+    others = [
+        (words(other)["index.other_language"], index_name(other))
+        for other in LANGUAGES
+        if other != lang and any(e.get("lang", "en") == other for e in manifest["briefs"])
+    ]
+    meta = w["index.meta"].format(
+        run_id=manifest["run_id"],
+        generated=manifest["generated"],
+        data_version=manifest["data_version"],
+        version=manifest["compare_version"],
+    )
+    return _index_template().render(
+        manifest=manifest,
+        groups=groups,
+        w=w,
+        others=others,
+        font_css=font_css(),
+        css=stylesheet(),
+        counts=w["index.counts"].format(**manifest["counts"]),
+        meta=meta,
+    )
 
 
 # ---------------------------------------------------------------- the run's CJK font
@@ -183,9 +210,11 @@ def index_html(manifest: dict, lang: str = "en") -> str:
 
 def font_css() -> str:
     """The style that gives pages the run's CJK font (a file beside them) for their Chinese text."""
-    return (f'@font-face{{font-family:"{CJK_FAMILY}";src:url({FONT_NAME}) format("woff");font-weight:100 900;'
-            f'font-display:swap;}}'
-            f"body{{font-family:{FONT_STACK};}}")
+    return (
+        f'@font-face{{font-family:"{CJK_FAMILY}";src:url({FONT_NAME}) format("woff");font-weight:100 900;'
+        f"font-display:swap;}}"
+        f"body{{font-family:{FONT_STACK};}}"
+    )
 
 
 def cjk_characters(texts) -> str:
@@ -237,4 +266,3 @@ def subset_font(chars: str) -> bytes:
     font.flavor = "woff"
     font.save(buffer)
     return buffer.getvalue()
-

@@ -44,12 +44,15 @@ class Kind:
         return words(lang)[f"kind.{self.kind}"]
 
 
-KINDS: dict[str, Kind] = {k.notebook: k for k in (
-    Kind("data_quality", "data_quality.ipynb"),
-    Kind("district_profile", "district_profile.ipynb", ("district",)),
-    Kind("metric_comparison", "metric_comparison.ipynb", ("metric_level",)),
-    Kind("trends", "trends.ipynb", ("district_trend",)),
-)}
+KINDS: dict[str, Kind] = {
+    k.notebook: k
+    for k in (
+        Kind("data_quality", "data_quality.ipynb"),
+        Kind("district_profile", "district_profile.ipynb", ("district",)),
+        Kind("metric_comparison", "metric_comparison.ipynb", ("metric_level",)),
+        Kind("trends", "trends.ipynb", ("district_trend",)),
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,9 @@ def brief_title(notebook: str, parameters: dict, ds: Dataset, lang: str = "en") 
     if kind == "metric_comparison" and "metric" in parameters:
         metric = ds.metric(parameters["metric"])
         level = parameters.get("level", "county")
-        return w["title.metric_comparison"].format(metric=metric["name_zh" if lang == "zh" else "name_en"],
-                                                   level=w.get(f"level.{level}", level))
+        return w["title.metric_comparison"].format(
+            metric=metric["name_zh" if lang == "zh" else "name_en"], level=w.get(f"level.{level}", level)
+        )
     return w["title.data_quality"] if kind == "data_quality" else KINDS[notebook].heading(lang)
 
 
@@ -154,8 +158,10 @@ def check_parameters(notebook: str, parameters: dict) -> None:
             raise CompareError(f"{notebook} has no parameter {name!r}; it takes: {known}.")
         default = declared[name]
         if not _same_type(value, default):
-            raise CompareError(f"Parameter '{name}' of {notebook} must be {_type_name(default)}, "
-                               f"not {_type_name(value)} {_shown(value)}{_hint(name, value, default)}.")
+            raise CompareError(
+                f"Parameter '{name}' of {notebook} must be {_type_name(default)}, "
+                f"not {_type_name(value)} {_shown(value)}{_hint(name, value, default)}."
+            )
 
 
 def _hint(name: str, value, default) -> str:
@@ -189,8 +195,15 @@ def _type_name(value) -> str:
         return "a list holding " + ", ".join(sorted({_type_name(v) for v in value if not isinstance(v, str)}))
     if isinstance(value, (dt.date, dt.datetime)):
         return "a date"
-    names = {bool: "true or false", int: "a number", float: "a number", str: "text", list: "a list of text",
-             type(None): "text or empty", dict: "a mapping"}
+    names = {
+        bool: "true or false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list of text",
+        type(None): "text or empty",
+        dict: "a mapping",
+    }
     return names.get(type(value), type(value).__name__)
 
 
@@ -218,8 +231,9 @@ def entry_langs(entry: dict, only: str | None) -> tuple[str, ...]:
     asked = entry.get("lang", list(LANGUAGES))
     asked = [asked] if isinstance(asked, str) else asked
     if not isinstance(asked, list) or not asked or any(a not in LANGUAGES for a in asked):
-        raise CompareError(f"'lang' of the {entry.get('notebook')} entry must be en, zh or a list of them, "
-                           f"not {asked!r}.")
+        raise CompareError(
+            f"'lang' of the {entry.get('notebook')} entry must be en, zh or a list of them, not {asked!r}."
+        )
     langs = tuple(lang for lang in LANGUAGES if lang in asked)
     if only is not None:
         langs = (only,) if only in langs else ()
@@ -235,8 +249,9 @@ def expand(entry: dict, ds: Dataset, only_lang: str | None = None) -> list[Brief
         raise CompareError(f"Unknown notebook {notebook!r} in the schedule; use one of {', '.join(KINDS)}.")
     unknown = sorted(str(k) for k in entry if k not in ENTRY_KEYS)
     if unknown:
-        raise CompareError(f"The {notebook} entry has unknown key(s) {', '.join(unknown)}; "
-                           f"use {', '.join(sorted(ENTRY_KEYS))}.")
+        raise CompareError(
+            f"The {notebook} entry has unknown key(s) {', '.join(unknown)}; use {', '.join(sorted(ENTRY_KEYS))}."
+        )
     if not isinstance(entry.get("parameters") or {}, dict):
         raise CompareError(f"'parameters' of the {notebook} entry must be a mapping of name: value.")
     base = dict(entry.get("parameters") or {})
@@ -266,8 +281,19 @@ def make_briefs(notebook: str, params: dict, fixed: dict, langs: tuple[str, ...]
     kind = KINDS[notebook].kind
     if not declares_lang(notebook):
         return [Brief(base_id, notebook, params, kind, titles, langs, base_id, editions=langs)]
-    return [Brief(base_id if lang == "en" else f"{base_id}-{lang}", notebook, {**params, "lang": lang}, kind,
-                  {lang: titles[lang]}, (lang,), base_id, editions=langs) for lang in langs]
+    return [
+        Brief(
+            base_id if lang == "en" else f"{base_id}-{lang}",
+            notebook,
+            {**params, "lang": lang},
+            kind,
+            {lang: titles[lang]},
+            (lang,),
+            base_id,
+            editions=langs,
+        )
+        for lang in langs
+    ]
 
 
 def read_schedule(config: Path) -> list:
@@ -308,8 +334,9 @@ def load_schedule(config: Path, ds: Dataset, lang: str | None = None) -> list[Br
     seen = set()
     for b in briefs:
         if b.brief_id in seen:
-            raise CompareError(f"The schedule asks for brief '{b.brief_id}' twice; "
-                               f"give the entries different parameters.")
+            raise CompareError(
+                f"The schedule asks for brief '{b.brief_id}' twice; give the entries different parameters."
+            )
         seen.add(b.brief_id)
     return [replace(b, cache_key=cache_key(b, ds.version)) for b in briefs]
 
