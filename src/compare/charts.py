@@ -30,12 +30,17 @@ MARKER_WORDS = {"o": "chart.exact", ">": "chart.lower_bound", "D": "chart.approx
 SINGLE_SERIES = "#1b2f5e"  # one series: a dark navy with high contrast on white (not a pale palette colour)
 
 
+def font_path() -> Path:
+    """Noto Sans CJK SC as bundled with mplfonts: the one CJK font charts and brief pages use."""
+    import mplfonts
+
+    return Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
+
+
 @lru_cache(maxsize=1)
 def use_cjk_font() -> str:
     """Register mplfonts' Noto Sans CJK SC and put it first for sans-serif text; return its name."""
-    import mplfonts
-
-    path = Path(mplfonts.__file__).parent / "fonts" / FONT_FILE
+    path = font_path()
     font_manager.fontManager.addfont(str(path))
     name = font_manager.FontProperties(fname=str(path)).get_name()
     sns.set_theme(style="whitegrid", context="notebook")

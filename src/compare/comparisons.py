@@ -44,7 +44,7 @@ from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import test_poisson_2indep
 
 from .errors import CompareError
-from .rates import PER_10K
+from .rates import PER_10K, has_exposure
 
 LIMITS = {"95": 0.95, "99.8": 0.998}
 ADJUSTMENTS = ("random_effects", "multiplicative", "none")
@@ -308,7 +308,7 @@ def _classify(low, high, sizes, pooled, exact, multiplier, additive, binomial: b
 
 
 def _usable(rates: pd.DataFrame) -> pd.DataFrame:
-    keep = rates["exposure"].notna() & rates["exposure"].gt(0) & rates["value"].notna()
+    keep = has_exposure(rates) & rates["value"].notna()
     if "ci_low" in rates:
         keep &= rates["ci_low"].notna()
     return rates[keep].reset_index(drop=True)

@@ -199,6 +199,11 @@ def count_range(value, qualifier) -> tuple[np.ndarray, np.ndarray]:
     return low, np.maximum(high, low)
 
 
+def has_exposure(rates: pd.DataFrame) -> pd.Series:
+    """Rows with a positive exposure (resident-years or residents): the only ones a rate can be compared on."""
+    return rates["exposure"].notna() & rates["exposure"].gt(0)
+
+
 def comparable_rate(rates: pd.DataFrame) -> pd.Series:
     """The rate districts are compared on: per 10,000 per year for flows (NaN when the period has no end,
     so it can never sit on a per-year axis), per 10,000 at a date for stocks."""
@@ -231,7 +236,7 @@ def compute_rates(
     out["annual_rate_per_10k"] = np.where(flow, annual, np.nan)
     out["count_low"], out["count_high"] = count_range(out["value"], out["qualifier"].astype(object))
     events = out["variation"].eq("poisson").to_numpy()
-    rows = events & out["exposure"].notna().to_numpy() & out["exposure"].gt(0).to_numpy()
+    rows = events & has_exposure(out).to_numpy()
     low, high = np.full(len(out), np.nan), np.full(len(out), np.nan)
     if rows.any():
         low[rows], high[rows] = poisson_interval(

@@ -34,7 +34,7 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 from .data import Dataset
 from .errors import CompareError
 from .periods import years_between
-from .rates import PER_10K, rate_table
+from .rates import PER_10K, has_exposure, rate_table
 from .sentences import say
 
 ALPHA = 0.05
@@ -269,12 +269,7 @@ def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
 
 
 def _dated_flows(rates: pd.DataFrame) -> pd.DataFrame:
-    closed = (
-        rates["period_start"].notna()
-        & rates["period_end"].notna()
-        & rates["exposure"].notna()
-        & rates["exposure"].gt(0)
-    )
+    closed = rates["period_start"].notna() & rates["period_end"].notna() & has_exposure(rates)
     if "years" in rates:
         closed &= rates["years"].notna()  # stocks have no span in years
     return rates[closed]

@@ -250,15 +250,14 @@ def write_run_font(run_dir: Path, cache_dir: Path) -> int:
 
 def subset_font(chars: str) -> bytes:
     """Noto Sans CJK SC (bundled with mplfonts) cut down to chars, as WOFF bytes."""
-    import mplfonts
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    from ..charts import FONT_FILE
+    from ..charts import font_path
 
     options = subset.Options()
     options.flavor, options.layout_features, options.name_IDs, options.hinting = "woff", [], [], False
-    font = TTFont(str(Path(mplfonts.__file__).parent / "fonts" / FONT_FILE))
+    font = TTFont(str(font_path()))
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted({ord(c) for c in chars} | {ord("…")}))
     subsetter.subset(font)

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..data import DOC_ID as DOC_ID_PATTERN
 from ..data import Dataset
 from .text import ExtractionError, simplified
 
-DOC_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+DOC_ID = re.compile(DOC_ID_PATTERN)
 
 
 @dataclass(frozen=True)

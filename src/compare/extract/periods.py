@@ -17,12 +17,12 @@ Averages (年均) and running totals without a start (截至2023年累计) are n
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 
 import pandas as pd
 
+from ..periods import month_end as last_day
 from .context import Context
 
 # How far into the text the document's own period is looked for: the title, dateline and first sentences.
@@ -110,7 +110,8 @@ class DocumentPeriod:
 
 
 def month_end(year: int, month: int) -> pd.Timestamp:
-    return pd.Timestamp(year, month, calendar.monthrange(year, month)[1])
+    """The last day of a month, as a Timestamp (compare.periods.month_end)."""
+    return pd.Timestamp(last_day(year, month))
 
 
 def _month(text: str) -> int:
