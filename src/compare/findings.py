@@ -821,14 +821,16 @@ def data_quality(ds: Dataset, lang: str = "en") -> Story:
     )
     problems, _ = validate(ds.data_dir)
     story = Story(say("story.data_quality", lang), lang, data_version=ds.version, sources=sources_of(ds, obs["doc_id"]))
-    coverage = pd.crosstab(obs["name_zh"] + " " + obs["district_code"], obs["metric_id"])
+    names = ds.metrics.set_index("metric_id")["name_zh" if lang == "zh" else "name_en"]
+    obs = obs.assign(metric=obs["metric_id"].map(names))  # the catalogue's names, never ids
+    coverage = pd.crosstab(obs["name_zh"] + " " + obs["district_code"], obs["metric"])
     figure = coverage_heatmap(coverage, title=say("dq.title.coverage", lang), lang=lang)
     alt = say("alt.coverage", lang, districts=coverage.shape[0], metrics=coverage.shape[1], observations=len(obs))
     story.charts["coverage"] = Chart(
         figure, alt, say("dq.title.coverage", lang), coverage.rename_axis(index="district", columns=None).reset_index()
     )
     year = obs["period_start"].dt.year.astype("Int64").astype(str).replace("<NA>", period_words("undated", lang))
-    by_year = pd.crosstab(obs["metric_id"], year).rename_axis(index="metric", columns=None).reset_index()
+    by_year = pd.crosstab(obs["metric"], year).rename_axis(index="metric", columns=None).reset_index()
     story.tables["coverage_by_period"] = table(by_year, "coverage_by_period", lang)
     kinds = pd.crosstab(obs["statement"], obs["qualifier"], margins=True, margins_name=HEADERS[lang]["total"])
     story.tables["qualifiers_and_statements"] = table(
