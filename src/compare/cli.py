@@ -202,25 +202,11 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 def cmd_trend(args: argparse.Namespace) -> int:
     from .findings import change_sentence, model_sentence, set_aside_sentence
     from .rates import unit_label
-    from .trends import trend
+    from .trends import CHANGE_COLUMNS, trend
 
     ds = data.load_dataset(args.data)
     result = trend(ds, args.metric, args.district, args.denominator)
-    cols = [
-        "period",
-        "value",
-        "qualifier",
-        "population",
-        "comparable_rate",
-        "ci_low",
-        "ci_high",
-        "change_on_previous_pct",
-        "change_qualifier",
-        "change_on_year_before_pct",
-        "trend_use",
-        "flags",
-    ]
-    emit(result.changes[cols], args.format)
+    emit(result.changes[[*CHANGE_COLUMNS[:3], "population", *CHANGE_COLUMNS[3:]]], args.format)
     if args.format == "table":
         name = ds.metric(args.metric)["name_en"]
         print(f"\ncomparable_rate: {unit_label(ds, args.metric)} (undated and open periods have none).")

@@ -44,7 +44,7 @@ from .sentences import (
     value_labels,
 )
 from .story import Chart, Story, Table
-from .trends import STOCK, USED, Trend, trend
+from .trends import CHANGE_COLUMNS, STOCK, USED, Trend, trend
 from .windows import MIN_UNITS, ComparisonSet, Window, comparison_set, home_window, parse_window
 
 OUTSTANDING = ("above 99.8%", "below 99.8%")
@@ -753,21 +753,7 @@ def district_trends(
             trend_use=changes["trend_use"].map(lambda u: use_words(u, lang)),
             period=changes["period"].map(lambda p: period_words(p, lang)),
         )
-        rows = rows[
-            [
-                "period",
-                "value",
-                "qualifier",
-                "comparable_rate",
-                "ci_low",
-                "ci_high",
-                "change_on_previous_pct",
-                "change_qualifier",
-                "change_on_year_before_pct",
-                "trend_use",
-                "flags",
-            ]
-        ].reset_index(drop=True)
+        rows = rows[CHANGE_COLUMNS].reset_index(drop=True)
         story.tables[metric_id] = Table(
             rows, f"{title} ({label})", headers(rows, lang), value_labels(rows.columns, lang)
         )

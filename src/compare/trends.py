@@ -45,6 +45,10 @@ STOCK = "stock: rate at a date"
 NO_DATES = "not used: no dates"
 NO_END = "not used: no end date"
 BOUND_WORDS = {"at_least": "at least", "at_most": "at most", "approx": "about"}
+CHANGE_COLUMNS = [  # the change table as shown: every row, its comparable rate, its changes and its use
+    "period", "value", "qualifier", "comparable_rate", "ci_low", "ci_high", "change_on_previous_pct",
+    "change_qualifier", "change_on_year_before_pct", "trend_use", "flags",
+]  # fmt: skip
 TREND_COLUMNS = [
     "district_code",
     "metric_id",
