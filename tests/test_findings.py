@@ -151,3 +151,18 @@ def test_a_chinese_story_has_no_untranslated_template_english(ds, kind):
         "data_quality": lambda: data_quality(ds),
     }[kind]()
     assert visible_template_words(english), "the check can find English when it is there"
+
+
+def test_every_district_with_a_rate_gets_a_profile_in_both_languages(ds):
+    """The schedule builds a profile for every district with a per-capita figure: none may fail, including
+    districts whose figures are all undated or open-ended (listed, never compared)."""
+    from compare.rates import rateable_observations
+
+    for code in sorted(rateable_observations(ds)["district_code"].unique()):
+        for lang in ("en", "zh"):
+            assert district_profile(ds, code, lang=lang).findings
+    open_only = district_profile(ds, "511425")  # 青神县: figures from 2020 with no end date
+    assert open_only.lead.startswith("<b>Nothing can be compared</b>") and "peers" not in open_only.charts
+    assert "no annual rate: the report gives no end to its period" in open_only.findings[0]
+    metrics = set(district_profile(ds, "371002").tables["summary"].frame["metric"])
+    assert "人民调解员 People's mediators" in metrics, "stocks in post are listed, as rates at their date"

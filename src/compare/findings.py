@@ -266,11 +266,12 @@ def _profile_entry(
     rates = rate_table(
         ds, metric_id, districts=[district, *peers] if peers else None, level=level, denominator=denominator
     )
-    window = _home_window(rates[rates["district_code"] == district], period)
+    own_all = rates[rates["district_code"] == district]
+    window = _home_window(own_all, period)
     cs = comparison_set(rates, window, min_units) if window else None
     own_rows = cs.units[cs.units["district_code"] == district] if cs else pd.DataFrame()
     if own_rows.empty:
-        return None
+        return None if period or own_all.empty else _undated_entry(ds, own_all, metric, lang)
     latest = own_rows.iloc[0]
     funnel_fit = _window_funnel(cs, adjustment, min_units)
     placement = _placement(funnel_fit, cs, district, level, min_units, metric, lang)
@@ -323,6 +324,34 @@ def _profile_entry(
     return ProfileEntry(sentence, key, alt, row, cs.units)
 
 
+def _undated_entry(ds: Dataset, own_all: pd.DataFrame, metric: pd.Series, lang: str) -> ProfileEntry:
+    """A metric the district reports only for undated or open periods: listed, never compared."""
+    latest = own_all.sort_values(["period_start", "period_end"], na_position="first").iloc[-1]
+    placement = say("place.undated", lang)
+    sentence = rate_sentence(latest, metric, lang) + " " + say("profile.unplaced", lang, place=placement)
+    alt = say(
+        "alt.peers_metric",
+        lang,
+        metric=metric_name(metric, lang, False),
+        district=district_name(latest, lang),
+        rate=rate_words(latest, metric, lang),
+        place=placement,
+    )
+    row = {
+        "metric": f"{metric['name_zh']} {metric['name_en']}" if lang == "en" else metric["name_zh"],
+        "window": period_words(latest["period"], lang),
+        "value": f"{qualifier_words(latest['qualifier'], lang)}{fmt_number(latest['value'])}",
+        "rate": latest["rate_per_10k"],
+        "ci_low": float("nan"),
+        "ci_high": float("nan"),
+        "unit": say("unit_label.stock", lang, units=unit_words(metric["unit"], lang)),
+        "peers_in_window": 0,
+        "placement": placement,
+        "doc_id": latest["doc_id"],
+    }
+    return ProfileEntry(sentence, None, alt, row, own_all.iloc[0:0])
+
+
 def district_profile(
     ds: Dataset,
     district: str,
@@ -348,11 +377,10 @@ def district_profile(
     if not entries:
         raise CompareError(f"{district_info['name_zh']} ({district}) has no dated observation in period '{period}'.")
     key = [e.key_finding for e in entries.values() if e.key_finding]
-    doc_ids = [d for e in entries.values() for d in e.peers["doc_id"]]
-    panels = {m: e.peers for m, e in entries.items()}
+    doc_ids = [e.row["doc_id"] for e in entries.values()] + [d for e in entries.values() for d in e.peers["doc_id"]]
+    panels = {m: e.peers for m, e in entries.items() if not e.peers.empty}
     units = {m: e.row["unit"] for m, e in entries.items()}
     alts = [e.alt for e in entries.values()]
-    colours = district_colours(ds.observations["district_code"])
     district_row = {"district_zh": district_info["name_zh"], "district_en": district_info["name_en"]}
     summary = pd.DataFrame([e.row for e in entries.values()])
     name = district_name(district_row, lang)
@@ -374,24 +402,26 @@ def district_profile(
         (say("about.denominator", lang), say(f"denominator.{denominator}", lang)),
         (say("about.method", lang), say("method.rates", lang)),
     ]
-    titles = {m: metric_name(ds.metric(m), lang, False) for m in panels}
+    if panels:
+        story.charts["peers"] = _peers_chart(ds, panels, units, district, name, alts, lang)
+    return story
+
+
+def _peers_chart(ds: Dataset, panels: dict, units: dict, district: str, name: str, alts: list[str], lang: str) -> Chart:
+    """The small multiples of a profile: one panel per metric, the district among the units of its window."""
+    titles = {m: html.unescape(metric_name(ds.metric(m), lang, False)) for m in panels}
     figure = small_multiples(
         panels,
         units,
         district,
-        colours,
-        titles={m: html.unescape(t) for m, t in titles.items()},
+        district_colours(ds.observations["district_code"]),
+        titles=titles,
         title=say("title.peers", lang, district=html.unescape(name)),
         lang=lang,
     )
     panel_data = pd.concat([p.assign(metric_id=m) for m, p in panels.items()], ignore_index=True)
-    story.charts["peers"] = Chart(
-        figure,
-        html.unescape(say("alt.peers", lang, district=name, m=len(panels), details="; ".join(alts))),
-        say("caption.peers", lang, district=html.unescape(name)),
-        rate_export(ds, panel_data),
-    )
-    return story
+    alt = html.unescape(say("alt.peers", lang, district=name, m=len(panels), details="; ".join(alts)))
+    return Chart(figure, alt, say("caption.peers", lang, district=html.unescape(name)), rate_export(ds, panel_data))
 
 
 def _profile_lead(name: str, key: list[str], summary: pd.DataFrame, level: str, lang: str) -> str:
@@ -401,6 +431,8 @@ def _profile_lead(name: str, key: list[str], summary: pd.DataFrame, level: str, 
     level_words = say(f"level.{level}", lang)
     if key:
         return say("profile.lead_key", lang, k=len(key), m=len(summary), district=name, level=level_words)
+    if summary["placement"].eq(say("place.undated", lang)).all():
+        return say("profile.lead_undated", lang, district=name, m=len(summary))
     if not judged.any():
         return say("profile.lead_unjudged", lang, district=name, m=len(summary), level=level_words)
     return say("profile.lead_calm", lang, j=int(judged.sum()), district=name)

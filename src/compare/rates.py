@@ -41,6 +41,7 @@ RATE_COLUMNS = [
     "district_en",
     "level",
     "metric_id",
+    "kind",
     "subset",
     "period_start",
     "period_end",

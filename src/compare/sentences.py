@@ -162,6 +162,9 @@ SENTENCES: dict[str, dict[str, str]] = {
         "place.below 95%": "below the 95% limit",
         "place.below 99.8%": "below the 99.8% limit",
         "place.not_event": "not judged: not a count of chance events",
+        "place.undated": "not compared: the report gives no dated period to compare on",
+        "profile.lead_undated": "<b>Nothing can be compared</b>: none of the {m} figures {district} reports has a "
+        "dated period, so none has a rate per year to set beside other units. They are listed below.",
         "place.no_peers": "no comparison: fewer than two units with an event count share its period",
         "place.too_few": "not judged: {too_few}",
         "too_few": "{units} report this for {window}; at least {min_units} must share a period before any can be "
@@ -374,6 +377,9 @@ SENTENCES: dict[str, dict[str, str]] = {
         "place.below 95%": "低于95%控制限",
         "place.below 99.8%": "低于99.8%控制限",
         "place.not_event": "不作判断：并非随机事件的计数",
+        "place.undated": "不作比较：报告未给出可供比较的注明日期的时期",
+        "profile.lead_undated": "<b>无可比较</b>：{district}报告的{m}项数字都没有注明日期的时期，"
+        "因此没有可与其他单位并列的年化比率。下面列出这些数字。",
         "place.no_peers": "无法比较：同一时期有事件计数的单位不足两个",
         "place.too_few": "不作判断：{too_few}",
         "too_few": "{window}仅有{units}报告此项；至少{min_units}个单位报告同一时期，才能将其中任何一个与其他单位比较",
