@@ -61,16 +61,24 @@ def _whole(pops: pd.DataFrame) -> pd.Series:
     return ~pops["scope"].str.startswith("excluding")
 
 
+_SCOPES_CACHE: list = []  # (observations, populations, scopes) of the last dataset asked about
+
+
 def document_scopes(ds: Dataset) -> pd.Series:
     """doc_id -> the narrower scope its own per-10,000 figure reconciles with, for documents whose figure
-    fits no whole-district population but does fit one of narrower scope."""
+    fits no whole-district population but does fit one of narrower scope. Remembered for the last tables
+    asked about (a profile asks once per metric), recomputed whenever either table object changes."""
+    if _SCOPES_CACHE and _SCOPES_CACHE[0] is ds.observations and _SCOPES_CACHE[1] is ds.populations:
+        return _SCOPES_CACHE[2]
     rec = reconcile(ds)
-    if rec.empty:
-        return pd.Series(dtype=object)
-    fits = rec[rec["consistent"]]
-    whole_fit = set(fits.loc[~fits["reference_scope"].str.startswith("excluding"), "doc_id"])
-    narrow = fits[fits["reference_scope"].str.startswith("excluding") & ~fits["doc_id"].isin(whole_fit)]
-    return narrow.drop_duplicates("doc_id").set_index("doc_id")["reference_scope"]
+    scopes = pd.Series(dtype=object)
+    if not rec.empty:
+        fits = rec[rec["consistent"]]
+        whole_fit = set(fits.loc[~fits["reference_scope"].str.startswith("excluding"), "doc_id"])
+        narrow = fits[fits["reference_scope"].str.startswith("excluding") & ~fits["doc_id"].isin(whole_fit)]
+        scopes = narrow.drop_duplicates("doc_id").set_index("doc_id")["reference_scope"]
+    _SCOPES_CACHE[:] = [ds.observations, ds.populations, scopes]
+    return scopes
 
 
 def attach_population(obs: pd.DataFrame, ds: Dataset, denominator: str = DEFAULT_DENOMINATOR) -> pd.DataFrame:
