@@ -301,6 +301,13 @@ def _profile_entry(
             pooled=fmt_rate(funnel_fit.pooled_rate),
             spread=spread_words(funnel_fit, lang),
         )
+    rate, unit = comparable_rate(own_rows).iloc[0], unit_label(metric, lang)
+    alt, row = _entry_words(latest, metric, lang, window_words, rate, unit, cs.n_units - 1, placement)
+    return ProfileEntry(sentence, key, alt, row, cs.units)
+
+
+def _entry_words(latest, metric, lang, window: str, rate: float, unit: str, peers: int, placement: str):
+    """A profile entry's alt-text fragment and summary row (the interval is the row's own, NaN if none)."""
     alt = say(
         "alt.peers_metric",
         lang,
@@ -311,17 +318,17 @@ def _profile_entry(
     )
     row = {
         "metric": f"{metric['name_zh']} {metric['name_en']}" if lang == "en" else metric["name_zh"],
-        "window": window_words,
+        "window": window,
         "value": f"{qualifier_words(latest['qualifier'], lang)}{fmt_number(latest['value'])}",
-        "rate": comparable_rate(own_rows).iloc[0],
+        "rate": rate,
         "ci_low": latest["ci_low"],
         "ci_high": latest["ci_high"],
-        "unit": unit_label(metric, lang),
-        "peers_in_window": cs.n_units - 1,
+        "unit": unit,
+        "peers_in_window": peers,
         "placement": placement,
         "doc_id": latest["doc_id"],
     }
-    return ProfileEntry(sentence, key, alt, row, cs.units)
+    return alt, row
 
 
 def _undated_entry(ds: Dataset, own_all: pd.DataFrame, metric: pd.Series, lang: str) -> ProfileEntry:
@@ -329,26 +336,9 @@ def _undated_entry(ds: Dataset, own_all: pd.DataFrame, metric: pd.Series, lang: 
     latest = own_all.sort_values(["period_start", "period_end"], na_position="first").iloc[-1]
     placement = say("place.undated", lang)
     sentence = rate_sentence(latest, metric, lang) + " " + say("profile.unplaced", lang, place=placement)
-    alt = say(
-        "alt.peers_metric",
-        lang,
-        metric=metric_name(metric, lang, False),
-        district=district_name(latest, lang),
-        rate=rate_words(latest, metric, lang),
-        place=placement,
-    )
-    row = {
-        "metric": f"{metric['name_zh']} {metric['name_en']}" if lang == "en" else metric["name_zh"],
-        "window": period_words(latest["period"], lang),
-        "value": f"{qualifier_words(latest['qualifier'], lang)}{fmt_number(latest['value'])}",
-        "rate": latest["rate_per_10k"],
-        "ci_low": float("nan"),
-        "ci_high": float("nan"),
-        "unit": say("unit_label.stock", lang, units=unit_words(metric["unit"], lang)),
-        "peers_in_window": 0,
-        "placement": placement,
-        "doc_id": latest["doc_id"],
-    }
+    unit = say("unit_label.stock", lang, units=unit_words(metric["unit"], lang))
+    window = period_words(latest["period"], lang)
+    alt, row = _entry_words(latest, metric, lang, window, latest["rate_per_10k"], unit, 0, placement)
     return ProfileEntry(sentence, None, alt, row, own_all.iloc[0:0])
 
 
