@@ -176,10 +176,12 @@ def resolve_overlaps_batched(rows: pd.DataFrame, keys: list[str]) -> np.ndarray:
     start, end = _days(rows["period_start"]), _days(rows["period_end"])
     reach = pd.Series(end).groupby(group).cummax().groupby(group).shift(1).to_numpy()
     overlapping = np.unique(group[start <= np.nan_to_num(reach, nan=-np.inf)])
+    first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])  # groups are contiguous: rows are sorted by keys
+    bounds = np.r_[first, len(rows)]
     keep = np.ones(len(rows), dtype=bool)
     for g in overlapping:
-        where = np.flatnonzero(group == g)
-        keep[where] = finest_cover(start[where], end[where])
+        span = slice(bounds[g], bounds[g + 1])
+        keep[span] = finest_cover(start[span], end[span])
     return keep
 
 
