@@ -166,3 +166,9 @@ def test_every_district_with_a_rate_gets_a_profile_in_both_languages(ds):
     assert "no annual rate: the report gives no end to its period" in open_only.findings[0]
     metrics = set(district_profile(ds, "371002").tables["summary"].frame["metric"])
     assert "人民调解员 People's mediators" in metrics, "stocks in post are listed, as rates at their date"
+
+
+def test_a_stock_comparison_shows_its_rate_at_the_date(ds):
+    """Mediators in post have no annual rate: the comparison's table shows their rate at the date."""
+    rates = metric_comparison(ds, "mediators", "county").tables["rates"].frame
+    assert not rates.empty and rates["rate"].notna().all()

@@ -63,32 +63,11 @@ def cmd_rates(args: argparse.Namespace) -> int:
     return 0
 
 
-FUNNEL_COLUMNS = [
-    "window",
-    "n_units",
-    "district_code",
-    "district",
-    "period",
-    "value",
-    "qualifier",
-    "exposure",
-    "observed_rate",
-    "pooled_rate",
-    "lower_95",
-    "upper_95",
-    "lower_99.8",
-    "upper_99.8",
-    "classification",
-    "small_count",
-    "phi",
-    "tau2",
-    "chi2_p",
-    "method",
-]
+FUNNEL_FACTS = ["phi", "tau2", "chi2_p", "method"]  # beside each placement, what qualifies it
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .comparisons import funnel, rate_ratios
+    from .comparisons import PLACEMENT_COLUMNS, funnel, funnel_rate_ratios
     from .findings import spread_words
     from .rates import rate_table
     from .windows import comparison_set
@@ -124,10 +103,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 "Not comparable (other periods): "
                 + "; ".join(f"{r.district_zh} (reports {r.reports})" for r in cs.not_comparable.itertuples())
             )
-    emit(table[FUNNEL_COLUMNS], args.format)
+    placement = PLACEMENT_COLUMNS.copy()
+    placement.insert(placement.index("observed_rate") + 1, "pooled_rate")
+    emit(table[["window", "n_units", "district_code", "district", *placement, *FUNNEL_FACTS]], args.format)
     if args.format == "table":
         print("\nPairwise rate ratios (95% CI; p-values Holm-adjusted for the number of pairs):")
-    emit(rate_ratios(funnel_fit.table, phi=funnel_fit.phi if funnel_fit.overdispersed else 1.0), args.format)
+    emit(funnel_rate_ratios(funnel_fit), args.format)
     return 0
 
 

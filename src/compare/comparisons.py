@@ -46,6 +46,10 @@ from statsmodels.stats.rates import test_poisson_2indep
 from .errors import CompareError
 from .rates import PER_10K, has_exposure
 
+PLACEMENT_COLUMNS = [  # a unit's place on a funnel, as tables show it
+    "period", "value", "qualifier", "exposure", "observed_rate", "lower_95", "upper_95", "lower_99.8",
+    "upper_99.8", "classification", "small_count",
+]  # fmt: skip
 LIMITS = {"95": 0.95, "99.8": 0.998}
 ADJUSTMENTS = ("random_effects", "multiplicative", "none")
 WINSORISE = 0.1
@@ -669,3 +673,8 @@ def wilson_interval(successes, trials, alpha: float = 0.05) -> tuple[np.ndarray,
         raise CompareError("A proportion needs a positive denominator and a numerator between 0 and it.")
     low, high = proportion_confint(successes, trials, alpha=alpha, method="wilson")
     return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+
+
+def funnel_rate_ratios(funnel_fit: Funnel, alpha: float = 0.05) -> pd.DataFrame:
+    """Pairwise rate ratios of a funnel's units, widened by its φ only when the χ² test found overdispersion."""
+    return rate_ratios(funnel_fit.table, phi=funnel_fit.phi if funnel_fit.overdispersed else 1.0, alpha=alpha)

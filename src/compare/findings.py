@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .charts import coverage_heatmap, district_colours, funnel_plot, ranked_intervals, small_multiples, trend_plot
-from .comparisons import Funnel, funnel, rate_ratios
+from .comparisons import PLACEMENT_COLUMNS, Funnel, funnel, funnel_rate_ratios
 from .data import Dataset, load_dataset, validate
 from .errors import CompareError
 from .population import DEFAULT_DENOMINATOR, canonical_denominator, reconcile, reconciliation_verdicts
@@ -492,28 +492,8 @@ def metric_comparison(
         story.charts["ranked"] = _ranked_chart(ds, units, info, label, window, colours, lang)
     if funnel_fit is not None:
         story.charts["funnel"] = _funnel_chart(ds, funnel_fit, info, label, window, colours, lang)
-        placed = funnel_fit.table
-        story.tables["funnel"] = table(
-            placed[
-                [
-                    "district_zh",
-                    "period",
-                    "value",
-                    "qualifier",
-                    "exposure",
-                    "observed_rate",
-                    "lower_95",
-                    "upper_95",
-                    "lower_99.8",
-                    "upper_99.8",
-                    "classification",
-                    "small_count",
-                ]
-            ],
-            "funnel",
-            lang,
-        )
-        ratios = rate_ratios(funnel_fit.table, phi=funnel_fit.phi if funnel_fit.overdispersed else 1.0)
+        story.tables["funnel"] = table(funnel_fit.table[["district_zh", *PLACEMENT_COLUMNS]], "funnel", lang)
+        ratios = funnel_rate_ratios(funnel_fit)
         ratios = ratios.assign(note=ratios["note"].map(lambda n: say(NOTES[n], lang) if n in NOTES else n))
         method = say("ratio.widened" if funnel_fit.overdispersed else "ratio.exact", lang)
         story.tables["rate_ratios"] = table(
@@ -535,7 +515,7 @@ def metric_comparison(
             method=method,
         )
     story.tables["rates"] = table(
-        units[
+        units.assign(rate=comparable_rate(units))[  # per year for flows, at the date for stocks
             [
                 "district_zh",
                 "period",
@@ -543,13 +523,13 @@ def metric_comparison(
                 "qualifier",
                 "population",
                 "population_definition",
-                "annual_rate_per_10k",
+                "rate",
                 "ci_low",
                 "ci_high",
                 "flags",
                 "doc_id",
             ]
-        ].rename(columns={"annual_rate_per_10k": "rate"}),
+        ],
         "rates",
         lang,
     )
