@@ -68,3 +68,14 @@ def test_bad_requests_give_one_sentence_not_a_traceback(args, message):
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_every_help_page_prints():
+    """`--help` formats each help string with %: a bare % once made `compare --help` a traceback."""
+    from compare.cli import build_parser
+
+    commands = next(a for a in build_parser()._actions if a.choices).choices
+    for args in [[], *[[name] for name in commands]]:
+        result = run(*args, "--help")
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr[-300:])
+        assert result.stdout.startswith("usage: compare")

@@ -346,7 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--format", default="table", choices=FORMATS)
 
-    p = sub.add_parser("rates", help="per-capita and annualised rates with exact 95% intervals")
+    p = sub.add_parser("rates", help="per-capita and annualised rates with exact 95%% intervals")
     rate_args(p)
     p.set_defaults(func=cmd_rates)
 
