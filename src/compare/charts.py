@@ -51,6 +51,14 @@ def use_cjk_font() -> str:
     return name
 
 
+def finish(fig, rect=None) -> None:
+    """Lay the figure out once (tight) and close it. The layout is then fixed: left with tight_layout's
+    placeholder engine, every savefig would lay it out again in a dry-run draw."""
+    fig.tight_layout(rect=rect)
+    fig.set_layout_engine(None)
+    plt.close(fig)
+
+
 def district_colours(codes) -> dict[str, tuple]:
     """One colour per district code, fixed by sorted code order (seaborn 'colorblind' palette, cycled)."""
     codes = sorted(set(codes))
@@ -120,8 +128,7 @@ def ranked_intervals(rates: pd.DataFrame, unit_label: str, colours: dict, title:
     ax.set_ylabel(say("chart.district_period", lang))
     ax.set_title(title)
     _marker_legend(ax, markers, lang)
-    fig.tight_layout()
-    plt.close(fig)
+    finish(fig)
     return fig
 
 
@@ -200,8 +207,7 @@ def funnel_plot(funnel_fit, unit_label: str, colours: dict, title: str = "", cap
         ax.set_title(f"{title}\n{reason}" if title else reason, fontsize=11)
     facts = "\n".join(t for t in (funnel_facts(funnel_fit, lang), caption) if t)
     fig.text(0.01, 0.01, facts, fontsize=8, ha="left", va="bottom", wrap=True)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
-    plt.close(fig)
+    finish(fig, rect=(0, 0.08, 1, 1))
     return fig
 
 
@@ -257,8 +263,7 @@ def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, ti
     ax.set_ylim(bottom=0)
     ax.set_title(title)
     ax.legend(fontsize=8)
-    fig.tight_layout(rect=(0, 0.05 if not off_axis.empty else 0, 1, 1))
-    plt.close(fig)
+    finish(fig, rect=(0, 0.05 if not off_axis.empty else 0, 1, 1))
     return fig
 
 
@@ -280,8 +285,7 @@ def coverage_heatmap(coverage: pd.DataFrame, title: str = "", lang: str = "en"):
     ax.set_xlabel(say("chart.metric", lang))
     ax.set_ylabel(say("chart.district", lang))
     ax.set_title(title)
-    fig.tight_layout()
-    plt.close(fig)
+    finish(fig)
     return fig
 
 
@@ -308,6 +312,5 @@ def small_multiples(
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     fig.suptitle(title)
-    fig.tight_layout(rect=(0, 0, 1, 0.97))
-    plt.close(fig)
+    finish(fig, rect=(0, 0, 1, 0.97))
     return fig

@@ -113,7 +113,7 @@ def png(fig) -> str:
     from PIL import Image
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI)  # every chart already ran tight_layout: no second layout pass
+    fig.savefig(buffer, format="png", dpi=DPI)  # charts.finish fixed the layout: one draw
     buffer.seek(0)
     compact = io.BytesIO()
     Image.open(buffer).convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(
