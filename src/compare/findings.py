@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from .charts import coverage_heatmap, district_colours, funnel_plot, ranked_intervals, small_multiples, trend_plot
 from .comparisons import PLACEMENT_COLUMNS, Funnel, funnel, funnel_rate_ratios
-from .data import Dataset, load_dataset, validate
+from .data import Dataset, data_version, load_dataset, validate
 from .errors import CompareError
+from .paths import data_dir as default_data_dir
 from .population import DEFAULT_DENOMINATOR, canonical_denominator, reconcile, reconciliation_verdicts
 from .rates import (
     ALPHA,
@@ -50,9 +52,20 @@ from .windows import MIN_UNITS, ComparisonSet, Window, comparison_set, home_wind
 OUTSTANDING = ("above 99.8%", "below 99.8%")
 
 
+_LOADED: dict = {}  # folder -> the Dataset last loaded from it
+
+
 def load(data_dir=None) -> Dataset:
-    """The curated dataset (default data/)."""
-    return load_dataset(data_dir)
+    """The curated dataset (default data/). The same Dataset object again while no file under the folder has
+    changed (its version is a hash of every file), so a kernel that runs brief after brief computes each
+    metric's rates once (see rates.rate_table)."""
+    folder = Path(data_dir or default_data_dir()).resolve()
+    cached = _LOADED.get(folder)
+    if cached is not None and cached.version == data_version(folder):
+        return cached
+    _LOADED.clear()
+    _LOADED[folder] = ds = load_dataset(folder)
+    return ds
 
 
 # ---------------------------------------------------------------- words

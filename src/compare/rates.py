@@ -25,7 +25,14 @@ from statsmodels.stats.rates import confint_poisson
 from .data import Dataset
 from .errors import CompareError, MixedLevelsError, RateNotMeaningfulError, UnknownDistrictError
 from .periods import annualise, period_label, years_between
-from .population import DEFAULT_DENOMINATOR, FLAG_COLUMNS, PER_10K, attach_population, require_population
+from .population import (
+    DEFAULT_DENOMINATOR,
+    FLAG_COLUMNS,
+    PER_10K,
+    attach_population,
+    canonical_denominator,
+    require_population,
+)
 
 ALPHA = 0.05
 SMALL_COUNT = 10  # fewer events than this: a rate too unstable to rank (PHE's small-number convention)
@@ -306,6 +313,26 @@ def rate_table(
 
     One row per observation, columns RATE_COLUMNS. Flows also get an annualised rate, so a quarter
     and a year compare on the same footing; stocks are rates at a date."""
+    memo = _memo_for(ds)
+    key = (metric_id, tuple(districts) if districts else (), level, canonical_denominator(denominator), subset)
+    if key not in memo:
+        memo[key] = _rate_table(ds, metric_id, districts, level, denominator, subset)
+    return memo[key].copy(deep=False)  # copy-on-write: a caller's change never reaches the memo
+
+
+_MEMO: list = []  # [the tables of the last dataset asked about, {rate_table arguments: table}]
+
+
+def _memo_for(ds: Dataset) -> dict:
+    """rate_table's results for this dataset's tables; emptied whenever another dataset's tables are asked
+    about. A profile asks for every metric at its level, and so does the next profile in the same kernel."""
+    tables = (ds.observations, ds.populations, ds.metrics, ds.districts)
+    if not _MEMO or any(a is not b for a, b in zip(_MEMO[0], tables)):
+        _MEMO[:] = [tables, {}]
+    return _MEMO[1]
+
+
+def _rate_table(ds: Dataset, metric_id: str, districts, level, denominator: str, subset: str) -> pd.DataFrame:
     metric = check_rate_metric(ds, metric_id)
     obs = select_observations(ds, metric_id, districts, level, subset)
     if obs.empty:

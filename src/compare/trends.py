@@ -27,9 +27,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+from statsmodels.tools.tools import add_constant
 
 from .data import Dataset
 from .errors import CompareError
@@ -245,8 +247,8 @@ def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
     if obstacle:
         raise TrendNotEstimable(obstacle[0], **obstacle[1])
     time = np.asarray(time, float)
-    design = sm.add_constant(time - time.mean())
-    model = sm.GLM(counts, design, family=sm.families.Poisson(), offset=np.log(np.asarray(exposure, float)))
+    design = add_constant(time - time.mean())
+    model = GLM(counts, design, family=families.Poisson(), offset=np.log(np.asarray(exposure, float)))
     with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):  # an exact fit is reported below
         warnings.simplefilter("ignore", PerfectSeparationWarning)
         try:

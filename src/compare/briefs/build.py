@@ -122,7 +122,6 @@ def notebook_position(cell_index: int, executed: Path | None) -> int:
 def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None) -> list[Result]:
     """Execute one notebook with papermill and write its page in each language; never raises for a notebook
     failure (the pages are reported failed, the others go on)."""
-    import nbformat
 
     start = time.perf_counter()
     nb_dir = run_dir / "notebooks"
@@ -133,8 +132,7 @@ def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None) -> list[
     try:
         check_parameters(brief.notebook, brief.parameters)  # names reach the kernel as source code
         with kernels.stderr_to(run_dir / "logs" / f"{brief.brief_id}.log"):  # kernel chatter goes to the log
-            kernels.execute_warm(NOTEBOOKS_DIR / brief.notebook, tmp, brief.parameters, data_dir)
-        node = nbformat.read(str(tmp), as_version=4)
+            node = kernels.execute_warm(NOTEBOOKS_DIR / brief.notebook, tmp, brief.parameters, data_dir)
         ds = dataset(data_dir)
         for result in results:
             others = [brief.page_id(lang) + ".html" for lang in brief.editions if lang != result.lang]
@@ -413,7 +411,7 @@ def run_in_processes(briefs, run_dir, jobs, data_dir, bar) -> list[Result]:
     runtime = tempfile.mkdtemp(prefix="compare-kernels-")
     pool = ProcessPoolExecutor(
         max_workers=max(1, min(jobs, len(briefs))),
-        mp_context=get_context("spawn"),
+        mp_context=get_context("fork" if sys.platform.startswith("linux") else "spawn"),
         initializer=kernels.init_worker,
         initargs=(os.getpid(), runtime, data_dir),
     )

@@ -110,10 +110,12 @@ def warm_kernel(data_dir: str | None):
     return km
 
 
-def execute_warm(notebook: Path, output: Path, parameters: dict, data_dir: str | None = None) -> None:
-    """papermill on this worker's warm kernel: a first cell resets the namespace, so every notebook starts
-    clean while the imports stay loaded. The reset runs inside papermill's own session (a separate client
-    would cost a second ready-handshake per brief) and is removed from the executed notebook afterwards."""
+def execute_warm(notebook: Path, output: Path, parameters: dict, data_dir: str | None = None):
+    """papermill on this worker's warm kernel; returns the executed notebook. A first cell resets the
+    namespace, so every notebook starts clean while the imports stay loaded. The reset runs inside papermill's
+    own session (a separate client would cost a second ready-handshake per brief) and is removed from the
+    executed notebook afterwards. The notebook is written once at the end (and when a cell fails), not after
+    every cell."""
     import nbformat
     import papermill
 
@@ -122,11 +124,21 @@ def execute_warm(notebook: Path, output: Path, parameters: dict, data_dir: str |
     reset = nbformat.v4.new_code_cell(RESET, metadata={"tags": [RESET_TAG]})
     node.cells.insert(0, reset)
     try:
-        papermill.execute_notebook(
-            node, str(output), parameters=parameters, kernel_name=KERNEL, progress_bar=False, km=km
+        executed = papermill.execute_notebook(
+            node,
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            km=km,
+            request_save_on_cell_execute=False,
         )
-    finally:
+    except BaseException:
         drop_reset_cell(output)
+        raise
+    executed.cells = [c for c in executed.cells if RESET_TAG not in c.get("metadata", {}).get("tags", [])]
+    nbformat.write(executed, str(output))
+    return executed
 
 
 def drop_reset_cell(output: Path) -> None:

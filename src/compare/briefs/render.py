@@ -36,6 +36,8 @@ FONT_STACK = (
     f'"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 )
 CJK_START = 0x2E80
+# Tables a page's horizontal text does not use: vertical metrics, baselines, layout rules (no features kept).
+UNUSED_FONT_TABLES = ["GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "DSIG"]
 LONG_CELL = 24  # characters: a table cell longer than this gets a readable minimum width
 
 
@@ -257,6 +259,8 @@ def subset_font(chars: str) -> bytes:
 
     options = subset.Options()
     options.flavor, options.layout_features, options.name_IDs, options.hinting = "woff", [], [], False
+    options.desubroutinize = True  # no subroutine bookkeeping: about half the time, and a smaller file
+    options.drop_tables += UNUSED_FONT_TABLES
     font = TTFont(str(font_path()))
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted({ord(c) for c in chars} | {ord("…")}))
