@@ -409,9 +409,11 @@ def run_all(
 def run_in_processes(briefs, run_dir, jobs, data_dir, bar) -> list[Result]:
     """Local worker processes, tied to this process's life; their kernels' files in a runtime folder of ours."""
     runtime = tempfile.mkdtemp(prefix="compare-kernels-")
+    if kernels.FORK_KERNELS:
+        kernels.preload()  # once here: every worker, and the kernel each forks, inherits the imports
     pool = ProcessPoolExecutor(
         max_workers=max(1, min(jobs, len(briefs))),
-        mp_context=get_context("fork" if sys.platform.startswith("linux") else "spawn"),
+        mp_context=get_context("fork" if kernels.FORK_KERNELS else "spawn"),
         initializer=kernels.init_worker,
         initargs=(os.getpid(), runtime, data_dir),
     )
