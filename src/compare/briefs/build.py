@@ -27,7 +27,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -397,32 +397,35 @@ def run_all(
     if not briefs:
         return []
     client = dask_client(scheduler) if executor == "dask" else None
-    bar = tqdm(total=len(briefs), desc="briefs", unit="brief", file=sys.stderr, disable=not progress)
-    try:
-        if client is not None:
-            return run_on_dask(briefs, run_dir, data_dir, client, bar)
-        return run_in_processes(briefs, run_dir, jobs, data_dir, bar)
-    finally:
-        bar.close()
+    bar = partial(tqdm, total=len(briefs), desc="briefs", unit="brief", file=sys.stderr, disable=not progress)
+    if client is not None:
+        return run_on_dask(briefs, run_dir, data_dir, client, bar)
+    return run_in_processes(briefs, run_dir, jobs, data_dir, bar)
 
 
-def run_in_processes(briefs, run_dir, jobs, data_dir, bar) -> list[Result]:
-    """Local worker processes, tied to this process's life; their kernels' files in a runtime folder of ours."""
+def run_in_processes(briefs, run_dir, jobs, data_dir, make_bar) -> list[Result]:
+    """Local worker processes, tied to this process's life; their kernels' files in a runtime folder of ours.
+
+    A process with no other thread (the `compare` command) preloads the notebooks' imports and forks its
+    workers, which inherit them; any other (a test runner, a Jupyter session) starts fresh workers, which
+    preload for themselves. Either way each worker forks its kernel from itself."""
     runtime = tempfile.mkdtemp(prefix="compare-kernels-")
-    if kernels.FORK_KERNELS:
-        kernels.preload()  # once here: every worker, and the kernel each forks, inherits the imports
+    fork = kernels.FORK_KERNELS and threading.active_count() == 1  # checked before the progress bar's thread
+    if fork:
+        kernels.preload()
     pool = ProcessPoolExecutor(
         max_workers=max(1, min(jobs, len(briefs))),
-        mp_context=get_context("fork" if kernels.FORK_KERNELS else "spawn"),
+        mp_context=get_context("fork" if fork else "spawn"),
         initializer=kernels.init_worker,
         initargs=(os.getpid(), runtime, data_dir),
     )
     results = []
     try:
-        futures = [pool.submit(run_brief, b, run_dir, data_dir) for b in briefs]
-        for fut in as_completed(futures):
-            results += fut.result()
-            bar.update()
+        futures = [pool.submit(run_brief, b, run_dir, data_dir) for b in briefs]  # the workers start here
+        with make_bar() as bar:
+            for fut in as_completed(futures):
+                results += fut.result()
+                bar.update()
     except BaseException:
         end_workers(pool)
         raise
@@ -460,11 +463,11 @@ def dask_client(scheduler: str | None):
         ) from None
 
 
-def run_on_dask(briefs, run_dir, data_dir, client, bar) -> list[Result]:
+def run_on_dask(briefs, run_dir, data_dir, client, make_bar) -> list[Result]:
     from dask.distributed import as_completed as dask_completed
 
     results = []
-    with client:
+    with client, make_bar() as bar:
         futures = [client.submit(run_brief, b, run_dir, data_dir, pure=False) for b in briefs]
         for fut in dask_completed(futures):
             results += fut.result()
