@@ -48,6 +48,7 @@ def _sentence_candidates(
     paragraph: list[Candidate],
     centre_named: bool,
     carried: periods.Span | None,
+    carried_now: bool = False,
 ) -> None:
     """Add this sentence's candidates to its paragraph's (earlier ones carry metrics over)."""
     sentence = simple[s0:s1]
@@ -80,7 +81,7 @@ def _sentence_candidates(
         statement = "target" if found.statement == "actual" and is_target(clause) else found.statement
         if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
             continue
-        dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried)
+        dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried, carried_now)
         if periods.out_of_scope(dating, doc, statement):
             continue
         start_ts, end_ts = dating.start, dating.end
@@ -146,17 +147,18 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
     phrases = phrase_table(ds)
     units = phrases.units()
     found: list[Candidate] = []
-    paragraph, centre_named, carried = [], False, None
+    paragraph, centre_named, carried, now = [], False, None, False
     for start, end, paragraph_ends in sentences(simple):
         if end > start:
             _sentence_candidates(
-                text, simple, origin, start, end, phrases, units, ctx, doc, paragraph, centre_named, carried
+                text, simple, origin, start, end, phrases, units, ctx, doc, paragraph, centre_named, carried, now
             )
             centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
             carried = _leading_span(simple[start:end], doc) or carried
+            now = now or _speaks_of_now(simple[start:end], doc)
         if paragraph_ends:
             found += paragraph
-            paragraph, centre_named, carried = [], False, None
+            paragraph, centre_named, carried, now = [], False, None, False
     return drop_restatements(found)
 
 
@@ -196,6 +198,12 @@ def _leading_span(sentence: str, doc: periods.DocumentPeriod) -> periods.Span | 
         if p.span is not None and p.start <= lead + LEADING_PHRASE_CHARS
     ]
     return spans[0] if spans else None
+
+
+def _speaks_of_now(sentence: str, doc: periods.DocumentPeriod) -> bool:
+    """Whether a sentence speaks of the time of writing (目前, 现有), which the rest of its paragraph's
+    stocks share ('现共有…188个。其中…161个')."""
+    return any(p.now for p in periods.phrases(sentence, _year(doc), doc.report_date))
 
 
 _LEVELS: dict[tuple, dict[str, str]] = {}

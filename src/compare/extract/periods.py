@@ -59,10 +59,10 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
             rf"(?P<year>{YEAR}年(?:度)?)(?![\d月])",
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
-            rf"(?P<until>截[至止](?:到)?(?:今年)?{MONTH}月(?:底|末|份)?|截[至止](?:到)?{MONTH}月(?P<until_day>\d{{1,2}})日)",
+            rf"(?P<until>截[至止](?:到)?(?:今年)?{MONTH}月(?P<until_day>\d{{1,2}})日|截[至止](?:到)?(?:今年)?{MONTH}月(?:底|末|份)?)",
             r"(?P<part>第?一季度|1季度|上半年|前三季度|全年)",
             r"(?P<to_date>今年以来|今年来|今年|截[至止](?:到)?目前|迄今)",
-            r"(?P<now>目前|现有|现在|当前|如今)",
+            r"(?<![实出发体表呈展再])(?P<now>目前|现有|现在|当前|如今|现(?=共有|已有|已建|共建))",
             r"(?P<last_year>去年|上年度|上一年度|上年|上一年)",
         ]
     )
@@ -75,6 +75,16 @@ REPORT_DATE = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})日?"
     r"|(?<!\d)(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>(?:19|20)\d\d)"
 )
+
+# Web addresses of news and government pages carry their publication date: /art/2025/1/26/, /2015-09/06/,
+# /t20260226_, /content/20231027/, /2021-12-31/; or the month only: /202108/.
+URL_DAY = [
+    re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?=[/_.]|$)"),
+    re.compile(r"[/t_](?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?=[/_.]|$)"),
+]
+URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)/")
+# A news release's dateline: '记者19日从…获悉', '7月10日,记者从…' (the day, and perhaps the month, of the report).
+DATELINE = re.compile(r"记者(?P<d>\d{1,2})日|(?P<m>\d{1,2})月(?P<d2>\d{1,2})日[,，]?\s*(?:本报)?记者")
 
 
 @dataclass(frozen=True)
@@ -97,6 +107,7 @@ class Phrase:
     end: int
     span: Span | None  # None: a point in time only (目前, 现有) with no report date known
     base: bool = False  # the base of a comparison (较上一年度, 比2020年): not the period of a change
+    now: bool = False  # 目前, 现有: the time of writing
 
 
 @dataclass(frozen=True)
@@ -189,21 +200,48 @@ def phrases(sentence: str, year: int | None, report_date: pd.Timestamp | None) -
         if span is not None and span.start is not None and span.end is not None and span.end < span.start:
             span = None
         base = bool(COMPARISON_BASE.search(sentence, max(0, m.start() - 2), m.start()))
-        found.append(Phrase(m.start(), m.end(), _capped(span, report_date) if span else None, base))
+        found.append(Phrase(m.start(), m.end(), _capped(span, report_date) if span else None, base, bool(m["now"])))
     return found
 
 
+def _date(y, m, d) -> pd.Timestamp | None:
+    try:
+        return pd.Timestamp(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def url_date(url: str, simple_text: str = "") -> pd.Timestamp | None:
+    """The publication date a report's web address carries (/art/2025/1/26/, /t20260226_, /2015-09/06/),
+    or, when it gives the month only (/202108/), the day of a news dateline in the first lines
+    ('记者19日从…获悉', '7月10日,记者从…'), else the month's last day (the latest the report can be)."""
+    for m in (m for pattern in URL_DAY for m in pattern.finditer(url)):
+        day = _date(m["y"], m["m"], m["d"])
+        if day is not None:
+            return day
+    m = URL_MONTH.search(url)
+    if m is None or not 1 <= int(m["m"]) <= 12:
+        return None
+    y, mo = int(m["y"]), int(m["m"])
+    for d in DATELINE.finditer(simple_text[:OPENING_CHARS]):
+        month = int(d["m"]) if d["m"] else mo
+        day = _date(y, month, d["d"] or d["d2"])
+        if day is not None and month in (mo, mo - 1):
+            return day
+    return month_end(y, mo)
+
+
 def report_date(simple_text: str, ctx: Context) -> pd.Timestamp | None:
-    """The report's date: its publication date when known, else the first full date in its first lines."""
+    """The report's date: its publication date when known, else the first full date in its first lines,
+    else the date its web address carries."""
     if ctx.published is not None:
         return ctx.published
     for m in REPORT_DATE.finditer(simple_text[:OPENING_CHARS]):
         y, mo, d = (m["y"], m["m"], m["d"]) if m["y"] else (m["y2"], m["m2"], m["d2"])
-        try:
-            return pd.Timestamp(int(y), int(mo), int(d))
-        except ValueError:
-            continue
-    return None
+        day = _date(y, mo, d)
+        if day is not None:
+            return day
+    return url_date(ctx.url, simple_text) if ctx.url else None
 
 
 def opening(simple_text: str) -> str:
@@ -306,12 +344,14 @@ def date_number(
     kind: str,
     statement: str,
     carried: Span | None = None,
+    carried_now: bool = False,
 ) -> Dating:
     """The period of a number at position: the last period phrase before it in its sentence, else the one
-    an earlier sentence of its paragraph named (carried), else the document's; stocks at one day,
-    targets over their year."""
+    an earlier sentence of its paragraph named (carried), else the document's; stocks at one day (the
+    report's date when the paragraph speaks of now: 目前, 现有), targets over their year."""
     before = [p for p in sentence_phrases if p.end <= position and not (statement == "yoy_pct" and p.base)]
-    point_in_time = bool(before) and before[-1].span is None
+    point_in_time = bool(before) and (before[-1].span is None or before[-1].now)
+    point_in_time = point_in_time or (not before and carried_now)
     span = next((p.span for p in reversed(before) if p.span is not None), None)
     how = f"'{span.how}' in the sentence" if span is not None else ""
     if span is None and carried is not None and kind != "stock":
@@ -327,8 +367,9 @@ def date_number(
         first = pd.Timestamp(year, 12, 31) if kind == "stock" else pd.Timestamp(year, 1, 1)
         return Dating(first, pd.Timestamp(year, 12, 31), f"a target for {year}")
     if kind == "stock":
-        if point_in_time and doc.as_of is not None:
-            return Dating(doc.as_of, doc.as_of, f"at {doc.as_of:%Y-%m-%d} (目前/现有: the document's date)")
+        now = doc.report_date if doc.report_date is not None else doc.as_of
+        if point_in_time and now is not None:
+            return Dating(now, now, f"at {now:%Y-%m-%d} (目前/现有: the time of writing)")
         if span is doc.span:
             day = doc.as_of
         else:
