@@ -49,6 +49,7 @@ def _sentence_candidates(
     centre_named: bool,
     carried: periods.Span | None,
     carried_now: bool = False,
+    section: periods.Span | None = None,
 ) -> None:
     """Add this sentence's candidates to its paragraph's (earlier ones carry metrics over)."""
     sentence = simple[s0:s1]
@@ -81,7 +82,7 @@ def _sentence_candidates(
         statement = "target" if found.statement == "actual" and is_target(clause) else found.statement
         if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
             continue
-        dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried, carried_now)
+        dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried, carried_now, section)
         if periods.out_of_scope(dating, doc, statement):
             continue
         start_ts, end_ts = dating.start, dating.end
@@ -147,11 +148,26 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
     phrases = phrase_table(ds)
     units = phrases.units()
     found: list[Candidate] = []
-    paragraph, centre_named, carried, now = [], False, None, False
+    paragraph, centre_named, carried, now, section = [], False, None, False, None
     for start, end, paragraph_ends in sentences(simple):
+        if end > start and not paragraph and paragraph_ends:
+            section = _heading_span(simple[start:end], doc) or section
         if end > start:
             _sentence_candidates(
-                text, simple, origin, start, end, phrases, units, ctx, doc, paragraph, centre_named, carried, now
+                text,
+                simple,
+                origin,
+                start,
+                end,
+                phrases,
+                units,
+                ctx,
+                doc,
+                paragraph,
+                centre_named,
+                carried,
+                now,
+                section,
             )
             centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
             carried = _leading_span(simple[start:end], doc) or carried
@@ -198,6 +214,20 @@ def _leading_span(sentence: str, doc: periods.DocumentPeriod) -> periods.Span | 
         if p.span is not None and p.start <= lead + LEADING_PHRASE_CHARS
     ]
     return spans[0] if spans else None
+
+
+# A heading is a line this short with no clause in it ('一、2022年工作开展情况'); the period it names dates the
+# text under it, up to the next heading that names one.
+HEADING_CHARS = 30
+
+
+def _heading_span(line: str, doc: periods.DocumentPeriod) -> periods.Span | None:
+    """The period a heading line names, or None when the line is no heading or names none."""
+    line = line.strip(" \u3000\t\r\n")
+    if not line or len(line) > HEADING_CHARS or re.search(r"[,，;；。:：!！?？]", line):
+        return None
+    spans = [p.span for p in periods.phrases(line, _year(doc), doc.report_date) if p.span is not None]
+    return spans[0] if spans and spans[0].start is not None and spans[0].end is not None else None
 
 
 def _speaks_of_now(sentence: str, doc: periods.DocumentPeriod) -> bool:

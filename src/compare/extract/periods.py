@@ -280,6 +280,28 @@ def _opening_span(opening: str, date: pd.Timestamp | None) -> Span | None:
     return first
 
 
+# A heading that says which year the report reviews: '一、2022年工作开展情况', '2017年工作总结'.
+REVIEW_HEADING = re.compile(
+    r"^[\s\u3000]*(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．])?\s*(?P<y>(?:19|20)\d\d)年度?"
+    r"(?:主要)?工作(?:开展|推进|完成|落实)?(?:情况|总结|回顾)[\s\u3000]*$",
+    re.MULTILINE,
+)
+
+
+def _reviewed_year(simple_text: str, span: Span | None) -> Span | None:
+    """The year a review heading names, when the opening gave no period or only one relative to the report's
+    date (今年以来 in a summary published the next spring): the report's '今年' is the year it reviews."""
+    if span is not None and not (span.to_report_date and not re.match(YEAR, span.how)):
+        return None
+    m = REVIEW_HEADING.search(simple_text)
+    if m is None:
+        return None
+    year = int(m["y"])
+    if span is not None and span.start is not None and span.start.year == year:
+        return None
+    return Span(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), f"the heading '{m.group(0).strip()}'")
+
+
 def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
     """The document's period: the context's (sources.csv, --period) when given, else the first period
     phrase of its opening; and the day its stocks are counted at."""
@@ -290,6 +312,9 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
         span = _opening_span(opening(simple_text), date)
         if span is not None and span.end is not None and date is None and span.end > pd.Timestamp.now():
             span = None
+        reviewed = _reviewed_year(simple_text, span)
+        if reviewed is not None:  # the report speaks as at the end of the year it reviews ('今年' is that year)
+            span, date = reviewed, min(date, reviewed.end) if date is not None else reviewed.end
     if span is None:
         how = (
             f"no period in the opening; stocks at the report's date {date:%Y-%m-%d}"
@@ -345,9 +370,11 @@ def date_number(
     statement: str,
     carried: Span | None = None,
     carried_now: bool = False,
+    section: Span | None = None,
 ) -> Dating:
     """The period of a number at position: the last period phrase before it in its sentence, else the one
-    an earlier sentence of its paragraph named (carried), else the document's; stocks at one day (the
+    an earlier sentence of its paragraph named (carried), else the heading above it (section), else the
+    document's; stocks at one day (the
     report's date when the paragraph speaks of now: 目前, 现有), targets over their year."""
     before = [p for p in sentence_phrases if p.end <= position and not (statement == "yoy_pct" and p.base)]
     point_in_time = bool(before) and (before[-1].span is None or before[-1].now)
@@ -356,6 +383,8 @@ def date_number(
     how = f"'{span.how}' in the sentence" if span is not None else ""
     if span is None and carried is not None and kind != "stock":
         span, how = carried, f"'{carried.how}' earlier in the paragraph"
+    if span is None and section is not None:
+        span, how = section, f"'{section.how}' in the heading above"
     if span is not None and span.bare_year and _within(span, doc.span):
         span, how = doc.span, f"the document's period ({doc.how}), which the text's {span.how} names"
     if span is None:
