@@ -210,6 +210,12 @@ def with_room_owner(hit: PhraseHit | None, sentence: str, units: dict[str, str])
     return PhraseHit(hit.start, hit.end, owner, units[owner], "stock", "")
 
 
+# 'A、B等3个调解类社会组织': after 等 the number counts the noun after its unit; the phrases before name examples.
+EXAMPLES_BEFORE = re.compile(r"等\s*(共|近|约)?$")
+# '首席法律咨询专家', '法律援助律师': a phrase followed by a word for people names those people, not the metric.
+NAMES_PEOPLE = re.compile(r"专家|员|师|者")
+
+
 def phrase_after(hits: list[PhraseHit], sentence: str, position: int) -> PhraseHit | None:
     """A phrase right after a number's unit ('17个乡镇调委会'), with nothing but modifiers between."""
     for h in hits:
@@ -217,13 +223,15 @@ def phrase_after(hits: list[PhraseHit], sentence: str, position: int) -> PhraseH
         if position <= h.start <= position + PHRASE_AFTER_REACH and not re.search(
             r"^[(（、]|[,，;；。]|、\d", modifier
         ):
-            return h
+            return None if NAMES_PEOPLE.match(sentence, h.end) else h
     return None
 
 
 # 'N个乡镇、M个村成立调委会': counts listed before the noun they all count, each with its own modifier.
 LIST_ITEM = re.compile(r"[^\d,，;；。、]{1,8}?(、|及其|和)(?=\d)")
 LIST_REACH = 40
+# An item ending in a word for people ('法律明白人', '网格员', '志愿者') counts those people, not the list's noun.
+OWN_NOUN = re.compile(r"(人|员|者|师)$")
 
 
 def listed_phrase(hits: list[PhraseHit], sentence: str, unit_end: int) -> tuple[PhraseHit, str] | None:
@@ -234,7 +242,10 @@ def listed_phrase(hits: list[PhraseHit], sentence: str, unit_end: int) -> tuple[
     clause_end = CLAUSE_END.search(sentence, unit_end)
     limit = min(unit_end + LIST_REACH, clause_end.start() if clause_end else len(sentence))
     after = next((h for h in hits if item.end() <= h.start and h.end <= limit), None)
-    return (after, sentence[unit_end : item.start(1)]) if after else None
+    modifier = sentence[unit_end : item.start(1)]
+    if after is None or OWN_NOUN.search(modifier):  # '580名法律明白人、68名法律顾问': the item names its own people
+        return None
+    return after, modifier
 
 
 def carrier(previous: list[Candidate], sentence: str, n: Number) -> Candidate | None:
@@ -391,7 +402,8 @@ def classify(
         or re.match(r"\s*(其中|含)", clause)
         or OPENS_PART_ALONE.search(sentence, 0, clause_start)
     )
-    hit = with_room_owner(with_success_verb(phrase_before(hits, item_start, n.start), hits, sentence), sentence, units)
+    before = None if EXAMPLES_BEFORE.search(sentence, 0, n.start) else phrase_before(hits, item_start, n.start)
+    hit = with_room_owner(with_success_verb(before, hits, sentence), sentence, units)
     if (
         hit is not None
         and hit.metric_id in SCREENED_METRICS
