@@ -12,6 +12,7 @@ from ..numerals import find_numbers
 from . import periods
 from .context import Context, detect_district
 from .rules import (
+    HONOUR_LIST,
     HONOUR_VERBS,
     HONOURS,
     MUNICIPAL_BODY,
@@ -72,8 +73,10 @@ def _sentence_candidates(
         found = classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
         if found is None:
             continue
-        if HONOURS.search(sentence[item_start : n.start][-8:] + sentence[unit_end : found.quote_end]) or (
-            HONOUR_VERBS.search(clause)
+        if (
+            HONOURS.search(sentence[item_start : n.start][-8:] + sentence[unit_end : found.quote_end])
+            or HONOUR_VERBS.search(clause)
+            or HONOUR_LIST.search(sentence, _segment(sentence, n.start), n.start)
         ):
             continue
         subset, why = _whose(sentence, n.start, found, ctx, centre_named)

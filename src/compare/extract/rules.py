@@ -174,7 +174,27 @@ RESOLVING = re.compile("调|化解|受理|处理|办理")  # a phrase that itsel
 # '其他调委会46个': the rest of a breakdown, named only right before the phrase (其他事项 is no part of a count).
 OTHERS = ("其他", "其它")
 # '其中，人民调解委员会161个': 其中 as a clause of its own opens the part that follows.
+# Clauses that are only items of a list ('缓刑316名,假释3名,'): a list opened before them runs on through them.
+LIST_CLAUSES = r"(?:[^,，;；。\d]{0,12}\d+(?:\.\d+)?[^,，;；。\d]{0,4}[,，、])*"
 OPENS_PART_ALONE = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]\s*$")
+OPENS_PART_LIST = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]" + LIST_CLAUSES + r"\s*$")
+# A later clause of such a list is an item only when it is a short name and a number ('非本地户籍230名').
+LIST_ITEM_CHARS = 6
+# '全市807名调解员中，…199人', '新受理行政复议案件中，…14件': a clause ending in 中 names the whole, the next its part.
+AMONG = re.compile(r"中[,，]\s*$")
+
+
+def _whole(previous: list[Candidate], last: Candidate) -> Candidate:
+    """The whole a part refers to: the last figure of its metric that is no part, else the figure itself."""
+    return next((p for p in reversed(previous) if p.metric_id == last.metric_id and not p.subset), last)
+
+
+def _among(sentence: str, clause_start: int, hits: list[PhraseHit]) -> PhraseHit | None:
+    """The phrase of the clause before this one when that clause ends in 中 ('全市807名调解员中,')."""
+    if not AMONG.search(sentence, 0, clause_start):
+        return None
+    previous = max((m.end() for m in CLAUSE_END.finditer(sentence, 0, max(0, clause_start - 1))), default=0)
+    return phrase_before(hits, previous, clause_start)
 
 
 def phrase_before(hits: list[PhraseHit], start: int, position: int) -> PhraseHit | None:
@@ -221,7 +241,7 @@ def phrase_after(hits: list[PhraseHit], sentence: str, position: int) -> PhraseH
     for h in hits:
         modifier = sentence[position : h.start]
         if position <= h.start <= position + PHRASE_AFTER_REACH and not re.search(
-            r"^[(（、]|[,，;；。]|、\d", modifier
+            r"^[(（、]|[,，;；。]|\d", modifier
         ):
             return None if NAMES_PEOPLE.match(sentence, h.end) else h
     return None
@@ -401,6 +421,7 @@ def classify(
         re.match(r"\s*(其中|含)", part_text)
         or re.match(r"\s*(其中|含)", clause)
         or OPENS_PART_ALONE.search(sentence, 0, clause_start)
+        or (len(clause.strip()) <= LIST_ITEM_CHARS and OPENS_PART_LIST.search(sentence, 0, clause_start))
     )
     before = None if EXAMPLES_BEFORE.search(sentence, 0, n.start) else phrase_before(hits, item_start, n.start)
     hit = with_room_owner(with_success_verb(before, hits, sentence), sentence, units)
@@ -411,8 +432,25 @@ def classify(
         and not RESOLVING.match(sentence, hit.start)
     ):
         return None
+    among = _among(sentence, clause_start, hits) if hit is None else None
+    if among is not None and among.unit in fits:
+        return Reading(
+            among.metric_id,
+            among.kind,
+            part_of(item) or "part",
+            "actual",
+            n.value,
+            clause_start,
+            unit_end,
+            f"a part of the {among.metric_id} named before '…中'",
+        )
     last_unit = units.get(last.metric_id, "") if last else ""
-    if opens_part and last is not None and last_unit in fits:
+    if (
+        opens_part
+        and last is not None
+        and last_unit in fits
+        and n.value <= _whole(previous, last).value  # a part is no larger than its whole
+    ):
         return Reading(
             last.metric_id,
             last.kind,
@@ -502,6 +540,8 @@ SUBJECT_PROVIDER = re.compile(
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")
 HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")  # counts of awards, not of the organisations at work
 HONOUR_VERBS = re.compile(r"评选|评为|命名|授予|表彰")  # a clause that awards counts honours
+# ... and so do the list items after it ('评选出示范调委会90家,规范化调委会418家').
+HONOUR_LIST = re.compile(r"(评选|评为|命名|授予|表彰)[^,，;；。]*\d+[^,，;；。\d]{0,4}[,，、]" + LIST_CLAUSES + r"[^,，;；。\d]{0,12}$")
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
 # Words that give a number to the whole unit (the city, county or district), whoever reports it.
 WHOLE_UNIT = re.compile(
