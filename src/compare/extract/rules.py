@@ -189,11 +189,14 @@ def _whole(previous: list[Candidate], last: Candidate) -> Candidate:
     return next((p for p in reversed(previous) if p.metric_id == last.metric_id and not p.subset), last)
 
 
-def _among(sentence: str, clause_start: int, hits: list[PhraseHit]) -> PhraseHit | None:
-    """The phrase of the clause before this one when that clause ends in 中 ('全市807名调解员中,')."""
+def _among(sentence: str, clause_start: int, hits: list[PhraseHit], last: Candidate | None) -> PhraseHit | None:
+    """What the clause before this one names when it ends in 中: its phrase ('新受理行政复议案件中,'), or
+    the count it holds ('全市807名调解员中,')."""
     if not AMONG.search(sentence, 0, clause_start):
         return None
     previous = max((m.end() for m in CLAUSE_END.finditer(sentence, 0, max(0, clause_start - 1))), default=0)
+    if last is not None and last.sentence == sentence and previous <= last.number_end < clause_start:
+        return PhraseHit(previous, clause_start, last.metric_id, "", last.kind, "")
     return phrase_before(hits, previous, clause_start)
 
 
@@ -432,8 +435,8 @@ def classify(
         and not RESOLVING.match(sentence, hit.start)
     ):
         return None
-    among = _among(sentence, clause_start, hits) if hit is None else None
-    if among is not None and among.unit in fits:
+    among = _among(sentence, clause_start, hits, last) if hit is None else None
+    if among is not None and (among.unit in fits or (not among.unit and units.get(among.metric_id) in fits)):
         return Reading(
             among.metric_id,
             among.kind,
