@@ -86,7 +86,7 @@ def _sentence_candidates(
         if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
             continue
         dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried, carried_now, section)
-        if periods.out_of_scope(dating, doc, statement):
+        if dating.unstated or periods.out_of_scope(dating, doc, statement):
             continue
         start_ts, end_ts = dating.start, dating.end
         quote_end = max(unit_end, found.quote_end)

@@ -64,6 +64,7 @@ PERIOD_PHRASE = re.compile(
             r"(?P<to_date>今年以来|今年来|今年|截[至止](?:到)?目前|迄今)",
             r"(?<![实出发体表呈展再])(?P<now>目前|现有|现在|当前|如今|现(?=共有|已有|已建|共建))",
             r"(?P<last_year>去年|上年度|上一年度|上年|上一年)",
+            r"(?P<recent>近年来|近几年来?|多年来|历年来)",
         ]
     )
 )
@@ -108,6 +109,7 @@ class Phrase:
     span: Span | None  # None: a point in time only (目前, 现有) with no report date known
     base: bool = False  # the base of a comparison (较上一年度, 比2020年): not the period of a change
     now: bool = False  # 目前, 现有: the time of writing
+    recent: bool = False  # 近年来, 多年来: years the text does not state
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class DocumentPeriod:
     report_date: pd.Timestamp | None
     as_of: pd.Timestamp | None
     how: str
+    recent: bool = False  # the opening speaks of recent years (近年来) and names no period
 
 
 def month_end(year: int, month: int) -> pd.Timestamp:
@@ -200,7 +203,8 @@ def phrases(sentence: str, year: int | None, report_date: pd.Timestamp | None) -
         if span is not None and span.start is not None and span.end is not None and span.end < span.start:
             span = None
         base = bool(COMPARISON_BASE.search(sentence, max(0, m.start() - 2), m.start()))
-        found.append(Phrase(m.start(), m.end(), _capped(span, report_date) if span else None, base, bool(m["now"])))
+        span = _capped(span, report_date) if span else None
+        found.append(Phrase(m.start(), m.end(), span, base, bool(m["now"]), bool(m["recent"])))
     return found
 
 
@@ -321,7 +325,8 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
             if date is not None
             else ("no period in the opening and no report date")
         )
-        return DocumentPeriod(None, date, date, how)
+        recent = any(p.recent for p in phrases(opening(simple_text), None, date))
+        return DocumentPeriod(None, date, date, how, recent)
     as_of = date if (span.to_report_date or span.end is None or (date is not None and span.end >= date)) else span.end
     return DocumentPeriod(span, date, as_of, span.how)
 
@@ -360,6 +365,7 @@ class Dating:
     end: pd.Timestamp | None
     how: str
     unknown: bool = False  # nothing in the text or the context dates it
+    unstated: bool = False  # a flow over recent years (近年来) whose span the text does not state
 
 
 def date_number(
@@ -389,6 +395,10 @@ def date_number(
         span, how = doc.span, f"the document's period ({doc.how}), which the text's {span.how} names"
     if span is None:
         span, how = doc.span, f"the document's period ({doc.how})" if doc.span is not None else doc.how
+    if kind != "stock" and statement != "target" and (
+        (before and before[-1].recent) or (span is None and doc.recent)
+    ):
+        return Dating(None, None, "over recent years (近年来): a span the text does not state", True, True)
     if statement == "target":
         year = (span.end or span.start).year if span is not None and (span.end or span.start) is not None else None
         if year is None:
