@@ -6,7 +6,7 @@ import pytest
 
 from compare.data import load_dataset
 from compare.extract import Context, ExtractionError, extract, phrase_table
-from compare.extract.vocabulary import PHRASE_COLUMNS, PHRASES_FILE
+from compare.extract.vocabulary import OPTIONAL_COLUMNS, PHRASE_COLUMNS, PHRASES_FILE
 from compare.paths import PROJECT_ROOT
 
 TABLE = pd.read_csv(PROJECT_ROOT / "data" / PHRASES_FILE, dtype=str, keep_default_na=False)
@@ -18,13 +18,13 @@ def ds():
 
 
 def test_the_table_has_its_columns_and_known_metrics(ds):
-    assert list(TABLE.columns) == PHRASE_COLUMNS
+    assert list(TABLE.columns) == PHRASE_COLUMNS + OPTIONAL_COLUMNS
     assert set(TABLE["metric_id"]) <= set(ds.metrics["metric_id"])
     assert not TABLE.duplicated(["phrase"]).any()
 
 
-@pytest.mark.parametrize("metric_id, phrase, subset, example", list(TABLE.itertuples(index=False)))
-def test_each_phrasing_reads_its_example(ds, metric_id, phrase, subset, example):
+@pytest.mark.parametrize("metric_id, phrase, subset, example, measure_words", list(TABLE.itertuples(index=False)))
+def test_each_phrasing_reads_its_example(ds, metric_id, phrase, subset, example, measure_words):
     assert phrase in example
     out = extract(
         example,
@@ -44,7 +44,7 @@ def test_each_phrasing_reads_its_example(ds, metric_id, phrase, subset, example)
 def test_a_phrase_for_an_unknown_metric_is_one_sentence(ds, data_copy):
     bad = pd.concat(
         [TABLE, pd.DataFrame([{"metric_id": "no_such_metric", "phrase": "某某", "subset": "", "example": "某某3件。"}])]
-    )
+    )[PHRASE_COLUMNS]  # a table without the optional column is read as well
     bad.to_csv(data_copy / PHRASES_FILE, index=False)
     with pytest.raises(ExtractionError, match="no_such_metric"):
         phrase_table(load_dataset(data_copy))

@@ -211,7 +211,7 @@ def with_success_verb(hit: PhraseHit | None, hits: list[PhraseHit], sentence: st
     success = next((h for h in hits if h.metric_id == SUCCESS_METRIC[hit.metric_id]), None)
     if success is None:
         return hit
-    return PhraseHit(hit.start, hit.end, success.metric_id, success.unit, success.kind, hit.subset)
+    return PhraseHit(hit.start, hit.end, success.metric_id, success.unit, success.kind, hit.subset, hit.measure_words)
 
 
 # A bare 工作室 is a public legal service room, unless 调解 qualifies it ('家事调解社区工作室'): a mediation room.
@@ -464,7 +464,7 @@ def classify(
             unit_end,
             f"其中/含 opens a part of the {last.metric_id} figure before it",
         )
-    if hit and hit.unit in fits:
+    if hit and hit.counts(unit, fits):
         between = sentence[max(item_start, hit.start - 10) : hit.start] + sentence[hit.end : n.start]
         between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start : hit.end])
         wholes = list(WHOLE_UNIT.finditer(between))  # '四级的人民调解组织': parts named before it are covered
@@ -502,7 +502,7 @@ def classify(
                 "the target of a part" if last.subset else "",
             )
     after = with_room_owner(phrase_after(hits, sentence, unit_end), sentence, units)
-    if after and after.unit in fits and not sentence.startswith("的", after.end):  # not '2起案件的联合化解'
+    if after and after.counts(unit, fits) and not sentence.startswith("的", after.end):  # not '2起案件的联合化解'
         modifier = sentence[unit_end : after.start]
         lead = sentence[max(item_start, n.start - 3) : n.start]  # '新设7个…'
         subset = after.subset or modifier_part(modifier, after.unit == "org") or part_of(lead)
@@ -515,7 +515,7 @@ def classify(
             after.metric_id, after.kind, subset, "actual", n.value, n.start, after.end, why if subset else ""
         )
     listed = listed_phrase(hits, sentence, unit_end)
-    if listed and listed[0].unit in fits:
+    if listed and listed[0].counts(unit, fits):
         phrase, modifier = listed
         subset = phrase.subset or modifier_part(modifier, phrase.unit == "org") or "part"
         return Reading(
