@@ -69,7 +69,9 @@ def _sentence_candidates(
         if unit is None or periods.NOT_A_PERIOD_COUNT.search(sentence, _segment(sentence, n.start), n.start):
             continue
         item_start = segment_start(sentence, clause_start, n.start)
-        available = [h for h in hits if h.start not in used and not number_between(numbers, h.end, n.start)]
+        available = [
+            h for h in hits if h.start not in used and not number_between(numbers, h.end, _reach(sentence, h.end, n))
+        ]
         found = classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
         if found is None:
             continue
@@ -179,6 +181,16 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
             found += paragraph
             paragraph, centre_named, carried, now = [], False, None, False
     return drop_restatements(found)
+
+
+def _reach(sentence: str, phrase_end: int, n) -> int:
+    """Up to where no other number may stand between a phrase and number n: for a percentage after 分别
+    ('调处率、成功率分别为97.2%和98.8%'), up to 分别, as the rates are paired with their names in order."""
+    if n.percent:
+        at = sentence.rfind("分别", phrase_end, n.start)
+        if at >= 0:
+            return at
+    return n.start
 
 
 def _segment(sentence: str, position: int) -> int:
