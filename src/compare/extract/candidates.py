@@ -116,11 +116,17 @@ def _sentence_candidates(
         )
 
 
+# '532个调委会达到了…要求,占全部调委会的88%': a count the next clause gives as a share of the whole is a part.
+SHARE_OF_WHOLE = re.compile(r"[^,，;；。]*[,，]\s*占(全部|所有|总数)")
+
+
 def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_named: bool) -> tuple[str, str]:
     """(subset, why) once the sentence's subject is known: the city's own centre in a prefecture's report,
     organisations of one kind, or a provider group, unless the rules already named a part."""
     if found.subset:
         return found.subset, found.why
+    if SHARE_OF_WHOLE.match(sentence, found.quote_end):
+        return "share", "a share of the whole (占全部/占总数 …) follows it"
     if (
         found.statement == "actual"
         and ctx.level == "prefecture"
