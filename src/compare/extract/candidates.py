@@ -112,6 +112,7 @@ def _sentence_candidates(
                 period_how=dating.how,
                 why=why,
                 context=_marked(text, origin, s0, s1, n.start, n.end),
+                unit_word=unit,
             )
         )
 

@@ -145,6 +145,7 @@ class Candidate:
     period_how: str = ""  # how its period was read
     why: str = ""  # why it is a part (empty for a total)
     context: str = ""  # its sentence in the original text, the number marked ⟦…⟧
+    unit_word: str = ""  # the counting word after its number (件, 人次 ...)
 
     def row(self) -> dict:
         """The observations.csv row."""
@@ -182,6 +183,25 @@ OPENS_PART_LIST = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]" +
 LIST_ITEM_CHARS = 6
 # '全市807名调解员中，…199人', '新受理行政复议案件中，…14件': a clause ending in 中 names the whole, the next its part.
 AMONG = re.compile(r"中[,，]\s*$")
+
+
+# Counting words that count the same kind of thing: a part is counted like its whole ('182人次' has no part
+# '问题60个'; '调委会200个' has a part '28家').
+MEASURE_FAMILIES = (
+    {"件", "起", "宗", "件次"},
+    {"人次", "人", "名", "位", "次", "批次"},
+    {"个", "家", "所", "处"},
+    {"场", "场次", "期", "次"},
+    {"份", "张", "本", "册"},
+    {"元", "万元", "亿元"},
+)
+
+
+def same_measure(unit: str, whole_unit: str) -> bool:
+    """Whether a number in unit can be a part of a whole counted in whole_unit."""
+    if unit == whole_unit or not any(whole_unit in family for family in MEASURE_FAMILIES):
+        return True  # the same word, or a whole not counted in a counting word (a rate per 10,000)
+    return any(unit in family and whole_unit in family for family in MEASURE_FAMILIES)
 
 
 def _whole(previous: list[Candidate], last: Candidate) -> Candidate:
@@ -453,6 +473,7 @@ def classify(
         and last is not None
         and last_unit in fits
         and n.value <= _whole(previous, last).value  # a part is no larger than its whole
+        and same_measure(unit, last.unit_word)
     ):
         return Reading(
             last.metric_id,
@@ -479,7 +500,7 @@ def classify(
     if hit is None and last is not None and last_unit in fits:
         since_last = sentence[last.quote_end : n.start] if last.sentence == sentence else item
         since_last = since_last[-PART_WORD_REACH:]
-        if part_of(since_last):
+        if part_of(since_last) and same_measure(unit, last.unit_word):
             return Reading(
                 last.metric_id,
                 last.kind,
