@@ -59,7 +59,8 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
             rf"(?P<year>{YEAR}年(?:度)?)(?![\d月])",
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
-            rf"(?P<until>截[至止](?:到)?(?:今年)?{MONTH}月(?P<until_day>\d{{1,2}})日|截[至止](?:到)?(?:今年)?{MONTH}月(?:底|末|份)?)",
+            rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?P<until_day>\d{{1,2}})日"
+            rf"|截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:底|末|份)?)",
             r"(?P<part>第?一季度|1季度|上半年|前三季度|全年)",
             r"(?P<to_date>今年以来|今年来|今年|截[至止](?:到)?目前|迄今)",
             r"(?<![实出发体表呈展再])(?P<now>目前|现有|现在|当前|如今|现(?=共有|已有|已建|共建))",
@@ -171,8 +172,9 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
         y = int(text[:4])
         return Span(pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31), text, bare_year=True)
     if g["until"]:
-        y = year or (report_date.year if report_date is not None else None)
-        months = [_month(x) for x in re.findall(MONTH, text)]
+        named = re.search(YEAR + "年", text)  # 截至2023年3月15日 names its year
+        y = int(named.group(1)) if named else year or (report_date.year if report_date is not None else None)
+        months = [_month(x) for x in re.findall(MONTH, text[named.end() if named else 0 :])]
         if not y or not months or not 1 <= months[0] <= 12:
             return None
         if g["until_day"]:
