@@ -153,3 +153,69 @@ def test_screened_disputes_and_honours_are_not_counts(ds, sentence, found):
         ),
     )
     assert list(out["value"]) == found, out
+
+
+def readings(ds, text):
+    """(metric_id, value, 'part' or 'total') of every candidate of text, in a 2022 report."""
+    ctx = Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"))
+    out = extract(text, ds, ctx)
+    return [(m, v, "part" if s else "total") for m, v, s in zip(out["metric_id"], out["value"], out["subset"])]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (  # a clause ending in 中 that holds a count: the next clause's count is its part, and 其中 runs on
+            "全县600名调解员中,申报等级评定的150人,其中一级20人、二级40人。",
+            [
+                ("mediators", 600, "total"),
+                ("mediators", 150, "part"),
+                ("mediators", 20, "part"),
+                ("mediators", 40, "part"),
+            ],
+        ),
+        (  # a clause ending in 中 that names the whole by a phrase
+            "新受理行政复议案件中,因和解撤回申请的案件9件。",
+            [("admin_reconsideration_cases", 9, "part")],
+        ),
+        (  # a list opened by 其中 runs on through short items, but not past a part larger than the whole
+            "全区在册社区矫正对象300名,其中,缓刑280名,假释5名,外省户籍120名,在册帮教对象700名。",
+            [
+                ("community_corrections_subjects", 300, "total"),
+                ("community_corrections_subjects", 280, "part"),
+                ("community_corrections_subjects", 5, "part"),
+                ("community_corrections_subjects", 120, "part"),
+            ],
+        ),
+        (  # a count the next clause gives as a share of the whole is a part
+            "全县400个调委会达到规范化要求,占全部调委会的85%。",
+            [("mediation_organizations", 400, "part")],
+        ),
+        (  # a part is counted like its whole: 问题 in 个 is no part of consultations in 人次
+            "全年接待农民工来电咨询150人次,解答农民工法律问题40多个。",
+            [("legal_consultations", 150, "part")],  # migrant workers' calls: a part
+        ),
+    ],
+)
+def test_part_rules_on_whole_sentences(ds, text, expected):
+    assert readings(ds, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "孵化某某法律服务社、某某人民调解工作室等3个调解类社会组织。",  # after 等 the number counts the noun after it
+        "300名法律明白人、通过日常入户化解矛盾。",  # a list item that names its own people
+        "3人获聘市法学会首席法律咨询专家。",  # a phrase followed by 专家 names people
+        "评选出示范性调委会90家,规范化调委会418家。",  # an honour's list
+        "在全县200个行政村设立法律援助联络员。",  # another number's noun, not this one's
+    ],
+)
+def test_numbers_that_count_no_catalogue_metric(ds, text):
+    assert readings(ds, text) == []
+
+
+def test_rates_after_fenbie_pair_with_their_names_in_order(ds):
+    text = "共受理矛盾纠纷1768件,调处率、成功率分别为97.2%和98.8%。"
+    assert ("mediation_success_rate", 98.8, "total") in readings(ds, text)
+    assert not any(v == 97.2 for _, v, _ in readings(ds, text))  # 调处率 is no catalogue metric
