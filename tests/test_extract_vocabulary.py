@@ -219,3 +219,18 @@ def test_rates_after_fenbie_pair_with_their_names_in_order(ds):
     text = "共受理矛盾纠纷1768件,调处率、成功率分别为97.2%和98.8%。"
     assert ("mediation_success_rate", 98.8, "total") in readings(ds, text)
     assert not any(v == 97.2 for _, v, _ in readings(ds, text))  # 调处率 is no catalogue metric
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("全年受理矛盾纠纷1200件,增长12.3%。", 12.3),  # a clause that is only a change
+        ("全年受理矛盾纠纷1200件,同比上升12.3%。", 12.3),
+        ("全年受理矛盾纠纷1200件,比增12.3%。", 12.3),
+        ("全年受理矛盾纠纷1200件,较去年同期下降12.3%。", -12.3),
+    ],
+)
+def test_year_on_year_phrasings(ds, text, value):
+    out = extract(text, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01")))
+    change = out[out["statement"] == "yoy_pct"]
+    assert list(zip(change["metric_id"], change["value"])) == [("disputes_mediated", value)]

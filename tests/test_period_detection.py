@@ -99,6 +99,24 @@ def test_a_sentence_dates_its_number_to_the_previous_year(ds):
     }
 
 
+@pytest.mark.parametrize(
+    "text, base_start, base_end",
+    [
+        ("2021年全县办理法律援助案件420件,较2020年的380件增长10.5%。", "2020-01-01", "2020-12-31"),
+        ("2021年全县办理法律援助案件420件,比上年的380件增长10.5%。", "2020-01-01", "2020-12-31"),
+    ],
+)
+def test_the_value_a_count_is_compared_with_is_that_years(ds, text, base_start, base_end):
+    """'较2020年的380件' is 2020's value of the same metric; the change belongs to the report's year."""
+    out = extract(text, ds, Context(doc_id="t", district_code="320412"))
+    rows = set(zip(out["metric_id"], out["value"], out["statement"], out["period_start"], out["period_end"]))
+    assert rows == {
+        ("legal_aid_cases", 420, "actual", "2021-01-01", "2021-12-31"),
+        ("legal_aid_cases", 380, "actual", base_start, base_end),
+        ("legal_aid_cases", 10.5, "yoy_pct", "2021-01-01", "2021-12-31"),
+    }
+
+
 def test_the_period_given_in_sources_or_on_the_command_line_still_wins(ds):
     text = "今年以来,办理法律援助案件77件。"
     given = Context(doc_id="t", district_code="320412", period_start=T("2022-01-01"), period_end=T("2022-03-31"))

@@ -26,7 +26,12 @@ from .text import CLAUSE_END, UNIT_FITS, clause_at, unit_after
 from .vocabulary import PhraseHit
 
 YOY_WORDS = ("同比", "较上年", "较上一年", "较去年", "比上年", "比去年", "比增")
-YOY = re.compile("|".join(YOY_WORDS))  # left to right, so 同比增长 is read as 同比, not 比增
+# Left to right, so 同比增长 is read as 同比, not 比增; '较2020年(的N件)增长' compares with a named year.
+YOY = re.compile("|".join(YOY_WORDS) + r"|[较比](?:19|20)\d\d年(?:同期)?")
+# '…1200件,增长12.3%': a clause that is only a change follows the count it changes.
+CHANGE_ALONE = re.compile(r"\s*(分别)?(增长|上升|下降|减少|增加|提高|降低|回落)(了)?\s*$")
+# '较2020年的380件': the value of the period a count is compared with, the same metric in that period.
+BASE_VALUE = re.compile(r"(较|比|与)((?:19|20)\d\d年|上年|去年|上一年|上年度)(同期)?的?\s*$")
 PER_10K_WORDS = ("万人比", "每万人", "万人平均")
 PART_WORDS = {  # a part of the metric just named, and its subset label
     "刑事": "criminal",
@@ -383,7 +388,7 @@ def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
                 n.end,
                 _named(words) if part_of(words) else "",
             )
-        if clause.lstrip().startswith(YOY_WORDS) and previous:
+        if YOY.match(clause.lstrip()) and previous:
             target = respectively(sentence, n, clause_start, previous)
             if target is not None:
                 return Reading(
@@ -397,6 +402,20 @@ def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
                     "the change of a part" if target.subset else "",
                 )
         return None
+    if CHANGE_ALONE.fullmatch(clause) and previous and previous[-1].sentence == sentence:
+        target = respectively(sentence, n, clause_start, previous)
+        if target is not None and target.statement == "actual" and target.kind != "ratio":
+            sign = -1 if is_decrease(clause) else 1
+            return Reading(
+                target.metric_id,
+                target.kind,
+                target.subset,
+                "yoy_pct",
+                sign * n.value,
+                clause_start,
+                n.end,
+                "the change of a part" if target.subset else "",
+            )
     if "分别" in clause_at(sentence, clause_start):
         hit = respectively_phrase(sentence, n, clause_start, hits)
     else:
@@ -437,6 +456,18 @@ def classify(
             word_at,
             n.end,
             "the rate of a part" if last.subset else "",
+        )
+    base = BASE_VALUE.search(sentence, 0, n.start)
+    if base and last is not None and last.statement == "actual" and same_measure(unit, last.unit_word):
+        return Reading(
+            last.metric_id,
+            last.kind,
+            last.subset,
+            "actual",
+            n.value,
+            base.start(),
+            unit_end,
+            "the value of the period it is compared with, for a part" if last.subset else "",
         )
     part_start = _item_start(sentence, item_start, n.start)
     part_text = sentence[part_start : n.start]
