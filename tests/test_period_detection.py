@@ -182,7 +182,10 @@ def test_a_heading_dates_the_text_under_it(ds):
 
 
 def test_stocks_said_to_be_now_are_at_the_report_date_through_their_paragraph(ds):
-    text = "2020年1月至7月,全区受理调解纠纷1616件。\n据了解,全区现共有各类人民调解组织188个。其中,人民调解委员会161个;共有人民调解员1243名。\n"
+    text = (
+        "2020年1月至7月,全区受理调解纠纷1616件。\n"
+        "据了解,全区现共有各类人民调解组织188个。其中,人民调解委员会161个;共有人民调解员1243名。\n"
+    )
     out = extract(text, ds, Context(doc_id="t", district_code="440402", published=T("2020-08-19")))
     dated = dict(zip(out["value"], out["period_end"]))
     assert dated[1616] == "2020-07-31"

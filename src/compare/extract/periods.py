@@ -397,9 +397,7 @@ def date_number(
         span, how = doc.span, f"the document's period ({doc.how}), which the text's {span.how} names"
     if span is None:
         span, how = doc.span, f"the document's period ({doc.how})" if doc.span is not None else doc.how
-    if kind != "stock" and statement != "target" and (
-        (before and before[-1].recent) or (span is None and doc.recent)
-    ):
+    if kind != "stock" and statement != "target" and ((before and before[-1].recent) or (span is None and doc.recent)):
         return Dating(None, None, "over recent years (近年来): a span the text does not state", True, True)
     if statement == "target":
         year = (span.end or span.start).year if span is not None and (span.end or span.start) is not None else None

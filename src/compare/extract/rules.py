@@ -268,9 +268,7 @@ def phrase_after(hits: list[PhraseHit], sentence: str, position: int) -> PhraseH
     """A phrase right after a number's unit ('17个乡镇调委会'), with nothing but modifiers between."""
     for h in hits:
         modifier = sentence[position : h.start]
-        if position <= h.start <= position + PHRASE_AFTER_REACH and not re.search(
-            r"^[(（、]|[,，;；。]|\d", modifier
-        ):
+        if position <= h.start <= position + PHRASE_AFTER_REACH and not re.search(r"^[(（、]|[,，;；。]|\d", modifier):
             return None if NAMES_PEOPLE.match(sentence, h.end) else h
     return None
 
@@ -596,7 +594,9 @@ PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热
 HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")  # counts of awards, not of the organisations at work
 HONOUR_VERBS = re.compile(r"评选|评为|命名|授予|表彰")  # a clause that awards counts honours
 # ... and so do the list items after it ('评选出示范调委会90家,规范化调委会418家').
-HONOUR_LIST = re.compile(r"(评选|评为|命名|授予|表彰)[^,，;；。]*\d+[^,，;；。\d]{0,4}[,，、]" + LIST_CLAUSES + r"[^,，;；。\d]{0,12}$")
+HONOUR_LIST = re.compile(
+    r"(评选|评为|命名|授予|表彰)[^,，;；。]*\d+[^,，;；。\d]{0,4}[,，、]" + LIST_CLAUSES + r"[^,，;；。\d]{0,12}$"
+)
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
 # Words that give a number to the whole unit (the city, county or district), whoever reports it.
 WHOLE_UNIT = re.compile(
