@@ -234,3 +234,16 @@ def test_year_on_year_phrasings(ds, text, value):
     out = extract(text, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01")))
     change = out[out["statement"] == "yoy_pct"]
     assert list(zip(change["metric_id"], change["value"])) == [("disputes_mediated", value)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("发放法治宣传资料3.2万份。", [("legal_publicity_materials", 32000, "total")]),  # the compound's head: 资料
+        ("全年成功调解各类矛盾纠纷案件73宗。", [("disputes_mediated_success", 73, "total")]),
+        ("交通事故调委会受理纠纷300件。", [("disputes_mediated", 300, "part")]),  # a kind of committee
+        ("全县各调委会共受理纠纷860件。", [("disputes_mediated", 860, "total")]),
+    ],
+)
+def test_overlapping_phrases_and_committees_of_a_kind(ds, text, expected):
+    assert readings(ds, text) == expected

@@ -169,7 +169,7 @@ class Candidate:
 
 
 # A success verb (成功调解, 成功化解) right before the disputes it names makes the number a success count.
-SUCCESS_VERB = re.compile(r"成功(调解|化解|调处)[^,，;；、\d]{0,4}$")
+SUCCESS_VERB = re.compile(r"成功((调解|化解|调处)[^,，;；、\d]{0,4})?$")
 SUCCESS_METRIC = {"disputes_mediated": "disputes_mediated_success"}
 
 
@@ -229,14 +229,14 @@ def phrase_before(hits: list[PhraseHit], start: int, position: int) -> PhraseHit
     return next((h for h in reversed(hits) if start <= h.start and h.end <= position), None)
 
 
-def with_success_verb(hit: PhraseHit | None, hits: list[PhraseHit], sentence: str) -> PhraseHit | None:
-    """The success metric's hit when 成功调解/成功化解 stands right before a disputes phrase."""
+def with_success_verb(hit: PhraseHit | None, units: dict[str, str], sentence: str) -> PhraseHit | None:
+    """The success metric's hit when 成功 (成功调解, 成功化解) stands right before a disputes phrase."""
     if hit is None or hit.metric_id not in SUCCESS_METRIC or not SUCCESS_VERB.search(sentence[: hit.start]):
         return hit
-    success = next((h for h in hits if h.metric_id == SUCCESS_METRIC[hit.metric_id]), None)
-    if success is None:
+    success = SUCCESS_METRIC[hit.metric_id]
+    if success not in units:
         return hit
-    return PhraseHit(hit.start, hit.end, success.metric_id, success.unit, success.kind, hit.subset, hit.measure_words)
+    return PhraseHit(hit.start, hit.end, success, units[success], hit.kind, hit.subset, hit.measure_words)
 
 
 # A bare 工作室 is a public legal service room, unless 调解 qualifies it ('家事调解社区工作室'): a mediation room.
@@ -476,7 +476,7 @@ def classify(
         or (len(clause.strip()) <= LIST_ITEM_CHARS and OPENS_PART_LIST.search(sentence, 0, clause_start))
     )
     before = None if EXAMPLES_BEFORE.search(sentence, 0, n.start) else phrase_before(hits, item_start, n.start)
-    hit = with_room_owner(with_success_verb(before, hits, sentence), sentence, units)
+    hit = with_room_owner(with_success_verb(before, units, sentence), sentence, units)
     if (
         hit is not None
         and hit.metric_id in SCREENED_METRICS
@@ -584,7 +584,9 @@ def classify(
 TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计", "任务数")
 TARGET_YEAR = re.compile(r"到20\d\d年|确定[^,，。;；]{0,20}完成")  # 到2025年…; 确定全年完成…件
 # Organisations of one kind as a sentence's subject ('全市社区人民调解组织共开展…'): their numbers are a part.
-SUBJECT_ORGANISATIONS = re.compile(r"([\u4e00-\u9fff]{1,6}?)(人民)?调解(组织|委员会|工作室)(共|累计|先后)")
+SUBJECT_ORGANISATIONS = re.compile(
+    r"([\u4e00-\u9fff]{1,6}?)(?:(人民)?调解(组织|委员会|工作室)|调委会)(共|累计|先后|受理|调解|化解|调处)"
+)
 # A provider that is a sentence's subject ('法律顾问,已为…', '工作室共为…') is credited with its numbers.
 SUBJECT_PROVIDER = re.compile(
     r"(律师|法律顾问|法律服务工作者|志愿者|公共法律服务中心|公共法律服务工作室)[,，]?(共|已|累计|先后)?为"
@@ -633,7 +635,7 @@ def organisations_of_a_kind(sentence: str, position: int) -> str:
         return ""
     kind = subject.group(1)
     wholes = list(WHOLE_UNIT.finditer(kind))
-    return modifier_part(kind[wholes[-1].end() :] if wholes else kind)
+    return modifier_part(kind[wholes[-1].end() :] if wholes else kind, organisations=True)
 
 
 def whole_unit(sentence: str, position: int) -> bool:

@@ -57,18 +57,27 @@ class PhraseHit:
 class Phrases:
     """The catalogue's phrases: one regular expression trying the longest first, and what each means."""
 
-    pattern: re.Pattern
+    pattern: re.Pattern  # the longest phrase at every position (overlapping), in group 1
     meaning: dict  # phrase -> PhraseMeaning
 
     def hits(self, sentence: str) -> list[PhraseHit]:
-        """Non-overlapping phrase occurrences, left to right, the longest phrase at each position."""
-        found = []
+        """Non-overlapping phrase occurrences, left to right, the longest phrase at each position; of two
+        that overlap, the one ending later (a compound's head is its last word: '法治宣传资料' is 资料)."""
+        kept: list[tuple[int, int]] = []
         for m in self.pattern.finditer(sentence):
-            meaning = self.meaning[m.group(0)]
+            start, end = m.span(1)
+            if kept and start < kept[-1][1]:
+                if end > kept[-1][1]:
+                    kept[-1] = (start, end)
+                continue
+            kept.append((start, end))
+        found = []
+        for start, end in kept:
+            meaning = self.meaning[sentence[start:end]]
             found.append(
                 PhraseHit(
-                    m.start(),
-                    m.end(),
+                    start,
+                    end,
                     meaning.metric_id,
                     meaning.unit,
                     meaning.kind,
@@ -137,4 +146,4 @@ def _phrases(rows: tuple) -> Phrases:
         if phrase and phrase not in meaning:
             meaning[phrase] = PhraseMeaning(metric_id, unit, kind, subset, words)
     ordered = sorted(meaning, key=lambda p: -len(p))
-    return Phrases(re.compile("|".join(re.escape(p) for p in ordered)), meaning)
+    return Phrases(re.compile("(?=(" + "|".join(re.escape(p) for p in ordered) + "))"), meaning)
