@@ -209,6 +209,7 @@ def test_part_rules_on_whole_sentences(ds, text, expected):
         "3人获聘市法学会首席法律咨询专家。",  # a phrase followed by 专家 names people
         "评选出示范性调委会90家,规范化调委会418家。",  # an honour's list
         "在全县200个行政村设立法律援助联络员。",  # another number's noun, not this one's
+        "通过热线、网络平台提供公共法律服务总量达9000人次。",  # 'X总量' counts X, not the phrase before it
     ],
 )
 def test_numbers_that_count_no_catalogue_metric(ds, text):

@@ -258,6 +258,8 @@ def with_room_owner(hit: PhraseHit | None, sentence: str, units: dict[str, str])
     return PhraseHit(hit.start, hit.end, owner, units[owner], "stock", "")
 
 
+# '…提供公共法律服务总量达210575人次': a total named right before the number counts the words before 总量.
+OTHER_TOTAL = re.compile(r"[\u4e00-\u9fff]{2}(总量|总数|总计)[达为是]?\s*$")
 # 'A、B等3个调解类社会组织': after 等 the number counts the noun after its unit; the phrases before name examples.
 EXAMPLES_BEFORE = re.compile(r"等\s*(共|近|约)?$")
 # '首席法律咨询专家', '法律援助律师': a phrase followed by a word for people names those people, not the metric.
@@ -514,6 +516,8 @@ def classify(
             unit_end,
             f"其中/含 opens a part of the {last.metric_id} figure before it",
         )
+    if hit and OTHER_TOTAL.search(sentence, hit.end, n.start):  # '热线…提供公共法律服务总量达N': N counts 服务
+        hit = None
     if hit and hit.counts(unit, fits):
         between = sentence[max(item_start, hit.start - 10) : hit.start] + sentence[hit.end : n.start]
         between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start : hit.end])
