@@ -191,6 +191,10 @@ def readings(ds, text):
             "全县400个调委会达到规范化要求,占全部调委会的85%。",
             [("mediation_organizations", 400, "part")],
         ),
+        (  # 及其: the members of what was named just before
+            "推动12个行业性调解组织及其60名人民调解员入驻法院调解平台。",
+            [("mediation_organizations", 12, "part"), ("mediators", 60, "part")],
+        ),
         (  # a part is counted like its whole: 问题 in 个 is no part of consultations in 人次
             "全年接待农民工来电咨询150人次,解答农民工法律问题40多个。",
             [("legal_consultations", 150, "part")],  # migrant workers' calls: a part

@@ -128,6 +128,8 @@ def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_na
         return found.subset, found.why
     if SHARE_OF_WHOLE.match(sentence, found.quote_end):
         return "share", "a share of the whole (占全部/占总数 …) follows it"
+    if re.search(r"及其\s*$", sentence[:position]):
+        return "of_those_named", "及其: the members of what was named just before"
     if (
         found.statement == "actual"
         and ctx.level == "prefecture"
