@@ -49,13 +49,13 @@ def _sentence_candidates(
     paragraph: list[Candidate],
     centre_named: bool,
     carried: periods.Span | None,
-    carried_now: bool = False,
-    section: periods.Span | None = None,
+    carried_now: bool,
+    section: periods.Span | None,
+    sentence_periods: list[periods.Phrase],
 ) -> None:
     """Add this sentence's candidates to its paragraph's (earlier ones carry metrics over)."""
     sentence = simple[s0:s1]
     hits = phrases.hits(sentence)
-    sentence_periods = periods.phrases(sentence, _year(doc), doc.report_date)
     clause_starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence)]
     numbers = [n for n in find_numbers(sentence) if is_count(sentence, n)]
     out = paragraph
@@ -167,6 +167,7 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
         if end > start and not paragraph and paragraph_ends:
             section = _heading_span(simple[start:end], doc) or section
         if end > start:
+            sentence_periods = periods.phrases(simple[start:end], _year(doc), doc.report_date)
             _sentence_candidates(
                 text,
                 simple,
@@ -182,10 +183,11 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
                 carried,
                 now,
                 section,
+                sentence_periods,
             )
             centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
-            carried = _leading_span(simple[start:end], doc) or carried
-            now = now or _speaks_of_now(simple[start:end], doc)
+            carried = _leading_span(simple[start:end], sentence_periods) or carried
+            now = now or any(p.now for p in sentence_periods)  # 目前, 现有: the rest of the paragraph too
         if paragraph_ends:
             found += paragraph
             paragraph, centre_named, carried, now = [], False, None, False
@@ -229,14 +231,10 @@ def _year(doc: periods.DocumentPeriod) -> int | None:
 LEADING_PHRASE_CHARS = 6
 
 
-def _leading_span(sentence: str, doc: periods.DocumentPeriod) -> periods.Span | None:
+def _leading_span(sentence: str, sentence_periods: list[periods.Phrase]) -> periods.Span | None:
     """The period a sentence opens with ('2019年，…', '上半年，…'), which the rest of its paragraph speaks of."""
     lead = len(sentence) - len(sentence.lstrip(" \u3000\t\r\n"))
-    spans = [
-        p.span
-        for p in periods.phrases(sentence, _year(doc), doc.report_date)
-        if p.span is not None and p.start <= lead + LEADING_PHRASE_CHARS
-    ]
+    spans = [p.span for p in sentence_periods if p.span is not None and p.start <= lead + LEADING_PHRASE_CHARS]
     return spans[0] if spans else None
 
 
@@ -252,12 +250,6 @@ def _heading_span(line: str, doc: periods.DocumentPeriod) -> periods.Span | None
         return None
     spans = [p.span for p in periods.phrases(line, _year(doc), doc.report_date) if p.span is not None]
     return spans[0] if spans and spans[0].start is not None and spans[0].end is not None else None
-
-
-def _speaks_of_now(sentence: str, doc: periods.DocumentPeriod) -> bool:
-    """Whether a sentence speaks of the time of writing (目前, 现有), which the rest of its paragraph's
-    stocks share ('现共有…188个。其中…161个')."""
-    return any(p.now for p in periods.phrases(sentence, _year(doc), doc.report_date))
 
 
 _LEVELS: dict[tuple, dict[str, str]] = {}
