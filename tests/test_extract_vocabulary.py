@@ -195,6 +195,10 @@ def readings(ds, text):
             "推动12个行业性调解组织及其60名人民调解员入驻法院调解平台。",
             [("mediation_organizations", 12, "part"), ("mediators", 60, "part")],
         ),
+        (  # people of another post appointed as mediators: a part; the phrase after that can count them
+            "选派40名退休法官任司法所人民调解员。",
+            [("mediators", 40, "part")],
+        ),
         (  # a part is counted like its whole: 问题 in 个 is no part of consultations in 人次
             "全年接待农民工来电咨询150人次,解答农民工法律问题40多个。",
             [("legal_consultations", 150, "part")],  # migrant workers' calls: a part

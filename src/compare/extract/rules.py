@@ -260,17 +260,24 @@ def with_room_owner(hit: PhraseHit | None, sentence: str, units: dict[str, str])
 
 # '…提供公共法律服务总量达210575人次': a total named right before the number counts the words before 总量.
 OTHER_TOTAL = re.compile(r"[\u4e00-\u9fff]{2}(总量|总数|总计)[达为是]?\s*$")
+# '60名公安辅警任司法所人民调解员': people of another post appointed to the phrase's are a part of them.
+APPOINTED = re.compile(r"(?<![责主信委])(担|兼|聘|出)?任(?![务期何])")
 # 'A、B等3个调解类社会组织': after 等 the number counts the noun after its unit; the phrases before name examples.
 EXAMPLES_BEFORE = re.compile(r"等\s*(共|近|约)?$")
 # '首席法律咨询专家', '法律援助律师': a phrase followed by a word for people names those people, not the metric.
 NAMES_PEOPLE = re.compile(r"专家|员|师|者")
 
 
-def phrase_after(hits: list[PhraseHit], sentence: str, position: int) -> PhraseHit | None:
-    """A phrase right after a number's unit ('17个乡镇调委会'), with nothing but modifiers between."""
+def phrase_after(
+    hits: list[PhraseHit], sentence: str, position: int, unit: str = "", fits: frozenset = frozenset()
+) -> PhraseHit | None:
+    """A phrase right after a number's unit ('17个乡镇调委会'), with nothing but modifiers between; with a
+    unit, the first such phrase that can count it ('60名辅警任司法所人民调解员': 调解员, not 司法所)."""
     for h in hits:
         modifier = sentence[position : h.start]
         if position <= h.start <= position + PHRASE_AFTER_REACH and not re.search(r"^[(（、]|[,，;；。]|\d", modifier):
+            if unit and not h.counts(unit, fits):
+                continue
             return None if NAMES_PEOPLE.match(sentence, h.end) else h
     return None
 
@@ -555,16 +562,24 @@ def classify(
                 unit_end,
                 "the target of a part" if last.subset else "",
             )
-    after = with_room_owner(phrase_after(hits, sentence, unit_end), sentence, units)
+    after = with_room_owner(phrase_after(hits, sentence, unit_end, unit, frozenset(fits)), sentence, units)
     if after and after.counts(unit, fits) and not sentence.startswith("的", after.end):  # not '2起案件的联合化解'
         modifier = sentence[unit_end : after.start]
         lead = sentence[max(item_start, n.start - 3) : n.start]  # '新设7个…'
-        subset = after.subset or modifier_part(modifier, after.unit == "org") or part_of(lead)
+        appointed = APPOINTED.search(modifier)
+        subset = (
+            after.subset
+            or modifier_part(modifier, after.unit == "org")
+            or part_of(lead)
+            or ("appointed" if appointed else "")
+        )
         why = (
             f"the phrase '{sentence[after.start : after.end]}' names a part"
             if after.subset
             else (_named(modifier) if modifier_part(modifier, after.unit == "org") else _named(lead))
         )
+        if appointed and not (after.subset or modifier_part(modifier, after.unit == "org") or part_of(lead)):
+            why = f"people of another post appointed as {sentence[after.start : after.end]} ({_named(modifier)})"
         return Reading(
             after.metric_id, after.kind, subset, "actual", n.value, n.start, after.end, why if subset else ""
         )
