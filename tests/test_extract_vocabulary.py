@@ -224,6 +224,11 @@ def test_numbers_that_count_no_catalogue_metric(ds, text):
     assert readings(ds, text) == []
 
 
+def test_an_honours_list_ends_at_an_item_with_its_own_subject(ds):
+    text = "评选出2023年度示范性调委会90家,规范化调委会418家,全县共有调委会600个。"
+    assert readings(ds, text) == [("mediation_organizations", 600, "total")]
+
+
 def test_rates_after_fenbie_pair_with_their_names_in_order(ds):
     text = "共受理矛盾纠纷1768件,调处率、成功率分别为97.2%和98.8%。"
     assert ("mediation_success_rate", 98.8, "total") in readings(ds, text)

@@ -12,7 +12,6 @@ from ..numerals import find_numbers
 from . import periods
 from .context import Context, detect_district
 from .rules import (
-    HONOUR_LIST,
     HONOUR_VERBS,
     HONOURS,
     MUNICIPAL_BODY,
@@ -21,6 +20,7 @@ from .rules import (
     Reading,
     by_provider,
     classify,
+    in_honours_list,
     is_target,
     number_between,
     organisations_of_a_kind,
@@ -78,7 +78,7 @@ def _sentence_candidates(
         if (
             HONOURS.search(sentence[item_start : n.start][-8:] + sentence[unit_end : found.quote_end])
             or HONOUR_VERBS.search(clause)
-            or HONOUR_LIST.search(sentence, _segment(sentence, n.start), n.start)
+            or in_honours_list(sentence, _segment(sentence, n.start), n.start)
         ):
             continue
         subset, why = _whose(sentence, n.start, found, ctx, centre_named)

@@ -615,9 +615,21 @@ PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热
 HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")  # counts of awards, not of the organisations at work
 HONOUR_VERBS = re.compile(r"评选|评为|命名|授予|表彰")  # a clause that awards counts honours
 # ... and so do the list items after it ('评选出示范调委会90家,规范化调委会418家').
-HONOUR_LIST = re.compile(
-    r"(评选|评为|命名|授予|表彰)[^,，;；。]*\d+[^,，;；。\d]{0,4}[,，、]" + LIST_CLAUSES + r"[^,，;；。\d]{0,12}$"
-)
+FIRST_ITEM = re.compile(r"[^,，;；。]*?\d+[^,，;；。\d]{0,4}[,，、]")
+LIST_RUN = re.compile(LIST_CLAUSES + r"(?P<last>[^,，;；。\d]{0,12})")
+
+
+def in_honours_list(sentence: str, start: int, position: int) -> bool:
+    """Whether the number at position is a later item of a list of counts an honour verb opens (from start)."""
+    verbs = list(HONOUR_VERBS.finditer(sentence, start, position))
+    if not verbs:
+        return False
+    first_item = FIRST_ITEM.match(sentence, verbs[-1].end(), position)
+    if first_item is None:
+        return False
+    run = LIST_RUN.match(sentence, first_item.end(), position)
+    # an item of its own subject ('全县共有调委会600个') ends the list
+    return run is not None and run.end() == position and not re.search("共|有|全", run["last"])
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
 # Words that give a number to the whole unit (the city, county or district), whoever reports it.
 WHOLE_UNIT = re.compile(
