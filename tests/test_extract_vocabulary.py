@@ -225,7 +225,7 @@ def test_numbers_that_count_no_catalogue_metric(ds, text):
 
 
 def test_an_honours_list_ends_at_an_item_with_its_own_subject(ds):
-    text = "评选出2023年度示范性调委会90家,规范化调委会418家,全县共有调委会600个。"
+    text = "评选出2022年度示范性调委会90家,规范化调委会418家,全县共有调委会600个。"
     assert readings(ds, text) == [("mediation_organizations", 600, "total")]
 
 

@@ -630,6 +630,8 @@ def in_honours_list(sentence: str, start: int, position: int) -> bool:
     run = LIST_RUN.match(sentence, first_item.end(), position)
     # an item of its own subject ('全县共有调委会600个') ends the list
     return run is not None and run.end() == position and not re.search("共|有|全", run["last"])
+
+
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
 # Words that give a number to the whole unit (the city, county or district), whoever reports it.
 WHOLE_UNIT = re.compile(
