@@ -199,6 +199,10 @@ def readings(ds, text):
             "选派40名退休法官任司法所人民调解员。",
             [("mediators", 40, "part")],
         ),
+        (  # a stock that is the object of an action: those it was done to
+            "全县有社区矫正对象300名,已为120名社区矫正对象佩戴定位手环。",
+            [("community_corrections_subjects", 300, "total"), ("community_corrections_subjects", 120, "part")],
+        ),
         (  # a part is counted like its whole: 问题 in 个 is no part of consultations in 人次
             "全年接待农民工来电咨询150人次,解答农民工法律问题40多个。",
             [("legal_consultations", 150, "part")],  # migrant workers' calls: a part

@@ -117,6 +117,9 @@ def _sentence_candidates(
         )
 
 
+# '为258名社区服刑人员佩戴了…', '每日对100名矫正对象进行定位核查': a stock that is the object of an action is
+# those it was done to, a part.
+ACTED_ON = re.compile(r"(对|为|给)\s*$")
 # '532个调委会达到了…要求,占全部调委会的88%': a count the next clause gives as a share of the whole is a part.
 SHARE_OF_WHOLE = re.compile(r"[^,，;；。]*[,，]\s*占(全部|所有|总数)")
 
@@ -128,6 +131,8 @@ def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_na
         return found.subset, found.why
     if SHARE_OF_WHOLE.match(sentence, found.quote_end):
         return "share", "a share of the whole (占全部/占总数 …) follows it"
+    if found.kind == "stock" and ACTED_ON.search(sentence, 0, position):
+        return "acted_on", "对/为 N名…: those the action was done to, not all there are"
     if re.search(r"及其\s*$", sentence[:position]):
         return "of_those_named", "及其: the members of what was named just before"
     if (
