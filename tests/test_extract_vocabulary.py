@@ -218,8 +218,8 @@ def test_part_rules_on_whole_sentences(ds, text, expected):
     [
         "孵化某某法律服务社、某某人民调解工作室等3个调解类社会组织。",  # after 等 the number counts the noun after it
         "300名法律明白人、通过日常入户化解矛盾。",  # a list item that names its own people
-        "3人获聘市法学会首席法律咨询专家。",  # a phrase followed by 专家 names people
-        "评选出示范性调委会90家,规范化调委会418家。",  # an honour's list
+        "2人受聘为首席法律咨询专家。",  # a phrase followed by 专家 names people
+        "评选出示范性调委会30家,规范化调委会120家。",  # an honour's list
         "在全县200个行政村设立法律援助联络员。",  # another number's noun, not this one's
         "通过热线、网络平台提供公共法律服务总量达9000人次。",  # 'X总量' counts X, not the phrase before it
     ],
@@ -229,7 +229,7 @@ def test_numbers_that_count_no_catalogue_metric(ds, text):
 
 
 def test_an_honours_list_ends_at_an_item_with_its_own_subject(ds):
-    text = "评选出2022年度示范性调委会90家,规范化调委会418家,全县共有调委会600个。"
+    text = "评选出2022年度示范性调委会30家,规范化调委会120家,全县共有调委会600个。"
     assert readings(ds, text) == [("mediation_organizations", 600, "total")]
 
 

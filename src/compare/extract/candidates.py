@@ -117,10 +117,10 @@ def _sentence_candidates(
         )
 
 
-# '为258名社区服刑人员佩戴了…', '每日对100名矫正对象进行定位核查': a stock that is the object of an action is
+# '为120名社区矫正对象佩戴…', '每周对50名矫正对象开展走访': a stock that is the object of an action is
 # those it was done to, a part.
 ACTED_ON = re.compile(r"(对|为|给)\s*$")
-# '532个调委会达到了…要求,占全部调委会的88%': a count the next clause gives as a share of the whole is a part.
+# '400个调委会达到规范化要求,占全部调委会的85%': a count the next clause gives as a share of the whole is a part.
 SHARE_OF_WHOLE = re.compile(r"[^,，;；。]*[,，]\s*占(全部|所有|总数)")
 
 
@@ -201,7 +201,7 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
 
 def _reach(sentence: str, phrase_end: int, n) -> int:
     """Up to where no other number may stand between a phrase and number n: for a percentage after 分别
-    ('调处率、成功率分别为97.2%和98.8%'), up to 分别, as the rates are paired with their names in order."""
+    ('调处率、成功率分别为97.0%和99.1%'), up to 分别, as the rates are paired with their names in order."""
     if n.percent:
         at = sentence.rfind("分别", phrase_end, n.start)
         if at >= 0:
@@ -243,7 +243,7 @@ def _leading_span(sentence: str, sentence_periods: list[periods.Phrase]) -> peri
     return spans[0] if spans else None
 
 
-# A heading is a line this short with no clause in it ('一、2022年工作开展情况'); the period it names dates the
+# A heading is a line this short with no clause in it ('二、2022年工作回顾'); the period it names dates the
 # text under it, up to the next heading that names one.
 HEADING_CHARS = 30
 

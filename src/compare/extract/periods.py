@@ -85,7 +85,7 @@ URL_DAY = [
     re.compile(r"[/t_](?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?=[/_.]|$)"),
 ]
 URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)/")
-# A news release's dateline: '记者19日从…获悉', '7月10日,记者从…' (the day, and perhaps the month, of the report).
+# A news release's dateline: '记者12日从…获悉', '5月8日,记者从…' (the day, and perhaps the month, of the report).
 DATELINE = re.compile(r"记者(?P<d>\d{1,2})日|(?P<m>\d{1,2})月(?P<d2>\d{1,2})日[,，]?\s*(?:本报)?记者")
 
 
@@ -172,7 +172,7 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
         y = int(text[:4])
         return Span(pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31), text, bare_year=True)
     if g["until"]:
-        named = re.search(YEAR + "年", text)  # 截至2023年3月15日 names its year
+        named = re.search(YEAR + "年", text)  # 截至2024年4月10日 names its year
         y = int(named.group(1)) if named else year or (report_date.year if report_date is not None else None)
         months = [_month(x) for x in re.findall(MONTH, text[named.end() if named else 0 :])]
         if not y or not months or not 1 <= months[0] <= 12:
@@ -220,7 +220,7 @@ def _date(y, m, d) -> pd.Timestamp | None:
 def url_date(url: str, simple_text: str = "") -> pd.Timestamp | None:
     """The publication date a report's web address carries (/art/2025/1/26/, /t20260226_, /2015-09/06/),
     or, when it gives the month only (/202108/), the day of a news dateline in the first lines
-    ('记者19日从…获悉', '7月10日,记者从…'), else the month's last day (the latest the report can be)."""
+    ('记者12日从…获悉', '5月8日,记者从…'), else the month's last day (the latest the report can be)."""
     for m in (m for pattern in URL_DAY for m in pattern.finditer(url)):
         day = _date(m["y"], m["m"], m["d"])
         if day is not None:
@@ -286,7 +286,7 @@ def _opening_span(opening: str, date: pd.Timestamp | None) -> Span | None:
     return first
 
 
-# A heading that says which year the report reviews: '一、2022年工作开展情况', '2017年工作总结'.
+# A heading that says which year the report reviews: '一、2023年工作总结', '2019年工作开展情况'.
 REVIEW_HEADING = re.compile(
     r"^[\s\u3000]*(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．])?\s*(?P<y>(?:19|20)\d\d)年度?"
     r"(?:主要)?工作(?:开展|推进|完成|落实)?(?:情况|总结|回顾)[\s\u3000]*$",

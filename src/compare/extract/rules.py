@@ -180,18 +180,18 @@ RESOLVING = re.compile("调|化解|受理|处理|办理")  # a phrase that itsel
 # '其他调委会46个': the rest of a breakdown, named only right before the phrase (其他事项 is no part of a count).
 OTHERS = ("其他", "其它")
 # '其中，人民调解委员会161个': 其中 as a clause of its own opens the part that follows.
-# Clauses that are only items of a list ('缓刑316名,假释3名,'): a list opened before them runs on through them.
+# Clauses that are only items of a list ('缓刑280名,假释5名,'): a list opened before them runs on through them.
 LIST_CLAUSES = r"(?:[^,，;；。\d]{0,12}\d+(?:\.\d+)?[^,，;；。\d]{0,4}[,，、])*"
 OPENS_PART_ALONE = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]\s*$")
 OPENS_PART_LIST = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]" + LIST_CLAUSES + r"\s*$")
-# A later clause of such a list is an item only when it is a short name and a number ('非本地户籍230名').
+# A later clause of such a list is an item only when it is a short name and a number ('外省户籍120名').
 LIST_ITEM_CHARS = 6
-# '全市807名调解员中，…199人', '新受理行政复议案件中，…14件': a clause ending in 中 names the whole, the next its part.
+# '全县600名调解员中，…150人', '新受理行政复议案件中，…9件': a clause ending in 中 names the whole, the next its part.
 AMONG = re.compile(r"中[,，]\s*$")
 
 
-# Counting words that count the same kind of thing: a part is counted like its whole ('182人次' has no part
-# '问题60个'; '调委会200个' has a part '28家').
+# Counting words that count the same kind of thing: a part is counted like its whole ('150人次' has no part
+# '问题40个'; '调委会200个' has a part '28家').
 MEASURE_FAMILIES = (
     {"件", "起", "宗", "件次"},
     {"人次", "人", "名", "位", "次", "批次"},
@@ -216,7 +216,7 @@ def _whole(previous: list[Candidate], last: Candidate) -> Candidate:
 
 def _among(sentence: str, clause_start: int, hits: list[PhraseHit], last: Candidate | None) -> PhraseHit | None:
     """What the clause before this one names when it ends in 中: its phrase ('新受理行政复议案件中,'), or
-    the count it holds ('全市807名调解员中,')."""
+    the count it holds ('全县600名调解员中,')."""
     if not AMONG.search(sentence, 0, clause_start):
         return None
     previous = max((m.end() for m in CLAUSE_END.finditer(sentence, 0, max(0, clause_start - 1))), default=0)
@@ -258,9 +258,9 @@ def with_room_owner(hit: PhraseHit | None, sentence: str, units: dict[str, str])
     return PhraseHit(hit.start, hit.end, owner, units[owner], "stock", "")
 
 
-# '…提供公共法律服务总量达210575人次': a total named right before the number counts the words before 总量.
+# '…提供公共法律服务总量达9000人次': a total named right before the number counts the words before 总量.
 OTHER_TOTAL = re.compile(r"[\u4e00-\u9fff]{2}(总量|总数|总计)[达为是]?\s*$")
-# '60名公安辅警任司法所人民调解员': people of another post appointed to the phrase's are a part of them.
+# '40名退休法官任司法所人民调解员': people of another post appointed to the phrase's are a part of them.
 APPOINTED = re.compile(r"(?<![责主信委])(担|兼|聘|出)?任(?![务期何])")
 # 'A、B等3个调解类社会组织': after 等 the number counts the noun after its unit; the phrases before name examples.
 EXAMPLES_BEFORE = re.compile(r"等\s*(共|近|约)?$")
@@ -272,7 +272,7 @@ def phrase_after(
     hits: list[PhraseHit], sentence: str, position: int, unit: str = "", fits: frozenset = frozenset()
 ) -> PhraseHit | None:
     """A phrase right after a number's unit ('17个乡镇调委会'), with nothing but modifiers between; with a
-    unit, the first such phrase that can count it ('60名辅警任司法所人民调解员': 调解员, not 司法所)."""
+    unit, the first such phrase that can count it ('40名退休法官任司法所人民调解员': 调解员, not 司法所)."""
     for h in hits:
         modifier = sentence[position : h.start]
         if position <= h.start <= position + PHRASE_AFTER_REACH and not re.search(r"^[(（、]|[,，;；。]|\d", modifier):
@@ -298,7 +298,7 @@ def listed_phrase(hits: list[PhraseHit], sentence: str, unit_end: int) -> tuple[
     limit = min(unit_end + LIST_REACH, clause_end.start() if clause_end else len(sentence))
     after = next((h for h in hits if item.end() <= h.start and h.end <= limit), None)
     modifier = sentence[unit_end : item.start(1)]
-    if after is None or OWN_NOUN.search(modifier):  # '580名法律明白人、68名法律顾问': the item names its own people
+    if after is None or OWN_NOUN.search(modifier):  # '300名法律明白人、40名法律顾问': the item names its own people
         return None
     return after, modifier
 
@@ -614,7 +614,7 @@ SUBJECT_PROVIDER = re.compile(
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")
 HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")  # counts of awards, not of the organisations at work
 HONOUR_VERBS = re.compile(r"评选|评为|命名|授予|表彰")  # a clause that awards counts honours
-# ... and so do the list items after it ('评选出示范调委会90家,规范化调委会418家').
+# ... and so do the list items after it ('评选出示范调委会30家,规范化调委会120家').
 FIRST_ITEM = re.compile(r"[^,，;；。]*?\d+[^,，;；。\d]{0,4}[,，、]")
 LIST_RUN = re.compile(LIST_CLAUSES + r"(?P<last>[^,，;；。\d]{0,12})")
 
