@@ -229,7 +229,7 @@ CORPUS_PERIODS = [  # (set, doc_id, metric_id, value): the gold's period must be
     ("corpus", "mianyang-2015h1", "legal_aid_cases", 3511),  # 上半年 earlier in the paragraph
     ("corpus", "liaocheng-2017", "legal_aid_cases", 4120),  # 全年, in a review published in February
     ("corpus", "zhonglou-2019h1", "legal_publicity_events", 35),  # 2019年上半年
-    ("corpus", "luzhou-2021-01-08", "legal_aid_cases", 3198),  # 截至8月25日, the year from the web address
+    ("corpus", "luzhou-2021-01-08", "legal_aid_cases", 3198),  # 截至 a month and day, the year from the web address
     ("corpus", "mianyang-2018h1", "legal_aid_cases", 2809),  # 截至6月底, the year from the web address
     ("corpus2", "ganzhou-2022", "disputes_mediated", 39728),  # 今年以来 under a heading reviewing 2022
     ("corpus2", "ganzhou-2024", "mediation_organizations", 3488),  # a stock at the address's month end

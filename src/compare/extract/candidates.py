@@ -201,7 +201,7 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
 
 def _reach(sentence: str, phrase_end: int, n) -> int:
     """Up to where no other number may stand between a phrase and number n: for a percentage after 分别
-    ('调处率、成功率分别为97.0%和99.1%'), up to 分别, as the rates are paired with their names in order."""
+    ('调结率、成功率分别为a%和b%'), up to 分别, as the rates are paired with their names in order."""
     if n.percent:
         at = sentence.rfind("分别", phrase_end, n.start)
         if at >= 0:

@@ -7,7 +7,7 @@ The report's date is its publication date (sources.csv) or a date in its first l
 A period cannot end after the report's date: a year reported in December ends on the report's date.
 
 A sentence overrides the document's period for the numbers after its own period words ('2019年，…共受理
-3679件' is 2019's figure in a 2020 report; '1-9月，…' narrows a 2017 report). Flows cover a period; stocks
+N件' is 2019's figure in a 2020 report; '1-9月，…' narrows a 2017 report). Flows cover a period; stocks
 (organisations, mediators in post) are dated at one day: the period's end, or the report's date when the
 period runs to it or none is stated. Targets cover their year. When nothing dates a number, the
 candidate says so (period unknown) rather than guess.

@@ -186,7 +186,7 @@ OPENS_PART_ALONE = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]\s
 OPENS_PART_LIST = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]" + LIST_CLAUSES + r"\s*$")
 # A later clause of such a list is an item only when it is a short name and a number ('外省户籍120名').
 LIST_ITEM_CHARS = 6
-# '全县600名调解员中，…150人', '新受理行政复议案件中，…9件': a clause ending in 中 names the whole, the next its part.
+# '全县600名调解员中，…150人', '行政复议案件中，…N件': a clause ending in 中 names the whole, the next its part.
 AMONG = re.compile(r"中[,，]\s*$")
 
 
@@ -258,11 +258,11 @@ def with_room_owner(hit: PhraseHit | None, sentence: str, units: dict[str, str])
     return PhraseHit(hit.start, hit.end, owner, units[owner], "stock", "")
 
 
-# '…提供公共法律服务总量达9000人次': a total named right before the number counts the words before 总量.
+# '…提供法律服务总量达N人次': a total named right before the number counts the words before 总量.
 OTHER_TOTAL = re.compile(r"[\u4e00-\u9fff]{2}(总量|总数|总计)[达为是]?\s*$")
 # '40名退休法官任司法所人民调解员': people of another post appointed to the phrase's are a part of them.
 APPOINTED = re.compile(r"(?<![责主信委])(担|兼|聘|出)?任(?![务期何])")
-# 'A、B等3个调解类社会组织': after 等 the number counts the noun after its unit; the phrases before name examples.
+# 'A、B等N个调解类社会组织': after 等 the number counts the noun after its unit; the phrases before name examples.
 EXAMPLES_BEFORE = re.compile(r"等\s*(共|近|约)?$")
 # '首席法律咨询专家', '法律援助律师': a phrase followed by a word for people names those people, not the metric.
 NAMES_PEOPLE = re.compile(r"专家|员|师|者")
@@ -332,7 +332,7 @@ def respectively(sentence: str, n: Number, clause_start: int, previous: list[Can
 
 
 def respectively_phrase(sentence: str, n: Number, clause_start: int, hits: list[PhraseHit]) -> PhraseHit | None:
-    """For '调处率、成功率分别为97.2%和98.8%': the named rate paired with this percentage, right-aligned
+    """For '调结率、成功率分别为a%和b%': the named rate paired with this percentage, right-aligned
     (None when the percentages outnumber the names)."""
     clause = clause_at(sentence, clause_start)
     at = clause.find("分别")
