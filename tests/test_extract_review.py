@@ -144,3 +144,24 @@ def test_extraction_time_grows_linearly_with_the_input():
     seconds(5_000)  # warm caches
     small, large = seconds(30_000), seconds(120_000)
     assert large < 8 * small + 0.5, (small, large)
+
+
+def test_accept_reads_a_quote_with_a_space_for_thousands(data_copy, tmp_path, capsys):
+    """Older reports write 4 598件: extraction reads it, and accept reads the value back from that quote."""
+    text = data_copy / "sources" / "wujin-2022q1.txt"
+    text.write_text(text.read_text(encoding="utf-8") + "\n我区一季度共接待法律咨询4 598人次。\n", encoding="utf-8")
+    review = pd.read_csv(review_of(data_copy, tmp_path), dtype=str, keep_default_na=False)
+    row = review["quote"].str.contains("4 598")
+    assert row.sum() == 1 and float(review.loc[row, "value"].iloc[0]) == 4598
+    review["decision"] = "reject"
+    review.loc[row, "decision"] = "accept"
+    edit_observations(
+        data_copy, lambda t: t[~((t["doc_id"] == "wujin-2022q1") & (t["metric_id"] == "legal_consultations"))]
+    )
+    review.to_csv(tmp_path / "spaced.review.csv", index=False)
+    capsys.readouterr()
+    assert main(["--data", str(data_copy), "accept", str(tmp_path / "spaced.review.csv")]) == 0, capsys.readouterr()
+    problems, merged = validate(data_copy)
+    assert problems == []
+    accepted = merged.observations[merged.observations["quote"].str.contains("4 598", regex=False)]
+    assert list(accepted["value"].astype(float)) == [4598]

@@ -6,7 +6,7 @@ import pytest
 
 from compare.data import load_dataset
 from compare.extract import Context, ExtractionError, extract, phrase_table
-from compare.extract.vocabulary import PHRASE_COLUMNS, PHRASES_FILE
+from compare.extract.vocabulary import OPTIONAL_COLUMNS, PHRASE_COLUMNS, PHRASES_FILE
 from compare.paths import PROJECT_ROOT
 
 TABLE = pd.read_csv(PROJECT_ROOT / "data" / PHRASES_FILE, dtype=str, keep_default_na=False)
@@ -18,13 +18,13 @@ def ds():
 
 
 def test_the_table_has_its_columns_and_known_metrics(ds):
-    assert list(TABLE.columns) == PHRASE_COLUMNS
+    assert list(TABLE.columns) == PHRASE_COLUMNS + OPTIONAL_COLUMNS
     assert set(TABLE["metric_id"]) <= set(ds.metrics["metric_id"])
     assert not TABLE.duplicated(["phrase"]).any()
 
 
-@pytest.mark.parametrize("metric_id, phrase, subset, example", list(TABLE.itertuples(index=False)))
-def test_each_phrasing_reads_its_example(ds, metric_id, phrase, subset, example):
+@pytest.mark.parametrize("metric_id, phrase, subset, example, measure_words", list(TABLE.itertuples(index=False)))
+def test_each_phrasing_reads_its_example(ds, metric_id, phrase, subset, example, measure_words):
     assert phrase in example
     out = extract(
         example,
@@ -44,7 +44,7 @@ def test_each_phrasing_reads_its_example(ds, metric_id, phrase, subset, example)
 def test_a_phrase_for_an_unknown_metric_is_one_sentence(ds, data_copy):
     bad = pd.concat(
         [TABLE, pd.DataFrame([{"metric_id": "no_such_metric", "phrase": "某某", "subset": "", "example": "某某3件。"}])]
-    )
+    )[PHRASE_COLUMNS]  # a table without the optional column is read as well
     bad.to_csv(data_copy / PHRASES_FILE, index=False)
     with pytest.raises(ExtractionError, match="no_such_metric"):
         phrase_table(load_dataset(data_copy))
@@ -153,3 +153,115 @@ def test_screened_disputes_and_honours_are_not_counts(ds, sentence, found):
         ),
     )
     assert list(out["value"]) == found, out
+
+
+def readings(ds, text):
+    """(metric_id, value, 'part' or 'total') of every candidate of text, in a 2022 report."""
+    ctx = Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01"))
+    out = extract(text, ds, ctx)
+    return [(m, v, "part" if s else "total") for m, v, s in zip(out["metric_id"], out["value"], out["subset"])]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (  # a clause ending in 中 that holds a count: the next clause's count is its part, and 其中 runs on
+            "全县600名调解员中,申报等级评定的150人,其中一级20人、二级40人。",
+            [
+                ("mediators", 600, "total"),
+                ("mediators", 150, "part"),
+                ("mediators", 20, "part"),
+                ("mediators", 40, "part"),
+            ],
+        ),
+        (  # a clause ending in 中 that names the whole by a phrase
+            "本年收到的行政复议案件中,申请人主动撤回的案件6件。",
+            [("admin_reconsideration_cases", 6, "part")],
+        ),
+        (  # a list opened by 其中 runs on through short items, but not past a part larger than the whole
+            "全区在册社区矫正对象300名,其中,缓刑280名,假释5名,外省户籍120名,在册帮教对象700名。",
+            [
+                ("community_corrections_subjects", 300, "total"),
+                ("community_corrections_subjects", 280, "part"),
+                ("community_corrections_subjects", 5, "part"),
+                ("community_corrections_subjects", 120, "part"),
+            ],
+        ),
+        (  # a count the next clause gives as a share of the whole is a part
+            "全县400个调委会达到规范化要求,占全部调委会的85%。",
+            [("mediation_organizations", 400, "part")],
+        ),
+        (  # 及其: the members of what was named just before
+            "推动12个行业性调解组织及其60名人民调解员入驻法院调解平台。",
+            [("mediation_organizations", 12, "part"), ("mediators", 60, "part")],
+        ),
+        (  # people of another post appointed as mediators: a part; the phrase after that can count them
+            "选派40名退休法官任司法所人民调解员。",
+            [("mediators", 40, "part")],
+        ),
+        (  # a stock that is the object of an action: those it was done to
+            "全县有社区矫正对象300名,已为120名社区矫正对象佩戴定位手环。",
+            [("community_corrections_subjects", 300, "total"), ("community_corrections_subjects", 120, "part")],
+        ),
+        (  # a part is counted like its whole: 问题 in 个 is no part of consultations in 人次
+            "全年接待农民工来电咨询150人次,解答农民工法律问题40多个。",
+            [("legal_consultations", 150, "part")],  # migrant workers' calls: a part
+        ),
+    ],
+)
+def test_part_rules_on_whole_sentences(ds, text, expected):
+    assert readings(ds, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "培育甲法律服务社、乙人民调解工作室等5个调解类社会组织。",  # after 等 the number counts the noun after it
+        "300名法律明白人、通过日常入户化解矛盾。",  # a list item that names its own people
+        "4名律师被聘为首席法律咨询专家。",  # a phrase followed by 专家 names people
+        "评选出示范性调委会30家,规范化调委会120家。",  # an honour's list
+        "在全县200个行政村设立法律援助联络员。",  # another number's noun, not this one's
+        "全年依托热线和网站提供公共法律服务总量达9000人次。",  # 'X总量' counts X, not the phrase before it
+    ],
+)
+def test_numbers_that_count_no_catalogue_metric(ds, text):
+    assert readings(ds, text) == []
+
+
+def test_an_honours_list_ends_at_an_item_with_its_own_subject(ds):
+    text = "评选出2022年度示范性调委会30家,规范化调委会120家,全县共有调委会600个。"
+    assert readings(ds, text) == [("mediation_organizations", 600, "total")]
+
+
+def test_rates_after_fenbie_pair_with_their_names_in_order(ds):
+    text = "全年受理纠纷640件,调结率、成功率分别为96.5%和99.2%。"
+    assert ("mediation_success_rate", 99.2, "total") in readings(ds, text)
+    assert not any(v == 96.5 for _, v, _ in readings(ds, text))  # 调处率 is no catalogue metric
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("全年受理矛盾纠纷1200件,增长12.3%。", 12.3),  # a clause that is only a change
+        ("全年受理矛盾纠纷1200件,同比上升12.3%。", 12.3),
+        ("全年受理矛盾纠纷1200件,比增12.3%。", 12.3),
+        ("全年受理矛盾纠纷1200件,较去年同期下降12.3%。", -12.3),
+    ],
+)
+def test_year_on_year_phrasings(ds, text, value):
+    out = extract(text, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01")))
+    change = out[out["statement"] == "yoy_pct"]
+    assert list(zip(change["metric_id"], change["value"])) == [("disputes_mediated", value)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("发放法治宣传资料3.2万份。", [("legal_publicity_materials", 32000, "total")]),  # the compound's head: 资料
+        ("全年成功调解各类矛盾纠纷案件73宗。", [("disputes_mediated_success", 73, "total")]),
+        ("交通事故调委会受理纠纷300件。", [("disputes_mediated", 300, "part")]),  # a kind of committee
+        ("全县各调委会共受理纠纷860件。", [("disputes_mediated", 860, "total")]),
+    ],
+)
+def test_overlapping_phrases_and_committees_of_a_kind(ds, text, expected):
+    assert readings(ds, text) == expected

@@ -23,6 +23,9 @@ from compare.numerals import find_numbers, value_in_quote
         ("超过200件", 200, "at_least"),
         ("不到20件", 20, "at_most"),
         ("培训80场左右", 80, "approx"),
+        ("全年受理调解纠纷4 598件", 4598, "exact"),  # older reports group thousands with a space
+        ("接待来访12 345 678人次", 12_345_678, "exact"),
+        ("共计4\u3000598件", 4598, "exact"),  # an ideographic space reads as one
     ],
 )
 def test_number_forms(text, value, qualifier):
@@ -43,3 +46,9 @@ def test_value_read_back_handles_sign_of_change():
     assert not value_in_quote(-50, "同比增加50%")
     assert value_in_quote(40, "同比增加40%")
     assert not value_in_quote(41, "同比增加40%")
+
+
+def test_a_space_between_numbers_that_are_not_thousands_does_not_join_them():
+    assert [n.value for n in find_numbers("2019年 12件")] == [2019, 12]
+    assert [n.value for n in find_numbers("第3 章 45件")] == [3, 45]
+    assert value_in_quote(4598, "共受理4 598件") and not value_in_quote(598, "共受理4 598件")

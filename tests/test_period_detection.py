@@ -11,7 +11,7 @@ from conftest import shared_or_skip
 
 from compare.data import SOURCE_COLUMNS, load_dataset, read_table
 from compare.extract import Context, candidates, context_from_sources, extract, simplified
-from compare.extract.periods import document_period, phrases, report_date
+from compare.extract.periods import document_period, phrases, report_date, url_date
 from compare.paths import PROJECT_ROOT
 
 SEEDS = PROJECT_ROOT / "data" / "sources"
@@ -76,6 +76,8 @@ def test_an_undated_report_has_no_period(ds):  # chaotian-undated: no year, no d
         ("2022年以来,各级组织受理纠纷5120件", None, "2024-12-18", "2022-01-01", "2024-12-18"),
         ("2019年,全区受理纠纷880件", 2020, None, "2019-01-01", "2019-12-31"),  # another year's figure
         ("2017年,全县调处纠纷640件", None, "2017-12-19", "2017-01-01", "2017-12-19"),  # cut at the date
+        ("截至9月20日,全市办理法律援助案件2100件", None, "2021-09-30", "2021-01-01", "2021-09-20"),  # to the day
+        ("截至2024年4月10日,已化解30件", 2023, None, "2024-01-01", "2024-04-10"),  # a year of its own
     ],
 )
 def test_period_phrases(sentence, year, date, start, end):
@@ -97,6 +99,24 @@ def test_a_sentence_dates_its_number_to_the_previous_year(ds):
     }
 
 
+@pytest.mark.parametrize(
+    "text, base_start, base_end",
+    [
+        ("2021年全县办理法律援助案件420件,较2020年的380件增长10.5%。", "2020-01-01", "2020-12-31"),
+        ("2021年全县办理法律援助案件420件,比上年的380件增长10.5%。", "2020-01-01", "2020-12-31"),
+    ],
+)
+def test_the_value_a_count_is_compared_with_is_that_years(ds, text, base_start, base_end):
+    """'较2020年的380件' is 2020's value of the same metric; the change belongs to the report's year."""
+    out = extract(text, ds, Context(doc_id="t", district_code="320412"))
+    rows = set(zip(out["metric_id"], out["value"], out["statement"], out["period_start"], out["period_end"]))
+    assert rows == {
+        ("legal_aid_cases", 420, "actual", "2021-01-01", "2021-12-31"),
+        ("legal_aid_cases", 380, "actual", base_start, base_end),
+        ("legal_aid_cases", 10.5, "yoy_pct", "2021-01-01", "2021-12-31"),
+    }
+
+
 def test_the_period_given_in_sources_or_on_the_command_line_still_wins(ds):
     text = "今年以来,办理法律援助案件77件。"
     given = Context(doc_id="t", district_code="320412", period_start=T("2022-01-01"), period_end=T("2022-03-31"))
@@ -111,6 +131,83 @@ def test_stocks_are_dated_at_the_report_date_when_the_period_runs_to_it(ds):
         ("disputes_mediated", "2022-01-01", "2022-11-03"),
         ("mediators", "2022-11-03", "2022-11-03"),
     }
+
+
+@pytest.mark.parametrize(
+    "url, opening, date",
+    [
+        ("http://sfj.example.gov.cn/art/2025/1/26/art_1229058218_59022881.html", "", "2025-01-26"),
+        ("http://example.com/zixun/2015-09/06/content_11266638.htm", "", "2015-09-06"),
+        ("http://www.example.gov.cn/shehuizhili/202602/t20260226_31523668.shtml", "", "2026-02-26"),
+        ("http://example.com/content/20231027/Articel05005MN.htm", "", "2023-10-27"),
+        ("https://m.example.net/news/202108/11498558.html", "", "2021-08-31"),  # the month only: its last day
+        ("https://m.example.net/news/202008/1062240.html", "本报讯记者12日从区司法局获悉", "2020-08-12"),
+        ("https://example.net/news/201805/7707877.html", "5月8日,记者从市司法局获悉", "2018-05-08"),
+        ("https://www.example.gov.cn/html/czzl/2019/OJBA_0912/13022.html", "", None),  # no date in it
+    ],
+)
+def test_the_report_date_comes_from_the_web_address_when_sources_has_none(url, opening, date):
+    assert url_date(url, opening) == (T(date) if date else None)
+    assert report_date(opening + "。", Context(url=url)) == (T(date) if date else None)
+    assert report_date(opening, Context(url=url, published=T("2000-01-01"))) == T("2000-01-01")  # metadata first
+
+
+def test_a_news_release_dated_by_its_address_reads_jiezhi_and_jinnian(ds):
+    text = "截至6月底,全市受理法律援助案件1500件。今年以来,全市调解纠纷1200件。"
+    ctx = Context(doc_id="t", district_code="510700", url="https://m.example.net/news/201807/7814685.html")
+    out = extract(text, ds, ctx)
+    assert set(zip(out["value"], out["period_start"], out["period_end"])) == {
+        (1500, "2018-01-01", "2018-06-30"),
+        (1200, "2018-01-01", "2018-07-31"),
+    }
+
+
+def test_a_review_heading_names_the_year_a_jinnian_yilai_opening_means(ds):
+    text = "今年以来,全市各级人民调解组织调解案件5200件。\n一、2022年工作总结\n(一)推进依法治市\n"
+    ctx = Context(doc_id="t", district_code="360700", url="http://example.com/zfxxgk/c1/202305/85f3.shtml")
+    period = document_period(text, ctx)
+    assert (period.span.start, period.span.end, period.report_date) == (
+        T("2022-01-01"),
+        T("2022-12-31"),
+        T("2022-12-31"),
+    )
+    out = extract(text, ds, ctx)
+    assert (out["period_start"].iloc[0], out["period_end"].iloc[0]) == ("2022-01-01", "2022-12-31")
+
+
+def test_a_heading_dates_the_text_under_it(ds):
+    text = "2023年,全区调解纠纷900件。\n二、2022年工作回顾\n全区调解纠纷800件。\n"
+    out = extract(text, ds, Context(doc_id="t", district_code="440402"))
+    assert set(zip(out["value"], out["period_end"])) == {(900, "2023-12-31"), (800, "2022-12-31")}
+
+
+def test_stocks_said_to_be_now_are_at_the_report_date_through_their_paragraph(ds):
+    text = (
+        "2020年1月至7月,全区受理调解纠纷820件。\n"
+        "据了解,全区现共有各类人民调解组织95个。其中,人民调解委员会80个;共有人民调解员600名。\n"
+    )
+    out = extract(text, ds, Context(doc_id="t", district_code="440402", published=T("2020-08-19")))
+    dated = dict(zip(out["value"], out["period_end"]))
+    assert dated[820] == "2020-07-31"
+    assert dated[95] == dated[80] == dated[600] == "2020-08-19"
+
+
+def test_shixian_inside_a_word_is_not_now():  # 实现有效衔接: no 现有
+    assert not any(p.now for p in phrases("实现有效衔接", 2022, T("2022-11-03")))
+    assert any(p.now for p in phrases("全区现共有调委会188个", 2022, T("2022-11-03")))
+
+
+def test_flows_over_recent_years_with_no_stated_span_are_not_proposed(ds):
+    """The annotators keep multi-year totals only when the span is stated: 近年来 states none."""
+    text = "近年来,市司法局大力加强人民调解工作。\n全市人民调解组织共化解婚姻家庭纠纷2300起。全市有调解委员会64个。\n"
+    out = extract(text, ds, Context(doc_id="t", district_code="370700", published=T("2023-10-27")))
+    assert list(zip(out["metric_id"], out["value"], out["period_end"])) == [
+        ("mediation_organizations", 64, "2023-10-27")
+    ]
+    dated = extract(
+        "近年来,全市共化解纠纷900起;2023年,全市化解纠纷300起。", ds, Context(doc_id="t", district_code="370700")
+    )
+    assert list(zip(dated["value"], dated["period_end"])) == [(300, "2023-12-31")]
 
 
 # ---------------------------------------------------------------- the corpora, read at run time
@@ -132,6 +229,12 @@ CORPUS_PERIODS = [  # (set, doc_id, metric_id, value): the gold's period must be
     ("corpus", "mianyang-2015h1", "legal_aid_cases", 3511),  # 上半年 earlier in the paragraph
     ("corpus", "liaocheng-2017", "legal_aid_cases", 4120),  # 全年, in a review published in February
     ("corpus", "zhonglou-2019h1", "legal_publicity_events", 35),  # 2019年上半年
+    ("corpus", "luzhou-2021-01-08", "legal_aid_cases", 3198),  # 截至 a month and day, the year from the web address
+    ("corpus", "mianyang-2018h1", "legal_aid_cases", 2809),  # 截至6月底, the year from the web address
+    ("corpus2", "ganzhou-2022", "disputes_mediated", 39728),  # 今年以来 under a heading reviewing 2022
+    ("corpus2", "ganzhou-2024", "mediation_organizations", 3488),  # a stock at the address's month end
+    ("corpus2", "xiangzhou-2020-01-07", "mediation_organizations", 188),  # 现共有, the day from a news dateline
+    ("corpus2", "xiangzhou-2020-01-07", "mediators", 1243),  # same paragraph as 现共有
 ]
 
 

@@ -1,4 +1,4 @@
-"""Numbers as Chinese reports write them: 1350余万元, 6.3万, 两万余, 1萬余份, 98%以上.
+"""Numbers as Chinese reports write them: 1350余万元, 6.3万, 两万余, 1萬余份, 98%以上, 4 598件.
 
 One reader serves both validation (can the value be read back from its quote?) and extraction.
 Chinese numerals go through cn2an; this module only finds them and applies 万/亿 and qualifiers.
@@ -23,8 +23,10 @@ AT_MOST_BEFORE = ("不到", "不足")
 AT_MOST_AFTER = ("以内", "以下")
 DECREASE_WORDS = ("下降", "减少", "減少", "降低", "下滑", "回落")
 
+# Thousands grouped by commas (4,598) or, in older reports, by a space (4 598: any space NFKC reads as one).
 NUMBER = re.compile(
-    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
+    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|(?<![\d.])\d{{1,3}}(?: \d{{3}})+(?![\d])(?:\.\d+)?"
+    rf"|\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
     rf"(?P<mid>余|餘|多)?"
     rf"(?P<scale>[万萬亿億])?"
     rf"(?P<after>余|餘|多)?"
@@ -52,7 +54,7 @@ def normalise(text: str) -> str:
 
 def _number_value(raw: str) -> float | None:
     if raw[0].isdigit():
-        return float(raw.replace(",", ""))
+        return float(raw.replace(",", "").replace(" ", ""))
     try:
         return float(cn2an.cn2an(raw, "smart"))
     except (ValueError, KeyError, IndexError):

@@ -20,6 +20,7 @@ from .rules import (
     Reading,
     by_provider,
     classify,
+    in_honours_list,
     is_target,
     number_between,
     organisations_of_a_kind,
@@ -48,11 +49,13 @@ def _sentence_candidates(
     paragraph: list[Candidate],
     centre_named: bool,
     carried: periods.Span | None,
+    carried_now: bool,
+    section: periods.Span | None,
+    sentence_periods: list[periods.Phrase],
 ) -> None:
     """Add this sentence's candidates to its paragraph's (earlier ones carry metrics over)."""
     sentence = simple[s0:s1]
     hits = phrases.hits(sentence)
-    sentence_periods = periods.phrases(sentence, _year(doc), doc.report_date)
     clause_starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence)]
     numbers = [n for n in find_numbers(sentence) if is_count(sentence, n)]
     out = paragraph
@@ -66,12 +69,16 @@ def _sentence_candidates(
         if unit is None or periods.NOT_A_PERIOD_COUNT.search(sentence, _segment(sentence, n.start), n.start):
             continue
         item_start = segment_start(sentence, clause_start, n.start)
-        available = [h for h in hits if h.start not in used and not number_between(numbers, h.end, n.start)]
+        available = [
+            h for h in hits if h.start not in used and not number_between(numbers, h.end, _reach(sentence, h.end, n))
+        ]
         found = classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
         if found is None:
             continue
-        if HONOURS.search(sentence[item_start : n.start][-8:] + sentence[unit_end : found.quote_end]) or (
-            HONOUR_VERBS.search(clause)
+        if (
+            HONOURS.search(sentence[item_start : n.start][-8:] + sentence[unit_end : found.quote_end])
+            or HONOUR_VERBS.search(clause)
+            or in_honours_list(sentence, _segment(sentence, n.start), n.start)
         ):
             continue
         subset, why = _whose(sentence, n.start, found, ctx, centre_named)
@@ -80,8 +87,8 @@ def _sentence_candidates(
         statement = "target" if found.statement == "actual" and is_target(clause) else found.statement
         if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
             continue
-        dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried)
-        if periods.out_of_scope(dating, doc, statement):
+        dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried, carried_now, section)
+        if dating.unstated or periods.out_of_scope(dating, doc, statement):
             continue
         start_ts, end_ts = dating.start, dating.end
         quote_end = max(unit_end, found.quote_end)
@@ -105,8 +112,16 @@ def _sentence_candidates(
                 period_how=dating.how,
                 why=why,
                 context=_marked(text, origin, s0, s1, n.start, n.end),
+                unit_word=unit,
             )
         )
+
+
+# '为120名社区矫正对象佩戴…', '每周对50名矫正对象开展走访': a stock that is the object of an action is
+# those it was done to, a part.
+ACTED_ON = re.compile(r"(对|为|给)\s*$")
+# '400个调委会达到规范化要求,占全部调委会的85%': a count the next clause gives as a share of the whole is a part.
+SHARE_OF_WHOLE = re.compile(r"[^,，;；。]*[,，]\s*占(全部|所有|总数)")
 
 
 def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_named: bool) -> tuple[str, str]:
@@ -114,6 +129,12 @@ def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_na
     organisations of one kind, or a provider group, unless the rules already named a part."""
     if found.subset:
         return found.subset, found.why
+    if SHARE_OF_WHOLE.match(sentence, found.quote_end):
+        return "share", "a share of the whole (占全部/占总数 …) follows it"
+    if found.kind == "stock" and ACTED_ON.search(sentence, 0, position):
+        return "acted_on", "对/为 N名…: those the action was done to, not all there are"
+    if re.search(r"及其\s*$", sentence[:position]):
+        return "of_those_named", "及其: the members of what was named just before"
     if (
         found.statement == "actual"
         and ctx.level == "prefecture"
@@ -146,18 +167,46 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
     phrases = phrase_table(ds)
     units = phrases.units()
     found: list[Candidate] = []
-    paragraph, centre_named, carried = [], False, None
+    paragraph, centre_named, carried, now, section = [], False, None, False, None
     for start, end, paragraph_ends in sentences(simple):
+        if end > start and not paragraph and paragraph_ends:
+            section = _heading_span(simple[start:end], doc) or section
         if end > start:
+            sentence_periods = periods.phrases(simple[start:end], _year(doc), doc.report_date)
             _sentence_candidates(
-                text, simple, origin, start, end, phrases, units, ctx, doc, paragraph, centre_named, carried
+                text,
+                simple,
+                origin,
+                start,
+                end,
+                phrases,
+                units,
+                ctx,
+                doc,
+                paragraph,
+                centre_named,
+                carried,
+                now,
+                section,
+                sentence_periods,
             )
             centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
-            carried = _leading_span(simple[start:end], doc) or carried
+            carried = _leading_span(simple[start:end], sentence_periods) or carried
+            now = now or any(p.now for p in sentence_periods)  # 目前, 现有: the rest of the paragraph too
         if paragraph_ends:
             found += paragraph
-            paragraph, centre_named, carried = [], False, None
+            paragraph, centre_named, carried, now = [], False, None, False
     return drop_restatements(found)
+
+
+def _reach(sentence: str, phrase_end: int, n) -> int:
+    """Up to where no other number may stand between a phrase and number n: for a percentage after 分别
+    ('调结率、成功率分别为a%和b%'), up to 分别, as the rates are paired with their names in order."""
+    if n.percent:
+        at = sentence.rfind("分别", phrase_end, n.start)
+        if at >= 0:
+            return at
+    return n.start
 
 
 def _segment(sentence: str, position: int) -> int:
@@ -187,15 +236,25 @@ def _year(doc: periods.DocumentPeriod) -> int | None:
 LEADING_PHRASE_CHARS = 6
 
 
-def _leading_span(sentence: str, doc: periods.DocumentPeriod) -> periods.Span | None:
+def _leading_span(sentence: str, sentence_periods: list[periods.Phrase]) -> periods.Span | None:
     """The period a sentence opens with ('2019年，…', '上半年，…'), which the rest of its paragraph speaks of."""
     lead = len(sentence) - len(sentence.lstrip(" \u3000\t\r\n"))
-    spans = [
-        p.span
-        for p in periods.phrases(sentence, _year(doc), doc.report_date)
-        if p.span is not None and p.start <= lead + LEADING_PHRASE_CHARS
-    ]
+    spans = [p.span for p in sentence_periods if p.span is not None and p.start <= lead + LEADING_PHRASE_CHARS]
     return spans[0] if spans else None
+
+
+# A heading is a line this short with no clause in it ('二、2022年工作回顾'); the period it names dates the
+# text under it, up to the next heading that names one.
+HEADING_CHARS = 30
+
+
+def _heading_span(line: str, doc: periods.DocumentPeriod) -> periods.Span | None:
+    """The period a heading line names, or None when the line is no heading or names none."""
+    line = line.strip(" \u3000\t\r\n")
+    if not line or len(line) > HEADING_CHARS or re.search(r"[,，;；。:：!！?？]", line):
+        return None
+    spans = [p.span for p in periods.phrases(line, _year(doc), doc.report_date) if p.span is not None]
+    return spans[0] if spans and spans[0].start is not None and spans[0].end is not None else None
 
 
 _LEVELS: dict[tuple, dict[str, str]] = {}

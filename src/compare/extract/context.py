@@ -25,6 +25,7 @@ class Context:
     period_start: pd.Timestamp | None = None
     period_end: pd.Timestamp | None = None
     published: pd.Timestamp | None = None
+    url: str = ""  # where the report was published: its path often carries the publication date
     level: str = ""  # the district's level (prefecture reports speak of the city's own bodies apart)
 
 
@@ -64,6 +65,7 @@ def context_from_sources(sources: pd.DataFrame, doc_id: str, with_period: bool =
         period_start=start,
         period_end=end,
         published=published,
+        url=str(r.get("url", "") or ""),
     )
 
 

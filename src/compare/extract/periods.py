@@ -7,7 +7,7 @@ The report's date is its publication date (sources.csv) or a date in its first l
 A period cannot end after the report's date: a year reported in December ends on the report's date.
 
 A sentence overrides the document's period for the numbers after its own period words ('2019年，…共受理
-3679件' is 2019's figure in a 2020 report; '1-9月，…' narrows a 2017 report). Flows cover a period; stocks
+N件' is 2019's figure in a 2020 report; '1-9月，…' narrows a 2017 report). Flows cover a period; stocks
 (organisations, mediators in post) are dated at one day: the period's end, or the report's date when the
 period runs to it or none is stated. Targets cover their year. When nothing dates a number, the
 candidate says so (period unknown) rather than guess.
@@ -59,11 +59,13 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
             rf"(?P<year>{YEAR}年(?:度)?)(?![\d月])",
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
-            rf"(?P<until>截[至止](?:到)?(?:今年)?{MONTH}月(?:底|末|份)?|截[至止](?:到)?{MONTH}月(?P<until_day>\d{{1,2}})日)",
+            rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?P<until_day>\d{{1,2}})日"
+            rf"|截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:底|末|份)?)",
             r"(?P<part>第?一季度|1季度|上半年|前三季度|全年)",
             r"(?P<to_date>今年以来|今年来|今年|截[至止](?:到)?目前|迄今)",
-            r"(?P<now>目前|现有|现在|当前|如今)",
+            r"(?<![实出发体表呈展再])(?P<now>目前|现有|现在|当前|如今|现(?=共有|已有|已建|共建))",
             r"(?P<last_year>去年|上年度|上一年度|上年|上一年)",
+            r"(?P<recent>近年来|近几年来?|多年来|历年来)",
         ]
     )
 )
@@ -75,6 +77,16 @@ REPORT_DATE = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})日?"
     r"|(?<!\d)(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>(?:19|20)\d\d)"
 )
+
+# Web addresses of news and government pages carry their publication date: /art/2025/1/26/, /2015-09/06/,
+# /t20260226_, /content/20231027/, /2021-12-31/; or the month only: /202108/.
+URL_DAY = [
+    re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?=[/_.]|$)"),
+    re.compile(r"[/t_](?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?=[/_.]|$)"),
+]
+URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)/")
+# A news release's dateline: '记者12日从…获悉', '5月8日,记者从…' (the day, and perhaps the month, of the report).
+DATELINE = re.compile(r"记者(?P<d>\d{1,2})日|(?P<m>\d{1,2})月(?P<d2>\d{1,2})日[,，]?\s*(?:本报)?记者")
 
 
 @dataclass(frozen=True)
@@ -97,6 +109,8 @@ class Phrase:
     end: int
     span: Span | None  # None: a point in time only (目前, 现有) with no report date known
     base: bool = False  # the base of a comparison (较上一年度, 比2020年): not the period of a change
+    now: bool = False  # 目前, 现有: the time of writing
+    recent: bool = False  # 近年来, 多年来: years the text does not state
 
 
 @dataclass(frozen=True)
@@ -107,6 +121,7 @@ class DocumentPeriod:
     report_date: pd.Timestamp | None
     as_of: pd.Timestamp | None
     how: str
+    recent: bool = False  # the opening speaks of recent years (近年来) and names no period
 
 
 def month_end(year: int, month: int) -> pd.Timestamp:
@@ -157,8 +172,9 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
         y = int(text[:4])
         return Span(pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31), text, bare_year=True)
     if g["until"]:
-        y = year or (report_date.year if report_date is not None else None)
-        months = [_month(x) for x in re.findall(MONTH, text)]
+        named = re.search(YEAR + "年", text)  # 截至2024年4月10日 names its year
+        y = int(named.group(1)) if named else year or (report_date.year if report_date is not None else None)
+        months = [_month(x) for x in re.findall(MONTH, text[named.end() if named else 0 :])]
         if not y or not months or not 1 <= months[0] <= 12:
             return None
         if g["until_day"]:
@@ -189,21 +205,49 @@ def phrases(sentence: str, year: int | None, report_date: pd.Timestamp | None) -
         if span is not None and span.start is not None and span.end is not None and span.end < span.start:
             span = None
         base = bool(COMPARISON_BASE.search(sentence, max(0, m.start() - 2), m.start()))
-        found.append(Phrase(m.start(), m.end(), _capped(span, report_date) if span else None, base))
+        span = _capped(span, report_date) if span else None
+        found.append(Phrase(m.start(), m.end(), span, base, bool(m["now"]), bool(m["recent"])))
     return found
 
 
+def _date(y, m, d) -> pd.Timestamp | None:
+    try:
+        return pd.Timestamp(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def url_date(url: str, simple_text: str = "") -> pd.Timestamp | None:
+    """The publication date a report's web address carries (/art/2025/1/26/, /t20260226_, /2015-09/06/),
+    or, when it gives the month only (/202108/), the day of a news dateline in the first lines
+    ('记者12日从…获悉', '5月8日,记者从…'), else the month's last day (the latest the report can be)."""
+    for m in (m for pattern in URL_DAY for m in pattern.finditer(url)):
+        day = _date(m["y"], m["m"], m["d"])
+        if day is not None:
+            return day
+    m = URL_MONTH.search(url)
+    if m is None or not 1 <= int(m["m"]) <= 12:
+        return None
+    y, mo = int(m["y"]), int(m["m"])
+    for d in DATELINE.finditer(simple_text[:OPENING_CHARS]):
+        month = int(d["m"]) if d["m"] else mo
+        day = _date(y, month, d["d"] or d["d2"])
+        if day is not None and month in (mo, mo - 1):
+            return day
+    return month_end(y, mo)
+
+
 def report_date(simple_text: str, ctx: Context) -> pd.Timestamp | None:
-    """The report's date: its publication date when known, else the first full date in its first lines."""
+    """The report's date: its publication date when known, else the first full date in its first lines,
+    else the date its web address carries."""
     if ctx.published is not None:
         return ctx.published
     for m in REPORT_DATE.finditer(simple_text[:OPENING_CHARS]):
         y, mo, d = (m["y"], m["m"], m["d"]) if m["y"] else (m["y2"], m["m2"], m["d2"])
-        try:
-            return pd.Timestamp(int(y), int(mo), int(d))
-        except ValueError:
-            continue
-    return None
+        day = _date(y, mo, d)
+        if day is not None:
+            return day
+    return url_date(ctx.url, simple_text) if ctx.url else None
 
 
 def opening(simple_text: str) -> str:
@@ -242,6 +286,28 @@ def _opening_span(opening: str, date: pd.Timestamp | None) -> Span | None:
     return first
 
 
+# A heading that says which year the report reviews: '一、2023年工作总结', '2019年工作开展情况'.
+REVIEW_HEADING = re.compile(
+    r"^[\s\u3000]*(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．])?\s*(?P<y>(?:19|20)\d\d)年度?"
+    r"(?:主要)?工作(?:开展|推进|完成|落实)?(?:情况|总结|回顾)[\s\u3000]*$",
+    re.MULTILINE,
+)
+
+
+def _reviewed_year(simple_text: str, span: Span | None) -> Span | None:
+    """The year a review heading names, when the opening gave no period or only one relative to the report's
+    date (今年以来 in a summary published the next spring): the report's '今年' is the year it reviews."""
+    if span is not None and not (span.to_report_date and not re.match(YEAR, span.how)):
+        return None
+    m = REVIEW_HEADING.search(simple_text)
+    if m is None:
+        return None
+    year = int(m["y"])
+    if span is not None and span.start is not None and span.start.year == year:
+        return None
+    return Span(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), f"the heading '{m.group(0).strip()}'")
+
+
 def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
     """The document's period: the context's (sources.csv, --period) when given, else the first period
     phrase of its opening; and the day its stocks are counted at."""
@@ -252,13 +318,17 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
         span = _opening_span(opening(simple_text), date)
         if span is not None and span.end is not None and date is None and span.end > pd.Timestamp.now():
             span = None
+        reviewed = _reviewed_year(simple_text, span)
+        if reviewed is not None:  # the report speaks as at the end of the year it reviews ('今年' is that year)
+            span, date = reviewed, min(date, reviewed.end) if date is not None else reviewed.end
     if span is None:
         how = (
             f"no period in the opening; stocks at the report's date {date:%Y-%m-%d}"
             if date is not None
             else ("no period in the opening and no report date")
         )
-        return DocumentPeriod(None, date, date, how)
+        recent = any(p.recent for p in phrases(opening(simple_text), None, date))
+        return DocumentPeriod(None, date, date, how, recent)
     as_of = date if (span.to_report_date or span.end is None or (date is not None and span.end >= date)) else span.end
     return DocumentPeriod(span, date, as_of, span.how)
 
@@ -297,6 +367,7 @@ class Dating:
     end: pd.Timestamp | None
     how: str
     unknown: bool = False  # nothing in the text or the context dates it
+    unstated: bool = False  # a flow over recent years (近年来) whose span the text does not state
 
 
 def date_number(
@@ -306,20 +377,28 @@ def date_number(
     kind: str,
     statement: str,
     carried: Span | None = None,
+    carried_now: bool = False,
+    section: Span | None = None,
 ) -> Dating:
     """The period of a number at position: the last period phrase before it in its sentence, else the one
-    an earlier sentence of its paragraph named (carried), else the document's; stocks at one day,
-    targets over their year."""
+    an earlier sentence of its paragraph named (carried), else the heading above it (section), else the
+    document's; stocks at one day (the
+    report's date when the paragraph speaks of now: 目前, 现有), targets over their year."""
     before = [p for p in sentence_phrases if p.end <= position and not (statement == "yoy_pct" and p.base)]
-    point_in_time = bool(before) and before[-1].span is None
+    point_in_time = bool(before) and (before[-1].span is None or before[-1].now)
+    point_in_time = point_in_time or (not before and carried_now)
     span = next((p.span for p in reversed(before) if p.span is not None), None)
     how = f"'{span.how}' in the sentence" if span is not None else ""
     if span is None and carried is not None and kind != "stock":
         span, how = carried, f"'{carried.how}' earlier in the paragraph"
+    if span is None and section is not None:
+        span, how = section, f"'{section.how}' in the heading above"
     if span is not None and span.bare_year and _within(span, doc.span):
         span, how = doc.span, f"the document's period ({doc.how}), which the text's {span.how} names"
     if span is None:
         span, how = doc.span, f"the document's period ({doc.how})" if doc.span is not None else doc.how
+    if kind != "stock" and statement != "target" and ((before and before[-1].recent) or (span is None and doc.recent)):
+        return Dating(None, None, "over recent years (近年来): a span the text does not state", True, True)
     if statement == "target":
         year = (span.end or span.start).year if span is not None and (span.end or span.start) is not None else None
         if year is None:
@@ -327,8 +406,9 @@ def date_number(
         first = pd.Timestamp(year, 12, 31) if kind == "stock" else pd.Timestamp(year, 1, 1)
         return Dating(first, pd.Timestamp(year, 12, 31), f"a target for {year}")
     if kind == "stock":
-        if point_in_time and doc.as_of is not None:
-            return Dating(doc.as_of, doc.as_of, f"at {doc.as_of:%Y-%m-%d} (目前/现有: the document's date)")
+        now = doc.report_date if doc.report_date is not None else doc.as_of
+        if point_in_time and now is not None:
+            return Dating(now, now, f"at {now:%Y-%m-%d} (目前/现有: the time of writing)")
         if span is doc.span:
             day = doc.as_of
         else:

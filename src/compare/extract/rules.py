@@ -26,7 +26,12 @@ from .text import CLAUSE_END, UNIT_FITS, clause_at, unit_after
 from .vocabulary import PhraseHit
 
 YOY_WORDS = ("同比", "较上年", "较上一年", "较去年", "比上年", "比去年", "比增")
-YOY = re.compile("|".join(YOY_WORDS))  # left to right, so 同比增长 is read as 同比, not 比增
+# Left to right, so 同比增长 is read as 同比, not 比增; '较2020年(的N件)增长' compares with a named year.
+YOY = re.compile("|".join(YOY_WORDS) + r"|[较比](?:19|20)\d\d年(?:同期)?")
+# '…1200件,增长12.3%': a clause that is only a change follows the count it changes.
+CHANGE_ALONE = re.compile(r"\s*(分别)?(增长|上升|下降|减少|增加|提高|降低|回落)(了)?\s*$")
+# '较2020年的380件': the value of the period a count is compared with, the same metric in that period.
+BASE_VALUE = re.compile(r"(较|比|与)((?:19|20)\d\d年|上年|去年|上一年|上年度)(同期)?的?\s*$")
 PER_10K_WORDS = ("万人比", "每万人", "万人平均")
 PART_WORDS = {  # a part of the metric just named, and its subset label
     "刑事": "criminal",
@@ -145,6 +150,7 @@ class Candidate:
     period_how: str = ""  # how its period was read
     why: str = ""  # why it is a part (empty for a total)
     context: str = ""  # its sentence in the original text, the number marked ⟦…⟧
+    unit_word: str = ""  # the counting word after its number (件, 人次 ...)
 
     def row(self) -> dict:
         """The observations.csv row."""
@@ -163,7 +169,7 @@ class Candidate:
 
 
 # A success verb (成功调解, 成功化解) right before the disputes it names makes the number a success count.
-SUCCESS_VERB = re.compile(r"成功(调解|化解|调处)[^,，;；、\d]{0,4}$")
+SUCCESS_VERB = re.compile(r"成功((调解|化解|调处)[^,，;；、\d]{0,4})?$")
 SUCCESS_METRIC = {"disputes_mediated": "disputes_mediated_success"}
 
 
@@ -174,21 +180,63 @@ RESOLVING = re.compile("调|化解|受理|处理|办理")  # a phrase that itsel
 # '其他调委会46个': the rest of a breakdown, named only right before the phrase (其他事项 is no part of a count).
 OTHERS = ("其他", "其它")
 # '其中，人民调解委员会161个': 其中 as a clause of its own opens the part that follows.
+# Clauses that are only items of a list ('缓刑280名,假释5名,'): a list opened before them runs on through them.
+LIST_CLAUSES = r"(?:[^,，;；。\d]{0,12}\d+(?:\.\d+)?[^,，;；。\d]{0,4}[,，、])*"
 OPENS_PART_ALONE = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]\s*$")
+OPENS_PART_LIST = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]" + LIST_CLAUSES + r"\s*$")
+# A later clause of such a list is an item only when it is a short name and a number ('外省户籍120名').
+LIST_ITEM_CHARS = 6
+# '全县600名调解员中，…150人', '行政复议案件中，…N件': a clause ending in 中 names the whole, the next its part.
+AMONG = re.compile(r"中[,，]\s*$")
+
+
+# Counting words that count the same kind of thing: a part is counted like its whole ('150人次' has no part
+# '问题40个'; '调委会200个' has a part '28家').
+MEASURE_FAMILIES = (
+    {"件", "起", "宗", "件次"},
+    {"人次", "人", "名", "位", "次", "批次"},
+    {"个", "家", "所", "处"},
+    {"场", "场次", "期", "次"},
+    {"份", "张", "本", "册"},
+    {"元", "万元", "亿元"},
+)
+
+
+def same_measure(unit: str, whole_unit: str) -> bool:
+    """Whether a number in unit can be a part of a whole counted in whole_unit."""
+    if unit == whole_unit or not any(whole_unit in family for family in MEASURE_FAMILIES):
+        return True  # the same word, or a whole not counted in a counting word (a rate per 10,000)
+    return any(unit in family and whole_unit in family for family in MEASURE_FAMILIES)
+
+
+def _whole(previous: list[Candidate], last: Candidate) -> Candidate:
+    """The whole a part refers to: the last figure of its metric that is no part, else the figure itself."""
+    return next((p for p in reversed(previous) if p.metric_id == last.metric_id and not p.subset), last)
+
+
+def _among(sentence: str, clause_start: int, hits: list[PhraseHit], last: Candidate | None) -> PhraseHit | None:
+    """What the clause before this one names when it ends in 中: its phrase ('新受理行政复议案件中,'), or
+    the count it holds ('全县600名调解员中,')."""
+    if not AMONG.search(sentence, 0, clause_start):
+        return None
+    previous = max((m.end() for m in CLAUSE_END.finditer(sentence, 0, max(0, clause_start - 1))), default=0)
+    if last is not None and last.sentence == sentence and previous <= last.number_end < clause_start:
+        return PhraseHit(previous, clause_start, last.metric_id, "", last.kind, "")
+    return phrase_before(hits, previous, clause_start)
 
 
 def phrase_before(hits: list[PhraseHit], start: int, position: int) -> PhraseHit | None:
     return next((h for h in reversed(hits) if start <= h.start and h.end <= position), None)
 
 
-def with_success_verb(hit: PhraseHit | None, hits: list[PhraseHit], sentence: str) -> PhraseHit | None:
-    """The success metric's hit when 成功调解/成功化解 stands right before a disputes phrase."""
+def with_success_verb(hit: PhraseHit | None, units: dict[str, str], sentence: str) -> PhraseHit | None:
+    """The success metric's hit when 成功 (成功调解, 成功化解) stands right before a disputes phrase."""
     if hit is None or hit.metric_id not in SUCCESS_METRIC or not SUCCESS_VERB.search(sentence[: hit.start]):
         return hit
-    success = next((h for h in hits if h.metric_id == SUCCESS_METRIC[hit.metric_id]), None)
-    if success is None:
+    success = SUCCESS_METRIC[hit.metric_id]
+    if success not in units:
         return hit
-    return PhraseHit(hit.start, hit.end, success.metric_id, success.unit, success.kind, hit.subset)
+    return PhraseHit(hit.start, hit.end, success, units[success], hit.kind, hit.subset, hit.measure_words)
 
 
 # A bare 工作室 is a public legal service room, unless 调解 qualifies it ('家事调解社区工作室'): a mediation room.
@@ -210,20 +258,35 @@ def with_room_owner(hit: PhraseHit | None, sentence: str, units: dict[str, str])
     return PhraseHit(hit.start, hit.end, owner, units[owner], "stock", "")
 
 
-def phrase_after(hits: list[PhraseHit], sentence: str, position: int) -> PhraseHit | None:
-    """A phrase right after a number's unit ('17个乡镇调委会'), with nothing but modifiers between."""
+# '…提供法律服务总量达N人次': a total named right before the number counts the words before 总量.
+OTHER_TOTAL = re.compile(r"[\u4e00-\u9fff]{2}(总量|总数|总计)[达为是]?\s*$")
+# '40名退休法官任司法所人民调解员': people of another post appointed to the phrase's are a part of them.
+APPOINTED = re.compile(r"(?<![责主信委])(担|兼|聘|出)?任(?![务期何])")
+# 'A、B等N个调解类社会组织': after 等 the number counts the noun after its unit; the phrases before name examples.
+EXAMPLES_BEFORE = re.compile(r"等\s*(共|近|约)?$")
+# '首席法律咨询专家', '法律援助律师': a phrase followed by a word for people names those people, not the metric.
+NAMES_PEOPLE = re.compile(r"专家|员|师|者")
+
+
+def phrase_after(
+    hits: list[PhraseHit], sentence: str, position: int, unit: str = "", fits: frozenset = frozenset()
+) -> PhraseHit | None:
+    """A phrase right after a number's unit ('17个乡镇调委会'), with nothing but modifiers between; with a
+    unit, the first such phrase that can count it ('40名退休法官任司法所人民调解员': 调解员, not 司法所)."""
     for h in hits:
         modifier = sentence[position : h.start]
-        if position <= h.start <= position + PHRASE_AFTER_REACH and not re.search(
-            r"^[(（、]|[,，;；。]|、\d", modifier
-        ):
-            return h
+        if position <= h.start <= position + PHRASE_AFTER_REACH and not re.search(r"^[(（、]|[,，;；。]|\d", modifier):
+            if unit and not h.counts(unit, fits):
+                continue
+            return None if NAMES_PEOPLE.match(sentence, h.end) else h
     return None
 
 
 # 'N个乡镇、M个村成立调委会': counts listed before the noun they all count, each with its own modifier.
 LIST_ITEM = re.compile(r"[^\d,，;；。、]{1,8}?(、|及其|和)(?=\d)")
 LIST_REACH = 40
+# An item ending in a word for people ('法律明白人', '网格员', '志愿者') counts those people, not the list's noun.
+OWN_NOUN = re.compile(r"(人|员|者|师)$")
 
 
 def listed_phrase(hits: list[PhraseHit], sentence: str, unit_end: int) -> tuple[PhraseHit, str] | None:
@@ -234,7 +297,10 @@ def listed_phrase(hits: list[PhraseHit], sentence: str, unit_end: int) -> tuple[
     clause_end = CLAUSE_END.search(sentence, unit_end)
     limit = min(unit_end + LIST_REACH, clause_end.start() if clause_end else len(sentence))
     after = next((h for h in hits if item.end() <= h.start and h.end <= limit), None)
-    return (after, sentence[unit_end : item.start(1)]) if after else None
+    modifier = sentence[unit_end : item.start(1)]
+    if after is None or OWN_NOUN.search(modifier):  # '300名法律明白人、40名法律顾问': the item names its own people
+        return None
+    return after, modifier
 
 
 def carrier(previous: list[Candidate], sentence: str, n: Number) -> Candidate | None:
@@ -266,7 +332,7 @@ def respectively(sentence: str, n: Number, clause_start: int, previous: list[Can
 
 
 def respectively_phrase(sentence: str, n: Number, clause_start: int, hits: list[PhraseHit]) -> PhraseHit | None:
-    """For '调处率、成功率分别为97.2%和98.8%': the named rate paired with this percentage, right-aligned
+    """For '调结率、成功率分别为a%和b%': the named rate paired with this percentage, right-aligned
     (None when the percentages outnumber the names)."""
     clause = clause_at(sentence, clause_start)
     at = clause.find("分别")
@@ -329,7 +395,7 @@ def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
                 n.end,
                 _named(words) if part_of(words) else "",
             )
-        if clause.lstrip().startswith(YOY_WORDS) and previous:
+        if YOY.match(clause.lstrip()) and previous:
             target = respectively(sentence, n, clause_start, previous)
             if target is not None:
                 return Reading(
@@ -343,6 +409,20 @@ def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
                     "the change of a part" if target.subset else "",
                 )
         return None
+    if CHANGE_ALONE.fullmatch(clause) and previous and previous[-1].sentence == sentence:
+        target = respectively(sentence, n, clause_start, previous)
+        if target is not None and target.statement == "actual" and target.kind != "ratio":
+            sign = -1 if is_decrease(clause) else 1
+            return Reading(
+                target.metric_id,
+                target.kind,
+                target.subset,
+                "yoy_pct",
+                sign * n.value,
+                clause_start,
+                n.end,
+                "the change of a part" if target.subset else "",
+            )
     if "分别" in clause_at(sentence, clause_start):
         hit = respectively_phrase(sentence, n, clause_start, hits)
     else:
@@ -384,14 +464,28 @@ def classify(
             n.end,
             "the rate of a part" if last.subset else "",
         )
+    base = BASE_VALUE.search(sentence, 0, n.start)
+    if base and last is not None and last.statement == "actual" and same_measure(unit, last.unit_word):
+        return Reading(
+            last.metric_id,
+            last.kind,
+            last.subset,
+            "actual",
+            n.value,
+            base.start(),
+            unit_end,
+            "the value of the period it is compared with, for a part" if last.subset else "",
+        )
     part_start = _item_start(sentence, item_start, n.start)
     part_text = sentence[part_start : n.start]
     opens_part = (
         re.match(r"\s*(其中|含)", part_text)
         or re.match(r"\s*(其中|含)", clause)
         or OPENS_PART_ALONE.search(sentence, 0, clause_start)
+        or (len(clause.strip()) <= LIST_ITEM_CHARS and OPENS_PART_LIST.search(sentence, 0, clause_start))
     )
-    hit = with_room_owner(with_success_verb(phrase_before(hits, item_start, n.start), hits, sentence), sentence, units)
+    before = None if EXAMPLES_BEFORE.search(sentence, 0, n.start) else phrase_before(hits, item_start, n.start)
+    hit = with_room_owner(with_success_verb(before, units, sentence), sentence, units)
     if (
         hit is not None
         and hit.metric_id in SCREENED_METRICS
@@ -399,8 +493,26 @@ def classify(
         and not RESOLVING.match(sentence, hit.start)
     ):
         return None
+    among = _among(sentence, clause_start, hits, last) if hit is None else None
+    if among is not None and (among.unit in fits or (not among.unit and units.get(among.metric_id) in fits)):
+        return Reading(
+            among.metric_id,
+            among.kind,
+            part_of(item) or "part",
+            "actual",
+            n.value,
+            clause_start,
+            unit_end,
+            f"a part of the {among.metric_id} named before '…中'",
+        )
     last_unit = units.get(last.metric_id, "") if last else ""
-    if opens_part and last is not None and last_unit in fits:
+    if (
+        opens_part
+        and last is not None
+        and last_unit in fits
+        and n.value <= _whole(previous, last).value  # a part is no larger than its whole
+        and same_measure(unit, last.unit_word)
+    ):
         return Reading(
             last.metric_id,
             last.kind,
@@ -411,7 +523,9 @@ def classify(
             unit_end,
             f"其中/含 opens a part of the {last.metric_id} figure before it",
         )
-    if hit and hit.unit in fits:
+    if hit and OTHER_TOTAL.search(sentence, hit.end, n.start):  # '热线…提供公共法律服务总量达N': N counts 服务
+        hit = None
+    if hit and hit.counts(unit, fits):
         between = sentence[max(item_start, hit.start - 10) : hit.start] + sentence[hit.end : n.start]
         between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start : hit.end])
         wholes = list(WHOLE_UNIT.finditer(between))  # '四级的人民调解组织': parts named before it are covered
@@ -426,7 +540,7 @@ def classify(
     if hit is None and last is not None and last_unit in fits:
         since_last = sentence[last.quote_end : n.start] if last.sentence == sentence else item
         since_last = since_last[-PART_WORD_REACH:]
-        if part_of(since_last):
+        if part_of(since_last) and same_measure(unit, last.unit_word):
             return Reading(
                 last.metric_id,
                 last.kind,
@@ -448,21 +562,29 @@ def classify(
                 unit_end,
                 "the target of a part" if last.subset else "",
             )
-    after = with_room_owner(phrase_after(hits, sentence, unit_end), sentence, units)
-    if after and after.unit in fits and not sentence.startswith("的", after.end):  # not '2起案件的联合化解'
+    after = with_room_owner(phrase_after(hits, sentence, unit_end, unit, frozenset(fits)), sentence, units)
+    if after and after.counts(unit, fits) and not sentence.startswith("的", after.end):  # not '2起案件的联合化解'
         modifier = sentence[unit_end : after.start]
         lead = sentence[max(item_start, n.start - 3) : n.start]  # '新设7个…'
-        subset = after.subset or modifier_part(modifier, after.unit == "org") or part_of(lead)
+        appointed = APPOINTED.search(modifier)
+        subset = (
+            after.subset
+            or modifier_part(modifier, after.unit == "org")
+            or part_of(lead)
+            or ("appointed" if appointed else "")
+        )
         why = (
             f"the phrase '{sentence[after.start : after.end]}' names a part"
             if after.subset
             else (_named(modifier) if modifier_part(modifier, after.unit == "org") else _named(lead))
         )
+        if appointed and not (after.subset or modifier_part(modifier, after.unit == "org") or part_of(lead)):
+            why = f"people of another post appointed as {sentence[after.start : after.end]} ({_named(modifier)})"
         return Reading(
             after.metric_id, after.kind, subset, "actual", n.value, n.start, after.end, why if subset else ""
         )
     listed = listed_phrase(hits, sentence, unit_end)
-    if listed and listed[0].unit in fits:
+    if listed and listed[0].counts(unit, fits):
         phrase, modifier = listed
         subset = phrase.subset or modifier_part(modifier, phrase.unit == "org") or "part"
         return Reading(
@@ -481,7 +603,9 @@ def classify(
 TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计", "任务数")
 TARGET_YEAR = re.compile(r"到20\d\d年|确定[^,，。;；]{0,20}完成")  # 到2025年…; 确定全年完成…件
 # Organisations of one kind as a sentence's subject ('全市社区人民调解组织共开展…'): their numbers are a part.
-SUBJECT_ORGANISATIONS = re.compile(r"([\u4e00-\u9fff]{1,6}?)(人民)?调解(组织|委员会|工作室)(共|累计|先后)")
+SUBJECT_ORGANISATIONS = re.compile(
+    r"([\u4e00-\u9fff]{1,6}?)(?:(人民)?调解(组织|委员会|工作室)|调委会)(共|累计|先后|受理|调解|化解|调处)"
+)
 # A provider that is a sentence's subject ('法律顾问,已为…', '工作室共为…') is credited with its numbers.
 SUBJECT_PROVIDER = re.compile(
     r"(律师|法律顾问|法律服务工作者|志愿者|公共法律服务中心|公共法律服务工作室)[,，]?(共|已|累计|先后)?为"
@@ -490,6 +614,24 @@ SUBJECT_PROVIDER = re.compile(
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")
 HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")  # counts of awards, not of the organisations at work
 HONOUR_VERBS = re.compile(r"评选|评为|命名|授予|表彰")  # a clause that awards counts honours
+# ... and so do the list items after it ('评选出示范调委会30家,规范化调委会120家').
+FIRST_ITEM = re.compile(r"[^,，;；。]*?\d+[^,，;；。\d]{0,4}[,，、]")
+LIST_RUN = re.compile(LIST_CLAUSES + r"(?P<last>[^,，;；。\d]{0,12})")
+
+
+def in_honours_list(sentence: str, start: int, position: int) -> bool:
+    """Whether the number at position is a later item of a list of counts an honour verb opens (from start)."""
+    verbs = list(HONOUR_VERBS.finditer(sentence, start, position))
+    if not verbs:
+        return False
+    first_item = FIRST_ITEM.match(sentence, verbs[-1].end(), position)
+    if first_item is None:
+        return False
+    run = LIST_RUN.match(sentence, first_item.end(), position)
+    # an item of its own subject ('全县共有调委会600个') ends the list
+    return run is not None and run.end() == position and not re.search("共|有|全", run["last"])
+
+
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
 # Words that give a number to the whole unit (the city, county or district), whoever reports it.
 WHOLE_UNIT = re.compile(
@@ -526,7 +668,7 @@ def organisations_of_a_kind(sentence: str, position: int) -> str:
         return ""
     kind = subject.group(1)
     wholes = list(WHOLE_UNIT.finditer(kind))
-    return modifier_part(kind[wholes[-1].end() :] if wholes else kind)
+    return modifier_part(kind[wholes[-1].end() :] if wholes else kind, organisations=True)
 
 
 def whole_unit(sentence: str, position: int) -> bool:

@@ -3,7 +3,9 @@
 Phrases come from two tables in the data folder: the catalogue's own `typical_phrases` (metrics.csv)
 and the sidecar `metric_phrases.csv` (one row a phrasing: metric_id, phrase, subset, example), so adding
 a phrasing is one line with the sentence that shows it. A phrase written 'phrase=subset' in
-typical_phrases, or with a subset in the sidecar, names a part of its metric (训诫=reprimand).
+typical_phrases, or with a subset in the sidecar, names a part of its metric (训诫=reprimand). The sidecar's
+optional measure_words column lists counting words a phrasing takes besides its metric's unit ('法律帮助' is
+counted in 人次 as well as 件: '人次').
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from .text import ExtractionError
 
 PHRASES_FILE = "metric_phrases.csv"
 PHRASE_COLUMNS = ["metric_id", "phrase", "subset", "example"]
+OPTIONAL_COLUMNS = ["measure_words"]  # '|'-separated counting words besides the metric's unit
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class PhraseMeaning:
     unit: str
     kind: str
     subset: str
+    measure_words: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -42,21 +46,45 @@ class PhraseHit:
     unit: str
     kind: str
     subset: str
+    measure_words: tuple = ()  # counting words it takes besides its metric's unit
+
+    def counts(self, unit_word: str, fits: set) -> bool:
+        """Whether a number in unit_word (件, 人次 ...) can be this phrase's count."""
+        return self.unit in fits or unit_word in self.measure_words
 
 
 @dataclass(frozen=True)
 class Phrases:
     """The catalogue's phrases: one regular expression trying the longest first, and what each means."""
 
-    pattern: re.Pattern
+    pattern: re.Pattern  # the longest phrase at every position (overlapping), in group 1
     meaning: dict  # phrase -> PhraseMeaning
 
     def hits(self, sentence: str) -> list[PhraseHit]:
-        """Non-overlapping phrase occurrences, left to right, the longest phrase at each position."""
-        found = []
+        """Non-overlapping phrase occurrences, left to right, the longest phrase at each position; of two
+        that overlap, the one ending later (a compound's head is its last word: '法治宣传资料' is 资料)."""
+        kept: list[tuple[int, int]] = []
         for m in self.pattern.finditer(sentence):
-            meaning = self.meaning[m.group(0)]
-            found.append(PhraseHit(m.start(), m.end(), meaning.metric_id, meaning.unit, meaning.kind, meaning.subset))
+            start, end = m.span(1)
+            if kept and start < kept[-1][1]:
+                if end > kept[-1][1]:
+                    kept[-1] = (start, end)
+                continue
+            kept.append((start, end))
+        found = []
+        for start, end in kept:
+            meaning = self.meaning[sentence[start:end]]
+            found.append(
+                PhraseHit(
+                    start,
+                    end,
+                    meaning.metric_id,
+                    meaning.unit,
+                    meaning.kind,
+                    meaning.subset,
+                    meaning.measure_words,
+                )
+            )
         return found
 
     def units(self) -> dict[str, str]:
@@ -68,12 +96,15 @@ def sidecar_phrases(folder: Path | None) -> pd.DataFrame:
     """The rows of <folder>/metric_phrases.csv (empty when the data folder has none)."""
     path = Path(folder) / PHRASES_FILE if folder else None
     if path is None or not path.is_file():
-        return pd.DataFrame(columns=PHRASE_COLUMNS)
+        return pd.DataFrame(columns=PHRASE_COLUMNS + OPTIONAL_COLUMNS)
     table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     missing = [c for c in PHRASE_COLUMNS if c not in table.columns]
     if missing:
         raise ExtractionError(f"{PHRASES_FILE}: missing column(s) {', '.join(missing)}.")
-    return table[PHRASE_COLUMNS]
+    for column in OPTIONAL_COLUMNS:
+        if column not in table.columns:
+            table[column] = ""
+    return table[PHRASE_COLUMNS + OPTIONAL_COLUMNS]
 
 
 _TABLES: dict[tuple, Phrases] = {}  # by data folder and data version: read once, not for every report
@@ -97,21 +128,22 @@ def _read_phrases(ds: Dataset) -> Phrases:
     for m in ds.metrics.itertuples():
         for entry in str(m.typical_phrases).split("|"):
             phrase, _, subset = entry.partition("=")
-            rows.append((m.metric_id, m.unit, m.kind, phrase, subset))
+            rows.append((m.metric_id, m.unit, m.kind, phrase, subset, ()))
     for r in sidecar_phrases(getattr(ds, "data_dir", None)).itertuples():
         if r.metric_id not in catalogue:
             raise ExtractionError(
                 f"{PHRASES_FILE}: phrase '{r.phrase}' names metric '{r.metric_id}', which is not in metrics.csv."
             )
-        rows.append((r.metric_id, *catalogue[r.metric_id], r.phrase, r.subset))
+        words = tuple(w for w in str(r.measure_words).split("|") if w)
+        rows.append((r.metric_id, *catalogue[r.metric_id], r.phrase, r.subset, words))
     return _phrases(tuple(rows))
 
 
 @lru_cache(maxsize=8)
 def _phrases(rows: tuple) -> Phrases:
     meaning = {}
-    for metric_id, unit, kind, phrase, subset in rows:
+    for metric_id, unit, kind, phrase, subset, words in rows:
         if phrase and phrase not in meaning:
-            meaning[phrase] = PhraseMeaning(metric_id, unit, kind, subset)
+            meaning[phrase] = PhraseMeaning(metric_id, unit, kind, subset, words)
     ordered = sorted(meaning, key=lambda p: -len(p))
-    return Phrases(re.compile("|".join(re.escape(p) for p in ordered)), meaning)
+    return Phrases(re.compile("(?=(" + "|".join(re.escape(p) for p in ordered) + "))"), meaning)
