@@ -31,10 +31,10 @@ from compare.paths import NOTEBOOKS_DIR
 from compare.rates import rateable_observations
 
 VARIANTS = [
-    ("census2020", 0),
+    ("census_resident", 0),
     ("resident_yearend", 0),
     ("registered_yearend", 0),
-    ("census2020", 2),
+    ("census_resident", 2),
     ("resident_yearend", 2),
 ]
 BIN = Path(sys.executable).parent

@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 from charset_normalizer import from_bytes
 
 from .errors import DataError, UnknownDistrictError, UnknownMetricError
@@ -291,83 +291,93 @@ def _dataset(folder: Path, raw: dict[str, pd.DataFrame], texts: dict[str, str]) 
 
 # ---------------------------------------------------------------- validation
 
-OBSERVATION_SCHEMA = pa.DataFrameSchema(
-    {
-        "doc_id": pa.Column(
-            str, pa.Check.str_matches(DOC_ID, error="doc_id must be lower-case letters, digits and hyphens")
-        ),
-        "district_code": pa.Column(str, pa.Check.str_matches(CODE, error="district_code must be six digits")),
-        "metric_id": pa.Column(
-            str, pa.Check.str_matches(METRIC_ID, error="metric_id must be lower-case letters, digits and _")
-        ),
-        "subset": pa.Column(
-            str, pa.Check.str_matches(SUBSET, error="subset must be empty or lower_case words joined by /")
-        ),
-        "value": pa.Column(
-            float, pa.Check(np.isfinite, element_wise=True, error="value must be a number"), nullable=False
-        ),
-        "qualifier": pa.Column(
-            str, pa.Check.isin(QUALIFIERS, error=f"qualifier must be one of {', '.join(QUALIFIERS)}")
-        ),
-        "statement": pa.Column(
-            str, pa.Check.isin(STATEMENTS, error=f"statement must be one of {', '.join(STATEMENTS)}")
-        ),
-    },
-    strict=False,
-)
-METRIC_SCHEMA = pa.DataFrameSchema(
-    {
-        "metric_id": pa.Column(
-            str,
-            [pa.Check.str_matches(METRIC_ID, error="metric_id must be lower-case letters, digits and _")],
-            unique=True,
-        ),
-        "unit": pa.Column(str, pa.Check.isin(list(UNITS), error=f"unit must be one of {', '.join(UNITS)}")),
-        "kind": pa.Column(str, pa.Check.isin(KINDS, error=f"kind must be one of {', '.join(KINDS)}")),
-        "variation": pa.Column(
-            str, pa.Check.isin(VARIATIONS, error=f"variation must be one of {', '.join(VARIATIONS)}")
-        ),
-    },
-    strict=False,
-)
-SOURCE_SCHEMA = pa.DataFrameSchema(
-    {
-        "doc_id": pa.Column(
-            str,
-            pa.Check.str_matches(DOC_ID, error="doc_id must be lower-case letters, digits and hyphens"),
-            unique=True,
-        )
-    },
-    strict=False,
-)
-DISTRICT_SCHEMA = pa.DataFrameSchema(
-    {
-        "code": pa.Column(str, pa.Check.str_matches(CODE, error="code must be six digits"), unique=True),
-        "level": pa.Column(str, pa.Check.isin(LEVELS, error=f"level must be one of {', '.join(LEVELS)}")),
-    },
-    strict=False,
-)
-POPULATION_SCHEMA = pa.DataFrameSchema(
-    {
-        "district_code": pa.Column(str, pa.Check.str_matches(CODE, error="district_code must be six digits")),
-        "year": pa.Column("Int64", pa.Check.in_range(1949, 2100, error="year must be a year"), nullable=False),
-        "population": pa.Column(float, pa.Check.gt(0, error="population must be a positive number"), nullable=False),
-        "definition": pa.Column(
-            str,
-            pa.Check.isin(
-                POPULATION_DEFINITIONS, error=f"definition must be one of {', '.join(POPULATION_DEFINITIONS)}"
+TABLES = ("observations", "metrics", "sources", "districts", "populations")  # validated in this order
+
+
+@cache
+def schemas() -> dict:
+    """Each table's pandera schema, by table name (pandera is imported here: loading never needs it)."""
+    import pandera.pandas as pa
+
+    observations = pa.DataFrameSchema(
+        {
+            "doc_id": pa.Column(
+                str, pa.Check.str_matches(DOC_ID, error="doc_id must be lower-case letters, digits and hyphens")
             ),
-        ),
-    },
-    strict=False,
-)
-SCHEMAS = {
-    "observations": OBSERVATION_SCHEMA,
-    "metrics": METRIC_SCHEMA,
-    "sources": SOURCE_SCHEMA,
-    "districts": DISTRICT_SCHEMA,
-    "populations": POPULATION_SCHEMA,
-}
+            "district_code": pa.Column(str, pa.Check.str_matches(CODE, error="district_code must be six digits")),
+            "metric_id": pa.Column(
+                str, pa.Check.str_matches(METRIC_ID, error="metric_id must be lower-case letters, digits and _")
+            ),
+            "subset": pa.Column(
+                str, pa.Check.str_matches(SUBSET, error="subset must be empty or lower_case words joined by /")
+            ),
+            "value": pa.Column(
+                float, pa.Check(np.isfinite, element_wise=True, error="value must be a number"), nullable=False
+            ),
+            "qualifier": pa.Column(
+                str, pa.Check.isin(QUALIFIERS, error=f"qualifier must be one of {', '.join(QUALIFIERS)}")
+            ),
+            "statement": pa.Column(
+                str, pa.Check.isin(STATEMENTS, error=f"statement must be one of {', '.join(STATEMENTS)}")
+            ),
+        },
+        strict=False,
+    )
+    metrics = pa.DataFrameSchema(
+        {
+            "metric_id": pa.Column(
+                str,
+                [pa.Check.str_matches(METRIC_ID, error="metric_id must be lower-case letters, digits and _")],
+                unique=True,
+            ),
+            "unit": pa.Column(str, pa.Check.isin(list(UNITS), error=f"unit must be one of {', '.join(UNITS)}")),
+            "kind": pa.Column(str, pa.Check.isin(KINDS, error=f"kind must be one of {', '.join(KINDS)}")),
+            "variation": pa.Column(
+                str, pa.Check.isin(VARIATIONS, error=f"variation must be one of {', '.join(VARIATIONS)}")
+            ),
+        },
+        strict=False,
+    )
+    sources = pa.DataFrameSchema(
+        {
+            "doc_id": pa.Column(
+                str,
+                pa.Check.str_matches(DOC_ID, error="doc_id must be lower-case letters, digits and hyphens"),
+                unique=True,
+            )
+        },
+        strict=False,
+    )
+    districts = pa.DataFrameSchema(
+        {
+            "code": pa.Column(str, pa.Check.str_matches(CODE, error="code must be six digits"), unique=True),
+            "level": pa.Column(str, pa.Check.isin(LEVELS, error=f"level must be one of {', '.join(LEVELS)}")),
+        },
+        strict=False,
+    )
+    populations = pa.DataFrameSchema(
+        {
+            "district_code": pa.Column(str, pa.Check.str_matches(CODE, error="district_code must be six digits")),
+            "year": pa.Column("Int64", pa.Check.in_range(1949, 2100, error="year must be a year"), nullable=False),
+            "population": pa.Column(
+                float, pa.Check.gt(0, error="population must be a positive number"), nullable=False
+            ),
+            "definition": pa.Column(
+                str,
+                pa.Check.isin(
+                    POPULATION_DEFINITIONS, error=f"definition must be one of {', '.join(POPULATION_DEFINITIONS)}"
+                ),
+            ),
+        },
+        strict=False,
+    )
+    return {
+        "observations": observations,
+        "metrics": metrics,
+        "sources": sources,
+        "districts": districts,
+        "populations": populations,
+    }
 
 
 def schema_problems(name: str, table: pd.DataFrame) -> list[Problem]:
@@ -375,8 +385,10 @@ def schema_problems(name: str, table: pd.DataFrame) -> list[Problem]:
 
     Checks are per column, so pandera sees each column's distinct values once (millions of rows hold few
     distinct ids); a failing value is then reported on every row that carries it."""
+    import pandera.pandas as pa
+
     problems = []
-    for column, spec in SCHEMAS[name].columns.items():
+    for column, spec in schemas()[name].columns.items():
         if column not in table.columns:
             continue
         values = table[column]
@@ -668,7 +680,7 @@ def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]
     texts, problems = read_source_texts(raw["sources"], folder / "sources")
     unreadable = frozenset(Path(p.file).stem for p in problems)
     ds = _dataset(folder, raw, texts)
-    for name in SCHEMAS:
+    for name in TABLES:
         problems += schema_problems(name, getattr(ds, name))
     problems += reference_problems(ds) + catalogue_problems(ds.metrics)
     problems += observation_problems(ds, raw["observations"], unreadable)

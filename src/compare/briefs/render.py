@@ -262,6 +262,9 @@ def subset_font(chars: str) -> bytes:
     options.desubroutinize = True  # no subroutine bookkeeping: about half the time, and a smaller file
     options.drop_tables += UNUSED_FONT_TABLES
     font = TTFont(str(font_path()))
+    for tag in UNUSED_FONT_TABLES:  # dropped before subsetting, which would otherwise read them (GSUB, GPOS) first
+        if tag in font:
+            del font[tag]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted({ord(c) for c in chars} | {ord("…")}))
     subsetter.subset(font)
