@@ -22,15 +22,23 @@ from compare.briefs import build, point_latest, prune
 from compare.briefs.build import failure_message
 from compare.briefs.kernels import execute_warm
 from compare.cli import main
+from compare.data import load_dataset
 from compare.paths import PROJECT_ROOT
+from compare.rates import rateable_observations
 
 CLI = [sys.executable, "-m", "compare.cli"]
 QUALITY = "briefs:\n  - notebook: data_quality.ipynb\n    lang: en\n"
-THREE = (
-    "briefs:\n  - notebook: data_quality.ipynb\n    lang: en\n  - notebook: trends.ipynb\n    lang: en\n"
-    "    parameters: {district: '510700'}\n  - notebook: district_profile.ipynb\n    lang: en\n"
-    "    parameters: {district: '371002'}\n"
-)
+
+
+def many_profiles(n: int = 40) -> str:
+    """A schedule of n district profiles: long enough (several seconds) that a signal sent once the kernels
+    are up always lands while briefs are still running."""
+    districts = sorted(rateable_observations(load_dataset())["district_code"].unique())
+    entries = [(d, lang) for lang in ("en", "zh") for d in districts][:n]
+    return "briefs:\n" + "".join(
+        f"  - notebook: district_profile.ipynb\n    lang: {lang}\n    parameters: {{district: '{d}'}}\n"
+        for d, lang in entries
+    )
 
 
 def cli(*args, cwd=None, env=None, timeout=300):
@@ -114,7 +122,7 @@ def test_a_killed_build_leaves_no_workers_kernels_or_connection_files(tmp_path, 
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp), marker.split("=")[0]: marker.split("=")[1]}
-    config = write(tmp_path / "briefs.yml", THREE)
+    config = write(tmp_path / "briefs.yml", many_profiles())
     build_ = subprocess.Popen(
         [*CLI, "briefs", "--config", str(config), "--out", str(tmp_path / "out"), "--jobs", "2"],
         env=env,
