@@ -146,6 +146,29 @@ def test_extraction_time_grows_linearly_with_the_input():
     assert large < 8 * small + 0.5, (small, large)
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: "今年以来,全区调解纠纷90件。" + "\n" * (300 * n) + "全区调解纠纷80件。\n",  # blank lines
+        lambda n: "其中:" + "甲、乙1名、" * (10 + 12 * (n > 1)) + "另有说明,丙2名。",  # a list that stops short
+    ],
+    ids=["blank-lines", "unending-list"],
+)
+def test_no_pattern_backtracks_without_end(make):
+    """A run of blank lines (scraped pages) or a list of 、-joined items cost time growing as a power of the input
+    (1,000 blank lines 1.3 s, each list item doubling); both read in time proportional to the text."""
+    ds = load_dataset()
+
+    def seconds(n):
+        start = time.perf_counter()
+        extract(make(n), ds, Context(doc_id="t", district_code="320412"))
+        return time.perf_counter() - start
+
+    seconds(1)  # warm caches
+    small, large = seconds(1), seconds(4)
+    assert large < 8 * small + 0.5, (small, large)
+
+
 def test_accept_reads_a_quote_with_a_space_for_thousands(data_copy, tmp_path, capsys):
     """Older reports write 4 598件: extraction reads it, and accept reads the value back from that quote."""
     text = data_copy / "sources" / "wujin-2022q1.txt"

@@ -11,6 +11,8 @@ from compare.paths import PROJECT_ROOT
 
 TABLE = pd.read_csv(PROJECT_ROOT / "data" / PHRASES_FILE, dtype=str, keep_default_na=False)
 
+T = pd.Timestamp
+
 
 @pytest.fixture(scope="module")
 def ds():
@@ -246,12 +248,29 @@ def test_rates_after_fenbie_pair_with_their_names_in_order(ds):
         ("全年受理矛盾纠纷1200件,同比上升12.3%。", 12.3),
         ("全年受理矛盾纠纷1200件,比增12.3%。", 12.3),
         ("全年受理矛盾纠纷1200件,较去年同期下降12.3%。", -12.3),
+        ("全年受理矛盾纠纷1200件,较2021年增长12.3%。", 12.3),  # the year before, named
     ],
 )
 def test_year_on_year_phrasings(ds, text, value):
     out = extract(text, ds, Context(doc_id="t", district_code="320412", period_start=pd.Timestamp("2022-01-01")))
     change = out[out["statement"] == "yoy_pct"]
     assert list(zip(change["metric_id"], change["value"])) == [("disputes_mediated", value)]
+
+
+def test_a_change_over_several_years_is_no_year_on_year_change(ds):
+    ctx = Context(doc_id="t", district_code="320412", period_start=T("2022-01-01"), period_end=T("2022-12-31"))
+    out = extract("全年受理矛盾纠纷1200件,较2018年增长30%。", ds, ctx)
+    assert list(out["statement"]) == ["actual"]  # 30% over four years is not 2022's change
+
+
+def test_a_part_is_checked_against_the_count_not_a_change_before_it(ds):
+    text = "全县共有调解员600名,同比增长10%,其中,一级20人、二级40人。"
+    assert readings(ds, text) == [
+        ("mediators", 600, "total"),
+        ("mediators", 10, "total"),  # the change, a yoy_pct
+        ("mediators", 20, "part"),
+        ("mediators", 40, "part"),  # no larger than 600 (it is larger than the 10% before it)
+    ]
 
 
 @pytest.mark.parametrize(

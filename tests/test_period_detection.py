@@ -175,6 +175,16 @@ def test_a_review_heading_names_the_year_a_jinnian_yilai_opening_means(ds):
     assert (out["period_start"].iloc[0], out["period_end"].iloc[0]) == ("2022-01-01", "2022-12-31")
 
 
+def test_a_review_heading_on_an_older_year_is_history(ds):
+    text = "今年以来,全市各级人民调解组织调解案件5200件。\n一、2019年工作总结\n"
+    period = document_period(text, Context(doc_id="t", published=T("2024-02-10")))
+    assert (period.span.start, period.span.end, period.report_date) == (
+        T("2024-01-01"),
+        T("2024-02-10"),
+        T("2024-02-10"),
+    )
+
+
 def test_a_heading_dates_the_text_under_it(ds):
     text = "2023年,全区调解纠纷900件。\n二、2022年工作回顾\n全区调解纠纷800件。\n"
     out = extract(text, ds, Context(doc_id="t", district_code="440402"))

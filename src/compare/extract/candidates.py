@@ -90,6 +90,8 @@ def _sentence_candidates(
         dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried, carried_now, section)
         if dating.unstated or periods.out_of_scope(dating, doc, statement):
             continue
+        if statement == "yoy_pct" and not _year_on_year(sentence_periods, clause_start, n.start, dating):
+            continue
         start_ts, end_ts = dating.start, dating.end
         quote_end = max(unit_end, found.quote_end)
         out.append(
@@ -115,6 +117,19 @@ def _sentence_candidates(
                 unit_word=unit,
             )
         )
+
+
+def _year_on_year(sentence_periods, clause_start: int, position: int, dating) -> bool:
+    """Whether a change compares with the year before its own: '较2021年增长8%' in 2022 does, '较2018年增长30%'
+    in 2022 is a change over four years, no year-on-year figure (同比, 较上年 name no year and always do)."""
+    named = [
+        p.span.start.year
+        for p in sentence_periods
+        if p.base and p.span is not None and p.span.start is not None and clause_start <= p.start < position
+    ]
+    if not named or dating.end is None:
+        return True
+    return named[-1] == dating.end.year - 1
 
 
 # '为120名社区矫正对象佩戴…', '每周对50名矫正对象开展走访': a stock that is the object of an action is

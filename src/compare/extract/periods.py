@@ -288,21 +288,24 @@ def _opening_span(opening: str, date: pd.Timestamp | None) -> Span | None:
 
 # A heading that says which year the report reviews: '一、2023年工作总结', '2019年工作开展情况'.
 REVIEW_HEADING = re.compile(
-    r"^[\s\u3000]*(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．])?\s*(?P<y>(?:19|20)\d\d)年度?"
-    r"(?:主要)?工作(?:开展|推进|完成|落实)?(?:情况|总结|回顾)[\s\u3000]*$",
+    r"^[^\S\r\n]*(?:[一二三四五六七八九十]+[、.．]|\d{1,2}[、.．])?[^\S\r\n]*(?P<y>(?:19|20)\d\d)年度?"
+    r"(?:主要)?工作(?:开展|推进|完成|落实)?(?:情况|总结|回顾)[^\S\r\n]*$",  # blanks within the line only
     re.MULTILINE,
 )
 
 
-def _reviewed_year(simple_text: str, span: Span | None) -> Span | None:
+def _reviewed_year(simple_text: str, span: Span | None, date: pd.Timestamp | None) -> Span | None:
     """The year a review heading names, when the opening gave no period or only one relative to the report's
-    date (今年以来 in a summary published the next spring): the report's '今年' is the year it reviews."""
+    date (今年以来 in a summary published the next spring): the report's '今年' is the year it reviews. Only
+    the report's own year or the one before can be reviewed (a heading on an older year is history)."""
     if span is not None and not (span.to_report_date and not re.match(YEAR, span.how)):
         return None
     m = REVIEW_HEADING.search(simple_text)
     if m is None:
         return None
     year = int(m["y"])
+    if date is not None and year not in (date.year, date.year - 1):
+        return None
     if span is not None and span.start is not None and span.start.year == year:
         return None
     return Span(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), f"the heading '{m.group(0).strip()}'")
@@ -318,7 +321,7 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
         span = _opening_span(opening(simple_text), date)
         if span is not None and span.end is not None and date is None and span.end > pd.Timestamp.now():
             span = None
-        reviewed = _reviewed_year(simple_text, span)
+        reviewed = _reviewed_year(simple_text, span, date)
         if reviewed is not None:  # the report speaks as at the end of the year it reviews ('今年' is that year)
             span, date = reviewed, min(date, reviewed.end) if date is not None else reviewed.end
     if span is None:

@@ -181,7 +181,7 @@ RESOLVING = re.compile("调|化解|受理|处理|办理")  # a phrase that itsel
 OTHERS = ("其他", "其它")
 # '其中，人民调解委员会161个': 其中 as a clause of its own opens the part that follows.
 # Clauses that are only items of a list ('缓刑280名,假释5名,'): a list opened before them runs on through them.
-LIST_CLAUSES = r"(?:[^,，;；。\d]{0,12}\d+(?:\.\d+)?[^,，;；。\d]{0,4}[,，、])*"
+LIST_CLAUSES = r"(?:[^,，;；。\d]{0,12}\d+(?:\.\d+)?[^,，;；。\d]{0,4}[,，、])*+"  # possessive: 、 is in two classes
 OPENS_PART_ALONE = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]\s*$")
 OPENS_PART_LIST = re.compile(r"(^|[,，;；:：。])\s*(其中|含)[,，:：]" + LIST_CLAUSES + r"\s*$")
 # A later clause of such a list is an item only when it is a short name and a number ('外省户籍120名').
@@ -210,8 +210,12 @@ def same_measure(unit: str, whole_unit: str) -> bool:
 
 
 def _whole(previous: list[Candidate], last: Candidate) -> Candidate:
-    """The whole a part refers to: the last figure of its metric that is no part, else the figure itself."""
-    return next((p for p in reversed(previous) if p.metric_id == last.metric_id and not p.subset), last)
+    """The whole a part refers to: the last count of its metric that is no part (not a change, rate or target),
+    else the figure itself."""
+    return next(
+        (p for p in reversed(previous) if p.metric_id == last.metric_id and not p.subset and p.statement == "actual"),
+        last,
+    )
 
 
 def _among(sentence: str, clause_start: int, hits: list[PhraseHit], last: Candidate | None) -> PhraseHit | None:
