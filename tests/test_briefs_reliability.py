@@ -3,6 +3,7 @@ malformed schedules, unreachable clusters. Every failure is one sentence and exi
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -148,6 +149,56 @@ def test_a_killed_build_leaves_no_workers_kernels_or_connection_files(tmp_path, 
         assert build_.returncode == 2 and "Stopped before the end" in err and "Traceback" not in err
         assert runs(tmp_path / "out") == [], "the unfinished run folder was removed"
         assert not list(temp.iterdir()), "the build's runtime folder was removed"
+
+
+KILL_A_NEW_KERNEL = """
+import os, subprocess, types
+from compare.briefs import kernels
+child = subprocess.Popen(["sleep", "30"])  # forked, not yet in a group of its own: ours
+kernels._warm["x"] = types.SimpleNamespace(provisioner=types.SimpleNamespace(pid=child.pid), connection_file="")
+kernels.kill_kernels()  # reaps the kernel it killed
+try:
+    os.kill(child.pid, 0)
+    print("alive", "kernel-survived")
+except ProcessLookupError:
+    print("alive", "kernel-killed")
+"""
+
+
+def test_killing_a_kernel_forked_a_moment_ago_never_kills_its_worker():
+    """A kernel is forked first and leads its own process group a moment later: a worker ending in between
+    killed its own group (itself, the build and every worker) instead of the kernel."""
+    done = subprocess.run(
+        [sys.executable, "-c", KILL_A_NEW_KERNEL], capture_output=True, text=True, timeout=60, start_new_session=True
+    )
+    assert done.returncode == 0 and done.stdout.split() == ["alive", "kernel-killed"], done
+
+
+HOLD_AND_DIE = """
+import os, sys, time
+from pathlib import Path
+from compare.fileio import close_inherited_locks, locked
+with locked(Path(sys.argv[1])):
+    pid = os.fork()
+    if pid == 0:  # a worker or kernel forked while the build holds the lock
+        close_inherited_locks()
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(null, 1), os.dup2(null, 2)  # the test reads our parent's output to its end
+        time.sleep(30)
+        os._exit(0)
+    print(pid, flush=True)
+    os._exit(0)  # the holder dies without unlocking (kill -9)
+"""
+
+
+def test_a_process_forked_from_the_lock_holder_never_keeps_the_lock(tmp_path):
+    done = subprocess.run([sys.executable, "-c", HOLD_AND_DIE, str(tmp_path)], capture_output=True, text=True)
+    child = int(done.stdout.split()[0])
+    try:
+        with open(tmp_path / ".compare.lock", "a") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError if the child kept it
+    finally:
+        os.kill(child, signal.SIGKILL)
 
 
 # ---------------------------------------------------------------- 7: reuse verified by hash; runs don't pile up

@@ -40,3 +40,22 @@ def test_lower_bounds_and_approximations_get_their_own_markers():
     assert marker_for("lower_bound,population_fallback") == ">"
     assert marker_for("approx") == "D"
     assert marker_for("") == "o"
+
+
+def test_a_chart_is_saved_whole_whatever_the_matplotlibrc_says():
+    """A researcher's matplotlibrc with savefig.bbox: tight made the raw buffer narrower than the figure."""
+    import base64
+    import io
+
+    import matplotlib
+    from PIL import Image
+
+    from compare.story import DPI, png
+
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("环翠区")
+    with matplotlib.rc_context({"savefig.bbox": "tight"}):
+        image = Image.open(io.BytesIO(base64.b64decode(png(fig))))
+    plt.close(fig)
+    assert image.size == (int(6 * DPI), int(3 * DPI))

@@ -172,3 +172,12 @@ def test_a_stock_comparison_shows_its_rate_at_the_date(ds):
     """Mediators in post have no annual rate: the comparison's table shows their rate at the date."""
     rates = metric_comparison(ds, "mediators", "county").tables["rates"].frame
     assert not rates.empty and rates["rate"].notna().all()
+
+
+def test_each_load_is_a_new_dataset_over_the_same_tables():
+    """A kernel runs brief after brief: the tables (and so the rates memo) are shared, but a table one notebook
+    replaces on its Dataset is not what the next notebook loads."""
+    first, second = load(), load()
+    assert first is not second and first.observations is second.observations
+    first.observations = first.observations.iloc[:0]
+    assert len(load().observations) == len(second.observations) > 0

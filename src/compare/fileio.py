@@ -58,10 +58,26 @@ def locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on folder (its `.compare.lock` file) for the duration; waits for a holder."""
     with open(Path(folder) / LOCK_NAME, "a") as handle:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        _held.add(handle.fileno())
         try:
             yield
         finally:
+            _held.discard(handle.fileno())
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+_held: set[int] = set()  # descriptors of the locks this process holds
+
+
+def close_inherited_locks() -> None:
+    """In a process forked from a lock holder: close the inherited lock descriptors, so that this process can
+    never keep a lock alive after the holder is gone (the holder's own descriptors keep it held meanwhile)."""
+    for fd in sorted(_held):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _held.clear()
 
 
 def file_digest(path: Path) -> str:

@@ -9,7 +9,7 @@ comes from a source document (quotes, titles, names) is HTML-escaped here, befor
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -56,16 +56,18 @@ _LOADED: dict = {}  # folder -> the Dataset last loaded from it
 
 
 def load(data_dir=None) -> Dataset:
-    """The curated dataset (default data/). The same Dataset object again while no file under the folder has
-    changed (its version is a hash of every file), so a kernel that runs brief after brief computes each
-    metric's rates once (see rates.rate_table)."""
+    """The curated dataset (default data/). While no file under the folder has changed (its version is a hash
+    of every file) each call returns a new Dataset holding the same tables, so a kernel that runs brief after
+    brief computes each metric's rates once (see rates.rate_table), and a table replaced on one Dataset
+    (`ds.observations = …`) is not seen by the next. Treat the tables as read-only: copy one before changing
+    it in place."""
     folder = Path(data_dir or default_data_dir()).resolve()
     cached = _LOADED.get(folder)
     if cached is not None and cached.version == data_version(folder):
-        return cached
+        return replace(cached)
     _LOADED.clear()
-    _LOADED[folder] = ds = load_dataset(folder)
-    return ds
+    _LOADED[folder] = load_dataset(folder)
+    return replace(_LOADED[folder])
 
 
 # ---------------------------------------------------------------- words

@@ -110,10 +110,12 @@ def figure_html(chart: Chart, lang: str, name: str = "chart") -> str:
 def png(fig) -> str:
     """A matplotlib figure as base64 PNG, stored with a 256-colour palette (a chart has few colours: about a
     third of the bytes, no visible change). The pixels go to Pillow raw, not through a first PNG."""
+    from matplotlib import rc_context
     from PIL import Image
 
     raw = io.BytesIO()
-    fig.savefig(raw, format="rgba", dpi=DPI)  # charts.finish fixed the layout: one draw
+    with rc_context({"savefig.bbox": "standard"}):  # the whole figure, whatever a matplotlibrc says ('tight')
+        fig.savefig(raw, format="rgba", dpi=DPI)  # charts.finish fixed the layout: one draw
     width = int(fig.get_figwidth() * DPI)  # Agg's canvas width: the figure's width in pixels, truncated
     if raw.tell() % (4 * width):
         raise ValueError(f"A {raw.tell()}-byte RGBA buffer is not {width} pixels wide.")

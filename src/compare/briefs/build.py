@@ -408,17 +408,21 @@ def run_in_processes(briefs, run_dir, jobs, data_dir, make_bar) -> list[Result]:
 
     A process with no other thread (the `compare` command) preloads the notebooks' imports and forks its
     workers, which inherit them; any other (a test runner, a Jupyter session) starts fresh workers, which
-    preload for themselves. Either way each worker forks its kernel from itself."""
-    runtime = tempfile.mkdtemp(prefix="compare-kernels-")
+    preload for themselves. On Linux each worker forks its kernel from itself; elsewhere kernels start fresh."""
     fork = kernels.FORK_KERNELS and threading.active_count() == 1  # checked before the progress bar's thread
     if fork:
         kernels.preload()
-    pool = ProcessPoolExecutor(
-        max_workers=max(1, min(jobs, len(briefs))),
-        mp_context=get_context("fork" if fork else "spawn"),
-        initializer=kernels.init_worker,
-        initargs=(os.getpid(), runtime, data_dir),
-    )
+    runtime = tempfile.mkdtemp(prefix="compare-kernels-")
+    try:
+        pool = ProcessPoolExecutor(
+            max_workers=max(1, min(jobs, len(briefs))),
+            mp_context=get_context("fork" if fork else "spawn"),
+            initializer=kernels.init_worker,
+            initargs=(os.getpid(), runtime, data_dir),
+        )
+    except BaseException:
+        shutil.rmtree(runtime, ignore_errors=True)
+        raise
     results = []
     try:
         futures = [pool.submit(run_brief, b, run_dir, data_dir) for b in briefs]  # the workers start here

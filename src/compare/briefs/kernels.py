@@ -6,8 +6,9 @@ worker, which has already imported what the notebooks use, so a kernel is ready 
 instead of starting a fresh interpreter and importing pandas, statsmodels and matplotlib again; it is still
 its own process speaking the Jupyter protocol, with its own process group. Nothing outlives the build: a worker asks
 Linux to send it SIGTERM when its parent dies, and on SIGTERM or SIGINT it kills its kernels' process groups,
-deletes their connection files and exits. The kernels themselves also watch their worker (ipykernel's parent
-poller) and the connection files live in a per-build runtime folder the parent removes.
+deletes their connection files and exits. The kernels themselves also watch their worker (Linux's parent-death
+signal and ipykernel's parent poller) and the connection files live in a per-build runtime folder the parent
+removes.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from queue import Empty
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
 from ..errors import CompareError
+from ..fileio import close_inherited_locks
 from ..paths import NOTEBOOKS_DIR
 
 KERNEL = "python3"  # the kernel of the interpreter running compare (jupyter_client resolves it to sys.executable)
@@ -160,11 +162,13 @@ class ForkProvisioner(LocalProvisioner):
     async def launch_kernel(self, cmd: list[str], **kwargs):
         sys.stdout.flush()
         sys.stderr.flush()
+        worker = os.getpid()
+        env = {**(kwargs.get("env") or os.environ), "JPY_PARENT_PID": str(worker)}  # ipykernel's parent poller
         pid = os.fork()
         if pid == 0:  # the kernel
             code = 1
             try:
-                _become_kernel(cmd[cmd.index("-f") :], kwargs.get("env") or dict(os.environ), kwargs.get("cwd"))
+                _become_kernel(cmd[cmd.index("-f") :], env, kwargs.get("cwd"), worker)
                 code = 0
             finally:
                 os._exit(code)
@@ -174,12 +178,16 @@ class ForkProvisioner(LocalProvisioner):
         return self.connection_info
 
 
-def _become_kernel(argv: list[str], env: dict, cwd: str | None) -> None:
-    """In the forked child: a session of its own, dead with its worker, quiet standard streams, the kernel's
-    environment and folder, a fresh event loop (the fork happened inside the worker's), then IPKernelApp."""
+def _become_kernel(argv: list[str], env: dict, cwd: str | None, worker: int) -> None:
+    """In the forked child: a session of its own, dead with its worker (also if it died during the fork), none
+    of the worker's locks, quiet standard streams, the kernel's environment and folder, a fresh event loop
+    (the fork happened inside the worker's), then IPKernelApp."""
     os.setsid()
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != worker:  # the worker died before PDEATHSIG was armed
+        os._exit(1)
+    close_inherited_locks()  # an output folder's lock stays the build's alone
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, signal.SIG_DFL)
     null = os.open(os.devnull, os.O_RDWR)
@@ -223,8 +231,8 @@ def execute_warm(notebook: Path, output: Path, parameters: dict, data_dir: str |
     """papermill on this worker's warm kernel; returns the executed notebook. A first cell resets the
     namespace, so every notebook starts clean while the imports stay loaded. The reset runs inside papermill's
     own session (a separate client would cost a second ready-handshake per brief) and is removed from the
-    executed notebook afterwards. The notebook is written once at the end (and when a cell fails), not after
-    every cell."""
+    executed notebook afterwards. papermill writes the notebook when a cell fails and at the end, not after
+    every cell; a kernel that dies mid-notebook therefore leaves no executed notebook, only the error."""
     import nbformat
     import papermill
 
@@ -271,7 +279,11 @@ def kill_kernels() -> None:
         pid = getattr(getattr(km, "provisioner", None), "pid", None)
         if pid:
             try:
-                os.killpg(os.getpgid(pid), signal.SIGKILL)
+                group = os.getpgid(pid)
+                if group == os.getpgrp():  # forked a moment ago, not yet its own group: never kill ours
+                    os.kill(pid, signal.SIGKILL)
+                else:
+                    os.killpg(group, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
             try:
@@ -291,6 +303,7 @@ def _end_worker(signum, frame) -> None:
 def init_worker(parent_pid: int, runtime_dir: str | None, data_dir: str | None = None, warm: bool = True) -> None:
     """Set up a worker process: die with the parent, end kernels on SIGTERM/SIGINT, connection files in
     the build's runtime folder."""
+    close_inherited_locks()  # a forked worker's copy of the build's lock (none in a started one)
     if runtime_dir:
         _runtime_dir[:] = [runtime_dir]
     if sys.platform.startswith("linux"):
