@@ -132,16 +132,19 @@ class ForkedKernelProcess:
         self.stdin = self.stdout = self.stderr = None
 
     def poll(self) -> int | None:
-        if self.returncode is None:
-            pid, status = os.waitpid(self.pid, os.WNOHANG)
-            if pid:
-                self.returncode = os.waitstatus_to_exitcode(status)
-        return self.returncode
+        return self._reap(os.WNOHANG)
 
     def wait(self, timeout: float | None = None) -> int:
+        return self._reap(0)
+
+    def _reap(self, flags: int) -> int | None:
         if self.returncode is None:
-            _, status = os.waitpid(self.pid, 0)
-            self.returncode = os.waitstatus_to_exitcode(status)
+            try:
+                pid, status = os.waitpid(self.pid, flags)
+            except ChildProcessError:  # already reaped (kill_kernels): it was killed
+                pid, status = self.pid, signal.SIGKILL
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
@@ -163,12 +166,12 @@ class ForkProvisioner(LocalProvisioner):
         sys.stdout.flush()
         sys.stderr.flush()
         worker = os.getpid()
-        env = {**(kwargs.get("env") or os.environ), "JPY_PARENT_PID": str(worker)}  # ipykernel's parent poller
+        argv = [*cmd[cmd.index("-f") :], f"--IPKernelApp.parent_handle={worker}"]  # ipykernel's parent poller
         pid = os.fork()
         if pid == 0:  # the kernel
             code = 1
             try:
-                _become_kernel(cmd[cmd.index("-f") :], env, kwargs.get("cwd"), worker)
+                _become_kernel(argv, kwargs.get("env") or dict(os.environ), kwargs.get("cwd"), worker)
                 code = 0
             finally:
                 os._exit(code)
