@@ -31,6 +31,12 @@ CLI = [sys.executable, "-m", "compare.cli"]
 QUALITY = "briefs:\n  - notebook: data_quality.ipynb\n    lang: en\n"
 
 
+def interruptible() -> None:
+    """Ctrl-C as at a terminal: a test run in the background (nohup, `make test &`) passes SIGINT ignored to
+    its children, and Python then never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def many_profiles(n: int = 40) -> str:
     """A schedule of n district profiles: long enough (several seconds) that a signal sent once the kernels
     are up always lands while briefs are still running."""
@@ -130,6 +136,7 @@ def test_a_killed_build_leaves_no_workers_kernels_or_connection_files(tmp_path, 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=interruptible,
     )
     deadline = time.monotonic() + 120
     while not list(temp.glob("compare-kernels-*/kernel-*.json")) and time.monotonic() < deadline:
