@@ -46,6 +46,7 @@ PR_SET_PDEATHSIG = 1
 FORK_KERNELS = sys.platform.startswith("linux")  # elsewhere kernels start as fresh interpreters
 _warm: dict = {}
 _runtime_dir: list[str] = []  # the build's folder for connection files, in a worker
+_preloaded: list[bool] = []  # [True] once preload() has run in this process (or the one it was forked from)
 
 
 def run_in_kernel(km, code: str, timeout: float = 120) -> None:
@@ -105,7 +106,12 @@ def ready_client_class():
 
 
 def preload() -> None:
-    """Import what kernels and notebooks use, in this process, so that kernels forked from it start warm."""
+    """Import what kernels and notebooks use, in this process, so that kernels forked from it start warm.
+    Once per process (a worker forked from a preloaded build inherits it): freezing again would keep the
+    garbage of earlier briefs from ever being collected."""
+    if _preloaded:
+        return
+    _preloaded.append(True)
     gc.disable()  # imports make long-lived objects only: collecting while they run frees nothing (0.25 s)
     try:
         import ipykernel.ipkernel  # noqa: F401
