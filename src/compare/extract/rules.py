@@ -402,31 +402,12 @@ def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
         if YOY.match(clause.lstrip()) and previous:
             target = respectively(sentence, n, clause_start, previous)
             if target is not None:
-                return Reading(
-                    target.metric_id,
-                    target.kind,
-                    target.subset,
-                    "yoy_pct",
-                    sign * n.value,
-                    clause_start + yoy_at,
-                    n.end,
-                    "the change of a part" if target.subset else "",
-                )
+                return _change_of(target, sign * n.value, clause_start + yoy_at, n.end)
         return None
     if CHANGE_ALONE.fullmatch(clause) and previous and previous[-1].sentence == sentence:
         target = respectively(sentence, n, clause_start, previous)
         if target is not None and target.statement == "actual" and target.kind != "ratio":
-            sign = -1 if is_decrease(clause) else 1
-            return Reading(
-                target.metric_id,
-                target.kind,
-                target.subset,
-                "yoy_pct",
-                sign * n.value,
-                clause_start,
-                n.end,
-                "the change of a part" if target.subset else "",
-            )
+            return _change_of(target, (-1 if is_decrease(clause) else 1) * n.value, clause_start, n.end)
     if "分别" in clause_at(sentence, clause_start):
         hit = respectively_phrase(sentence, n, clause_start, hits)
     else:
@@ -434,6 +415,20 @@ def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
     if hit and hit.kind == "ratio":
         return Reading(hit.metric_id, hit.kind, "", "actual", n.value, hit.start, n.end)
     return None
+
+
+def _change_of(target: Candidate, value: float, start: int, end: int) -> Reading:
+    """A year-on-year change (percent) of target's figure, quoted from start to end."""
+    return Reading(
+        target.metric_id,
+        target.kind,
+        target.subset,
+        "yoy_pct",
+        value,
+        start,
+        end,
+        "the change of a part" if target.subset else "",
+    )
 
 
 def classify(
