@@ -40,6 +40,7 @@ WARM_UP = (  # a forked kernel inherits all this; a started one (not Linux, a Da
     "compare.charts.use_cjk_font()\n"
     "gc.freeze()  # the imports' objects out of the collector's way: every brief's collections stay small"
 )
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]  # a brief's cells need no input history in ~/.ipython
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
 RESET_TAG = "compare-reset"
 PR_SET_PDEATHSIG = 1
@@ -230,7 +231,9 @@ def warm_kernel(data_dir: str | None):
             km.kernel_id = str(uuid.uuid4())
             km.provisioner = ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
         _warm[data_dir] = km  # known before it starts, so a signal during the start still cleans it up
-        km.start_kernel(cwd=str(NOTEBOOKS_DIR), env=env, stderr=subprocess.DEVNULL)  # errors land in the notebooks
+        km.start_kernel(  # errors land in the notebooks
+            cwd=str(NOTEBOOKS_DIR), env=env, stderr=subprocess.DEVNULL, extra_arguments=KERNEL_ARGUMENTS
+        )
         run_in_kernel(km, WARM_UP)
         atexit.register(km.shutdown_kernel, now=True)
     return km
