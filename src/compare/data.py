@@ -291,92 +291,47 @@ def _dataset(folder: Path, raw: dict[str, pd.DataFrame], texts: dict[str, str]) 
 
 # ---------------------------------------------------------------- validation
 
-TABLES = ("observations", "metrics", "sources", "districts", "populations")  # validated in this order
-
 
 @cache
 def schemas() -> dict:
     """Each table's pandera schema, by table name (pandera is imported here: loading never needs it)."""
     import pandera.pandas as pa
 
-    observations = pa.DataFrameSchema(
-        {
-            "doc_id": pa.Column(
-                str, pa.Check.str_matches(DOC_ID, error="doc_id must be lower-case letters, digits and hyphens")
-            ),
-            "district_code": pa.Column(str, pa.Check.str_matches(CODE, error="district_code must be six digits")),
-            "metric_id": pa.Column(
-                str, pa.Check.str_matches(METRIC_ID, error="metric_id must be lower-case letters, digits and _")
-            ),
-            "subset": pa.Column(
-                str, pa.Check.str_matches(SUBSET, error="subset must be empty or lower_case words joined by /")
-            ),
-            "value": pa.Column(
+    def matching(column: str, pattern: str, rule: str, **kwargs):
+        return pa.Column(str, pa.Check.str_matches(pattern, error=f"{column} must be {rule}"), **kwargs)
+
+    def one_of(column: str, allowed):
+        return pa.Column(str, pa.Check.isin(list(allowed), error=f"{column} must be one of {', '.join(allowed)}"))
+
+    def table(**columns):
+        return pa.DataFrameSchema(columns, strict=False)
+
+    return {
+        "observations": table(
+            doc_id=matching("doc_id", DOC_ID, "lower-case letters, digits and hyphens"),
+            district_code=matching("district_code", CODE, "six digits"),
+            metric_id=matching("metric_id", METRIC_ID, "lower-case letters, digits and _"),
+            subset=matching("subset", SUBSET, "empty or lower_case words joined by /"),
+            value=pa.Column(
                 float, pa.Check(np.isfinite, element_wise=True, error="value must be a number"), nullable=False
             ),
-            "qualifier": pa.Column(
-                str, pa.Check.isin(QUALIFIERS, error=f"qualifier must be one of {', '.join(QUALIFIERS)}")
-            ),
-            "statement": pa.Column(
-                str, pa.Check.isin(STATEMENTS, error=f"statement must be one of {', '.join(STATEMENTS)}")
-            ),
-        },
-        strict=False,
-    )
-    metrics = pa.DataFrameSchema(
-        {
-            "metric_id": pa.Column(
-                str,
-                [pa.Check.str_matches(METRIC_ID, error="metric_id must be lower-case letters, digits and _")],
-                unique=True,
-            ),
-            "unit": pa.Column(str, pa.Check.isin(list(UNITS), error=f"unit must be one of {', '.join(UNITS)}")),
-            "kind": pa.Column(str, pa.Check.isin(KINDS, error=f"kind must be one of {', '.join(KINDS)}")),
-            "variation": pa.Column(
-                str, pa.Check.isin(VARIATIONS, error=f"variation must be one of {', '.join(VARIATIONS)}")
-            ),
-        },
-        strict=False,
-    )
-    sources = pa.DataFrameSchema(
-        {
-            "doc_id": pa.Column(
-                str,
-                pa.Check.str_matches(DOC_ID, error="doc_id must be lower-case letters, digits and hyphens"),
-                unique=True,
-            )
-        },
-        strict=False,
-    )
-    districts = pa.DataFrameSchema(
-        {
-            "code": pa.Column(str, pa.Check.str_matches(CODE, error="code must be six digits"), unique=True),
-            "level": pa.Column(str, pa.Check.isin(LEVELS, error=f"level must be one of {', '.join(LEVELS)}")),
-        },
-        strict=False,
-    )
-    populations = pa.DataFrameSchema(
-        {
-            "district_code": pa.Column(str, pa.Check.str_matches(CODE, error="district_code must be six digits")),
-            "year": pa.Column("Int64", pa.Check.in_range(1949, 2100, error="year must be a year"), nullable=False),
-            "population": pa.Column(
-                float, pa.Check.gt(0, error="population must be a positive number"), nullable=False
-            ),
-            "definition": pa.Column(
-                str,
-                pa.Check.isin(
-                    POPULATION_DEFINITIONS, error=f"definition must be one of {', '.join(POPULATION_DEFINITIONS)}"
-                ),
-            ),
-        },
-        strict=False,
-    )
-    return {
-        "observations": observations,
-        "metrics": metrics,
-        "sources": sources,
-        "districts": districts,
-        "populations": populations,
+            qualifier=one_of("qualifier", QUALIFIERS),
+            statement=one_of("statement", STATEMENTS),
+        ),
+        "metrics": table(
+            metric_id=matching("metric_id", METRIC_ID, "lower-case letters, digits and _", unique=True),
+            unit=one_of("unit", UNITS),
+            kind=one_of("kind", KINDS),
+            variation=one_of("variation", VARIATIONS),
+        ),
+        "sources": table(doc_id=matching("doc_id", DOC_ID, "lower-case letters, digits and hyphens", unique=True)),
+        "districts": table(code=matching("code", CODE, "six digits", unique=True), level=one_of("level", LEVELS)),
+        "populations": table(
+            district_code=matching("district_code", CODE, "six digits"),
+            year=pa.Column("Int64", pa.Check.in_range(1949, 2100, error="year must be a year"), nullable=False),
+            population=pa.Column(float, pa.Check.gt(0, error="population must be a positive number"), nullable=False),
+            definition=one_of("definition", POPULATION_DEFINITIONS),
+        ),
     }
 
 
@@ -680,7 +635,7 @@ def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]
     texts, problems = read_source_texts(raw["sources"], folder / "sources")
     unreadable = frozenset(Path(p.file).stem for p in problems)
     ds = _dataset(folder, raw, texts)
-    for name in TABLES:
+    for name in schemas():
         problems += schema_problems(name, getattr(ds, name))
     problems += reference_problems(ds) + catalogue_problems(ds.metrics)
     problems += observation_problems(ds, raw["observations"], unreadable)

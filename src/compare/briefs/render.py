@@ -260,7 +260,6 @@ def subset_font(chars: str) -> bytes:
     options = subset.Options()
     options.flavor, options.layout_features, options.name_IDs, options.hinting = "woff", [], [], False
     options.desubroutinize = True  # no subroutine bookkeeping: about half the time, and a smaller file
-    options.drop_tables += UNUSED_FONT_TABLES
     font = TTFont(str(font_path()))
     for tag in UNUSED_FONT_TABLES:  # dropped before subsetting, which would otherwise read them (GSUB, GPOS) first
         if tag in font:

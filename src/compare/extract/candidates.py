@@ -184,10 +184,10 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
     found: list[Candidate] = []
     paragraph, centre_named, carried, now, section = [], False, None, False, None
     for start, end, paragraph_ends in sentences(simple):
-        if end > start and not paragraph and paragraph_ends:
-            section = _heading_span(simple[start:end], doc) or section
         if end > start:
             sentence_periods = periods.phrases(simple[start:end], _year(doc), doc.report_date)
+            if not paragraph and paragraph_ends:
+                section = _heading_span(simple[start:end], sentence_periods) or section
             _sentence_candidates(
                 text,
                 simple,
@@ -263,12 +263,13 @@ def _leading_span(sentence: str, sentence_periods: list[periods.Phrase]) -> peri
 HEADING_CHARS = 30
 
 
-def _heading_span(line: str, doc: periods.DocumentPeriod) -> periods.Span | None:
-    """The period a heading line names, or None when the line is no heading or names none."""
+def _heading_span(line: str, line_periods: list[periods.Phrase]) -> periods.Span | None:
+    """The period a heading line names (its period phrases given), or None when the line is no heading or
+    names none."""
     line = line.strip(" \u3000\t\r\n")
     if not line or len(line) > HEADING_CHARS or re.search(r"[,，;；。:：!！?？]", line):
         return None
-    spans = [p.span for p in periods.phrases(line, _year(doc), doc.report_date) if p.span is not None]
+    spans = [p.span for p in line_periods if p.span is not None]
     return spans[0] if spans and spans[0].start is not None and spans[0].end is not None else None
 
 

@@ -178,10 +178,8 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
         if not y or not months or not 1 <= months[0] <= 12:
             return None
         if g["until_day"]:
-            try:
-                return Span(pd.Timestamp(y, 1, 1), pd.Timestamp(y, months[0], int(g["until_day"])), text)
-            except ValueError:
-                return None
+            day = _date(y, months[0], g["until_day"])
+            return Span(pd.Timestamp(y, 1, 1), day, text) if day is not None else None
         return Span(pd.Timestamp(y, 1, 1), month_end(y, months[0]), text)
     if g["to_date"]:
         if report_date is None:

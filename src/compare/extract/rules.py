@@ -565,23 +565,18 @@ def classify(
     if after and after.counts(unit, fits) and not sentence.startswith("的", after.end):  # not '2起案件的联合化解'
         modifier = sentence[unit_end : after.start]
         lead = sentence[max(item_start, n.start - 3) : n.start]  # '新设7个…'
-        appointed = APPOINTED.search(modifier)
-        subset = (
-            after.subset
-            or modifier_part(modifier, after.unit == "org")
-            or part_of(lead)
-            or ("appointed" if appointed else "")
-        )
-        why = (
-            f"the phrase '{sentence[after.start : after.end]}' names a part"
-            if after.subset
-            else (_named(modifier) if modifier_part(modifier, after.unit == "org") else _named(lead))
-        )
-        if appointed and not (after.subset or modifier_part(modifier, after.unit == "org") or part_of(lead)):
+        by_modifier = modifier_part(modifier, after.unit == "org")
+        subset, why = after.subset or by_modifier or part_of(lead), ""
+        if after.subset:
+            why = f"the phrase '{sentence[after.start : after.end]}' names a part"
+        elif by_modifier:
+            why = _named(modifier)
+        elif subset:
+            why = _named(lead)
+        elif APPOINTED.search(modifier):
+            subset = "appointed"
             why = f"people of another post appointed as {sentence[after.start : after.end]} ({_named(modifier)})"
-        return Reading(
-            after.metric_id, after.kind, subset, "actual", n.value, n.start, after.end, why if subset else ""
-        )
+        return Reading(after.metric_id, after.kind, subset, "actual", n.value, n.start, after.end, why)
     listed = listed_phrase(hits, sentence, unit_end)
     if listed and listed[0].counts(unit, fits):
         phrase, modifier = listed
