@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -407,3 +408,122 @@ def test_a_failure_names_the_cells_position_in_the_notebook_not_its_execution_co
         execute_warm(notebook, output, {"x": 2})
     assert caught.value.exec_count != 4  # the warm kernel's count (set-up, reset, parameters, injected cell ...)
     assert failure_message(caught.value, output) == "cell 4 failed: ValueError: boom"
+
+
+# ---------------------------------------------------------------- issue 19: every brief ends in bounded time
+
+
+def sleeping_notebook(path: Path, marker: Path) -> Path:
+    """A notebook whose second cell writes its kernel's pid to marker, then sleeps a minute."""
+    parameters = new_code_cell("x = 1")
+    parameters.metadata["tags"] = ["parameters"]
+    sleeper = new_code_cell(f"import os, time\nopen({str(marker)!r}, 'w').write(str(os.getpid()))\ntime.sleep(60)")
+    kernelspec = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    nbformat.write(new_notebook(cells=[parameters, sleeper], metadata={"kernelspec": kernelspec}), path)
+    return path
+
+
+def signal_when_written(marker: Path, signum: int) -> threading.Thread:
+    """Send signum to the pid written in marker as soon as it appears (within a minute)."""
+
+    def send():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if marker.is_file() and marker.read_text().strip():
+                os.kill(int(marker.read_text()), signum)
+                return
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize(
+    "signum, expected",
+    [
+        (signal.SIGKILL, "the kernel died while running cell 2 (killed by signal 9)."),
+        (signal.SIGSTOP, "cell 2 ran past the cell limit of 3 s and its kernel was stopped."),
+    ],
+)
+def test_a_killed_or_frozen_kernel_fails_its_brief_quickly_and_is_replaced(tmp_path, signum, expected):
+    from compare.briefs.kernels import BriefAbandoned
+
+    marker = tmp_path / "kernel.pid"
+    notebook = sleeping_notebook(tmp_path / "sleeper.ipynb", marker)
+    sender = signal_when_written(marker, signum)
+    start = time.monotonic()
+    with pytest.raises(BriefAbandoned) as caught:
+        execute_warm(notebook, tmp_path / "out.ipynb", {"x": 2}, cell_timeout=3)
+    assert time.monotonic() - start < 30, "the kernel's end was noticed late"
+    sender.join()
+    assert str(caught.value) == expected
+    kernel = int(marker.read_text())
+    assert not Path(f"/proc/{kernel}").exists() or "State:\tZ" in Path(f"/proc/{kernel}/status").read_text()
+    marker.unlink()
+    execute_warm(PROJECT_ROOT / "notebooks" / "data_quality.ipynb", tmp_path / "next.ipynb", {})  # a fresh kernel
+
+
+def test_a_brief_has_a_time_limit_of_its_own(tmp_path):
+    from compare.briefs.kernels import BriefAbandoned
+
+    notebook = sleeping_notebook(tmp_path / "sleeper.ipynb", tmp_path / "kernel.pid")
+    with pytest.raises(BriefAbandoned, match=r"^cell 2 ran past the brief's limit of 2 s"):
+        execute_warm(notebook, tmp_path / "out.ipynb", {"x": 2}, cell_timeout=50, brief_timeout=2)
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+def build_in_background(tmp_path, *extra) -> subprocess.Popen:
+    config = write(tmp_path / "briefs.yml", many_profiles(16))
+    return subprocess.Popen(
+        [*CLI, "briefs", "--config", str(config), "--out", str(tmp_path / "out"), "--jobs", "2", *map(str, extra)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_kernels(build_: subprocess.Popen) -> list[int]:
+    """The build's workers once each has its kernel (a worker's child)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        assert build_.poll() is None, build_.stderr.read()
+        workers = children(build_.pid)
+        if workers and all(children(w) for w in workers):
+            return workers
+        time.sleep(0.1)
+    raise AssertionError("no worker had a kernel within two minutes")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds workers through /proc")
+@pytest.mark.parametrize(
+    "target, signum", [("kernel", signal.SIGKILL), ("worker", signal.SIGKILL), ("worker", signal.SIGSTOP)]
+)
+def test_a_build_survives_a_killed_kernel_or_a_lost_worker(tmp_path, target, signum):
+    build_ = build_in_background(tmp_path, "--brief-timeout", 3)
+    workers = wait_for_kernels(build_)
+    os.kill(children(workers[0])[0] if target == "kernel" else workers[0], signum)
+    try:
+        out, err = build_.communicate(timeout=150)
+    finally:
+        build_.kill()
+    assert build_.returncode in (0, 1), err[-2000:]
+    assert "Traceback" not in err
+    manifest = json.loads((tmp_path / "out" / "latest" / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["briefs"]) == 16
+    for entry in manifest["briefs"]:
+        assert entry["status"] == "ok" or entry["error"].startswith(("the kernel died", "its worker process")), entry
+    with open(tmp_path / "out" / ".compare.lock", "a") as lock:  # released: another build may start at once
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

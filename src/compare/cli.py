@@ -200,8 +200,15 @@ def cmd_trend(args: argparse.Namespace) -> int:
     return 0
 
 
+def time_limits(limits_class, args: argparse.Namespace):
+    """The build's time limits: those given on the command line, the defaults for the others."""
+    given = {"cell": args.cell_timeout, "brief": args.brief_timeout}
+    return limits_class(**{name: seconds for name, seconds in given.items() if seconds is not None})
+
+
 def cmd_briefs(args: argparse.Namespace) -> int:
     from .briefs import build
+    from .briefs.build import Limits
 
     # jsonschema (under nbformat) imports rfc3987_syntax when it is installed, only to check "iri" formats,
     # which no notebook uses; it builds a parser at import: 0.6 s of every build. This process goes without.
@@ -217,6 +224,7 @@ def cmd_briefs(args: argparse.Namespace) -> int:
         args.scheduler,
         lang=args.lang,
         keep=args.keep,
+        limits=time_limits(Limits, args),
     )
     c = manifest["counts"]
     pruned = f"; {len(manifest['pruned'])} old run(s) pruned" if manifest.get("pruned") else ""
@@ -407,6 +415,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="build one language only (default: each schedule entry's lang:, both when it has none)",
     )
     p.add_argument("--keep", type=int, default=10, help="complete runs to keep in --out (default 10)")
+    p.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=None,
+        help="seconds a notebook cell may run before its kernel is stopped and the brief fails (default 120)",
+    )
+    p.add_argument("--brief-timeout", type=float, default=None, help="seconds a whole brief may run (default 300)")
     p.set_defaults(func=cmd_briefs)
 
     p = sub.add_parser("extract", help="propose candidate observations from a report's text")

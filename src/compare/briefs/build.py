@@ -24,7 +24,8 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache, partial
@@ -44,6 +45,20 @@ from .schedule import DEFAULT_CONFIG, Brief, check_parameters, load_schedule
 RUN_ID = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
 DEFAULT_KEEP = 10
 DASK_TIMEOUT = 5  # seconds to reach a Dask scheduler before giving up
+WORKER_GRACE = 15  # seconds past twice a brief's limit before a worker that has not answered counts as lost
+WORKER_ATTEMPTS = 2  # a brief whose worker was lost this many times fails instead of running again
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a cell and a whole brief may run before the kernel is stopped and the brief fails."""
+
+    cell: float = kernels.CELL_TIMEOUT
+    brief: float = kernels.BRIEF_TIMEOUT
+
+    def __post_init__(self):
+        if not (self.cell > 0 and self.brief > 0):
+            raise CompareError("Time limits must be positive numbers of seconds.")
 
 
 @dataclass
@@ -101,6 +116,8 @@ def failure_message(exc: Exception, executed: Path | None = None) -> str:
     parameters cell not counted), not the kernel's execution count."""
     from papermill.exceptions import PapermillExecutionError
 
+    if isinstance(exc, kernels.BriefAbandoned):
+        return str(exc)
     if isinstance(exc, PapermillExecutionError):
         return f"cell {notebook_position(exc.cell_index, executed)} failed: {exc.ename}: {exc.evalue}"
     return f"{exc.__class__.__name__}: {exc}"
@@ -119,7 +136,7 @@ def notebook_position(cell_index: int, executed: Path | None) -> int:
     return cell_index - added + 1
 
 
-def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None) -> list[Result]:
+def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None, limits: Limits = Limits()) -> list[Result]:
     """Execute one notebook with papermill and write its page in each language; never raises for a notebook
     failure (the pages are reported failed, the others go on)."""
 
@@ -132,7 +149,9 @@ def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None) -> list[
     try:
         check_parameters(brief.notebook, brief.parameters)  # names reach the kernel as source code
         with kernels.stderr_to(run_dir / "logs" / f"{brief.brief_id}.log"):  # kernel chatter goes to the log
-            node = kernels.execute_warm(NOTEBOOKS_DIR / brief.notebook, tmp, brief.parameters, data_dir)
+            node = kernels.execute_warm(
+                NOTEBOOKS_DIR / brief.notebook, tmp, brief.parameters, data_dir, limits.cell, limits.brief
+            )
         ds = dataset(data_dir)
         for result in results:
             others = [brief.page_id(lang) + ".html" for lang in brief.editions if lang != result.lang]
@@ -292,6 +311,7 @@ def build(
     progress: bool = True,
     lang: str | None = None,
     keep: int = DEFAULT_KEEP,
+    limits: Limits = Limits(),
 ) -> dict:
     """Run every brief of the schedule; write pages, indexes, font and manifest; return the manifest."""
     out = Path(out or OUTPUTS_DIR).absolute()
@@ -306,7 +326,19 @@ def build(
         run_id, run_dir = _make_run_dir(out)
         try:
             manifest = _run(
-                briefs, run_id, run_dir, previous, previous_dir, ds, jobs, data_dir, executor, scheduler, progress, out
+                briefs,
+                run_id,
+                run_dir,
+                previous,
+                previous_dir,
+                ds,
+                jobs,
+                data_dir,
+                executor,
+                scheduler,
+                progress,
+                out,
+                limits,
             )
         except (Stopped, KeyboardInterrupt):
             shutil.rmtree(run_dir, ignore_errors=True)
@@ -334,14 +366,15 @@ def _make_run_dir(out: Path) -> tuple[str, Path]:
 
 
 def _run(
-    briefs, run_id, run_dir, previous, previous_dir, ds, jobs, data_dir, executor, scheduler, progress, out
+    briefs, run_id, run_dir, previous, previous_dir, ds, jobs, data_dir, executor, scheduler, progress, out, limits
 ) -> dict:
     started = time.perf_counter()
     results, todo = [], []
     for b in briefs:
         reused = reuse(b, previous, previous_dir, run_dir)
         (results.extend(reused) if reused else todo.append(b))
-    results += run_all(todo, run_dir, jobs, str(data_dir) if data_dir else None, executor, scheduler, progress)
+    data = str(data_dir) if data_dir else None
+    results += run_all(todo, run_dir, jobs, data, executor, scheduler, progress, limits)
     order = {r.brief_id: i for i, r in enumerate(r for b in briefs for r in _results(b, ""))}
     results.sort(key=lambda r: order[r.brief_id])
     manifest = {
@@ -390,6 +423,7 @@ def run_all(
     executor: str,
     scheduler: str | None,
     progress: bool,
+    limits: Limits = Limits(),
 ) -> list[Result]:
     """Run briefs in parallel worker processes (or on a Dask cluster), with a progress bar."""
     from tqdm import tqdm
@@ -399,50 +433,101 @@ def run_all(
     client = dask_client(scheduler) if executor == "dask" else None
     bar = partial(tqdm, total=len(briefs), desc="briefs", unit="brief", file=sys.stderr, disable=not progress)
     if client is not None:
-        return run_on_dask(briefs, run_dir, data_dir, client, bar)
-    return run_in_processes(briefs, run_dir, jobs, data_dir, bar)
+        return run_on_dask(briefs, run_dir, data_dir, client, bar, limits)
+    return run_in_processes(briefs, run_dir, jobs, data_dir, bar, limits)
 
 
-def run_in_processes(briefs, run_dir, jobs, data_dir, make_bar) -> list[Result]:
+def run_in_processes(briefs, run_dir, jobs, data_dir, make_bar, limits: Limits = Limits()) -> list[Result]:
     """Local worker processes, tied to this process's life; their kernels' files in a runtime folder of ours.
 
     A process with no other thread (the `compare` command) preloads the notebooks' imports and forks its
     workers, which inherit them; any other (a test runner, a Jupyter session) starts fresh workers, which
-    preload for themselves. On Linux each worker forks its kernel from itself; elsewhere kernels start fresh."""
+    preload for themselves. On Linux each worker forks its kernel from itself; elsewhere kernels start fresh.
+    A worker that dies or stops answering is replaced: its pool is ended and the unfinished briefs run again
+    in a new one; a brief whose worker was lost WORKER_ATTEMPTS times fails with one sentence."""
     fork = kernels.FORK_KERNELS and threading.active_count() == 1  # checked before the progress bar's thread
     if fork:
         kernels.preload()
     runtime = tempfile.mkdtemp(prefix="compare-kernels-")
+    results: list[Result] = []
+    losses: dict[str, int] = {}
     try:
-        pool = ProcessPoolExecutor(
-            max_workers=max(1, min(jobs, len(briefs))),
-            mp_context=get_context("fork" if fork else "spawn"),
-            initializer=kernels.init_worker,
-            initargs=(os.getpid(), runtime, data_dir),
-        )
-    except BaseException:
-        shutil.rmtree(runtime, ignore_errors=True)
-        raise
-    results = []
-    try:
-        futures = [pool.submit(run_brief, b, run_dir, data_dir) for b in briefs]  # the workers start here
         with make_bar() as bar:
-            for fut in as_completed(futures):
+            todo = list(briefs)
+            while todo:
+                done, todo, suspects = run_pool(todo, run_dir, jobs, data_dir, limits, runtime, fork, bar)
+                results += done
+                for brief in suspects:
+                    losses[brief.brief_id] = losses.get(brief.brief_id, 0) + 1
+                for brief in [b for b in todo if losses.get(b.brief_id, 0) >= WORKER_ATTEMPTS]:
+                    todo.remove(brief)
+                    error = f"its worker process was lost {WORKER_ATTEMPTS} times while running it (killed or frozen)."
+                    results += _results(brief, "failed", error=error)
+                    bar.update()
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
+        for leftover in (run_dir / "notebooks").glob(".*.tmp-*.ipynb"):  # written by a worker that was lost
+            leftover.unlink(missing_ok=True)
+    return results
+
+
+def run_pool(briefs, run_dir, jobs, data_dir, limits, runtime, fork, bar) -> tuple[list, list, list]:
+    """Run briefs in one pool of workers until all are done or a worker is lost (it died, or a brief of its
+    has run past twice the brief limit plus WORKER_GRACE without answering). Returns the results, the briefs
+    left unfinished and those among them that were running when the pool was lost."""
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, min(jobs, len(briefs))),
+        mp_context=get_context("fork" if fork else "spawn"),
+        initializer=kernels.init_worker,
+        initargs=(os.getpid(), runtime, data_dir),
+    )
+    futures = {pool.submit(run_brief, b, run_dir, data_dir, limits): b for b in briefs}  # the workers start here
+    results, finished, running = [], set(), {}
+    pending, lost = set(futures), False
+    try:
+        while pending and not lost:
+            done, pending = wait(pending, timeout=1, return_when=FIRST_COMPLETED)
+            for fut in done:
+                if isinstance(fut.exception(), BrokenProcessPool):
+                    lost = True
+                    continue
                 results += fut.result()
+                finished.add(fut)
                 bar.update()
+            now = time.monotonic()
+            for fut in pending:
+                if fut.running():
+                    running.setdefault(fut, now)
+            lost = lost or any(now - running[f] > 2 * limits.brief + WORKER_GRACE for f in pending if f in running)
     except BaseException:
         end_workers(pool)
         raise
-    else:
-        pool.shutdown(wait=True)
-    finally:
-        shutil.rmtree(runtime, ignore_errors=True)
-    return results
+    if not lost:
+        close_pool(pool)
+        return results, [], []
+    end_workers(pool)
+    unfinished = [f for f in futures if f not in finished]
+    return results, [futures[f] for f in unfinished], [futures[f] for f in unfinished if f in running]
+
+
+def close_pool(pool: ProcessPoolExecutor, grace: float = WORKER_GRACE) -> None:
+    """Let the workers of a pool whose work is done exit; stop any that has not within grace (a frozen one)."""
+    processes = list((pool._processes or {}).values())
+    pool.shutdown(wait=False)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    stop_processes(processes)
 
 
 def end_workers(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
     """SIGTERM every worker (each kills its kernels and exits), wait, then SIGKILL any that remain."""
-    processes = list((pool._processes or {}).values())
+    stop_processes(list((pool._processes or {}).values()), grace)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def stop_processes(processes: list, grace: float = 5.0) -> None:
+    """SIGTERM the processes still alive, wait up to grace, then SIGKILL the rest (a stopped one too)."""
     for process in processes:
         if process.is_alive():
             process.terminate()
@@ -452,7 +537,6 @@ def end_workers(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
         if process.is_alive():
             process.kill()
             process.join(1)
-    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def dask_client(scheduler: str | None):
@@ -467,12 +551,12 @@ def dask_client(scheduler: str | None):
         ) from None
 
 
-def run_on_dask(briefs, run_dir, data_dir, client, make_bar) -> list[Result]:
+def run_on_dask(briefs, run_dir, data_dir, client, make_bar, limits: Limits = Limits()) -> list[Result]:
     from dask.distributed import as_completed as dask_completed
 
     results = []
     with client, make_bar() as bar:
-        futures = [client.submit(run_brief, b, run_dir, data_dir, pure=False) for b in briefs]
+        futures = [client.submit(run_brief, b, run_dir, data_dir, limits, pure=False) for b in briefs]
         for fut in dask_completed(futures):
             results += fut.result()
             bar.update()

@@ -50,10 +50,20 @@ _runtime_dir: list[str] = []  # the build's folder for connection files, in a wo
 _preloaded: list[bool] = []  # [True] once preload() has run in this process (or the one it was forked from)
 
 
+CELL_TIMEOUT = 120  # seconds a cell may run before its kernel is stopped and the brief fails
+BRIEF_TIMEOUT = 300  # seconds a whole notebook may run
+
+
+class BriefAbandoned(CompareError):
+    """A notebook's kernel died or ran out of time: the brief fails with this sentence, the build goes on."""
+
+
 def run_in_kernel(km, code: str, timeout: float = 120) -> None:
-    """Run code in the kernel through a short-lived client (a long-lived one would queue every message
+    """Run code in the kernel through a short-lived blocking client (a long-lived one would queue every message
     the kernel broadcasts while papermill runs notebooks on it)."""
-    kc = km.client()
+    from jupyter_client.blocking.client import BlockingKernelClient
+
+    kc = BlockingKernelClient(**km.get_connection_info(session=True), connection_file=km.connection_file, parent=km)
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=60)
@@ -65,16 +75,18 @@ def run_in_kernel(km, code: str, timeout: float = 120) -> None:
 
 
 def ready_client_class():
-    """jupyter_client's blocking client, but ready without its 0.2 s wait for IOPub to fall silent.
+    """jupyter_client's asynchronous client, but ready without its 0.2 s wait for IOPub to fall silent.
 
+    Asynchronous, so that nbclient's check that the kernel is alive runs beside every wait for a reply: with a
+    blocking client a wait blocks the event loop, and a kernel killed mid-cell left its worker waiting for ever.
     `wait_for_ready` still waits for the kernel_info reply and for IOPub to deliver a message (so the
     subscription is live); only the trailing flush, which discards the status messages of that handshake,
     no longer waits: nbclient ignores messages that answer another request anyway. Papermill asks for a new
     client for every notebook, so this is 0.2 s per brief."""
-    from jupyter_client.blocking.client import BlockingKernelClient
-    from jupyter_core.utils import ensure_async, run_sync
+    from jupyter_client.asynchronous.client import AsyncKernelClient
+    from jupyter_core.utils import ensure_async
 
-    class ReadyClient(BlockingKernelClient):
+    class ReadyClient(AsyncKernelClient):
         async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
             deadline = time.time() + (float("inf") if timeout is None else timeout)
             while True:
@@ -101,7 +113,7 @@ def ready_client_class():
                 except Empty:
                     break
 
-        wait_for_ready = run_sync(_async_wait_for_ready)
+        wait_for_ready = _async_wait_for_ready
 
     return ReadyClient
 
@@ -239,19 +251,38 @@ def warm_kernel(data_dir: str | None):
     return km
 
 
-def execute_warm(notebook: Path, output: Path, parameters: dict, data_dir: str | None = None):
+def execute_warm(
+    notebook: Path,
+    output: Path,
+    parameters: dict,
+    data_dir: str | None = None,
+    cell_timeout: float = CELL_TIMEOUT,
+    brief_timeout: float = BRIEF_TIMEOUT,
+):
     """papermill on this worker's warm kernel; returns the executed notebook. A first cell resets the
     namespace, so every notebook starts clean while the imports stay loaded. The reset runs inside papermill's
     own session (a separate client would cost a second ready-handshake per brief) and is removed from the
     executed notebook afterwards. papermill writes the notebook when a cell fails and at the end, not after
-    every cell; a kernel that dies mid-notebook therefore leaves no executed notebook, only the error."""
+    every cell; a kernel that dies mid-notebook therefore leaves no executed notebook, only the error.
+
+    Bounded in time: a cell may run cell_timeout seconds and the whole notebook brief_timeout; a kernel that
+    dies, freezes or overruns is killed and forgotten (the next brief starts a fresh one) and the brief fails
+    with BriefAbandoned, naming the cell."""
     import nbformat
     import papermill
 
     km = warm_kernel(data_dir)
     node = nbformat.read(str(notebook), as_version=4)
+    positions = {cell.get("id"): n for n, cell in enumerate(node.cells, start=1)}  # papermill keeps cell ids
     reset = nbformat.v4.new_code_cell(RESET, metadata={"tags": [RESET_TAG]})
     node.cells.insert(0, reset)
+    deadline = time.monotonic() + brief_timeout
+    running: list[int] = []  # the position of the cell running now (0: ours or papermill's)
+
+    def cell_limit(cell) -> float:
+        running[:] = [positions.get(cell.get("id"), 0)]
+        return max(1, round(min(cell_timeout, deadline - time.monotonic())))
+
     try:
         executed = papermill.execute_notebook(
             node,
@@ -261,13 +292,37 @@ def execute_warm(notebook: Path, output: Path, parameters: dict, data_dir: str |
             progress_bar=False,
             km=km,
             request_save_on_cell_execute=False,
+            timeout_func=cell_limit,
         )
-    except BaseException:
+    except BaseException as exc:
         drop_reset_cell(output)
+        if not isinstance(exc, Exception):  # an interrupt of the worker: not the brief's fault
+            raise
+        overran = time.monotonic() >= deadline - 1
+        limit = f"the brief's limit of {brief_timeout:g} s" if overran else f"the cell limit of {cell_timeout:g} s"
+        abandoned = abandonment(exc, km, running[0] if running else 0, limit)
+        if abandoned is not None:
+            discard_kernel(data_dir)
+            raise abandoned from None
         raise
     executed.cells = [c for c in executed.cells if RESET_TAG not in c.get("metadata", {}).get("tags", [])]
     nbformat.write(executed, str(output))
     return executed
+
+
+def abandonment(exc: BaseException, km, position: int, limit: str) -> BriefAbandoned | None:
+    """The sentence for a kernel that died or overran its limit, or None for an ordinary failure (a cell's
+    error, which papermill reports)."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    where = f"cell {position}" if position else "the notebook's set-up"
+    if isinstance(exc, CellTimeoutError):
+        return BriefAbandoned(f"{where} ran past {limit} and its kernel was stopped.")
+    if isinstance(exc, DeadKernelError) or not km.is_alive():
+        code = km.provisioner.process.poll() if getattr(km.provisioner, "process", None) else None
+        how = f" (killed by signal {-code})" if code is not None and code < 0 else ""
+        return BriefAbandoned(f"the kernel died while running {where}{how}.")
+    return None
 
 
 def drop_reset_cell(output: Path) -> None:
@@ -283,27 +338,44 @@ def drop_reset_cell(output: Path) -> None:
         nbformat.write(node, str(output))
 
 
-def kill_kernels() -> None:
-    """Kill every warm kernel of this process (its whole process group) and delete its connection file.
+def kill_kernel(km) -> None:
+    """Kill one kernel (its whole process group), reap it and delete its connection file.
 
     Safe inside a signal handler: no event loop, no messages, just signals and unlinks."""
-    for km in list(_warm.values()):
-        pid = getattr(getattr(km, "provisioner", None), "pid", None)
-        if pid:
-            try:
-                group = os.getpgid(pid)
-                if group == os.getpgrp():  # forked a moment ago, not yet its own group: never kill ours
-                    os.kill(pid, signal.SIGKILL)
-                else:
-                    os.killpg(group, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
+    pid = getattr(getattr(km, "provisioner", None), "pid", None)
+    if pid:
+        try:
+            group = os.getpgid(pid)
+            if group == os.getpgrp():  # forked a moment ago, not yet its own group: never kill ours
+                os.kill(pid, signal.SIGKILL)
+            else:
+                os.killpg(group, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        process = getattr(km.provisioner, "process", None)
+        if isinstance(process, ForkedKernelProcess):
+            process.wait()  # reaped, its exit status kept
+        else:
             try:
                 os.waitpid(pid, 0)
             except ChildProcessError:
                 pass
-        if km.connection_file:
-            Path(km.connection_file).unlink(missing_ok=True)
+    if km.connection_file:
+        Path(km.connection_file).unlink(missing_ok=True)
+
+
+def discard_kernel(data_dir: str | None) -> None:
+    """Kill this worker's kernel for data_dir and forget it: the next brief starts a fresh one."""
+    km = _warm.pop(data_dir, None)
+    if km is not None:
+        kill_kernel(km)
+        atexit.unregister(km.shutdown_kernel)
+
+
+def kill_kernels() -> None:
+    """Kill every warm kernel of this process. Safe inside a signal handler."""
+    for km in list(_warm.values()):
+        kill_kernel(km)
     _warm.clear()
 
 
