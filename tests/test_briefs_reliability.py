@@ -4,6 +4,7 @@ malformed schedules, unreachable clusters. Every failure is one sentence and exi
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -527,3 +528,80 @@ def test_a_build_survives_a_killed_kernel_or_a_lost_worker(tmp_path, target, sig
         assert entry["status"] == "ok" or entry["error"].startswith(("the kernel died", "its worker process")), entry
     with open(tmp_path / "out" / ".compare.lock", "a") as lock:  # released: another build may start at once
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+# ---------------------------------------------------------------- issue 19: reuse touches only its own folder
+
+
+def tamper(out: Path, change) -> dict:
+    """Rewrite the manifest latest points at through change(entry, run_folder)."""
+    path = out / "latest" / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    change(manifest["briefs"][0], (out / "latest").resolve())
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    return manifest
+
+
+def victim(tmp_path) -> tuple[Path, str]:
+    target = tmp_path / "victim" / "keep.txt"
+    target.parent.mkdir()
+    target.write_text("not compare's", encoding="utf-8")
+    return target, hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("style", ["absolute", "climbing"])
+def test_a_manifest_naming_a_file_outside_out_never_touches_it(built, tmp_path, style):
+    out = copy_out(built, tmp_path)
+    target, digest = victim(tmp_path)
+
+    def point_outside(entry, run):
+        rel = str(target) if style == "absolute" else os.path.relpath(target, run)
+        entry["html"] = rel
+        entry["sha256"] = {rel: digest, entry["executed_notebook"]: entry["sha256"][entry["executed_notebook"]]}
+
+    tamper(out, point_outside)
+    manifest = build(built["config"], out, jobs=1, progress=False)
+    assert manifest["counts"] == {"ok": 1, "reused": 0, "failed": 0}
+    assert target.read_text(encoding="utf-8") == "not compare's" and target.stat().st_nlink == 1
+
+
+def test_a_page_replaced_by_a_link_is_rebuilt(built, tmp_path):
+    out = copy_out(built, tmp_path)
+    target, digest = victim(tmp_path)
+    page = out / "latest" / "data_quality.html"
+    page.unlink()
+    page.symlink_to(target)
+    tamper(out, lambda entry, run: entry["sha256"].update({"data_quality.html": digest}))
+    manifest = build(built["config"], out, jobs=1, progress=False)
+    assert manifest["counts"] == {"ok": 1, "reused": 0, "failed": 0}
+    new_page = out / "latest" / "data_quality.html"
+    assert not new_page.is_symlink() and "not compare's" not in new_page.read_text(encoding="utf-8")
+
+
+def test_a_latest_pointing_elsewhere_is_neither_followed_nor_kept(built, tmp_path):
+    out = copy_out(built, tmp_path)
+    elsewhere = tmp_path / "elsewhere" / "29991231T000000Z"
+    shutil.copytree((out / "latest").resolve(), elsewhere)
+    payload = tmp_path / "payload.txt"
+    (out / "latest").unlink()
+    (out / "latest").symlink_to(elsewhere, target_is_directory=True)
+    manifest = build(built["config"], out, jobs=1, progress=False)
+    assert manifest["counts"] == {"ok": 1, "reused": 0, "failed": 0}
+    assert os.readlink(out / "latest") == manifest["run_id"], "the stray link was replaced by our own run"
+    assert not payload.exists()
+
+
+def test_a_dangling_latest_is_repaired(built, tmp_path):
+    out = copy_out(built, tmp_path)
+    (out / "latest").unlink()
+    (out / "latest").symlink_to("29991231T000000Z", target_is_directory=True)
+    manifest = build(built["config"], out, jobs=1, progress=False)
+    assert os.readlink(out / "latest") == manifest["run_id"]
+
+
+@pytest.mark.parametrize("damage", [["not", "a", "hash"], "text", None])
+def test_a_damaged_manifest_entry_is_rebuilt_not_a_traceback(built, tmp_path, damage):
+    out = copy_out(built, tmp_path)
+    tamper(out, lambda entry, run: entry.update({"sha256": damage}))
+    manifest = build(built["config"], out, jobs=1, progress=False)
+    assert manifest["counts"] == {"ok": 1, "reused": 0, "failed": 0}

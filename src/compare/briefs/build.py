@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
@@ -180,31 +181,49 @@ def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None, limits: 
 
 def reuse(brief: Brief, previous: dict[str, dict], previous_dir: Path | None, run_dir: Path) -> list[Result] | None:
     """Hard-link an unchanged brief's pages and notebook from the previous run, after checking each file's
-    SHA-256 against the previous manifest; None when anything differs or is missing."""
+    SHA-256 against the previous manifest; None when anything differs or is missing.
+
+    Paths are ours, never the manifest's: a page's files are named from its id, inside the previous run folder,
+    and each must be a regular file (not a link) with the recorded hash; an entry naming any other path is
+    rebuilt, so nothing outside --out is ever read, linked or deleted."""
     if previous_dir is None:
         return None
-    olds = [previous.get(brief.page_id(lang)) for lang in brief.langs]
-    if not all(
-        old
-        and old.get("status") in ("ok", "reused")
-        and old.get("cache_key") == brief.cache_key
-        and old.get("html")
-        and old.get("executed_notebook")
-        for old in olds
-    ):
-        return None
-    files = {rel: digest for old in olds for rel, digest in (old.get("sha256") or {}).items()}
-    needed = {rel for old in olds for rel in (old["html"], old["executed_notebook"])}
-    if not needed <= files.keys() or any(file_digest(previous_dir / rel) != files[rel] for rel in needed):
+    root = previous_dir.resolve()
+    names = {lang: (f"{brief.page_id(lang)}.html", f"notebooks/{brief.brief_id}.ipynb") for lang in brief.langs}
+    olds = {lang: previous.get(brief.page_id(lang)) for lang in brief.langs}
+    files: dict[str, str] = {}
+    for lang, old in olds.items():
+        if not (
+            isinstance(old, dict)
+            and old.get("status") in ("ok", "reused")
+            and old.get("cache_key") == brief.cache_key
+            and (old.get("html"), old.get("executed_notebook")) == names[lang]
+            and isinstance(old.get("sha256"), dict)
+        ):
+            return None
+        for rel in names[lang]:
+            digest = old["sha256"].get(rel)
+            if not isinstance(digest, str) or (root / rel).resolve() != root / rel or not is_plain_file(root / rel):
+                return None  # a link on the way, or no regular file
+            files[rel] = digest
+    if any(file_digest(root / rel) != digest for rel, digest in files.items()):
         return None
     (run_dir / "notebooks").mkdir(parents=True, exist_ok=True)
-    for rel in sorted(needed):
-        link_or_copy(previous_dir / rel, run_dir / rel)
+    for rel in sorted(files):
+        link_or_copy(root / rel, run_dir / rel)
     results = _results(brief, "reused")
-    for result, old in zip(results, olds):
-        result.html, result.executed_notebook = old["html"], old["executed_notebook"]
-        result.sha256 = {rel: files[rel] for rel in (old["html"], old["executed_notebook"])}
+    for result in results:
+        result.html, result.executed_notebook = names[result.lang]
+        result.sha256 = {rel: files[rel] for rel in names[result.lang]}
     return results
+
+
+def is_plain_file(path: Path) -> bool:
+    """A regular file itself, not a symbolic link to one."""
+    try:
+        return stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        return False
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -225,15 +244,28 @@ def run_sort_key(name: str) -> tuple[str, int]:
 
 
 def previous_run(out: Path) -> tuple[dict[str, dict], Path | None]:
-    """The manifest entries of the run outputs/latest points at, by page id."""
-    manifest = out / "latest" / "manifest.json"
-    if not manifest.is_file():
+    """The manifest entries of the run outputs/latest points at, by page id; nothing when latest is missing,
+    dangling or points anywhere but at a run folder inside out, or when its manifest is damaged."""
+    run = latest_run(out)
+    if run is None or not is_plain_file(run / "manifest.json"):
         return {}, None
     try:
-        entries = json.loads(manifest.read_text(encoding="utf-8"))["briefs"]
-        return {e["brief_id"]: e for e in entries}, (out / "latest").resolve()
+        entries = json.loads((run / "manifest.json").read_text(encoding="utf-8"))["briefs"]
+        return {e["brief_id"]: e for e in entries if isinstance(e, dict)}, run
     except (ValueError, KeyError, TypeError):  # a damaged manifest: rebuild everything
         return {}, None
+
+
+def latest_run(out: Path) -> Path | None:
+    """The run folder outputs/latest names, when it is one of out's own run folders (a plain name)."""
+    latest = out / "latest"
+    if not latest.is_symlink():
+        return None
+    name = os.readlink(latest)
+    run = out / name
+    if not RUN_ID.match(name) or run.is_symlink() or not run.is_dir():
+        return None
+    return run
 
 
 def new_run_dir(out: Path) -> tuple[str, Path]:
@@ -252,7 +284,8 @@ def new_run_dir(out: Path) -> tuple[str, Path]:
 def point_latest(out: Path, run_id: str) -> bool:
     """Make outputs/latest point at run_id, atomically, unless it already points at a newer run."""
     latest = out / "latest"
-    if latest.is_symlink() and run_sort_key(os.readlink(latest)) > run_sort_key(run_id):
+    current = latest_run(out)
+    if current is not None and run_sort_key(current.name) > run_sort_key(run_id):
         return False
     tmp = out / f".latest.tmp-{os.getpid()}"
     tmp.unlink(missing_ok=True)
@@ -264,7 +297,7 @@ def point_latest(out: Path, run_id: str) -> bool:
 def prune(out: Path, keep: int) -> list[str]:
     """Delete complete runs beyond the newest `keep`; never latest's run, never a run without a manifest (one
     still being written, or stopped). Returns the removed run ids."""
-    latest = os.readlink(out / "latest") if (out / "latest").is_symlink() else None
+    latest = getattr(latest_run(out), "name", None)
     runs = sorted(
         (
             p
