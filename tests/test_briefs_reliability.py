@@ -605,3 +605,62 @@ def test_a_damaged_manifest_entry_is_rebuilt_not_a_traceback(built, tmp_path, da
     tamper(out, lambda entry, run: entry.update({"sha256": damage}))
     manifest = build(built["config"], out, jobs=1, progress=False)
     assert manifest["counts"] == {"ok": 1, "reused": 0, "failed": 0}
+
+
+# ---------------------------------------------------------------- issue 19: data is text, everywhere
+
+MARKUP_NAMES = ["[t](javascript:alert(2))", "![t](http://203.0.113.9/x.png)", "*a* &amp; <b>b</b>"]
+
+
+@pytest.fixture(scope="module")
+def markup_data(tmp_path_factory):
+    """The data with three districts named in Markdown and HTML, as a spreadsheet from elsewhere might name them."""
+    data = tmp_path_factory.mktemp("markup") / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    path = data / "reference" / "districts.csv"
+    districts = pd.read_csv(path, dtype=str, keep_default_na=False)
+    codes = ["371002", "320412", "320682"]  # 环翠区, 武进区, 如皋市: each reports legal aid cases
+    for code, name in zip(codes, MARKUP_NAMES):
+        districts.loc[districts["code"] == code, "name_en"] = name
+    districts.to_csv(path, index=False)
+    return data, codes
+
+
+def test_names_from_data_reach_pages_as_text_never_as_links_or_images(markup_data, tmp_path):
+    data, codes = markup_data
+    entries = "".join(
+        f"  - notebook: district_profile.ipynb\n    lang: en\n    parameters: {{district: '{c}'}}\n" for c in codes
+    )
+    config = write(tmp_path / "briefs.yml", "briefs:\n" + entries)
+    manifest = build(config, tmp_path / "out", jobs=1, progress=False, data_dir=data)
+    assert manifest["counts"]["failed"] == 0, manifest["briefs"]
+    for entry in manifest["briefs"]:
+        page = (tmp_path / "out" / "latest" / entry["html"]).read_text(encoding="utf-8")
+        assert "javascript:" not in page.replace("javascript:alert(2))", "")  # the name's text alone
+        assert 'href="javascript' not in page and "href='javascript" not in page
+        assert "<img src=\"http" not in page and "<img src='http" not in page and "<em>a</em>" not in page
+        assert "<b>b</b>" not in page.split('<div class="lead">')[1].split("</div>")[0]
+    leads = " ".join(
+        (tmp_path / "out" / "latest" / e["html"]).read_text(encoding="utf-8").split('<div class="lead">')[1][:600]
+        for e in manifest["briefs"]
+    )
+    assert "[t](javascript:alert(2))" in leads and "*a* &amp;amp; &lt;b&gt;b&lt;/b&gt;" in leads
+
+
+def test_csv_exports_never_hold_a_spreadsheet_formula(markup_data, capsys):
+    from compare.story import csv_text
+
+    names = ["=cmd|' /C calc'!A0", "+SUM(1)", "@x", "-2+3", "plain"]
+    frame = pd.DataFrame({"name": names, "value": [-1.5, 2, 3, 4, 5]})
+    rows = csv_text(frame).splitlines()[1:]
+    assert rows == ["'=cmd|' /C calc'!A0,-1.5", "'+SUM(1),2.0", "'@x,3.0", "'-2+3,4.0", "plain,5.0"]
+    data, _ = markup_data
+    path = data / "reference" / "districts.csv"
+    districts = pd.read_csv(path, dtype=str, keep_default_na=False)
+    districts.loc[districts["code"] == "371002", "name_en"] = '=HYPERLINK("http://203.0.113.9","x")'
+    formula = data.parent / "formula"
+    shutil.copytree(data, formula)
+    districts.to_csv(formula / "reference" / "districts.csv", index=False)
+    assert main(["--data", str(formula), "rates", "--metric", "legal_aid_cases", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "=HYPERLINK" in out and ',=HYPERLINK' not in out and '"=HYPERLINK' not in out

@@ -13,7 +13,7 @@ import pandas as pd
 from . import data
 from .errors import CompareError
 from .population import ALIASES, DEFAULT_DENOMINATOR, DENOMINATORS
-from .story import iso_dates
+from .story import csv_text, iso_dates
 from .windows import MIN_UNITS
 
 FORMATS = ["table", "csv", "json"]  # every command's --format
@@ -38,11 +38,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def emit(table: pd.DataFrame, fmt: str) -> None:
-    """Print a table as an aligned text table, CSV or JSON records (dates as ISO, numbers rounded)."""
-    table = iso_dates(table)
+    """Print a table as an aligned text table, CSV (no text cell a spreadsheet formula) or JSON records (dates
+    as ISO, numbers rounded)."""
     if fmt == "csv":
-        table.to_csv(sys.stdout, index=False)
-    elif fmt == "json":
+        sys.stdout.write(csv_text(table))
+        return
+    table = iso_dates(table)
+    if fmt == "json":
         print(table.to_json(orient="records", force_ascii=False, indent=1))
     else:
         print(table.round(3).to_string(index=False, na_rep=""))

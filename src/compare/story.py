@@ -131,9 +131,24 @@ def iso_dates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].dt.strftime("%Y-%m-%d").fillna("") for c in dates})
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula (OWASP)
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of frame whose text cells cannot run as spreadsheet formulas: a cell starting with = + - @, a tab
+    or a carriage return gets a leading apostrophe (OWASP's CSV-injection rule); numbers stay numbers."""
+    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+
+    def guard(column: pd.Series) -> pd.Series:
+        risky = column.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+        return column.mask(risky, "'" + column.astype(str))
+
+    return frame.assign(**{c: guard(frame[c]) for c in text})
+
+
 def csv_text(frame: pd.DataFrame) -> str:
-    """A table as CSV, dates as ISO days."""
-    return iso_dates(frame).to_csv(index=False)
+    """A table as CSV for a spreadsheet: dates as ISO days, no text cell a formula."""
+    return spreadsheet_safe(iso_dates(frame)).to_csv(index=False)
 
 
 def download_link(frame: pd.DataFrame | None, lang: str, name: str = "data") -> str:
