@@ -638,7 +638,7 @@ def test_names_from_data_reach_pages_as_text_never_as_links_or_images(markup_dat
         page = (tmp_path / "out" / "latest" / entry["html"]).read_text(encoding="utf-8")
         assert "javascript:" not in page.replace("javascript:alert(2))", "")  # the name's text alone
         assert 'href="javascript' not in page and "href='javascript" not in page
-        assert "<img src=\"http" not in page and "<img src='http" not in page and "<em>a</em>" not in page
+        assert '<img src="http' not in page and "<img src='http" not in page and "<em>a</em>" not in page
         assert "<b>b</b>" not in page.split('<div class="lead">')[1].split("</div>")[0]
     leads = " ".join(
         (tmp_path / "out" / "latest" / e["html"]).read_text(encoding="utf-8").split('<div class="lead">')[1][:600]
@@ -663,4 +663,4 @@ def test_csv_exports_never_hold_a_spreadsheet_formula(markup_data, capsys):
     districts.to_csv(formula / "reference" / "districts.csv", index=False)
     assert main(["--data", str(formula), "rates", "--metric", "legal_aid_cases", "--format", "csv"]) == 0
     out = capsys.readouterr().out
-    assert "=HYPERLINK" in out and ',=HYPERLINK' not in out and '"=HYPERLINK' not in out
+    assert "=HYPERLINK" in out and ",=HYPERLINK" not in out and '"=HYPERLINK' not in out
