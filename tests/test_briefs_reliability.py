@@ -25,7 +25,7 @@ from compare.briefs.kernels import execute_warm
 from compare.cli import main
 from compare.data import load_dataset
 from compare.paths import PROJECT_ROOT
-from compare.rates import rateable_observations
+from compare.stats.rates import rateable_observations
 
 CLI = [sys.executable, "-m", "compare.cli"]
 QUALITY = "briefs:\n  - notebook: data_quality.ipynb\n    lang: en\n"
@@ -184,7 +184,7 @@ def test_killing_a_kernel_forked_a_moment_ago_never_kills_its_worker():
 HOLD_AND_DIE = """
 import os, sys, time
 from pathlib import Path
-from compare.fileio import close_inherited_locks, locked
+from compare.data.fileio import close_inherited_locks, locked
 with locked(Path(sys.argv[1])):
     pid = os.fork()
     if pid == 0:  # a worker or kernel forked while the build holds the lock

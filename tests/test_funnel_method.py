@@ -1,4 +1,4 @@
-"""compare.comparisons funnels: Winsorised φ, DerSimonian-Laird τ², limits and classification, each checked
+"""compare.stats.comparisons funnels: Winsorised φ, DerSimonian-Laird τ², limits and classification, each checked
 against a published worked example or an independent implementation written differently here."""
 
 import numpy as np
@@ -7,7 +7,7 @@ import pytest
 from scipy import special, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
-from compare.comparisons import (
+from compare.stats.comparisons import (
     FUNNEL_GROUPS,
     NOT_CLASSIFIED,
     dersimonian_laird_tau2,

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from . import __version__
+from .. import __version__
 from .sentences import say
 
 DPI = 100  # charts are drawn for a page about 900 px wide

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .errors import PeriodError
-from .periods import parse_period, period_label
+from ..data.periods import parse_period, period_label
+from ..errors import PeriodError
 from .rates import comparable_rate
 
 MIN_UNITS = 10  # fewer units than this share a window: show intervals, classify nothing (Spiegelhalter 2005)

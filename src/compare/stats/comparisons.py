@@ -43,7 +43,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import test_poisson_2indep
 
-from .errors import CompareError
+from ..errors import CompareError
 from .rates import PER_10K, has_exposure
 
 PLACEMENT_COLUMNS = [  # a unit's place on a funnel, as tables show it

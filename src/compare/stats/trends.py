@@ -33,11 +33,10 @@ from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 from statsmodels.tools.tools import add_constant
 
-from .data import Dataset
-from .errors import CompareError
-from .periods import years_between
+from ..data.periods import years_between
+from ..data.tables import Dataset
+from ..errors import CompareError
 from .rates import PER_10K, has_exposure, rate_table
-from .sentences import say
 
 ALPHA = 0.05
 METHOD = "quasi-Poisson GLM (scale φ from Pearson χ²/df, t interval)"
@@ -75,6 +74,8 @@ class TrendNotEstimable(CompareError):
     `key` and `fields` let compare.sentences say it in any language)."""
 
     def __init__(self, key: str, **fields):
+        from ..stories.sentences import say  # the catalogue alone; at call time, so stats loads without stories
+
         self.key, self.fields = key, fields
         super().__init__(f"No trend estimated: {say(key, 'en', **fields)}.")
 
@@ -115,6 +116,8 @@ class Trend:
     @property
     def no_model_reason(self) -> str:
         """Why there is no trend model, in English ('' when there is one)."""
+        from ..stories.sentences import say
+
         return say(self.no_model_key, "en", **self.no_model_fields) if self.no_model_key else ""
 
     @property

@@ -14,13 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .charts import coverage_heatmap, district_colours, funnel_plot, ranked_intervals, small_multiples, trend_plot
-from .comparisons import PLACEMENT_COLUMNS, Funnel, funnel, funnel_rate_ratios
-from .data import Dataset, data_version, load_dataset, validate
-from .errors import CompareError
-from .paths import data_dir as default_data_dir
-from .population import DEFAULT_DENOMINATOR, canonical_denominator, reconcile, reconciliation_verdicts
-from .rates import (
+from ..data.population import DEFAULT_DENOMINATOR, canonical_denominator, reconcile, reconciliation_verdicts
+from ..data.tables import Dataset, data_version, load_dataset, validate
+from ..errors import CompareError
+from ..paths import data_dir as default_data_dir
+from ..stats.comparisons import PLACEMENT_COLUMNS, Funnel, funnel, funnel_rate_ratios
+from ..stats.rates import (
     ALPHA,
     check_rate_metric,
     comparable_rate,
@@ -30,6 +29,9 @@ from .rates import (
     rateable_observations,
     tier,
 )
+from ..stats.trends import CHANGE_COLUMNS, STOCK, USED, Trend, trend
+from ..stats.windows import MIN_UNITS, ComparisonSet, Window, comparison_set, home_window, parse_window
+from .charts import coverage_heatmap, district_colours, funnel_plot, ranked_intervals, small_multiples, trend_plot
 from .sentences import (
     HEADERS,
     count_units,
@@ -46,8 +48,6 @@ from .sentences import (
     value_labels,
 )
 from .story import Chart, Story, Table
-from .trends import CHANGE_COLUMNS, STOCK, USED, Trend, trend
-from .windows import MIN_UNITS, ComparisonSet, Window, comparison_set, home_window, parse_window
 
 OUTSTANDING = ("above 99.8%", "below 99.8%")
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..periods import month_end as last_day
+from ...data.periods import month_end as last_day
 from .context import Context
 
 # How far into the text the document's own period is looked for: the title, dateline and first sentences.

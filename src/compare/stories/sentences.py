@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import CompareError
+from ..errors import CompareError
 
 LANGUAGES = ("en", "zh")
 

@@ -20,8 +20,8 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from .comparisons import funnel_limits  # noqa: E402
-from .rates import PER_10K, comparable_rate  # noqa: E402
+from ..stats.comparisons import funnel_limits  # noqa: E402
+from ..stats.rates import PER_10K, comparable_rate  # noqa: E402
 from .sentences import funnel_facts, period_words, say, use_reason  # noqa: E402
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -216,7 +216,7 @@ def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, ti
     periods used for the trend joined by a line, overlapping periods set aside drawn grey and unjoined, lower
     bounds and approximations with their own markers, derived previous-year values hollow. Undated and open
     periods have no place on a per-year axis: they are named under the chart instead."""
-    from .trends import STOCK, USED
+    from ..stats.trends import STOCK, USED
 
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(8, 4.5))

@@ -1,0 +1,1 @@
+"""Ways numbers come in."""
