@@ -183,7 +183,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 def cmd_trend(args: argparse.Namespace) -> int:
     from .stats.rates import unit_label
     from .stats.trends import CHANGE_COLUMNS, trend
-    from .stories.findings import change_sentence, model_sentence, set_aside_sentence
+    from .stories.trends import change_sentence, model_sentence, set_aside_sentence
 
     ds = data.load_dataset(args.data)
     result = trend(ds, args.metric, args.district, args.denominator)

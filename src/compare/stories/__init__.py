@@ -1,27 +1,29 @@
-"""What the briefs say."""
+"""What the briefs say: one story per kind of brief, in English or Chinese.
 
-from .findings import (
-    change_sentence,
+Each story function computes what may honestly be said (comparisons only within one comparison window,
+nothing judged below the minimum number of units, 余/约 figures as ranges) and returns a compare.story.Story;
+the wording comes from compare.sentences, so every sentence exists in both languages. Every string that
+comes from a source document (quotes, titles, names) is HTML-escaped here, before it reaches an output.
+"""
+
+from .comparison import comparison_lead, metric_comparison
+from .phrases import (
     cite,
-    comparison_lead,
-    data_quality,
     district_name,
-    district_profile,
-    district_trends,
     headers,
     interval_words,
     load,
-    metric_comparison,
     metric_name,
-    model_sentence,
     rate_sentence,
     rate_words,
-    set_aside_sentence,
     sources_of,
     table,
     unit_label,
 )
+from .profile import district_profile
+from .quality import data_quality
 from .story import Chart, Story, Table
+from .trends import change_sentence, district_trends, model_sentence, set_aside_sentence
 
 __all__ = [
     "Chart",
