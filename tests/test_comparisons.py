@@ -11,7 +11,8 @@ from statsmodels.stats.proportion import proportion_confint
 
 from compare.data import load_dataset
 from compare.errors import CompareError
-from compare.stats.comparisons import NOT_CLASSIFIED, funnel, rate_ratio, rate_ratios, wilson_interval
+from compare.stats.comparisons import NOT_CLASSIFIED, funnel, rate_ratio, rate_ratios
+from compare.stats.intervals import wilson_interval
 from compare.stats.rates import rate_table
 
 

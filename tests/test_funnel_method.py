@@ -15,9 +15,9 @@ from compare.stats.comparisons import (
     funnel_limits,
     funnel_table,
     proportion_funnel,
-    wilson_interval,
     winsorised_phi,
 )
+from compare.stats.intervals import wilson_interval
 
 # BCG vaccine trials (Colditz et al. 1994; metafor's dat.bcg): tpos, tneg, cpos, cneg per trial.
 BCG = np.array(

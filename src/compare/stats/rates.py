@@ -33,6 +33,7 @@ from ..data.population import (
 )
 from ..data.tables import Dataset
 from ..errors import CompareError, MixedLevelsError, RateNotMeaningfulError, UnknownDistrictError
+from .intervals import wilson_interval
 
 ALPHA = 0.05
 SMALL_COUNT = 10  # fewer events than this: a rate too unstable to rank (PHE's small-number convention)
@@ -447,8 +448,6 @@ def share_table(ds: Dataset, metric_id: str, districts=None, level="all", alpha:
     """A binomial share (e.g. mediation_success_rate) recomputed from the counts its catalogue entry names:
     one row per document and period stating both, `value` the successes, `trials` the denominator, with a
     Wilson interval in percent (statsmodels proportion_confint, method "wilson")."""
-    from .comparisons import wilson_interval
-
     metric = ds.metric(metric_id)
     if metric["variation"] != "binomial" or not metric["numerator"]:
         raise CompareError(
