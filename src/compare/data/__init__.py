@@ -1,4 +1,7 @@
-"""The data layer."""
+"""The data layer: tables (the curated CSV files loaded into a Dataset and validated; its names are
+re-exported here), reference (districts and populations built from the shared census extract), population
+(denominators, reconciliation with reports' own rates), periods (labels, spans, annualisation), numerals
+(Chinese number forms) and fileio (atomic writes, digests, locks). It imports nothing above it."""
 
 from .tables import (
     DISTRICT_COLUMNS,

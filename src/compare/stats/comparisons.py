@@ -1,6 +1,6 @@
 """Comparing units on one metric within one comparison window: funnel plots and pairwise rate ratios.
 
-Every function here receives rows that already are one unit each in one window (compare.rates picks
+Every function here receives rows that already are one unit each in one window (compare.stats.windows picks
 the window); exposure is resident-years for flows, so counts over different spans compare per
 resident-year, never raw.
 

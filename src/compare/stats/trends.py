@@ -71,7 +71,7 @@ TREND_COLUMNS = [
 
 class TrendNotEstimable(CompareError):
     """A series from which no rate of change can honestly be estimated; the message says why (in English;
-    `key` and `fields` let compare.sentences say it in any language)."""
+    `key` and `fields` let compare.stories.sentences say it in any language)."""
 
     def __init__(self, key: str, **fields):
         from ..stories.sentences import say  # the catalogue alone; at call time, so stats loads without stories
@@ -200,7 +200,7 @@ def midpoint_years(start: pd.Series, end: pd.Series) -> np.ndarray:
 
 
 def trend_obstacle(counts) -> tuple[str, dict] | None:
-    """Why no rate of change can be estimated from these per-period counts, as a compare.sentences key and
+    """Why no rate of change can be estimated from these per-period counts, as a compare.stories.sentences key and
     its fields (None when one can)."""
     counts = np.asarray(counts, float)
     n, nonzero = len(counts), int((counts > 0).sum())

@@ -1,10 +1,8 @@
-"""What the briefs say: one story per kind of brief, in English or Chinese.
-
-Each story function computes what may honestly be said (comparisons only within one comparison window,
-nothing judged below the minimum number of units, 余/约 figures as ranges) and returns a compare.story.Story;
-the wording comes from compare.sentences, so every sentence exists in both languages. Every string that
-comes from a source document (quotes, titles, names) is HTML-escaped here, before it reaches an output.
-"""
+"""What the briefs say, in English or Chinese: profile, comparison, trends and quality (one module per kind of
+brief) over phrases (names, rates and intervals in words, citations, tables); sentences (every sentence, label
+and header, one catalogue per language), charts, and story (the Story a notebook shows). A story says only what
+may honestly be said (one comparison window, nothing judged below the minimum number of units, 余/约 figures as
+ranges), and every string from a source document is HTML-escaped here, before it reaches an output."""
 
 from .comparison import comparison_lead, metric_comparison
 from .phrases import (

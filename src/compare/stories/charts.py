@@ -1,4 +1,4 @@
-"""Charts (matplotlib + seaborn) that read the tables of compare.rates, comparisons and trends.
+"""Charts (matplotlib + seaborn) that read the tables of compare.stats: rates, comparisons and trends.
 
 Conventions for every chart: Chinese names render through the bundled Noto Sans CJK SC font (mplfonts);
 labels show the Chinese and English names; colours come from seaborn's colour-blind-safe palette with one
@@ -133,7 +133,7 @@ def ranked_intervals(rates: pd.DataFrame, unit_label: str, colours: dict, title:
 
 
 def funnel_plot(funnel_fit, unit_label: str, colours: dict, title: str = "", caption: str = "", lang: str = "en"):
-    """Funnel plot of a compare.comparisons.Funnel (rates, or proportions from proportion_funnel): each unit's
+    """Funnel plot of a compare.stats.comparisons.Funnel (rates, or proportions from proportion_funnel): each unit's
     rate with its interval (and its range of counts when the words allow one) against its exposure (trials).
     With enough units, the pooled rate and the 95% and 99.8% limits the Funnel used; below the minimum,
     intervals only and the title says why. Under the chart: the units, φ, τ² and the method in the brief's

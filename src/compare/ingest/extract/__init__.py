@@ -20,8 +20,8 @@ How a number becomes a candidate:
    a candidate nothing dates says period unknown. `--period` and sources.csv still override.
 6. `context`: district from the document's metadata, else the district named most often in the text.
 
-`evaluate` scores candidates against gold observations (lenient, strict); `review` writes review files
-and merges the accepted rows of one or several into observations.csv.
+`evaluate` scores candidates against gold observations (lenient, strict); compare.ingest.review writes review
+files and merges the accepted rows of one or several into observations.csv.
 """
 
 from ..review import (

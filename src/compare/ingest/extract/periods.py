@@ -125,7 +125,7 @@ class DocumentPeriod:
 
 
 def month_end(year: int, month: int) -> pd.Timestamp:
-    """The last day of a month, as a Timestamp (compare.periods.month_end)."""
+    """The last day of a month, as a Timestamp (compare.data.periods.month_end)."""
     return pd.Timestamp(last_day(year, month))
 
 
