@@ -30,10 +30,10 @@ def stage(times: dict, name: str, fn):
 
 
 def vectorised_pass(folder: Path) -> dict:
-    from compare.comparisons import funnel_table
     from compare.data import validate
-    from compare.rates import all_rates
-    from compare.trends import fit_trends
+    from compare.stats.comparisons import funnel_table
+    from compare.stats.rates import all_rates
+    from compare.stats.trends import fit_trends
 
     times: dict[str, float] = {}
     problems, ds = stage(times, "load + validate", lambda: validate(folder))
@@ -52,10 +52,10 @@ def vectorised_pass(folder: Path) -> dict:
 
 
 def baseline_pass(folder: Path) -> dict:
-    from compare.comparisons import FUNNEL_GROUPS, funnel_table
     from compare.data import validate
-    from compare.rates import rate_table, rateable_metrics
-    from compare.trends import fit_trend, midpoint_years
+    from compare.stats.comparisons import FUNNEL_GROUPS, funnel_table
+    from compare.stats.rates import rate_table, rateable_metrics
+    from compare.stats.trends import fit_trend, midpoint_years
 
     times: dict[str, float] = {}
     problems, ds = stage(times, "load + validate", lambda: validate(folder))

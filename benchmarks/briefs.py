@@ -28,7 +28,7 @@ import yaml
 
 from compare.data import load_dataset
 from compare.paths import NOTEBOOKS_DIR
-from compare.rates import rateable_observations
+from compare.stats.rates import rateable_observations
 
 VARIANTS = [
     ("census_resident", 0),

@@ -4,7 +4,7 @@ Run: .venv/bin/python benchmarks/extraction.py [--repeat N]
 
 The documents are the five seed reports and the development sets ../shared/corpus and ../shared/corpus2
 when present (their periods read from the text, as for a new report). Measured side by side with a
-baseline that only finds every number in the same texts (compare.numerals.find_numbers): the floor any
+baseline that only finds every number in the same texts (compare.data.numerals.find_numbers): the floor any
 extractor that reads all numbers must pay. The 15,000-character report is the five seed reports joined
 and cut to length (synthetic: made for this benchmark from real texts, never added to data/).
 """
@@ -18,8 +18,8 @@ import time
 import pandas as pd
 
 from compare.data import load_dataset
-from compare.extract import Context, context_from_sources, extract
-from compare.numerals import find_numbers
+from compare.data.numerals import find_numbers
+from compare.ingest.extract import Context, context_from_sources, extract
 from compare.paths import SHARED_DIR
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from compare.data import OBSERVATION_COLUMNS, SOURCE_COLUMNS, load_dataset
 from compare.paths import PROJECT_ROOT
-from compare.rates import rateable_metrics
+from compare.stats.rates import rateable_metrics
 
 OUT = PROJECT_ROOT / "benchmarks" / "out"
 FIRST_YEAR = 2015

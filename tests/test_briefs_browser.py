@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from compare.briefs import build
-from compare.wording import WORDING
+from compare.briefs.wording import WORDING
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -163,7 +163,7 @@ def test_each_page_weighs_at_most_300_kb(run, name, lang):
 def test_the_chinese_pages_have_no_english_template_words(run):
     """Neither the page template nor the story (findings, captions, headers, explanations) says anything in
     English on a Chinese page."""
-    from compare.sentences import SENTENCES
+    from compare.stories.sentences import SENTENCES
 
     chrome = [WORDING["en"][k] for k in ("about.heading", "nav.back", "about.data_version", "index.title")]
     chrome += [SENTENCES["en"][k] for k in ("findings", "sources", "download", "table.summary", "dq.clean")]

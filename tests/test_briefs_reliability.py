@@ -27,7 +27,7 @@ from compare.briefs.kernels import execute_warm
 from compare.cli import main
 from compare.data import load_dataset
 from compare.paths import PROJECT_ROOT
-from compare.rates import rateable_observations
+from compare.stats.rates import rateable_observations
 
 CLI = [sys.executable, "-m", "compare.cli"]
 QUALITY = "briefs:\n  - notebook: data_quality.ipynb\n    lang: en\n"
@@ -186,7 +186,7 @@ def test_killing_a_kernel_forked_a_moment_ago_never_kills_its_worker():
 HOLD_AND_DIE = """
 import os, sys, time
 from pathlib import Path
-from compare.fileio import close_inherited_locks, locked
+from compare.data.fileio import close_inherited_locks, locked
 with locked(Path(sys.argv[1])):
     pid = os.fork()
     if pid == 0:  # a worker or kernel forked while the build holds the lock
@@ -648,7 +648,7 @@ def test_names_from_data_reach_pages_as_text_never_as_links_or_images(markup_dat
 
 
 def test_csv_exports_never_hold_a_spreadsheet_formula(markup_data, capsys):
-    from compare.story import csv_text
+    from compare.stories.story import csv_text
 
     names = ["=cmd|' /C calc'!A0", "+SUM(1)", "@x", "-2+3", "plain"]
     frame = pd.DataFrame({"name": names, "value": [-1.5, 2, 3, 4, 5]})

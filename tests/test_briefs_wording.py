@@ -6,8 +6,8 @@ import pytest
 
 from compare.briefs import KINDS, brief_title, load_schedule, short_url, tidy_output_html
 from compare.briefs.render import index_html, keep_language, provenance_rows, take_story_header
+from compare.briefs.wording import LANGUAGES, WORDING
 from compare.data import load_dataset
-from compare.wording import LANGUAGES, WORDING
 
 SAME_IN_BOTH = {"list.sep"}  # may legitimately coincide
 

@@ -1,12 +1,12 @@
-"""compare.charts: Chinese renders with the bundled font, colours stay fixed, bounds are marked."""
+"""compare.stories.charts: Chinese renders with the bundled font, colours stay fixed, bounds are marked."""
 
 import warnings
 
 import matplotlib.pyplot as plt
 
-from compare.charts import district_colours, marker_for, ranked_intervals, use_cjk_font
 from compare.data import load_dataset
-from compare.rates import rate_table, unit_label
+from compare.stats.rates import rate_table, unit_label
+from compare.stories.charts import district_colours, marker_for, ranked_intervals, use_cjk_font
 
 
 def test_chinese_district_names_draw_without_missing_glyph_warnings():
@@ -50,7 +50,7 @@ def test_a_chart_is_saved_whole_whatever_the_matplotlibrc_says():
     import matplotlib
     from PIL import Image
 
-    from compare.story import DPI, png
+    from compare.stories.story import DPI, png
 
     fig, ax = plt.subplots(figsize=(6, 3))
     ax.plot([0, 1], [0, 1])

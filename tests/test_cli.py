@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from compare.rates import EXPORT_COLUMNS
+from compare.stats.rates import EXPORT_COLUMNS
 
 
 def run(*args):

@@ -1,4 +1,4 @@
-"""compare.comparisons: rate ratios, Holm adjustment, Wilson intervals and the embedded data's funnels,
+"""compare.stats.comparisons: rate ratios, Holm adjustment, Wilson intervals and the embedded data's funnels,
 against independent computations."""
 
 import numpy as np
@@ -9,10 +9,11 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 
-from compare.comparisons import NOT_CLASSIFIED, funnel, rate_ratio, rate_ratios, wilson_interval
 from compare.data import load_dataset
 from compare.errors import CompareError
-from compare.rates import rate_table
+from compare.stats.comparisons import NOT_CLASSIFIED, funnel, rate_ratio, rate_ratios
+from compare.stats.intervals import wilson_interval
+from compare.stats.rates import rate_table
 
 
 @pytest.mark.parametrize(

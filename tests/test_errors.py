@@ -243,7 +243,7 @@ def test_build_reference_into_a_read_only_folder_is_one_sentence(read_only_folde
     ],
 )
 def test_quote_qualifiers_reads_how_the_quote_states_the_value(value, quote, qualifiers):
-    from compare.numerals import quote_qualifiers
+    from compare.data.numerals import quote_qualifiers
 
     assert quote_qualifiers(value, quote) == qualifiers
 

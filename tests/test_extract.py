@@ -1,4 +1,4 @@
-"""compare.extract: number, period and statement forms; district detection; garbage input; review
+"""compare.ingest.extract: number, period and statement forms; district detection; garbage input; review
 and accept; and the measured quality on the development sets (read from ../shared at run time)."""
 
 import pandas as pd
@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from compare.cli import main
 from compare.data import load_dataset, validate
-from compare.extract import Context, ExtractionError, detect_district, evaluate_files, extract
-from compare.extract.evaluate import GoldSet, score_sets
+from compare.ingest.extract import Context, ExtractionError, detect_district, evaluate_files, extract
+from compare.ingest.extract.evaluate import GoldSet, score_sets
 from compare.paths import PROJECT_ROOT
 
 
@@ -189,7 +189,7 @@ def test_corpus_forms_are_found_as_the_gold_states_them(doc_id, metric_id, state
     ]
     assert len(gold) == 1
     sources = pd.read_csv(corpus / "sources.csv", dtype=str, keep_default_na=False)
-    from compare.extract import context_from_sources
+    from compare.ingest.extract import context_from_sources
 
     out = extract((corpus / f"{doc_id}.txt").read_bytes(), load_dataset(), context_from_sources(sources, doc_id))
     g = gold.iloc[0]

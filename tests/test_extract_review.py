@@ -10,8 +10,8 @@ from conftest import edit_observations
 
 from compare.cli import main
 from compare.data import load_dataset, validate
-from compare.extract import Context, ExtractionError, extract
-from compare.extract.text import MAX_TEXT_CHARS
+from compare.ingest.extract import Context, ExtractionError, extract
+from compare.ingest.extract.text import MAX_TEXT_CHARS
 
 
 def review_of(data_copy, tmp_path, doc_id="wujin-2022q1"):

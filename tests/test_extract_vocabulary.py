@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from compare.data import load_dataset
-from compare.extract import Context, ExtractionError, extract, phrase_table
-from compare.extract.vocabulary import OPTIONAL_COLUMNS, PHRASE_COLUMNS, PHRASES_FILE
+from compare.ingest.extract import Context, ExtractionError, extract, phrase_table
+from compare.ingest.extract.vocabulary import OPTIONAL_COLUMNS, PHRASE_COLUMNS, PHRASES_FILE
 from compare.paths import PROJECT_ROOT
 
 TABLE = pd.read_csv(PROJECT_ROOT / "data" / PHRASES_FILE, dtype=str, keep_default_na=False)

@@ -1,13 +1,13 @@
-"""compare.findings: the briefs' sentences claim no more than the data allows."""
+"""compare.stories: the briefs' sentences claim no more than the data allows."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from compare.comparisons import funnel
-from compare.findings import comparison_lead, district_profile, load, metric_comparison, rate_sentence
-from compare.rates import rate_table, rateable_observations
-from compare.windows import MIN_UNITS, ComparisonSet, Window
+from compare.stats.comparisons import funnel
+from compare.stats.rates import rate_table, rateable_observations
+from compare.stats.windows import MIN_UNITS, ComparisonSet, Window
+from compare.stories import comparison_lead, district_profile, load, metric_comparison, rate_sentence
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_units_reporting_other_years_are_named_not_ranked(ds):
 
 
 def test_the_default_window_is_the_latest_year_most_units_report(ds):
-    from compare.windows import comparison_set
+    from compare.stats.windows import comparison_set
 
     rates = rate_table(ds, "legal_aid_cases", level="prefecture")
     years = rates[rates["period_start"].dt.year == rates["period_end"].dt.year]
@@ -113,7 +113,7 @@ def test_the_lead_names_outliers_only_when_a_classified_funnel_holds():
 
 
 def test_both_languages_have_the_same_sentences_and_headers():
-    from compare.sentences import HEADERS, SENTENCES
+    from compare.stories.sentences import HEADERS, SENTENCES
 
     assert set(SENTENCES["en"]) == set(SENTENCES["zh"]) and set(HEADERS["en"]) == set(HEADERS["zh"])
 
@@ -135,7 +135,7 @@ def visible_template_words(story) -> list[str]:
 
 @pytest.mark.parametrize("kind", ["profile", "comparison", "trends", "data_quality"])
 def test_a_chinese_story_has_no_untranslated_template_english(ds, kind):
-    from compare.findings import data_quality, district_trends
+    from compare.stories import data_quality, district_trends
 
     story = {
         "profile": lambda: district_profile(ds, "320412", lang="zh"),
@@ -156,7 +156,7 @@ def test_a_chinese_story_has_no_untranslated_template_english(ds, kind):
 def test_every_district_with_a_rate_gets_a_profile_in_both_languages(ds):
     """The schedule builds a profile for every district with a per-capita figure: none may fail, including
     districts whose figures are all undated or open-ended (listed, never compared)."""
-    from compare.rates import rateable_observations
+    from compare.stats.rates import rateable_observations
 
     for code in sorted(rateable_observations(ds)["district_code"].unique()):
         for lang in ("en", "zh"):

@@ -1,4 +1,4 @@
-"""compare.comparisons funnels: Winsorised φ, DerSimonian-Laird τ², limits and classification, each checked
+"""compare.stats.comparisons funnels: Winsorised φ, DerSimonian-Laird τ², limits and classification, each checked
 against a published worked example or an independent implementation written differently here."""
 
 import numpy as np
@@ -7,7 +7,7 @@ import pytest
 from scipy import special, stats
 from statsmodels.stats.meta_analysis import combine_effects
 
-from compare.comparisons import (
+from compare.stats.comparisons import (
     FUNNEL_GROUPS,
     NOT_CLASSIFIED,
     dersimonian_laird_tau2,
@@ -15,9 +15,9 @@ from compare.comparisons import (
     funnel_limits,
     funnel_table,
     proportion_funnel,
-    wilson_interval,
     winsorised_phi,
 )
+from compare.stats.intervals import wilson_interval
 
 # BCG vaccine trials (Colditz et al. 1994; metafor's dat.bcg): tpos, tneg, cpos, cneg per trial.
 BCG = np.array(

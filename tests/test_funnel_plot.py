@@ -1,10 +1,11 @@
-"""compare.charts.funnel_plot: limits only when the funnel classifies, and the qualifying facts on every chart."""
+"""compare.stories.charts.funnel_plot: limits only when the funnel classifies, and the qualifying facts on every
+chart."""
 
 import numpy as np
 import pandas as pd
 
-from compare.charts import funnel_plot
-from compare.comparisons import funnel, proportion_funnel
+from compare.stats.comparisons import funnel, proportion_funnel
+from compare.stories.charts import funnel_plot
 
 
 def synthetic_units(n, spread, seed):

@@ -21,7 +21,7 @@ def test_notebook_is_thin_tagged_and_stripped(name):
     assert [c for c in code if "parameters" in c.metadata.get("tags", [])] == [code[0]]
     assert all(not c.outputs and c.execution_count is None for c in code)
     body = "\n".join(c.source for c in code[1:])
-    assert "from compare import findings as f" in body
+    assert "from compare import stories as f" in body
     for forbidden in ("import pandas", "groupby", "merge(", "def ", "lambda"):
         assert forbidden not in body, f"{name} does its own computing ({forbidden}); move it into compare"
     assert nb.metadata.kernelspec.name == "python3"  # the interpreter Jupyter runs in: no kernel to install

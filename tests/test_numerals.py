@@ -1,8 +1,8 @@
-"""compare.numerals: the number forms reports use (example phrasings written for these tests)."""
+"""compare.data.numerals: the number forms reports use (example phrasings written for these tests)."""
 
 import pytest
 
-from compare.numerals import find_numbers, value_in_quote
+from compare.data.numerals import find_numbers, value_in_quote
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""compare.extract.periods: a document's period from its opening, the report's date, and the period a
+"""compare.ingest.extract.periods: a document's period from its opening, the report's date, and the period a
 sentence gives its own numbers. Seed sentences are quoted from data/sources; corpus sentences are read
 from ../shared at run time (their text never enters the project) and checked against the gold periods;
 the other sentences are written for these tests in the forms reports use."""
@@ -10,8 +10,8 @@ import pytest
 from conftest import shared_or_skip
 
 from compare.data import SOURCE_COLUMNS, load_dataset, read_table
-from compare.extract import Context, candidates, context_from_sources, extract, simplified
-from compare.extract.periods import document_period, phrases, report_date, url_date
+from compare.ingest.extract import Context, candidates, context_from_sources, extract, simplified
+from compare.ingest.extract.periods import document_period, phrases, report_date, url_date
 from compare.paths import PROJECT_ROOT
 
 SEEDS = PROJECT_ROOT / "data" / "sources"

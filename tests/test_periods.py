@@ -1,4 +1,4 @@
-"""compare.periods: labels, span lengths in years, annualisation."""
+"""compare.data.periods: labels, span lengths in years, annualisation."""
 
 from datetime import date
 
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from compare.data.periods import annualise, parse_period, period_label, years_between
 from compare.errors import PeriodError
-from compare.periods import annualise, parse_period, period_label, years_between
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,11 @@
-"""compare.population: denominators and reconciliation of reports' own per-10,000 figures."""
+"""compare.data.population: denominators and reconciliation of reports' own per-10,000 figures."""
 
 import pandas as pd
 import pytest
 
 from compare.data import load_dataset
+from compare.data.population import attach_population, reconcile, reconciliation_verdicts
 from compare.errors import CompareError
-from compare.population import attach_population, reconcile, reconciliation_verdicts
 
 
 def test_wujin_rate_matches_the_resident_population_without_the_zone():

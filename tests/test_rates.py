@@ -1,4 +1,4 @@
-"""compare.rates: per-capita rates against independent computations and the reports' own figures."""
+"""compare.stats.rates: per-capita rates against independent computations and the reports' own figures."""
 
 import numpy as np
 import pandas as pd
@@ -15,7 +15,7 @@ from compare.errors import (
     RateNotMeaningfulError,
     UnknownMetricError,
 )
-from compare.rates import METHODS, compute_rates, count_range, poisson_interval, rate_table, share_table
+from compare.stats.rates import METHODS, compute_rates, count_range, poisson_interval, rate_table, share_table
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,11 @@
-"""compare.reference: English names, levels, and the committed tables match their shared source."""
+"""compare.data.reference: English names, levels, and the committed tables match their shared source."""
 
 import pandas as pd
 import pytest
 from conftest import shared_or_skip
 
+from compare.data.reference import build_reference, romanise
 from compare.paths import PROJECT_ROOT
-from compare.reference import build_reference, romanise
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from compare.trends import fit_trend, fit_trends, midpoint_years
+from compare.stats.trends import fit_trend, fit_trends, midpoint_years
 
 SERIES, PERIODS, PHI, TRUE_SLOPE = 400, 8, 6.0, np.log(0.97)
 

@@ -1,4 +1,4 @@
-"""compare.trends: change tables, overlap resolution, the quasi-Poisson trend, degenerate series and derived
+"""compare.stats.trends: change tables, overlap resolution, the quasi-Poisson trend, degenerate series and derived
 previous-year values. The GLM is checked on synthetic counts (labelled so) against statsmodels and a direct
 likelihood maximisation; the overlap rule against a brute-force search."""
 
@@ -13,7 +13,7 @@ from scipy import optimize, stats
 
 from compare.data import load_dataset
 from compare.errors import CompareError
-from compare.trends import (
+from compare.stats.trends import (
     TrendNotEstimable,
     change_qualifier,
     derived_previous_year,
@@ -316,7 +316,7 @@ def test_batched_trends_resolve_overlaps_and_name_degenerate_series():
 
 
 def test_sentences_state_phi_the_method_and_what_was_set_aside(overlapping):
-    from compare.findings import change_sentence, model_sentence, set_aside_sentence
+    from compare.stories import change_sentence, model_sentence, set_aside_sentence
 
     result = trend(overlapping, "legal_aid_cases", "371002")
     model = model_sentence(result, "Legal aid cases")
@@ -331,7 +331,7 @@ def test_sentences_state_phi_the_method_and_what_was_set_aside(overlapping):
 
 
 def test_district_trends_say_plainly_when_no_trend_can_be_estimated(overlapping):
-    from compare.findings import district_trends
+    from compare.stories import district_trends
 
     story = district_trends(load_dataset(), "510700", ["legal_aid_cases"])
     assert any(
@@ -346,7 +346,7 @@ def test_district_trends_say_plainly_when_no_trend_can_be_estimated(overlapping)
 
 
 def test_trend_chart_keeps_undated_and_open_flows_off_the_time_axis(overlapping):
-    from compare.findings import district_trends
+    from compare.stories import district_trends
 
     fig = district_trends(overlapping, "371002", ["legal_aid_cases"]).charts["legal_aid_cases"].figure
     plotted = np.concatenate([line.get_ydata() for line in fig.axes[0].get_lines() if len(line.get_ydata())])

@@ -1,10 +1,10 @@
-"""compare.windows: only units reporting the same period are compared."""
+"""compare.stats.windows: only units reporting the same period are compared."""
 
 import pandas as pd
 import pytest
 
 from compare.errors import PeriodError
-from compare.windows import Window, choose_window, comparison_set, parse_window
+from compare.stats.windows import Window, choose_window, comparison_set, parse_window
 
 
 def unit_rows(spec):

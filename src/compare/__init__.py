@@ -1,10 +1,22 @@
 """compare: per-capita comparisons of Chinese districts' judicial administration work.
 
-Modules, one concern each (imports flow downwards):
-    cli -> briefs -> findings -> story, charts -> windows, comparisons, trends -> rates -> population, periods -> data
-    sentences (the words of every brief, in English and Chinese) is used by findings, story, charts and trends
-    extract -> numerals, data;  reference builds data/reference from the shared census extract
-    fileio (atomic writes, locks), paths, errors: used by all
+The folders are the architecture; imports flow one way, downwards:
+
+    cli -> briefs -> stories -> stats -> data          ingest -> data          paths, errors: used by all
+
+    data/     the curated tables: tables (load, Dataset, validate), reference (built from the shared census
+              extract), population (denominators), periods, numerals (Chinese number forms), fileio (atomic
+              writes, locks)
+    stats/    numbers computed from the tables: rates, windows (who is compared with whom), comparisons
+              (funnels, rate ratios), trends (quasi-Poisson), intervals (Wilson)
+    stories/  what a brief says: profile, comparison, trends and quality, one per kind of brief, over phrases;
+              sentences (every sentence in English and Chinese), charts, story (what a notebook shows)
+    ingest/   how a number comes in: extract (candidates from a report's text), review (review files, accept)
+    briefs/   the HTML briefs: schedule, kernels, render, build, and wording (the page chrome)
+    cli       the `compare` command: parses arguments, calls the packages, prints
+
+One reference points up: stats.trends words the reason a trend has no model from stories.sentences (the
+catalogue alone, imported where it is used).
 """
 
 __version__ = "0.1.0"

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import data
+from .data import tables as data
+from .data.population import ALIASES, DEFAULT_DENOMINATOR, DENOMINATORS
 from .errors import CompareError
-from .population import ALIASES, DEFAULT_DENOMINATOR, DENOMINATORS
-from .story import csv_text, iso_dates
-from .windows import MIN_UNITS
+from .stats.windows import MIN_UNITS
+from .stories.story import csv_text, iso_dates
 
 FORMATS = ["table", "csv", "json"]  # every command's --format
 
@@ -56,7 +56,7 @@ def with_district_name(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def cmd_rates(args: argparse.Namespace) -> int:
-    from .rates import rate_export, rate_table
+    from .stats.rates import rate_export, rate_table
 
     ds = data.load_dataset(args.data)
     level = args.level or "all"  # a rate table is not a ranking: every unit, each with its level
@@ -69,10 +69,10 @@ FUNNEL_FACTS = ["phi", "tau2", "chi2_p", "method"]  # beside each placement, wha
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .comparisons import PLACEMENT_COLUMNS, funnel, funnel_rate_ratios
-    from .findings import spread_words
-    from .rates import rate_table
-    from .windows import comparison_set
+    from .stats.comparisons import PLACEMENT_COLUMNS, funnel, funnel_rate_ratios
+    from .stats.rates import rate_table
+    from .stats.windows import comparison_set
+    from .stories.sentences import spread_words
 
     ds = data.load_dataset(args.data)
     rates = rate_table(ds, args.metric, args.district, args.level, args.denominator, args.subset)
@@ -115,10 +115,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_shares(args: argparse.Namespace) -> int:
-    from .comparisons import proportion_funnel
-    from .findings import spread_words
-    from .rates import SHARE_COLUMNS, share_table
-    from .windows import comparison_set
+    from .stats.comparisons import proportion_funnel
+    from .stats.rates import SHARE_COLUMNS, share_table
+    from .stats.windows import comparison_set
+    from .stories.sentences import spread_words
 
     ds = data.load_dataset(args.data)
     shares = share_table(ds, args.metric, args.district, args.level or "all")
@@ -152,7 +152,7 @@ def cmd_shares(args: argparse.Namespace) -> int:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
-    from .population import reconcile, reconciliation_verdicts
+    from .data.population import reconcile, reconciliation_verdicts
 
     table = reconcile(data.load_dataset(args.data))
     if table.empty:
@@ -183,9 +183,9 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def cmd_trend(args: argparse.Namespace) -> int:
-    from .findings import change_sentence, model_sentence, set_aside_sentence
-    from .rates import unit_label
-    from .trends import CHANGE_COLUMNS, trend
+    from .stats.rates import unit_label
+    from .stats.trends import CHANGE_COLUMNS, trend
+    from .stories.trends import change_sentence, model_sentence, set_aside_sentence
 
     ds = data.load_dataset(args.data)
     result = trend(ds, args.metric, args.district, args.denominator)
@@ -239,7 +239,8 @@ def cmd_briefs(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .extract import candidates, context_for_file, review_table, write_review
+    from .ingest.extract import candidates, context_for_file
+    from .ingest.review import review_table, write_review
 
     ds = data.load_dataset(args.data)
     path = Path(args.file)
@@ -270,7 +271,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_accept(args: argparse.Namespace) -> int:
-    from .extract import accept_reviews
+    from .ingest.review import accept_reviews
 
     added, problems = accept_reviews([Path(r) for r in args.review], args.data)
     if problems:
@@ -286,7 +287,7 @@ def cmd_accept(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate_extraction(args: argparse.Namespace) -> int:
-    from .extract.evaluate import GoldSet, score_sets
+    from .ingest.extract.evaluate import GoldSet, score_sets
 
     sets = [
         GoldSet(Path(s[1]).name or s[1], Path(s[0]), Path(s[1]), Path(s[2]) if len(s) > 2 else None)
@@ -324,7 +325,7 @@ def cmd_evaluate_extraction(args: argparse.Namespace) -> int:
 
 
 def cmd_build_reference(args: argparse.Namespace) -> int:
-    from .reference import build_reference
+    from .data.reference import build_reference
 
     counts = build_reference(Path(args.shared), Path(args.data or data.default_data_dir()) / "reference")
     print(", ".join(f"{k}: {v}" for k, v in counts.items()))

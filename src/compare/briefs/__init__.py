@@ -5,6 +5,7 @@ brief page in English and Chinese, and write indexes and a manifest.
     kernels   warm kernels in worker processes and their clean end
     render    brief pages (our lean template), the index template, the run's CJK font
     build     the run: reuse, parallel execution, atomic publishing, locking, pruning
+    wording   the page chrome's words (index, titles, navigation), one catalogue per language
 """
 
 from .build import DEFAULT_KEEP, Result, build, point_latest, previous_run, prune, reuse, run_brief

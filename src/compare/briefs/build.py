@@ -34,14 +34,14 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .. import __version__
-from ..data import load_dataset
+from ..data.fileio import file_digest, locked, write_atomically
+from ..data.tables import load_dataset
 from ..errors import CompareError
-from ..fileio import file_digest, locked, write_atomically
 from ..paths import NOTEBOOKS_DIR, OUTPUTS_DIR
-from ..wording import LANGUAGES
 from . import kernels
 from .render import index_html, index_name, provenance_rows, render_brief, write_run_font
 from .schedule import DEFAULT_CONFIG, Brief, check_parameters, load_schedule
+from .wording import LANGUAGES
 
 RUN_ID = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
 DEFAULT_KEEP = 10

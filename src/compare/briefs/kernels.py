@@ -30,14 +30,14 @@ from queue import Empty
 
 from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
+from ..data.fileio import close_inherited_locks
 from ..errors import CompareError
-from ..fileio import close_inherited_locks
 from ..paths import NOTEBOOKS_DIR
 
 KERNEL = "python3"  # the kernel of the interpreter running compare (jupyter_client resolves it to sys.executable)
 WARM_UP = (  # a forked kernel inherits all this; a started one (not Linux, a Dask worker) does it here
-    "import gc, compare.findings, compare.charts  # the heavy imports, done once per worker\n"
-    "compare.charts.use_cjk_font()\n"
+    "import gc, compare.stories, compare.stories.charts  # the heavy imports, done once per worker\n"
+    "compare.stories.charts.use_cjk_font()\n"
     "gc.freeze()  # the imports' objects out of the collector's way: every brief's collections stay small"
 )
 KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]  # a brief's cells need no input history in ~/.ipython
@@ -131,12 +131,12 @@ def preload() -> None:
         import ipykernel.kernelapp  # noqa: F401
         import papermill  # noqa: F401
 
-        import compare.charts
-        import compare.findings  # noqa: F401
+        import compare.stories  # noqa: F401
+        import compare.stories.charts
 
         from .render import exporter
 
-        compare.charts.use_cjk_font()
+        compare.stories.charts.use_cjk_font()
         exporter()  # its Jinja template compiled once, for every worker
     finally:
         gc.freeze()  # what forks inherit stays out of the collector's way (no traversals, no copied pages)

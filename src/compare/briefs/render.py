@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..data import Dataset
-from ..wording import LANGUAGES, words
+from ..data.tables import Dataset
 from .schedule import KINDS, TEMPLATES
+from .wording import LANGUAGES, words
 
 FONT_NAME = "cjk.woff"
 CJK_FAMILY = "Noto Sans CJK SC (embedded subset)"
@@ -60,7 +60,7 @@ def exporter():
 
 def render_brief(node, title: str, lang: str, provenance: list[tuple[str, str]], other_page: str | None = None) -> str:
     """An executed notebook as a brief page in lang: the story's lead and "About this brief" rows (handed over
-    as output metadata by compare.story) above its findings, charts and tables; explanations written for the
+    as output metadata by compare.stories.story) above its findings, charts and tables; explanations written for the
     other language dropped; no code, nothing fetched, the run's font beside the page."""
     node = copy.deepcopy(node)
     w = words(lang)
@@ -230,7 +230,7 @@ def cjk_characters(texts) -> str:
 def write_run_font(run_dir: Path, cache_dir: Path) -> int:
     """Subset the CJK font to every character of the run's pages, once, into run_dir/cjk.woff (hard-linked from
     a cache keyed by the character set); return its size in bytes."""
-    from ..fileio import write_atomically
+    from ..data.fileio import write_atomically
 
     chars = cjk_characters(p.read_text(encoding="utf-8") for p in sorted(run_dir.glob("*.html")))
     key = hashlib.sha256(chars.encode("utf-8")).hexdigest()[:20]
@@ -255,7 +255,7 @@ def subset_font(chars: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    from ..charts import font_path
+    from ..stories.charts import font_path
 
     options = subset.Options()
     options.flavor, options.layout_features, options.name_IDs, options.hinting = "woff", [], [], False

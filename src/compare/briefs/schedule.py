@@ -19,11 +19,11 @@ from pathlib import Path
 import yaml
 
 from .. import __version__
-from ..data import Dataset
+from ..data.tables import Dataset
 from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR, PROJECT_ROOT
-from ..rates import rateable_observations
-from ..wording import LANGUAGES, words
+from ..stats.rates import rateable_observations
+from .wording import LANGUAGES, words
 
 DEFAULT_CONFIG = PROJECT_ROOT / "briefs.yml"
 TEMPLATES = Path(__file__).parent.parent / "templates"
@@ -346,7 +346,7 @@ def _presentation_digest() -> str:
     """A digest of what shapes a page besides the notebook: templates, wording and the renderer."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for path in sorted([*TEMPLATES.rglob("*"), here / "render.py", here.parent / "wording.py"]):
+    for path in sorted([*TEMPLATES.rglob("*"), here / "render.py", here / "wording.py"]):
         if path.is_file():
             digest.update(path.read_bytes())
     return digest.hexdigest()

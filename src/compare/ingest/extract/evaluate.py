@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data import OBSERVATION_COLUMNS, SOURCE_COLUMNS, Dataset, load_dataset, read_table
-from ..errors import CompareError
+from ...data.tables import OBSERVATION_COLUMNS, SOURCE_COLUMNS, Dataset, load_dataset, read_table
+from ...errors import CompareError
 from .candidates import extract
 from .context import DOC_ID, Context, context_from_sources
 

@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pandas as pd
 
-from ..data import OBSERVATION_COLUMNS, Dataset
-from ..numerals import find_numbers
+from ...data.numerals import find_numbers
+from ...data.tables import OBSERVATION_COLUMNS, Dataset
 from . import periods
 from .context import Context, detect_district
 from .rules import (

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .errors import PeriodError
-from .periods import parse_period, period_label
+from ..data.periods import parse_period, period_label
+from ..errors import PeriodError
 from .rates import comparable_rate
 
 MIN_UNITS = 10  # fewer units than this share a window: show intervals, classify nothing (Spiegelhalter 2005)
@@ -60,7 +60,7 @@ class ComparisonSet:
 
 def parse_window(label: str) -> Window:
     """A window from a label: a year ('2021'), a span of years ('2020-2022'), or any period label
-    compare.periods.parse_period reads ('2021H1', '2022Q1', '2016-01..2018-05')."""
+    compare.data.periods.parse_period reads ('2021H1', '2022Q1', '2016-01..2018-05')."""
     label = label.strip()
     years = re.fullmatch(r"(\d{4})\s*[-–]\s*(\d{4})", label)
     if years:

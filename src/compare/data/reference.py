@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data import read_csv_checked
-from .errors import DataError, WriteError
+from ..errors import DataError, WriteError
+from .tables import read_csv_checked
 
 CENSUS_FILE = "census2020_counties.csv"
 YEAREND_FILE = "yearend_population.csv"

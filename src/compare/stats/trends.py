@@ -33,11 +33,10 @@ from statsmodels.genmod.generalized_linear_model import GLM
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 from statsmodels.tools.tools import add_constant
 
-from .data import Dataset
-from .errors import CompareError
-from .periods import years_between
+from ..data.periods import years_between
+from ..data.tables import Dataset
+from ..errors import CompareError
 from .rates import PER_10K, has_exposure, rate_table
-from .sentences import say
 
 ALPHA = 0.05
 METHOD = "quasi-Poisson GLM (scale φ from Pearson χ²/df, t interval)"
@@ -72,9 +71,11 @@ TREND_COLUMNS = [
 
 class TrendNotEstimable(CompareError):
     """A series from which no rate of change can honestly be estimated; the message says why (in English;
-    `key` and `fields` let compare.sentences say it in any language)."""
+    `key` and `fields` let compare.stories.sentences say it in any language)."""
 
     def __init__(self, key: str, **fields):
+        from ..stories.sentences import say  # the catalogue alone; at call time, so stats loads without stories
+
         self.key, self.fields = key, fields
         super().__init__(f"No trend estimated: {say(key, 'en', **fields)}.")
 
@@ -115,6 +116,8 @@ class Trend:
     @property
     def no_model_reason(self) -> str:
         """Why there is no trend model, in English ('' when there is one)."""
+        from ..stories.sentences import say
+
         return say(self.no_model_key, "en", **self.no_model_fields) if self.no_model_key else ""
 
     @property
@@ -197,7 +200,7 @@ def midpoint_years(start: pd.Series, end: pd.Series) -> np.ndarray:
 
 
 def trend_obstacle(counts) -> tuple[str, dict] | None:
-    """Why no rate of change can be estimated from these per-period counts, as a compare.sentences key and
+    """Why no rate of change can be estimated from these per-period counts, as a compare.stories.sentences key and
     its fields (None when one can)."""
     counts = np.asarray(counts, float)
     n, nonzero = len(counts), int((counts > 0).sum())

@@ -1,6 +1,6 @@
 """A brief's content and how a notebook shows it: title, lead, about, findings, charts, tables, sources.
 
-A story function in compare.findings returns a Story; a notebook shows it in two steps: the story as a cell's
+A story function in compare.stories returns a Story; a notebook shows it in two steps: the story as a cell's
 value (title, the one-paragraph lead, what was compared) and `story.body()` (findings, charts with alt text and
 a caption, tables with readable headers, a CSV download of the data behind each, and the sources). Every
 string that comes from a source document is HTML-escaped here or in findings, before it reaches an output.
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from . import __version__
+from .. import __version__
 from .sentences import say
 
 DPI = 100  # charts are drawn for a page about 900 px wide

@@ -3,14 +3,14 @@
 Every sentence, label and unit a story writes is a template here, filled with `say(key, lang, **fields)`;
 both languages have exactly the same keys (a test checks), so a missing translation fails a test instead
 of showing English on a Chinese page. Page chrome (index, "About this brief" labels) lives in
-compare.wording.
+compare.briefs.wording.
 """
 
 from __future__ import annotations
 
 import re
 
-from .errors import CompareError
+from ..errors import CompareError
 
 LANGUAGES = ("en", "zh")
 
@@ -488,7 +488,7 @@ def count_units(n: int, level: str, lang: str) -> str:
     return " ".join(words.split())  # level "all" has no word: no double space
 
 
-PERIOD_FORMS = [  # (pattern of compare.periods.period_label / window labels, sentence key)
+PERIOD_FORMS = [  # (pattern of compare.data.periods.period_label / window labels, sentence key)
     (re.compile(r"(?P<year>\d{4})"), "period.year"),
     (re.compile(r"(?P<first>\d{4})-(?P<last>\d{4})"), "period.years"),
     (re.compile(r"(?P<year>\d{4})Q(?P<n>[1-4])"), "period.quarter"),

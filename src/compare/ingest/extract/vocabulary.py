@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data import Dataset
+from ...data.tables import Dataset
 from .text import ExtractionError
 
 PHRASES_FILE = "metric_phrases.csv"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..periods import month_end as last_day
+from ...data.periods import month_end as last_day
 from .context import Context
 
 # How far into the text the document's own period is looked for: the title, dateline and first sentences.
@@ -125,7 +125,7 @@ class DocumentPeriod:
 
 
 def month_end(year: int, month: int) -> pd.Timestamp:
-    """The last day of a month, as a Timestamp (compare.periods.month_end)."""
+    """The last day of a month, as a Timestamp (compare.data.periods.month_end)."""
     return pd.Timestamp(last_day(year, month))
 
 

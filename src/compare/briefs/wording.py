@@ -1,7 +1,7 @@
 """The words compare's brief pages say around the notebooks' own output, one catalogue per language.
 
 Only the page chrome lives here (index, kind names, titles, navigation, the provenance rows of "About this
-brief"); every sentence, label and header of a brief's content is in compare.sentences. Every language has
+brief"); every sentence, label and header of a brief's content is in compare.stories.sentences. Every language has
 exactly the same keys (a test checks), so a missing translation fails a test instead of showing English on a
 Chinese page.
 """

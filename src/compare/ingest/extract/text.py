@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..errors import CompareError
-from ..numerals import Number, normalise
+from ...data.numerals import Number, normalise
+from ...errors import CompareError
 
 
 class ExtractionError(CompareError):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data import DOC_ID as DOC_ID_PATTERN
-from ..data import Dataset
+from ...data.tables import DOC_ID as DOC_ID_PATTERN
+from ...data.tables import Dataset
 from .text import ExtractionError, simplified
 
 DOC_ID = re.compile(DOC_ID_PATTERN)
@@ -72,7 +72,7 @@ def context_from_sources(sources: pd.DataFrame, doc_id: str, with_period: bool =
 def context_for_file(path: Path, ds: Dataset, doc_id=None, district=None, period=None) -> Context:
     """The context of a report file: its doc id (default: file name), metadata from sources.csv if the
     doc id is there, overridden by an explicit district code or period label."""
-    from ..periods import parse_period
+    from ...data.periods import parse_period
 
     doc_id = doc_id or path.stem
     if not DOC_ID.fullmatch(doc_id):

@@ -20,8 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .data import Dataset
-from .errors import CompareError, MissingPopulationError
+from ..errors import CompareError, MissingPopulationError
+from .tables import Dataset
 
 PER_10K = 1e4  # rates are per 10,000 residents
 DEFAULT_DENOMINATOR = "resident"

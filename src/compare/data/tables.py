@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 from charset_normalizer import from_bytes
 
-from .errors import DataError, UnknownDistrictError, UnknownMetricError
+from ..errors import DataError, UnknownDistrictError, UnknownMetricError
+from ..paths import data_dir as default_data_dir
 from .numerals import quote_qualifiers, value_in_quote
-from .paths import data_dir as default_data_dir
 
 SOURCE_COLUMNS = [
     "doc_id",

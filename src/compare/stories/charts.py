@@ -1,4 +1,4 @@
-"""Charts (matplotlib + seaborn) that read the tables of compare.rates, comparisons and trends.
+"""Charts (matplotlib + seaborn) that read the tables of compare.stats: rates, comparisons and trends.
 
 Conventions for every chart: Chinese names render through the bundled Noto Sans CJK SC font (mplfonts);
 labels show the Chinese and English names; colours come from seaborn's colour-blind-safe palette with one
@@ -20,8 +20,8 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from .comparisons import funnel_limits  # noqa: E402
-from .rates import PER_10K, comparable_rate  # noqa: E402
+from ..stats.comparisons import funnel_limits  # noqa: E402
+from ..stats.rates import PER_10K, comparable_rate  # noqa: E402
 from .sentences import funnel_facts, period_words, say, use_reason  # noqa: E402
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -133,7 +133,7 @@ def ranked_intervals(rates: pd.DataFrame, unit_label: str, colours: dict, title:
 
 
 def funnel_plot(funnel_fit, unit_label: str, colours: dict, title: str = "", caption: str = "", lang: str = "en"):
-    """Funnel plot of a compare.comparisons.Funnel (rates, or proportions from proportion_funnel): each unit's
+    """Funnel plot of a compare.stats.comparisons.Funnel (rates, or proportions from proportion_funnel): each unit's
     rate with its interval (and its range of counts when the words allow one) against its exposure (trials).
     With enough units, the pooled rate and the 95% and 99.8% limits the Funnel used; below the minimum,
     intervals only and the title says why. Under the chart: the units, φ, τ² and the method in the brief's
@@ -216,7 +216,7 @@ def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, ti
     periods used for the trend joined by a line, overlapping periods set aside drawn grey and unjoined, lower
     bounds and approximations with their own markers, derived previous-year values hollow. Undated and open
     periods have no place on a per-year axis: they are named under the chart instead."""
-    from .trends import STOCK, USED
+    from ..stats.trends import STOCK, USED
 
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(8, 4.5))

@@ -22,10 +22,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.rates import confint_poisson
 
-from .data import Dataset
-from .errors import CompareError, MixedLevelsError, RateNotMeaningfulError, UnknownDistrictError
-from .periods import annualise, period_label, years_between
-from .population import (
+from ..data.periods import annualise, period_label, years_between
+from ..data.population import (
     DEFAULT_DENOMINATOR,
     FLAG_COLUMNS,
     PER_10K,
@@ -33,6 +31,9 @@ from .population import (
     canonical_denominator,
     require_population,
 )
+from ..data.tables import Dataset
+from ..errors import CompareError, MixedLevelsError, RateNotMeaningfulError, UnknownDistrictError
+from .intervals import wilson_interval
 
 ALPHA = 0.05
 SMALL_COUNT = 10  # fewer events than this: a rate too unstable to rank (PHE's small-number convention)
@@ -374,7 +375,7 @@ def all_rates(ds: Dataset, level: str = "county", denominator: str = DEFAULT_DEN
 
 def unit_label(ds: Dataset, metric_id: str, annual: bool = True) -> str:
     """Axis title such as 'cases per 10,000 residents per year'."""
-    from .data import UNITS
+    from ..data.tables import UNITS
 
     metric = ds.metric(metric_id)
     per_year = " per year" if annual and metric["kind"] == "flow" else ""
@@ -447,8 +448,6 @@ def share_table(ds: Dataset, metric_id: str, districts=None, level="all", alpha:
     """A binomial share (e.g. mediation_success_rate) recomputed from the counts its catalogue entry names:
     one row per document and period stating both, `value` the successes, `trials` the denominator, with a
     Wilson interval in percent (statsmodels proportion_confint, method "wilson")."""
-    from .comparisons import wilson_interval
-
     metric = ds.metric(metric_id)
     if metric["variation"] != "binomial" or not metric["numerator"]:
         raise CompareError(

@@ -1,6 +1,6 @@
 """Comparing units on one metric within one comparison window: funnel plots and pairwise rate ratios.
 
-Every function here receives rows that already are one unit each in one window (compare.rates picks
+Every function here receives rows that already are one unit each in one window (compare.stats.windows picks
 the window); exposure is resident-years for flows, so counts over different spans compare per
 resident-year, never raw.
 
@@ -43,7 +43,8 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import test_poisson_2indep
 
-from .errors import CompareError
+from ..errors import CompareError
+from .intervals import wilson_interval
 from .rates import PER_10K, has_exposure
 
 PLACEMENT_COLUMNS = [  # a unit's place on a funnel, as tables show it
@@ -649,30 +650,6 @@ def rate_ratios(units: pd.DataFrame, phi: float = 1.0, alpha: float = 0.05, tau2
     if tested.any():
         out.loc[tested, "p_holm"] = multipletests(out.loc[tested, "p_value"].to_numpy(), method="holm")[1]
     return out[[c for c in out if c not in ("method", "note")] + ["method", "note"]]
-
-
-# ---------------------------------------------------------------- proportions
-
-
-def wilson_interval(successes, trials, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for successes out of trials (statsmodels proportion_confint "wilson"), vectorised.
-
-    Parameters
-    ----------
-    successes, trials : array-like
-        Counts; successes must lie within 0 … trials and trials must be positive.
-    alpha : float
-        1 − confidence level.
-
-    Returns
-    -------
-    (low, high) : arrays of proportions
-    """
-    successes, trials = np.asarray(successes, dtype=float), np.asarray(trials, dtype=float)
-    if np.any(trials <= 0) or np.any(successes < 0) or np.any(successes > trials):
-        raise CompareError("A proportion needs a positive denominator and a numerator between 0 and it.")
-    low, high = proportion_confint(successes, trials, alpha=alpha, method="wilson")
-    return np.asarray(low, dtype=float), np.asarray(high, dtype=float)
 
 
 def funnel_rate_ratios(funnel_fit: Funnel, alpha: float = 0.05) -> pd.DataFrame:

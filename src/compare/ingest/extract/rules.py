@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..numerals import Number, find_numbers, is_decrease
+from ...data.numerals import Number, find_numbers, is_decrease
 from .text import CLAUSE_END, UNIT_FITS, clause_at, unit_after
 from .vocabulary import PhraseHit
 

@@ -16,7 +16,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .errors import PeriodError
+from ..errors import PeriodError
 
 QUARTERS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}
 HALVES = {1: (1, 6), 2: (7, 12)}

@@ -20,14 +20,11 @@ How a number becomes a candidate:
    a candidate nothing dates says period unknown. `--period` and sources.csv still override.
 6. `context`: district from the document's metadata, else the district named most often in the text.
 
-`evaluate` scores candidates against gold observations (lenient, strict); `review` writes review files
-and merges the accepted rows of one or several into observations.csv.
+`evaluate` scores candidates against gold observations (lenient, strict); compare.ingest.review writes review
+files and merges the accepted rows of one or several into observations.csv.
 """
 
-from .candidates import candidates, drop_restatements, extract
-from .context import Context, context_for_file, context_from_sources, detect_district
-from .evaluate import MATCH_KEY, evaluate, evaluate_files, extract_documents
-from .review import (
+from ..review import (
     DECISIONS,
     NOTE_COLUMNS,
     REVIEW_COLUMNS,
@@ -37,6 +34,9 @@ from .review import (
     review_table,
     write_review,
 )
+from .candidates import candidates, drop_restatements, extract
+from .context import Context, context_for_file, context_from_sources, detect_district
+from .evaluate import MATCH_KEY, evaluate, evaluate_files, extract_documents
 from .rules import Candidate, Reading
 from .text import ExtractionError, check_text, simplified
 from .vocabulary import PhraseHit, Phrases, phrase_table

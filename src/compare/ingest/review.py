@@ -14,14 +14,17 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..data import FILES, OBSERVATION_COLUMNS, Problem, read_table, validate
+from ..data.fileio import file_digest, locked, write_atomically
+from ..data.tables import FILES, OBSERVATION_COLUMNS, Problem, read_table, validate
 from ..errors import CompareError
-from ..fileio import file_digest, locked, write_atomically
 from ..paths import data_dir as default_data_dir
-from .rules import Candidate
+
+if TYPE_CHECKING:  # only named in annotations: importing extract here would be a cycle through its __init__
+    from .extract.rules import Candidate
 
 REVIEW_COLUMNS = ["decision"] + OBSERVATION_COLUMNS
 NOTE_COLUMNS = ["period_note", "part_note", "sentence"]

@@ -1,0 +1,255 @@
+"""The metric comparison: rates within one window, a funnel when enough units share it, rate ratios."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from ..data.population import DEFAULT_DENOMINATOR, canonical_denominator, reconcile, reconciliation_verdicts
+from ..data.tables import Dataset
+from ..stats.comparisons import PLACEMENT_COLUMNS, Funnel, funnel_rate_ratios
+from ..stats.rates import check_rate_metric, comparable_rate, rate_export, rate_table
+from ..stats.windows import MIN_UNITS, ComparisonSet, comparison_set
+from .charts import district_colours, funnel_plot, ranked_intervals
+from .phrases import (
+    OUTSTANDING,
+    _window_funnel,
+    district_name,
+    holds,
+    metric_name,
+    rate_sentence,
+    rate_words,
+    sources_of,
+    table,
+    too_few,
+    unit_label,
+)
+from .sentences import fmt_rate, listing, method_words, period_words, say, spread_words, unit_words
+from .story import Chart, Story
+
+NOTES = {
+    "both counts are zero: no ratio": "ratio.both_zero",
+    "one count is zero: no overdispersed interval": "ratio.one_zero",
+}
+
+
+def metric_comparison(
+    ds: Dataset,
+    metric: str,
+    level: str = "county",
+    districts=(),
+    denominator: str = DEFAULT_DENOMINATOR,
+    period: str = "",
+    adjustment: str = "random_effects",
+    min_units: int = MIN_UNITS,
+    lang: str = "en",
+) -> Story:
+    """Rates within one comparison window, a funnel when enough units share it, pairwise rate ratios, the
+    units left out (other periods) and denominator reconciliation for one metric."""
+    denominator = canonical_denominator(denominator)
+    info = check_rate_metric(ds, metric)
+    rates = rate_table(ds, metric, districts=list(districts) or None, level=level, denominator=denominator)
+    cs = comparison_set(rates, period, min_units)
+    colours = district_colours(ds.observations["district_code"])
+    label, window = unit_label(info, lang), period_words(cs.label, lang)
+    units = cs.units.assign(_r=comparable_rate(cs.units)).sort_values("_r", ascending=False).drop(columns="_r")
+    funnel_fit = _window_funnel(cs, adjustment, min_units)
+    story = Story(
+        say(
+            "story.comparison",
+            lang,
+            metric=html.unescape(metric_name(info, lang, False)),
+            level=say(f"level.{level}", lang),
+        ),
+        lang,
+        data_version=ds.version,
+        sources=sources_of(ds, units["doc_id"]),
+    )
+    story.lead = comparison_lead(info, cs, funnel_fit, level, min_units, label, lang)
+    story.findings = _outstanding(funnel_fit, info, lang) + [
+        rate_sentence(row, info, lang) for _, row in units.iterrows()
+    ]
+    if not cs.not_comparable.empty:
+        others = [
+            say(
+                "not_comparable.unit",
+                lang,
+                district=html.escape(r.district_zh),
+                periods=listing([period_words(p, lang) for p in r.reports.split(", ") if p], lang)
+                or say("not_comparable.none", lang),
+            )
+            for r in cs.not_comparable.itertuples()
+        ]
+        story.findings.append(say("not_comparable", lang, window=window, units=listing(others, lang)))
+    story.about = [
+        (say("about.window", lang), window),
+        (say("about.units", lang), str(cs.n_units)),
+        (say("about.level", lang), say(f"level.{level}", lang)),
+        (say("about.denominator", lang), say(f"denominator.{denominator}", lang)),
+        (
+            say("about.method", lang),
+            method_words(funnel_fit, lang) if funnel_fit is not None else say("method.rates", lang),
+        ),
+    ]
+    if funnel_fit is not None:
+        story.about.append((say("about.variation", lang), spread_words(funnel_fit, lang)))
+    if not units.empty:
+        story.charts["ranked"] = _ranked_chart(ds, units, info, label, window, colours, lang)
+    if funnel_fit is not None:
+        story.charts["funnel"] = _funnel_chart(ds, funnel_fit, info, label, window, colours, lang)
+        story.tables["funnel"] = table(funnel_fit.table[["district_zh", *PLACEMENT_COLUMNS]], "funnel", lang)
+        ratios = funnel_rate_ratios(funnel_fit)
+        ratios = ratios.assign(note=ratios["note"].map(lambda n: say(NOTES[n], lang) if n in NOTES else n))
+        method = say("ratio.widened" if funnel_fit.overdispersed else "ratio.exact", lang)
+        story.tables["rate_ratios"] = table(
+            ratios[
+                [
+                    "district_zh_a",
+                    "period_a",
+                    "district_zh_b",
+                    "period_b",
+                    "rate_ratio",
+                    "ci_low",
+                    "ci_high",
+                    "p_holm",
+                    "note",
+                ]
+            ],
+            "rate_ratios",
+            lang,
+            method=method,
+        )
+    story.tables["rates"] = table(
+        units.assign(rate=comparable_rate(units))[  # per year for flows, at the date for stocks
+            [
+                "district_zh",
+                "period",
+                "value",
+                "qualifier",
+                "population",
+                "population_definition",
+                "rate",
+                "ci_low",
+                "ci_high",
+                "flags",
+                "doc_id",
+            ]
+        ],
+        "rates",
+        lang,
+    )
+    if not cs.not_comparable.empty:
+        story.tables["not_comparable"] = table(
+            cs.not_comparable[["district_code", "district_zh", "reports"]], "not_comparable", lang
+        )
+    rec = reconcile(ds)
+    if not rec.empty:
+        rec = rec[(rec["metric_id"] == metric) & rec["district_code"].isin(rates["district_code"])]
+        if not rec.empty:
+            story.tables["reconciliation"] = table(reconciliation_verdicts(rec), "reconciliation", lang)
+    return story
+
+
+def _ranked_chart(
+    ds: Dataset, units: pd.DataFrame, info: pd.Series, label: str, window: str, colours: dict, lang: str
+) -> Chart:
+    name = html.unescape(metric_name(info, lang, False))
+    figure = ranked_intervals(
+        units, label, colours, title=say("title.ranked", lang, metric=name, window=window), lang=lang
+    )
+    ordered = units.assign(_r=comparable_rate(units)).dropna(subset=["_r"]).sort_values("_r")
+    top, bottom = ordered.iloc[-1], ordered.iloc[0]
+    alt = say(
+        "alt.ranked",
+        lang,
+        metric=name,
+        unit_label=label,
+        window=window,
+        n=len(ordered),
+        top=html.unescape(district_name(top, lang)),
+        top_rate=fmt_rate(top["_r"]),
+        bottom=html.unescape(district_name(bottom, lang)),
+        bottom_rate=fmt_rate(bottom["_r"]),
+    )
+    return Chart(figure, alt, say("caption.ranked", lang, n=len(ordered), window=window), rate_export(ds, units))
+
+
+def _funnel_chart(
+    ds: Dataset, funnel_fit: Funnel, info: pd.Series, label: str, window: str, colours: dict, lang: str
+) -> Chart:
+    name = html.unescape(metric_name(info, lang, False))
+    caption = say("caption.funnel", lang, method=method_words(funnel_fit, lang))
+    figure = funnel_plot(
+        funnel_fit, label, colours, title=say("title.funnel", lang, metric=name, window=window), lang=lang
+    )
+    outside = int(funnel_fit.table["classification"].isin(OUTSTANDING).sum())
+    placed = (
+        say("alt.funnel_placed", lang, k=outside)
+        if funnel_fit.classified
+        else say("alt.funnel_unplaced", lang, reason=method_words(funnel_fit, lang))
+    )
+    alt = say(
+        "alt.funnel",
+        lang,
+        metric=name,
+        unit_label=label,
+        window=window,
+        n=funnel_fit.n_units,
+        pooled=fmt_rate(funnel_fit.pooled_rate),
+        placed=placed,
+    )
+    return Chart(figure, alt, caption, rate_export(ds, funnel_fit.table))
+
+
+def comparison_lead(
+    info: pd.Series,
+    cs: ComparisonSet,
+    funnel_fit: Funnel | None,
+    level: str,
+    min_units: int,
+    label: str,
+    lang: str = "en",
+) -> str:
+    """The one-paragraph main message of a metric comparison."""
+    what, level_words = metric_name(info, lang), say(f"level.{level}", lang)
+    window = period_words(cs.label, lang)
+    if cs.window is None or cs.units.empty:
+        return say("lead.no_window", lang, level=level_words, metric=what)
+    if info["variation"] == "none":
+        return say(
+            "lead.not_events", lang, metric=what, units=unit_words(info["unit"], lang), n=cs.n_units, window=window
+        )
+    if funnel_fit is None:
+        return say("lead.one_unit", lang, window=window, level=level_words, metric=what)
+    if not funnel_fit.classified:
+        return say("lead.too_few", lang, too_few=too_few(cs, level, min_units, lang))
+    if not holds(funnel_fit):
+        return say("lead.unadjusted", lang, phi=fmt_rate(funnel_fit.phi))
+    outside = int(funnel_fit.table["classification"].isin(OUTSTANDING).sum())
+    fields = dict(
+        n=funnel_fit.n_units,
+        level=level_words,
+        window=window,
+        pooled=fmt_rate(funnel_fit.pooled_rate),
+        unit_label=html.escape(label),
+        spread=spread_words(funnel_fit, lang),
+    )
+    return say("lead.outliers", lang, k=outside, **fields) if outside else say("lead.calm", lang, **fields)
+
+
+def _outstanding(funnel_fit: Funnel | None, info: pd.Series, lang: str) -> list[str]:
+    """One key finding per unit outside the 99.8% limits, when the funnel's placements hold."""
+    if not holds(funnel_fit):
+        return []
+    rows = funnel_fit.table[funnel_fit.table["classification"].isin(OUTSTANDING)]
+    return [
+        say(
+            "outlier",
+            lang,
+            district=district_name(row, lang),
+            rate=rate_words(row, info, lang),
+            place=say(f"place.{row['classification']}", lang),
+        )
+        for _, row in rows.iterrows()
+    ]

@@ -1,0 +1,82 @@
+"""The data-quality brief: coverage, qualifiers and targets, validation status and provenance."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from ..data.tables import Dataset, validate
+from .charts import coverage_heatmap
+from .phrases import sources_of, table
+from .sentences import HEADERS, period_words, say
+from .story import Chart, Story
+
+
+def data_quality(ds: Dataset, lang: str = "en") -> Story:
+    """Coverage, qualifiers and targets, validation status and provenance of every document."""
+    obs = ds.observations.merge(
+        ds.districts[["code", "name_zh"]].rename(columns={"code": "district_code"}), on="district_code"
+    )
+    problems, _ = validate(ds.data_dir)
+    story = Story(say("story.data_quality", lang), lang, data_version=ds.version, sources=sources_of(ds, obs["doc_id"]))
+    names = ds.metrics.set_index("metric_id")["name_zh" if lang == "zh" else "name_en"]
+    obs = obs.assign(metric=obs["metric_id"].map(names))  # the catalogue's names, never ids
+    coverage = pd.crosstab(obs["name_zh"] + " " + obs["district_code"], obs["metric"])
+    figure = coverage_heatmap(coverage, title=say("dq.title.coverage", lang), lang=lang)
+    alt = say("alt.coverage", lang, districts=coverage.shape[0], metrics=coverage.shape[1], observations=len(obs))
+    story.charts["coverage"] = Chart(
+        figure, alt, say("dq.title.coverage", lang), coverage.rename_axis(index="district", columns=None).reset_index()
+    )
+    year = obs["period_start"].dt.year.astype("Int64").astype(str).replace("<NA>", period_words("undated", lang))
+    by_year = pd.crosstab(obs["metric"], year).rename_axis(index="metric", columns=None).reset_index()
+    story.tables["coverage_by_period"] = table(by_year, "coverage_by_period", lang)
+    kinds = pd.crosstab(obs["statement"], obs["qualifier"], margins=True, margins_name=HEADERS[lang]["total"])
+    story.tables["qualifiers_and_statements"] = table(
+        kinds.rename_axis(index="statement", columns=None).reset_index(), "qualifiers_and_statements", lang
+    )
+    counts = obs.groupby("doc_id").agg(observations=("value", "size"), quoted=("quote", lambda q: int(q.ne("").sum())))
+    prov = ds.sources.merge(counts, left_on="doc_id", right_index=True, how="left").fillna(
+        {"observations": 0, "quoted": 0}
+    )
+    prov["text_held"] = prov["doc_id"].isin(list(ds.texts))
+    story.tables["provenance"] = table(
+        prov[
+            [
+                "doc_id",
+                "title",
+                "district_zh",
+                "period_label",
+                "published",
+                "text_held",
+                "observations",
+                "quoted",
+                "url",
+            ]
+        ].rename(columns={"period_label": "period"}),
+        "provenance",
+        lang,
+    )
+    status = say("dq.clean", lang) if not problems else say("dq.problems", lang, n=len(problems))
+    story.lead = say("dq.validation", lang, status=status, version=ds.version)
+    story.findings = [
+        say(
+            "dq.counts",
+            lang,
+            observations=len(obs),
+            metrics=obs["metric_id"].nunique(),
+            districts=obs["district_code"].nunique(),
+            documents=obs["doc_id"].nunique(),
+            quoted=int(obs["quote"].ne("").sum()),
+            cited=int(obs["quote"].eq("").sum()),
+        ),
+        say(
+            "dq.kinds",
+            lang,
+            targets=int((obs["statement"] == "target").sum()),
+            lower=int((obs["qualifier"] == "at_least").sum()),
+            approx=int((obs["qualifier"] == "approx").sum()),
+        ),
+    ] + [html.escape(str(p)) for p in problems]
+    story.about = [(say("about.data", lang), str(ds.data_dir))]
+    return story
