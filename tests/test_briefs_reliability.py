@@ -651,9 +651,9 @@ def test_csv_exports_never_hold_a_spreadsheet_formula(markup_data, capsys):
     from compare.stories.story import csv_text
 
     names = ["=cmd|' /C calc'!A0", "+SUM(1)", "@x", "-2+3", "plain"]
-    frame = pd.DataFrame({"name": names, "value": [-1.5, 2, 3, 4, 5]})
+    frame = pd.DataFrame({"name": names, "value": [-1.5, 2, 3, 4, 5], "kind": pd.Categorical(["=1", *"abcd"])})
     rows = csv_text(frame).splitlines()[1:]
-    assert rows == ["'=cmd|' /C calc'!A0,-1.5", "'+SUM(1),2.0", "'@x,3.0", "'-2+3,4.0", "plain,5.0"]
+    assert rows == ["'=cmd|' /C calc'!A0,-1.5,'=1", "'+SUM(1),2.0,a", "'@x,3.0,b", "'-2+3,4.0,c", "plain,5.0,d"]
     data, _ = markup_data
     path = data / "reference" / "districts.csv"
     districts = pd.read_csv(path, dtype=str, keep_default_na=False)

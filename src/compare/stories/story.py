@@ -137,11 +137,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run a
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of frame whose text cells cannot run as spreadsheet formulas: a cell starting with = + - @, a tab
     or a carriage return gets a leading apostrophe (OWASP's CSV-injection rule); numbers stay numbers."""
-    text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool]
 
     def guard(column: pd.Series) -> pd.Series:
-        risky = column.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
-        return column.mask(risky, "'" + column.astype(str))
+        values = column.astype(object)  # categorical and string columns alike
+        risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START)).astype(bool)
+        return values.mask(risky, "'" + values.astype(str)) if risky.any() else column
 
     return frame.assign(**{c: guard(frame[c]) for c in text})
 
