@@ -47,12 +47,21 @@ def test_huancui_legal_aid_matches_the_report_and_the_brief_example(ds):
     assert row["population_definition"] == "census_resident" and row["population"] == 446193
 
 
-def test_stocks_are_not_annualised_and_people_in_post_get_no_poisson_interval(ds):
-    rates = rate_table(ds, "mediators", districts=["371002"])
+def test_stocks_are_not_annualised_and_people_under_supervision_get_no_poisson_interval(ds):
+    rates = rate_table(ds, "community_corrections_subjects", districts=["370202"])
     row = rates.iloc[0]
-    assert np.isnan(row["annual_rate_per_10k"]) and row["rate_per_10k"] == pytest.approx(1090 / 446193 * 1e4)
+    assert np.isnan(row["annual_rate_per_10k"]) and row["rate_per_10k"] == pytest.approx(162 / row["population"] * 1e4)
     assert np.isnan(row["ci_low"]) and "not_a_count" in row["flags"]
     assert row["method"] == "no interval: not an event count"
+
+
+@pytest.mark.parametrize(
+    "metric", ["mediators", "mediation_organizations", "mediator_trainees", "wages_recovered", "judicial_offices"]
+)
+def test_quantities_whose_population_at_risk_is_not_the_residents_get_no_per_capita_rate(ds, metric):
+    """People in post, committees, trainees' attendances, money and offices are counts, never per resident."""
+    with pytest.raises(RateNotMeaningfulError, match="not a per-capita quantity"):
+        rate_table(ds, metric, level="all")
 
 
 @pytest.mark.parametrize(
@@ -103,10 +112,10 @@ def test_small_counts_are_flagged():
 
 
 def test_qualifiers_become_flags(ds):
-    rates = rate_table(ds, "wages_recovered", level="all")
-    assert rates.set_index("district_code").loc["510700", "flags"].startswith("lower_bound")
-    assert "approx" in rates.set_index("district_code").loc["371500", "flags"]
-    assert rates["ci_low"].isna().all()  # money is not a Poisson count
+    rates = rate_table(ds, "legal_consultations", level="all")
+    assert rates.loc[rates["qualifier"].eq("at_least"), "flags"].str.startswith("lower_bound").all()
+    assert rates.loc[rates["qualifier"].eq("approx"), "flags"].str.contains("approx").all()
+    assert rates["qualifier"].eq("at_least").any() and rates["qualifier"].eq("approx").any()
 
 
 def test_year_end_denominator_with_explicit_fallback(ds):
@@ -145,9 +154,14 @@ def test_unknown_metric(ds):
 
 
 def test_levels_are_not_mixed_unless_asked(ds):
-    with pytest.raises(MixedLevelsError, match="prefecture-level cities and county-level units"):
+    with pytest.raises(MixedLevelsError, match="mix levels \\(county, nation, prefecture, province\\)"):
         rate_table(ds, "legal_aid_cases")
-    assert set(rate_table(ds, "legal_aid_cases", level="all")["level"]) == {"county", "prefecture"}
+    assert set(rate_table(ds, "legal_aid_cases", level="all")["level"]) == {
+        "county",
+        "prefecture",
+        "province",
+        "nation",
+    }
 
 
 def test_missing_population_is_one_sentence(ds):
