@@ -57,6 +57,8 @@ RATE_COLUMNS = [
     "years",
     "value",
     "qualifier",
+    "basis",
+    "scope",
     "count_low",
     "count_high",
     "population",
@@ -133,14 +135,14 @@ def select_observations(
     )
     obs = obs.merge(info, on="district_code", how="left")
     tiers = tier(obs["level"])
-    if level in ("county", "prefecture", "province"):
+    if level in ("county", "prefecture", "province", "nation"):
         obs = obs[tiers == level]
     elif level not in (None, "all"):
         raise CompareError(f"Unknown level '{level}'; use county, prefecture, province or all.")
     elif level is None and tiers.nunique() > 1:
         raise MixedLevelsError(
-            f"The {metric_id} observations mix prefecture-level cities and county-level units; "
-            "pass level='county' or 'prefecture' (--level), or 'all' to rank them together on purpose."
+            f"The {metric_id} observations mix levels ({', '.join(sorted(tiers.unique()))}); "
+            "pass level='county', 'prefecture' or 'province' (--level), or 'all' to list them together on purpose."
         )
     return obs.reset_index(drop=True)
 
@@ -391,6 +393,8 @@ EXPORT_COLUMNS = [  # what `compare rates --format csv` and every brief's CSV do
     "period_end",
     "value",
     "qualifier",
+    "basis",
+    "scope",
     "count_low",
     "count_high",
     "population",
@@ -407,6 +411,7 @@ EXPORT_COLUMNS = [  # what `compare rates --format csv` and every brief's CSV do
     "doc_id",
     "quote",
 ]
+BENCHMARK_COLUMNS = ["benchmark", "benchmark_period", "benchmark_rate", "vs_benchmark", "vs_benchmark_reason"]
 
 
 def rate_export(ds: Dataset, rates: pd.DataFrame) -> pd.DataFrame:
@@ -421,7 +426,7 @@ def rate_export(ds: Dataset, rates: pd.DataFrame) -> pd.DataFrame:
         rate_ci_high=rates["ci_high"],
         rate_unit=units,
     )
-    columns = [c for c in EXPORT_COLUMNS if c in out.columns]
+    columns = [c for c in EXPORT_COLUMNS + BENCHMARK_COLUMNS if c in out.columns]
     return out[(["metric_id"] if "metric_id" in out.columns else []) + columns]
 
 
