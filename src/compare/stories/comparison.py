@@ -11,6 +11,7 @@ from ..data.tables import Dataset
 from ..stats.comparisons import PLACEMENT_COLUMNS, Funnel, funnel_rate_ratios
 from ..stats.rates import check_rate_metric, comparable_rate, rate_export, rate_table
 from ..stats.windows import MIN_UNITS, ComparisonSet, comparison_set
+from .benchmarks import benchmark_story
 from .charts import district_colours, funnel_plot, ranked_intervals
 from .phrases import (
     OUTSTANDING,
@@ -66,10 +67,15 @@ def metric_comparison(
         data_version=ds.version,
         sources=sources_of(ds, units["doc_id"]),
     )
-    story.lead = comparison_lead(info, cs, funnel_fit, level, min_units, label, lang)
-    story.findings = _outstanding(funnel_fit, info, lang) + [
-        rate_sentence(row, info, lang) for _, row in units.iterrows()
-    ]
+    bench_lead, bench_findings, bench_table = benchmark_story(ds, units, denominator, lang)
+    story.lead = " ".join(
+        filter(None, [bench_lead, comparison_lead(info, cs, funnel_fit, level, min_units, label, lang)])
+    )
+    story.findings = (
+        bench_findings
+        + _outstanding(funnel_fit, info, lang)
+        + [rate_sentence(row, info, lang) for _, row in units.iterrows()]
+    )
     if not cs.not_comparable.empty:
         others = [
             say(
@@ -139,6 +145,8 @@ def metric_comparison(
         "rates",
         lang,
     )
+    if not bench_table.empty:
+        story.tables["benchmarks"] = table(bench_table, "benchmarks", lang)
     if not cs.not_comparable.empty:
         story.tables["not_comparable"] = table(
             cs.not_comparable[["district_code", "district_zh", "reports"]], "not_comparable", lang
@@ -172,7 +180,8 @@ def _ranked_chart(
         bottom=html.unescape(district_name(bottom, lang)),
         bottom_rate=fmt_rate(bottom["_r"]),
     )
-    return Chart(figure, alt, say("caption.ranked", lang, n=len(ordered), window=window), rate_export(ds, units))
+    caption = "caption.ranked" if units["ci_low"].notna().any() else "caption.ranked_counts"
+    return Chart(figure, alt, say(caption, lang, n=len(ordered), window=window), rate_export(ds, units))
 
 
 def _funnel_chart(

@@ -154,6 +154,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "level.county": "county-level",
         "level.prefecture": "prefecture-level",
         "level.province": "provincial",
+        "level.nation": "national",
         "level.all": "",
         # places on a funnel
         "place.above 95%": "above the 95% limit",
@@ -182,8 +183,9 @@ SENTENCES: dict[str, dict[str, str]] = {
         "lead.not_events": "<b>Nothing is judged</b>: {metric} ({units}) are not a count of chance events, so the "
         "{n} units reporting {window} are shown as rates without intervals or limits.",
         "lead.one_unit": "<b>Nothing to compare</b> for {window}: fewer than two {level} units report {metric} for it.",
-        "lead.too_few": "<b>Nothing stands out, because too few units share a period</b>: {too_few}. The rates below "
-        "are shown with their intervals; where intervals overlap, the order is not settled.",
+        "lead.too_few": "<b>Not assessed against each other</b>: {too_few}. The rates below are shown with their "
+        "exact intervals, which cover chance alone: differences in how bureaus count can be larger. Whether two "
+        "units differ is read from the pairwise tests, not from whether their intervals overlap.",
         "lead.unadjusted": "<b>Nothing can be stated</b>: the units vary more than chance allows (φ = {phi}) and the "
         "limits do not allow for it; choose the random-effects or multiplicative adjustment.",
         "lead.calm": "<b>Nothing stands out</b>: all {n} {level} units reporting {window} lie within the 99.8% limits "
@@ -201,21 +203,51 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{spread}).",
         "profile.lead_key": "<b>{k} of {m} metrics set {district} apart</b> from the {level} units reporting the same "
         "period:",
-        "profile.lead_unjudged": "<b>Nothing stands out</b>, because too few units report the same periods as "
-        "{district}: on none of its {m} metrics do enough {level} units share a period to "
-        "judge it against them. Its rates are shown with their intervals.",
+        "profile.lead_unjudged": "<b>Not assessed against its peers</b>: on none of its {m} metrics do enough "
+        "{level} units report the same period as {district} to judge it against them. Its rates are shown with "
+        "their exact intervals, which cover chance alone.",
         "profile.lead_calm": "<b>Nothing stands out</b>: on the {j} metrics where enough units share its period, "
         "{district} lies within the 99.8% limits of its peers.",
         "profile.comparison": "each metric within the period the district reports, against the {level} units "
         "reporting the same period; at least {min_units} needed to judge",
         # titles, captions and alt text
         "title.peers": "{district} and the peers reporting the same period",
+        "title.own": "{district}: rates of the period each metric reports",
+        # benchmarks (compare.stats.benchmarks)
+        "benchmark.higher": "<b>{district}</b>, {metric}, {window}: {rate} {unit_label}, "
+        "<b>higher than {benchmark}</b> "
+        "({benchmark_rate}): its whole exact 95% interval ({low} to {high}) lies above the benchmark's rate.",
+        "benchmark.lower": "<b>{district}</b>, {metric}, {window}: {rate} {unit_label}, "
+        "<b>lower than {benchmark}</b> "
+        "({benchmark_rate}): its whole exact 95% interval ({low} to {high}) lies below the benchmark's rate.",
+        "benchmark.similar": "<b>{district}</b>, {metric}, {window}: {rate} {unit_label}, "
+        "<b>similar to {benchmark}</b> "
+        "({benchmark_rate}): its exact 95% interval ({low} to {high}) includes the benchmark's rate.",
+        "benchmark.basis_unstated": "The report does not say which cases it counts (received or concluded); the "
+        "benchmark's basis is taken as the same.",
+        "benchmark.lead": "<b>Against a benchmark of the same period and definition</b>: {verdicts}.",
+        "benchmark.lead_item": "{district} {verdict} ({metric}, {window})",
+        "benchmark.short.higher": "higher than {benchmark}",
+        "benchmark.short.lower": "lower than {benchmark}",
+        "benchmark.short.similar": "similar to {benchmark}",
+        "benchmark.not_compared": "not compared: {reason}",
+        "benchmark.reason.no_benchmark": "no figure of {benchmark} for this metric",
+        "benchmark.reason.other_period": "{benchmark} reports only {periods}",
+        "benchmark.reason.scope": "the figure of {benchmark} also counts work this unit's figure leaves out (bodies "
+        "above it, or cases referred by courts)",
+        "benchmark.reason.basis": "{benchmark} counts other cases (received against concluded)",
+        "benchmark.reason.not_events": "not a count of chance events",
+        "benchmark.reason.no_interval": "no dated annual rate",
+        "benchmark.reason.not_below": "not below {benchmark}",
+        "benchmark.none": "No benchmark of the same period and definition: {reasons}.",
         "title.ranked": "{metric}, {window}",
         "title.funnel": "{metric}: funnel plot, {window}",
         "caption.peers": "One panel per metric; the larger dot is {district}. Lines are intervals; ▶ marks a lower "
         "bound (余/多), ◆ an approximation (约/近).",
-        "caption.ranked": "Rates of the {n} units reporting {window}, highest first; lines are intervals. Where "
-        "intervals overlap, the order is not settled.",
+        "caption.ranked": "Rates of the {n} units reporting {window}, highest first; lines are exact 95% intervals, "
+        "which cover chance alone (differences in how bureaus count can be larger).",
+        "caption.ranked_counts": "Rates of the {n} units reporting {window}, highest first; no intervals: not a count "
+        "of chance events.",
         "caption.funnel": "Each unit's rate against its exposure (resident-years); dashed lines are the 95% limits, "
         "dotted the 99.8% limits around the pooled rate. {method}.",
         "alt.ranked": "Dot-and-interval chart of {metric} in {unit_label}, {window}, {n} units: highest {top} "
@@ -237,6 +269,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         # table titles
         "table.summary": "Summary",
         "table.rates": "Rates in the comparison window",
+        "table.benchmarks": "Each unit against a benchmark of the same period and definition",
         "table.funnel": "Funnel placements",
         "table.rate_ratios": "Pairwise rate ratios ({method}; Holm-adjusted p-values)",
         "table.not_comparable": "Units reporting other periods (not compared)",
@@ -370,6 +403,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "level.county": "县级",
         "level.prefecture": "地级",
         "level.province": "省级",
+        "level.nation": "全国",
         "level.all": "",
         "place.above 95%": "高于95%控制限",
         "place.above 99.8%": "高于99.8%控制限",
@@ -395,8 +429,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "因此报告{window}的{n}个单位只列出比率，"
         "不给区间，也不作控制限比较。",
         "lead.one_unit": "<b>{window}无可比较</b>：报告{metric}的{level}单位不足两个。",
-        "lead.too_few": "<b>没有突出之处，因为报告同一时期的单位太少</b>：{too_few}。"
-        "下列比率附有区间；区间重叠之处，排序并无定论。",
+        "lead.too_few": "<b>未作相互比较</b>：{too_few}。下列比率附有精确区间，区间只反映随机波动，"
+        "各司法局统计口径的差异可能更大。两个单位是否不同，应看两两检验，而不是看区间是否重叠。",
         "lead.unadjusted": "<b>无法得出结论</b>：各单位之间的差异超出随机波动（φ = {phi}），而控制限未计入这一差异；"
         "请选择随机效应或乘数调整。",
         "lead.calm": "<b>没有突出之处</b>：报告{window}的全部{n}个{level}单位都处于合并比率（{pooled}，{unit_label}）"
@@ -411,16 +445,40 @@ SENTENCES: dict[str, dict[str, str]] = {
         "profile.unplaced": "比较结果：{place}。",
         "profile.key": "{metric}：{rate}，在报告{window}的{n}个{level}单位中{place}（合并比率{pooled}；{spread}）。",
         "profile.lead_key": "<b>{district}有{k}项指标（共{m}项）与报告同一时期的{level}单位明显不同</b>：",
-        "profile.lead_unjudged": "<b>没有突出之处，因为与{district}报告同一时期的单位太少</b>：在其全部{m}项指标上，"
-        "报告同一时期的{level}单位都不足以进行比较。下面列出其比率及区间。",
+        "profile.lead_unjudged": "<b>未与同级单位比较</b>：在{district}的全部{m}项指标上，"
+        "报告同一时期的{level}单位都不足以进行比较。下面列出其比率及精确区间，区间只反映随机波动。",
         "profile.lead_calm": "<b>没有突出之处</b>：在有足够单位报告同一时期的{j}项指标上，"
         "{district}都处于同级单位的99.8%控制限之内。",
         "profile.comparison": "每项指标只与报告同一时期的{level}单位比较；至少需要{min_units}个单位才作判断",
         "title.peers": "{district}与报告同一时期的同级单位",
+        "title.own": "{district}：各指标所报告时期的比率",
+        "benchmark.higher": "<b>{district}</b>，{metric}，{window}：{rate}{unit_label}，<b>高于{benchmark}</b>"
+        "（{benchmark_rate}）：其95%精确区间（{low}至{high}）整体位于基准比率之上。",
+        "benchmark.lower": "<b>{district}</b>，{metric}，{window}：{rate}{unit_label}，<b>低于{benchmark}</b>"
+        "（{benchmark_rate}）：其95%精确区间（{low}至{high}）整体位于基准比率之下。",
+        "benchmark.similar": "<b>{district}</b>，{metric}，{window}：{rate}{unit_label}，<b>与{benchmark}相近</b>"
+        "（{benchmark_rate}）：其95%精确区间（{low}至{high}）包含基准比率。",
+        "benchmark.basis_unstated": "报告未说明统计的是受理还是办结的案件；视为与基准口径相同。",
+        "benchmark.lead": "<b>与同一时期、同一口径的基准相比</b>：{verdicts}。",
+        "benchmark.lead_item": "{district}{verdict}（{metric}，{window}）",
+        "benchmark.short.higher": "高于{benchmark}",
+        "benchmark.short.lower": "低于{benchmark}",
+        "benchmark.short.similar": "与{benchmark}相近",
+        "benchmark.not_compared": "未比较：{reason}",
+        "benchmark.reason.no_benchmark": "{benchmark}没有该指标的数字",
+        "benchmark.reason.other_period": "{benchmark}只有{periods}的数字",
+        "benchmark.reason.scope": "{benchmark}的数字还包括该单位数字之外的工作（上级机构或法院委派的案件）",
+        "benchmark.reason.basis": "{benchmark}统计的是另一类案件（受理与办结之别）",
+        "benchmark.reason.not_events": "并非随机事件的计数",
+        "benchmark.reason.no_interval": "没有注明日期的年化比率",
+        "benchmark.reason.not_below": "不低于{benchmark}的层级",
+        "benchmark.none": "没有同一时期、同一口径的基准：{reasons}。",
         "title.ranked": "{metric}，{window}",
         "title.funnel": "{metric}：漏斗图，{window}",
         "caption.peers": "每项指标一个小图；大圆点为{district}。横线为区间；▶ 表示下限（余/多），◆ 表示约数（约/近）。",
-        "caption.ranked": "报告{window}的{n}个单位的比率，由高到低；横线为区间。区间重叠之处，排序并无定论。",
+        "caption.ranked": "报告{window}的{n}个单位的比率，由高到低；横线为95%精确区间，只反映随机波动"
+        "（各司法局统计口径的差异可能更大）。",
+        "caption.ranked_counts": "报告{window}的{n}个单位的比率，由高到低；并非随机事件的计数，不给区间。",
         "caption.funnel": "各单位比率与其暴露量（人·年）的关系；虚线为合并比率的95%控制限，"
         "点线为99.8%控制限。{method}。",
         "alt.ranked": "{metric}点区间图（{unit_label}），{window}，{n}个单位：最高为{top}（{top_rate}），"
@@ -438,6 +496,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "findings": "主要发现",
         "table.summary": "概要",
         "table.rates": "比较时期内的比率",
+        "table.benchmarks": "各单位与同一时期、同一口径基准的比较",
         "table.funnel": "漏斗图分类",
         "table.rate_ratios": "两两比率比（{method}；p值经Holm校正）",
         "table.not_comparable": "报告其他时期的单位（未参与比较）",
@@ -597,6 +656,11 @@ HEADERS: dict[str, dict[str, str]] = {  # column id -> the header a reader sees
         "unit": "Unit",
         "peers_in_window": "Peers in window",
         "placement": "Placement",
+        "benchmark": "Benchmark",
+        "benchmark_rate": "Benchmark's rate",
+        "verdict": "Against the benchmark",
+        "vs_benchmark": "Verdict (code)",
+        "vs_benchmark_reason": "Reason (code)",
         "doc_id": "Document",
         "exposure": "Exposure",
         "observed_rate": "Rate",
@@ -666,6 +730,11 @@ HEADERS: dict[str, dict[str, str]] = {  # column id -> the header a reader sees
         "unit": "单位",
         "peers_in_window": "同期同级单位数",
         "placement": "比较结果",
+        "benchmark": "基准",
+        "benchmark_rate": "基准比率",
+        "verdict": "与基准比较",
+        "vs_benchmark": "结论（代码）",
+        "vs_benchmark_reason": "原因（代码）",
         "doc_id": "文件",
         "exposure": "暴露量",
         "observed_rate": "比率",
