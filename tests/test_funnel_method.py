@@ -215,6 +215,21 @@ def test_from_the_additive_threshold_limits_add_tau2():
         np.testing.assert_allclose(f.table["upper_99.8"], upper, rtol=1e-10)
 
 
+def test_the_additive_threshold_is_the_smallest_window_the_simulation_finds_stable():
+    # benchmarks/dispersion.py, run small: the same rule picks the same number of units (its full run is in the
+    # README). A SYNTHETIC check that the constant and the simulation agree.
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "dispersion.py"
+    spec = importlib.util.spec_from_file_location("dispersion_benchmark", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    estimates, limits, _ = bench.run(windows=600, seed=2024, scenarios=2)
+    assert bench.stable_from(estimates) == MIN_UNITS_ADDITIVE
+    assert (estimates["τ² bias"] < -0.25).all()  # the Winsorising's bias, at every number of units
+
+
 def straddling_units():
     units = synthetic_units(15, 0.0, seed=8)
     f = funnel(units, adjustment="none")
