@@ -43,7 +43,9 @@ def test_compare_states_window_units_and_dispersion_on_every_row():
     assert {r["window"] for r in funnel_rows} == {"2017"}  # Linyi and Liaocheng; Lishui 2025 is not compared
     assert {r["district_code"] for r in funnel_rows} == {"371300", "371500"}
     assert {r["classification"] for r in funnel_rows} == {"not classified"}  # 2 units < the minimum of 10
-    assert all(r["n_units"] == 2 and r["phi"] > 1 and "method" in r for r in funnel_rows)
+    assert all(r["n_units"] == 2 and "method" in r for r in funnel_rows)
+    # from 2 units no variation beyond chance is estimated: no φ, τ² or χ² p on any row, and none in the words
+    assert all(r["phi"] is None and r["tau2"] is None and r["chi2_p"] is None for r in funnel_rows)
 
 
 def test_reconcile_shows_the_narrower_scope_that_fits():

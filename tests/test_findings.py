@@ -189,3 +189,26 @@ def test_each_load_is_a_new_dataset_over_the_same_tables():
     assert first is not second and first.observations is second.observations
     first.observations = first.observations.iloc[:0]
     assert len(load().observations) == len(second.observations) > 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_phi_and_tau2_are_stated_only_where_the_units_can_estimate_them(lang):
+    from compare.stats.comparisons import MIN_UNITS_ADDITIVE
+    from compare.stories.sentences import funnel_facts, method_words, spread_words
+
+    rng = np.random.default_rng(7)
+
+    def spread_out(n):  # constructed units far apart: φ would be in the hundreds if it were estimated
+        exposure = rng.uniform(2e5, 4e6, n)
+        return constructed_set(rng.poisson(exposure * 1e-3 * np.exp(rng.normal(0, 0.8, n))), exposure).units
+
+    two = funnel(spread_out(2))
+    words = spread_words(two, lang) + funnel_facts(two, lang) + method_words(two, lang)
+    assert "φ =" not in words and "τ² =" not in words and "10" in spread_words(two, lang)
+    below = funnel(spread_out(MIN_UNITS_ADDITIVE - 5))
+    words = spread_words(below, lang) + method_words(below, lang)
+    assert below.adjustment == "multiplicative" and f"φ = {below.phi:,.0f}" in words and "τ² =" not in words
+    assert "√φ" in words and str(MIN_UNITS_ADDITIVE) in method_words(below, lang)
+    enough = funnel(spread_out(MIN_UNITS_ADDITIVE))
+    words = spread_words(enough, lang) + method_words(enough, lang)
+    assert enough.adjustment == "random_effects" and f"τ² = {enough.tau2:.3g}" in words and "τ²" in words

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from ..errors import CompareError
+from ..stats.windows import MIN_UNITS
 
 LANGUAGES = ("en", "zh")
 
@@ -79,8 +82,13 @@ SENTENCES: dict[str, dict[str, str]] = {
         "widened for rounded figures",
         # methods
         "funnel.no_limits": "no limits: {n} units, fewer than the minimum of {min_units}",
-        "funnel.random_effects": "additive random effects (DerSimonian-Laird τ², 10% Winsorised φ), 95%/99.8% limits",
+        "funnel.random_effects": "additive random effects (DerSimonian-Laird τ², 10% Winsorised φ; τ² used from "
+        "{additive} units), 95%/99.8% limits",
         "funnel.multiplicative": "multiplicative overdispersion (limits widened by √φ, 10% Winsorised φ), "
+        "95%/99.8% limits",
+        "funnel.multiplicative_few": "multiplicative overdispersion (limits widened by √φ, 10% Winsorised φ; τ² not "
+        "used below {additive} units), 95%/99.8% limits",
+        "funnel.unestimated": "exact Poisson, overdispersion not estimated ({n} units, fewer than {min_dispersion}), "
         "95%/99.8% limits",
         "funnel.none": "exact Poisson, no overdispersion adjustment, 95%/99.8% limits",
         "funnel.poisson": "exact Poisson (χ² test found no overdispersion, p = {p}), 95%/99.8% limits",
@@ -88,6 +96,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "ratio.widened": "Wald on the log scale, widened for between-unit variation",
         "ratio.both_zero": "both counts are zero: no ratio",
         "ratio.one_zero": "one count is zero: no overdispersed interval",
+        "ratio.other_period": "different periods: not compared",
         # why no trend, and how rows are used
         "reason.too_few_periods": "a trend needs at least {min_periods} non-overlapping dated periods of a flow and "
         "{n} {verb} available",
@@ -172,11 +181,16 @@ SENTENCES: dict[str, dict[str, str]] = {
         "judged against the others",
         "units.one": "1 {level} unit",
         "units.many": "{n} {level} units",
+        "spread.not_estimated": "variation beyond chance not estimated: {n} units are too few (φ and τ² need "
+        "{min_dispersion})",
         "spread.calm": "φ = {phi}: the units vary no more than chance allows",
         "spread.wide": "φ = {phi}: the units vary more than chance allows (τ² = {tau2})",
+        "spread.wide_phi": "φ = {phi}: the units vary more than chance allows",
         "spread.random_effects": "φ = {phi}: the units vary more than chance allows, and the limits add that "
         "variation (τ² = {tau2})",
         "spread.multiplicative": "φ = {phi}: the units vary more than chance allows, and the limits are widened by √φ",
+        "spread.multiplicative_few": "φ = {phi}: the units vary more than chance allows, and the limits are widened "
+        "by √φ (τ² needs {additive} units)",
         "spread.none": "φ = {phi}: the units vary more than chance allows, and the limits do NOT allow for it",
         # metric comparison
         "lead.no_window": "<b>Nothing to compare</b>: no {level} unit reports {metric} for a dated period.",
@@ -336,14 +350,19 @@ SENTENCES: dict[str, dict[str, str]] = {
         "denominator.registered_yearend": "年末户籍人口（缺失时取最近年份）",
         "method.rates": "每万名居民比率（流量按年计）；事件计数给出精确泊松区间，约数与余数按取整放宽",
         "funnel.no_limits": "不设控制限：仅{n}个单位，少于最低要求的{min_units}个",
-        "funnel.random_effects": "加性随机效应（DerSimonian-Laird τ²，10%缩尾φ），95%/99.8%控制限",
+        "funnel.random_effects": "加性随机效应（DerSimonian-Laird τ²，10%缩尾φ；单位数不少于{additive}个时才用τ²），"
+        "95%/99.8%控制限",
         "funnel.multiplicative": "乘数过度离散调整（控制限按√φ放宽，10%缩尾φ），95%/99.8%控制限",
+        "funnel.multiplicative_few": "乘数过度离散调整（控制限按√φ放宽，10%缩尾φ；单位少于{additive}个，不用τ²），"
+        "95%/99.8%控制限",
+        "funnel.unestimated": "精确泊松，未估计过度离散（仅{n}个单位，少于{min_dispersion}个），95%/99.8%控制限",
         "funnel.none": "精确泊松，未作过度离散调整，95%/99.8%控制限",
         "funnel.poisson": "精确泊松（χ²检验未发现过度离散，p = {p}），95%/99.8%控制限",
         "ratio.exact": "精确条件区间",
         "ratio.widened": "对数尺度Wald区间，计入单位间差异而放宽",
         "ratio.both_zero": "两个计数均为零：无比率比",
         "ratio.one_zero": "有一个计数为零：无过度离散区间",
+        "ratio.other_period": "时期不同：不作比较",
         "reason.too_few_periods": "趋势至少需要{min_periods}个互不重叠、注明日期的流量时期，现有{n}个",
         "reason.bad_count": "有计数为负或缺失",
         "reason.all_zero": "全部{n}个时期均报告为零，没有可追踪的比率",
@@ -419,10 +438,14 @@ SENTENCES: dict[str, dict[str, str]] = {
         "too_few": "{window}仅有{units}报告此项；至少{min_units}个单位报告同一时期，才能将其中任何一个与其他单位比较",
         "units.one": "1个{level}单位",
         "units.many": "{n}个{level}单位",
+        "spread.not_estimated": "未估计超出随机波动的差异：仅{n}个单位，太少（估计φ和τ²至少需要{min_dispersion}个）",
         "spread.calm": "φ = {phi}：各单位之间的差异未超出随机波动",
         "spread.wide": "φ = {phi}：各单位之间的差异超出随机波动（τ² = {tau2}）",
+        "spread.wide_phi": "φ = {phi}：各单位之间的差异超出随机波动",
         "spread.random_effects": "φ = {phi}：各单位之间的差异超出随机波动，控制限已计入这一差异（τ² = {tau2}）",
         "spread.multiplicative": "φ = {phi}：各单位之间的差异超出随机波动，控制限按 √φ 放宽",
+        "spread.multiplicative_few": "φ = {phi}：各单位之间的差异超出随机波动，控制限按 √φ 放宽"
+        "（τ²需要至少{additive}个单位）",
         "spread.none": "φ = {phi}：各单位之间的差异超出随机波动，而控制限未计入这一差异",
         "lead.no_window": "<b>无可比较</b>：没有{level}单位报告注明日期的{metric}。",
         "lead.not_events": "<b>不作判断</b>：{metric}（{units}）并非随机事件的计数，"
@@ -605,27 +628,44 @@ def fmt_rate(x: float) -> str:
     return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"
 
 
+def _estimated(value) -> bool:
+    return value is not None and bool(np.isfinite(value))
+
+
 def spread_words(funnel_fit, lang: str = "en") -> str:
-    """How much units vary, in words: 'φ = 4.2: the units vary more than chance allows, and …'."""
-    phi, tau2 = fmt_rate(funnel_fit.phi), f"{funnel_fit.tau2:.3g}"
+    """How much units vary, in words: 'φ = 4.2: the units vary more than chance allows, and …'. Below MIN_UNITS
+    units (φ not estimated) it says so and states no φ or τ²; τ² only where the funnel estimated it."""
+    if not _estimated(funnel_fit.phi):
+        return say("spread.not_estimated", lang, n=funnel_fit.n_units, min_dispersion=MIN_UNITS)
+    phi = fmt_rate(funnel_fit.phi)
+    tau2 = f"{funnel_fit.tau2:.3g}" if _estimated(funnel_fit.tau2) else ""
+    additive = funnel_fit.additive_from
     if not funnel_fit.overdispersed:
         return say("spread.calm", lang, phi=phi)
     if not funnel_fit.classified:
-        return say("spread.wide", lang, phi=phi, tau2=tau2)
+        return say("spread.wide" if tau2 else "spread.wide_phi", lang, phi=phi, tau2=tau2)
+    if funnel_fit.adjustment == "multiplicative" and funnel_fit.n_units < additive:
+        return say("spread.multiplicative_few", lang, phi=phi, additive=additive)
     return say(f"spread.{funnel_fit.adjustment}", lang, phi=phi, tau2=tau2)
 
 
 def method_words(funnel_fit, lang: str = "en") -> str:
-    """How the funnel's limits were drawn, in words."""
+    """How the funnel's limits were drawn, in words: which adjustment was used, and why where the number of
+    units decided it."""
+    n, additive = funnel_fit.n_units, funnel_fit.additive_from
     if not funnel_fit.classified:
-        return say("funnel.no_limits", lang, n=funnel_fit.n_units, min_units=funnel_fit.min_units)
+        return say("funnel.no_limits", lang, n=n, min_units=funnel_fit.min_units)
+    if not _estimated(funnel_fit.phi):
+        return say("funnel.unestimated", lang, n=n, min_dispersion=MIN_UNITS)
+    if funnel_fit.overdispersed and funnel_fit.adjustment == "multiplicative" and n < additive:
+        return say("funnel.multiplicative_few", lang, additive=additive)
     if funnel_fit.overdispersed and funnel_fit.adjustment in ("random_effects", "multiplicative"):
-        return say(f"funnel.{funnel_fit.adjustment}", lang)
+        return say(f"funnel.{funnel_fit.adjustment}", lang, additive=additive)
     return say("funnel.none" if funnel_fit.overdispersed else "funnel.poisson", lang, p=f"{funnel_fit.chi2_p:.2g}")
 
 
 def funnel_facts(funnel_fit, lang: str = "en") -> str:
-    """What qualifies every placement on a funnel, in one line: units, φ and τ², method."""
+    """What qualifies every placement on a funnel, in one line: units, φ and τ² (where estimated), method."""
     parts = (
         count_units(funnel_fit.n_units, "all", lang),
         spread_words(funnel_fit, lang),
