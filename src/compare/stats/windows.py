@@ -22,7 +22,9 @@ from ..data.periods import parse_period, period_label
 from ..errors import PeriodError
 from .rates import comparable_rate
 
-MIN_UNITS = 10  # fewer units than this share a window: show intervals, classify nothing (Spiegelhalter 2005)
+# Fewer units than this share a window: show intervals, classify nothing, estimate no overdispersion. This
+# project's choice, not the literature's: φ and τ² need enough units to be estimated (benchmarks/dispersion.py).
+MIN_UNITS = 10
 
 
 @dataclass(frozen=True)

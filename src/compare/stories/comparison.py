@@ -32,6 +32,7 @@ from .story import Chart, Story
 NOTES = {
     "both counts are zero: no ratio": "ratio.both_zero",
     "one count is zero: no overdispersed interval": "ratio.one_zero",
+    "different periods: not compared": "ratio.other_period",
 }
 
 
