@@ -73,6 +73,22 @@ def test_quasi_poisson_matches_statsmodels_glm_with_pearson_scale(alpha):
     )
 
 
+def test_phi_is_floored_at_one_so_the_interval_is_never_narrower_than_plain_poisson():
+    """500, 525, 551 lie almost on a curve (Pearson χ²/df ≈ 0.00002): unfloored, the quasi-Poisson interval was
+    4.80 to 5.15% a year, where plain Poisson gives -1.2 to 11.5%."""
+    counts, exposure, time = np.array([500, 525, 551]), np.full(3, 1e5), np.array([2020.5, 2021.5, 2022.5])
+    fit = fit_trend(counts, exposure, time)
+    design = sm.add_constant(time - time.mean())
+    model = sm.GLM(counts, design, family=sm.families.Poisson(), offset=np.log(exposure))
+    plain_low, plain_high = np.expm1(model.fit().conf_int()[1]) * 100
+    assert (round(plain_low, 1), round(plain_high, 1)) == (-1.2, 11.5)
+    assert fit.pearson_phi < 1e-3 and fit.phi == 1.0
+    assert fit.ci_low_pct <= plain_low and fit.ci_high_pct >= plain_high
+    floored = model.fit(scale=1.0, use_t=True)  # the same fit at φ = 1, t quantile on n - 2 = 1 df
+    assert np.log1p(np.array([fit.ci_low_pct, fit.ci_high_pct]) / 100) == pytest.approx(floored.conf_int()[1])
+    assert fit.p_value == pytest.approx(floored.pvalues[1])
+
+
 @pytest.mark.parametrize(
     "counts, words",
     [
@@ -259,6 +275,8 @@ def test_batched_trends_agree_with_statsmodels_quasi_poisson_on_every_pair():
     batched = fit_trends(rates).set_index("district_code")
     estimable = batched[batched["reason"] == ""]
     assert len(batched) == 120 and len(estimable) > 100 and estimable["converged"].all()
+    floored = estimable["pearson_chi2"] / estimable["df"] < 1
+    assert floored.any() and (estimable.loc[floored, "phi"] == 1).all(), "the floor must be exercised"
     for code, g in rates.groupby("district_code"):
         g = g.sort_values("period_start")
         row = batched.loc[code]
@@ -269,15 +287,18 @@ def test_batched_trends_agree_with_statsmodels_quasi_poisson_on_every_pair():
             continue
         t = midpoint_years(g["period_start"], g["period_end"])
         design = sm.add_constant(t - t.mean())
-        ref = sm.GLM(
+        model = sm.GLM(
             g["value"].to_numpy(), design, family=sm.families.Poisson(), offset=np.log(g["exposure"].to_numpy())
-        ).fit(scale="X2", tol=1e-13)
+        )
+        phi = max(1.0, model.fit(tol=1e-13).pearson_chi2 / (len(g) - 2))
+        ref = model.fit(scale=phi, tol=1e-13)
         half = stats.t.ppf(0.975, ref.df_resid) * ref.bse[1]
         assert row["slope"] == pytest.approx(ref.params[1], abs=1e-6)
         assert row["phi"] == pytest.approx(ref.scale, rel=1e-6) and row["df"] == ref.df_resid
         assert row["ci_low_pct"] == pytest.approx(np.expm1(ref.params[1] - half) * 100, rel=1e-6, abs=1e-9)
         assert row["ci_high_pct"] == pytest.approx(np.expm1(ref.params[1] + half) * 100, rel=1e-6, abs=1e-9)
-        assert row["p_value"] == pytest.approx(single.p_value, abs=1e-6)
+        assert row["p_value"] == pytest.approx(2 * stats.t.sf(abs(ref.tvalues[1]), ref.df_resid), abs=1e-6)
+        assert row["p_value"] == pytest.approx(single.p_value, abs=1e-5)  # statsmodels' default tolerance
         assert row["pearson_chi2"] == pytest.approx(ref.pearson_chi2, rel=1e-6)
 
 
@@ -320,8 +341,8 @@ def test_sentences_state_phi_the_method_and_what_was_set_aside(overlapping):
 
     result = trend(overlapping, "legal_aid_cases", "371002")
     model = model_sentence(result, "Legal aid cases")
-    assert "quasi-Poisson" in model and "allowing for variation beyond chance" in model
-    assert f"φ = {result.model.phi:.2g} on 1 degree of freedom" in model
+    assert "quasi-Poisson" in model and result.model.pearson_phi > 1
+    assert f"the periods vary more than chance allows (φ = {result.model.phi:.2g} on 1 degree of freedom)" in model
     assert "about +" in model and "2022: a lower bound" in model and "95% CI" in model
     assert change_sentence(result, "Legal aid cases").startswith(
         "Legal aid cases: at most -6.7% in the annual rate from 2022 to 2023"

@@ -10,8 +10,9 @@ change table  every observation, with `comparable_rate` (the annual rate of a da
               earlier (percent), `change_qualifier` ("at least", "at most", "about") when a count is a bound or
               approximate, and `trend_use` saying whether and why a row is used
 trend model   quasi-Poisson: Poisson GLM, log link, offset log(exposure in resident-years), on the period's
-              midpoint in years; the scale φ = Pearson χ² / (n - 2) widens the standard error by √φ and the
-              interval uses t quantiles on n - 2 degrees of freedom (statsmodels GLM fit(scale="X2")).
+              midpoint in years; the scale φ = max(1, Pearson χ² / (n - 2)) (never narrower than plain Poisson)
+              widens the standard error by √φ and the interval uses t quantiles on n - 2 degrees of freedom
+              (statsmodels GLM fit(scale="X2"), or fit(scale=1) when Pearson χ² / (n - 2) is below 1).
               exp(slope) - 1 is the annual rate of change.
 degenerate    fewer than three usable periods, all zero, events in one period only, or an exact fit: a reason
               in words (TrendNotEstimable), never a number
@@ -39,7 +40,7 @@ from ..errors import CompareError
 from .rates import PER_10K, has_exposure, rate_table
 
 ALPHA = 0.05
-METHOD = "quasi-Poisson GLM (scale φ from Pearson χ²/df, t interval)"
+METHOD = "quasi-Poisson GLM (scale φ = max(1, Pearson χ²/df), t interval)"
 MIN_PERIODS = 3
 USED = "used"
 STOCK = "stock: rate at a date"
@@ -100,6 +101,11 @@ class TrendFit:
     def confidence_label(self) -> str:
         """'95% CI' for alpha 0.05."""
         return f"{100 * (1 - self.alpha):g}% CI"
+
+    @property
+    def pearson_phi(self) -> float:
+        """Pearson χ² / df before the floor: below 1 the counts vary less than chance would make them."""
+        return self.pearson_chi2 / self.df
 
 
 @dataclass(frozen=True)
@@ -238,7 +244,10 @@ def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
     -------
     TrendFit
         exp(slope) - 1 in percent with its interval from t quantiles on n - 2 df and the standard error
-        scaled by √φ, φ = Pearson χ² / (n - 2) (statsmodels GLM(Poisson).fit(scale="X2", use_t=True)).
+        scaled by √φ, φ = max(1, Pearson χ² / (n - 2)) (statsmodels GLM(Poisson).fit(scale=φ, use_t=True)).
+        The floor keeps the interval from being narrower than the plain Poisson one when the counts happen to
+        vary less than chance would make them (500, 525, 551: Pearson χ²/df = 0.00002 would give 4.8 to
+        5.2% a year); the t quantile stays, since φ is still estimated from n - 2 degrees of freedom.
 
     Raises
     ------
@@ -254,15 +263,13 @@ def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
     model = GLM(counts, design, family=families.Poisson(), offset=np.log(np.asarray(exposure, float)))
     with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):  # an exact fit is reported below
         warnings.simplefilter("ignore", PerfectSeparationWarning)
-        try:
-            result = model.fit(scale="X2", use_t=True)
-            pearson = result.pearson_chi2
-        except ValueError:  # statsmodels cannot start a scaled fit whose first φ is 0
-            result, pearson = None, model.fit().pearson_chi2
+        pearson = model.fit().pearson_chi2  # the same estimates at any scale; φ comes from their residuals
     if exact_fit(pearson, counts):
         raise TrendNotEstimable("reason.exact_fit")
-    if result is None:
-        result = model.fit(scale="X2", use_t=True)  # not an exact fit: let statsmodels' own error through
+    floored = pearson / (len(counts) - 2) < 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        result = model.fit(scale=1.0 if floored else "X2", use_t=True)  # scale = max(1, Pearson χ²/df)
     slope = float(result.params[1])
     low, high = result.conf_int(alpha=alpha)[1]
     return TrendFit(
@@ -275,7 +282,7 @@ def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
         df=int(result.df_resid),
         alpha=alpha,
         slope=slope,
-        pearson_chi2=float(result.pearson_chi2),
+        pearson_chi2=float(pearson),
     )
 
 
@@ -317,9 +324,9 @@ def fit_trends(
     alpha: float = ALPHA,
 ) -> pd.DataFrame:
     """fit_trend for every district and metric at once: the same quasi-Poisson GLM (log link, log-exposure
-    offset, centred time, φ = Pearson χ²/(n - 2), t quantiles on n - 2 df), fitted by batched IRLS over all
-    pairs together instead of one statsmodels fit per pair. Tested to agree with statsmodels GLM
-    fit(scale="X2") on every pair (tests/test_trends.py).
+    offset, centred time, φ = max(1, Pearson χ²/(n - 2)), t quantiles on n - 2 df), fitted by batched IRLS over
+    all pairs together instead of one statsmodels fit per pair. Tested to agree with statsmodels GLM
+    fit(scale=φ) on every pair (tests/test_trends.py).
 
     Uses dated, closed flow periods only (stocks and undated or open periods are left out) and resolves
     overlapping periods within a pair as fit_trend's callers do (finest_cover). One row per pair with
@@ -356,7 +363,7 @@ def fit_trends(
             y[fit], exposure[fit], x[fit], w[fit], tolerance, max_iter
         )
     df = n - 2
-    phi = pearson / df
+    phi = np.maximum(1.0, pearson / df)  # never narrower than plain Poisson (see fit_trend)
     exact = fit & (pearson <= 1e-12 * np.maximum(1.0, y.sum(1)))
     reason[exact] = "the counts lie exactly on the fitted curve"
     fit &= ~exact

@@ -18,9 +18,11 @@ SENTENCES: dict[str, dict[str, str]] = {
     "en": {
         # trends
         "trend.model": "{metric}: {about}{change} a year over {n} periods ({first} to {last}; {ci} {low} to {high}, "
-        "p = {p}), from a quasi-Poisson trend model allowing for {spread}, φ = {phi} on {df} {dof}.",
-        "trend.spread_beyond": "variation beyond chance",
-        "trend.spread_less": "less variation than chance alone would give",
+        "p = {p}), from a quasi-Poisson trend model; {spread}.",
+        "trend.spread_beyond": "the periods vary more than chance allows (φ = {phi} on {df} {dof}), so the interval "
+        "is widened by √φ",
+        "trend.spread_floor": "the periods vary no more than chance allows (Pearson χ²/df = {phi} on {df} {dof}), so "
+        "φ is taken as 1 and the interval is never narrower than chance alone makes it",
         "trend.dof_one": "degree of freedom",
         "trend.dof_many": "degrees of freedom",
         "trend.ci": "{level}% CI",
@@ -247,9 +249,10 @@ SENTENCES: dict[str, dict[str, str]] = {
     },
     "zh": {
         "trend.model": "{metric}：{about}每年{change}，共{n}个时期（{first}至{last}；{ci} {low} 至 {high}，p = {p}），"
-        "采用准泊松趋势模型，计入{spread}，φ = {phi}，{df}{dof}。",
-        "trend.spread_beyond": "超出随机波动的变异",
-        "trend.spread_less": "小于随机波动的变异",
+        "采用准泊松趋势模型；{spread}。",
+        "trend.spread_beyond": "各时期差异超出随机波动（φ = {phi}，{df}{dof}），因此区间按√φ放宽",
+        "trend.spread_floor": "各时期差异未超出随机波动（皮尔逊χ²/自由度 = {phi}，{df}{dof}），因此φ取1，区间不窄于"
+        "仅由随机波动给出的区间",
         "trend.dof_one": "个自由度",
         "trend.dof_many": "个自由度",
         "trend.ci": "{level}%置信区间",

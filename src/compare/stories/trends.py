@@ -44,10 +44,13 @@ def model_sentence(result: Trend, metric: str, lang: str = "en") -> str:
         low=f"{model.ci_low_pct:+.1f}%",
         high=f"{model.ci_high_pct:+.1f}%",
         p=f"{model.p_value:.2g}",
-        spread=say("trend.spread_beyond" if model.phi >= 1 else "trend.spread_less", lang),
-        phi=f"{model.phi:.2g}",
-        df=model.df,
-        dof=say("trend.dof_one" if model.df == 1 else "trend.dof_many", lang),
+        spread=say(
+            "trend.spread_beyond" if model.pearson_phi > 1 else "trend.spread_floor",
+            lang,
+            phi=f"{model.pearson_phi:.2g}",
+            df=model.df,
+            dof=say("trend.dof_one" if model.df == 1 else "trend.dof_many", lang),
+        ),
     )
     if len(inexact):
         items = [
