@@ -15,7 +15,8 @@ trend model   quasi-Poisson: Poisson GLM, log link, offset log(exposure in resid
               (statsmodels GLM fit(scale="X2"), or fit(scale=1) when Pearson χ² / (n - 2) is below 1).
               exp(slope) - 1 is the annual rate of change.
 degenerate    fewer than three usable periods, all zero, events in one period only, or an exact fit: a reason
-              in words (TrendNotEstimable), never a number
+              CODE with its numeric fields (TrendNotEstimable; Trend.no_model_code), which the sentence catalogue
+              words in each language (key reason.<code>); never a number
 derived       a report's own year-on-year percentage gives the previous year's value
               value / (1 + pct / 100), marked derived
 """
@@ -71,14 +72,14 @@ TREND_COLUMNS = [
 
 
 class TrendNotEstimable(CompareError):
-    """A series from which no rate of change can honestly be estimated; the message says why (in English;
-    `key` and `fields` let compare.stories.sentences say it in any language)."""
+    """A series from which no rate of change can honestly be estimated. `code` says why (too_few_periods,
+    bad_count, all_zero, one_nonzero, exact_fit) and `fields` hold its numbers; the words, in each language, are
+    the sentence catalogue's (reason.<code>); statistics imports nothing from the layers above it."""
 
-    def __init__(self, key: str, **fields):
-        from ..stories.sentences import say  # the catalogue alone; at call time, so stats loads without stories
-
-        self.key, self.fields = key, fields
-        super().__init__(f"No trend estimated: {say(key, 'en', **fields)}.")
+    def __init__(self, code: str, **fields):
+        self.code, self.fields = code, fields
+        details = ", ".join(f"{k}={v}" for k, v in fields.items())
+        super().__init__(f"No trend estimated: {code}" + (f" ({details})" if details else ""))
 
 
 @dataclass(frozen=True)
@@ -114,17 +115,10 @@ class Trend:
 
     changes: pd.DataFrame
     model: TrendFit | None
-    no_model_key: str
+    no_model_code: str  # why there is no model (a reason code, '' when there is one); its numbers in no_model_fields
     no_model_fields: dict
     derived: pd.DataFrame
     kind: str
-
-    @property
-    def no_model_reason(self) -> str:
-        """Why there is no trend model, in English ('' when there is one)."""
-        from ..stories.sentences import say
-
-        return say(self.no_model_key, "en", **self.no_model_fields) if self.no_model_key else ""
 
     @property
     def set_aside(self) -> pd.DataFrame:
@@ -206,18 +200,18 @@ def midpoint_years(start: pd.Series, end: pd.Series) -> np.ndarray:
 
 
 def trend_obstacle(counts) -> tuple[str, dict] | None:
-    """Why no rate of change can be estimated from these per-period counts, as a compare.stories.sentences key and
-    its fields (None when one can)."""
+    """Why no rate of change can be estimated from these per-period counts: a reason code and its numeric
+    fields (None when one can)."""
     counts = np.asarray(counts, float)
     n, nonzero = len(counts), int((counts > 0).sum())
     if n < MIN_PERIODS:
-        return "reason.too_few_periods", {"min_periods": MIN_PERIODS, "n": n, "verb": "is" if n == 1 else "are"}
+        return "too_few_periods", {"min_periods": MIN_PERIODS, "n": n}
     if (counts < 0).any() or not np.isfinite(counts).all():
-        return "reason.bad_count", {}
+        return "bad_count", {}
     if nonzero == 0:
-        return "reason.all_zero", {"n": n}
+        return "all_zero", {"n": n}
     if nonzero == 1:
-        return "reason.one_nonzero", {"n": n}
+        return "one_nonzero", {"n": n}
     return None
 
 
@@ -265,7 +259,7 @@ def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
         warnings.simplefilter("ignore", PerfectSeparationWarning)
         pearson = model.fit().pearson_chi2  # the same estimates at any scale; φ comes from their residuals
     if exact_fit(pearson, counts):
-        raise TrendNotEstimable("reason.exact_fit")
+        raise TrendNotEstimable("exact_fit")
     floored = pearson / (len(counts) - 2) < 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PerfectSeparationWarning)
@@ -331,8 +325,8 @@ def fit_trends(
     Uses dated, closed flow periods only (stocks and undated or open periods are left out) and resolves
     overlapping periods within a pair as fit_trend's callers do (finest_cover). One row per pair with
     min_periods or more such periods, columns TREND_COLUMNS: `set_aside` counts overlapping rows left out;
-    a pair whose series is degenerate (all zero, one non-zero period, exact fit) has empty estimates, an
-    empty `converged` and its `reason` in words."""
+    a pair whose series is degenerate has empty estimates, an empty `converged` and its `reason` code
+    (all_zero, one_nonzero, exact_fit; '' when fitted)."""
     keys = ["district_code", "metric_id"]
     usable = _dated_flows(rates).sort_values([*keys, "period_start", "period_end"])
     keep = resolve_overlaps_batched(usable, keys)
@@ -353,9 +347,7 @@ def fit_trends(
     w[row, col] = 1.0
     x = (t - (t * w).sum(1, keepdims=True) / w.sum(1, keepdims=True)) * w
     nonzero = ((y > 0) & (w > 0)).sum(1)
-    reason = np.select(
-        [nonzero == 0, nonzero == 1], ["all periods report zero", "only one period reports a non-zero value"], ""
-    ).astype(object)
+    reason = np.select([nonzero == 0, nonzero == 1], ["all_zero", "one_nonzero"], "").astype(object)
     fit = reason == ""
     b1, se, pearson, converged = (np.full(groups, np.nan) for _ in range(4))
     if fit.any():
@@ -365,7 +357,7 @@ def fit_trends(
     df = n - 2
     phi = np.maximum(1.0, pearson / df)  # never narrower than plain Poisson (see fit_trend)
     exact = fit & (pearson <= 1e-12 * np.maximum(1.0, y.sum(1)))
-    reason[exact] = "the counts lie exactly on the fitted curve"
+    reason[exact] = "exact_fit"
     fit &= ~exact
     quasi_se = np.where(fit, se * np.sqrt(phi), np.nan)
     quantile = stats.t.ppf(1 - alpha / 2, df)
@@ -487,7 +479,7 @@ def trend(
     changes = change_table(rates, kind)
     model, reason = None, ("", {})
     if kind != "flow":
-        reason = ("reason.stock", {})
+        reason = ("stock", {})
     else:
         used = changes[changes["trend_use"] == USED]
         try:
@@ -495,12 +487,12 @@ def trend(
                 used["value"], used["exposure"], midpoint_years(used["period_start"], used["period_end"]), alpha
             )
         except TrendNotEstimable as exc:
-            reason = (exc.key, exc.fields)
+            reason = (exc.code, exc.fields)
     derived = (
         with_previous_rate(derived_previous_year(ds, metric_id, district_code), changes)
         if kind == "flow"
         else derived_previous_year(ds, metric_id, district_code)
     )
     return Trend(
-        changes=changes, model=model, no_model_key=reason[0], no_model_fields=reason[1], derived=derived, kind=kind
+        changes=changes, model=model, no_model_code=reason[0], no_model_fields=reason[1], derived=derived, kind=kind
     )

@@ -91,8 +91,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "ratio.both_zero": "both counts are zero: no ratio",
         "ratio.one_zero": "one count is zero: no overdispersed interval",
         # why no trend, and how rows are used
-        "reason.too_few_periods": "a trend needs at least {min_periods} non-overlapping dated periods of a flow and "
-        "{n} {verb} available",
+        "reason.too_few_periods": "a trend model needs at least {min_periods} non-overlapping dated periods "
+        "(available: {n})",
         "reason.bad_count": "a count is negative or missing",
         "reason.all_zero": "all {n} periods report zero, so there is no rate to follow over time",
         "reason.one_nonzero": "only one of the {n} periods reports a non-zero value, so the rate of change is "
@@ -314,7 +314,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "ratio.widened": "对数尺度Wald区间，计入单位间差异而放宽",
         "ratio.both_zero": "两个计数均为零：无比率比",
         "ratio.one_zero": "有一个计数为零：无过度离散区间",
-        "reason.too_few_periods": "趋势至少需要{min_periods}个互不重叠、注明日期的流量时期，现有{n}个",
+        "reason.too_few_periods": "趋势模型至少需要{min_periods}个互不重叠、注明日期的时期（现有{n}个）",
         "reason.bad_count": "有计数为负或缺失",
         "reason.all_zero": "全部{n}个时期均报告为零，没有可追踪的比率",
         "reason.one_nonzero": "{n}个时期中只有一个报告非零数值，变化率无法确定",

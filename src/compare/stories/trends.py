@@ -24,11 +24,16 @@ from .sentences import fmt_rate, listing, period_words, say, unit_words, use_rea
 from .story import Chart, Story, Table
 
 
+def no_trend_reason(result: Trend, lang: str = "en") -> str:
+    """Why there is no trend, in words ('' when there is one)."""
+    return say(f"reason.{result.no_model_code}", lang, **result.no_model_fields) if result.no_model_code else ""
+
+
 def model_sentence(result: Trend, metric: str, lang: str = "en") -> str:
     """The trend in one plain sentence (with φ and the method in words), or why there is none."""
     model = result.model
     if model is None:
-        return say("trend.none", lang, metric=metric, reason=say(result.no_model_key, lang, **result.no_model_fields))
+        return say("trend.none", lang, metric=metric, reason=no_trend_reason(result, lang))
     used = result.changes[result.changes["trend_use"] == USED]
     inexact = used[used["qualifier"].isin(["at_least", "at_most", "approx"])]
     text = say(
