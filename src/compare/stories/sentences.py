@@ -20,22 +20,33 @@ LANGUAGES = ("en", "zh")
 SENTENCES: dict[str, dict[str, str]] = {
     "en": {
         # trends
-        "trend.model": "{metric}: {about}{change} a year over {n} periods ({first} to {last}; {ci} {low} to {high}, "
-        "p = {p}), from a quasi-Poisson trend model allowing for {spread}, φ = {phi} on {df} {dof}.",
-        "trend.spread_beyond": "variation beyond chance",
-        "trend.spread_less": "less variation than chance alone would give",
+        "trend.model": "{metric}: {about}{change} a year over {n} calendar years ({first} to {last}; {ci} {low} to "
+        "{high}, p = {p}), from a quasi-Poisson trend model; {spread}.",
+        "trend.spread_beyond": "the years vary more than chance allows (φ = {phi} on {df} {dof}), so the interval "
+        "is widened by √φ",
+        "trend.spread_floor": "the years vary no more than chance allows (Pearson χ²/df = {phi} on {df} {dof}), so "
+        "φ is taken as 1 and the interval is never narrower than chance alone makes it",
         "trend.dof_one": "degree of freedom",
         "trend.dof_many": "degrees of freedom",
         "trend.ci": "{level}% CI",
         "trend.inexact": " Not every count is exact ({items}), so the trend is approximate.",
-        "trend.none": "No trend estimated for {metric}: {reason}.",
+        "trend.none": "{metric}: trend not assessed: {reason}.",
+        "change.ratio": "{metric}: {later} was {about}{ratio} times {earlier} ({level}% interval {low} to {high}), "
+        "as rates per resident-year over two periods of the same span; exact conditional interval.",
+        "change.ratio_open": "{metric}: {later} reports {count} where {earlier} reports none, so the ratio has no "
+        "upper limit ({level}% interval: at least {low} times).",
+        "change.ratio_no_interval": "{metric}: {later} was {about}{ratio} times {earlier}, as rates per resident-year "
+        "over two periods of the same span (no interval: not a count of chance events).",
+        "change.ranged": " Not every count is exact ({items}), so the interval spans the counts the reports' words "
+        "allow.",
+        "change.none": "{metric}: no change stated: {reason}.",
         "trend.change": "{metric}: {qualifier}{change} in the {basis} from {previous} to {last}.",
-        "trend.basis_flow": "annual rate",
         "trend.basis_stock": "rate at the date",
-        "trend.set_aside": "Listed but not used for changes, the trend or the chart's time axis: {items}.",
+        "trend.set_aside": "Listed but left out of the table's change on the previous period: {items}.",
         "trend.derived": "Derived: the report's {pct} change{part} implies about {previous} {unit} a year earlier "
         "(derived, not reported).",
-        "trend.lead": "{district}: {k} of {m} metrics have enough dated, non-overlapping periods for a trend model.",
+        "trend.lead": "{district}: a trend is assessed for {k} of {m} metrics (it needs five or more annual points); "
+        "a change between two periods of the same span is given for {j}.",
         "inexact.at_least": "a lower bound",
         "inexact.at_most": "an upper bound",
         "inexact.approx": "approximate",
@@ -98,8 +109,12 @@ SENTENCES: dict[str, dict[str, str]] = {
         "ratio.one_zero": "one count is zero: no overdispersed interval",
         "ratio.other_period": "different periods: not compared",
         # why no trend, and how rows are used
-        "reason.too_few_periods": "a trend needs at least {min_periods} non-overlapping dated periods of a flow and "
-        "{n} {verb} available",
+        "reason.too_few_periods": "a trend model needs at least {min_periods} non-overlapping dated periods "
+        "(available: {n})",
+        "reason.few_annual_points": "fewer than five annual points (full calendar years reported: {n})",
+        "reason.no_same_span": "no two periods of the same span (a part-year is never set beside a full year, nor a "
+        "multi-year total beside one year)",
+        "reason.both_zero": "the latest two periods of the same span both report zero, so they have no ratio",
         "reason.bad_count": "a count is negative or missing",
         "reason.all_zero": "all {n} periods report zero, so there is no rate to follow over time",
         "reason.one_nonzero": "only one of the {n} periods reports a non-zero value, so the rate of change is "
@@ -119,8 +134,11 @@ SENTENCES: dict[str, dict[str, str]] = {
         "chart.exposure_residents": "exposure (residents)",
         "chart.trials": "denominator (trials)",
         "chart.not_classified": "not classified: {n} units, fewer than the {min_units} a funnel needs; intervals only",
-        "chart.used": "periods used (95% CI)",
-        "chart.set_aside": "set aside: overlaps a period used",
+        "chart.periods": "each period's rate",
+        "chart.periods_intervals": "each period's rate (vertical line: its exact interval)",
+        "chart.trend": "trend: {change} a year ({ci} {low} to {high})",
+        "chart.not_assessed": "trend not assessed: {reason}",
+        "chart.set_aside": "overlaps another period listed",
         "chart.derived": "derived from reported year-on-year change",
         "chart.off_axis": "Not on this axis: {periods}",
         "chart.period_mid": "period (midpoint)",
@@ -293,21 +311,30 @@ SENTENCES: dict[str, dict[str, str]] = {
         "table.provenance": "Provenance of every document",
     },
     "zh": {
-        "trend.model": "{metric}：{about}每年{change}，共{n}个时期（{first}至{last}；{ci} {low} 至 {high}，p = {p}），"
-        "采用准泊松趋势模型，计入{spread}，φ = {phi}，{df}{dof}。",
-        "trend.spread_beyond": "超出随机波动的变异",
-        "trend.spread_less": "小于随机波动的变异",
+        "trend.model": "{metric}：{about}每年{change}，共{n}个日历年（{first}至{last}；{ci} {low} 至 {high}，"
+        "p = {p}），采用准泊松趋势模型；{spread}。",
+        "trend.spread_beyond": "各年差异超出随机波动（φ = {phi}，{df}{dof}），因此区间按√φ放宽",
+        "trend.spread_floor": "各年差异未超出随机波动（皮尔逊χ²/自由度 = {phi}，{df}{dof}），因此φ取1，区间不窄于"
+        "仅由随机波动给出的区间",
         "trend.dof_one": "个自由度",
         "trend.dof_many": "个自由度",
         "trend.ci": "{level}%置信区间",
         "trend.inexact": "并非每个计数都是精确数（{items}），因此趋势为近似值。",
-        "trend.none": "{metric}无法估计趋势：{reason}。",
+        "trend.none": "{metric}：趋势未评估：{reason}。",
+        "change.ratio": "{metric}：{later}是{earlier}的{about}{ratio}倍（{level}%区间 {low} 至 {high}），按两个同长度"
+        "时期的每人年比率计算；精确条件区间。",
+        "change.ratio_open": "{metric}：{later}报告{count}，而{earlier}报告为零，因此比率没有上限（{level}%区间：至少"
+        "{low}倍）。",
+        "change.ratio_no_interval": "{metric}：{later}是{earlier}的{about}{ratio}倍，按两个同长度时期的每人年比率计算"
+        "（无区间：并非随机事件的计数）。",
+        "change.ranged": "并非每个计数都是精确数（{items}），因此区间涵盖报告措辞所允许的计数范围。",
+        "change.none": "{metric}：未给出变化：{reason}。",
         "trend.change": "{metric}：从{previous}到{last}，{basis}变化{qualifier}{change}。",
-        "trend.basis_flow": "年化率",
         "trend.basis_stock": "时点比率",
-        "trend.set_aside": "列出但未用于计算变化、趋势或图表时间轴：{items}。",
+        "trend.set_aside": "列出但未用于表中与上一时期的比较：{items}。",
         "trend.derived": "推算：报告的同比变化{pct}{part}意味着上一年约为{previous}{unit}（推算值，非报告值）。",
-        "trend.lead": "{district}：{m}项指标中有{k}项具备足够的、注明日期且互不重叠的时期，可以建立趋势模型。",
+        "trend.lead": "{district}：{m}项指标中有{k}项评估了趋势（需要至少五个年度数据点）；有{j}项给出两个同长度"
+        "时期之间的变化。",
         "inexact.at_least": "下限",
         "inexact.at_most": "上限",
         "inexact.approx": "约数",
@@ -363,7 +390,10 @@ SENTENCES: dict[str, dict[str, str]] = {
         "ratio.both_zero": "两个计数均为零：无比率比",
         "ratio.one_zero": "有一个计数为零：无过度离散区间",
         "ratio.other_period": "时期不同：不作比较",
-        "reason.too_few_periods": "趋势至少需要{min_periods}个互不重叠、注明日期的流量时期，现有{n}个",
+        "reason.too_few_periods": "趋势模型至少需要{min_periods}个互不重叠、注明日期的时期（现有{n}个）",
+        "reason.few_annual_points": "年度数据点少于五个（报告的完整日历年：{n}个）",
+        "reason.no_same_span": "没有两个同长度的时期（部分年度从不与全年相比，多年合计也不与单一年度相比）",
+        "reason.both_zero": "最近两个同长度时期均报告为零，因此没有比率",
         "reason.bad_count": "有计数为负或缺失",
         "reason.all_zero": "全部{n}个时期均报告为零，没有可追踪的比率",
         "reason.one_nonzero": "{n}个时期中只有一个报告非零数值，变化率无法确定",
@@ -380,8 +410,11 @@ SENTENCES: dict[str, dict[str, str]] = {
         "chart.exposure_residents": "暴露量（人）",
         "chart.trials": "分母（试验数）",
         "chart.not_classified": "未分类：仅{n}个单位，少于漏斗图所需的{min_units}个；只显示区间",
-        "chart.used": "用于趋势的时期（95%置信区间）",
-        "chart.set_aside": "未用：与所用时期重叠",
+        "chart.periods": "各时期的比率",
+        "chart.periods_intervals": "各时期的比率（竖线：其精确区间）",
+        "chart.trend": "趋势：每年{change}（{ci} {low} 至 {high}）",
+        "chart.not_assessed": "趋势未评估：{reason}",
+        "chart.set_aside": "与所列其他时期重叠",
         "chart.derived": "由报告的同比变化推算",
         "chart.off_axis": "未在此坐标轴上：{periods}",
         "chart.period_mid": "时期（中点）",
