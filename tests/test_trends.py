@@ -388,7 +388,7 @@ def test_undated_and_open_flows_have_no_per_year_rate(overlapping):
 
 
 def test_stocks_get_a_reason_instead_of_a_model():
-    result = trend(load_dataset(), "mediation_organizations", "330212")
+    result = trend(load_dataset(), "community_corrections_subjects", "370202")
     assert result.model is None and result.no_model_code == "stock"
     assert result.span_change is None and result.span_change_code == "", "a stock's counts are not events over time"
     assert result.changes["comparable_rate"].notna().all()

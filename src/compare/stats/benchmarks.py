@@ -5,7 +5,7 @@ vs_benchmark         higher / similar / lower: the unit's exact Poisson interval
                      wholly above the benchmark's rate, around it, or wholly below it (Public Health England,
                      Fingertips technical guidance: "comparison with a benchmark"; the benchmark's value is taken
                      as known, its population being far larger); "not compared" otherwise.
-vs_benchmark_reason  why a unit was not compared (a code; stories put it in words): no_benchmark (no figure of
+vs_benchmark_reason  why a unit was not compared (a code; the briefs put it in words): no_benchmark (no figure of
                      the benchmark unit for the metric), other_period (figures only for other periods: a part-year
                      is never set against a full year), scope (the benchmark also counts the work of bodies above
                      the unit, e.g. provincial legal aid centres, or court-referred mediation), basis (cases

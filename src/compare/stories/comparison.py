@@ -224,8 +224,10 @@ def comparison_lead(
     """The one-paragraph main message of a metric comparison."""
     what, level_words = metric_name(info, lang), say(f"level.{level}", lang)
     window = period_words(cs.label, lang)
-    if cs.window is None or cs.units.empty:
+    if cs.window is None:
         return say("lead.no_window", lang, level=level_words, metric=what)
+    if cs.units.empty:  # a period was named that no unit reports exactly
+        return say("lead.one_unit", lang, window=window, level=level_words, metric=what)
     if info["variation"] == "none":
         return say(
             "lead.not_events", lang, metric=what, units=unit_words(info["unit"], lang), n=cs.n_units, window=window
