@@ -1,7 +1,7 @@
 """Per-capita rates with honest intervals: one row per district, period and observation.
 
 rate_per_10k         value / population × 10,000 (for the period as reported)
-annual_rate_per_10k  flows only: value / (population × years) × 10,000, i.e. per 10,000 residents per year
+annual_rate_per_10k  flows only: value / exposure × 10,000, i.e. per 10,000 residents per year
 count_low/high       the counts the report's words allow: 36000余 -> 36000..36999, 约3万 -> 25000..35000
                      (the figure's rounding step, from its trailing zeros); equal to the value when exact
 ci_low, ci_high      for events (the catalogue's variation `poisson`): the exact (Garwood) 95% Poisson
@@ -9,7 +9,8 @@ ci_low, ci_high      for events (the catalogue's variation `poisson`): the exact
                      limit of count_low to the upper limit of count_high, so it covers rounding and chance;
                      none for quantities that are not event counts (variation `none`: stocks in post, money,
                      copies, person-times)
-exposure             resident-years for flows (population × years), residents for stocks
+exposure             resident-years for flows (each calendar year of the period: its population × the part
+                     of the year covered, summed), residents for stocks
 flags                lower_bound (余/多/以上), approx (约/近), upper_bound (不到), small_count (< 10 events),
                      population_fallback, population_year_gap (census 2020 for a year outside 2018-2022),
                      population_scope (the report's own narrower territory), undated / open_period (no
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.rates import confint_poisson
 
-from ..data.periods import annualise, period_label, years_between
+from ..data.periods import period_label, years_between
 from ..data.population import (
     DEFAULT_DENOMINATOR,
     FLAG_COLUMNS,
@@ -30,6 +31,7 @@ from ..data.population import (
     attach_population,
     canonical_denominator,
     require_population,
+    resident_years,
 )
 from ..data.tables import Dataset
 from ..errors import CompareError, MixedLevelsError, RateNotMeaningfulError, UnknownDistrictError
@@ -241,10 +243,11 @@ def compute_rates(
             out[column] = False
     flow = out["kind"].eq("flow").to_numpy()
     out["years"] = np.where(flow, years_between(out["period_start"], out["period_end"]), np.nan)
-    out["exposure"] = np.where(flow, out["population"] * out["years"], out["population"])
+    person_years = out["resident_years"] if "resident_years" in out else out["population"] * out["years"]
+    out["exposure"] = np.where(flow, person_years, out["population"])
     out["rate_per_10k"] = out["value"] / out["population"] * PER_10K
-    annual = annualise(out["value"], out["kind"], out["years"]) / out["population"] * PER_10K
-    out["annual_rate_per_10k"] = np.where(flow, annual, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["annual_rate_per_10k"] = np.where(flow, out["value"] / out["exposure"] * PER_10K, np.nan)
     out["count_low"], out["count_high"] = count_range(out["value"], out["qualifier"].astype(object))
     events = out["variation"].eq("poisson").to_numpy()
     rows = events & has_exposure(out).to_numpy()
@@ -344,7 +347,7 @@ def _rate_table(ds: Dataset, metric_id: str, districts, level, denominator: str,
             f"No actual {metric_id} observations{where}"
             f"{f' at {level} level' if level in ('county', 'prefecture') else ''}."
         )
-    obs = attach_population(obs, ds, denominator)
+    obs = resident_years(attach_population(obs, ds, denominator), ds, denominator)
     require_population(obs, ds)
     out = compute_rates(obs, metric["kind"], metric["unit"], metric["variation"])
     return out[RATE_COLUMNS].sort_values(["district_code", "period_start"]).reset_index(drop=True)
@@ -370,7 +373,7 @@ def all_rates(ds: Dataset, level: str = "county", denominator: str = DEFAULT_DEN
     by_metric = metrics.set_index("metric_id")
     for column in ("kind", "unit", "variation"):
         obs[column] = obs["metric_id"].map(by_metric[column]).astype("category")
-    obs = attach_population(obs, ds, denominator)
+    obs = resident_years(attach_population(obs, ds, denominator), ds, denominator)
     require_population(obs, ds)
     return compute_rates(obs)[RATE_COLUMNS].reset_index(drop=True)
 
