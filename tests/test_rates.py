@@ -248,3 +248,31 @@ def test_a_share_whose_numerator_exceeds_its_denominator_gets_no_interval(ds):
     inconsistent = shares[shares["value"] > shares["trials"]]
     assert not inconsistent.empty  # 庆阳市 2014: more successes stated than disputes (different bases)
     assert inconsistent["ci_low"].isna().all() and inconsistent["method"].str.contains("exceeds").all()
+
+
+@pytest.mark.parametrize(
+    ("value", "qualifier", "quote", "low", "high"),
+    [
+        (30000, "at_least", "调解纠纷3万件以上", 30000, np.inf),  # 以上: no upper end in the words
+        (30000, "at_least", "受理咨询超过3万人次", 30000, np.inf),
+        (36000, "at_least", "发放材料3.6万余份", 36000, 36999),  # 余: within the next rounding step
+        (30000, "approx", "办理案件近3万件", 25000, 30000),  # 近: close to it from below
+        (30000, "approx", "办理案件约3万件", 25000, 35000),
+    ],
+)
+def test_the_words_around_a_number_set_its_range(value, qualifier, quote, low, high):
+    got_low, got_high = count_range([value], [qualifier], [quote])
+    assert (got_low[0], got_high[0]) == (low, high)
+
+
+def test_an_open_upper_count_has_an_open_upper_limit():
+    low, high = poisson_interval([30000], [1e6], count_high=[np.inf])
+    assert np.isinf(high[0]) and low[0] == pytest.approx(poisson_interval([30000], [1e6])[0][0])
+
+
+def test_a_part_larger_than_its_whole_is_flagged_on_both_sides(ds):
+    """庆阳市 reports 17,356 successful mediations of 17,128 disputes: both figures carry the flag."""
+    for metric in ("disputes_mediated", "disputes_mediated_success"):
+        rates = rate_table(ds, metric, level="prefecture").set_index("doc_id")
+        assert "part_exceeds_whole" in rates.loc["qingyang-2015-01-07", "flags"], metric
+        assert not rates.drop(index="qingyang-2015-01-07")["flags"].str.contains("part_exceeds_whole").any()

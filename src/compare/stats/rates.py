@@ -14,7 +14,8 @@ exposure             resident-years for flows (each calendar year of the period:
 flags                lower_bound (余/多/以上), approx (约/近), upper_bound (不到), small_count (< 10 events),
                      population_fallback, population_year_gap (census 2020 for a year outside 2018-2022),
                      population_scope (the report's own narrower territory), undated / open_period (no
-                     annual rate), not_a_count (no interval)
+                     annual rate), not_a_count (no interval), part_exceeds_whole (the document states a part
+                     larger than its whole, or a share's numerator larger than its denominator)
 """
 
 from __future__ import annotations
@@ -163,7 +164,8 @@ def poisson_interval(
         1 - confidence level.
     count_high : array-like, optional
         When a report's words allow a range of counts (count..count_high), the lower limit is taken at
-        count and the upper at count_high, so the interval covers both the rounding and chance.
+        count and the upper at count_high, so the interval covers both the rounding and chance; an infinite
+        count_high (3万以上) gives an infinite upper limit.
 
     Notes
     -----
@@ -176,11 +178,14 @@ def poisson_interval(
     """
     count, exposure = np.atleast_1d(np.asarray(count, dtype=float)), np.atleast_1d(np.asarray(exposure, dtype=float))
     high_count = count if count_high is None else np.atleast_1d(np.asarray(count_high, dtype=float))
+    open_above = np.isinf(high_count)
+    high_count = np.where(open_above, count, high_count)
     distinct, inverse = np.unique(np.concatenate([count, high_count]), return_inverse=True)
     low, high = confint_poisson(distinct, np.ones_like(distinct), method="exact-c", alpha=alpha)
     low, high = np.atleast_1d(low).astype(float), np.atleast_1d(high).astype(float)
     inverse = inverse.ravel()
-    return low[inverse[: len(count)]] / exposure * scale, high[inverse[len(count) :]] / exposure * scale
+    upper = np.where(open_above, np.inf, high[inverse[len(count) :]] / exposure * scale)
+    return low[inverse[: len(count)]] / exposure * scale, upper
 
 
 def rounding_step(values) -> np.ndarray:
@@ -194,19 +199,29 @@ def rounding_step(values) -> np.ndarray:
     return step
 
 
-def count_range(value, qualifier) -> tuple[np.ndarray, np.ndarray]:
-    """The counts a stated figure allows, from its qualifier and rounding step.
+OPEN_ABOVE = "以上|超过|逾|不少于|不低于"  # 3万以上: at least 30,000, with no upper end in the words
+BELOW = "近|将近|接近"  # 近3万: close to 30,000 from below
 
-    exact: the value; at_least (余/多/以上): value .. value + step - 1 (36000余 -> 36000..36999);
-    approx (约/近): value ± step / 2 (约3万 -> 25000..35000); at_most (不到): value - step .. value."""
+
+def count_range(value, qualifier, quote=None) -> tuple[np.ndarray, np.ndarray]:
+    """The counts a stated figure allows, from its qualifier, its words and its rounding step.
+
+    exact: the value; at_least (余/多): value .. value + step - 1 (36000余 -> 36000..36999), and with no upper end
+    when the words say 以上/超过 (3万以上 -> 30000..∞); approx (约): value ± step / 2 (约3万 -> 25000..35000), and
+    below the value when the words say 近 (近3万 -> 25000..30000); at_most (不到): value - step .. value."""
     value = np.asarray(value, dtype=float)
     qualifier = np.asarray(qualifier, dtype=object)
+    words = pd.Series(np.asarray(quote if quote is not None else [""] * len(value), dtype=object)).fillna("")
+    open_above = (qualifier == "at_least") & words.str.contains(OPEN_ABOVE).to_numpy()
+    below = (qualifier == "approx") & words.str.contains(BELOW).to_numpy()
     step = rounding_step(value)
     low = np.select(
         [qualifier == "approx", qualifier == "at_most"], [np.ceil(value - step / 2), value - step], default=value
     )
     high = np.select(
-        [qualifier == "at_least", qualifier == "approx"], [value + step - 1, np.floor(value + step / 2)], default=value
+        [open_above, qualifier == "at_least", below, qualifier == "approx"],
+        [np.inf, value + step - 1, value, np.floor(value + step / 2)],
+        default=value,
     )
     low = np.clip(low, 0, None)
     return low, np.maximum(high, low)
@@ -248,7 +263,8 @@ def compute_rates(
     out["rate_per_10k"] = out["value"] / out["population"] * PER_10K
     with np.errstate(divide="ignore", invalid="ignore"):
         out["annual_rate_per_10k"] = np.where(flow, out["value"] / out["exposure"] * PER_10K, np.nan)
-    out["count_low"], out["count_high"] = count_range(out["value"], out["qualifier"].astype(object))
+    quotes = out["quote"].astype(object) if "quote" in out else None
+    out["count_low"], out["count_high"] = count_range(out["value"], out["qualifier"].astype(object), quotes)
     events = out["variation"].eq("poisson").to_numpy()
     rows = events & has_exposure(out).to_numpy()
     low, high = np.full(len(out), np.nan), np.full(len(out), np.nan)
@@ -280,7 +296,10 @@ def compute_rates(
         "small",
         "period_start",
         "period_end",
+        "part_exceeds_whole",
     ]
+    if "part_exceeds_whole" not in out:
+        out["part_exceeds_whole"] = False
     out["flags"] = per_distinct(out, flag_columns, _flags)
     return out.drop(columns=["events", "small"])
 
@@ -309,7 +328,50 @@ def _flags(row) -> str:
     if row.kind == "flow":
         flags.append("undated" if pd.isna(row.period_start) else "open_period" if pd.isna(row.period_end) else "")
     flags.append("" if row.events else "not_a_count")
+    flags.append("part_exceeds_whole" if row.part_exceeds_whole else "")
     return ",".join(f for f in flags if f)
+
+
+WHOLE_KEY = ["doc_id", "district_code", "period_start", "period_end", "statement"]
+NOT_PARTS = ("concluded",)  # a subset that counts the same cases another way (cases concluded may include those
+# carried over from earlier periods, so they can outnumber the cases received): never checked as a part
+
+
+def parts_exceeding_wholes(ds: Dataset) -> pd.DataFrame:
+    """The figures a document states that cannot both be right: a part (其中…) larger than its whole, or a share's
+    numerator larger than its denominator (17,356 successful mediations of 17,128 disputes). Both sides are
+    listed (WHOLE_KEY, metric_id, subset), so every rate table that shows either can flag it."""
+    obs = ds.observations[ds.observations["qualifier"].isin(["exact", "at_least"])]
+    wholes = obs[obs["subset"].eq("") & obs["qualifier"].eq("exact")]
+    parts = obs[obs["subset"].ne("") & ~obs["subset"].isin(NOT_PARTS)].merge(
+        wholes, on=[*WHOLE_KEY, "metric_id"], suffixes=("", "_whole")
+    )
+    parts = parts.assign(metric_id_whole=parts["metric_id"])
+    shares = ds.metrics[ds.metrics["numerator"].ne("") & ds.metrics["denominator"].ne("")]
+    numerators = obs[obs["subset"].eq("")].merge(
+        shares[["numerator", "denominator"]], left_on="metric_id", right_on="numerator"
+    )
+    numerators = numerators.merge(
+        wholes, left_on=[*WHOLE_KEY, "denominator"], right_on=[*WHOLE_KEY, "metric_id"], suffixes=("", "_whole")
+    )
+    pairs = pd.concat([parts, numerators], ignore_index=True)
+    pairs = pairs[pairs["value"] > pairs["value_whole"]]
+    sides = [
+        pairs[[*WHOLE_KEY, "metric_id", "subset"]],
+        pairs[[*WHOLE_KEY, "metric_id_whole", "subset_whole"]].set_axis([*WHOLE_KEY, "metric_id", "subset"], axis=1),
+    ]
+    return pd.concat(sides, ignore_index=True).drop_duplicates()
+
+
+def mark_inconsistent_parts(obs: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """obs with part_exceeds_whole: True where the row is either side of a part larger than its whole."""
+    bad = parts_exceeding_wholes(ds).assign(part_exceeds_whole=True)
+    key = [*WHOLE_KEY, "metric_id", "subset"]
+    if bad.empty:
+        return obs.assign(part_exceeds_whole=False)
+    plain = obs[key].astype(object).astype(str)
+    marked = plain.merge(bad[key].astype(object).astype(str).assign(_bad=True), on=key, how="left")["_bad"]
+    return obs.assign(part_exceeds_whole=marked.fillna(False).astype(bool).to_numpy())
 
 
 def rate_table(
@@ -347,7 +409,7 @@ def _rate_table(ds: Dataset, metric_id: str, districts, level, denominator: str,
             f"No actual {metric_id} observations{where}"
             f"{f' at {level} level' if level in ('county', 'prefecture') else ''}."
         )
-    obs = resident_years(attach_population(obs, ds, denominator), ds, denominator)
+    obs = resident_years(attach_population(mark_inconsistent_parts(obs, ds), ds, denominator), ds, denominator)
     require_population(obs, ds)
     out = compute_rates(obs, metric["kind"], metric["unit"], metric["variation"])
     return out[RATE_COLUMNS].sort_values(["district_code", "period_start"]).reset_index(drop=True)
@@ -373,7 +435,7 @@ def all_rates(ds: Dataset, level: str = "county", denominator: str = DEFAULT_DEN
     by_metric = metrics.set_index("metric_id")
     for column in ("kind", "unit", "variation"):
         obs[column] = obs["metric_id"].map(by_metric[column]).astype("category")
-    obs = resident_years(attach_population(obs, ds, denominator), ds, denominator)
+    obs = resident_years(attach_population(mark_inconsistent_parts(obs, ds), ds, denominator), ds, denominator)
     require_population(obs, ds)
     return compute_rates(obs)[RATE_COLUMNS].reset_index(drop=True)
 
