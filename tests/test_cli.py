@@ -31,7 +31,7 @@ def test_rates_without_a_level_lists_every_unit_with_its_level():
     result = run("rates", "--metric", "legal_aid_cases", "--format", "csv")
     assert result.returncode == 0, result.stderr
     levels = {line.split(",")[2] for line in result.stdout.splitlines()[1:]}
-    assert levels == {"county", "prefecture"}
+    assert levels == {"county", "prefecture", "province", "nation"}  # benchmarks are units like any other
 
 
 def test_compare_states_window_units_and_dispersion_on_every_row():
@@ -43,7 +43,9 @@ def test_compare_states_window_units_and_dispersion_on_every_row():
     assert {r["window"] for r in funnel_rows} == {"2017"}  # Linyi and Liaocheng; Lishui 2025 is not compared
     assert {r["district_code"] for r in funnel_rows} == {"371300", "371500"}
     assert {r["classification"] for r in funnel_rows} == {"not classified"}  # 2 units < the minimum of 10
-    assert all(r["n_units"] == 2 and r["phi"] > 1 and "method" in r for r in funnel_rows)
+    assert all(r["n_units"] == 2 and "method" in r for r in funnel_rows)
+    # from 2 units no variation beyond chance is estimated: no φ, τ² or χ² p on any row, and none in the words
+    assert all(r["phi"] is None and r["tau2"] is None and r["chi2_p"] is None for r in funnel_rows)
 
 
 def test_reconcile_shows_the_narrower_scope_that_fits():
@@ -57,7 +59,7 @@ def test_reconcile_shows_the_narrower_scope_that_fits():
     [
         (["rates", "--metric", "nope"], "Unknown metric 'nope'"),
         (["rates", "--metric", "mediation_success_rate"], "is a ratio"),
-        (["compare", "--metric", "legal_aid_cases"], "mix prefecture-level cities and county-level units"),
+        (["compare", "--metric", "legal_aid_cases"], "mix levels (county, nation, prefecture, province)"),
         (["compare", "--metric", "legal_aid_cases", "--level", "county", "--period", "2019"], "Fewer than two units"),
         (["rates", "--metric", "legal_aid_cases", "--district", "123456"], "Unknown district code '123456'"),
         (["trend", "--metric", "legal_aid_cases", "--district", "320685"], "No actual legal_aid_cases observations"),

@@ -11,7 +11,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from compare.data import load_dataset
 from compare.errors import CompareError
-from compare.stats.comparisons import NOT_CLASSIFIED, funnel, rate_ratio, rate_ratios
+from compare.stats.comparisons import NOT_CLASSIFIED, funnel, funnel_rate_ratios, rate_ratio, rate_ratios
 from compare.stats.intervals import wilson_interval
 from compare.stats.rates import rate_table
 
@@ -98,6 +98,46 @@ def test_pairwise_ratios_cover_every_pair_with_holm_adjusted_p_values():
     assert (tested["p_holm"] >= tested["p_value"]).all()
 
 
+def test_pairwise_ratios_are_exact_and_unwidened_below_ten_units():
+    few = units([120.0, 95.0, 180.0, 60.0], [10.0, 10.0, 12.0, 9.0])
+    f = funnel(few)  # 4 units: no φ estimated, so nothing to widen with
+    ratios = funnel_rate_ratios(f)
+    assert (ratios["method"] == "exact conditional").all() and ratios["p_holm"].notna().all()
+    exact = rate_ratio(120.0, 10.0, 95.0, 10.0)
+    assert (ratios.loc[0, "ci_low"], ratios.loc[0, "ci_high"]) == pytest.approx((exact.ci_low, exact.ci_high))
+    np.testing.assert_allclose(ratios["p_holm"], multipletests(ratios["p_value"], method="holm")[1], rtol=1e-12)
+    with pytest.raises(CompareError, match="only from 10 units"):
+        rate_ratios(few, phi=601.0)
+    with pytest.raises(CompareError, match="only from 10 units"):
+        rate_ratios(few, tau2=0.01)
+    assert rate_ratio(120.0, 10.0, 95.0, 10.0, phi=np.nan).method == "exact conditional"  # not estimated: exact
+
+
+def test_pairwise_ratios_are_widened_by_phi_from_ten_overdispersed_units():
+    rng = np.random.default_rng(4)
+    exposure = rng.uniform(20.0, 400.0, 12)
+    many = units(rng.poisson(exposure * 10 * np.exp(rng.normal(0, 0.5, 12))).astype(float), exposure)
+    f = funnel(many)
+    assert f.overdispersed and f.phi > 1
+    ratios = funnel_rate_ratios(f)
+    assert ratios["method"].str.contains("quasi-Poisson").all()
+    assert f"φ = {f.phi:.3g}" in ratios.loc[0, "method"]
+
+
+def test_pairwise_ratios_compare_units_of_one_period_only():
+    mixed = units([120.0, 95.0, 180.0], [10.0, 10.0, 12.0]).assign(
+        period_start=pd.to_datetime(["2021-01-01", "2021-01-01", "2021-01-01"]),
+        period_end=pd.to_datetime(["2021-12-31", "2021-12-31", "2021-06-30"]),
+    )
+    table = rate_ratios(mixed)
+    same = table[(table["district_a"] == "000000") & (table["district_b"] == "000001")].iloc[0]
+    assert same["rate_ratio"] == pytest.approx(120 / 95) and same["method"] == "exact conditional"
+    other = table[table["district_b"] == "000002"]
+    assert len(other) == 2 and (other["note"] == "different periods: not compared").all()
+    assert other[["rate_ratio", "p_value", "p_holm"]].isna().all().all()
+    assert same["p_holm"] == pytest.approx(same["p_value"])  # one pair tested: Holm over that pair alone
+
+
 def test_pairwise_ratios_refuse_two_periods_of_one_unit():
     doubled = units([10.0, 12.0], [1.0, 1.0]).assign(district_code="000001")
     with pytest.raises(CompareError, match="one row per unit"):
@@ -137,15 +177,18 @@ def test_the_embedded_prefectures_are_too_few_to_classify():
     f = funnel(rates)
     assert f.n_units == len(rates) < 10
     assert not f.classified and (f.table["classification"] == NOT_CLASSIFIED).all()
-    assert f.phi > 1  # still stated, never used to classify
+    assert np.isnan(f.phi) and np.isnan(f.tau2)  # too few units to estimate either: neither is stated
     plain = funnel(rates, min_units=2, adjustment="none")
-    widened = funnel(rates, min_units=2)
-    assert (widened.table["upper_95"] >= plain.table["upper_95"]).all()
+    asked = funnel(rates, min_units=2)  # random effects asked for, but there is nothing to widen with
+    np.testing.assert_array_equal(asked.table["upper_95"], plain.table["upper_95"])
+    assert "overdispersion not estimated" in asked.method
 
 
-def test_a_quarter_and_a_half_year_are_compared_per_resident_year_never_raw():
+def test_a_quarter_and_a_half_year_are_not_paired_and_rates_are_per_resident_year_never_raw():
     rates = latest(rate_table(load_dataset(), "legal_aid_cases", districts=["320412", "371002"], level="county"))
     pair = rate_ratios(rates).iloc[0]
-    annual = rates.set_index("district_code")["annual_rate_per_10k"]
-    assert pair["rate_ratio"] == pytest.approx(annual[pair["district_a"]] / annual[pair["district_b"]])
-    assert pair["rate_ratio"] != pytest.approx((349 / 1697380) / (591 / 446193))  # the raw, unannualised ratio
+    assert pair["note"] == "different periods: not compared" and np.isnan(pair["rate_ratio"])
+    a, b = rates.iloc[0], rates.iloc[1]
+    ratio = rate_ratio(a["value"], a["exposure"], b["value"], b["exposure"]).rate_ratio
+    assert ratio == pytest.approx(a["annual_rate_per_10k"] / b["annual_rate_per_10k"])
+    assert ratio != pytest.approx((349 / 1697380) / (591 / 446193))  # the raw, unannualised ratio

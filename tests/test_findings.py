@@ -32,8 +32,9 @@ def test_no_unit_is_classified_when_fewer_than_the_minimum_share_a_window(ds):
         about = dict(story.about)
         assert int(about["Units compared"]) < MIN_UNITS  # the embedded data never has ten units in one window
         assert set(table["classification"]) == {"not classified"}, metric
-        assert story.lead.startswith("<b>Nothing")
-    assert checked >= 3
+        assert "<b>Not assessed against each other</b>" in story.lead and "Nothing stands out" not in story.lead
+        assert "φ" not in story.lead
+    assert checked >= 1
 
 
 def test_units_reporting_other_years_are_named_not_ranked(ds):
@@ -48,11 +49,13 @@ def test_units_reporting_other_years_are_named_not_ranked(ds):
 def test_the_default_window_is_the_latest_year_most_units_report(ds):
     from compare.stats.windows import comparison_set
 
-    rates = rate_table(ds, "legal_aid_cases", level="prefecture")
-    years = rates[rates["period_start"].dt.year == rates["period_end"].dt.year]
-    per_year = years.groupby(years["period_end"].dt.year)["district_code"].nunique()
-    expected = max(y for y, n in per_year.items() if n == per_year.max())
-    assert comparison_set(rates).label == str(expected)
+    rates = rate_table(ds, "legal_aid_cases", level="prefecture").dropna(subset=["period_end"])
+    per_period = rates.groupby(["period_start", "period_end"])["district_code"].nunique()
+    expected = max((end, start) for (start, end), n in per_period.items() if n == per_period.max())
+    chosen = comparison_set(rates)
+    assert (chosen.window.end, chosen.window.start) == expected
+    assert chosen.label == "2018H1"  # 绵阳 and 黄山 both report the first half of 2018 (临沂 and 聊城: 2017)
+    assert set(chosen.units["period"].astype(str)) == {"2018H1"}, "every unit reports the one identical period"
 
 
 def test_an_approximate_count_is_a_range_never_an_exact_interval(ds):
@@ -62,17 +65,18 @@ def test_an_approximate_count_is_a_range_never_an_exact_interval(ds):
     assert "allowing for the report's rounding and for chance" in sentence and "95% CI" not in sentence
 
 
-def test_a_lower_bound_that_is_not_an_event_count_says_at_least_and_shows_no_interval(ds):
-    row = rate_table(ds, "legal_publicity_materials", districts=["371002"]).iloc[0]  # 发放材料36000余份
-    sentence = rate_sentence(row, ds.metric("legal_publicity_materials"))
-    assert "at least 36,000 copies" in sentence and "at least 1,627 per 10,000 residents per year" in sentence
-    assert "CI" not in sentence and "no interval: not a count of chance events" in sentence
+def test_a_lower_bound_says_at_least_and_its_interval_covers_the_rounding(ds):
+    rates = rate_table(ds, "legal_consultations", level="all")
+    row = rates[rates["qualifier"].eq("at_least") & rates["ci_low"].notna()].iloc[0]
+    sentence = rate_sentence(row, ds.metric("legal_consultations"))
+    assert "at least" in sentence and "allowing for the report's rounding and for chance" in sentence
+    assert "95% CI" not in sentence
 
 
 def test_a_profile_with_no_peers_in_its_period_says_nothing_stands_out(ds):
     story = district_profile(ds, "371002")
-    assert story.lead.startswith("<b>Nothing stands out</b>, because too few units")
-    assert set(story.tables["summary"].frame["window"]) == {"2021"}
+    assert story.lead.startswith("<b>Not assessed against its peers</b>") and "Nothing stands out" not in story.lead
+    assert set(story.tables["summary"].frame["window"]) == {"2021H1"}, "its own period, not the year around it"
 
 
 def constructed_set(counts, exposure):
@@ -109,7 +113,10 @@ def test_the_lead_names_outliers_only_when_a_classified_funnel_holds():
     lead = comparison_lead(info, outlier, fun, "county", 10, "cases")
     assert lead.startswith("<b>1 of 12 county-level units reporting 2021 lie outside the 99.8% limits</b>")
     few = funnel(outlier.units, min_units=20)
-    assert "too few units share a period" in comparison_lead(info, outlier, few, "county", 20, "cases")
+    lead = comparison_lead(info, outlier, few, "county", 20, "cases")
+    assert (
+        lead.startswith("<b>Not assessed against each other</b>") and "not from whether their intervals overlap" in lead
+    )
 
 
 def test_both_languages_have_the_same_sentences_and_headers():
@@ -158,19 +165,20 @@ def test_every_district_with_a_rate_gets_a_profile_in_both_languages(ds):
     districts whose figures are all undated or open-ended (listed, never compared)."""
     from compare.stats.rates import rateable_observations
 
-    for code in sorted(rateable_observations(ds)["district_code"].unique()):
+    obs = rateable_observations(ds)
+    for code in sorted(obs.loc[obs["tier"].isin(["county", "prefecture"]), "district_code"].unique()):
         for lang in ("en", "zh"):
             assert district_profile(ds, code, lang=lang).findings
     open_only = district_profile(ds, "511425")  # 青神县: figures from 2020 with no end date
     assert open_only.lead.startswith("<b>Nothing can be compared</b>") and "peers" not in open_only.charts
     assert "no annual rate: the report gives no end to its period" in open_only.findings[0]
     metrics = set(district_profile(ds, "371002").tables["summary"].frame["metric"])
-    assert "人民调解员 People's mediators" in metrics, "stocks in post are listed, as rates at their date"
+    assert "人民调解员 People's mediators" not in metrics, "people in post are counts, never a rate per resident"
 
 
 def test_a_stock_comparison_shows_its_rate_at_the_date(ds):
-    """Mediators in post have no annual rate: the comparison's table shows their rate at the date."""
-    rates = metric_comparison(ds, "mediators", "county").tables["rates"].frame
+    """Corrections subjects under supervision have no annual rate: the comparison shows their rate at the date."""
+    rates = metric_comparison(ds, "community_corrections_subjects", "county").tables["rates"].frame
     assert not rates.empty and rates["rate"].notna().all()
 
 
@@ -181,3 +189,26 @@ def test_each_load_is_a_new_dataset_over_the_same_tables():
     assert first is not second and first.observations is second.observations
     first.observations = first.observations.iloc[:0]
     assert len(load().observations) == len(second.observations) > 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_phi_and_tau2_are_stated_only_where_the_units_can_estimate_them(lang):
+    from compare.stats.comparisons import MIN_UNITS_ADDITIVE
+    from compare.stories.sentences import funnel_facts, method_words, spread_words
+
+    rng = np.random.default_rng(7)
+
+    def spread_out(n):  # constructed units far apart: φ would be in the hundreds if it were estimated
+        exposure = rng.uniform(2e5, 4e6, n)
+        return constructed_set(rng.poisson(exposure * 1e-3 * np.exp(rng.normal(0, 0.8, n))), exposure).units
+
+    two = funnel(spread_out(2))
+    words = spread_words(two, lang) + funnel_facts(two, lang) + method_words(two, lang)
+    assert "φ =" not in words and "τ² =" not in words and "10" in spread_words(two, lang)
+    below = funnel(spread_out(MIN_UNITS_ADDITIVE - 5))
+    words = spread_words(below, lang) + method_words(below, lang)
+    assert below.adjustment == "multiplicative" and f"φ = {below.phi:,.0f}" in words and "τ² =" not in words
+    assert "√φ" in words and str(MIN_UNITS_ADDITIVE) in method_words(below, lang)
+    enough = funnel(spread_out(MIN_UNITS_ADDITIVE))
+    words = spread_words(enough, lang) + method_words(enough, lang)
+    assert enough.adjustment == "random_effects" and f"τ² = {enough.tau2:.3g}" in words and "τ²" in words

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from compare.data.periods import annualise, parse_period, period_label, years_between
+from compare.data.periods import parse_period, period_label, years_between
 from compare.errors import PeriodError
 
 
@@ -58,14 +58,6 @@ def test_years_between_counts_each_day_against_its_own_year():
         ]
     )
     assert y.tolist() == pytest.approx([1.0, 1.0, 181 / 365, 2 + 143 / 365])
-
-
-def test_annualise_flows_only():
-    value = pd.Series([100.0, 100.0, 50.0])
-    kind = pd.Series(["flow", "stock", "ratio"])
-    years = pd.Series([0.25, float("nan"), 0.25])
-    out = annualise(value, kind, years)
-    assert out[0] == 400 and out[1] == 100 and pd.isna(out[2])
 
 
 @settings(max_examples=200, deadline=None)

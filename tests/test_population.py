@@ -87,3 +87,30 @@ def test_default_denominator_takes_the_years_own_figure_else_the_census():
 def test_unknown_denominator_is_one_sentence():
     with pytest.raises(CompareError, match="Unknown denominator 'census'; use one of resident, census_resident"):
         attach_population(_one_observation("2021-12-31"), load_dataset(), "census")
+
+
+def test_a_flow_over_several_years_divides_by_each_years_population():
+    """Resident-years: 2021 and 2022 each count with their own year-end population (Wujin's statistical
+    bulletins), not twice the end year's; a span reaching back before 2018 is flagged however it ends."""
+    from compare.data import load_dataset
+    from compare.stats.rates import rate_table
+
+    ds = load_dataset()
+    row = ds.observations.iloc[[0]].assign(
+        doc_id="two-years",
+        district_code="320412",
+        period_start=pd.Timestamp("2021-01-01"),
+        period_end=pd.Timestamp("2022-12-31"),
+        metric_id="legal_aid_cases",
+        subset="",
+        value=1000.0,
+        statement="actual",
+        basis="",
+        scope="",
+    )
+    early = row.assign(doc_id="from-2016", district_code="320682", period_start=pd.Timestamp("2016-01-01"))
+    ds.observations = pd.concat([ds.observations, row, early], ignore_index=True)
+    rates = rate_table(ds, "legal_aid_cases", level="county").set_index("doc_id")
+    assert rates.loc["two-years", "exposure"] == pytest.approx(1717200 + 1721500)
+    assert rates.loc["two-years", "annual_rate_per_10k"] == pytest.approx(1000 / (1717200 + 1721500) * 1e4)
+    assert "population_year_gap" in rates.loc["from-2016", "flags"], "2016 and 2017 stand on the 2020 census"

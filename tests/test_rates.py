@@ -47,12 +47,21 @@ def test_huancui_legal_aid_matches_the_report_and_the_brief_example(ds):
     assert row["population_definition"] == "census_resident" and row["population"] == 446193
 
 
-def test_stocks_are_not_annualised_and_people_in_post_get_no_poisson_interval(ds):
-    rates = rate_table(ds, "mediators", districts=["371002"])
+def test_stocks_are_not_annualised_and_people_under_supervision_get_no_poisson_interval(ds):
+    rates = rate_table(ds, "community_corrections_subjects", districts=["370202"])
     row = rates.iloc[0]
-    assert np.isnan(row["annual_rate_per_10k"]) and row["rate_per_10k"] == pytest.approx(1090 / 446193 * 1e4)
+    assert np.isnan(row["annual_rate_per_10k"]) and row["rate_per_10k"] == pytest.approx(162 / row["population"] * 1e4)
     assert np.isnan(row["ci_low"]) and "not_a_count" in row["flags"]
     assert row["method"] == "no interval: not an event count"
+
+
+@pytest.mark.parametrize(
+    "metric", ["mediators", "mediation_organizations", "mediator_trainees", "wages_recovered", "judicial_offices"]
+)
+def test_quantities_whose_population_at_risk_is_not_the_residents_get_no_per_capita_rate(ds, metric):
+    """People in post, committees, trainees' attendances, money and offices are counts, never per resident."""
+    with pytest.raises(RateNotMeaningfulError, match="not a per-capita quantity"):
+        rate_table(ds, metric, level="all")
 
 
 @pytest.mark.parametrize(
@@ -103,10 +112,10 @@ def test_small_counts_are_flagged():
 
 
 def test_qualifiers_become_flags(ds):
-    rates = rate_table(ds, "wages_recovered", level="all")
-    assert rates.set_index("district_code").loc["510700", "flags"].startswith("lower_bound")
-    assert "approx" in rates.set_index("district_code").loc["371500", "flags"]
-    assert rates["ci_low"].isna().all()  # money is not a Poisson count
+    rates = rate_table(ds, "legal_consultations", level="all")
+    assert rates.loc[rates["qualifier"].eq("at_least"), "flags"].str.startswith("lower_bound").all()
+    assert rates.loc[rates["qualifier"].eq("approx"), "flags"].str.contains("approx").all()
+    assert rates["qualifier"].eq("at_least").any() and rates["qualifier"].eq("approx").any()
 
 
 def test_year_end_denominator_with_explicit_fallback(ds):
@@ -145,9 +154,14 @@ def test_unknown_metric(ds):
 
 
 def test_levels_are_not_mixed_unless_asked(ds):
-    with pytest.raises(MixedLevelsError, match="prefecture-level cities and county-level units"):
+    with pytest.raises(MixedLevelsError, match="mix levels \\(county, nation, prefecture, province\\)"):
         rate_table(ds, "legal_aid_cases")
-    assert set(rate_table(ds, "legal_aid_cases", level="all")["level"]) == {"county", "prefecture"}
+    assert set(rate_table(ds, "legal_aid_cases", level="all")["level"]) == {
+        "county",
+        "prefecture",
+        "province",
+        "nation",
+    }
 
 
 def test_missing_population_is_one_sentence(ds):
@@ -234,3 +248,31 @@ def test_a_share_whose_numerator_exceeds_its_denominator_gets_no_interval(ds):
     inconsistent = shares[shares["value"] > shares["trials"]]
     assert not inconsistent.empty  # 庆阳市 2014: more successes stated than disputes (different bases)
     assert inconsistent["ci_low"].isna().all() and inconsistent["method"].str.contains("exceeds").all()
+
+
+@pytest.mark.parametrize(
+    ("value", "qualifier", "quote", "low", "high"),
+    [
+        (30000, "at_least", "调解纠纷3万件以上", 30000, np.inf),  # 以上: no upper end in the words
+        (30000, "at_least", "受理咨询超过3万人次", 30000, np.inf),
+        (36000, "at_least", "发放材料3.6万余份", 36000, 36999),  # 余: within the next rounding step
+        (30000, "approx", "办理案件近3万件", 25000, 30000),  # 近: close to it from below
+        (30000, "approx", "办理案件约3万件", 25000, 35000),
+    ],
+)
+def test_the_words_around_a_number_set_its_range(value, qualifier, quote, low, high):
+    got_low, got_high = count_range([value], [qualifier], [quote])
+    assert (got_low[0], got_high[0]) == (low, high)
+
+
+def test_an_open_upper_count_has_an_open_upper_limit():
+    low, high = poisson_interval([30000], [1e6], count_high=[np.inf])
+    assert np.isinf(high[0]) and low[0] == pytest.approx(poisson_interval([30000], [1e6])[0][0])
+
+
+def test_a_part_larger_than_its_whole_is_flagged_on_both_sides(ds):
+    """庆阳市 reports 17,356 successful mediations of 17,128 disputes: both figures carry the flag."""
+    for metric in ("disputes_mediated", "disputes_mediated_success"):
+        rates = rate_table(ds, metric, level="prefecture").set_index("doc_id")
+        assert "part_exceeds_whole" in rates.loc["qingyang-2015-01-07", "flags"], metric
+        assert not rates.drop(index="qingyang-2015-01-07")["flags"].str.contains("part_exceeds_whole").any()

@@ -26,7 +26,7 @@ def test_romanise(name, level, english):
 
 def test_committed_reference_tables_rebuild_identically_from_shared(tmp_path):
     shared = shared_or_skip("reference")
-    build_reference(shared, tmp_path)
+    build_reference(shared, tmp_path, PROJECT_ROOT / "data" / "reference" / "curated_populations.csv")
     for name in ("districts.csv", "populations.csv"):
         built = pd.read_csv(tmp_path / name, dtype=str, keep_default_na=False)
         committed = pd.read_csv(PROJECT_ROOT / "data" / "reference" / name, dtype=str, keep_default_na=False)
@@ -38,4 +38,6 @@ def test_levels_and_parents():
     wujin = districts.set_index("code").loc["320412"]
     assert (wujin["level"], wujin["prefecture_code"], wujin["province_code"]) == ("county", "320400", "320000")
     assert districts.set_index("code").loc["320671", "level"] == "zone"
-    assert set(districts["level"]) == {"province", "prefecture", "county", "zone"}
+    assert set(districts["level"]) == {"nation", "province", "prefecture", "county", "zone"}
+    nation = districts.set_index("code").loc["100000"]
+    assert (nation["name_zh"], nation["name_en"], nation["province_code"]) == ("全国", "China", "")

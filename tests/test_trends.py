@@ -3,6 +3,8 @@ previous-year values. The GLM is checked on synthetic counts (labelled so) again
 likelihood maximisation; the overlap rule against a brute-force search."""
 
 import itertools
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,13 +16,18 @@ from scipy import optimize, stats
 from compare.data import load_dataset
 from compare.errors import CompareError
 from compare.stats.trends import (
+    MIN_ANNUAL_POINTS,
     TrendNotEstimable,
+    annual_points,
     change_qualifier,
     derived_previous_year,
     finest_cover,
     fit_trend,
     fit_trends,
     midpoint_years,
+    same_span_pair,
+    span_change,
+    span_key,
     trend,
 )
 
@@ -73,21 +80,55 @@ def test_quasi_poisson_matches_statsmodels_glm_with_pearson_scale(alpha):
     )
 
 
+def test_phi_is_floored_at_one_so_the_interval_is_never_narrower_than_plain_poisson():
+    """500, 525, 551 lie almost on a curve (Pearson χ²/df ≈ 0.00002): unfloored, the quasi-Poisson interval was
+    4.80 to 5.15% a year, where plain Poisson gives -1.2 to 11.5%."""
+    counts, exposure, time = np.array([500, 525, 551]), np.full(3, 1e5), np.array([2020.5, 2021.5, 2022.5])
+    fit = fit_trend(counts, exposure, time)
+    design = sm.add_constant(time - time.mean())
+    model = sm.GLM(counts, design, family=sm.families.Poisson(), offset=np.log(exposure))
+    plain_low, plain_high = np.expm1(model.fit().conf_int()[1]) * 100
+    assert (round(plain_low, 1), round(plain_high, 1)) == (-1.2, 11.5)
+    assert fit.pearson_phi < 1e-3 and fit.phi == 1.0
+    assert fit.ci_low_pct <= plain_low and fit.ci_high_pct >= plain_high
+    floored = model.fit(scale=1.0, use_t=True)  # the same fit at φ = 1, t quantile on n - 2 = 1 df
+    assert np.log1p(np.array([fit.ci_low_pct, fit.ci_high_pct]) / 100) == pytest.approx(floored.conf_int()[1])
+    assert fit.p_value == pytest.approx(floored.pvalues[1])
+
+
 @pytest.mark.parametrize(
-    "counts, words",
+    "counts, code",
     [
-        ([0, 0, 9], "only one of the 3 periods"),
-        ([9, 0, 0, 0], "only one of the 4 periods"),
-        ([0, 0, 0, 0], "all 4 periods report zero"),
-        ([1, 2], "at least 3 non-overlapping dated periods"),
-        ([40, 40, 40], "exactly on the fitted curve"),
+        ([0, 0, 9], "one_nonzero"),
+        ([9, 0, 0, 0], "one_nonzero"),
+        ([0, 0, 0, 0], "all_zero"),
+        ([1, 2], "too_few_periods"),
+        ([40, 40, 40], "exact_fit"),
     ],
 )
-def test_degenerate_series_get_a_reason_not_a_number(counts, words):
+def test_degenerate_series_get_a_reason_code_not_a_number(counts, code):
     n = len(counts)
-    with pytest.raises(TrendNotEstimable, match=words) as caught:
+    with pytest.raises(TrendNotEstimable, match=code) as caught:
         fit_trend(counts, np.full(n, 10.0), np.arange(2020.5, 2020.5 + n))
-    assert isinstance(caught.value, CompareError) and str(caught.value).count(".") == 1
+    assert isinstance(caught.value, CompareError) and caught.value.code == code
+
+
+def test_statistics_import_nothing_from_the_stories():
+    """stats words nothing: it returns reason codes, and compare.stories turns them into sentences."""
+    import compare.stats
+
+    folder = Path(compare.stats.__file__).parent
+    assert [f.name for f in folder.glob("*.py") if "stories" in f.read_text(encoding="utf-8")] == []
+
+
+def test_every_reason_code_has_words_in_both_languages():
+    from compare.stories.sentences import SENTENCES
+
+    codes = {"too_few_periods", "bad_count", "all_zero", "one_nonzero", "exact_fit", "stock", "few_annual_points"}
+    codes |= {"no_same_span", "both_zero"}
+    for lang in ("en", "zh"):
+        assert {f"reason.{c}" for c in codes} <= set(SENTENCES[lang]), lang
+    assert MIN_ANNUAL_POINTS == 5, "the words say 'fewer than five annual points'"
 
 
 def test_two_non_zero_periods_have_a_finite_trend():
@@ -150,7 +191,129 @@ def test_change_on_previous_period_uses_annualised_rates():
     assert list(changes["period"]) == ["2015H1", "2018H1"]
     expected = (2809 / 3511 - 1) * 100  # same span length and population
     assert changes["change_on_previous_pct"].iloc[1] == pytest.approx(expected)
-    assert result.model is None and "2 are available" in result.no_model_reason
+    assert result.model is None and result.no_model_code == "few_annual_points"
+    assert result.no_model_fields == {"n": 0, "min_points": 5}
+    change = result.span_change
+    assert (change.earlier, change.later) == ("2015H1", "2018H1")
+    assert change.rate_ratio == pytest.approx(2809 / 3511) and change.ci_low < change.rate_ratio < change.ci_high
+
+
+@pytest.mark.parametrize(
+    "district, metric, periods",
+    [
+        ("530100", "legal_aid_cases", ["2016-01-01..2020-12-31", "2021"]),  # a five-year total, then one year
+        ("440402", "disputes_mediated", ["2019", "2020-01-01..2020-07-31"]),  # a full year, then seven months
+    ],
+)
+def test_periods_of_different_spans_are_never_set_side_by_side(district, metric, periods):
+    """The audit found +189.8% from Kunming's 2016-2020 average to 2021 (its report says +26.8%)."""
+    result = trend(load_dataset(), metric, district)
+    assert list(result.changes["period"]) == periods
+    assert result.changes["change_on_previous_pct"].isna().all()
+    assert result.changes["change_on_year_before_pct"].isna().all()
+    assert result.span_change is None and result.span_change_code == "no_same_span"
+
+
+def spans(*pairs):
+    """Constructed dated flow rows (not data): one per (start, end), labelled by position."""
+    frame = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime([s for s, _ in pairs]),
+            "period_end": pd.to_datetime([e for _, e in pairs]),
+            "exposure": 1e5,
+            "years": 1.0,
+            "value": 10.0,
+        }
+    )
+    return frame.assign(period=[f"{s}..{e}" for s, e in pairs])
+
+
+def test_same_span_means_the_same_calendar_days_a_whole_number_of_years_apart():
+    rows = spans(
+        ("2021-01-01", "2021-12-31"),
+        ("2020-01-01", "2020-12-31"),  # a leap year: still the same span as 2021
+        ("2021-01-01", "2021-06-30"),
+        ("2024-02-01", "2024-02-29"),
+        ("2023-02-01", "2023-02-28"),  # February, leap or not
+        ("2016-01-01", "2020-12-31"),
+        ("2021-01-01", "2021-07-31"),
+    )
+    key = span_key(rows["period_start"], rows["period_end"])
+    assert key[0] == key[1] and key[3] == key[4]
+    assert len({key[0], key[2], key[3], key[5], key[6]}) == 5
+
+
+def test_the_latest_two_periods_of_the_same_span_are_compared():
+    rows = spans(
+        ("2016-01-01", "2020-12-31"),
+        ("2021-01-01", "2021-12-31"),
+        ("2021-01-01", "2021-06-30"),
+        ("2022-01-01", "2022-06-30"),
+        ("2022-01-01", "2022-07-31"),
+    )
+    assert same_span_pair(rows) == (2, 3)  # 2021H1 and 2022H1: the five-year total has no partner, nor has 2021
+    rows = spans(("2019-01-01", "2019-12-31"), ("2020-01-01", "2020-12-31"), ("2020-01-01", "2020-06-30"))
+    rows = pd.concat([rows, spans(("2021-01-01", "2021-06-30"), ("2021-01-01", "2021-12-31"))], ignore_index=True)
+    assert same_span_pair(rows) == (1, 4)  # both pairs end in 2021: the full years, the longer span
+    overlapping = spans(("2016-01-01", "2020-12-31"), ("2017-01-01", "2021-12-31"))
+    assert same_span_pair(overlapping) is None, "two five-year totals that overlap share events"
+    assert same_span_pair(spans(("2019-01-01", "2019-12-31"), ("2020-01-01", "2020-07-31"))) is None
+
+
+def exact_ratio_by_conditional_binomial(later, later_exposure, earlier, earlier_exposure, alpha=0.05):
+    """Independent reference (scipy, not statsmodels): given n = later + earlier, later ~ Binomial(n, p) with
+    p = e_l·RR / (e_l·RR + e_e); the Clopper-Pearson interval of p (Clopper & Pearson 1934, as beta quantiles)
+    turned into RR = p·e_e / ((1 - p)·e_l) (Breslow & Day 1987, vol. II, §2.2; Rothman, Modern Epidemiology,
+    ch. 14: the conditional exact interval of a rate ratio)."""
+    n = later + earlier
+    p_low = stats.beta.ppf(alpha / 2, later, n - later + 1) if later > 0 else 0.0
+    p_high = stats.beta.ppf(1 - alpha / 2, later + 1, n - later) if later < n else 1.0
+    to_ratio = lambda p: p * earlier_exposure / ((1 - p) * later_exposure) if p < 1 else np.inf  # noqa: E731
+    p0 = later_exposure / (later_exposure + earlier_exposure)  # RR = 1
+    return to_ratio(p_low), to_ratio(p_high), stats.binomtest(later, n, p0).pvalue
+
+
+@pytest.mark.parametrize(
+    "later, earlier, later_exposure, earlier_exposure",
+    [(150, 120, 5e5, 5e5), (2809, 3511, 2.4e6, 2.4e6), (7, 2, 1e5, 1.1e5), (0, 12, 2e5, 2e5), (9, 0, 2e5, 2e5)],
+)
+def test_same_span_change_matches_the_conditional_binomial(later, earlier, later_exposure, earlier_exposure):
+    changes = spans(("2021-01-01", "2021-12-31"), ("2022-01-01", "2022-12-31")).assign(
+        value=[float(earlier), float(later)],
+        exposure=[earlier_exposure, later_exposure],
+        qualifier="exact",
+    )
+    change, code = span_change(changes)
+    low, high, p_value = exact_ratio_by_conditional_binomial(later, later_exposure, earlier, earlier_exposure)
+    assert code == "" and (change.earlier_count, change.later_count) == (earlier, later)
+    expected = (later / later_exposure) / (earlier / earlier_exposure) if earlier else np.inf
+    assert change.rate_ratio == pytest.approx(expected)
+    assert change.ci_low == pytest.approx(low, rel=1e-9, abs=1e-12)
+    assert change.ci_high == pytest.approx(high, rel=1e-9) if np.isfinite(high) else np.isinf(change.ci_high)
+    assert change.p_value == pytest.approx(p_value, rel=1e-6)
+
+
+def test_a_ranged_count_widens_the_ratio_interval_to_the_counts_its_words_allow():
+    base = spans(("2021-01-01", "2021-12-31"), ("2022-01-01", "2022-12-31")).assign(value=[1200.0, 1500.0])
+    exact, _ = span_change(base.assign(qualifier="exact"))
+    ranged, _ = span_change(base.assign(qualifier=["exact", "at_least"]))  # 1500余: 1500..1599
+    assert ranged.rate_ratio == exact.rate_ratio and ranged.ci_low == pytest.approx(exact.ci_low)
+    assert ranged.ci_high > exact.ci_high and np.isnan(ranged.p_value) and not ranged.exact_counts
+    low, high, _ = exact_ratio_by_conditional_binomial(1599, 1e5, 1200, 1e5)
+    assert ranged.ci_high == pytest.approx(high)
+    none, _ = span_change(base.assign(qualifier="exact"), events=False)
+    assert none.rate_ratio == exact.rate_ratio and np.isnan([none.ci_low, none.ci_high]).all()
+    zero, code = span_change(base.assign(qualifier="exact", value=0.0))
+    assert zero is None and code == "both_zero"
+
+
+def test_a_trend_needs_five_full_calendar_years():
+    years = [(f"{y}-01-01", f"{y}-12-31") for y in range(2018, 2022)]
+    four = spans(*years, ("2021-01-01", "2021-03-31"), ("2016-01-01", "2020-12-31"), ("2022-01-01", "2022-06-30"))
+    assert len(annual_points(four)) == 4
+    five = pd.concat([four, spans(("2017-01-01", "2017-12-31"), ("2019-01-01", "2019-12-31"))], ignore_index=True)
+    points = annual_points(five)
+    assert list(points["period_start"].dt.year) == [2017, 2018, 2019, 2020, 2021], "2019, reported twice, counts once"
 
 
 def test_reported_yoy_change_gives_a_derived_previous_year():
@@ -161,6 +324,8 @@ def test_reported_yoy_change_gives_a_derived_previous_year():
 
 
 SYNTHETIC_ROWS = [  # SYNTHETIC observations for Huancui (371002), for these tests only; it reports 591 in 2021H1
+    ("2019-01-01", "2019-12-31", "1100", "exact"),
+    ("2020-01-01", "2020-12-31", "1320", "exact"),
     ("2021-01-01", "2021-03-31", "300", "exact"),
     ("2021-01-01", "2021-12-31", "1300", "exact"),
     ("2022-01-01", "2022-12-31", "1500", "at_least"),
@@ -197,14 +362,15 @@ def overlapping(data_copy):
 def test_overlapping_periods_are_set_aside_before_changes_and_the_model(overlapping):
     result = trend(overlapping, "legal_aid_cases", "371002")
     use = result.changes.set_index("period")["trend_use"]
-    assert use["2021"] == use["2022"] == use["2023"] == "used"
+    assert use["2019"] == use["2020"] == use["2021"] == use["2022"] == use["2023"] == "used"
     assert use["2021Q1"] == use["2021H1"] == "set aside: overlaps 2021"
     assert use["undated"] == "not used: no dates" and use["2024-01-01..(open)"] == "not used: no end date"
     assert set(result.set_aside["period"]) == {"2021Q1", "2021H1", "undated", "2024-01-01..(open)"}
     used = result.changes[use.to_numpy() == "used"]
-    assert result.model.periods == 3
+    assert result.model.periods == 5 and list(result.model_rows) == list(used.index)
     t = midpoint_years(used["period_start"], used["period_end"])
     assert result.model.slope == pytest.approx(fit_trend(used["value"], used["exposure"], t).slope)
+    assert result.span_change is None and result.span_change_code == "", "a trend, not a two-period change"
     changes = result.changes.set_index("period")
     assert changes.loc["2022", "change_on_previous_pct"] == pytest.approx((1500 / 1300 - 1) * 100, rel=1e-3)
     assert changes.loc["2022", "change_qualifier"] == "at least"
@@ -222,8 +388,9 @@ def test_undated_and_open_flows_have_no_per_year_rate(overlapping):
 
 
 def test_stocks_get_a_reason_instead_of_a_model():
-    result = trend(load_dataset(), "mediation_organizations", "330212")
-    assert result.model is None and "stock" in result.no_model_reason
+    result = trend(load_dataset(), "community_corrections_subjects", "370202")
+    assert result.model is None and result.no_model_code == "stock"
+    assert result.span_change is None and result.span_change_code == "", "a stock's counts are not events over time"
     assert result.changes["comparable_rate"].notna().all()
 
 
@@ -259,6 +426,8 @@ def test_batched_trends_agree_with_statsmodels_quasi_poisson_on_every_pair():
     batched = fit_trends(rates).set_index("district_code")
     estimable = batched[batched["reason"] == ""]
     assert len(batched) == 120 and len(estimable) > 100 and estimable["converged"].all()
+    floored = estimable["pearson_chi2"] / estimable["df"] < 1
+    assert floored.any() and (estimable.loc[floored, "phi"] == 1).all(), "the floor must be exercised"
     for code, g in rates.groupby("district_code"):
         g = g.sort_values("period_start")
         row = batched.loc[code]
@@ -269,15 +438,18 @@ def test_batched_trends_agree_with_statsmodels_quasi_poisson_on_every_pair():
             continue
         t = midpoint_years(g["period_start"], g["period_end"])
         design = sm.add_constant(t - t.mean())
-        ref = sm.GLM(
+        model = sm.GLM(
             g["value"].to_numpy(), design, family=sm.families.Poisson(), offset=np.log(g["exposure"].to_numpy())
-        ).fit(scale="X2", tol=1e-13)
+        )
+        phi = max(1.0, model.fit(tol=1e-13).pearson_chi2 / (len(g) - 2))
+        ref = model.fit(scale=phi, tol=1e-13)
         half = stats.t.ppf(0.975, ref.df_resid) * ref.bse[1]
         assert row["slope"] == pytest.approx(ref.params[1], abs=1e-6)
         assert row["phi"] == pytest.approx(ref.scale, rel=1e-6) and row["df"] == ref.df_resid
         assert row["ci_low_pct"] == pytest.approx(np.expm1(ref.params[1] - half) * 100, rel=1e-6, abs=1e-9)
         assert row["ci_high_pct"] == pytest.approx(np.expm1(ref.params[1] + half) * 100, rel=1e-6, abs=1e-9)
-        assert row["p_value"] == pytest.approx(single.p_value, abs=1e-6)
+        assert row["p_value"] == pytest.approx(2 * stats.t.sf(abs(ref.tvalues[1]), ref.df_resid), abs=1e-6)
+        assert row["p_value"] == pytest.approx(single.p_value, abs=1e-5)  # statsmodels' default tolerance
         assert row["pearson_chi2"] == pytest.approx(ref.pearson_chi2, rel=1e-6)
 
 
@@ -310,8 +482,8 @@ def test_batched_trends_resolve_overlaps_and_name_degenerate_series():
         [100, 130, 120], np.full(3, 1e5), midpoint_years(*(pd.to_datetime(pd.Series(c)) for c in zip(*years)))
     )
     assert out.loc["000001", "slope"] == pytest.approx(single.slope, abs=1e-8)
-    assert out.loc["000002", "reason"] == "only one period reports a non-zero value"
-    assert out.loc["000003", "reason"] == "all periods report zero"
+    assert out.loc["000002", "reason"] == "one_nonzero"
+    assert out.loc["000003", "reason"] == "all_zero"
     assert out.loc[["000002", "000003"], "annual_change_pct"].isna().all()
 
 
@@ -320,29 +492,104 @@ def test_sentences_state_phi_the_method_and_what_was_set_aside(overlapping):
 
     result = trend(overlapping, "legal_aid_cases", "371002")
     model = model_sentence(result, "Legal aid cases")
-    assert "quasi-Poisson" in model and "allowing for variation beyond chance" in model
-    assert f"φ = {result.model.phi:.2g} on 1 degree of freedom" in model
+    assert result.model.pearson_phi > 1, "these synthetic years vary beyond chance"
+    assert "quasi-Poisson" in model and "over 5 calendar years (2019 to 2023" in model
+    assert f"the years vary more than chance allows (φ = {result.model.phi:.2g} on 3 degrees of freedom)" in model
     assert "about +" in model and "2022: a lower bound" in model and "95% CI" in model
-    assert change_sentence(result, "Legal aid cases").startswith(
-        "Legal aid cases: at most -6.7% in the annual rate from 2022 to 2023"
-    )
+    assert change_sentence(result, "Legal aid cases") == "", "with a trend, no two-period change is stated"
     aside = set_aside_sentence(result)
     assert "2021Q1 (overlaps 2021)" in aside and "undated (no dates)" in aside and "(no end date)" in aside
 
 
-def test_district_trends_say_plainly_when_no_trend_can_be_estimated(overlapping):
+def test_phi_below_one_is_said_to_be_taken_as_one(overlapping):
+    from compare.stories import model_sentence
+
+    result = trend(overlapping, "legal_aid_cases", "371002")
+    calm = replace(result.model, pearson_chi2=0.6, phi=1.0)
+    for lang, words in (
+        ("en", "the years vary no more than chance allows (Pearson χ²/df = 0.2 on 3 degrees of freedom), so φ is "
+         "taken as 1"),
+        ("zh", "各年差异未超出随机波动（皮尔逊χ²/自由度 = 0.2，3个自由度），因此φ取1"),
+    ):  # fmt: skip
+        assert words in model_sentence(replace(result, model=calm), "Legal aid cases", lang)
+
+
+def test_district_trends_say_plainly_when_no_trend_is_assessed(overlapping):
     from compare.stories import district_trends
 
-    story = district_trends(load_dataset(), "510700", ["legal_aid_cases"])
-    assert any(
-        f.startswith("No trend estimated for Legal aid cases accepted or handled: a trend needs at least 3")
-        for f in story.findings
-    )
+    words = {
+        "en": (
+            "trend not assessed: fewer than five annual points",
+            "2018H1 was 0.80 times 2015H1 (95% interval 0.76 to 0.84)",
+        ),
+        "zh": ("趋势未评估：年度数据点少于五个", "2018年上半年是2015年上半年的0.80倍（95%区间 0.76 至 0.84）"),
+    }
+    for lang, (not_assessed, ratio) in words.items():
+        story = district_trends(load_dataset(), "510700", ["legal_aid_cases"], lang=lang)
+        assert any(not_assessed in f for f in story.findings), lang
+        assert any(ratio in f for f in story.findings), lang
+        chart = story.charts["legal_aid_cases"]
+        assert not_assessed in chart.caption and ratio in chart.caption
+        ax = chart.figure.axes[0]
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert not any("95%" in t or "CI" in t or "置信" in t for t in legend), legend
+        assert not ax.collections, "no band"
+        assert all(len(line.get_xdata()) <= 2 for line in ax.get_lines()), "no line joins periods: no trend drawn"
+        assert not_assessed in ax.get_title()
     story = district_trends(overlapping, "371002", ["legal_aid_cases"])
     assert any("φ = " in f and "quasi-Poisson" in f for f in story.findings)
+    assert story.lead.endswith("a trend is assessed for 1 of 1 metrics (it needs five or more annual points); "
+                               "a change between two periods of the same span is given for 0.")  # fmt: skip
     table = story.tables["legal_aid_cases"]
     assert "cases per 10,000 residents per year" in table.title
     assert "trend_use" in table.frame and "rate_per_10k" not in table.frame
+
+
+def test_a_fitted_trend_is_drawn_with_its_interval_in_the_legend(overlapping):
+    from compare.stories import district_trends
+
+    result = trend(overlapping, "legal_aid_cases", "371002")
+    ax = district_trends(overlapping, "371002", ["legal_aid_cases"]).charts["legal_aid_cases"].figure.axes[0]
+    curve = [line for line in ax.get_lines() if len(line.get_xdata()) > 2]
+    assert len(curve) == 1 and curve[0].get_label().startswith(f"trend: {result.model.annual_change_pct:+.1f}% a year")
+    assert "95% CI" in curve[0].get_label()
+    t = midpoint_years(pd.Series(pd.to_datetime(["2019-07-02"])), pd.Series(pd.to_datetime(["2019-07-02"])))
+    assert curve[0].get_ydata()[0] == pytest.approx(result.model.rate_per_10k(t)[0])
+
+
+def test_a_same_span_change_is_said_with_its_interval_and_the_reports_words(data_copy):
+    from compare.stories import change_sentence
+
+    extra = [("2022-01-01", "2022-06-30", "700", "at_least"), ("2022-01-01", "2022-12-31", "1400", "exact")]
+
+    def add(table):  # SYNTHETIC rows, beside the real 2021H1 (591)
+        rows = [
+            {
+                "doc_id": "synthetic-test",
+                "district_code": "371002",
+                "period_start": s,
+                "period_end": e,
+                "metric_id": "legal_aid_cases",
+                "subset": "",
+                "value": v,
+                "qualifier": q,
+                "statement": "actual",
+                "quote": "",
+            }
+            for s, e, v, q in extra
+        ]
+        return pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
+
+    edit_observations(data_copy, add)
+    result = trend(load_dataset(data_copy), "legal_aid_cases", "371002")
+    change = result.span_change
+    assert (change.earlier, change.later, change.later_qualifier) == ("2021H1", "2022H1", "at_least")
+    sentence = change_sentence(result, "Legal aid cases")
+    assert sentence.startswith(
+        f"Legal aid cases: 2022H1 was at least {change.rate_ratio:.2f} times 2021H1 (95% interval"
+    )
+    assert "Not every count is exact (2022H1: a lower bound)" in sentence
+    assert "年上半年" in change_sentence(result, "法律援助案件", "zh")
 
 
 def test_trend_chart_keeps_undated_and_open_flows_off_the_time_axis(overlapping):
@@ -388,4 +635,5 @@ def test_cli_trend_prints_phi_or_the_reason(overlapping):
     fitted = run("371002")
     assert fitted.returncode == 0, fitted.stderr
     assert "φ = " in fitted.stdout and "set aside: overlaps 2021" in fitted.stdout and "Traceback" not in fitted.stderr
-    assert "No trend estimated" in run("510700").stdout
+    unfitted = run("510700").stdout
+    assert "trend not assessed: fewer than five annual points" in unfitted and "0.80 times 2015H1" in unfitted

@@ -47,18 +47,35 @@ def test_units_of_other_years_are_listed_not_compared():
     assert cs.not_comparable[["district_code", "reports"]].values.tolist() == [["000003", "2025-01-01..2025-12-31"]]
 
 
-def test_the_longest_period_inside_the_window_is_kept():
+def test_only_the_very_same_period_is_compared_never_a_part_year_beside_a_year():
     rows = unit_rows(
         [
             ("000001", "2021-01-01", "2021-03-31"),
-            ("000001", "2021-01-01", "2021-06-30"),
             ("000001", "2021-01-01", "2021-12-31"),
             ("000002", "2021-01-01", "2021-06-30"),
+            ("000003", "2020-01-01", "2022-12-31"),
+            ("000004", "2021-01-01", "2021-12-28"),
         ]
     )
     cs = comparison_set(rows, "2021")
-    kept = cs.units.set_index("district_code")["period_end"]
-    assert kept.to_dict() == {"000001": pd.Timestamp("2021-12-31"), "000002": pd.Timestamp("2021-06-30")}
+    assert cs.units[["district_code", "period_end"]].values.tolist() == [["000001", pd.Timestamp("2021-12-31")]]
+    assert sorted(cs.not_comparable["district_code"]) == ["000002", "000003", "000004"]
+    assert list(comparison_set(rows, "2021H1").units["district_code"]) == ["000002"]
+
+
+def test_the_default_window_is_an_exact_period_not_a_calendar_year_of_parts():
+    rows = unit_rows([("000001", "2021-01-01", "2021-06-30"), ("000002", "2021-01-01", "2021-03-31")])
+    rows = pd.concat([rows, unit_rows([("000003", "2021-01-01", "2021-06-30")])], ignore_index=True)
+    cs = comparison_set(rows, min_units=2)
+    assert cs.label == "2021H1" and set(cs.units["district_code"]) == {"000001", "000003"}
+
+
+def test_figures_counted_another_way_are_never_compared():
+    rows = unit_rows([(f"00000{i}", "2021-01-01", "2021-12-31") for i in range(1, 4)])
+    rows = rows.assign(basis=["received", "received", "concluded"], scope="")
+    cs = comparison_set(rows, "2021")
+    assert set(cs.units["district_code"]) == {"000001", "000002"}
+    assert list(cs.not_comparable["district_code"]) == ["000003"]
 
 
 def test_open_and_undated_flows_never_enter_a_window():

@@ -15,8 +15,7 @@ The folders are the architecture; imports flow one way, downwards:
     briefs/   the HTML briefs: schedule, kernels, render, build, and wording (the page chrome)
     cli       the `compare` command: parses arguments, calls the packages, prints
 
-One reference points up: stats.trends words the reason a trend has no model from stories.sentences (the
-catalogue alone, imported where it is used).
+No reference points up: where stats gives no number it gives a reason code, which stories words.
 """
 
 __version__ = "0.1.0"

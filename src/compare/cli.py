@@ -61,6 +61,11 @@ def cmd_rates(args: argparse.Namespace) -> int:
     ds = data.load_dataset(args.data)
     level = args.level or "all"  # a rate table is not a ranking: every unit, each with its level
     rates = rate_table(ds, args.metric, args.district, level, args.denominator, args.subset)
+    if args.benchmark:
+        from .stats.benchmarks import against_benchmark
+
+        confidence = float(args.confidence) / 100
+        rates = against_benchmark(ds, rates, args.benchmark, confidence, args.denominator)
     emit(rate_export(ds, rates).drop(columns="metric_id"), args.format)
     return 0
 
@@ -348,8 +353,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--district", action="append", help="6-digit district code (repeatable; default all)")
             p.add_argument(
                 "--level",
-                choices=["county", "prefecture", "all"],
-                help="county-level or prefecture-level units (rates: default all, with a level column)",
+                choices=["county", "prefecture", "province", "all"],
+                help="county-level, prefecture-level or provincial units (rates: default all, with a level column)",
             )
             p.add_argument("--subset", default="", help="a named part of the metric (default: the total)")
         p.add_argument(
@@ -363,19 +368,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rates", help="per-capita and annualised rates with exact 95%% intervals")
     rate_args(p)
+    p.add_argument(
+        "--benchmark",
+        choices=["nation", "province", "prefecture"],
+        help="compare each unit with the rate of the unit above it for the same period, basis and scope "
+        "(columns benchmark, benchmark_period, benchmark_rate, vs_benchmark, vs_benchmark_reason)",
+    )
+    p.add_argument(
+        "--confidence",
+        default="95",
+        choices=["95", "99.8"],
+        help="confidence level of the interval judged against the benchmark (default 95)",
+    )
     p.set_defaults(func=cmd_rates)
 
     p = sub.add_parser("compare", help="funnel classification and pairwise rate ratios for one metric")
     rate_args(p)
     p.add_argument(
         "--period",
-        help="comparison window: 2021, 2020-2022, 2021H1 (default: the most recent year enough units report)",
+        help="comparison window, one exact period: 2021, 2020-2022, 2021H1 (default: the most recent period enough "
+        "units report)",
     )
     p.add_argument(
         "--adjustment",
         default="random_effects",
         choices=["random_effects", "multiplicative", "none"],
-        help="how funnel limits allow for units varying more than chance (default: random_effects)",
+        help="how funnel limits allow for units varying more than chance (default: random_effects, which adds τ² "
+        "from 30 units and widens by √φ from 10 to 29; nothing is estimated below 10)",
     )
     p.add_argument(
         "--min-units",

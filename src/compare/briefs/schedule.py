@@ -209,17 +209,21 @@ def _type_name(value) -> str:
 
 # ---------------------------------------------------------------- expanding the schedule
 
+PROFILED_LEVELS = ("county", "prefecture")
+
 
 def for_each_items(rule: str, ds: Dataset) -> list[dict]:
-    """The parameter sets a for_each rule finds in the data."""
+    """The parameter sets a for_each rule finds in the data. Profiles and trends are made for counties and
+    prefectures; provinces and the nation serve as their benchmarks (and are compared with each other)."""
     obs = rateable_observations(ds)
+    local = obs[obs["tier"].isin(PROFILED_LEVELS)]
     if rule == "district":
-        return [{"district": c} for c in sorted(obs["district_code"].unique())]
+        return [{"district": c} for c in sorted(local["district_code"].unique())]
     if rule == "metric_level":
         counts = obs.groupby(["metric_id", "tier"])["district_code"].nunique()
         return [{"metric": m, "level": t} for (m, t), n in counts.items() if n >= 2]
     if rule == "district_trend":
-        spans = obs.drop_duplicates(["district_code", "metric_id", "period_start", "period_end"])
+        spans = local.drop_duplicates(["district_code", "metric_id", "period_start", "period_end"])
         periods = spans.groupby(["district_code", "metric_id"]).size()
         multi = periods[periods >= 2].reset_index()
         return [{"district": c, "metrics": sorted(g["metric_id"])} for c, g in multi.groupby("district_code")]

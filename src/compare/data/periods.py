@@ -1,4 +1,5 @@
-"""Reporting periods: parse labels, measure spans in years, annualise flows.
+"""Reporting periods: parse labels and measure spans in years (flows are annualised on resident-years, in
+compare.stats.rates).
 
 A period is a closed span of calendar days [start, end]. Its length in years counts each calendar
 year's days against that year's own length (365 or 366), so a full year is exactly 1.0 and its four
@@ -103,13 +104,3 @@ def years_between(start: pd.Series, end: pd.Series) -> pd.Series:
     end_len = np.where(end.dt.is_leap_year, 366, 365)
     years = (end.dt.year - start.dt.year) + end.dt.day_of_year / end_len - (start.dt.day_of_year - 1) / start_len
     return years.astype("float64")
-
-
-def annualise(value: pd.Series, kind: pd.Series, years: pd.Series) -> pd.Series:
-    """Flows divided by their span in years; stocks unchanged; ratios refused (NaN)."""
-    flow, stock = kind.eq("flow").to_numpy(), kind.eq("stock").to_numpy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        annual = np.where(
-            flow, value.to_numpy(float) / years.to_numpy(float), np.where(stock, value.to_numpy(float), np.nan)
-        )
-    return pd.Series(annual, index=value.index, dtype="float64")

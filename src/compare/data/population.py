@@ -242,3 +242,42 @@ def reconciliation_verdicts(table: pd.DataFrame) -> pd.DataFrame:
         )
 
     return table.groupby(key, sort=False).apply(describe, include_groups=False).rename("matches").reset_index()
+
+
+def resident_years(obs: pd.DataFrame, ds: Dataset, denominator: str = DEFAULT_DENOMINATOR) -> pd.DataFrame:
+    """obs (with attach_population's columns) with `resident_years`: for a flow whose period runs over several
+    calendar years, the sum over those years of each year's population times the part of the year covered (its
+    denominator is the people living there in each year, not the end year's alone); for other rows the
+    population times the span. population_year_gap and population_fallback then hold if they hold for any year
+    of the span."""
+    from .periods import years_between
+
+    out = obs.copy()
+    span = years_between(out["period_start"], out["period_end"])
+    out["resident_years"] = (out["population"] * span).to_numpy()
+    start, end = out["period_start"], out["period_end"]
+    multi = (start.notna() & end.notna() & start.dt.year.ne(end.dt.year)).to_numpy()
+    if not multi.any():
+        return out
+    rows = out[multi]
+    pieces = []
+    for row_id, s, e in zip(np.flatnonzero(multi), rows["period_start"], rows["period_end"]):
+        for year in range(s.year, e.year + 1):
+            pieces.append((row_id, max(s, pd.Timestamp(year, 1, 1)), min(e, pd.Timestamp(year, 12, 31))))
+    parts = pd.DataFrame(pieces, columns=["_piece_of", "period_start", "period_end"])
+    parts = parts.assign(
+        district_code=out["district_code"].astype(str).to_numpy()[parts["_piece_of"]],
+        doc_id=out["doc_id"].astype(str).to_numpy()[parts["_piece_of"]],
+    )
+    parts = attach_population(parts, ds, denominator)
+    parts["_exposure"] = parts["population"] * years_between(parts["period_start"], parts["period_end"])
+    summed = parts.groupby("_piece_of").agg(
+        resident_years=("_exposure", lambda x: x.sum(min_count=len(x))),
+        gap=("population_year_gap", "any"),
+        fallback=("population_fallback", "any"),
+    )
+    index = out.index[summed.index]
+    out.loc[index, "resident_years"] = summed["resident_years"].to_numpy()
+    out.loc[index, "population_year_gap"] = summed["gap"].to_numpy() | out.loc[index, "population_year_gap"]
+    out.loc[index, "population_fallback"] = summed["fallback"].to_numpy() | out.loc[index, "population_fallback"]
+    return out

@@ -17,6 +17,8 @@ from .tables import read_csv_checked
 
 CENSUS_FILE = "census2020_counties.csv"
 YEAREND_FILE = "yearend_population.csv"
+CURATED_FILE = "curated_populations.csv"  # ours, in data/reference/: provinces' and the nation's year-end figures
+NATION_CODE = "100000"  # GB/T 2260 has no code for the whole country; the census row gets this one
 CENSUS_COLUMNS = ["code", "name_zh", "level", "province_zh", "prefecture_zh", "population"]
 YEAREND_COLUMNS = ["district_code", "year", "population", "definition", "scope", "source"]
 CENSUS_SOURCE = (
@@ -105,22 +107,35 @@ def district_level(census_level: str, code: str) -> str:
     return census_level
 
 
+def coded_units(census: pd.DataFrame) -> pd.DataFrame:
+    """The census rows with a 6-digit code, the nation's row given NATION_CODE."""
+    census = census.assign(code=census["code"].where(census["level"] != "nation", NATION_CODE))
+    return census[census["code"].str.fullmatch(r"\d{6}", na=False)]
+
+
 def build_districts(census: pd.DataFrame) -> pd.DataFrame:
-    """One row per coded unit: code, names, level and the codes of its prefecture and province."""
-    coded = census[census["code"].str.fullmatch(r"\d{6}", na=False)].copy()
+    """One row per coded unit: code, names, level and the codes of its prefecture and province (none for the
+    nation)."""
+    coded = coded_units(census).copy()
     coded["level"] = [district_level(lv, c) for lv, c in zip(coded["level"], coded["code"])]
-    coded["province_code"] = coded["code"].str[:2] + "0000"
-    coded["prefecture_code"] = (coded["code"].str[:4] + "00").where(coded["level"] != "province", "")
+    coded["province_code"] = (coded["code"].str[:2] + "0000").where(coded["level"] != "nation", "")
+    coded["prefecture_code"] = (coded["code"].str[:4] + "00").where(~coded["level"].isin(["province", "nation"]), "")
     coded.loc[coded["level"] == "prefecture", "prefecture_code"] = ""
     coded["name_en"] = [romanise(n, lv) for n, lv in zip(coded["name_zh"], coded["level"])]
+    coded.loc[coded["level"] == "nation", ["name_zh", "name_en", "province_zh", "prefecture_zh"]] = [
+        "全国",
+        "China",
+        "",
+        "",
+    ]
     return coded[
         ["code", "name_zh", "name_en", "level", "prefecture_code", "province_code", "province_zh", "prefecture_zh"]
     ].reset_index(drop=True)
 
 
-def build_populations(census: pd.DataFrame, yearend: pd.DataFrame) -> pd.DataFrame:
-    """Census 2020 resident counts for every coded unit, then the year-end figures."""
-    coded = census[census["code"].str.fullmatch(r"\d{6}", na=False)]
+def build_populations(census: pd.DataFrame, yearend: pd.DataFrame, curated: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Census 2020 resident counts for every coded unit, then the shared year-end figures, then ours."""
+    coded = coded_units(census)
     census_rows = pd.DataFrame(
         {
             "district_code": coded["code"],
@@ -131,12 +146,15 @@ def build_populations(census: pd.DataFrame, yearend: pd.DataFrame) -> pd.DataFra
             "source": CENSUS_SOURCE,
         }
     )
-    yearend_rows = yearend[["district_code", "year", "population", "definition", "scope", "source"]]
-    return pd.concat([census_rows, yearend_rows], ignore_index=True)
+    columns = ["district_code", "year", "population", "definition", "scope", "source"]
+    extra = [] if curated is None else [curated[columns]]
+    return pd.concat([census_rows, yearend[columns], *extra], ignore_index=True)
 
 
-def build_reference(shared_reference: Path, out_dir: Path) -> dict[str, int]:
-    """Write districts.csv and populations.csv to out_dir; return how many rows each has.
+def build_reference(shared_reference: Path, out_dir: Path, curated: Path | None = None) -> dict[str, int]:
+    """Write districts.csv and populations.csv to out_dir; return how many rows each has. populations.csv
+    ends with the rows of curated (our own year-end figures, default out_dir/curated_populations.csv) when
+    that file exists.
 
     DataError if the shared extracts cannot be read; WriteError if out_dir cannot be written, in which case
     neither table is replaced and no temporary file is left."""
@@ -145,8 +163,10 @@ def build_reference(shared_reference: Path, out_dir: Path) -> dict[str, int]:
         raise DataError(shared_reference, f"no such folder (it should hold {CENSUS_FILE} and {YEAREND_FILE}).")
     census = _read_shared(shared_reference / CENSUS_FILE, "code", CENSUS_COLUMNS)
     yearend = _read_shared(shared_reference / YEAREND_FILE, "district_code", YEAREND_COLUMNS)
+    curated = Path(curated) if curated else out_dir / CURATED_FILE
+    ours = _read_shared(curated, "district_code", YEAREND_COLUMNS) if curated.is_file() else None
     districts = build_districts(census)
-    populations = build_populations(census, yearend)
+    populations = build_populations(census, yearend, ours)
     write_together(
         out_dir,
         {

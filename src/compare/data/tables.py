@@ -74,8 +74,21 @@ OBSERVATION_COLUMNS = [
     "qualifier",
     "statement",
     "quote",
+    "basis",
+    "scope",
 ]
-OBSERVATION_KEY = ["doc_id", "district_code", "period_start", "period_end", "metric_id", "subset", "statement"]
+OPTIONAL_COLUMNS = {"basis": "", "scope": ""}  # read as empty where a table (a gold set, a review file) lacks them
+OBSERVATION_KEY = [
+    "doc_id",
+    "district_code",
+    "period_start",
+    "period_end",
+    "metric_id",
+    "subset",
+    "statement",
+    "basis",
+    "scope",
+]
 
 QUALIFIERS = ("exact", "at_least", "approx", "at_most")
 STATEMENTS = ("actual", "target", "reported_per_10k", "yoy_pct")
@@ -85,7 +98,15 @@ KINDS = ("flow", "stock", "ratio")
 # A binomial share names the metrics counting its numerator and denominator (mediation_success_rate:
 # disputes_mediated_success of disputes_mediated), so the share can be recomputed from counts.
 VARIATIONS = ("poisson", "binomial", "none")
-LEVELS = ("province", "prefecture", "county", "zone")
+# What a count counts, where the source says: cases received (受理), handled (办理), assigned (指派/审批) or
+# concluded (办结); empty when it does not say. Figures of different bases are never compared.
+BASES = ("", "received", "handled", "assigned", "concluded")
+# Whose work a figure covers, where it departs from the catalogue's definition at the unit's own level:
+# all_levels (a province's or the nation's total that includes the work of bodies above county and city level,
+# such as provincial legal aid centres), with_court_referrals (mediation including cases courts referred),
+# with_legal_help (legal aid including duty lawyers' legal help). Figures of different scopes are never compared.
+SCOPES = ("", "all_levels", "with_court_referrals", "with_legal_help")
+LEVELS = ("nation", "province", "prefecture", "county", "zone")
 POPULATION_DEFINITIONS = ("census_resident", "resident_yearend", "registered_yearend")
 UNITS = {  # unit id -> plural used in axis titles ("cases per 10,000 residents per year")
     "case": "cases",
@@ -219,6 +240,7 @@ def read_csv_checked(path: Path, **options) -> pd.DataFrame:
 def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
     """A CSV as strings (empty cells as ''), with its expected columns, or DataError."""
     table = read_csv_checked(path, dtype=str, keep_default_na=False)
+    table = table.assign(**{c: d for c, d in OPTIONAL_COLUMNS.items() if c in columns and c not in table.columns})
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise DataError(Path(path).name, f"missing column(s) {', '.join(missing)}.")
@@ -301,7 +323,8 @@ def schemas() -> dict:
         return pa.Column(str, pa.Check.str_matches(pattern, error=f"{column} must be {rule}"), **kwargs)
 
     def one_of(column: str, allowed):
-        return pa.Column(str, pa.Check.isin(list(allowed), error=f"{column} must be one of {', '.join(allowed)}"))
+        rule = ("empty or one of " if "" in allowed else "one of ") + ", ".join(a for a in allowed if a)
+        return pa.Column(str, pa.Check.isin(list(allowed), error=f"{column} must be {rule}"))
 
     def table(**columns):
         return pa.DataFrameSchema(columns, strict=False)
@@ -317,6 +340,8 @@ def schemas() -> dict:
             ),
             qualifier=one_of("qualifier", QUALIFIERS),
             statement=one_of("statement", STATEMENTS),
+            basis=one_of("basis", BASES),
+            scope=one_of("scope", SCOPES),
         ),
         "metrics": table(
             metric_id=matching("metric_id", METRIC_ID, "lower-case letters, digits and _", unique=True),

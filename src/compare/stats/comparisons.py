@@ -14,19 +14,25 @@ al. 2012, JRSS A 175:1):
 - φ: mean of the squared z-scores after Winsorising them at their 10th and 90th percentiles
   (numpy's linear quantile, R type 7, as FunnelPlotR does); a χ² test (n·φ against χ² on n − 1 degrees
   of freedom) decides whether the units vary more than chance allows. No limit widens unless it rejects
-  at 5%.
+  at 5%. Winsorising pulls φ down: about a third when the units spread normally (benchmarks/dispersion.py).
 - τ²: DerSimonian-Laird between-unit variance, (n·φ − (n − 1)) / (Σw − Σw²/Σw), w_i = 1/s_i².
+- how many units: φ, its χ² test and τ² are estimated only from MIN_UNITS (10) units; below that the funnel
+  carries NaN for them, its limits (if any) are exact and no ratio is widened. τ² is used (and reported) only
+  from MIN_UNITS_ADDITIVE units, where this project's simulation (benchmarks/dispersion.py) finds the estimate
+  stable; between the two the default random-effects adjustment falls back to multiplicative √φ widening.
+  Both numbers are this project's choice, not Spiegelhalter's.
 - limits: exact Poisson (binomial) quantiles when not overdispersed or `adjustment="none"`; otherwise the
   target ± z_p √(s_i² + τ²) (additive random effects, the default) or ± z_p √φ s_i (multiplicative),
   transformed back: (1 ± …)² × pooled for rates, sin²(…) for proportions, never below zero.
 - a unit stated as a range of counts (36000余 → [36000, 37000)) is above a limit only when its lowest
   count is, below only when its highest is; fewer than `min_units` units: nothing is classified.
 
-Rate ratio of A to B: (count_A / exposure_A) / (count_B / exposure_B). Exact conditional interval
-(Clopper-Pearson on count_A given count_A + count_B) and p-value (statsmodels test_poisson_2indep
-"exact-cond") when the units are not overdispersed; otherwise a Wald interval on the log scale whose
-variance is multiplied by φ (quasi-Poisson) or gets the between-unit variance added (8τ²: the funnel's
-τ² is on the square-root scale, ≈ 4τ² per unit on the log scale). Holm-adjusted p-values across pairs.
+Rate ratio of A to B: (count_A / exposure_A) / (count_B / exposure_B), only between units of one period.
+Exact conditional interval (Clopper-Pearson on count_A given count_A + count_B) and p-value (statsmodels
+test_poisson_2indep "exact-cond") when the units are not overdispersed, and always below MIN_UNITS units;
+otherwise a Wald interval on the log scale whose variance is multiplied by φ (quasi-Poisson) or gets the
+between-unit variance added (8τ²: the funnel's τ² is on the square-root scale, ≈ 4τ² per unit on the log
+scale). Holm-adjusted p-values across pairs.
 
 Proportions: Wilson score intervals (statsmodels proportion_confint "wilson").
 """
@@ -46,6 +52,7 @@ from statsmodels.stats.rates import test_poisson_2indep
 from ..errors import CompareError
 from .intervals import wilson_interval
 from .rates import PER_10K, has_exposure
+from .windows import MIN_UNITS
 
 PLACEMENT_COLUMNS = [  # a unit's place on a funnel, as tables show it
     "period", "value", "qualifier", "exposure", "observed_rate", "lower_95", "upper_95", "lower_99.8",
@@ -59,6 +66,13 @@ NOT_CLASSIFIED = "not classified"
 CLASSES = ["above 99.8%", "above 95%", "within", "below 95%", "below 99.8%", NOT_CLASSIFIED]
 FUNNEL_GROUPS = ["metric_id", "period_start", "period_end"]
 LIMIT_WORDS = "95%/99.8% limits"
+# φ, its χ² test and τ² need units to be estimated from. Below MIN_UNITS (10, this project's choice) none is
+# estimated. τ² only from MIN_UNITS_ADDITIVE: in benchmarks/dispersion.py (log-normal and gamma spreads, φ about
+# 180) its relative SD is 0.36-0.37 at 10 units, 0.25 at 20 and 0.20-0.21 at 30, the first window size clearly
+# within 0.25; its bias (-36% to -40%, the Winsorising's) does not shrink with more units, so it cannot decide
+# the size. From MIN_UNITS up to it the default random-effects adjustment widens by √φ instead.
+MIN_UNITS_ADDITIVE = 30
+OTHER_PERIOD = "different periods: not compared"
 
 
 @dataclass(frozen=True)
@@ -78,14 +92,21 @@ class Funnel:
     overdispersed: bool
     min_units: int
     unit: str = "per 10,000"  # what observed_rate, pooled_rate and the limits are in: "per 10,000" or "%"
+    additive_from: int = MIN_UNITS_ADDITIVE  # τ² is estimated and used only from this many units
+
+    @property
+    def dispersion_estimated(self) -> bool:
+        """Whether φ and its χ² test were estimated: only from MIN_UNITS units (else phi, chi2_p, tau2 are NaN)."""
+        return bool(np.isfinite(self.phi))
 
     @property
     def facts(self) -> str:
-        """The facts that qualify every placement, in one line: units, φ and its χ² test, τ², method."""
-        return (
-            f"{self.n_units} units · φ = {self.phi:.3g} (χ² {p_words(self.chi2_p)}) · τ² = {self.tau2:.3g} · "
-            f"{self.method}"
-        )
+        """The facts that qualify every placement, in one line: units, φ and its χ² test, τ² where estimated,
+        method."""
+        if not self.dispersion_estimated:
+            return f"{self.n_units} units · φ and τ² not estimated (fewer than {MIN_UNITS} units) · {self.method}"
+        tau2 = f"τ² = {self.tau2:.3g}" if np.isfinite(self.tau2) else f"τ² not estimated (below {self.additive_from})"
+        return f"{self.n_units} units · φ = {self.phi:.3g} (χ² {p_words(self.chi2_p)}) · {tau2} · {self.method}"
 
 
 @dataclass(frozen=True)
@@ -235,8 +256,8 @@ def _widening(adjustment, phi, tau2):
     """(exact, multiplier, additive) from the adjustment names: exact quantiles, × φ, or + τ²."""
     adjustment = np.asarray(adjustment)
     exact = adjustment == "none"
-    multiplier = np.where(adjustment == "multiplicative", phi, 1.0)
-    additive = np.where(adjustment == "random_effects", tau2, 0.0)
+    multiplier = np.where(adjustment == "multiplicative", phi, 1.0)  # φ, τ² NaN (not estimated) never reach
+    additive = np.where(adjustment == "random_effects", tau2, 0.0)  # a group that uses them
     return exact, multiplier, additive
 
 
@@ -334,14 +355,17 @@ def funnel_table(
     min_units: int = 10,
     small_count: int = 10,
     limits: bool = True,
+    additive_from: int = MIN_UNITS_ADDITIVE,
 ) -> pd.DataFrame:
     """Funnel classification of every row against its group (by default each metric and period), all groups
     at once; rows without a positive exposure (or, when the column exists, without a count interval) are left out.
 
     Adds per row: count_low, count_high, expected, z, observed_rate, pooled_rate (per 10,000), n_units, phi,
     chi2_p, tau2, overdispersed, adjustment (what the limits used), classified, classification (categorical),
-    small_count and, with limits=True, lower_95 … upper_99.8 (NaN where not classified). Exact-Poisson classes
-    come from the Poisson CDF at the counts, so the limits (slow quantiles) are computed only when asked for."""
+    small_count and, with limits=True, lower_95 … upper_99.8 (NaN where not classified). phi and chi2_p are NaN
+    in groups of fewer than MIN_UNITS units, tau2 in groups of fewer than additive_from (never below MIN_UNITS);
+    there "random_effects" limits are multiplicative (√φ) instead. Exact-Poisson classes come from the Poisson
+    CDF at the counts, so the limits (slow quantiles) are computed only when asked for."""
     out = _usable(rates)
     counts = out["value"].to_numpy(dtype=float).round()
     out = _place(
@@ -354,6 +378,7 @@ def funnel_table(
         small_count,
         limits,
         binomial=False,
+        additive_from=additive_from,
     )
     out.insert(
         out.columns.get_loc("z"), "expected", out["pooled_rate"].to_numpy() / PER_10K * out["exposure"].to_numpy()
@@ -362,7 +387,34 @@ def funnel_table(
     return out
 
 
-def _place(out, counts, sizes, by, adjustment, min_units, small_count, limits, binomial) -> pd.DataFrame:
+def _dispersion(z, within_var, gid, n_g, groups, additive_from):
+    """Per group: φ, the χ² test's p, whether it rejects, and the DerSimonian-Laird τ². φ and p are NaN below
+    MIN_UNITS units, τ² below additive_from; τ² is 0 where the test does not reject."""
+    estimable = n_g >= MIN_UNITS
+    phi_g = np.bincount(gid, _winsorise_groups(z, gid, n_g) ** 2, groups) / np.maximum(n_g, 1)
+    phi_g = np.where(estimable, phi_g, np.nan)
+    p_g = np.where(estimable, dispersion_test_p(phi_g, n_g), np.nan)
+    with np.errstate(invalid="ignore"):
+        over_g = estimable & (p_g < OVERDISPERSION_ALPHA)
+    with np.errstate(divide="ignore"):
+        w = np.where(within_var > 0, 1 / within_var, 0.0)
+    tau2_g = dersimonian_laird_tau2(phi_g, n_g, np.bincount(gid, w, groups), np.bincount(gid, w**2, groups))
+    tau2_g = np.where(n_g >= max(additive_from, MIN_UNITS), np.where(over_g, tau2_g, 0.0), np.nan)
+    return phi_g, p_g, over_g, tau2_g
+
+
+def _applied(adjustment: str, over_g, n_g, additive_from) -> np.ndarray:
+    """Index into ADJUSTMENTS of what each group's limits use: exact ("none") unless the χ² test found
+    overdispersion; "random_effects" becomes "multiplicative" below additive_from units."""
+    wanted = np.full(len(n_g), ADJUSTMENTS.index(adjustment))
+    if adjustment == "random_effects":
+        wanted = np.where(n_g >= additive_from, wanted, ADJUSTMENTS.index("multiplicative"))
+    return np.where(over_g, wanted, ADJUSTMENTS.index("none")).astype(np.int8)
+
+
+def _place(
+    out, counts, sizes, by, adjustment, min_units, small_count, limits, binomial, additive_from=MIN_UNITS_ADDITIVE
+) -> pd.DataFrame:
     """The funnel columns for rows of counts out of sizes (exposures or trials), grouped by the columns `by`."""
     if adjustment not in ADJUSTMENTS:
         raise CompareError(f"The funnel adjustment must be one of {', '.join(ADJUSTMENTS)}, not {adjustment!r}.")
@@ -373,15 +425,8 @@ def _place(out, counts, sizes, by, adjustment, min_units, small_count, limits, b
     pooled = pooled_g[gid]
     _, _, within_var, z = _stabilised(counts, sizes, pooled, binomial)
     z = np.where(np.isfinite(z), z, 0.0)  # a group of zero counts (or all successes) varies not at all
-    phi_g = np.bincount(gid, _winsorise_groups(z, gid, n_g) ** 2, groups) / np.maximum(n_g, 1)
-    p_g = dispersion_test_p(phi_g, n_g)
-    over_g = p_g < OVERDISPERSION_ALPHA
-    with np.errstate(divide="ignore"):
-        w = np.where(within_var > 0, 1 / within_var, 0.0)
-    tau2_g = np.where(
-        over_g, dersimonian_laird_tau2(phi_g, n_g, np.bincount(gid, w, groups), np.bincount(gid, w**2, groups)), 0.0
-    )
-    applied_g = np.where(over_g, ADJUSTMENTS.index(adjustment), ADJUSTMENTS.index("none")).astype(np.int8)
+    phi_g, p_g, over_g, tau2_g = _dispersion(z, within_var, gid, n_g, groups, additive_from)
+    applied_g = _applied(adjustment, over_g, n_g, additive_from)
     exact_g, multiplier_g, additive_g = _widening(np.asarray(ADJUSTMENTS)[applied_g], phi_g, tau2_g)
     classified = (n_g >= min_units)[gid]
     low, high = _count_range(out, counts)
@@ -407,36 +452,55 @@ def p_words(p: float) -> str:
     return "p not computed" if not np.isfinite(p) else "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
 
 
-def _method(adjustment: str, first: pd.Series, min_units: int, exact: str) -> str:
+def _method(adjustment: str, first: pd.Series, min_units: int, exact: str, additive_from: int) -> str:
+    n = int(first["n_units"])
     if not first["classified"]:
-        return f"no limits: {int(first['n_units'])} units, fewer than the minimum of {min_units}"
+        return f"no limits: {n} units, fewer than the minimum of {min_units}"
+    if not np.isfinite(first["phi"]):
+        return f"exact {exact}, overdispersion not estimated ({n} units, fewer than {MIN_UNITS}), {LIMIT_WORDS}"
     if first["adjustment"] == "random_effects":
-        return f"additive random effects (DerSimonian-Laird τ², 10% Winsorised φ), {LIMIT_WORDS}"
+        return (
+            f"additive random effects (DerSimonian-Laird τ², 10% Winsorised φ; τ² used from {additive_from} units), "
+            f"{LIMIT_WORDS}"
+        )
     if first["adjustment"] == "multiplicative":
-        return f"multiplicative overdispersion (limits widened by √φ, 10% Winsorised φ), {LIMIT_WORDS}"
+        fewer = f"; τ² not used below {additive_from} units" if n < additive_from else ""
+        return f"multiplicative overdispersion (limits widened by √φ, 10% Winsorised φ{fewer}), {LIMIT_WORDS}"
     if adjustment == "none":
         return f"exact {exact}, no overdispersion adjustment, {LIMIT_WORDS}"
     return f"exact {exact} (χ² test found no overdispersion, {p_words(first['chi2_p'])}), {LIMIT_WORDS}"
 
 
-def _note(first: pd.Series, min_units: int, exact: str) -> str:
+def _note(first: pd.Series, min_units: int, exact: str, additive_from: int) -> str:
     n, phi, p, tau2 = int(first["n_units"]), first["phi"], first["chi2_p"], first["tau2"]
     if not first["classified"]:
         return (
             f"Only {n} units share this window, fewer than the {min_units} a funnel needs, so no unit is "
             f"classified and only their intervals are shown."
         )
+    if not np.isfinite(phi):
+        return (
+            f"Only {n} units share this window, too few to estimate whether they vary more than chance allows "
+            f"(that needs {MIN_UNITS}), so the limits are exact {exact} and allow for chance alone."
+        )
     varies = f"The units vary more than chance allows (φ = {phi:.3g}, χ² {p_words(p)})"
     if first["adjustment"] == "random_effects":
         return f"{varies}, so the limits add the between-unit variance τ² = {tau2:.3g}."
     if first["adjustment"] == "multiplicative":
+        if n < additive_from:
+            return (
+                f"{varies}, so the limits widen by √φ; with fewer than {additive_from} units the between-unit "
+                f"variance τ² is too unstable to add."
+            )
         return f"{varies}, so the limits widen by √φ."
     if first["overdispersed"]:
         return f"{varies}, but the limits were not widened."
     return f"The units vary as chance allows (φ = {phi:.3g}, χ² {p_words(p)}), so the limits are exact {exact}."
 
 
-def _one_window(table: pd.DataFrame, adjustment: str, min_units: int, unit: str, exact: str) -> Funnel:
+def _one_window(
+    table: pd.DataFrame, adjustment: str, min_units: int, unit: str, exact: str, additive_from: int
+) -> Funnel:
     if table.empty:
         raise CompareError("A funnel needs at least one unit with a count and a denominator; none was given.")
     table = table.astype({"classification": str, "adjustment": str})
@@ -448,13 +512,14 @@ def _one_window(table: pd.DataFrame, adjustment: str, min_units: int, unit: str,
         phi=float(first["phi"]),
         chi2_p=float(first["chi2_p"]),
         tau2=float(first["tau2"]),
-        method=_method(adjustment, first, min_units, exact),
+        method=_method(adjustment, first, min_units, exact, additive_from),
         classified=bool(first["classified"]),
-        note=_note(first, min_units, exact),
+        note=_note(first, min_units, exact, additive_from),
         adjustment=str(first["adjustment"]),
         overdispersed=bool(first["overdispersed"]),
         min_units=min_units,
         unit=unit,
+        additive_from=additive_from,
     )
 
 
@@ -464,7 +529,11 @@ def _one_row_per_unit(units: pd.DataFrame) -> None:
 
 
 def funnel(
-    units: pd.DataFrame, adjustment: str = "random_effects", min_units: int = 10, small_count: int = 10
+    units: pd.DataFrame,
+    adjustment: str = "random_effects",
+    min_units: int = 10,
+    small_count: int = 10,
+    additive_from: int = MIN_UNITS_ADDITIVE,
 ) -> Funnel:
     """Place each unit (one row per district, all in one comparison window) on a funnel around the pooled rate.
 
@@ -475,22 +544,32 @@ def funnel(
         count_low / count_high (the range of counts the report's words allow).
     adjustment : {"random_effects", "multiplicative", "none"}
         How limits widen when the χ² test finds overdispersion; "none" keeps exact Poisson limits.
+        "random_effects" adds τ² only from additive_from units and widens by √φ below that. Below MIN_UNITS
+        (10) units φ, its test and τ² are not estimated (NaN) and limits are never widened.
     min_units : int
         Below this many units nothing is classified and no limits are given.
     small_count : int
         Units whose lowest count is below this are flagged small_count.
+    additive_from : int
+        Fewest units from which τ² is estimated and used (MIN_UNITS_ADDITIVE, from benchmarks/dispersion.py).
 
     Returns
     -------
     Funnel
     """
     _one_row_per_unit(units)
-    table = funnel_table(units, by=[], adjustment=adjustment, min_units=min_units, small_count=small_count)
-    return _one_window(table, adjustment, min_units, "per 10,000", "Poisson")
+    table = funnel_table(
+        units, by=[], adjustment=adjustment, min_units=min_units, small_count=small_count, additive_from=additive_from
+    )
+    return _one_window(table, adjustment, min_units, "per 10,000", "Poisson", additive_from)
 
 
 def proportion_funnel(
-    units: pd.DataFrame, adjustment: str = "random_effects", min_units: int = 10, small_count: int = 10
+    units: pd.DataFrame,
+    adjustment: str = "random_effects",
+    min_units: int = 10,
+    small_count: int = 10,
+    additive_from: int = MIN_UNITS_ADDITIVE,
 ) -> Funnel:
     """Place each unit's proportion (successes out of trials) on a funnel around the pooled proportion.
 
@@ -502,7 +581,7 @@ def proportion_funnel(
     units : DataFrame
         district_code, value (successes), trials, and optionally count_low / count_high (the range of successes
         the words allow); ci_low / ci_high (percent) default to the Wilson 95% interval.
-    adjustment, min_units, small_count
+    adjustment, min_units, small_count, additive_from
         As for funnel.
 
     Returns
@@ -519,9 +598,11 @@ def proportion_funnel(
         low, high = wilson_interval(successes, trials)
         out["ci_low"], out["ci_high"] = low * 100, high * 100
     out["observed_rate"] = successes / trials * 100
-    out = _place(out, successes, trials, [], adjustment, min_units, small_count, True, binomial=True)
+    out = _place(
+        out, successes, trials, [], adjustment, min_units, small_count, True, binomial=True, additive_from=additive_from
+    )
     out.insert(out.columns.get_loc("z"), "expected", out["pooled_rate"].to_numpy() / 100 * trials)
-    return _one_window(out, adjustment, min_units, "%", "binomial")
+    return _one_window(out, adjustment, min_units, "%", "binomial", additive_from)
 
 
 # ---------------------------------------------------------------- rate ratios
@@ -580,8 +661,9 @@ def rate_ratio(
     alpha : float
         1 − confidence level.
     phi, tau2 : float
-        The window's overdispersion; with phi ≤ 1 and tau2 = 0 the interval and p-value are exact conditional
-        (Clopper-Pearson on count1 given the total), otherwise Wald on the log scale, widened.
+        The window's overdispersion; unless phi > 1 or tau2 > 0 (NaN, not estimated, is neither) the interval
+        and p-value are exact conditional (Clopper-Pearson on count1 given the total), otherwise Wald on the
+        log scale, widened.
 
     Returns
     -------
@@ -590,7 +672,7 @@ def rate_ratio(
     count1, count2 = round(float(count1)), round(float(count2))
     if count1 == 0 and count2 == 0:
         raise CompareError("Both counts are zero, so they have no rate ratio.")
-    if phi <= 1 and tau2 <= 0:
+    if not (phi > 1 or tau2 > 0):  # NaN (not estimated) is neither
         return _exact_rate_ratio(count1, exposure1, count2, exposure2, alpha)
     return _widened_rate_ratio(count1, exposure1, count2, exposure2, alpha, phi, tau2)
 
@@ -598,19 +680,42 @@ def rate_ratio(
 PAIR_LABELS = ("district_zh", "district_en", "period")
 
 
+def _period_keys(units: pd.DataFrame) -> pd.Series:
+    """What a unit's period is, as one comparable value: its start and end dates, else its label."""
+    if "period_start" in units and "period_end" in units:
+        return units["period_start"].astype(str) + "/" + units["period_end"].astype(str)
+    if "period" in units:
+        return units["period"].astype(str)
+    return pd.Series("", index=units.index)
+
+
+def _no_ratio(pair: dict, note: str) -> dict:
+    return {**pair, "rate_ratio": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan, "method": "",
+            "note": note}  # fmt: skip
+
+
 def rate_ratios(units: pd.DataFrame, phi: float = 1.0, alpha: float = 0.05, tau2: float = 0.0) -> pd.DataFrame:
-    """Rate ratios between every two units (one row per unit, one window), with Holm-adjusted p-values.
+    """Rate ratios between every two units of one period (one row per unit, one window), with Holm-adjusted
+    p-values.
 
     Columns: district_a, district_b (and their names and periods when given), count_a, count_b, rate_ratio,
     ci_low, ci_high, p_value, p_holm (statsmodels multipletests "holm" over the pairs with a p-value),
-    method and note ("both counts are zero: no ratio" instead of an error)."""
+    method and note: "both counts are zero: no ratio" instead of an error, and "different periods: not
+    compared" for two units whose periods (period_start and period_end, else period) differ. Widening
+    (phi > 1 or tau2 > 0) needs MIN_UNITS units, from which φ can be estimated; below that it is refused."""
     if units["district_code"].duplicated().any():
         raise CompareError("Rate ratios take one row per unit; choose one period per district first.")
     if len(units) < 2:
         raise CompareError("Rate ratios need at least two units in the window.")
+    if len(units) < MIN_UNITS and (phi > 1 or tau2 > 0):
+        raise CompareError(
+            f"Rate ratios are widened for between-unit variation only from {MIN_UNITS} units, where it can be "
+            f"estimated; compare these {len(units)} exactly (phi=1, tau2=0)."
+        )
     labels = [c for c in PAIR_LABELS if c in units]
+    periods = _period_keys(units)
     rows = []
-    for (_, a), (_, b) in combinations(units.iterrows(), 2):
+    for (i, a), (j, b) in combinations(units.iterrows(), 2):
         pair = {
             "district_a": a["district_code"],
             "district_b": b["district_code"],
@@ -619,18 +724,11 @@ def rate_ratios(units: pd.DataFrame, phi: float = 1.0, alpha: float = 0.05, tau2
             "count_a": round(a["value"]),
             "count_b": round(b["value"]),
         }
+        if periods[i] != periods[j]:
+            rows.append(_no_ratio(pair, OTHER_PERIOD))
+            continue
         if pair["count_a"] == 0 and pair["count_b"] == 0:
-            rows.append(
-                {
-                    **pair,
-                    "rate_ratio": np.nan,
-                    "ci_low": np.nan,
-                    "ci_high": np.nan,
-                    "p_value": np.nan,
-                    "method": "",
-                    "note": "both counts are zero: no ratio",
-                }
-            )
+            rows.append(_no_ratio(pair, "both counts are zero: no ratio"))
             continue
         rr = rate_ratio(a["value"], a["exposure"], b["value"], b["exposure"], alpha=alpha, phi=phi, tau2=tau2)
         rows.append(
@@ -653,5 +751,6 @@ def rate_ratios(units: pd.DataFrame, phi: float = 1.0, alpha: float = 0.05, tau2
 
 
 def funnel_rate_ratios(funnel_fit: Funnel, alpha: float = 0.05) -> pd.DataFrame:
-    """Pairwise rate ratios of a funnel's units, widened by its φ only when the χ² test found overdispersion."""
+    """Pairwise rate ratios of a funnel's units of one period, widened by its φ only when the χ² test found
+    overdispersion (never below MIN_UNITS units, where φ is not estimated): otherwise exact conditional."""
     return rate_ratios(funnel_fit.table, phi=funnel_fit.phi if funnel_fit.overdispersed else 1.0, alpha=alpha)

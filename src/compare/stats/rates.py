@@ -1,7 +1,7 @@
 """Per-capita rates with honest intervals: one row per district, period and observation.
 
 rate_per_10k         value / population × 10,000 (for the period as reported)
-annual_rate_per_10k  flows only: value / (population × years) × 10,000, i.e. per 10,000 residents per year
+annual_rate_per_10k  flows only: value / exposure × 10,000, i.e. per 10,000 residents per year
 count_low/high       the counts the report's words allow: 36000余 -> 36000..36999, 约3万 -> 25000..35000
                      (the figure's rounding step, from its trailing zeros); equal to the value when exact
 ci_low, ci_high      for events (the catalogue's variation `poisson`): the exact (Garwood) 95% Poisson
@@ -9,11 +9,13 @@ ci_low, ci_high      for events (the catalogue's variation `poisson`): the exact
                      limit of count_low to the upper limit of count_high, so it covers rounding and chance;
                      none for quantities that are not event counts (variation `none`: stocks in post, money,
                      copies, person-times)
-exposure             resident-years for flows (population × years), residents for stocks
+exposure             resident-years for flows (each calendar year of the period: its population × the part
+                     of the year covered, summed), residents for stocks
 flags                lower_bound (余/多/以上), approx (约/近), upper_bound (不到), small_count (< 10 events),
                      population_fallback, population_year_gap (census 2020 for a year outside 2018-2022),
                      population_scope (the report's own narrower territory), undated / open_period (no
-                     annual rate), not_a_count (no interval)
+                     annual rate), not_a_count (no interval), part_exceeds_whole (the document states a part
+                     larger than its whole, or a share's numerator larger than its denominator)
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.rates import confint_poisson
 
-from ..data.periods import annualise, period_label, years_between
+from ..data.periods import period_label, years_between
 from ..data.population import (
     DEFAULT_DENOMINATOR,
     FLAG_COLUMNS,
@@ -30,6 +32,7 @@ from ..data.population import (
     attach_population,
     canonical_denominator,
     require_population,
+    resident_years,
 )
 from ..data.tables import Dataset
 from ..errors import CompareError, MixedLevelsError, RateNotMeaningfulError, UnknownDistrictError
@@ -57,6 +60,8 @@ RATE_COLUMNS = [
     "years",
     "value",
     "qualifier",
+    "basis",
+    "scope",
     "count_low",
     "count_high",
     "population",
@@ -133,14 +138,14 @@ def select_observations(
     )
     obs = obs.merge(info, on="district_code", how="left")
     tiers = tier(obs["level"])
-    if level in ("county", "prefecture", "province"):
+    if level in ("county", "prefecture", "province", "nation"):
         obs = obs[tiers == level]
     elif level not in (None, "all"):
         raise CompareError(f"Unknown level '{level}'; use county, prefecture, province or all.")
     elif level is None and tiers.nunique() > 1:
         raise MixedLevelsError(
-            f"The {metric_id} observations mix prefecture-level cities and county-level units; "
-            "pass level='county' or 'prefecture' (--level), or 'all' to rank them together on purpose."
+            f"The {metric_id} observations mix levels ({', '.join(sorted(tiers.unique()))}); "
+            "pass level='county', 'prefecture' or 'province' (--level), or 'all' to list them together on purpose."
         )
     return obs.reset_index(drop=True)
 
@@ -159,7 +164,8 @@ def poisson_interval(
         1 - confidence level.
     count_high : array-like, optional
         When a report's words allow a range of counts (count..count_high), the lower limit is taken at
-        count and the upper at count_high, so the interval covers both the rounding and chance.
+        count and the upper at count_high, so the interval covers both the rounding and chance; an infinite
+        count_high (3万以上) gives an infinite upper limit.
 
     Notes
     -----
@@ -172,11 +178,14 @@ def poisson_interval(
     """
     count, exposure = np.atleast_1d(np.asarray(count, dtype=float)), np.atleast_1d(np.asarray(exposure, dtype=float))
     high_count = count if count_high is None else np.atleast_1d(np.asarray(count_high, dtype=float))
+    open_above = np.isinf(high_count)
+    high_count = np.where(open_above, count, high_count)
     distinct, inverse = np.unique(np.concatenate([count, high_count]), return_inverse=True)
     low, high = confint_poisson(distinct, np.ones_like(distinct), method="exact-c", alpha=alpha)
     low, high = np.atleast_1d(low).astype(float), np.atleast_1d(high).astype(float)
     inverse = inverse.ravel()
-    return low[inverse[: len(count)]] / exposure * scale, high[inverse[len(count) :]] / exposure * scale
+    upper = np.where(open_above, np.inf, high[inverse[len(count) :]] / exposure * scale)
+    return low[inverse[: len(count)]] / exposure * scale, upper
 
 
 def rounding_step(values) -> np.ndarray:
@@ -190,19 +199,29 @@ def rounding_step(values) -> np.ndarray:
     return step
 
 
-def count_range(value, qualifier) -> tuple[np.ndarray, np.ndarray]:
-    """The counts a stated figure allows, from its qualifier and rounding step.
+OPEN_ABOVE = "以上|超过|逾|不少于|不低于"  # 3万以上: at least 30,000, with no upper end in the words
+BELOW = "近|将近|接近"  # 近3万: close to 30,000 from below
 
-    exact: the value; at_least (余/多/以上): value .. value + step - 1 (36000余 -> 36000..36999);
-    approx (约/近): value ± step / 2 (约3万 -> 25000..35000); at_most (不到): value - step .. value."""
+
+def count_range(value, qualifier, quote=None) -> tuple[np.ndarray, np.ndarray]:
+    """The counts a stated figure allows, from its qualifier, its words and its rounding step.
+
+    exact: the value; at_least (余/多): value .. value + step - 1 (36000余 -> 36000..36999), and with no upper end
+    when the words say 以上/超过 (3万以上 -> 30000..∞); approx (约): value ± step / 2 (约3万 -> 25000..35000), and
+    below the value when the words say 近 (近3万 -> 25000..30000); at_most (不到): value - step .. value."""
     value = np.asarray(value, dtype=float)
     qualifier = np.asarray(qualifier, dtype=object)
+    words = pd.Series(np.asarray(quote if quote is not None else [""] * len(value), dtype=object)).fillna("")
+    open_above = (qualifier == "at_least") & words.str.contains(OPEN_ABOVE).to_numpy()
+    below = (qualifier == "approx") & words.str.contains(BELOW).to_numpy()
     step = rounding_step(value)
     low = np.select(
         [qualifier == "approx", qualifier == "at_most"], [np.ceil(value - step / 2), value - step], default=value
     )
     high = np.select(
-        [qualifier == "at_least", qualifier == "approx"], [value + step - 1, np.floor(value + step / 2)], default=value
+        [open_above, qualifier == "at_least", below, qualifier == "approx"],
+        [np.inf, value + step - 1, value, np.floor(value + step / 2)],
+        default=value,
     )
     low = np.clip(low, 0, None)
     return low, np.maximum(high, low)
@@ -239,11 +258,13 @@ def compute_rates(
             out[column] = False
     flow = out["kind"].eq("flow").to_numpy()
     out["years"] = np.where(flow, years_between(out["period_start"], out["period_end"]), np.nan)
-    out["exposure"] = np.where(flow, out["population"] * out["years"], out["population"])
+    person_years = out["resident_years"] if "resident_years" in out else out["population"] * out["years"]
+    out["exposure"] = np.where(flow, person_years, out["population"])
     out["rate_per_10k"] = out["value"] / out["population"] * PER_10K
-    annual = annualise(out["value"], out["kind"], out["years"]) / out["population"] * PER_10K
-    out["annual_rate_per_10k"] = np.where(flow, annual, np.nan)
-    out["count_low"], out["count_high"] = count_range(out["value"], out["qualifier"].astype(object))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["annual_rate_per_10k"] = np.where(flow, out["value"] / out["exposure"] * PER_10K, np.nan)
+    quotes = out["quote"].astype(object) if "quote" in out else None
+    out["count_low"], out["count_high"] = count_range(out["value"], out["qualifier"].astype(object), quotes)
     events = out["variation"].eq("poisson").to_numpy()
     rows = events & has_exposure(out).to_numpy()
     low, high = np.full(len(out), np.nan), np.full(len(out), np.nan)
@@ -275,7 +296,10 @@ def compute_rates(
         "small",
         "period_start",
         "period_end",
+        "part_exceeds_whole",
     ]
+    if "part_exceeds_whole" not in out:
+        out["part_exceeds_whole"] = False
     out["flags"] = per_distinct(out, flag_columns, _flags)
     return out.drop(columns=["events", "small"])
 
@@ -304,7 +328,50 @@ def _flags(row) -> str:
     if row.kind == "flow":
         flags.append("undated" if pd.isna(row.period_start) else "open_period" if pd.isna(row.period_end) else "")
     flags.append("" if row.events else "not_a_count")
+    flags.append("part_exceeds_whole" if row.part_exceeds_whole else "")
     return ",".join(f for f in flags if f)
+
+
+WHOLE_KEY = ["doc_id", "district_code", "period_start", "period_end", "statement"]
+NOT_PARTS = ("concluded",)  # a subset that counts the same cases another way (cases concluded may include those
+# carried over from earlier periods, so they can outnumber the cases received): never checked as a part
+
+
+def parts_exceeding_wholes(ds: Dataset) -> pd.DataFrame:
+    """The figures a document states that cannot both be right: a part (其中…) larger than its whole, or a share's
+    numerator larger than its denominator (17,356 successful mediations of 17,128 disputes). Both sides are
+    listed (WHOLE_KEY, metric_id, subset), so every rate table that shows either can flag it."""
+    obs = ds.observations[ds.observations["qualifier"].isin(["exact", "at_least"])]
+    wholes = obs[obs["subset"].eq("") & obs["qualifier"].eq("exact")]
+    parts = obs[obs["subset"].ne("") & ~obs["subset"].isin(NOT_PARTS)].merge(
+        wholes, on=[*WHOLE_KEY, "metric_id"], suffixes=("", "_whole")
+    )
+    parts = parts.assign(metric_id_whole=parts["metric_id"])
+    shares = ds.metrics[ds.metrics["numerator"].ne("") & ds.metrics["denominator"].ne("")]
+    numerators = obs[obs["subset"].eq("")].merge(
+        shares[["numerator", "denominator"]], left_on="metric_id", right_on="numerator"
+    )
+    numerators = numerators.merge(
+        wholes, left_on=[*WHOLE_KEY, "denominator"], right_on=[*WHOLE_KEY, "metric_id"], suffixes=("", "_whole")
+    )
+    pairs = pd.concat([parts, numerators], ignore_index=True)
+    pairs = pairs[pairs["value"] > pairs["value_whole"]]
+    sides = [
+        pairs[[*WHOLE_KEY, "metric_id", "subset"]],
+        pairs[[*WHOLE_KEY, "metric_id_whole", "subset_whole"]].set_axis([*WHOLE_KEY, "metric_id", "subset"], axis=1),
+    ]
+    return pd.concat(sides, ignore_index=True).drop_duplicates()
+
+
+def mark_inconsistent_parts(obs: pd.DataFrame, ds: Dataset) -> pd.DataFrame:
+    """obs with part_exceeds_whole: True where the row is either side of a part larger than its whole."""
+    bad = parts_exceeding_wholes(ds).assign(part_exceeds_whole=True)
+    key = [*WHOLE_KEY, "metric_id", "subset"]
+    if bad.empty:
+        return obs.assign(part_exceeds_whole=False)
+    plain = obs[key].astype(object).astype(str)
+    marked = plain.merge(bad[key].astype(object).astype(str).assign(_bad=True), on=key, how="left")["_bad"]
+    return obs.assign(part_exceeds_whole=marked.fillna(False).astype(bool).to_numpy())
 
 
 def rate_table(
@@ -342,7 +409,7 @@ def _rate_table(ds: Dataset, metric_id: str, districts, level, denominator: str,
             f"No actual {metric_id} observations{where}"
             f"{f' at {level} level' if level in ('county', 'prefecture') else ''}."
         )
-    obs = attach_population(obs, ds, denominator)
+    obs = resident_years(attach_population(mark_inconsistent_parts(obs, ds), ds, denominator), ds, denominator)
     require_population(obs, ds)
     out = compute_rates(obs, metric["kind"], metric["unit"], metric["variation"])
     return out[RATE_COLUMNS].sort_values(["district_code", "period_start"]).reset_index(drop=True)
@@ -368,7 +435,7 @@ def all_rates(ds: Dataset, level: str = "county", denominator: str = DEFAULT_DEN
     by_metric = metrics.set_index("metric_id")
     for column in ("kind", "unit", "variation"):
         obs[column] = obs["metric_id"].map(by_metric[column]).astype("category")
-    obs = attach_population(obs, ds, denominator)
+    obs = resident_years(attach_population(mark_inconsistent_parts(obs, ds), ds, denominator), ds, denominator)
     require_population(obs, ds)
     return compute_rates(obs)[RATE_COLUMNS].reset_index(drop=True)
 
@@ -391,6 +458,8 @@ EXPORT_COLUMNS = [  # what `compare rates --format csv` and every brief's CSV do
     "period_end",
     "value",
     "qualifier",
+    "basis",
+    "scope",
     "count_low",
     "count_high",
     "population",
@@ -407,6 +476,7 @@ EXPORT_COLUMNS = [  # what `compare rates --format csv` and every brief's CSV do
     "doc_id",
     "quote",
 ]
+BENCHMARK_COLUMNS = ["benchmark", "benchmark_period", "benchmark_rate", "vs_benchmark", "vs_benchmark_reason"]
 
 
 def rate_export(ds: Dataset, rates: pd.DataFrame) -> pd.DataFrame:
@@ -421,7 +491,7 @@ def rate_export(ds: Dataset, rates: pd.DataFrame) -> pd.DataFrame:
         rate_ci_high=rates["ci_high"],
         rate_unit=units,
     )
-    columns = [c for c in EXPORT_COLUMNS if c in out.columns]
+    columns = [c for c in EXPORT_COLUMNS + BENCHMARK_COLUMNS if c in out.columns]
     return out[(["metric_id"] if "metric_id" in out.columns else []) + columns]
 
 

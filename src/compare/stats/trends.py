@@ -2,19 +2,26 @@
 
 periods       only dated, closed flow periods enter changes and the trend model. Where they overlap (Q1, H1 and
               the year of one district and metric), the finest non-overlapping set covering the most days is
-              kept (weighted interval scheduling: most days first, then most periods) and the rest set aside, so
-              no event is counted twice. Undated and open-period flows are listed, never used; stocks are rates
-              at a date and get no trend model.
+              kept for the change table (weighted interval scheduling: most days first, then most periods) and
+              the rest set aside, so no event is counted twice. Undated and open-period flows are listed, never
+              used; stocks are rates at a date and get no trend model.
 change table  every observation, with `comparable_rate` (the annual rate of a dated flow, the rate of a dated
-              stock, empty otherwise), the change on the previous used period and on the same period a year
-              earlier (percent), `change_qualifier` ("at least", "at most", "about") when a count is a bound or
-              approximate, and `trend_use` saying whether and why a row is used
-trend model   quasi-Poisson: Poisson GLM, log link, offset log(exposure in resident-years), on the period's
-              midpoint in years; the scale φ = Pearson χ² / (n - 2) widens the standard error by √φ and the
-              interval uses t quantiles on n - 2 degrees of freedom (statsmodels GLM fit(scale="X2")).
-              exp(slope) - 1 is the annual rate of change.
-degenerate    fewer than three usable periods, all zero, events in one period only, or an exact fit: a reason
-              in words (TrendNotEstimable), never a number
+              stock, empty otherwise), the change on the previous used period (for a flow only when that period
+              has the same span: never a part-year against a full year, nor a multi-year total against one
+              year) and on the same period a year earlier (percent), `change_qualifier` ("at least", "at most",
+              "about") when a count is a bound or approximate, and `trend_use` saying whether and why a row is used
+trend model   only from MIN_ANNUAL_POINTS (five) or more annual points: full calendar years, one per year (the
+              Fingertips rule for trend markers). Quasi-Poisson: Poisson GLM, log link, offset log(exposure in
+              resident-years), on the period's midpoint in years; the scale φ = max(1, Pearson χ² / (n - 2)) (never
+              narrower than plain Poisson) widens the standard error by √φ and the interval uses t quantiles on
+              n - 2 degrees of freedom (statsmodels GLM fit(scale=φ, use_t=True)). exp(slope) - 1 is the annual
+              rate of change.
+same span     without a trend model, the change between the latest two non-overlapping periods of the same span
+              (2021 and 2022; 2021H1 and 2022H1; the same calendar days a whole number of years apart) as a rate
+              ratio, later to earlier, on resident-years, with an exact conditional interval (SpanChange)
+degenerate    too few annual points, all zero, events in one period only, an exact fit, or no two periods of
+              the same span: a reason CODE with its numeric fields (no_model_code, span_change_code), which
+              the sentence catalogue words in each language (key reason.<code>); never a number
 derived       a report's own year-on-year percentage gives the previous year's value
               value / (1 + pct / 100), marked derived
 """
@@ -36,11 +43,17 @@ from statsmodels.tools.tools import add_constant
 from ..data.periods import years_between
 from ..data.tables import Dataset
 from ..errors import CompareError
-from .rates import PER_10K, has_exposure, rate_table
+from .comparisons import rate_ratio
+from .rates import PER_10K, count_range, has_exposure, rate_table
 
 ALPHA = 0.05
-METHOD = "quasi-Poisson GLM (scale φ from Pearson χ²/df, t interval)"
-MIN_PERIODS = 3
+METHOD = "quasi-Poisson GLM (scale φ = max(1, Pearson χ²/df), t interval)"
+MIN_PERIODS = 3  # the model's own minimum: one residual degree of freedom to estimate φ from
+MIN_ANNUAL_POINTS = 5  # a trend is stated only from this many annual points (Fingertips)
+RATIO_METHOD = (
+    "exact conditional: Clopper-Pearson interval of the later count given both, as a rate ratio; "
+    "p from statsmodels test_poisson_2indep exact-cond"
+)
 USED = "used"
 STOCK = "stock: rate at a date"
 NO_DATES = "not used: no dates"
@@ -70,14 +83,14 @@ TREND_COLUMNS = [
 
 
 class TrendNotEstimable(CompareError):
-    """A series from which no rate of change can honestly be estimated; the message says why (in English;
-    `key` and `fields` let compare.stories.sentences say it in any language)."""
+    """A series from which no rate of change can honestly be estimated. `code` says why (too_few_periods,
+    bad_count, all_zero, one_nonzero, exact_fit) and `fields` hold its numbers; the words, in each language, are
+    the sentence catalogue's (reason.<code>); statistics imports nothing from the layers above it."""
 
-    def __init__(self, key: str, **fields):
-        from ..stories.sentences import say  # the catalogue alone; at call time, so stats loads without stories
-
-        self.key, self.fields = key, fields
-        super().__init__(f"No trend estimated: {say(key, 'en', **fields)}.")
+    def __init__(self, code: str, **fields):
+        self.code, self.fields = code, fields
+        details = ", ".join(f"{k}={v}" for k, v in fields.items())
+        super().__init__(f"No trend estimated: {code}" + (f" ({details})" if details else ""))
 
 
 @dataclass(frozen=True)
@@ -95,34 +108,79 @@ class TrendFit:
     slope: float
     pearson_chi2: float
     method: str = METHOD
+    intercept: float = np.nan  # log rate per resident-year at time_centre
+    time_centre: float = np.nan  # mean period midpoint (decimal years)
 
     @property
     def confidence_label(self) -> str:
         """'95% CI' for alpha 0.05."""
         return f"{100 * (1 - self.alpha):g}% CI"
 
+    @property
+    def pearson_phi(self) -> float:
+        """Pearson χ² / df before the floor: below 1 the counts vary less than chance would make them."""
+        return self.pearson_chi2 / self.df
+
+    def rate_per_10k(self, time) -> np.ndarray:
+        """The fitted annual rate per 10,000 residents at `time` (decimal years)."""
+        return np.exp(self.intercept + self.slope * (np.asarray(time, float) - self.time_centre)) * PER_10K
+
+
+@dataclass(frozen=True)
+class SpanChange:
+    """The change between two non-overlapping periods of the same span: the later period's rate over the
+    earlier's (resident-years), with its exact (1 - alpha) interval and two-sided p-value.
+
+    When a report's words allow a range of counts (36000余, 约3万) the lower limit is taken at the lowest later
+    and highest earlier count, the upper at the opposite ends, so the interval covers the rounding and chance
+    (as compare.stats.rates.poisson_interval does for one rate). `events` False: not a count of chance events,
+    so the ratio has no interval (NaN)."""
+
+    earlier: str
+    later: str
+    earlier_count: float
+    later_count: float
+    earlier_exposure: float
+    later_exposure: float
+    earlier_qualifier: str
+    later_qualifier: str
+    rate_ratio: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    alpha: float
+    events: bool = True
+    method: str = RATIO_METHOD
+
+    @property
+    def exact_counts(self) -> bool:
+        return self.earlier_qualifier in ("", "exact") and self.later_qualifier in ("", "exact")
+
 
 @dataclass(frozen=True)
 class Trend:
-    """Everything known about one district's metric over time (see the module docstring)."""
+    """Everything known about one district's metric over time (see the module docstring).
+
+    model / no_model_code: the trend over the annual points `model_rows`, or why there is none (stock,
+    few_annual_points, all_zero, one_nonzero, exact_fit, bad_count; numbers in no_model_fields). span_change /
+    span_change_code: without a model, the latest same-span change of a flow, or why there is none (no_same_span,
+    both_zero, bad_count; '' when there is one, or when a model exists or the metric is a stock)."""
 
     changes: pd.DataFrame
     model: TrendFit | None
-    no_model_key: str
+    no_model_code: str
     no_model_fields: dict
     derived: pd.DataFrame
     kind: str
-
-    @property
-    def no_model_reason(self) -> str:
-        """Why there is no trend model, in English ('' when there is one)."""
-        from ..stories.sentences import say
-
-        return say(self.no_model_key, "en", **self.no_model_fields) if self.no_model_key else ""
+    model_rows: tuple = ()  # index labels in `changes` of the annual points the model was fitted to
+    span_change: SpanChange | None = None
+    span_change_code: str = ""
 
     @property
     def set_aside(self) -> pd.DataFrame:
-        """Rows listed in the change table but kept out of changes and the model, with the reason."""
+        """Rows the change table lists but leaves out of its change on the previous period (overlapping, undated
+        or open periods), with the reason. An overlapping full year can still be an annual point of the trend, and
+        any dated period one side of a same-span change: those sentences name the periods they use."""
         return self.changes[self.changes["trend_use"] != USED]
 
 
@@ -200,18 +258,18 @@ def midpoint_years(start: pd.Series, end: pd.Series) -> np.ndarray:
 
 
 def trend_obstacle(counts) -> tuple[str, dict] | None:
-    """Why no rate of change can be estimated from these per-period counts, as a compare.stories.sentences key and
-    its fields (None when one can)."""
+    """Why no rate of change can be estimated from these per-period counts: a reason code and its numeric
+    fields (None when one can)."""
     counts = np.asarray(counts, float)
     n, nonzero = len(counts), int((counts > 0).sum())
     if n < MIN_PERIODS:
-        return "reason.too_few_periods", {"min_periods": MIN_PERIODS, "n": n, "verb": "is" if n == 1 else "are"}
+        return "too_few_periods", {"min_periods": MIN_PERIODS, "n": n}
     if (counts < 0).any() or not np.isfinite(counts).all():
-        return "reason.bad_count", {}
+        return "bad_count", {}
     if nonzero == 0:
-        return "reason.all_zero", {"n": n}
+        return "all_zero", {"n": n}
     if nonzero == 1:
-        return "reason.one_nonzero", {"n": n}
+        return "one_nonzero", {"n": n}
     return None
 
 
@@ -238,31 +296,37 @@ def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
     -------
     TrendFit
         exp(slope) - 1 in percent with its interval from t quantiles on n - 2 df and the standard error
-        scaled by √φ, φ = Pearson χ² / (n - 2) (statsmodels GLM(Poisson).fit(scale="X2", use_t=True)).
+        scaled by √φ, φ = max(1, Pearson χ² / (n - 2)) (statsmodels GLM(Poisson).fit(scale=φ, use_t=True)).
+        The floor keeps the interval from being narrower than the plain Poisson one when the counts happen to
+        vary less than chance would make them (500, 525, 551: Pearson χ²/df = 0.00002 would give 4.8 to
+        5.2% a year); the t quantile stays, since φ is still estimated from n - 2 degrees of freedom.
 
     Raises
     ------
     TrendNotEstimable
         Fewer than three periods, all zero, one non-zero period, or an exact fit.
+
+    Notes
+    -----
+    This is the estimator alone; a trend is stated (trend()) only from MIN_ANNUAL_POINTS annual points.
     """
     counts = np.asarray(counts, float)
     obstacle = trend_obstacle(counts)
     if obstacle:
         raise TrendNotEstimable(obstacle[0], **obstacle[1])
     time = np.asarray(time, float)
-    design = add_constant(time - time.mean())
+    centre = float(time.mean())
+    design = add_constant(time - centre)
     model = GLM(counts, design, family=families.Poisson(), offset=np.log(np.asarray(exposure, float)))
     with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):  # an exact fit is reported below
         warnings.simplefilter("ignore", PerfectSeparationWarning)
-        try:
-            result = model.fit(scale="X2", use_t=True)
-            pearson = result.pearson_chi2
-        except ValueError:  # statsmodels cannot start a scaled fit whose first φ is 0
-            result, pearson = None, model.fit().pearson_chi2
+        pearson = model.fit().pearson_chi2  # the same estimates at any scale; φ comes from their residuals
     if exact_fit(pearson, counts):
-        raise TrendNotEstimable("reason.exact_fit")
-    if result is None:
-        result = model.fit(scale="X2", use_t=True)  # not an exact fit: let statsmodels' own error through
+        raise TrendNotEstimable("exact_fit")
+    floored = pearson / (len(counts) - 2) < 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        result = model.fit(scale=1.0 if floored else "X2", use_t=True)  # scale = max(1, Pearson χ²/df)
     slope = float(result.params[1])
     low, high = result.conf_int(alpha=alpha)[1]
     return TrendFit(
@@ -275,7 +339,9 @@ def fit_trend(counts, exposure, time, alpha: float = ALPHA) -> TrendFit:
         df=int(result.df_resid),
         alpha=alpha,
         slope=slope,
-        pearson_chi2=float(result.pearson_chi2),
+        pearson_chi2=float(pearson),
+        intercept=float(result.params[0]),
+        time_centre=centre,
     )
 
 
@@ -317,15 +383,16 @@ def fit_trends(
     alpha: float = ALPHA,
 ) -> pd.DataFrame:
     """fit_trend for every district and metric at once: the same quasi-Poisson GLM (log link, log-exposure
-    offset, centred time, φ = Pearson χ²/(n - 2), t quantiles on n - 2 df), fitted by batched IRLS over all
-    pairs together instead of one statsmodels fit per pair. Tested to agree with statsmodels GLM
-    fit(scale="X2") on every pair (tests/test_trends.py).
+    offset, centred time, φ = max(1, Pearson χ²/(n - 2)), t quantiles on n - 2 df), fitted by batched IRLS over
+    all pairs together instead of one statsmodels fit per pair. Tested to agree with statsmodels GLM
+    fit(scale=φ) on every pair (tests/test_trends.py).
 
-    Uses dated, closed flow periods only (stocks and undated or open periods are left out) and resolves
-    overlapping periods within a pair as fit_trend's callers do (finest_cover). One row per pair with
-    min_periods or more such periods, columns TREND_COLUMNS: `set_aside` counts overlapping rows left out;
-    a pair whose series is degenerate (all zero, one non-zero period, exact fit) has empty estimates, an
-    empty `converged` and its `reason` in words."""
+    The estimator alone, for bulk work (benchmarks): it fits any min_periods dated periods, while a trend is
+    stated (trend()) only from MIN_ANNUAL_POINTS full calendar years. Uses dated, closed flow periods only
+    (stocks and undated or open periods are left out) and resolves overlapping periods within a pair with
+    finest_cover. One row per pair with min_periods or more such periods, columns TREND_COLUMNS: `set_aside`
+    counts overlapping rows left out; a pair whose series is degenerate has empty estimates, an empty
+    `converged` and its `reason` code (all_zero, one_nonzero, exact_fit; '' when fitted)."""
     keys = ["district_code", "metric_id"]
     usable = _dated_flows(rates).sort_values([*keys, "period_start", "period_end"])
     keep = resolve_overlaps_batched(usable, keys)
@@ -346,9 +413,7 @@ def fit_trends(
     w[row, col] = 1.0
     x = (t - (t * w).sum(1, keepdims=True) / w.sum(1, keepdims=True)) * w
     nonzero = ((y > 0) & (w > 0)).sum(1)
-    reason = np.select(
-        [nonzero == 0, nonzero == 1], ["all periods report zero", "only one period reports a non-zero value"], ""
-    ).astype(object)
+    reason = np.select([nonzero == 0, nonzero == 1], ["all_zero", "one_nonzero"], "").astype(object)
     fit = reason == ""
     b1, se, pearson, converged = (np.full(groups, np.nan) for _ in range(4))
     if fit.any():
@@ -356,9 +421,9 @@ def fit_trends(
             y[fit], exposure[fit], x[fit], w[fit], tolerance, max_iter
         )
     df = n - 2
-    phi = pearson / df
+    phi = np.maximum(1.0, pearson / df)  # never narrower than plain Poisson (see fit_trend)
     exact = fit & (pearson <= 1e-12 * np.maximum(1.0, y.sum(1)))
-    reason[exact] = "the counts lie exactly on the fitted curve"
+    reason[exact] = "exact_fit"
     fit &= ~exact
     quasi_se = np.where(fit, se * np.sqrt(phi), np.nan)
     quantile = stats.t.ppf(1 - alpha / 2, df)
@@ -413,14 +478,20 @@ def change_table(rates: pd.DataFrame, kind: str = "flow") -> pd.DataFrame:
 
     `comparable_rate` is the annual rate of a dated, closed flow period and the rate of a dated stock; undated
     and open flows have none (their un-annualised rate_per_10k is never put on a per-year footing). Changes
-    use comparable rates only, and the change on the previous period only rows with trend_use 'used'."""
+    use comparable rates only, and the change on the previous period only rows with trend_use 'used'; for a flow
+    only when the previous used period has the same span (span_key), so a part-year is never set beside a full
+    year, nor a five-year total beside one year."""
     out = rates.sort_values(["period_start", "period_end"]).reset_index(drop=True).copy()
     out["trend_use"] = _row_use(out, kind)
     out["comparable_rate"] = (
         out["annual_rate_per_10k"] if kind == "flow" else out["rate_per_10k"].where(out["period_start"].notna())
     )
     used = out[out["trend_use"].isin([USED, STOCK])]
-    out["change_on_previous_pct"] = (used["comparable_rate"] / used["comparable_rate"].shift(1) - 1) * 100
+    previous = used["comparable_rate"].shift(1)
+    if kind == "flow":
+        span = span_key(used["period_start"], used["period_end"])
+        previous = previous.where(span == span.shift(1))
+    out["change_on_previous_pct"] = (used["comparable_rate"] / previous - 1) * 100
     out["change_qualifier"] = (
         change_qualifier(used["qualifier"].shift(1), used["qualifier"]).reindex(out.index).fillna("")
     )
@@ -470,30 +541,152 @@ def with_previous_rate(derived: pd.DataFrame, changes: pd.DataFrame) -> pd.DataF
     return out.drop(columns="population")
 
 
+def span_key(start: pd.Series, end: pd.Series) -> pd.Series:
+    """A key that periods of the same span share: the same first and last calendar day (a month's last day
+    counts as one day, so a February ends alike in leap years) and as many year ends crossed. 2021 and 2022
+    share one, as do 2021H1 and 2022H1; 2021H1 and 2021, or 2016-2020 and 2021, do not."""
+    last = end.dt.day.where(~end.dt.is_month_end, 99)
+    return (
+        start.dt.strftime("%m-%d")
+        + "/"
+        + end.dt.month.astype("Int64").astype(str)
+        + "-"
+        + last.astype("Int64").astype(str)
+        + "/"
+        + (end.dt.year - start.dt.year).astype("Int64").astype(str)
+    )
+
+
+def annual_points(changes: pd.DataFrame) -> pd.DataFrame:
+    """The rows a trend is fitted to: dated flows covering exactly one calendar year, one per year (of two
+    reports of the same year, the one the change table uses), in time order."""
+    rows = _dated_flows(changes)
+    start, end = rows["period_start"], rows["period_end"]
+    full_year = (
+        (start.dt.month == 1) & (start.dt.day == 1) & (end.dt.month == 12) & (end.dt.day == 31)
+        & (start.dt.year == end.dt.year)
+    )  # fmt: skip
+    rows = rows[full_year].sort_values(["period_start", "period_end"], kind="stable")
+    return rows[finest_cover(_days(rows["period_start"]), _days(rows["period_end"]))]
+
+
+def same_span_pair(rows: pd.DataFrame) -> tuple | None:
+    """Index labels (earlier, later) of the latest two non-overlapping periods of the same span among dated,
+    closed flow rows, or None. Latest: the pair whose later period ends last, then the one with the longer
+    span, then the one whose earlier period is the more recent. A period reported twice counts once."""
+    rows = rows.sort_values(["period_start", "period_end"], kind="stable").drop_duplicates(
+        ["period_start", "period_end"]
+    )
+    best, best_rank = None, None
+    for _, group in rows.groupby(span_key(rows["period_start"], rows["period_end"]), sort=False):
+        later = group.iloc[-1]
+        earlier = group[group["period_end"] < later["period_start"]]
+        if earlier.empty:
+            continue
+        rank = (later["period_end"], later["period_end"] - later["period_start"], earlier["period_start"].iloc[-1])
+        if best_rank is None or rank > best_rank:
+            best, best_rank = (earlier.index[-1], later.name), rank
+    return best
+
+
+def _ratio_limits(later: float, later_exposure: float, earlier: float, earlier_exposure: float, alpha: float):
+    """The exact conditional rate ratio of later to earlier: compare.stats.comparisons.rate_ratio, which takes
+    the Clopper-Pearson interval of the later count given both (statsmodels proportion_confint "beta") and the
+    p-value of statsmodels test_poisson_2indep "exact-cond". statsmodels' confint_poisson_2indep has no exact
+    method (0.15 lists "exact-cond" as not yet implemented), hence the binomial route; tests/test_trends.py
+    checks it against scipy's beta quantiles and binomtest. Returns (ratio, low, high, p)."""
+    if later == 0 and earlier == 0:
+        return np.nan, 0.0, np.inf, np.nan
+    rr = rate_ratio(later, later_exposure, earlier, earlier_exposure, alpha=alpha)
+    return rr.rate_ratio, rr.ci_low, rr.ci_high, rr.p_value
+
+
+def span_change(changes: pd.DataFrame, alpha: float = ALPHA, events: bool = True) -> tuple[SpanChange | None, str]:
+    """The change between the latest two non-overlapping periods of the same span of a flow (same_span_pair),
+    as a rate ratio on resident-years with an exact conditional interval (none when `events` is False: not a
+    count of chance events), or why there is none: a reason code (no_same_span, bad_count, both_zero), or ''
+    when fewer than two dated periods leave nothing to compare."""
+    rows = _dated_flows(changes)
+    if len(rows.drop_duplicates(["period_start", "period_end"])) < 2:
+        return None, ""
+    pair = same_span_pair(rows)
+    if pair is None:
+        return None, "no_same_span"
+    earlier, later = changes.loc[pair[0]], changes.loc[pair[1]]
+    counts = np.array([earlier["value"], later["value"]], float)
+    if not np.isfinite(counts).all() or (counts < 0).any():
+        return None, "bad_count"
+    if (counts == 0).all():
+        return None, "both_zero"
+    e_exp, l_exp = float(earlier["exposure"]), float(later["exposure"])
+    ratio, low, high, p_value = _ratio_limits(counts[1], l_exp, counts[0], e_exp, alpha)
+    (e_low, l_low), (e_high, l_high) = count_range(counts, [earlier["qualifier"], later["qualifier"]])
+    if (e_low, l_low) != (e_high, l_high):  # ranged counts: the interval's ends at the ends of the ranges
+        low = _ratio_limits(l_low, l_exp, e_high, e_exp, alpha)[1]
+        high = _ratio_limits(l_high, l_exp, e_low, e_exp, alpha)[2]
+        p_value = np.nan
+    if not events:
+        low = high = p_value = np.nan
+    return (
+        SpanChange(
+            earlier=str(earlier["period"]),
+            later=str(later["period"]),
+            earlier_count=float(counts[0]),
+            later_count=float(counts[1]),
+            earlier_exposure=e_exp,
+            later_exposure=l_exp,
+            earlier_qualifier=str(earlier["qualifier"]),
+            later_qualifier=str(later["qualifier"]),
+            rate_ratio=float(ratio),
+            ci_low=float(low),
+            ci_high=float(high),
+            p_value=float(p_value),
+            alpha=alpha,
+            events=bool(events),
+        ),
+        "",
+    )
+
+
 def trend(
     ds: Dataset, metric_id: str, district_code: str, denominator: str = "census2020", alpha: float = ALPHA
 ) -> Trend:
-    """One district's metric over time: the change table, the quasi-Poisson trend over the used periods of a
-    flow (or the reason there is none), and values derived from reported changes."""
-    kind = ds.metric(metric_id)["kind"]
+    """One district's metric over time: the change table; for a flow with MIN_ANNUAL_POINTS or more annual
+    points the quasi-Poisson trend over them, otherwise (or when the trend cannot be estimated) the latest
+    same-span change; reason codes for what is missing; and values derived from reported changes."""
+    metric = ds.metric(metric_id)
+    kind = metric["kind"]
     rates = rate_table(ds, metric_id, districts=[district_code], level="all", denominator=denominator)
     changes = change_table(rates, kind)
-    model, reason = None, ("", {})
+    model, no_model, rows, change, change_code = None, ("", {}), (), None, ""
     if kind != "flow":
-        reason = ("reason.stock", {})
+        no_model = ("stock", {})
     else:
-        used = changes[changes["trend_use"] == USED]
-        try:
-            model = fit_trend(
-                used["value"], used["exposure"], midpoint_years(used["period_start"], used["period_end"]), alpha
-            )
-        except TrendNotEstimable as exc:
-            reason = (exc.key, exc.fields)
+        points = annual_points(changes)
+        if len(points) < MIN_ANNUAL_POINTS:
+            no_model = ("few_annual_points", {"n": len(points), "min_points": MIN_ANNUAL_POINTS})
+        else:
+            try:
+                time = midpoint_years(points["period_start"], points["period_end"])
+                model = fit_trend(points["value"], points["exposure"], time, alpha)
+                rows = tuple(points.index)
+            except TrendNotEstimable as exc:
+                no_model = (exc.code, exc.fields)
+        if model is None:
+            change, change_code = span_change(changes, alpha, events=metric["variation"] == "poisson")
     derived = (
         with_previous_rate(derived_previous_year(ds, metric_id, district_code), changes)
         if kind == "flow"
         else derived_previous_year(ds, metric_id, district_code)
     )
     return Trend(
-        changes=changes, model=model, no_model_key=reason[0], no_model_fields=reason[1], derived=derived, kind=kind
+        changes=changes,
+        model=model,
+        no_model_code=no_model[0],
+        no_model_fields=no_model[1],
+        derived=derived,
+        kind=kind,
+        model_rows=rows,
+        span_change=change,
+        span_change_code=change_code,
     )

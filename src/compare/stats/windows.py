@@ -1,12 +1,14 @@
 """Comparison windows: which units may be compared with each other, and on which period.
 
-A comparison (a ranking, a funnel, rate ratios, a profile's peers) is made within one window of time:
-by default the most recent calendar year that at least `min_units` units report (if none does, the year the
-most units report, the most recent of equals), or a window the user names ('2021', '2020-2022', '2021H1').
-A unit's observation belongs to the window when its whole period lies inside it; of several (Q1, H1 and the
-year), the longest is kept, then the latest. A unit with no observation inside is listed as not comparable,
-with the periods it does report, and is never ranked or placed on a funnel. Flows without an end date
-(undated, year to date) never enter a window.
+A comparison (a ranking, a funnel, rate ratios, a profile's peers) is made within one window of time, and a
+window is one exact period: units are compared only when they report the very same span of days (the full year
+2022 with the full year 2022, 2021H1 with 2021H1). Annualising assumes an even flow over the year, which
+seasonality and the year-end closing of cases break, so a part-year is never put beside a full year, nor a
+multi-year total beside one year. By default the window is the most recent period that at least `min_units`
+units report (if none does, the period the most units report, the most recent of equals), or the one the
+user names ('2021', '2020-2022', '2021H1'). A unit that does not report that period is listed as not
+comparable, with the periods it does report, and is never ranked or placed on a funnel. Flows without an end
+date (undated, year to date) never enter a window.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from ..data.periods import parse_period, period_label
 from ..errors import PeriodError
 from .rates import comparable_rate
 
-MIN_UNITS = 10  # fewer units than this share a window: show intervals, classify nothing (Spiegelhalter 2005)
+# Fewer units than this share a window: show intervals, classify nothing, estimate no overdispersion. This
+# project's choice, not the literature's: φ and τ² need enough units to be estimated (benchmarks/dispersion.py).
+MIN_UNITS = 10
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,8 @@ class Window:
         return period_label(self.start, self.end)
 
     def contains(self, start: pd.Series, end: pd.Series) -> pd.Series:
-        return start.ge(self.start) & end.le(self.end) & start.notna() & end.notna()
+        """Observations of exactly this period (never a part of it, never a longer one)."""
+        return start.eq(self.start) & end.eq(self.end)
 
 
 @dataclass(frozen=True)
@@ -75,10 +80,7 @@ def parse_window(label: str) -> Window:
 
 
 def home_window(start: pd.Timestamp, end: pd.Timestamp) -> Window:
-    """The window an observation is compared in by default: its calendar year, or its own span when it
-    runs over more than one year."""
-    if start.year == end.year:
-        return Window(pd.Timestamp(start.year, 1, 1), pd.Timestamp(start.year, 12, 31))
+    """The window an observation is compared in: its own period."""
     return Window(start, end)
 
 
@@ -88,17 +90,13 @@ def _dated(rates: pd.DataFrame) -> pd.DataFrame:
 
 
 def choose_window(rates: pd.DataFrame, min_units: int = MIN_UNITS) -> Window | None:
-    """The most recent home window that min_units units report; else the one most units report (the most
-    recent of equals); None when no observation is dated."""
+    """The most recent period that min_units units report; else the one most units report (the most recent of
+    equals); None when no observation is dated."""
     dated = _dated(rates)
     if dated.empty:
         return None
-    homes = pd.DataFrame(
-        [(w.start, w.end) for w in map(home_window, dated["period_start"], dated["period_end"])],
-        columns=["start", "end"],
-        index=dated.index,
-    )
-    units = homes.assign(code=dated["district_code"]).groupby(["start", "end"])["code"].nunique().reset_index()
+    periods = pd.DataFrame({"start": dated["period_start"], "end": dated["period_end"], "code": dated["district_code"]})
+    units = periods.groupby(["start", "end"])["code"].nunique().reset_index()
     enough = units[units["code"] >= min_units]
     pick = enough if not enough.empty else units[units["code"] == units["code"].max()]
     best = pick.sort_values(["end", "start"]).iloc[-1]
@@ -115,17 +113,21 @@ def comparison_set(rates: pd.DataFrame, period: str | Window = "", min_units: in
     inside = (
         window.contains(rates["period_start"], rates["period_end"]) if window else rates["period_start"].isna() & False
     )
-    candidates = rates[inside & comparable_rate(rates).notna()]
-    span = candidates["period_end"] - candidates["period_start"]
-    units = (
-        candidates.assign(_span=span)
-        .sort_values(["district_code", "_span", "period_end"])
-        .drop_duplicates("district_code", keep="last")
-        .drop(columns="_span")
-        .reset_index(drop=True)
-    )
+    candidates = one_definition(rates[inside & comparable_rate(rates).notna()])
+    units = candidates.drop_duplicates("district_code", keep="last").reset_index(drop=True)
     left_out = rates[~rates["district_code"].isin(units["district_code"])]
     return ComparisonSet(window, units, _reports(left_out))
+
+
+def one_definition(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows that count one way (basis and scope): those most units share, figures of unstated basis first
+    among equals. Figures counted another way (cases concluded beside cases received) are never compared."""
+    if rows.empty or "basis" not in rows or "scope" not in rows:
+        return rows
+    definition = rows["basis"].astype(str) + "|" + rows["scope"].astype(str)
+    counts = rows.groupby(definition)["district_code"].nunique()
+    best = counts[counts == counts.max()].sort_index().index[0]
+    return rows[definition == best]
 
 
 def _reports(rows: pd.DataFrame) -> pd.DataFrame:

@@ -211,12 +211,24 @@ def funnel_plot(funnel_fit, unit_label: str, colours: dict, title: str = "", cap
     return fig
 
 
-def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, title: str = "", lang: str = "en"):
-    """Comparable rates over time (annual rates of dated flows, rates of dated stocks) with their intervals:
-    periods used for the trend joined by a line, overlapping periods set aside drawn grey and unjoined, lower
-    bounds and approximations with their own markers, derived previous-year values hollow. Undated and open
-    periods have no place on a per-year axis: they are named under the chart instead."""
-    from ..stats.trends import STOCK, USED
+def trend_plot(
+    changes: pd.DataFrame,
+    derived: pd.DataFrame,
+    unit_label: str,
+    title: str = "",
+    lang: str = "en",
+    model=None,
+    model_rows=(),
+    note: str = "",
+):
+    """Comparable rates over time (annual rates of dated flows, rates of dated stocks), each with its own exact
+    interval and never joined to the next, as nothing between them was estimated. Overlapping periods set aside
+    are drawn grey and hollow, lower bounds and approximations with their own markers, derived previous-year
+    values hollow. A fitted trend (`model`, a TrendFit over the rows `model_rows`) is drawn as its curve across
+    those years and named with its interval; without one no trend line, band or interval legend is drawn, and
+    `note` (why it was not assessed) goes under the title. Undated and open periods have no place on a per-year
+    axis: they are named under the chart instead."""
+    from ..stats.trends import STOCK, USED, midpoint_years
 
     use_cjk_font()
     fig, ax = plt.subplots(figsize=(8, 4.5))
@@ -224,15 +236,37 @@ def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, ti
     shown = changes[changes["comparable_rate"].notna()]
     mid = shown["period_start"] + (shown["period_end"] - shown["period_start"]) / 2
     used = shown["trend_use"].isin([USED, STOCK]).to_numpy()
-    ax.plot(mid[used], shown["comparable_rate"][used], "-", color=colour, lw=1.5, label=say("chart.used", lang))
-    markers = set()
+    markers, whiskers = set(), False
     for (_, row), when, on_trend in zip(shown.iterrows(), mid, used):
         marker = marker_for(row["flags"])
         markers.add(marker)
         tone = colour if on_trend else "0.6"
         if pd.notna(row["ci_low"]):
             ax.plot([when, when], [row["ci_low"], row["ci_high"]], color=tone, lw=1.5)
+            whiskers = True
         ax.plot(when, row["comparable_rate"], marker=marker, color=tone, ms=8, ls="", mfc=tone if on_trend else "white")
+    if len(shown):
+        label = say("chart.periods_intervals" if whiskers else "chart.periods", lang)
+        ax.plot([], [], marker="o", color=colour, ls="", label=label)
+    if model is not None and len(model_rows):
+        points = changes.loc[list(model_rows)]
+        ends = points["period_start"] + (points["period_end"] - points["period_start"]) / 2
+        dates = pd.Series(pd.date_range(ends.min(), ends.max(), periods=50))
+        ax.plot(
+            dates,
+            model.rate_per_10k(midpoint_years(dates, dates)),
+            "-",
+            color=colour,
+            lw=1.5,
+            label=say(
+                "chart.trend",
+                lang,
+                change=f"{model.annual_change_pct:+.1f}%",
+                ci=say("trend.ci", lang, level=f"{100 * (1 - model.alpha):g}"),
+                low=f"{model.ci_low_pct:+.1f}%",
+                high=f"{model.ci_high_pct:+.1f}%",
+            ),
+        )
     if (~used).any():
         ax.plot([], [], marker="o", mfc="white", color="0.6", ls="", label=say("chart.set_aside", lang))
     if derived is not None and not derived.empty and "previous_comparable_rate" in derived:
@@ -261,7 +295,10 @@ def trend_plot(changes: pd.DataFrame, derived: pd.DataFrame, unit_label: str, ti
     ax.set_xlabel(say("chart.period_mid", lang))
     ax.set_ylabel(unit_label)
     ax.set_ylim(bottom=0)
-    ax.set_title(title)
+    if note:
+        ax.set_title(f"{title}\n{note}" if title else note, fontsize=11)
+    else:
+        ax.set_title(title)
     ax.legend(fontsize=8)
     finish(fig, rect=(0, 0.05 if not off_axis.empty else 0, 1, 1))
     return fig

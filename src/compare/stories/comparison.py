@@ -11,6 +11,7 @@ from ..data.tables import Dataset
 from ..stats.comparisons import PLACEMENT_COLUMNS, Funnel, funnel_rate_ratios
 from ..stats.rates import check_rate_metric, comparable_rate, rate_export, rate_table
 from ..stats.windows import MIN_UNITS, ComparisonSet, comparison_set
+from .benchmarks import benchmark_story
 from .charts import district_colours, funnel_plot, ranked_intervals
 from .phrases import (
     OUTSTANDING,
@@ -31,6 +32,7 @@ from .story import Chart, Story
 NOTES = {
     "both counts are zero: no ratio": "ratio.both_zero",
     "one count is zero: no overdispersed interval": "ratio.one_zero",
+    "different periods: not compared": "ratio.other_period",
 }
 
 
@@ -66,10 +68,15 @@ def metric_comparison(
         data_version=ds.version,
         sources=sources_of(ds, units["doc_id"]),
     )
-    story.lead = comparison_lead(info, cs, funnel_fit, level, min_units, label, lang)
-    story.findings = _outstanding(funnel_fit, info, lang) + [
-        rate_sentence(row, info, lang) for _, row in units.iterrows()
-    ]
+    bench_lead, bench_findings, bench_table = benchmark_story(ds, units, denominator, lang)
+    story.lead = " ".join(
+        filter(None, [bench_lead, comparison_lead(info, cs, funnel_fit, level, min_units, label, lang)])
+    )
+    story.findings = (
+        bench_findings
+        + _outstanding(funnel_fit, info, lang)
+        + [rate_sentence(row, info, lang) for _, row in units.iterrows()]
+    )
     if not cs.not_comparable.empty:
         others = [
             say(
@@ -139,6 +146,8 @@ def metric_comparison(
         "rates",
         lang,
     )
+    if not bench_table.empty:
+        story.tables["benchmarks"] = table(bench_table, "benchmarks", lang)
     if not cs.not_comparable.empty:
         story.tables["not_comparable"] = table(
             cs.not_comparable[["district_code", "district_zh", "reports"]], "not_comparable", lang
@@ -172,7 +181,8 @@ def _ranked_chart(
         bottom=html.unescape(district_name(bottom, lang)),
         bottom_rate=fmt_rate(bottom["_r"]),
     )
-    return Chart(figure, alt, say("caption.ranked", lang, n=len(ordered), window=window), rate_export(ds, units))
+    caption = "caption.ranked" if units["ci_low"].notna().any() else "caption.ranked_counts"
+    return Chart(figure, alt, say(caption, lang, n=len(ordered), window=window), rate_export(ds, units))
 
 
 def _funnel_chart(
@@ -214,8 +224,10 @@ def comparison_lead(
     """The one-paragraph main message of a metric comparison."""
     what, level_words = metric_name(info, lang), say(f"level.{level}", lang)
     window = period_words(cs.label, lang)
-    if cs.window is None or cs.units.empty:
+    if cs.window is None:
         return say("lead.no_window", lang, level=level_words, metric=what)
+    if cs.units.empty:  # a period was named that no unit reports exactly
+        return say("lead.one_unit", lang, window=window, level=level_words, metric=what)
     if info["variation"] == "none":
         return say(
             "lead.not_events", lang, metric=what, units=unit_words(info["unit"], lang), n=cs.n_units, window=window

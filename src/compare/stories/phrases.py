@@ -6,6 +6,7 @@ import html
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..data.tables import Dataset, data_version, load_dataset
@@ -80,6 +81,8 @@ def interval_words(row: pd.Series, lang: str) -> str:
     if pd.isna(row["ci_low"]):
         return say("interval.open" if "open_period" in flags or "undated" in flags else "interval.none", lang)
     low, high = fmt_rate(row["ci_low"]), fmt_rate(row["ci_high"])
+    if np.isinf(row["ci_high"]):
+        return say("interval.open_above", lang, low=low)
     if row["count_low"] != row["count_high"]:
         return say("interval.range", lang, low=low, high=high)
     return say("interval.exact", lang, confidence=f"{100 * (1 - ALPHA):g}", low=low, high=high)

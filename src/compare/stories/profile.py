@@ -13,6 +13,7 @@ from ..errors import CompareError
 from ..stats.comparisons import Funnel
 from ..stats.rates import comparable_rate, rate_export, rate_table, tier
 from ..stats.windows import MIN_UNITS, ComparisonSet, Window, comparison_set, home_window, parse_window
+from .benchmarks import benchmark_story
 from .charts import district_colours, small_multiples
 from .phrases import (
     OUTSTANDING,
@@ -69,6 +70,7 @@ class ProfileEntry:
     alt: str
     row: dict
     peers: pd.DataFrame
+    rate_row: pd.DataFrame  # the district's own rate row that the entry describes
 
 
 def _profile_entry(
@@ -126,7 +128,7 @@ def _profile_entry(
         )
     rate, unit = comparable_rate(own_rows).iloc[0], unit_label(metric, lang)
     alt, row = _entry_words(latest, metric, lang, window_words, rate, unit, cs.n_units - 1, placement)
-    return ProfileEntry(sentence, key, alt, row, cs.units)
+    return ProfileEntry(sentence, key, alt, row, cs.units, own_rows.iloc[[0]])
 
 
 def _entry_words(latest, metric, lang, window: str, rate: float, unit: str, peers: int, placement: str):
@@ -162,7 +164,7 @@ def _undated_entry(ds: Dataset, own_all: pd.DataFrame, metric: pd.Series, lang: 
     unit = say("unit_label.stock", lang, units=unit_words(metric["unit"], lang))
     window = period_words(latest["period"], lang)
     alt, row = _entry_words(latest, metric, lang, window, latest["rate_per_10k"], unit, 0, placement)
-    return ProfileEntry(sentence, None, alt, row, own_all.iloc[0:0])
+    return ProfileEntry(sentence, None, alt, row, own_all.iloc[0:0], own_all.iloc[0:0])
 
 
 def district_profile(
@@ -203,9 +205,13 @@ def district_profile(
         data_version=ds.version,
         sources=sources_of(ds, doc_ids),
     )
-    story.lead = _profile_lead(name, key, summary, level, lang)
-    story.findings = key + [e.sentence for e in entries.values()]
+    own = pd.concat([e.rate_row for e in entries.values()], ignore_index=True)
+    bench_lead, bench_findings, bench_table = benchmark_story(ds, own, denominator, lang)
+    story.lead = " ".join(filter(None, [bench_lead, _profile_lead(name, key, summary, level, lang)]))
+    story.findings = bench_findings + key + [e.sentence for e in entries.values()]
     story.tables["summary"] = table(summary, "summary", lang)
+    if not bench_table.empty:
+        story.tables["benchmarks"] = table(bench_table, "benchmarks", lang)
     story.about = [
         (say("about.district", lang), f"{html.unescape(name)} ({district})"),
         (
@@ -229,7 +235,11 @@ def _peers_chart(ds: Dataset, panels: dict, units: dict, district: str, name: st
         district,
         district_colours(ds.observations["district_code"]),
         titles=titles,
-        title=say("title.peers", lang, district=html.unescape(name)),
+        title=say(
+            "title.peers" if any(len(p) > 1 for p in panels.values()) else "title.own",
+            lang,
+            district=html.unescape(name),
+        ),
         lang=lang,
     )
     panel_data = pd.concat([p.assign(metric_id=m) for m, p in panels.items()], ignore_index=True)

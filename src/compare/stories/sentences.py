@@ -10,29 +10,43 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from ..errors import CompareError
+from ..stats.windows import MIN_UNITS
 
 LANGUAGES = ("en", "zh")
 
 SENTENCES: dict[str, dict[str, str]] = {
     "en": {
         # trends
-        "trend.model": "{metric}: {about}{change} a year over {n} periods ({first} to {last}; {ci} {low} to {high}, "
-        "p = {p}), from a quasi-Poisson trend model allowing for {spread}, φ = {phi} on {df} {dof}.",
-        "trend.spread_beyond": "variation beyond chance",
-        "trend.spread_less": "less variation than chance alone would give",
+        "trend.model": "{metric}: {about}{change} a year over {n} calendar years ({first} to {last}; {ci} {low} to "
+        "{high}, p = {p}), from a quasi-Poisson trend model; {spread}.",
+        "trend.spread_beyond": "the years vary more than chance allows (φ = {phi} on {df} {dof}), so the interval "
+        "is widened by √φ",
+        "trend.spread_floor": "the years vary no more than chance allows (Pearson χ²/df = {phi} on {df} {dof}), so "
+        "φ is taken as 1 and the interval is never narrower than chance alone makes it",
         "trend.dof_one": "degree of freedom",
         "trend.dof_many": "degrees of freedom",
         "trend.ci": "{level}% CI",
         "trend.inexact": " Not every count is exact ({items}), so the trend is approximate.",
-        "trend.none": "No trend estimated for {metric}: {reason}.",
+        "trend.none": "{metric}: trend not assessed: {reason}.",
+        "change.ratio": "{metric}: {later} was {about}{ratio} times {earlier} ({level}% interval {low} to {high}), "
+        "as rates per resident-year over two periods of the same span; exact conditional interval.",
+        "change.ratio_open": "{metric}: {later} reports {count} where {earlier} reports none, so the ratio has no "
+        "upper limit ({level}% interval: at least {low} times).",
+        "change.ratio_no_interval": "{metric}: {later} was {about}{ratio} times {earlier}, as rates per resident-year "
+        "over two periods of the same span (no interval: not a count of chance events).",
+        "change.ranged": " Not every count is exact ({items}), so the interval spans the counts the reports' words "
+        "allow.",
+        "change.none": "{metric}: no change stated: {reason}.",
         "trend.change": "{metric}: {qualifier}{change} in the {basis} from {previous} to {last}.",
-        "trend.basis_flow": "annual rate",
         "trend.basis_stock": "rate at the date",
-        "trend.set_aside": "Listed but not used for changes, the trend or the chart's time axis: {items}.",
+        "trend.set_aside": "Listed but left out of the table's change on the previous period: {items}.",
         "trend.derived": "Derived: the report's {pct} change{part} implies about {previous} {unit} a year earlier "
         "(derived, not reported).",
-        "trend.lead": "{district}: {k} of {m} metrics have enough dated, non-overlapping periods for a trend model.",
+        "trend.lead": "{district}: a trend is assessed for {k} of {m} metrics (it needs five or more annual points); "
+        "a change between two periods of the same span is given for {j}.",
         "inexact.at_least": "a lower bound",
         "inexact.at_most": "an upper bound",
         "inexact.approx": "approximate",
@@ -79,8 +93,13 @@ SENTENCES: dict[str, dict[str, str]] = {
         "widened for rounded figures",
         # methods
         "funnel.no_limits": "no limits: {n} units, fewer than the minimum of {min_units}",
-        "funnel.random_effects": "additive random effects (DerSimonian-Laird τ², 10% Winsorised φ), 95%/99.8% limits",
+        "funnel.random_effects": "additive random effects (DerSimonian-Laird τ², 10% Winsorised φ; τ² used from "
+        "{additive} units), 95%/99.8% limits",
         "funnel.multiplicative": "multiplicative overdispersion (limits widened by √φ, 10% Winsorised φ), "
+        "95%/99.8% limits",
+        "funnel.multiplicative_few": "multiplicative overdispersion (limits widened by √φ, 10% Winsorised φ; τ² not "
+        "used below {additive} units), 95%/99.8% limits",
+        "funnel.unestimated": "exact Poisson, overdispersion not estimated ({n} units, fewer than {min_dispersion}), "
         "95%/99.8% limits",
         "funnel.none": "exact Poisson, no overdispersion adjustment, 95%/99.8% limits",
         "funnel.poisson": "exact Poisson (χ² test found no overdispersion, p = {p}), 95%/99.8% limits",
@@ -88,9 +107,14 @@ SENTENCES: dict[str, dict[str, str]] = {
         "ratio.widened": "Wald on the log scale, widened for between-unit variation",
         "ratio.both_zero": "both counts are zero: no ratio",
         "ratio.one_zero": "one count is zero: no overdispersed interval",
+        "ratio.other_period": "different periods: not compared",
         # why no trend, and how rows are used
-        "reason.too_few_periods": "a trend needs at least {min_periods} non-overlapping dated periods of a flow and "
-        "{n} {verb} available",
+        "reason.too_few_periods": "a trend model needs at least {min_periods} non-overlapping dated periods "
+        "(available: {n})",
+        "reason.few_annual_points": "fewer than five annual points (full calendar years reported: {n})",
+        "reason.no_same_span": "no two periods of the same span (a part-year is never set beside a full year, nor a "
+        "multi-year total beside one year)",
+        "reason.both_zero": "the latest two periods of the same span both report zero, so they have no ratio",
         "reason.bad_count": "a count is negative or missing",
         "reason.all_zero": "all {n} periods report zero, so there is no rate to follow over time",
         "reason.one_nonzero": "only one of the {n} periods reports a non-zero value, so the rate of change is "
@@ -110,8 +134,11 @@ SENTENCES: dict[str, dict[str, str]] = {
         "chart.exposure_residents": "exposure (residents)",
         "chart.trials": "denominator (trials)",
         "chart.not_classified": "not classified: {n} units, fewer than the {min_units} a funnel needs; intervals only",
-        "chart.used": "periods used (95% CI)",
-        "chart.set_aside": "set aside: overlaps a period used",
+        "chart.periods": "each period's rate",
+        "chart.periods_intervals": "each period's rate (vertical line: its exact interval)",
+        "chart.trend": "trend: {change} a year ({ci} {low} to {high})",
+        "chart.not_assessed": "trend not assessed: {reason}",
+        "chart.set_aside": "overlaps another period listed",
         "chart.derived": "derived from reported year-on-year change",
         "chart.off_axis": "Not on this axis: {periods}",
         "chart.period_mid": "period (midpoint)",
@@ -131,6 +158,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "interval.exact": "{confidence}% CI {low}–{high}",
         "interval.range": "between {low} and {high} allowing for the report's rounding and for chance",
         "interval.open": "no annual rate: the report gives no end to its period",
+        "interval.open_above": "at least {low} allowing for chance; the report's words set no upper end",
         "interval.none": "no interval: not a count of chance events",
         "population": "population {population} ({definition}{scope})",
         "population.census_resident": "census 2020 residents",
@@ -154,6 +182,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "level.county": "county-level",
         "level.prefecture": "prefecture-level",
         "level.province": "provincial",
+        "level.nation": "national",
         "level.all": "",
         # places on a funnel
         "place.above 95%": "above the 95% limit",
@@ -171,19 +200,25 @@ SENTENCES: dict[str, dict[str, str]] = {
         "judged against the others",
         "units.one": "1 {level} unit",
         "units.many": "{n} {level} units",
+        "spread.not_estimated": "variation beyond chance not estimated: {n} units are too few (φ and τ² need "
+        "{min_dispersion})",
         "spread.calm": "φ = {phi}: the units vary no more than chance allows",
         "spread.wide": "φ = {phi}: the units vary more than chance allows (τ² = {tau2})",
+        "spread.wide_phi": "φ = {phi}: the units vary more than chance allows",
         "spread.random_effects": "φ = {phi}: the units vary more than chance allows, and the limits add that "
         "variation (τ² = {tau2})",
         "spread.multiplicative": "φ = {phi}: the units vary more than chance allows, and the limits are widened by √φ",
+        "spread.multiplicative_few": "φ = {phi}: the units vary more than chance allows, and the limits are widened "
+        "by √φ (τ² needs {additive} units)",
         "spread.none": "φ = {phi}: the units vary more than chance allows, and the limits do NOT allow for it",
         # metric comparison
         "lead.no_window": "<b>Nothing to compare</b>: no {level} unit reports {metric} for a dated period.",
         "lead.not_events": "<b>Nothing is judged</b>: {metric} ({units}) are not a count of chance events, so the "
         "{n} units reporting {window} are shown as rates without intervals or limits.",
         "lead.one_unit": "<b>Nothing to compare</b> for {window}: fewer than two {level} units report {metric} for it.",
-        "lead.too_few": "<b>Nothing stands out, because too few units share a period</b>: {too_few}. The rates below "
-        "are shown with their intervals; where intervals overlap, the order is not settled.",
+        "lead.too_few": "<b>Not assessed against each other</b>: {too_few}. The rates below are shown with their "
+        "exact intervals, which cover chance alone: differences in how bureaus count can be larger. Whether two "
+        "units differ is read from the pairwise tests, not from whether their intervals overlap.",
         "lead.unadjusted": "<b>Nothing can be stated</b>: the units vary more than chance allows (φ = {phi}) and the "
         "limits do not allow for it; choose the random-effects or multiplicative adjustment.",
         "lead.calm": "<b>Nothing stands out</b>: all {n} {level} units reporting {window} lie within the 99.8% limits "
@@ -201,21 +236,51 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{spread}).",
         "profile.lead_key": "<b>{k} of {m} metrics set {district} apart</b> from the {level} units reporting the same "
         "period:",
-        "profile.lead_unjudged": "<b>Nothing stands out</b>, because too few units report the same periods as "
-        "{district}: on none of its {m} metrics do enough {level} units share a period to "
-        "judge it against them. Its rates are shown with their intervals.",
+        "profile.lead_unjudged": "<b>Not assessed against its peers</b>: on none of its {m} metrics do enough "
+        "{level} units report the same period as {district} to judge it against them. Its rates are shown with "
+        "their exact intervals, which cover chance alone.",
         "profile.lead_calm": "<b>Nothing stands out</b>: on the {j} metrics where enough units share its period, "
         "{district} lies within the 99.8% limits of its peers.",
         "profile.comparison": "each metric within the period the district reports, against the {level} units "
         "reporting the same period; at least {min_units} needed to judge",
         # titles, captions and alt text
         "title.peers": "{district} and the peers reporting the same period",
+        "title.own": "{district}: rates of the period each metric reports",
+        # benchmarks (compare.stats.benchmarks)
+        "benchmark.higher": "<b>{district}</b>, {metric}, {window}: {rate} {unit_label}, "
+        "<b>higher than {benchmark}</b> "
+        "({benchmark_rate}): its whole exact 95% interval ({low} to {high}) lies above the benchmark's rate.",
+        "benchmark.lower": "<b>{district}</b>, {metric}, {window}: {rate} {unit_label}, "
+        "<b>lower than {benchmark}</b> "
+        "({benchmark_rate}): its whole exact 95% interval ({low} to {high}) lies below the benchmark's rate.",
+        "benchmark.similar": "<b>{district}</b>, {metric}, {window}: {rate} {unit_label}, "
+        "<b>similar to {benchmark}</b> "
+        "({benchmark_rate}): its exact 95% interval ({low} to {high}) includes the benchmark's rate.",
+        "benchmark.basis_unstated": "The report does not say which cases it counts (received or concluded); the "
+        "benchmark's basis is taken as the same.",
+        "benchmark.lead": "<b>Against a benchmark of the same period and definition</b>: {verdicts}.",
+        "benchmark.lead_item": "{district} {verdict} ({metric}, {window})",
+        "benchmark.short.higher": "higher than {benchmark}",
+        "benchmark.short.lower": "lower than {benchmark}",
+        "benchmark.short.similar": "similar to {benchmark}",
+        "benchmark.not_compared": "not compared: {reason}",
+        "benchmark.reason.no_benchmark": "no figure of {benchmark} for this metric",
+        "benchmark.reason.other_period": "{benchmark} reports only {periods}",
+        "benchmark.reason.scope": "the figure of {benchmark} also counts work this unit's figure leaves out (bodies "
+        "above it, or cases referred by courts)",
+        "benchmark.reason.basis": "{benchmark} counts other cases (received against concluded)",
+        "benchmark.reason.not_events": "not a count of chance events",
+        "benchmark.reason.no_interval": "no dated annual rate",
+        "benchmark.reason.not_below": "not below {benchmark}",
+        "benchmark.none": "No benchmark of the same period and definition: {reasons}.",
         "title.ranked": "{metric}, {window}",
         "title.funnel": "{metric}: funnel plot, {window}",
         "caption.peers": "One panel per metric; the larger dot is {district}. Lines are intervals; ▶ marks a lower "
         "bound (余/多), ◆ an approximation (约/近).",
-        "caption.ranked": "Rates of the {n} units reporting {window}, highest first; lines are intervals. Where "
-        "intervals overlap, the order is not settled.",
+        "caption.ranked": "Rates of the {n} units reporting {window}, highest first; lines are exact 95% intervals, "
+        "which cover chance alone (differences in how bureaus count can be larger).",
+        "caption.ranked_counts": "Rates of the {n} units reporting {window}, highest first; no intervals: not a count "
+        "of chance events.",
         "caption.funnel": "Each unit's rate against its exposure (resident-years); dashed lines are the 95% limits, "
         "dotted the 99.8% limits around the pooled rate. {method}.",
         "alt.ranked": "Dot-and-interval chart of {metric} in {unit_label}, {window}, {n} units: highest {top} "
@@ -237,6 +302,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         # table titles
         "table.summary": "Summary",
         "table.rates": "Rates in the comparison window",
+        "table.benchmarks": "Each unit against a benchmark of the same period and definition",
         "table.funnel": "Funnel placements",
         "table.rate_ratios": "Pairwise rate ratios ({method}; Holm-adjusted p-values)",
         "table.not_comparable": "Units reporting other periods (not compared)",
@@ -246,21 +312,30 @@ SENTENCES: dict[str, dict[str, str]] = {
         "table.provenance": "Provenance of every document",
     },
     "zh": {
-        "trend.model": "{metric}：{about}每年{change}，共{n}个时期（{first}至{last}；{ci} {low} 至 {high}，p = {p}），"
-        "采用准泊松趋势模型，计入{spread}，φ = {phi}，{df}{dof}。",
-        "trend.spread_beyond": "超出随机波动的变异",
-        "trend.spread_less": "小于随机波动的变异",
+        "trend.model": "{metric}：{about}每年{change}，共{n}个日历年（{first}至{last}；{ci} {low} 至 {high}，"
+        "p = {p}），采用准泊松趋势模型；{spread}。",
+        "trend.spread_beyond": "各年差异超出随机波动（φ = {phi}，{df}{dof}），因此区间按√φ放宽",
+        "trend.spread_floor": "各年差异未超出随机波动（皮尔逊χ²/自由度 = {phi}，{df}{dof}），因此φ取1，区间不窄于"
+        "仅由随机波动给出的区间",
         "trend.dof_one": "个自由度",
         "trend.dof_many": "个自由度",
         "trend.ci": "{level}%置信区间",
         "trend.inexact": "并非每个计数都是精确数（{items}），因此趋势为近似值。",
-        "trend.none": "{metric}无法估计趋势：{reason}。",
+        "trend.none": "{metric}：趋势未评估：{reason}。",
+        "change.ratio": "{metric}：{later}是{earlier}的{about}{ratio}倍（{level}%区间 {low} 至 {high}），按两个同长度"
+        "时期的每人年比率计算；精确条件区间。",
+        "change.ratio_open": "{metric}：{later}报告{count}，而{earlier}报告为零，因此比率没有上限（{level}%区间：至少"
+        "{low}倍）。",
+        "change.ratio_no_interval": "{metric}：{later}是{earlier}的{about}{ratio}倍，按两个同长度时期的每人年比率计算"
+        "（无区间：并非随机事件的计数）。",
+        "change.ranged": "并非每个计数都是精确数（{items}），因此区间涵盖报告措辞所允许的计数范围。",
+        "change.none": "{metric}：未给出变化：{reason}。",
         "trend.change": "{metric}：从{previous}到{last}，{basis}变化{qualifier}{change}。",
-        "trend.basis_flow": "年化率",
         "trend.basis_stock": "时点比率",
-        "trend.set_aside": "列出但未用于计算变化、趋势或图表时间轴：{items}。",
+        "trend.set_aside": "列出但未用于表中与上一时期的比较：{items}。",
         "trend.derived": "推算：报告的同比变化{pct}{part}意味着上一年约为{previous}{unit}（推算值，非报告值）。",
-        "trend.lead": "{district}：{m}项指标中有{k}项具备足够的、注明日期且互不重叠的时期，可以建立趋势模型。",
+        "trend.lead": "{district}：{m}项指标中有{k}项评估了趋势（需要至少五个年度数据点）；有{j}项给出两个同长度"
+        "时期之间的变化。",
         "inexact.at_least": "下限",
         "inexact.at_most": "上限",
         "inexact.approx": "约数",
@@ -303,15 +378,23 @@ SENTENCES: dict[str, dict[str, str]] = {
         "denominator.registered_yearend": "年末户籍人口（缺失时取最近年份）",
         "method.rates": "每万名居民比率（流量按年计）；事件计数给出精确泊松区间，约数与余数按取整放宽",
         "funnel.no_limits": "不设控制限：仅{n}个单位，少于最低要求的{min_units}个",
-        "funnel.random_effects": "加性随机效应（DerSimonian-Laird τ²，10%缩尾φ），95%/99.8%控制限",
+        "funnel.random_effects": "加性随机效应（DerSimonian-Laird τ²，10%缩尾φ；单位数不少于{additive}个时才用τ²），"
+        "95%/99.8%控制限",
         "funnel.multiplicative": "乘数过度离散调整（控制限按√φ放宽，10%缩尾φ），95%/99.8%控制限",
+        "funnel.multiplicative_few": "乘数过度离散调整（控制限按√φ放宽，10%缩尾φ；单位少于{additive}个，不用τ²），"
+        "95%/99.8%控制限",
+        "funnel.unestimated": "精确泊松，未估计过度离散（仅{n}个单位，少于{min_dispersion}个），95%/99.8%控制限",
         "funnel.none": "精确泊松，未作过度离散调整，95%/99.8%控制限",
         "funnel.poisson": "精确泊松（χ²检验未发现过度离散，p = {p}），95%/99.8%控制限",
         "ratio.exact": "精确条件区间",
         "ratio.widened": "对数尺度Wald区间，计入单位间差异而放宽",
         "ratio.both_zero": "两个计数均为零：无比率比",
         "ratio.one_zero": "有一个计数为零：无过度离散区间",
-        "reason.too_few_periods": "趋势至少需要{min_periods}个互不重叠、注明日期的流量时期，现有{n}个",
+        "ratio.other_period": "时期不同：不作比较",
+        "reason.too_few_periods": "趋势模型至少需要{min_periods}个互不重叠、注明日期的时期（现有{n}个）",
+        "reason.few_annual_points": "年度数据点少于五个（报告的完整日历年：{n}个）",
+        "reason.no_same_span": "没有两个同长度的时期（部分年度从不与全年相比，多年合计也不与单一年度相比）",
+        "reason.both_zero": "最近两个同长度时期均报告为零，因此没有比率",
         "reason.bad_count": "有计数为负或缺失",
         "reason.all_zero": "全部{n}个时期均报告为零，没有可追踪的比率",
         "reason.one_nonzero": "{n}个时期中只有一个报告非零数值，变化率无法确定",
@@ -328,8 +411,11 @@ SENTENCES: dict[str, dict[str, str]] = {
         "chart.exposure_residents": "暴露量（人）",
         "chart.trials": "分母（试验数）",
         "chart.not_classified": "未分类：仅{n}个单位，少于漏斗图所需的{min_units}个；只显示区间",
-        "chart.used": "用于趋势的时期（95%置信区间）",
-        "chart.set_aside": "未用：与所用时期重叠",
+        "chart.periods": "各时期的比率",
+        "chart.periods_intervals": "各时期的比率（竖线：其精确区间）",
+        "chart.trend": "趋势：每年{change}（{ci} {low} 至 {high}）",
+        "chart.not_assessed": "趋势未评估：{reason}",
+        "chart.set_aside": "与所列其他时期重叠",
         "chart.derived": "由报告的同比变化推算",
         "chart.off_axis": "未在此坐标轴上：{periods}",
         "chart.period_mid": "时期（中点）",
@@ -348,6 +434,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "interval.exact": "{confidence}%置信区间 {low}–{high}",
         "interval.range": "计入报告数字的取整与随机波动，介于 {low} 与 {high} 之间",
         "interval.open": "无年化率：报告未给出统计期的截止日期",
+        "interval.open_above": "计入随机波动至少为 {low}；报告的措辞未给出上限",
         "interval.none": "无区间：并非随机事件的计数",
         "population": "人口 {population}（{definition}{scope}）",
         "population.census_resident": "2020年人口普查常住人口",
@@ -370,6 +457,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "level.county": "县级",
         "level.prefecture": "地级",
         "level.province": "省级",
+        "level.nation": "全国",
         "level.all": "",
         "place.above 95%": "高于95%控制限",
         "place.above 99.8%": "高于99.8%控制限",
@@ -385,18 +473,22 @@ SENTENCES: dict[str, dict[str, str]] = {
         "too_few": "{window}仅有{units}报告此项；至少{min_units}个单位报告同一时期，才能将其中任何一个与其他单位比较",
         "units.one": "1个{level}单位",
         "units.many": "{n}个{level}单位",
+        "spread.not_estimated": "未估计超出随机波动的差异：仅{n}个单位，太少（估计φ和τ²至少需要{min_dispersion}个）",
         "spread.calm": "φ = {phi}：各单位之间的差异未超出随机波动",
         "spread.wide": "φ = {phi}：各单位之间的差异超出随机波动（τ² = {tau2}）",
+        "spread.wide_phi": "φ = {phi}：各单位之间的差异超出随机波动",
         "spread.random_effects": "φ = {phi}：各单位之间的差异超出随机波动，控制限已计入这一差异（τ² = {tau2}）",
         "spread.multiplicative": "φ = {phi}：各单位之间的差异超出随机波动，控制限按 √φ 放宽",
+        "spread.multiplicative_few": "φ = {phi}：各单位之间的差异超出随机波动，控制限按 √φ 放宽"
+        "（τ²需要至少{additive}个单位）",
         "spread.none": "φ = {phi}：各单位之间的差异超出随机波动，而控制限未计入这一差异",
         "lead.no_window": "<b>无可比较</b>：没有{level}单位报告注明日期的{metric}。",
         "lead.not_events": "<b>不作判断</b>：{metric}（{units}）并非随机事件的计数，"
         "因此报告{window}的{n}个单位只列出比率，"
         "不给区间，也不作控制限比较。",
         "lead.one_unit": "<b>{window}无可比较</b>：报告{metric}的{level}单位不足两个。",
-        "lead.too_few": "<b>没有突出之处，因为报告同一时期的单位太少</b>：{too_few}。"
-        "下列比率附有区间；区间重叠之处，排序并无定论。",
+        "lead.too_few": "<b>未作相互比较</b>：{too_few}。下列比率附有精确区间，区间只反映随机波动，"
+        "各司法局统计口径的差异可能更大。两个单位是否不同，应看两两检验，而不是看区间是否重叠。",
         "lead.unadjusted": "<b>无法得出结论</b>：各单位之间的差异超出随机波动（φ = {phi}），而控制限未计入这一差异；"
         "请选择随机效应或乘数调整。",
         "lead.calm": "<b>没有突出之处</b>：报告{window}的全部{n}个{level}单位都处于合并比率（{pooled}，{unit_label}）"
@@ -411,16 +503,40 @@ SENTENCES: dict[str, dict[str, str]] = {
         "profile.unplaced": "比较结果：{place}。",
         "profile.key": "{metric}：{rate}，在报告{window}的{n}个{level}单位中{place}（合并比率{pooled}；{spread}）。",
         "profile.lead_key": "<b>{district}有{k}项指标（共{m}项）与报告同一时期的{level}单位明显不同</b>：",
-        "profile.lead_unjudged": "<b>没有突出之处，因为与{district}报告同一时期的单位太少</b>：在其全部{m}项指标上，"
-        "报告同一时期的{level}单位都不足以进行比较。下面列出其比率及区间。",
+        "profile.lead_unjudged": "<b>未与同级单位比较</b>：在{district}的全部{m}项指标上，"
+        "报告同一时期的{level}单位都不足以进行比较。下面列出其比率及精确区间，区间只反映随机波动。",
         "profile.lead_calm": "<b>没有突出之处</b>：在有足够单位报告同一时期的{j}项指标上，"
         "{district}都处于同级单位的99.8%控制限之内。",
         "profile.comparison": "每项指标只与报告同一时期的{level}单位比较；至少需要{min_units}个单位才作判断",
         "title.peers": "{district}与报告同一时期的同级单位",
+        "title.own": "{district}：各指标所报告时期的比率",
+        "benchmark.higher": "<b>{district}</b>，{metric}，{window}：{rate}{unit_label}，<b>高于{benchmark}</b>"
+        "（{benchmark_rate}）：其95%精确区间（{low}至{high}）整体位于基准比率之上。",
+        "benchmark.lower": "<b>{district}</b>，{metric}，{window}：{rate}{unit_label}，<b>低于{benchmark}</b>"
+        "（{benchmark_rate}）：其95%精确区间（{low}至{high}）整体位于基准比率之下。",
+        "benchmark.similar": "<b>{district}</b>，{metric}，{window}：{rate}{unit_label}，<b>与{benchmark}相近</b>"
+        "（{benchmark_rate}）：其95%精确区间（{low}至{high}）包含基准比率。",
+        "benchmark.basis_unstated": "报告未说明统计的是受理还是办结的案件；视为与基准口径相同。",
+        "benchmark.lead": "<b>与同一时期、同一口径的基准相比</b>：{verdicts}。",
+        "benchmark.lead_item": "{district}{verdict}（{metric}，{window}）",
+        "benchmark.short.higher": "高于{benchmark}",
+        "benchmark.short.lower": "低于{benchmark}",
+        "benchmark.short.similar": "与{benchmark}相近",
+        "benchmark.not_compared": "未比较：{reason}",
+        "benchmark.reason.no_benchmark": "{benchmark}没有该指标的数字",
+        "benchmark.reason.other_period": "{benchmark}只有{periods}的数字",
+        "benchmark.reason.scope": "{benchmark}的数字还包括该单位数字之外的工作（上级机构或法院委派的案件）",
+        "benchmark.reason.basis": "{benchmark}统计的是另一类案件（受理与办结之别）",
+        "benchmark.reason.not_events": "并非随机事件的计数",
+        "benchmark.reason.no_interval": "没有注明日期的年化比率",
+        "benchmark.reason.not_below": "不低于{benchmark}的层级",
+        "benchmark.none": "没有同一时期、同一口径的基准：{reasons}。",
         "title.ranked": "{metric}，{window}",
         "title.funnel": "{metric}：漏斗图，{window}",
         "caption.peers": "每项指标一个小图；大圆点为{district}。横线为区间；▶ 表示下限（余/多），◆ 表示约数（约/近）。",
-        "caption.ranked": "报告{window}的{n}个单位的比率，由高到低；横线为区间。区间重叠之处，排序并无定论。",
+        "caption.ranked": "报告{window}的{n}个单位的比率，由高到低；横线为95%精确区间，只反映随机波动"
+        "（各司法局统计口径的差异可能更大）。",
+        "caption.ranked_counts": "报告{window}的{n}个单位的比率，由高到低；并非随机事件的计数，不给区间。",
         "caption.funnel": "各单位比率与其暴露量（人·年）的关系；虚线为合并比率的95%控制限，"
         "点线为99.8%控制限。{method}。",
         "alt.ranked": "{metric}点区间图（{unit_label}），{window}，{n}个单位：最高为{top}（{top_rate}），"
@@ -438,6 +554,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "findings": "主要发现",
         "table.summary": "概要",
         "table.rates": "比较时期内的比率",
+        "table.benchmarks": "各单位与同一时期、同一口径基准的比较",
         "table.funnel": "漏斗图分类",
         "table.rate_ratios": "两两比率比（{method}；p值经Holm校正）",
         "table.not_comparable": "报告其他时期的单位（未参与比较）",
@@ -546,27 +663,44 @@ def fmt_rate(x: float) -> str:
     return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"
 
 
+def _estimated(value) -> bool:
+    return value is not None and bool(np.isfinite(value))
+
+
 def spread_words(funnel_fit, lang: str = "en") -> str:
-    """How much units vary, in words: 'φ = 4.2: the units vary more than chance allows, and …'."""
-    phi, tau2 = fmt_rate(funnel_fit.phi), f"{funnel_fit.tau2:.3g}"
+    """How much units vary, in words: 'φ = 4.2: the units vary more than chance allows, and …'. Below MIN_UNITS
+    units (φ not estimated) it says so and states no φ or τ²; τ² only where the funnel estimated it."""
+    if not _estimated(funnel_fit.phi):
+        return say("spread.not_estimated", lang, n=funnel_fit.n_units, min_dispersion=MIN_UNITS)
+    phi = fmt_rate(funnel_fit.phi)
+    tau2 = f"{funnel_fit.tau2:.3g}" if _estimated(funnel_fit.tau2) else ""
+    additive = funnel_fit.additive_from
     if not funnel_fit.overdispersed:
         return say("spread.calm", lang, phi=phi)
     if not funnel_fit.classified:
-        return say("spread.wide", lang, phi=phi, tau2=tau2)
+        return say("spread.wide" if tau2 else "spread.wide_phi", lang, phi=phi, tau2=tau2)
+    if funnel_fit.adjustment == "multiplicative" and funnel_fit.n_units < additive:
+        return say("spread.multiplicative_few", lang, phi=phi, additive=additive)
     return say(f"spread.{funnel_fit.adjustment}", lang, phi=phi, tau2=tau2)
 
 
 def method_words(funnel_fit, lang: str = "en") -> str:
-    """How the funnel's limits were drawn, in words."""
+    """How the funnel's limits were drawn, in words: which adjustment was used, and why where the number of
+    units decided it."""
+    n, additive = funnel_fit.n_units, funnel_fit.additive_from
     if not funnel_fit.classified:
-        return say("funnel.no_limits", lang, n=funnel_fit.n_units, min_units=funnel_fit.min_units)
+        return say("funnel.no_limits", lang, n=n, min_units=funnel_fit.min_units)
+    if not _estimated(funnel_fit.phi):
+        return say("funnel.unestimated", lang, n=n, min_dispersion=MIN_UNITS)
+    if funnel_fit.overdispersed and funnel_fit.adjustment == "multiplicative" and n < additive:
+        return say("funnel.multiplicative_few", lang, additive=additive)
     if funnel_fit.overdispersed and funnel_fit.adjustment in ("random_effects", "multiplicative"):
-        return say(f"funnel.{funnel_fit.adjustment}", lang)
+        return say(f"funnel.{funnel_fit.adjustment}", lang, additive=additive)
     return say("funnel.none" if funnel_fit.overdispersed else "funnel.poisson", lang, p=f"{funnel_fit.chi2_p:.2g}")
 
 
 def funnel_facts(funnel_fit, lang: str = "en") -> str:
-    """What qualifies every placement on a funnel, in one line: units, φ and τ², method."""
+    """What qualifies every placement on a funnel, in one line: units, φ and τ² (where estimated), method."""
     parts = (
         count_units(funnel_fit.n_units, "all", lang),
         spread_words(funnel_fit, lang),
@@ -597,6 +731,11 @@ HEADERS: dict[str, dict[str, str]] = {  # column id -> the header a reader sees
         "unit": "Unit",
         "peers_in_window": "Peers in window",
         "placement": "Placement",
+        "benchmark": "Benchmark",
+        "benchmark_rate": "Benchmark's rate",
+        "verdict": "Against the benchmark",
+        "vs_benchmark": "Verdict (code)",
+        "vs_benchmark_reason": "Reason (code)",
         "doc_id": "Document",
         "exposure": "Exposure",
         "observed_rate": "Rate",
@@ -666,6 +805,11 @@ HEADERS: dict[str, dict[str, str]] = {  # column id -> the header a reader sees
         "unit": "单位",
         "peers_in_window": "同期同级单位数",
         "placement": "比较结果",
+        "benchmark": "基准",
+        "benchmark_rate": "基准比率",
+        "verdict": "与基准比较",
+        "vs_benchmark": "结论（代码）",
+        "vs_benchmark_reason": "原因（代码）",
         "doc_id": "文件",
         "exposure": "暴露量",
         "observed_rate": "比率",

@@ -1,13 +1,16 @@
-"""A district's trends: the change table, the quasi-Poisson trend or why there is none, derived values."""
+"""A district's trends: the change table, the quasi-Poisson trend from five or more annual points or why it was
+not assessed, the latest change between two periods of the same span, derived values."""
 
 from __future__ import annotations
 
 import html
 
+import pandas as pd
+
 from ..data.population import DEFAULT_DENOMINATOR, canonical_denominator
 from ..data.tables import Dataset
 from ..stats.rates import rate_export
-from ..stats.trends import CHANGE_COLUMNS, STOCK, USED, Trend, trend
+from ..stats.trends import CHANGE_COLUMNS, STOCK, USED, Trend, change_qualifier, trend
 from .charts import trend_plot
 from .phrases import (
     _reportable_metrics,
@@ -20,49 +23,136 @@ from .phrases import (
     sources_of,
     unit_label,
 )
-from .sentences import fmt_rate, listing, period_words, say, unit_words, use_reason, use_words, value_labels
+from .sentences import (
+    fmt_number,
+    fmt_rate,
+    listing,
+    period_words,
+    say,
+    unit_words,
+    use_reason,
+    use_words,
+    value_labels,
+)
 from .story import Chart, Story, Table
 
 
+def no_trend_reason(result: Trend, lang: str = "en") -> str:
+    """Why the trend was not assessed, in words ('' when it was)."""
+    return say(f"reason.{result.no_model_code}", lang, **result.no_model_fields) if result.no_model_code else ""
+
+
+def inexact_items(rows, lang: str) -> str:
+    """'2022: a lower bound; 2023: approximate' for the rows whose count is not exact."""
+    return "; ".join(
+        f"{period_words(period, lang)}: {say('inexact.' + qualifier, lang)}"
+        for period, qualifier in rows
+        if qualifier in ("at_least", "at_most", "approx")
+    )
+
+
 def model_sentence(result: Trend, metric: str, lang: str = "en") -> str:
-    """The trend in one plain sentence (with φ and the method in words), or why there is none."""
+    """The trend in one plain sentence (with φ and the method in words), or why it was not assessed."""
     model = result.model
     if model is None:
-        return say("trend.none", lang, metric=metric, reason=say(result.no_model_key, lang, **result.no_model_fields))
-    used = result.changes[result.changes["trend_use"] == USED]
-    inexact = used[used["qualifier"].isin(["at_least", "at_most", "approx"])]
+        return say("trend.none", lang, metric=metric, reason=no_trend_reason(result, lang))
+    points = result.changes.loc[list(result.model_rows)]
+    inexact = inexact_items(zip(points["period"], points["qualifier"]), lang)
+    dof = say("trend.dof_one" if model.df == 1 else "trend.dof_many", lang)
+    beyond = model.pearson_phi > 1
     text = say(
         "trend.model",
         lang,
         metric=metric,
-        about=say("qualifier.approx", lang) if len(inexact) else "",
+        about=say("qualifier.approx", lang) if inexact else "",
         change=f"{model.annual_change_pct:+.1f}%",
         n=model.periods,
-        first=period_words(used["period"].iloc[0], lang),
-        last=period_words(used["period"].iloc[-1], lang),
+        first=period_words(points["period"].iloc[0], lang),
+        last=period_words(points["period"].iloc[-1], lang),
         ci=say("trend.ci", lang, level=f"{100 * (1 - model.alpha):g}"),
         low=f"{model.ci_low_pct:+.1f}%",
         high=f"{model.ci_high_pct:+.1f}%",
         p=f"{model.p_value:.2g}",
-        spread=say("trend.spread_beyond" if model.phi >= 1 else "trend.spread_less", lang),
-        phi=f"{model.phi:.2g}",
-        df=model.df,
-        dof=say("trend.dof_one" if model.df == 1 else "trend.dof_many", lang),
+        spread=say(
+            "trend.spread_beyond" if beyond else "trend.spread_floor",
+            lang,
+            phi=f"{model.pearson_phi:.2g}",
+            df=model.df,
+            dof=dof,
+        ),
     )
-    if len(inexact):
-        items = [
-            f"{period_words(r['period'], lang)}: {say('inexact.' + r['qualifier'], lang)}"
-            for _, r in inexact.iterrows()
-        ]
-        text += say("trend.inexact", lang, items="; ".join(items))
+    if inexact:
+        text += say("trend.inexact", lang, items=inexact)
     return text
 
 
 QUALIFIER_KEYS = {"at least": "at_least", "at most": "at_most", "about": "approx"}
 
 
+def fmt_ratio(x: float) -> str:
+    """A rate ratio: 1.25 · 0.80 · 12.3."""
+    return f"{x:.3g}" if x >= 10 else f"{x:.2f}"
+
+
+def span_change_sentence(result: Trend, metric: str, lang: str = "en") -> str:
+    """The latest same-span change as a rate ratio with its exact interval, in words, or why there is none
+    ('' when there is nothing to compare, or when a trend was assessed)."""
+    change = result.span_change
+    if change is None:
+        if not result.span_change_code:
+            return ""
+        return say("change.none", lang, metric=metric, reason=say(f"reason.{result.span_change_code}", lang))
+    earlier, later = period_words(change.earlier, lang), period_words(change.later, lang)
+    level = f"{100 * (1 - change.alpha):g}"
+    qualifier = change_qualifier(pd.Series([change.earlier_qualifier]), pd.Series([change.later_qualifier])).iloc[0]
+    about = qualifier_words(QUALIFIER_KEYS.get(qualifier, ""), lang)
+    if not change.events:
+        return say(
+            "change.ratio_no_interval",
+            lang,
+            metric=metric,
+            later=later,
+            earlier=earlier,
+            about=about,
+            ratio=fmt_ratio(change.rate_ratio),
+        )
+    if change.earlier_count == 0:
+        text = say(
+            "change.ratio_open",
+            lang,
+            metric=metric,
+            later=later,
+            earlier=earlier,
+            count=fmt_number(change.later_count),
+            level=level,
+            low=fmt_ratio(change.ci_low),
+        )
+    else:
+        text = say(
+            "change.ratio",
+            lang,
+            metric=metric,
+            later=later,
+            earlier=earlier,
+            about=about,
+            ratio=fmt_ratio(change.rate_ratio),
+            level=level,
+            low=fmt_ratio(change.ci_low),
+            high=fmt_ratio(change.ci_high),
+        )
+    if not change.exact_counts:
+        items = inexact_items(
+            [(change.earlier, change.earlier_qualifier), (change.later, change.later_qualifier)], lang
+        )
+        text += say("change.ranged", lang, items=items)
+    return text
+
+
 def change_sentence(result: Trend, metric: str, lang: str = "en") -> str:
-    """The change from the previous used period to the latest, qualified by its counts ('' when none)."""
+    """What changed, in words ('' when nothing can be said): for a flow the latest same-span change
+    (span_change_sentence); for a stock the change in its rate at the date from the previous date."""
+    if result.kind == "flow":
+        return span_change_sentence(result, metric, lang)
     rows = result.changes[result.changes["change_on_previous_pct"].notna()]
     if rows.empty:
         return ""
@@ -76,7 +166,7 @@ def change_sentence(result: Trend, metric: str, lang: str = "en") -> str:
         metric=metric,
         qualifier=qualifier,
         change=f"{last['change_on_previous_pct']:+.1f}%",
-        basis=say("trend.basis_flow" if result.kind == "flow" else "trend.basis_stock", lang),
+        basis=say("trend.basis_stock", lang),
         previous=period_words(previous, lang),
         last=period_words(last["period"], lang),
     )
@@ -96,21 +186,32 @@ def district_trends(
     ds: Dataset, district: str, metrics=(), denominator: str = DEFAULT_DENOMINATOR, lang: str = "en"
 ) -> Story:
     """Each metric's rate over time for one district: the change table (every row, with what it is used for),
-    the quasi-Poisson trend with φ in words or the reason there is none, and derived previous-year values.
-    Undated, open and overlapping periods are listed but kept out of changes, the model and the chart's axis."""
+    the quasi-Poisson trend with φ in words where five or more annual points allow one, else "not assessed" and
+    why, with the latest change between two periods of the same span as a rate ratio, and derived previous-year
+    values. Undated and open periods are listed but kept off the chart's axis."""
     denominator = canonical_denominator(denominator)
     district_info = ds.district(district)
     name = district_name({"district_zh": district_info["name_zh"], "district_en": district_info["name_en"]}, lang)
     story = Story(say("story.trends", lang, district=html.unescape(name)), lang, data_version=ds.version)
-    doc_ids, modelled, chosen = [], 0, list(metrics) or _reportable_metrics(ds, district)
+    doc_ids, modelled, changed, chosen = [], 0, 0, list(metrics) or _reportable_metrics(ds, district)
     for metric_id in chosen:
         info = ds.metric(metric_id)
         result = trend(ds, metric_id, district, denominator)
         modelled += result.model is not None
+        changed += result.span_change is not None
         changes, derived = result.changes, result.derived
         doc_ids += list(changes["doc_id"]) + list(derived.get("doc_id", []))
         label, title = unit_label(info, lang), html.unescape(metric_name(info, lang, False))
-        figure = trend_plot(changes, derived, label, title=f"{html.unescape(name)}: {title}", lang=lang)
+        figure = trend_plot(
+            changes,
+            derived,
+            label,
+            title=f"{html.unescape(name)}: {title}",
+            lang=lang,
+            model=result.model,
+            model_rows=result.model_rows,
+            note=say("chart.not_assessed", lang, reason=no_trend_reason(result, lang)) if result.model is None else "",
+        )
         shown = changes[changes["comparable_rate"].notna()]
         alt = (
             (
@@ -122,7 +223,8 @@ def district_trends(
             if len(shown)
             else title
         )
-        story.charts[metric_id] = Chart(figure, alt, model_sentence(result, title, lang), rate_export(ds, changes))
+        caption = " ".join(t for t in (model_sentence(result, title, lang), change_sentence(result, title, lang)) if t)
+        story.charts[metric_id] = Chart(figure, alt, caption, rate_export(ds, changes))
         rows = changes.assign(
             trend_use=changes["trend_use"].map(lambda u: use_words(u, lang)),
             period=changes["period"].map(lambda p: period_words(p, lang)),
@@ -133,8 +235,8 @@ def district_trends(
         )
         story.findings += [rate_sentence(row, info, lang) for _, row in changes.iterrows()]
         for sentence in (
-            change_sentence(result, title, lang),
             model_sentence(result, title, lang),
+            change_sentence(result, title, lang),
             set_aside_sentence(result, lang),
         ):
             if sentence:
@@ -158,7 +260,7 @@ def district_trends(
             story.tables[f"{metric_id}_derived"] = Table(
                 shown, say("table.derived", lang, metric=title), headers(shown, lang)
             )
-    story.lead = say("trend.lead", lang, district=name, k=modelled, m=len(chosen))
+    story.lead = say("trend.lead", lang, district=name, k=modelled, m=len(chosen), j=changed)
     story.about = [
         (say("about.district", lang), f"{html.unescape(name)} ({district})"),
         (
