@@ -637,3 +637,11 @@ def test_cli_trend_prints_phi_or_the_reason(overlapping):
     assert "φ = " in fitted.stdout and "set aside: overlaps 2021" in fitted.stdout and "Traceback" not in fitted.stderr
     unfitted = run("510700").stdout
     assert "trend not assessed: fewer than five annual points" in unfitted and "0.80 times 2015H1" in unfitted
+
+
+def test_a_series_never_sets_figures_counted_another_way_side_by_side():
+    """The nation's 2022 mediation total includes court referrals: not set beside 2017 and 2018."""
+    result = trend(load_dataset(), "disputes_mediated", "100000", "resident")
+    uses = result.changes.set_index(result.changes["period"].astype(str))["trend_use"]
+    assert uses["2022"] == "not used: counted another way" and uses["2018"] == "used"
+    assert (result.span_change.earlier, result.span_change.later) == ("2017", "2018")

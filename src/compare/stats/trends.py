@@ -55,6 +55,7 @@ RATIO_METHOD = (
     "p from statsmodels test_poisson_2indep exact-cond"
 )
 USED = "used"
+OTHER_DEFINITION = "not used: counted another way"
 STOCK = "stock: rate at a date"
 NO_DATES = "not used: no dates"
 NO_END = "not used: no end date"
@@ -455,10 +456,22 @@ def _row_use(rates: pd.DataFrame, kind: str) -> pd.Series:
         return pd.Series(np.where(rates["period_start"].notna(), STOCK, NO_DATES), index=rates.index, dtype=object)
     use = pd.Series(NO_DATES, index=rates.index, dtype=object)
     use[rates["period_start"].notna() & rates["period_end"].isna()] = NO_END
-    closed = _dated_flows(rates)
+    other = other_definition(rates)
+    closed = _dated_flows(rates[~other])
     if not closed.empty:
         use[closed.index] = overlap_use(closed, rates["period"])
+    use[other] = OTHER_DEFINITION
     return use
+
+
+def other_definition(rates: pd.DataFrame) -> pd.Series:
+    """Rows counted another way (basis, scope) than most rows of the series (unstated first among equals):
+    cases concluded are never set beside cases received, nor a total with court referrals beside one without."""
+    if "basis" not in rates or "scope" not in rates or rates.empty:
+        return pd.Series(False, index=rates.index)
+    definition = rates["basis"].astype(str) + "|" + rates["scope"].astype(str)
+    counts = definition.value_counts()
+    return definition.ne(sorted(counts[counts == counts.max()].index)[0])
 
 
 def change_qualifier(earlier: pd.Series, later: pd.Series) -> pd.Series:
@@ -557,10 +570,17 @@ def span_key(start: pd.Series, end: pd.Series) -> pd.Series:
     )
 
 
+def _one_definition_flows(changes: pd.DataFrame) -> pd.DataFrame:
+    """The dated, closed flow rows of a change table that count the way the series does."""
+    if "trend_use" in changes:
+        changes = changes[changes["trend_use"].ne(OTHER_DEFINITION)]
+    return _dated_flows(changes)
+
+
 def annual_points(changes: pd.DataFrame) -> pd.DataFrame:
     """The rows a trend is fitted to: dated flows covering exactly one calendar year, one per year (of two
     reports of the same year, the one the change table uses), in time order."""
-    rows = _dated_flows(changes)
+    rows = _one_definition_flows(changes)
     start, end = rows["period_start"], rows["period_end"]
     full_year = (
         (start.dt.month == 1) & (start.dt.day == 1) & (end.dt.month == 12) & (end.dt.day == 31)
@@ -606,7 +626,7 @@ def span_change(changes: pd.DataFrame, alpha: float = ALPHA, events: bool = True
     as a rate ratio on resident-years with an exact conditional interval (none when `events` is False: not a
     count of chance events), or why there is none: a reason code (no_same_span, bad_count, both_zero), or ''
     when fewer than two dated periods leave nothing to compare."""
-    rows = _dated_flows(changes)
+    rows = _one_definition_flows(changes)
     if len(rows.drop_duplicates(["period_start", "period_end"])) < 2:
         return None, ""
     pair = same_span_pair(rows)
