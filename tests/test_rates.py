@@ -258,6 +258,9 @@ def test_a_share_whose_numerator_exceeds_its_denominator_gets_no_interval(ds):
         (36000, "at_least", "发放材料3.6万余份", 36000, 36999),  # 余: within the next rounding step
         (30000, "approx", "办理案件近3万件", 25000, 30000),  # 近: close to it from below
         (30000, "approx", "办理案件约3万件", 25000, 35000),
+        (1200, "approx", "近年来，全县调解纠纷约1200件", 1150, 1250),  # 近年来 is not 近 before the number
+        (1200, "at_least", "县级以上法院受理1200余件", 1200, 1299),  # 县级以上 bounds nothing
+        (1200, "at_least", "受理案件1200余件，其中超过半数", 1200, 1299),
     ],
 )
 def test_the_words_around_a_number_set_its_range(value, qualifier, quote, low, high):

@@ -16,6 +16,7 @@ CN_DIGITS = "零〇一二两兩三四五六七八九十百千"
 AT_LEAST_BEFORE = ("超过", "超過", "逾")
 AT_LEAST_AFTER = ("余", "餘", "多", "以上", "余个")
 APPROX_BEFORE = ("约", "約", "近", "将近", "大约")
+BELOW_BEFORE = ("近", "将近", "將近", "接近")  # close to the number from below
 APPROX_AFTER = ("左右",)
 AT_MOST_BEFORE = ("不到", "不足")
 AT_MOST_AFTER = ("以内", "以下")
@@ -114,6 +115,19 @@ def value_in_quote(value: float, quote: str) -> bool:
     if value < 0 and not is_decrease(quote):
         return False
     return bool(_numbers_equal_to(value, quote))
+
+
+def range_side(value: float, quote: str) -> str:
+    """How the words next to value in quote bound it: 'open' when they set no upper end (超过3万, 3万以上, 逾),
+    'below' when it is approached from below (近3万), '' otherwise (3万余 stays within its rounding step)."""
+    text = normalise(quote)
+    for n in _numbers_equal_to(value, quote):
+        before, after = text[max(0, n.start - 3) : n.start], text[n.end : n.end + 5]
+        if before.endswith(AT_LEAST_BEFORE) or _after_unit(after, ("以上",)):
+            return "open"
+        if before.endswith(BELOW_BEFORE):
+            return "below"
+    return ""
 
 
 def quote_qualifiers(value: float, quote: str) -> set[str]:

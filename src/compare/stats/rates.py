@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.rates import confint_poisson
 
+from ..data.numerals import range_side
 from ..data.periods import period_label, years_between
 from ..data.population import (
     DEFAULT_DENOMINATOR,
@@ -199,10 +200,6 @@ def rounding_step(values) -> np.ndarray:
     return step
 
 
-OPEN_ABOVE = "以上|超过|逾|不少于|不低于"  # 3万以上: at least 30,000, with no upper end in the words
-BELOW = "近|将近|接近"  # 近3万: close to 30,000 from below
-
-
 def count_range(value, qualifier, quote=None) -> tuple[np.ndarray, np.ndarray]:
     """The counts a stated figure allows, from its qualifier, its words and its rounding step.
 
@@ -211,9 +208,16 @@ def count_range(value, qualifier, quote=None) -> tuple[np.ndarray, np.ndarray]:
     below the value when the words say 近 (近3万 -> 25000..30000); at_most (不到): value - step .. value."""
     value = np.asarray(value, dtype=float)
     qualifier = np.asarray(qualifier, dtype=object)
-    words = pd.Series(np.asarray(quote if quote is not None else [""] * len(value), dtype=object)).fillna("")
-    open_above = (qualifier == "at_least") & words.str.contains(OPEN_ABOVE).to_numpy()
-    below = (qualifier == "approx") & words.str.contains(BELOW).to_numpy()
+    sides = np.full(len(value), "", dtype=object)
+    if quote is not None:
+        quotes = pd.Series(quote, dtype=object).fillna("").astype(str).to_numpy()
+        worded = np.isin(qualifier, ["at_least", "approx"]) & (quotes != "")
+        known: dict = {}  # one reading per distinct figure and quote (millions of rows hold few)
+        for i in np.flatnonzero(worded):
+            key = (value[i], quotes[i])
+            sides[i] = known[key] if key in known else known.setdefault(key, range_side(*key))
+    open_above = (qualifier == "at_least") & (sides == "open")
+    below = (qualifier == "approx") & (sides == "below")
     step = rounding_step(value)
     low = np.select(
         [qualifier == "approx", qualifier == "at_most"], [np.ceil(value - step / 2), value - step], default=value
