@@ -273,7 +273,10 @@ def execute_warm(
 
     km = warm_kernel(data_dir)
     node = nbformat.read(str(notebook), as_version=4)
-    positions = {cell.get("id"): n for n, cell in enumerate(node.cells, start=1)}  # papermill keeps cell ids
+    for cell in node.cells:  # a notebook of nbformat 4.4 has no cell ids: give each one (papermill keeps them)
+        cell.setdefault("id", uuid.uuid4().hex[:8])
+    node.nbformat_minor = max(node.nbformat_minor, 5)
+    positions = {cell["id"]: n for n, cell in enumerate(node.cells, start=1)}
     reset = nbformat.v4.new_code_cell(RESET, metadata={"tags": [RESET_TAG]})
     node.cells.insert(0, reset)
     deadline = time.monotonic() + brief_timeout

@@ -61,6 +61,9 @@ def against_benchmark(
     out["vs_benchmark"] = np.where(compared, verdict, "not compared")
     out["vs_benchmark_reason"] = reasons.to_numpy()
     out.loc[~compared, "benchmark_rate"] = np.nan
+    if confidence != 0.95:  # the interval shown is the one judged
+        out["ci_low"], out["ci_high"] = low, high
+        out["method"] = out["method"].astype(str).str.replace("95%", f"{100 * confidence:g}%", regex=False)
     return out
 
 

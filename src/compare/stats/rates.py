@@ -336,7 +336,7 @@ def _flags(row) -> str:
     return ",".join(f for f in flags if f)
 
 
-WHOLE_KEY = ["doc_id", "district_code", "period_start", "period_end", "statement"]
+WHOLE_KEY = ["doc_id", "district_code", "period_start", "period_end", "statement", "basis", "scope"]
 NOT_PARTS = ("concluded",)  # a subset that counts the same cases another way (cases concluded may include those
 # carried over from earlier periods, so they can outnumber the cases received): never checked as a part
 
@@ -413,9 +413,7 @@ def _rate_table(ds: Dataset, metric_id: str, districts, level, denominator: str,
             f"No actual {metric_id} observations{where}"
             f"{f' at {level} level' if level in ('county', 'prefecture') else ''}."
         )
-    obs = resident_years(attach_population(mark_inconsistent_parts(obs, ds), ds, denominator), ds, denominator)
-    require_population(obs, ds)
-    out = compute_rates(obs, metric["kind"], metric["unit"], metric["variation"])
+    out = compute_rates(with_denominators(obs, ds, denominator), metric["kind"], metric["unit"], metric["variation"])
     return out[RATE_COLUMNS].sort_values(["district_code", "period_start"]).reset_index(drop=True)
 
 
@@ -439,9 +437,15 @@ def all_rates(ds: Dataset, level: str = "county", denominator: str = DEFAULT_DEN
     by_metric = metrics.set_index("metric_id")
     for column in ("kind", "unit", "variation"):
         obs[column] = obs["metric_id"].map(by_metric[column]).astype("category")
+    return compute_rates(with_denominators(obs, ds, denominator))[RATE_COLUMNS].reset_index(drop=True)
+
+
+def with_denominators(obs: pd.DataFrame, ds: Dataset, denominator: str) -> pd.DataFrame:
+    """obs ready for compute_rates: parts larger than wholes marked, the population of each row and its
+    resident-years attached, and one sentence if any unit has no population at all."""
     obs = resident_years(attach_population(mark_inconsistent_parts(obs, ds), ds, denominator), ds, denominator)
     require_population(obs, ds)
-    return compute_rates(obs)[RATE_COLUMNS].reset_index(drop=True)
+    return obs
 
 
 def unit_label(ds: Dataset, metric_id: str, annual: bool = True) -> str:

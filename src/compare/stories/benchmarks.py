@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..data.tables import Dataset
 from ..stats.benchmarks import BENCHMARK_LEVELS, RANK, against_benchmark
+from ..stats.rates import comparable_rate
 from .sentences import fmt_rate, period_words, say
 
 COMPARED = ("higher", "similar", "lower")
@@ -44,7 +45,7 @@ def verdict_sentence(row, metric_words: str, unit_label: str, lang: str) -> str:
         district=html.escape(row["district_zh"] if lang == "zh" else f"{row['district_zh']} {row['district_en']}"),
         metric=metric_words,
         window=period_words(str(row["period"]), lang),
-        rate=fmt_rate(row["annual_rate_per_10k"] if pd.notna(row["annual_rate_per_10k"]) else row["rate_per_10k"]),
+        rate=fmt_rate(comparable_rate(row.to_frame().T).iloc[0]),
         low=fmt_rate(row["ci_low"]),
         high=fmt_rate(row["ci_high"]),
         benchmark=benchmark_name(row, lang),
@@ -79,7 +80,7 @@ def benchmark_table(ds: Dataset, table: pd.DataFrame, lang: str) -> pd.DataFrame
             "district_zh": table["district_zh"],
             "metric": table["metric_id"].map(names),
             "period": table["period"],
-            "rate": table["annual_rate_per_10k"].where(table["annual_rate_per_10k"].notna(), table["rate_per_10k"]),
+            "rate": comparable_rate(table),
             "benchmark": table.apply(lambda r: html.unescape(benchmark_name(r, lang)), axis=1),
             "benchmark_rate": table["benchmark_rate"],
             "verdict": table.apply(lambda r: html.unescape(verdict_words(r, lang)), axis=1),

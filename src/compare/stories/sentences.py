@@ -228,7 +228,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "lead.outliers": "<b>{k} of {n} {level} units reporting {window} lie outside the 99.8% limits</b> around the "
         "pooled rate of {pooled} {unit_label} ({spread}).",
         "outlier": "<b>{district}</b>: {rate}, {place}.",
-        "not_comparable": "Not comparable with {window} (other periods): {units}.",
+        "not_comparable": "Not compared with {window} (other periods, or counted another way): {units}.",
         "not_comparable.unit": "{district} (reports {periods})",
         "not_comparable.none": "no dated period",
         # district profile
@@ -500,7 +500,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "lead.outliers": "<b>报告{window}的{n}个{level}单位中，有{k}个超出99.8%控制限</b>（合并比率{pooled}，"
         "{unit_label}；{spread}）。",
         "outlier": "<b>{district}</b>：{rate}，{place}。",
-        "not_comparable": "与{window}不可比（报告其他时期）：{units}。",
+        "not_comparable": "未与{window}比较（报告其他时期，或统计口径不同）：{units}。",
         "not_comparable.unit": "{district}（报告{periods}）",
         "not_comparable.none": "无注明日期的时期",
         "profile.placed": "在报告{window}的{n}个{level}单位中，该区县{place}。",
@@ -661,7 +661,9 @@ def fmt_number(value: float) -> str:
 
 
 def fmt_rate(x: float) -> str:
-    """A rate with sensible precision: 1,627 · 26.7 · 2.06 · 0.452."""
+    """A rate with sensible precision: 1,627 · 26.7 · 2.06 · 0.452; ∞ for a limit the report's words leave open."""
+    if np.isinf(x):
+        return "∞"
     if abs(x) >= 100:
         return f"{x:,.0f}"
     return f"{x:.1f}" if abs(x) >= 10 else f"{x:.2f}" if abs(x) >= 1 else f"{x:.3f}"

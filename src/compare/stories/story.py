@@ -168,6 +168,8 @@ def _number(x) -> str:
         return ""
     if isinstance(x, bool):
         return str(x)
+    if x in (float("inf"), float("-inf")):
+        return "∞" if x > 0 else "−∞"
     return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
