@@ -291,6 +291,36 @@ def cmd_accept(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .ingest.tables import import_table
+
+    table = Path(args.table)
+    result = import_table(table, Path(args.mapping), args.data, dry_run=args.dry_run)
+    if result.problems:
+        for problem in result.problems:
+            print(problem)
+        print(f"\nNothing imported from {table.name}: {len(result.problems)} problem(s).", file=sys.stderr)
+        return 1
+    sheet = f", sheet {result.sheet}" if result.sheet else ""
+    if args.dry_run:
+        print(f"{len(result.observations)} figure(s) would be imported from {table.name}{sheet} as {result.doc_id}:")
+        emit(
+            result.observations.merge(
+                result.cells, on=[c for c in result.cells.columns if c in result.observations.columns]
+            )[["district_code", "period_start", "period_end", "metric_id", "subset", "value", "basis", "cell", "raw"]],
+            args.format,
+        )
+    else:
+        replaced = f", replacing {result.replaced} earlier row(s)" if result.replaced else ""
+        print(
+            f"{len(result.observations)} figure(s) imported from {table.name}{sheet} as {result.doc_id}{replaced}; "
+            f"cells in sources/{result.doc_id}.cells.csv; compare validate is clean."
+        )
+    for note in result.notes:
+        print(f"  note: {note}")
+    return 0
+
+
 def cmd_evaluate_extraction(args: argparse.Namespace) -> int:
     from .ingest.extract.evaluate import GoldSet, score_sets
 
@@ -460,6 +490,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("accept", help="merge the accepted rows of review files into observations.csv")
     p.add_argument("review", nargs="+", help="review files written by compare extract --review")
     p.set_defaults(func=cmd_accept)
+
+    p = sub.add_parser("import", help="import a statistical table (CSV or XLSX) as observations, by a mapping file")
+    p.add_argument("table", help="the table: a .csv (UTF-8) or .xlsx file")
+    p.add_argument("--mapping", required=True, help="the mapping (YAML): source, header, units, period, columns")
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported, write nothing")
+    p.add_argument("--format", default="table", choices=FORMATS)
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("evaluate-extraction", help="precision and recall of the extractor against gold observations")
     p.add_argument(

@@ -412,10 +412,13 @@ def matches(values: pd.Series, pattern: str) -> pd.Series:
     return values.isin(distinct[distinct.str.fullmatch(pattern).fillna(False).astype(bool)])
 
 
-def observation_problems(ds: Dataset, raw_obs: pd.DataFrame, unreadable: frozenset[str] = frozenset()) -> list[Problem]:
+def observation_problems(
+    ds: Dataset, raw_obs: pd.DataFrame, unreadable: frozenset[str] = frozenset(), tables: frozenset[str] = frozenset()
+) -> list[Problem]:
     """Every check of observations.csv against the other tables and the source texts.
 
-    Rows of the unreadable documents (texts that are not UTF-8, reported on their own) skip the quote checks."""
+    Rows of the unreadable documents (texts that are not UTF-8, reported on their own) skip the quote checks;
+    documents imported from tables (`tables`: their cells are checked by cells.cell_problems) need no text."""
     obs, obs_file = ds.observations, FILES["observations"][0]
     problems: list[Problem] = []
     add = problems.extend
@@ -460,6 +463,7 @@ def observation_problems(ds: Dataset, raw_obs: pd.DataFrame, unreadable: frozens
     has_text = obs["doc_id"].isin(list(ds.texts))
     known = obs["doc_id"].isin(ds.sources["doc_id"]) & ~obs["doc_id"].isin(list(unreadable))
     cited = ~has_text & obs["doc_id"].isin(ds.sources.loc[ds.sources["url"].ne(""), "doc_id"])
+    cited |= obs["doc_id"].isin(list(tables))
     add(
         _problems_where(
             has_text & obs["quote"].eq(""), obs, obs_file, lambda r: "quote is empty, but the source has a text"
@@ -663,7 +667,10 @@ def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]
     for name in schemas():
         problems += schema_problems(name, getattr(ds, name))
     problems += reference_problems(ds) + catalogue_problems(ds.metrics)
-    problems += observation_problems(ds, raw["observations"], unreadable)
+    from .cells import cell_problems, table_docs  # cells reads tables' names: imported here, not at the top
+
+    problems += observation_problems(ds, raw["observations"], unreadable, frozenset(table_docs(folder)))
+    problems += cell_problems(ds, folder)
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.reason)), ds
 
 
