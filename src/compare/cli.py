@@ -30,9 +30,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     s = data.summary(ds)
     print(f"Data version {ds.version}: clean.")
     print(
-        f"{s['documents_with_text']} documents with text, {s['documents_cited_by_url']} cited by URL; "
-        f"{s['districts']} districts; {s['observations']} observations "
-        f"({s['observations_cited_by_url']} cited by URL without a quote).\n"
+        f"{s['documents_with_text']} documents with text, {s['documents_cited_by_url']} cited by URL, "
+        f"{s['documents_from_tables']} imported table(s); {s['districts']} districts; {s['observations']} observations "
+        f"({s['observations_cited_by_url']} cited by URL without a quote, {s['observations_from_tables']} from "
+        "table cells).\n"
     )
     print(s["per_metric"].to_string(index=False))
     return 0

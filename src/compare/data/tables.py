@@ -675,11 +675,15 @@ def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]
 
 
 def summary(ds: Dataset) -> dict[str, pd.DataFrame | int]:
-    """Counts for the clean-data summary: documents that observations cite (with text / cited by URL), districts,
-    observations per metric."""
+    """Counts for the clean-data summary: documents that observations cite (with text / cited by URL / imported
+    tables, whose cells are their provenance), districts, observations per metric."""
+    from .cells import table_docs
+
     obs = ds.observations
+    tables = list(table_docs(ds.data_dir))
+    from_table = obs["doc_id"].isin(tables)
     per_metric = (
-        obs.assign(cited_by_url=obs["quote"].eq(""))
+        obs.assign(cited_by_url=obs["quote"].eq("") & ~from_table)
         .groupby("metric_id")
         .agg(
             observations=("value", "size"), cited_by_url=("cited_by_url", "sum"), districts=("district_code", "nunique")
@@ -688,11 +692,14 @@ def summary(ds: Dataset) -> dict[str, pd.DataFrame | int]:
     )
     used = ds.sources.loc[ds.sources["doc_id"].isin(obs["doc_id"]), "doc_id"]
     with_text = used.isin(list(ds.texts))
+    table = used.isin(tables)
     return {
         "documents_with_text": int(with_text.sum()),
-        "documents_cited_by_url": int((~with_text).sum()),
+        "documents_cited_by_url": int((~with_text & ~table).sum()),
+        "documents_from_tables": int(table.sum()),
         "districts": int(obs["district_code"].nunique()),
         "observations": len(obs),
-        "observations_cited_by_url": int(obs["quote"].eq("").sum()),
+        "observations_cited_by_url": int((obs["quote"].eq("") & ~from_table).sum()),
+        "observations_from_tables": int(from_table.sum()),
         "per_metric": per_metric,
     }
