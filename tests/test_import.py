@@ -255,3 +255,33 @@ def test_validate_catches_a_cell_that_no_longer_matches(data_copy, tmp_path, map
     reasons = [str(p) for p in problems]
     assert any("'9999' × 1 is not the value" in r for r in reasons)
     assert any("holds '4100' there, not '9999'" in r for r in reasons)
+
+
+def test_a_wide_csv_with_two_header_rows_reads_its_units_from_the_header(data_copy, tmp_path, capsys):
+    table = tmp_path / "wide.csv"
+    table.write_text(
+        "陕西省部分县法律服务统计（SYNTHETIC）,,\n"
+        "县,法律咨询（万人次）,法律援助案件(件)\n"
+        ",,其中刑事\n"
+        "长安区,1.5,80\n"
+        "610115,0.25,…\n",
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "wide.yml"
+    mapping.write_text(
+        "source: {doc_id: synthetic-wide, title: SYNTHETIC wide CSV, url: 'https://example.org/w.csv'}\n"
+        "header_rows: 2\ndistrict_column: 县\nwithin: '610100'\nperiod: 2022H1\nkeep_file: false\n"
+        "columns:\n  法律咨询(万人次): {metric: legal_consultations}\n"
+        "  法律援助案件(件)/其中刑事: {metric: legal_aid_cases, subset: criminal}\n",
+        encoding="utf-8",
+    )
+    assert run(data_copy, table, mapping) == 0
+    obs = pd.read_csv(data_copy / "observations.csv", dtype=str, keep_default_na=False)
+    mine = obs[obs["doc_id"] == "synthetic-wide"]
+    assert sorted(zip(mine["district_code"], mine["metric_id"], mine["value"], mine["period_end"])) == [
+        ("610115", "legal_consultations", "2500", "2022-06-30"),  # 临潼区 by its code
+        ("610116", "legal_aid_cases", "80", "2022-06-30"),  # 长安区
+        ("610116", "legal_consultations", "15000", "2022-06-30"),
+    ]
+    assert not (data_copy / "sources" / "synthetic-wide.csv").exists()  # cited by URL, not kept
+    assert validate(data_copy)[0] == []

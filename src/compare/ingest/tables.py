@@ -645,6 +645,9 @@ def _at_cells(problems: list[Problem], existing: int, cells: pd.DataFrame) -> li
         if Path(p.file).name == "observations.csv" and 0 <= row < len(cells):
             c = cells.iloc[row]
             out.append(Problem(f"{c['file']}!{c['cell']}", None, p.reason))
+        elif p.file.endswith(".cells.csv") and p.line and 0 <= p.line - 2 < len(cells):
+            c = cells.iloc[p.line - 2]
+            out.append(Problem(f"{c['file']}!{c['cell']}", None, p.reason))
         else:
             out.append(p)
     return out
