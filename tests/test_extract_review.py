@@ -188,3 +188,58 @@ def test_accept_reads_a_quote_with_a_space_for_thousands(data_copy, tmp_path, ca
     assert problems == []
     accepted = merged.observations[merged.observations["quote"].str.contains("4 598", regex=False)]
     assert list(accepted["value"].astype(float)) == [4598]
+
+
+def test_accept_writes_the_sources_row_a_new_report_needs(data_copy, tmp_path, capsys):
+    """Issue 22, item 6: extract --review carries title, URL and publication date; accept writes the row."""
+    doc = "haian-2023"
+    edit_observations(data_copy, lambda t: t[t["doc_id"] != doc])
+    sources_csv = data_copy / "sources" / "sources.csv"
+    sources = pd.read_csv(sources_csv, dtype=str, keep_default_na=False)
+    old = sources[sources["doc_id"] == doc].iloc[0]
+    sources[sources["doc_id"] != doc].to_csv(sources_csv, index=False)
+    review = tmp_path / f"{doc}.review.csv"
+    args = ["--data", str(data_copy), "extract", str(data_copy / "sources" / f"{doc}.txt"), "--review"]
+    args += ["--review-file", str(review), "--period", "2023", "--district", "320685"]
+    args += ["--title", old["title"], "--url", old["url"], "--published", "2024-03-13"]
+    assert main(args) == 0
+    table = pd.read_csv(review, dtype=str, keep_default_na=False)
+    assert set(table["source_title"]) == {old["title"]} and set(table["source_period"]) == {"2023"}
+
+    capsys.readouterr()
+    assert main(["--data", str(data_copy), "accept", str(review)]) == 1  # nothing marked accept
+    err = capsys.readouterr().err
+    assert "Nothing merged: no row of" in err and "marked accept" in err
+
+    exact = table[(table["statement"] == "actual") & (~table["period_note"].str.contains("PERIOD UNKNOWN"))]
+    table.loc[exact.index[:3], "decision"] = "accept"
+    table.to_csv(review, index=False)
+    assert main(["--data", str(data_copy), "accept", str(review)]) == 0
+    assert f"sources.csv: added {doc}" in capsys.readouterr().out
+    row = pd.read_csv(sources_csv, dtype=str, keep_default_na=False).set_index("doc_id").loc[doc]
+    for column in ("title", "district_code", "level", "period_label", "period_start", "period_end", "published", "url"):
+        assert row[column] == old[column], column
+    assert validate(data_copy)[0] == []
+
+
+def test_accepting_rows_of_an_unknown_report_without_its_source_says_what_to_do(data_copy, tmp_path, capsys):
+    review = tmp_path / "r.csv"
+    row = {
+        "decision": "accept",
+        "doc_id": "nowhere-2022",
+        "district_code": "320412",
+        "period_start": "2022-01-01",
+        "period_end": "2022-03-31",
+        "metric_id": "notarizations",
+        "subset": "",
+        "value": "949",
+        "qualifier": "exact",
+        "statement": "actual",
+        "quote": "",
+    }
+    pd.DataFrame([row]).to_csv(review, index=False)
+    before = (data_copy / "observations.csv").read_bytes()
+    assert main(["--data", str(data_copy), "accept", str(review)]) == 1
+    out = capsys.readouterr().out
+    assert "r.csv:2: 'nowhere-2022' is not in sources/sources.csv" in out and "--title" in out
+    assert (data_copy / "observations.csv").read_bytes() == before

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from .data import tables as data
+from .data.periods import period_label
 from .data.population import ALIASES, DEFAULT_DENOMINATOR, DENOMINATORS
 from .errors import CompareError
 from .stats.windows import MIN_UNITS
@@ -29,9 +30,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     s = data.summary(ds)
     print(f"Data version {ds.version}: clean.")
     print(
-        f"{s['documents_with_text']} documents with text, {s['documents_cited_by_url']} cited by URL; "
-        f"{s['districts']} districts; {s['observations']} observations "
-        f"({s['observations_cited_by_url']} cited by URL without a quote).\n"
+        f"{s['documents_with_text']} documents with text, {s['documents_cited_by_url']} cited by URL, "
+        f"{s['documents_from_tables']} imported table(s); {s['districts']} districts; {s['observations']} observations "
+        f"({s['observations_cited_by_url']} cited by URL without a quote, {s['observations_from_tables']} from "
+        "table cells).\n"
     )
     print(s["per_metric"].to_string(index=False))
     return 0
@@ -245,18 +247,27 @@ def cmd_briefs(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from .ingest.extract import candidates, context_for_file
-    from .ingest.review import review_table, write_review
+    from .ingest.review import review_table, with_source, write_review
 
     ds = data.load_dataset(args.data)
     path = Path(args.file)
     if not path.is_file():
         raise CompareError(f"No such file: {path}.")
-    ctx = context_for_file(path, ds, args.doc_id, args.district, args.period)
-    found = candidates(path.read_bytes(), ds, ctx)
+    ctx = context_for_file(path, ds, args.doc_id, args.district, args.period, args.title, args.url, args.published)
+    raw = path.read_bytes()
+    found = candidates(raw, ds, ctx)
     table = review_table(found)
     unknown = sum(c.period_unknown for c in found)
     if args.review:
         review = Path(args.review_file or f"{ctx.doc_id}.review.csv")
+        table = with_source(
+            table,
+            title=ctx.title or first_line(raw),
+            url=ctx.url,
+            published=ctx.published.date().isoformat() if ctx.published is not None else "",
+            district=ctx.district_code or (table["district_code"].mode().iloc[0] if len(table) else ""),
+            period=period_label(ctx.period_start, ctx.period_end) if ctx.period_start is not None else "",
+        )
         write_review(table, review, force=args.force)
         print(
             f"{len(table)} candidate(s) written to {review}. Mark each row's decision as accept or reject "
@@ -275,6 +286,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def first_line(raw: bytes) -> str:
+    """A report's title as its text gives it: the first non-empty line, when it is short enough to be one."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ""
+    line = next((" ".join(x.split()) for x in text.splitlines() if x.strip()), "")
+    return line if len(line) <= 80 else ""
+
+
 def cmd_accept(args: argparse.Namespace) -> int:
     from .ingest.review import accept_reviews
 
@@ -285,9 +306,50 @@ def cmd_accept(args: argparse.Namespace) -> int:
         print(f"\nNothing merged: the accepted rows would make {len(problems)} problem(s).", file=sys.stderr)
         return 1
     total = sum(a.rows for a in added)
+    if not total:
+        names = ", ".join(a.file for a in added)
+        print(
+            f"Nothing merged: no row of {names} is marked accept. Write accept in the decision column of each "
+            "row to keep (reject or leave empty the others), then run compare accept again.",
+            file=sys.stderr,
+        )
+        return 1
     print(f"{total} accepted observation(s) merged into observations.csv; compare validate is clean.")
     for accepted in added:
         print(f"  {accepted.summary()}")
+    written = added[0].sources if added else ()
+    if written:
+        print(f"  sources.csv: added {', '.join(written)} from the review file")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .ingest.tables import import_table
+
+    table = Path(args.table)
+    result = import_table(table, Path(args.mapping), args.data, dry_run=args.dry_run)
+    if result.problems:
+        for problem in result.problems:
+            print(problem)
+        print(f"\nNothing imported from {table.name}: {len(result.problems)} problem(s).", file=sys.stderr)
+        return 1
+    sheet = f", sheet {result.sheet}" if result.sheet else ""
+    if args.dry_run:
+        print(f"{len(result.observations)} figure(s) would be imported from {table.name}{sheet} as {result.doc_id}:")
+        emit(
+            result.observations.merge(
+                result.cells, on=[c for c in result.cells.columns if c in result.observations.columns]
+            )[["district_code", "period_start", "period_end", "metric_id", "subset", "value", "basis", "cell", "raw"]],
+            args.format,
+        )
+    else:
+        replaced = f", replacing {result.replaced} earlier row(s)" if result.replaced else ""
+        print(
+            f"{len(result.observations)} figure(s) imported from {table.name}{sheet} as {result.doc_id}{replaced}; "
+            f"cells in sources/{result.doc_id}.cells.csv; compare validate is clean."
+        )
+    for note in result.notes:
+        print(f"  note: {note}")
     return 0
 
 
@@ -455,11 +517,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--review", action="store_true", help="write a review file to edit instead of printing")
     p.add_argument("--review-file", help="where --review writes (default: <doc-id>.review.csv)")
     p.add_argument("--force", action="store_true", help="with --review, overwrite an existing review file")
+    p.add_argument("--title", help="the report's title, for its sources.csv row (default: its text's first line)")
+    p.add_argument("--url", help="where the report was published (http or https), for its sources.csv row")
+    p.add_argument("--published", help="the report's publication date, YYYY-MM-DD, for its sources.csv row")
     p.set_defaults(func=cmd_extract)
 
     p = sub.add_parser("accept", help="merge the accepted rows of review files into observations.csv")
     p.add_argument("review", nargs="+", help="review files written by compare extract --review")
     p.set_defaults(func=cmd_accept)
+
+    p = sub.add_parser("import", help="import a statistical table (CSV or XLSX) as observations, by a mapping file")
+    p.add_argument("table", help="the table: a .csv (UTF-8) or .xlsx file")
+    p.add_argument("--mapping", required=True, help="the mapping (YAML): source, header, units, period, columns")
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported, write nothing")
+    p.add_argument("--format", default="table", choices=FORMATS)
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("evaluate-extraction", help="precision and recall of the extractor against gold observations")
     p.add_argument(

@@ -412,10 +412,13 @@ def matches(values: pd.Series, pattern: str) -> pd.Series:
     return values.isin(distinct[distinct.str.fullmatch(pattern).fillna(False).astype(bool)])
 
 
-def observation_problems(ds: Dataset, raw_obs: pd.DataFrame, unreadable: frozenset[str] = frozenset()) -> list[Problem]:
+def observation_problems(
+    ds: Dataset, raw_obs: pd.DataFrame, unreadable: frozenset[str] = frozenset(), tables: frozenset[str] = frozenset()
+) -> list[Problem]:
     """Every check of observations.csv against the other tables and the source texts.
 
-    Rows of the unreadable documents (texts that are not UTF-8, reported on their own) skip the quote checks."""
+    Rows of the unreadable documents (texts that are not UTF-8, reported on their own) skip the quote checks;
+    documents imported from tables (`tables`: their cells are checked by cells.cell_problems) need no text."""
     obs, obs_file = ds.observations, FILES["observations"][0]
     problems: list[Problem] = []
     add = problems.extend
@@ -460,6 +463,7 @@ def observation_problems(ds: Dataset, raw_obs: pd.DataFrame, unreadable: frozens
     has_text = obs["doc_id"].isin(list(ds.texts))
     known = obs["doc_id"].isin(ds.sources["doc_id"]) & ~obs["doc_id"].isin(list(unreadable))
     cited = ~has_text & obs["doc_id"].isin(ds.sources.loc[ds.sources["url"].ne(""), "doc_id"])
+    cited |= obs["doc_id"].isin(list(tables))
     add(
         _problems_where(
             has_text & obs["quote"].eq(""), obs, obs_file, lambda r: "quote is empty, but the source has a text"
@@ -663,16 +667,23 @@ def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]
     for name in schemas():
         problems += schema_problems(name, getattr(ds, name))
     problems += reference_problems(ds) + catalogue_problems(ds.metrics)
-    problems += observation_problems(ds, raw["observations"], unreadable)
+    from .cells import cell_problems, table_docs  # cells reads tables' names: imported here, not at the top
+
+    problems += observation_problems(ds, raw["observations"], unreadable, frozenset(table_docs(folder)))
+    problems += cell_problems(ds, folder)
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.reason)), ds
 
 
 def summary(ds: Dataset) -> dict[str, pd.DataFrame | int]:
-    """Counts for the clean-data summary: documents that observations cite (with text / cited by URL), districts,
-    observations per metric."""
+    """Counts for the clean-data summary: documents that observations cite (with text / cited by URL / imported
+    tables, whose cells are their provenance), districts, observations per metric."""
+    from .cells import table_docs
+
     obs = ds.observations
+    tables = list(table_docs(ds.data_dir))
+    from_table = obs["doc_id"].isin(tables)
     per_metric = (
-        obs.assign(cited_by_url=obs["quote"].eq(""))
+        obs.assign(cited_by_url=obs["quote"].eq("") & ~from_table)
         .groupby("metric_id")
         .agg(
             observations=("value", "size"), cited_by_url=("cited_by_url", "sum"), districts=("district_code", "nunique")
@@ -681,11 +692,14 @@ def summary(ds: Dataset) -> dict[str, pd.DataFrame | int]:
     )
     used = ds.sources.loc[ds.sources["doc_id"].isin(obs["doc_id"]), "doc_id"]
     with_text = used.isin(list(ds.texts))
+    table = used.isin(tables)
     return {
         "documents_with_text": int(with_text.sum()),
-        "documents_cited_by_url": int((~with_text).sum()),
+        "documents_cited_by_url": int((~with_text & ~table).sum()),
+        "documents_from_tables": int(table.sum()),
         "districts": int(obs["district_code"].nunique()),
         "observations": len(obs),
-        "observations_cited_by_url": int(obs["quote"].eq("").sum()),
+        "observations_cited_by_url": int((obs["quote"].eq("") & ~from_table).sum()),
+        "observations_from_tables": int(from_table.sum()),
         "per_metric": per_metric,
     }

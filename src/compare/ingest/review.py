@@ -5,6 +5,10 @@ A review file holds the observation columns, an empty `decision` column, and thr
 quickly: `sentence` (the sentence with the number marked ⟦…⟧), `period_note` (how the period was read,
 or PERIOD UNKNOWN) and `part_note` (why a row is a part). `compare accept` reads only the decision and
 the observation columns, so a reviewer may edit or drop the notes.
+
+It also carries what sources.csv needs of the report (`source_title`, `source_url`, `source_published`,
+`source_district`, `source_period`, the same on every row): when a document is not yet in sources.csv,
+`compare accept` writes its row from these, in the same locked and validated write as the observations.
 """
 
 from __future__ import annotations
@@ -12,15 +16,25 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..data.fileio import file_digest, locked, write_atomically
-from ..data.tables import FILES, OBSERVATION_COLUMNS, Problem, read_table, validate
-from ..errors import CompareError
+from ..data.periods import parse_period, period_label
+from ..data.tables import (
+    DISTRICT_COLUMNS,
+    FILES,
+    OBSERVATION_COLUMNS,
+    SOURCE_COLUMNS,
+    Problem,
+    read_csv_checked,
+    read_table,
+    validate,
+)
+from ..errors import CompareError, PeriodError
 from ..paths import data_dir as default_data_dir
 
 if TYPE_CHECKING:  # only named in annotations: importing extract here would be a cycle through its __init__
@@ -28,6 +42,7 @@ if TYPE_CHECKING:  # only named in annotations: importing extract here would be 
 
 REVIEW_COLUMNS = ["decision"] + OBSERVATION_COLUMNS
 NOTE_COLUMNS = ["period_note", "part_note", "sentence"]
+SOURCE_NOTE_COLUMNS = ["source_title", "source_url", "source_published", "source_district", "source_period"]
 DECISIONS = ("accept", "reject", "")
 
 
@@ -59,8 +74,19 @@ def write_review(table: pd.DataFrame, path, force: bool = False) -> None:
     table = table.copy()
     if "decision" not in table.columns:
         table.insert(0, "decision", "")
-    columns = REVIEW_COLUMNS + [c for c in NOTE_COLUMNS if c in table.columns]
+    columns = REVIEW_COLUMNS + [c for c in NOTE_COLUMNS + SOURCE_NOTE_COLUMNS if c in table.columns]
     write_atomically(path, table[columns].to_csv(index=False))
+
+
+def with_source(table: pd.DataFrame, title="", url="", published="", district="", period="") -> pd.DataFrame:
+    """The review table with what sources.csv needs of its report on every row."""
+    return table.assign(
+        source_title=title,
+        source_url=url,
+        source_published=published,
+        source_district=district,
+        source_period=period,
+    )
 
 
 @dataclass(frozen=True)
@@ -70,6 +96,7 @@ class Accepted:
     file: str
     rows: int
     counts: tuple  # ((doc_id, metric_id, rows), ...)
+    sources: tuple = ()  # doc ids whose sources.csv row this accept wrote (of every file accepted together)
 
     def summary(self) -> str:
         parts = ", ".join(f"{doc} {metric} ×{n}" for doc, metric, n in self.counts)
@@ -83,13 +110,65 @@ def _counts(accepted: pd.DataFrame) -> tuple:
 
 def _decisions(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     review = read_table(path, REVIEW_COLUMNS)
+    full = read_csv_checked(path, dtype=str, keep_default_na=False)
+    notes = {c: full[c].astype(str) if c in full.columns else "" for c in SOURCE_NOTE_COLUMNS}
+    review = review.assign(**notes)
     bad = review[~review["decision"].str.strip().str.lower().isin(DECISIONS)]
     problems = [
         Problem(path.name, int(i) + 2, f"decision must be accept, reject or empty (got '{d}')")
         for i, d in bad["decision"].items()
     ]
-    accepted = review[review["decision"].str.strip().str.lower() == "accept"][OBSERVATION_COLUMNS]
+    accepted = review[review["decision"].str.strip().str.lower() == "accept"][OBSERVATION_COLUMNS + SOURCE_NOTE_COLUMNS]
     return accepted.assign(_file=path.name, _line=accepted.index + 2), problems
+
+
+def new_sources(accepted: pd.DataFrame, known: set[str], folder: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """sources.csv rows for the accepted documents not yet in it, from what their review files carry; a problem
+    when a review file carries nothing to write the row from (made before review files carried it)."""
+    districts = read_table(folder / FILES["districts"][0], DISTRICT_COLUMNS).set_index("code")
+    rows, problems = [], []
+    for doc_id, rows_of in accepted[~accepted["doc_id"].isin(known)].groupby("doc_id", sort=False):
+        first = rows_of.iloc[0]
+        if not (first["source_title"] or first["source_url"]):
+            problems.append(
+                Problem(
+                    first["_file"],
+                    int(first["_line"]),
+                    f"'{doc_id}' is not in sources/sources.csv and this review file names no title or URL for it: "
+                    "extract it again with --title (and --url, --published), or add its row to sources.csv",
+                )
+            )
+            continue
+        codes = sorted(set(rows_of["district_code"]) - {""})
+        district = first["source_district"] or ";".join(codes)
+        place = districts.loc[district] if district in districts.index else None
+        start = end = label = ""
+        try:
+            period = parse_period(first["source_period"])
+        except PeriodError as exc:
+            problems.append(Problem(first["_file"], int(first["_line"]), f"source_period: {exc}"))
+            continue
+        if period.start:
+            start, end = period.start.isoformat(), period.end.isoformat() if period.end else ""
+            label = period_label(period.start, period.end)
+        rows.append(
+            {
+                "doc_id": doc_id,
+                "title": first["source_title"],
+                "district_zh": place["name_zh"] if place is not None else "",
+                "district_code": district,
+                "level": place["level"] if place is not None else "",
+                "province_zh": place["province_zh"] if place is not None else "",
+                "prefecture_zh": place["prefecture_zh"] if place is not None else "",
+                "period_label": label,
+                "period_start": start,
+                "period_end": end,
+                "published": first["source_published"],
+                "url": first["source_url"],
+                "complete": "yes" if (folder / "sources" / f"{doc_id}.txt").is_file() else "no",
+            }
+        )
+    return pd.DataFrame(rows, columns=SOURCE_COLUMNS), problems
 
 
 def _at_review_lines(problems: list[Problem], existing: int, accepted: pd.DataFrame) -> list[Problem]:
@@ -125,22 +204,30 @@ def accept_reviews(paths, data_dir=None) -> tuple[list[Accepted], list[Problem]]
     added = [Accepted(f.name, len(a), _counts(a)) for f, a in zip(paths, frames)]
     if accepted.empty:
         return added, []
-    target = folder / FILES["observations"][0]
+    target, sources_file = folder / FILES["observations"][0], folder / FILES["sources"][0]
     with locked(folder):
-        before = file_digest(target)
+        before = (file_digest(target), file_digest(sources_file))
         observations = read_table(target, OBSERVATION_COLUMNS)
+        sources = read_table(sources_file, SOURCE_COLUMNS)
+        added_sources, problems = new_sources(accepted, set(sources["doc_id"]), folder)
+        if problems:
+            return [], problems
         merged = pd.concat([observations, accepted[OBSERVATION_COLUMNS]], ignore_index=True)
         with tempfile.TemporaryDirectory() as tmp:
             trial = Path(tmp) / "data"
             shutil.copytree(folder, trial)
             merged.to_csv(trial / "observations.csv", index=False)
+            if len(added_sources):
+                pd.concat([sources, added_sources], ignore_index=True).to_csv(trial / FILES["sources"][0], index=False)
             problems, _ = validate(trial)
             if problems:
                 return [], _at_review_lines(problems, len(observations), accepted)
-            if file_digest(target) != before:  # changed by a writer that ignored the lock
-                raise CompareError(f"{target} changed while the review was being merged; run compare accept again.")
+            if (file_digest(target), file_digest(sources_file)) != before:  # changed by a writer ignoring the lock
+                raise CompareError(f"{folder} changed while the review was being merged; run compare accept again.")
+            if len(added_sources):
+                write_atomically(sources_file, (trial / FILES["sources"][0]).read_bytes())
             write_atomically(target, (trial / "observations.csv").read_bytes())
-    return added, []
+    return [replace(a, sources=tuple(added_sources["doc_id"])) for a in added], []
 
 
 def accept_review(path, data_dir=None) -> tuple[int, list[Problem]]:

@@ -27,6 +27,7 @@ class Context:
     published: pd.Timestamp | None = None
     url: str = ""  # where the report was published: its path often carries the publication date
     level: str = ""  # the district's level (prefecture reports speak of the city's own bodies apart)
+    title: str = ""  # the report's title, as sources.csv or the command line gives it
 
 
 def detect_district(text: str, ds: Dataset) -> str:
@@ -66,13 +67,17 @@ def context_from_sources(sources: pd.DataFrame, doc_id: str, with_period: bool =
         period_end=end,
         published=published,
         url=str(r.get("url", "") or ""),
+        title=str(r.get("title", "") or ""),
     )
 
 
-def context_for_file(path: Path, ds: Dataset, doc_id=None, district=None, period=None) -> Context:
+def context_for_file(
+    path: Path, ds: Dataset, doc_id=None, district=None, period=None, title=None, url=None, published=None
+) -> Context:
     """The context of a report file: its doc id (default: file name), metadata from sources.csv if the
-    doc id is there, overridden by an explicit district code or period label."""
+    doc id is there, overridden by an explicit district code, period label, title, URL or publication date."""
     from ...data.periods import parse_period
+    from ...data.tables import is_web_address
 
     doc_id = doc_id or path.stem
     if not DOC_ID.fullmatch(doc_id):
@@ -88,4 +93,15 @@ def context_for_file(path: Path, ds: Dataset, doc_id=None, district=None, period
             period_start=pd.Timestamp(p.start) if p.start else None,
             period_end=pd.Timestamp(p.end) if p.end else None,
         )
+    if title:
+        ctx = replace(ctx, title=" ".join(str(title).split()))
+    if url:
+        if not is_web_address(url):
+            raise ExtractionError(f"--url must be an http(s) address (got '{url}').")
+        ctx = replace(ctx, url=url)
+    if published:
+        date = pd.to_datetime(published, format="%Y-%m-%d", errors="coerce")
+        if pd.isna(date):
+            raise ExtractionError(f"--published must be a date, YYYY-MM-DD (got '{published}').")
+        ctx = replace(ctx, published=date)
     return ctx
