@@ -664,3 +664,73 @@ def test_csv_exports_never_hold_a_spreadsheet_formula(markup_data, capsys):
     assert main(["--data", str(formula), "rates", "--metric", "legal_aid_cases", "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert "=HYPERLINK" in out and ",=HYPERLINK" not in out and '"=HYPERLINK' not in out
+
+
+# ---------------------------------------------------------------- issue 19: schedules read safely
+
+
+def alias_bomb(where: str) -> str:
+    """440 bytes of YAML that expand to 9**9 strings wherever *i is used."""
+    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        text += f"{name}: &{name} [{','.join([f'*{prev}'] * 9)}]\n"
+    return text + where
+
+
+@pytest.mark.parametrize(
+    "schedule, expected",
+    [
+        (
+            "briefs:\n  - notebook: district_profile.ipynb\n"
+            "    parameters: {district: '371002', peers: &p ['320412']}\n"
+            "  - notebook: district_profile.ipynb\n    parameters: {district: '320412', peers: *p}\n",
+            "uses an alias (*name); write the value out in full (line 5)",
+        ),
+        ("briefs: " + "[" * 20_000 + "]" * 20_000 + "\n", "nests lists or mappings more than 32 deep (line 1)"),
+        ("briefs:\n  " + "- " * 3_000 + "x\n", "nests lists or mappings more than 32 deep (line 2)"),
+        ("briefs:\n" + "".join(" " * i + "k:\n" for i in range(1, 3_000)) + "x\n", "larger than 1,000,000 bytes"),
+        ("briefs: [" + ",".join(["1"] * 20_000) + "]\n", "holds more than 10,000 values"),
+        (
+            "briefs:\n  - notebook: data_quality.ipynb\n    notebook: district_profile.ipynb\n",
+            "repeats the key 'notebook' in one mapping (line 3)",
+        ),
+        ("briefs:\n  - notebook: '" + "x" * 5_000 + "'\n", "Unknown notebook 'xxxxxxxxxxxxxxxxxxxxxxxxxxx...xxx"),
+    ],
+    ids=["alias", "deep-flow", "deep-block", "deep-indent", "wide", "duplicate-key", "long-value"],
+)
+def test_a_schedule_is_read_within_bounds_and_refused_in_one_short_sentence(tmp_path, capsys, schedule, expected):
+    config = write(tmp_path / "briefs.yml", schedule)
+    assert main(["briefs", "--config", str(config), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and err.count("\n") == 1 and len(err) < 300, err[:1000]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "briefs:\n  - notebook: district_profile.ipynb\n    parameters: {district: '371002', peers: *i}\n",
+        "briefs:\n  - notebook: data_quality.ipynb\n    lang: *i\n",
+        "briefs:\n  - notebook: *i\n",
+        "briefs:\n  - *i\n",
+    ],
+    ids=["peers", "lang", "notebook", "entry"],
+)
+def test_an_alias_bomb_is_refused_at_once_in_little_memory(tmp_path, where):
+    import resource
+
+    config = write(tmp_path / "briefs.yml", alias_bomb(where))
+    one_gigabyte = 1 << 30
+
+    def cap_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (one_gigabyte, one_gigabyte))
+
+    start = time.monotonic()
+    result = subprocess.run(
+        [*CLI, "briefs", "--config", str(config), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=cap_memory,
+    )
+    assert "uses an alias (*name)" in one_sentence(result)
+    assert time.monotonic() - start < 30
