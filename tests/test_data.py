@@ -167,3 +167,33 @@ def test_seed_numbers_are_curated_with_scaling_and_qualifiers(doc_id, metric_id,
 def test_every_seed_document_has_observations():
     ds = data.load_dataset()
     assert set(ds.texts) <= set(ds.observations["doc_id"])
+
+
+def test_the_data_version_covers_the_data_and_nothing_else(data_copy):
+    before = data.data_version(data_copy)
+    (data_copy / "notes.bin").write_bytes(b"\0" * 1000)
+    (data_copy / "reference" / "README.md").write_text("edited", encoding="utf-8")
+    (data_copy / "sources" / "sources.csv~").write_text("an editor's backup", encoding="utf-8")
+    (data_copy / ".compare.lock").touch()
+    assert data.data_version(data_copy) == before, "files that are not data leave the version alone"
+    for name in ("observations.csv", "metric_phrases.csv", "sources/huancui-2021h1.txt"):
+        with open(data_copy / name, "a", encoding="utf-8") as handle:
+            handle.write("\n")
+        assert data.data_version(data_copy) != before, name
+        before = data.data_version(data_copy)
+
+
+def test_the_data_version_reads_a_large_file_in_chunks(data_copy):
+    import tracemalloc
+
+    with open(data_copy / "sources" / "large.txt", "wb") as handle:
+        handle.truncate(64 << 20)  # 64 MB, sparse: quick to make
+    with open(data_copy / "stray.iso", "wb") as handle:
+        handle.truncate(8 << 30)  # 8 GB that are not data: never read
+    tracemalloc.start()
+    try:
+        data.data_version(data_copy)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20, f"{peak / 2**20:.0f} MB held at once"

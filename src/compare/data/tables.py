@@ -249,12 +249,30 @@ def read_texts(sources: pd.DataFrame, folder: Path) -> dict[str, str]:
     return texts
 
 
+# What a data version covers: the tables, the extractor's phrase table, and the source texts (sources/*.txt).
+# Anything else under data/ (a README, an editor's backup, a stray download, the lock file) is not data.
+VERSIONED_TABLES = sorted([*(rel for rel, _ in FILES.values()), "metric_phrases.csv"])
+HASH_CHUNK = 1 << 20
+
+
+def data_files(folder: Path) -> list[Path]:
+    """The files a data version covers that exist under folder, in a fixed order (regular files only)."""
+    folder = Path(folder)
+    texts = sorted((folder / "sources").glob("*.txt"))
+    return [p for p in [*(folder / rel for rel in VERSIONED_TABLES), *texts] if p.is_file()]
+
+
 def data_version(folder: Path) -> str:
-    """A short hash of every file under the data folder: changes whenever any data changes."""
+    """A short hash of the data under folder (data_files): changes whenever any data changes. Files are read
+    in chunks, so a large text costs time, never its size in memory."""
+    folder = Path(folder)
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode())
-        digest.update(path.read_bytes())
+    for path in data_files(folder):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        with open(path, "rb") as handle:
+            while chunk := handle.read(HASH_CHUNK):
+                digest.update(chunk)
+        digest.update(b"\0")
     return digest.hexdigest()[:12]
 
 
