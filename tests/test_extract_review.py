@@ -188,3 +188,25 @@ def test_accept_reads_a_quote_with_a_space_for_thousands(data_copy, tmp_path, ca
     assert problems == []
     accepted = merged.observations[merged.observations["quote"].str.contains("4 598", regex=False)]
     assert list(accepted["value"].astype(float)) == [4598]
+
+
+def test_accept_tells_the_review_files_line_after_a_multi_line_cell(data_copy, tmp_path, capsys):
+    review = tmp_path / "r.csv"
+    good = {
+        "decision": "reject",
+        "doc_id": "wujin-2022q1",
+        "district_code": "320412",
+        "period_start": "2022-01-01",
+        "period_end": "2022-03-31",
+        "metric_id": "notarizations",
+        "subset": "online",
+        "value": "949",
+        "qualifier": "exact",
+        "statement": "actual",
+        "quote": "一季度办理公证949件",
+        "sentence": "a note\nover two lines",
+    }
+    bad = {**good, "decision": "accept", "value": "950", "sentence": ""}
+    pd.DataFrame([good, good, bad]).to_csv(review, index=False)
+    assert main(["--data", str(data_copy), "accept", str(review)]) == 1
+    assert "r.csv:6: value 950 cannot be read from the quote" in capsys.readouterr().out

@@ -9,9 +9,10 @@ Tables (see README, "Data model"):
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -103,6 +104,9 @@ UNITS = {  # unit id -> plural used in axis titles ("cases per 10,000 residents 
     "item": "items",
     "certificate": "certificates",
 }
+# A population no unit can have: the smallest county-level unit has thousands of residents (the smallest
+# prefecture, Sansha, 2,333), and no unit more than China's 1.4 billion; inf, 1e-300 or a typo in thousands are refused.
+MIN_POPULATION, MAX_POPULATION = 1_000, 2_000_000_000
 DOC_ID = r"^[a-z0-9][a-z0-9-]*$"
 CODE = r"^\d{6}$"
 METRIC_ID = r"^[a-z][a-z0-9_]*$"
@@ -119,11 +123,13 @@ FILES = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the data: which file, which CSV line (1 = header), and why."""
+    """One thing wrong with the data: which file, which line an editor shows (1 = header), and why; `row` is
+    the data row's position in its table (0 = first), which differs from line - 2 after a multi-line cell."""
 
     file: str
     line: int | None
     reason: str
+    row: int | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -217,12 +223,58 @@ def read_csv_checked(path: Path, **options) -> pd.DataFrame:
 
 
 def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
-    """A CSV as strings (empty cells as ''), with its expected columns, or DataError."""
+    """A CSV as strings (empty cells as ''), with its expected columns each named once, or DataError."""
     table = read_csv_checked(path, dtype=str, keep_default_na=False)
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise DataError(Path(path).name, f"missing column(s) {', '.join(missing)}.")
+    repeated = repeated_columns(path, columns)
+    if repeated:  # pandas would read the second as 'value.1' and the first alone would count
+        raise DataError(Path(path).name, f"the header names {', '.join(repeated)} twice or more; keep one column each.")
     return table[columns].astype(str)
+
+
+def repeated_columns(path: Path, columns: list[str]) -> list[str]:
+    """The columns among `columns` that the CSV's header names more than once."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    return [c for c in columns if header.count(c) > 1]
+
+
+def record_lines(path: Path, records: int) -> list[int] | None:
+    """The line an editor shows for each data row of a CSV, or None when every row is one line and no line is
+    blank (row i on line i + 2): a quoted cell holding a line break, or a blank line, moves later rows down."""
+    newlines = 0
+    last = b"\n"
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            newlines, last = newlines + chunk.count(b"\n"), chunk[-1:]
+    if newlines + (last != b"\n") == records + 1:
+        return None
+    starts, end = [], 0
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            for row in reader:
+                if row:  # pandas skips blank lines
+                    starts.append(end + 1)
+                end = reader.line_num
+    except (csv.Error, UnicodeDecodeError):
+        return None
+    return starts[1:] if len(starts) == records + 1 else None  # else read unlike pandas: keep row numbers
+
+
+def at_editor_lines(problems: list[Problem], lines: dict[str, list[int] | None]) -> list[Problem]:
+    """Problems told at the line an editor shows (lines: per file, record_lines), each keeping its row."""
+    out = []
+    for p in problems:
+        if not p.line or p.line < 2:
+            out.append(p)
+            continue
+        row, starts = p.line - 2, lines.get(p.file)
+        line = starts[row] if starts is not None and row < len(starts) else p.line
+        out.append(replace(p, line=line, row=row))
+    return out
 
 
 def read_source_texts(sources: pd.DataFrame, folder: Path) -> tuple[dict[str, str], list[Problem]]:
@@ -276,8 +328,12 @@ def data_version(folder: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def _read_raw(folder: Path) -> dict[str, pd.DataFrame]:
-    return {name: read_table(folder / rel, cols) for name, (rel, cols) in FILES.items()}
+def _paths(folder: Path) -> dict[str, Path]:
+    return {name: folder / rel for name, (rel, _) in FILES.items()}
+
+
+def _read_raw(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
+    return {name: read_table(paths[name], cols) for name, (_, cols) in FILES.items()}
 
 
 def _typed(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -299,7 +355,7 @@ def load_dataset(folder: Path | None = None) -> Dataset:
 
     Loading does not validate: call validate() for the full check."""
     folder = Path(folder) if folder else default_data_dir()
-    raw = _read_raw(folder)
+    raw = _read_raw(_paths(folder))
     return _dataset(folder, raw, read_texts(raw["sources"], folder / "sources"))
 
 
@@ -347,7 +403,15 @@ def schemas() -> dict:
         "populations": table(
             district_code=matching("district_code", CODE, "six digits"),
             year=pa.Column("Int64", pa.Check.in_range(1949, 2100, error="year must be a year"), nullable=False),
-            population=pa.Column(float, pa.Check.gt(0, error="population must be a positive number"), nullable=False),
+            population=pa.Column(
+                float,
+                pa.Check.in_range(
+                    MIN_POPULATION,
+                    MAX_POPULATION,
+                    error=f"population must be a number of residents from {MIN_POPULATION:,} to {MAX_POPULATION:,}",
+                ),
+                nullable=False,
+            ),
             definition=one_of("definition", POPULATION_DEFINITIONS),
         ),
     }
@@ -646,8 +710,9 @@ def reference_problems(ds: Dataset) -> list[Problem]:
 def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]:
     """All problems with the data under folder (default data/), and the dataset if it could be read."""
     folder = Path(folder) if folder else default_data_dir()
+    paths = _paths(folder)
     try:
-        raw = _read_raw(folder)
+        raw = _read_raw(paths)
     except DataError as exc:
         return [Problem(exc.file, None, exc.reason)], None
     texts, problems = read_source_texts(raw["sources"], folder / "sources")
@@ -657,6 +722,8 @@ def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]
         problems += schema_problems(name, getattr(ds, name))
     problems += reference_problems(ds) + catalogue_problems(ds.metrics)
     problems += observation_problems(ds, raw["observations"], unreadable)
+    lines = {FILES[name][0]: record_lines(paths[name], len(raw[name])) for name in FILES}
+    problems = at_editor_lines(problems, lines)
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.reason)), ds
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..data.fileio import file_digest, locked, write_atomically
-from ..data.tables import FILES, OBSERVATION_COLUMNS, Problem, read_table, validate
+from ..data.tables import FILES, OBSERVATION_COLUMNS, Problem, read_table, record_lines, validate
 from ..errors import CompareError
 from ..paths import data_dir as default_data_dir
 
@@ -83,13 +83,15 @@ def _counts(accepted: pd.DataFrame) -> tuple:
 
 def _decisions(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     review = read_table(path, REVIEW_COLUMNS)
+    starts = record_lines(path, len(review))
+    lines = pd.Series(starts if starts is not None else review.index + 2, index=review.index)
     bad = review[~review["decision"].str.strip().str.lower().isin(DECISIONS)]
     problems = [
-        Problem(path.name, int(i) + 2, f"decision must be accept, reject or empty (got '{d}')")
+        Problem(path.name, int(lines[i]), f"decision must be accept, reject or empty (got '{d}')")
         for i, d in bad["decision"].items()
     ]
     accepted = review[review["decision"].str.strip().str.lower() == "accept"][OBSERVATION_COLUMNS]
-    return accepted.assign(_file=path.name, _line=accepted.index + 2), problems
+    return accepted.assign(_file=path.name, _line=lines[accepted.index]), problems
 
 
 def _at_review_lines(problems: list[Problem], existing: int, accepted: pd.DataFrame) -> list[Problem]:
@@ -97,7 +99,7 @@ def _at_review_lines(problems: list[Problem], existing: int, accepted: pd.DataFr
     target = FILES["observations"][0]
     out = []
     for p in problems:
-        row = (p.line or 0) - existing - 2
+        row = (p.row if p.row is not None else (p.line or 0) - 2) - existing
         if Path(p.file).name == Path(target).name and 0 <= row < len(accepted):
             origin = accepted.iloc[row]
             out.append(Problem(origin["_file"], int(origin["_line"]), p.reason))
