@@ -734,3 +734,27 @@ def test_an_alias_bomb_is_refused_at_once_in_little_memory(tmp_path, where):
     )
     assert "uses an alias (*name)" in one_sentence(result)
     assert time.monotonic() - start < 30
+
+
+# ---------------------------------------------------------------- issue 19: right or refused
+
+
+@pytest.fixture
+def negative_count(tmp_path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    path = data / "observations.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",591,exact,", ",-591,exact,"), encoding="utf-8")
+    return data
+
+
+def test_briefs_refuse_to_publish_data_validate_rejects(negative_count, tmp_path):
+    config = write(tmp_path / "briefs.yml", QUALITY)
+    out = tmp_path / "out"
+    message = one_sentence(cli("--data", negative_count, "briefs", "--config", config, "--out", out))
+    assert "problem(s) compare validate rejects, the first observations.csv:26: " in message
+    assert message.endswith("or pass --no-validate to use the data as it is.")
+    assert not out.exists() or runs(out) == [], "nothing was published"
+    insisted = cli("--data", negative_count, "briefs", "--config", config, "--out", out, "--no-validate")
+    assert insisted.returncode == 0, insisted.stderr[-2000:]
+    assert (out / "latest" / "data_quality.html").is_file()

@@ -58,7 +58,7 @@ def with_district_name(table: pd.DataFrame) -> pd.DataFrame:
 def cmd_rates(args: argparse.Namespace) -> int:
     from .stats.rates import rate_export, rate_table
 
-    ds = data.load_dataset(args.data)
+    ds = data.load_validated(args.data)
     level = args.level or "all"  # a rate table is not a ranking: every unit, each with its level
     rates = rate_table(ds, args.metric, args.district, level, args.denominator, args.subset)
     emit(rate_export(ds, rates).drop(columns="metric_id"), args.format)
@@ -74,7 +74,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .stats.windows import comparison_set
     from .stories.sentences import spread_words
 
-    ds = data.load_dataset(args.data)
+    ds = data.load_validated(args.data)
     rates = rate_table(ds, args.metric, args.district, args.level, args.denominator, args.subset)
     cs = comparison_set(rates, args.period or "", args.min_units)
     events = cs.units[cs.units["ci_low"].notna()]
@@ -120,7 +120,7 @@ def cmd_shares(args: argparse.Namespace) -> int:
     from .stats.windows import comparison_set
     from .stories.sentences import spread_words
 
-    ds = data.load_dataset(args.data)
+    ds = data.load_validated(args.data)
     shares = share_table(ds, args.metric, args.district, args.level or "all")
     if args.format == "table":
         print(f"{args.metric}, recomputed from the counts each report states (Wilson intervals, percent):")
@@ -154,7 +154,7 @@ def cmd_shares(args: argparse.Namespace) -> int:
 def cmd_reconcile(args: argparse.Namespace) -> int:
     from .data.population import reconcile, reconciliation_verdicts
 
-    table = reconcile(data.load_dataset(args.data))
+    table = reconcile(data.load_validated(args.data))
     if table.empty:
         raise CompareError(
             "Nothing to reconcile: no report in the data states its own per-10,000 figure "
@@ -187,7 +187,7 @@ def cmd_trend(args: argparse.Namespace) -> int:
     from .stats.trends import CHANGE_COLUMNS, trend
     from .stories.trends import change_sentence, model_sentence, set_aside_sentence
 
-    ds = data.load_dataset(args.data)
+    ds = data.load_validated(args.data)
     result = trend(ds, args.metric, args.district, args.denominator)
     emit(result.changes[[*CHANGE_COLUMNS[:3], "population", *CHANGE_COLUMNS[3:]]], args.format)
     if args.format == "table":
@@ -227,6 +227,7 @@ def cmd_briefs(args: argparse.Namespace) -> int:
         lang=args.lang,
         keep=args.keep,
         limits=time_limits(Limits, args),
+        validate=not args.no_validate,
     )
     c = manifest["counts"]
     pruned = f"; {len(manifest['pruned'])} old run(s) pruned" if manifest.get("pruned") else ""
@@ -425,6 +426,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a notebook cell may run before its kernel is stopped and the brief fails (default 120)",
     )
     p.add_argument("--brief-timeout", type=float, default=None, help="seconds a whole brief may run (default 300)")
+    p.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="publish even if compare validate rejects the data (by default such data is refused)",
+    )
     p.set_defaults(func=cmd_briefs)
 
     p = sub.add_parser("extract", help="propose candidate observations from a report's text")

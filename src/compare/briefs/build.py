@@ -35,7 +35,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..data.fileio import file_digest, locked, write_atomically
-from ..data.tables import load_dataset
+from ..data.tables import load_dataset, load_validated
 from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from . import kernels
@@ -345,13 +345,17 @@ def build(
     lang: str | None = None,
     keep: int = DEFAULT_KEEP,
     limits: Limits = Limits(),
+    validate: bool = True,
 ) -> dict:
-    """Run every brief of the schedule; write pages, indexes, font and manifest; return the manifest."""
+    """Run every brief of the schedule; write pages, indexes, font and manifest; return the manifest.
+
+    The data is validated first (as compare validate would), and invalid data is refused before anything is
+    run or published, unless validate is False."""
     out = Path(out or OUTPUTS_DIR).absolute()
     data_dir = Path(data_dir).resolve() if data_dir else None  # kernels start in notebooks/: never pass relative
     if executor not in ("process", "dask"):
         raise CompareError(f"Unknown executor '{executor}'; use process or dask.")
-    ds = load_dataset(data_dir)
+    ds = load_validated(data_dir, override="--no-validate") if validate else load_dataset(data_dir)
     briefs = load_schedule(Path(config or DEFAULT_CONFIG), ds, lang)
     check_out(out)
     with locked(out), stop_on_sigterm():

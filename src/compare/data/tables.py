@@ -727,6 +727,23 @@ def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.reason)), ds
 
 
+def load_validated(folder: Path | None = None, override: str = "") -> Dataset:
+    """The dataset under folder, only if compare validate finds nothing wrong with it; else DataError in one
+    sentence (how many problems, the first one, what to do; `override` names an option that skips this)."""
+    folder = Path(folder) if folder else default_data_dir()
+    problems, ds = validate(folder)
+    if not problems and ds is not None:
+        return ds
+    first = str(problems[0])
+    first = first if len(first) <= 160 else first[:157] + "..."
+    instead = f", or pass {override} to use the data as it is" if override else ""
+    raise DataError(
+        folder,
+        f"{len(problems)} problem(s) compare validate rejects, the first {first.rstrip('.')}; "
+        f"fix them (compare validate lists them all){instead}.",
+    )
+
+
 def summary(ds: Dataset) -> dict[str, pd.DataFrame | int]:
     """Counts for the clean-data summary: documents that observations cite (with text / cited by URL), districts,
     observations per metric."""
