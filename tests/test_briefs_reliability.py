@@ -758,3 +758,66 @@ def test_briefs_refuse_to_publish_data_validate_rejects(negative_count, tmp_path
     insisted = cli("--data", negative_count, "briefs", "--config", config, "--out", out, "--no-validate")
     assert insisted.returncode == 0, insisted.stderr[-2000:]
     assert (out / "latest" / "data_quality.html").is_file()
+
+
+def stated_versions(page: str) -> tuple[str, str]:
+    """The data version a data-quality page's lead states, and the one its "About this brief" states."""
+    import re
+
+    lead = re.search(r"data version <code>(\w+)</code>", page.split('<div class="lead">')[1]).group(1)
+    about = re.search(r"<dt>Data version</dt><dd>(\w+)</dd>", page).group(1)
+    return lead, about
+
+
+def test_a_page_states_the_one_data_version_its_story_read(tmp_path):
+    from compare.briefs.build import run_brief
+    from compare.briefs.schedule import load_schedule
+
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    config = write(tmp_path / "briefs.yml", QUALITY)
+    [validated] = load_schedule(config, load_dataset(data))
+    with open(data / "sources" / "huancui-2021h1.txt", "a", encoding="utf-8") as handle:
+        handle.write("\n")  # the data changes after the build read it, as a hand edit during a build would
+    [changed] = run_brief(validated, tmp_path / "run", str(data))
+    assert changed.status == "failed" and changed.error.startswith("the data changed while the build ran: ")
+    assert not (tmp_path / "run" / "data_quality.html").exists(), "no page mixing two versions"
+
+    version = load_dataset(data).version
+    [brief] = load_schedule(config, load_dataset(data))
+    [result] = run_brief(brief, tmp_path / "run", str(data))
+    page = (tmp_path / "run" / result.html).read_text(encoding="utf-8")
+    assert result.status == "ok" and stated_versions(page) == (version, version) and result.data_version == version
+
+
+def test_a_build_holds_the_data_folder_so_an_accept_waits_for_it(tmp_path):
+    """compare accept locks the data folder: a build takes the same lock shared, so no accept lands mid-build."""
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    config = write(tmp_path / "briefs.yml", QUALITY)
+    with open(data / ".compare.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # an accept in progress
+        build_ = subprocess.Popen(
+            [
+                *CLI,
+                "--data",
+                str(data),
+                "briefs",
+                "--config",
+                str(config),
+                "--out",
+                str(tmp_path / "out"),
+                "--jobs",
+                "1",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(3)
+        assert build_.poll() is None and not (tmp_path / "out").exists(), "the build waits before reading the data"
+    out, err = build_.communicate(timeout=300)
+    assert build_.returncode == 0, err[-2000:]
+    manifest = json.loads((tmp_path / "out" / "latest" / "manifest.json").read_text(encoding="utf-8"))
+    page = (tmp_path / "out" / "latest" / "data_quality.html").read_text(encoding="utf-8")
+    assert stated_versions(page) == (manifest["data_version"],) * 2 == (manifest["briefs"][0]["data_version"],) * 2

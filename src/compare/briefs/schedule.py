@@ -76,6 +76,7 @@ class Brief:
     base_id: str = ""
     cache_key: str = ""
     editions: tuple[str, ...] = ("en",)  # every language the schedule entry asks for (pages link each other)
+    data_version: str = ""  # the version of the data the brief reads, when the schedule was loaded
 
     @property
     def title(self) -> str:
@@ -397,7 +398,7 @@ def load_schedule(config: Path, ds: Dataset, lang: str | None = None) -> list[Br
                 f"The schedule asks for brief '{b.brief_id}' twice; give the entries different parameters."
             )
         seen.add(b.brief_id)
-    return [replace(b, cache_key=cache_key(b, ds.version)) for b in briefs]
+    return [replace(b, cache_key=cache_key(b, ds.version), data_version=ds.version) for b in briefs]
 
 
 @lru_cache

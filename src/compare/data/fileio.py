@@ -3,7 +3,7 @@
 `write_atomically` writes beside the target under a unique name, flushes it to disk and renames it over
 the target, so a reader (or a crash) never sees half a file. `locked` holds an exclusive `fcntl` lock on a
 folder's lock file, so two processes that both read, change and replace a file in it cannot lose each
-other's work.
+other's work; `reading` holds the same lock shared, so such a writer waits until a long read (a build) is over.
 """
 
 from __future__ import annotations
@@ -67,6 +67,26 @@ def locked(folder: Path) -> Iterator[None]:
 
 
 _held: set[int] = set()  # descriptors of the locks this process holds
+
+
+@contextmanager
+def reading(folder: Path) -> Iterator[None]:
+    """Hold a shared lock on folder for the duration: readers share it, a writer holding `locked` waits for
+    them (and they for it). A folder where the lock file cannot be made (read only) is read without a lock:
+    nobody writes there through compare either."""
+    try:
+        handle = open(Path(folder) / LOCK_NAME, "a")
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+        _held.add(handle.fileno())
+        try:
+            yield
+        finally:
+            _held.discard(handle.fileno())
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def close_inherited_locks() -> None:
