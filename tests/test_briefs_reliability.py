@@ -821,3 +821,39 @@ def test_a_build_holds_the_data_folder_so_an_accept_waits_for_it(tmp_path):
     manifest = json.loads((tmp_path / "out" / "latest" / "manifest.json").read_text(encoding="utf-8"))
     page = (tmp_path / "out" / "latest" / "data_quality.html").read_text(encoding="utf-8")
     assert stated_versions(page) == (manifest["data_version"],) * 2 == (manifest["briefs"][0]["data_version"],) * 2
+
+
+# ---------------------------------------------------------------- issue 19: reuse keyed on what a brief reads
+
+
+def test_a_brief_reading_its_own_data_dir_is_rebuilt_when_that_folder_changes(tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(PROJECT_ROOT / "data", other)
+    config = write(
+        tmp_path / "briefs.yml",
+        f"briefs:\n  - notebook: data_quality.ipynb\n    lang: en\n    parameters: {{data_dir: '{other}'}}\n",
+    )
+    out = tmp_path / "out"
+    first = build(config, out, jobs=1, progress=False)
+    assert first["counts"] == {"ok": 1, "reused": 0, "failed": 0}, first["briefs"]
+    with open(other / "sources" / "huancui-2021h1.txt", "a", encoding="utf-8") as handle:
+        handle.write("\n")  # the folder the notebook reads changes; the build's own data does not
+    second = build(config, out, jobs=1, progress=False)
+    assert second["counts"] == {"ok": 1, "reused": 0, "failed": 0}, "rebuilt, not reused with the old numbers"
+    version = load_dataset(other).version
+    page = (out / "latest" / second["briefs"][0]["html"]).read_text(encoding="utf-8")
+    assert second["briefs"][0]["data_version"] == version and stated_versions(page) == (version, version)
+    assert build(config, out, jobs=1, progress=False)["counts"]["reused"] == 1, "unchanged: reused"
+
+
+def test_a_data_dir_parameter_naming_invalid_data_is_refused(tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(PROJECT_ROOT / "data", other)
+    path = other / "observations.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",591,exact,", ",-591,exact,"), encoding="utf-8")
+    config = write(
+        tmp_path / "briefs.yml",
+        f"briefs:\n  - notebook: data_quality.ipynb\n    lang: en\n    parameters: {{data_dir: '{other}'}}\n",
+    )
+    message = one_sentence(cli("briefs", "--config", config, "--out", tmp_path / "out"))
+    assert f"{other}: " in message and "problem(s) compare validate rejects" in message

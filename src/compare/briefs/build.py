@@ -41,7 +41,7 @@ from ..paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from ..paths import data_dir as default_data_dir
 from . import kernels
 from .render import index_html, index_name, provenance_rows, render_brief, story_data_version, write_run_font
-from .schedule import DEFAULT_CONFIG, Brief, check_parameters, load_schedule
+from .schedule import DEFAULT_CONFIG, Brief, brief_data_dir, check_parameters, load_schedule
 from .wording import LANGUAGES
 
 RUN_ID = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
@@ -154,7 +154,7 @@ def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None, limits: 
             node = kernels.execute_warm(
                 NOTEBOOKS_DIR / brief.notebook, tmp, brief.parameters, data_dir, limits.cell, limits.brief
             )
-        version = story_data_version(node) or data_version(Path(data_dir) if data_dir else default_data_dir())
+        version = story_data_version(node) or data_version(brief_data_dir(brief.parameters, data_dir))
         if brief.data_version and version != brief.data_version:
             raise DataChanged(
                 f"the data changed while the build ran: this brief read data version {version}, the build "
@@ -368,6 +368,9 @@ def build(
     with reading(data_dir or default_data_dir()):
         ds = load_validated(data_dir, override="--no-validate") if validate else load_dataset(data_dir)
         briefs = load_schedule(Path(config or DEFAULT_CONFIG), ds, lang)
+        if validate:  # the data folders the schedule's data_dir parameters name, as the build's own
+            for folder in sorted({brief_data_dir(b.parameters, ds.data_dir) for b in briefs} - {ds.data_dir.resolve()}):
+                load_validated(folder, override="--no-validate")
         check_out(out)
         with locked(out), stop_on_sigterm():
             previous, previous_dir = previous_run(out) if not force else ({}, None)

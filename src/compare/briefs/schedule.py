@@ -20,9 +20,10 @@ from pathlib import Path
 import yaml
 
 from .. import __version__
-from ..data.tables import Dataset
+from ..data.tables import Dataset, data_version
 from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from ..paths import data_dir as default_data_dir
 from ..stats.rates import rateable_observations
 from .wording import LANGUAGES, words
 
@@ -398,7 +399,25 @@ def load_schedule(config: Path, ds: Dataset, lang: str | None = None) -> list[Br
                 f"The schedule asks for brief '{b.brief_id}' twice; give the entries different parameters."
             )
         seen.add(b.brief_id)
-    return [replace(b, cache_key=cache_key(b, ds.version), data_version=ds.version) for b in briefs]
+    versions = {Path(ds.data_dir).resolve(): ds.version}  # the version of each data folder a brief reads
+    for b in briefs:
+        folder = brief_data_dir(b.parameters, ds.data_dir)
+        if folder not in versions:
+            versions[folder] = data_version(folder)
+    return [
+        replace(b, cache_key=cache_key(b, version), data_version=version)
+        for b in briefs
+        for version in [versions[brief_data_dir(b.parameters, ds.data_dir)]]
+    ]
+
+
+def brief_data_dir(parameters: dict, data_dir: Path | str | None) -> Path:
+    """The data folder a brief's notebook reads: its own `data_dir` parameter when the schedule gives one (a
+    relative one from notebooks/, where kernels start), else the build's data folder."""
+    own = parameters.get("data_dir")
+    if own:
+        return (NOTEBOOKS_DIR / own).resolve()
+    return Path(data_dir or default_data_dir()).resolve()
 
 
 @lru_cache
@@ -413,7 +432,8 @@ def _presentation_digest() -> str:
 
 
 def cache_key(brief: Brief, data_version: str) -> str:
-    """Same notebook file, parameters, languages, data, presentation and package version: same key, same brief."""
+    """Same notebook file, parameters, languages, data (the version of the folder the brief reads), presentation
+    and package version: same key, same brief."""
     digest = hashlib.sha256((NOTEBOOKS_DIR / brief.notebook).read_bytes())
     digest.update(json.dumps(brief.parameters, sort_keys=True).encode())
     digest.update(f"{data_version}|{__version__}|{','.join(brief.langs)}|{_presentation_digest()}".encode())
