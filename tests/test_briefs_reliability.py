@@ -857,3 +857,17 @@ def test_a_data_dir_parameter_naming_invalid_data_is_refused(tmp_path):
     )
     message = one_sentence(cli("briefs", "--config", config, "--out", tmp_path / "out"))
     assert f"{other}: " in message and "problem(s) compare validate rejects" in message
+
+
+# ---------------------------------------------------------------- issue 19: the small ones
+
+
+@pytest.mark.parametrize("inside", [".", "outputs", "sources/outputs"])
+def test_an_out_inside_the_data_folder_is_refused(tmp_path, inside):
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data, ignore=shutil.ignore_patterns(".compare.lock"))
+    before = sorted(data.rglob("*"))
+    config = write(tmp_path / "briefs.yml", QUALITY)
+    message = one_sentence(cli("--data", data, "briefs", "--config", config, "--out", data / inside))
+    assert f"is inside the data folder {data}" in message
+    assert sorted(data.rglob("*")) == before, "nothing written into the data folder"

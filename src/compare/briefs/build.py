@@ -322,6 +322,16 @@ def prune(out: Path, keep: int) -> list[str]:
     return removed
 
 
+def check_outside_data(out: Path, data_folders) -> None:
+    """Refuse an output folder inside a data folder a build reads: runs, logs and locks would land among the
+    data (and a brief could read what an earlier one wrote)."""
+    where = out.resolve()
+    for folder in data_folders:
+        folder = Path(folder).resolve()
+        if where == folder or folder in where.parents:
+            raise CompareError(f"--out {out} is inside the data folder {folder}; give an output folder outside it.")
+
+
 def check_out(out: Path) -> None:
     """Refuse an output folder compare cannot use, in one sentence."""
     if out.exists() and not out.is_dir():
@@ -363,11 +373,13 @@ def build(
     data_dir = Path(data_dir).resolve() if data_dir else None  # kernels start in notebooks/: never pass relative
     if executor not in ("process", "dask"):
         raise CompareError(f"Unknown executor '{executor}'; use process or dask.")
+    check_outside_data(out, [data_dir or default_data_dir()])
     # A shared lock on the data folder for the whole build: compare accept waits until the last brief has read
     # the data, so every page of a build states the version that was validated here.
     with reading(data_dir or default_data_dir()):
         ds = load_validated(data_dir, override="--no-validate") if validate else load_dataset(data_dir)
         briefs = load_schedule(Path(config or DEFAULT_CONFIG), ds, lang)
+        check_outside_data(out, {brief_data_dir(b.parameters, ds.data_dir) for b in briefs})
         if validate:  # the data folders the schedule's data_dir parameters name, as the build's own
             for folder in sorted({brief_data_dir(b.parameters, ds.data_dir) for b in briefs} - {ds.data_dir.resolve()}):
                 load_validated(folder, override="--no-validate")
