@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from .data import tables as data
+from .data.fileio import Stopped, stop_on_sigterm
 from .data.population import ALIASES, DEFAULT_DENOMINATOR, DENOMINATORS
 from .errors import CompareError
 from .stats.windows import MIN_UNITS
@@ -484,6 +486,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def os_error_sentence(exc: OSError) -> str:
     """'/srv/compare/outputs: No space left on device.' from an OSError, on one line."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        failed = exc.args[0]  # (source, target, why) of every file a copy could not copy
+        source, _, why = failed[0] if isinstance(failed[0], tuple) and len(failed[0]) == 3 else (failed[0], 0, "?")
+        return f"{len(failed)} file(s) could not be copied, the first {source}: {str(why).rstrip('.')}."
     where = " -> ".join(str(name) for name in (exc.filename, exc.filename2) if name is not None)
     what = exc.strerror or str(exc) or type(exc).__name__
     sentence = f"{where}: {what}" if where else what
@@ -492,14 +498,20 @@ def os_error_sentence(exc: OSError) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Errors a user or the machine can cause (bad input, a full disk, a read-only or missing
-    folder, a file that is not UTF-8) print one sentence and exit 2; anything else is a bug and keeps its traceback."""
+    folder, a file that is not UTF-8) print one sentence and exit 2; Ctrl-C and SIGTERM one sentence and exit 130
+    and 143; anything else is a bug and keeps its traceback."""
     args = build_parser().parse_args(argv)
     pd.set_option("display.width", 200)
     try:
-        return args.func(args)
+        with stop_on_sigterm():
+            return args.func(args)
     except CompareError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return getattr(exc, "exit_code", 2)
+    except (KeyboardInterrupt, Stopped) as exc:
+        how = "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else "SIGTERM"
+        print(f"error: compare {args.command} was stopped ({how}) before the end.", file=sys.stderr)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 143
     except BrokenPipeError:  # output piped into head & co.: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

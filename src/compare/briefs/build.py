@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import stat
 import sys
 import tempfile
@@ -34,7 +33,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .. import __version__
-from ..data.fileio import file_digest, locked, reading, write_atomically
+from ..data.fileio import Stopped, file_digest, locked, reading, stop_on_sigterm, write_atomically
 from ..data.tables import data_version, load_dataset, load_validated
 from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR, OUTPUTS_DIR
@@ -81,10 +80,6 @@ class Result:
     cache_key: str = ""
     sha256: dict = field(default_factory=dict)  # output path -> SHA-256 of its bytes
     data_version: str = ""  # the version of the data the page was made from (the one its page states)
-
-
-class Stopped(BaseException):
-    """The build received SIGTERM (SIGINT arrives as KeyboardInterrupt)."""
 
 
 class DataChanged(CompareError):
@@ -458,25 +453,6 @@ def _run(
     write_atomically(run_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     point_latest(out, run_id)
     return manifest
-
-
-class stop_on_sigterm:
-    """Turn SIGTERM into an exception in the main thread for the duration, so the build can end its workers."""
-
-    def __enter__(self):
-        self.saved = None
-        if threading.current_thread() is threading.main_thread():
-            self.saved = signal.signal(signal.SIGTERM, self._raise)
-        return self
-
-    @staticmethod
-    def _raise(signum, frame):
-        raise Stopped()
-
-    def __exit__(self, *exc):
-        if self.saved is not None:
-            signal.signal(signal.SIGTERM, self.saved)
-        return False
 
 
 def run_all(

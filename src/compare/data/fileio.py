@@ -11,7 +11,9 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,6 +100,30 @@ def close_inherited_locks() -> None:
         except OSError:
             pass
     _held.clear()
+
+
+class Stopped(BaseException):
+    """The process received SIGTERM (SIGINT arrives as KeyboardInterrupt): unwinds like it, cleaning up."""
+
+
+class stop_on_sigterm:
+    """Turn SIGTERM into Stopped in the main thread for the duration, so that a command stopped by `kill` or
+    systemd cleans up as after Ctrl-C (temporary files removed, workers ended) instead of vanishing."""
+
+    def __enter__(self):
+        self.saved = None
+        if threading.current_thread() is threading.main_thread():
+            self.saved = signal.signal(signal.SIGTERM, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise Stopped()
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            signal.signal(signal.SIGTERM, self.saved)
+        return False
 
 
 def file_digest(path: Path) -> str:

@@ -707,10 +707,13 @@ def reference_problems(ds: Dataset) -> list[Problem]:
     return problems
 
 
-def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]:
-    """All problems with the data under folder (default data/), and the dataset if it could be read."""
+def validate(folder: Path | None = None, observations: Path | None = None) -> tuple[list[Problem], Dataset | None]:
+    """All problems with the data under folder (default data/), and the dataset if it could be read;
+    `observations` reads that file in place of the folder's observations.csv (a trial merge)."""
     folder = Path(folder) if folder else default_data_dir()
     paths = _paths(folder)
+    if observations is not None:
+        paths["observations"] = Path(observations)
     try:
         raw = _read_raw(paths)
     except DataError as exc:

@@ -9,7 +9,6 @@ the observation columns, so a reviewer may edit or drop the notes.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -18,9 +17,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..data.fileio import file_digest, locked, write_atomically
+from ..data.fileio import Stopped, file_digest, locked, write_atomically
 from ..data.tables import FILES, OBSERVATION_COLUMNS, Problem, read_table, record_lines, validate
-from ..errors import CompareError
+from ..errors import CompareError, Interrupted
 from ..paths import data_dir as default_data_dir
 
 if TYPE_CHECKING:  # only named in annotations: importing extract here would be a cycle through its __init__
@@ -113,7 +112,9 @@ def accept_reviews(paths, data_dir=None) -> tuple[list[Accepted], list[Problem]]
     stays clean; with problems (told at the review files' own lines) nothing is written.
 
     The data folder is locked for the whole read-validate-replace, so two accepts run one after the other
-    and neither loses the other's rows; the file is re-read under the lock and replaced atomically."""
+    and neither loses the other's rows; the file is re-read under the lock and replaced atomically. The trial
+    merge is the one file it writes, validated beside the folder's other tables (nothing else is copied), in a
+    temporary folder removed also when the accept is stopped (Ctrl-C, SIGTERM: Interrupted)."""
     folder = Path(data_dir) if data_dir else default_data_dir()
     paths = [Path(p) for p in paths]
     frames, problems = [], []
@@ -128,20 +129,29 @@ def accept_reviews(paths, data_dir=None) -> tuple[list[Accepted], list[Problem]]
     if accepted.empty:
         return added, []
     target = folder / FILES["observations"][0]
-    with locked(folder):
-        before = file_digest(target)
-        observations = read_table(target, OBSERVATION_COLUMNS)
-        merged = pd.concat([observations, accepted[OBSERVATION_COLUMNS]], ignore_index=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            trial = Path(tmp) / "data"
-            shutil.copytree(folder, trial)
-            merged.to_csv(trial / "observations.csv", index=False)
-            problems, _ = validate(trial)
-            if problems:
-                return [], _at_review_lines(problems, len(observations), accepted)
-            if file_digest(target) != before:  # changed by a writer that ignored the lock
-                raise CompareError(f"{target} changed while the review was being merged; run compare accept again.")
-            write_atomically(target, (trial / "observations.csv").read_bytes())
+    merged_rows = False
+    try:
+        with locked(folder):
+            before = file_digest(target)
+            observations = read_table(target, OBSERVATION_COLUMNS)
+            merged = pd.concat([observations, accepted[OBSERVATION_COLUMNS]], ignore_index=True)
+            with tempfile.TemporaryDirectory(prefix="compare-accept-") as tmp:
+                trial = Path(tmp) / "observations.csv"
+                merged.to_csv(trial, index=False)
+                problems, _ = validate(folder, observations=trial)
+                if problems:
+                    return [], _at_review_lines(problems, len(observations), accepted)
+                if file_digest(target) != before:  # changed by a writer that ignored the lock
+                    raise CompareError(f"{target} changed while the review was being merged; run compare accept again.")
+                write_atomically(target, trial.read_bytes())
+                merged_rows = True
+    except (KeyboardInterrupt, Stopped) as exc:
+        done = (
+            f"after merging the rows into {target.name}"
+            if merged_rows
+            else f"and nothing was merged into {target.name}"
+        )
+        raise Interrupted(exc, f"compare accept was stopped {done}.") from None
     return added, []
 
 
