@@ -665,3 +665,210 @@ def test_csv_exports_never_hold_a_spreadsheet_formula(markup_data, capsys):
     assert main(["--data", str(formula), "rates", "--metric", "legal_aid_cases", "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert "=HYPERLINK" in out and ",=HYPERLINK" not in out and '"=HYPERLINK' not in out
+
+
+# ---------------------------------------------------------------- issue 19: schedules read safely
+
+
+def alias_bomb(where: str) -> str:
+    """440 bytes of YAML that expand to 9**9 strings wherever *i is used."""
+    text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        text += f"{name}: &{name} [{','.join([f'*{prev}'] * 9)}]\n"
+    return text + where
+
+
+@pytest.mark.parametrize(
+    "schedule, expected",
+    [
+        (
+            "briefs:\n  - notebook: district_profile.ipynb\n"
+            "    parameters: {district: '371002', peers: &p ['320412']}\n"
+            "  - notebook: district_profile.ipynb\n    parameters: {district: '320412', peers: *p}\n",
+            "uses an alias (*name); write the value out in full (line 5)",
+        ),
+        ("briefs: " + "[" * 20_000 + "]" * 20_000 + "\n", "nests lists or mappings more than 32 deep (line 1)"),
+        ("briefs:\n  " + "- " * 3_000 + "x\n", "nests lists or mappings more than 32 deep (line 2)"),
+        ("briefs:\n" + "".join(" " * i + "k:\n" for i in range(1, 3_000)) + "x\n", "larger than 1,000,000 bytes"),
+        ("briefs: [" + ",".join(["1"] * 20_000) + "]\n", "holds more than 10,000 values"),
+        (
+            "briefs:\n  - notebook: data_quality.ipynb\n    notebook: district_profile.ipynb\n",
+            "repeats the key 'notebook' in one mapping (line 3)",
+        ),
+        ("briefs:\n  - notebook: '" + "x" * 5_000 + "'\n", "Unknown notebook 'xxxxxxxxxxxxxxxxxxxxxxxxxxx...xxx"),
+    ],
+    ids=["alias", "deep-flow", "deep-block", "deep-indent", "wide", "duplicate-key", "long-value"],
+)
+def test_a_schedule_is_read_within_bounds_and_refused_in_one_short_sentence(tmp_path, capsys, schedule, expected):
+    config = write(tmp_path / "briefs.yml", schedule)
+    assert main(["briefs", "--config", str(config), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and err.count("\n") == 1 and len(err) < 300, err[:1000]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "briefs:\n  - notebook: district_profile.ipynb\n    parameters: {district: '371002', peers: *i}\n",
+        "briefs:\n  - notebook: data_quality.ipynb\n    lang: *i\n",
+        "briefs:\n  - notebook: *i\n",
+        "briefs:\n  - *i\n",
+    ],
+    ids=["peers", "lang", "notebook", "entry"],
+)
+def test_an_alias_bomb_is_refused_at_once_in_little_memory(tmp_path, where):
+    import resource
+
+    config = write(tmp_path / "briefs.yml", alias_bomb(where))
+    one_gigabyte = 1 << 30
+
+    def cap_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (one_gigabyte, one_gigabyte))
+
+    start = time.monotonic()
+    result = subprocess.run(
+        [*CLI, "briefs", "--config", str(config), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=cap_memory,
+    )
+    assert "uses an alias (*name)" in one_sentence(result)
+    assert time.monotonic() - start < 30
+
+
+# ---------------------------------------------------------------- issue 19: right or refused
+
+
+@pytest.fixture
+def negative_count(tmp_path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    path = data / "observations.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",591,exact,", ",-591,exact,"), encoding="utf-8")
+    return data
+
+
+def test_briefs_refuse_to_publish_data_validate_rejects(negative_count, tmp_path):
+    config = write(tmp_path / "briefs.yml", QUALITY)
+    out = tmp_path / "out"
+    message = one_sentence(cli("--data", negative_count, "briefs", "--config", config, "--out", out))
+    assert "problem(s) compare validate rejects, the first observations.csv:26: " in message
+    assert message.endswith("or pass --no-validate to use the data as it is.")
+    assert not out.exists() or runs(out) == [], "nothing was published"
+    insisted = cli("--data", negative_count, "briefs", "--config", config, "--out", out, "--no-validate")
+    assert insisted.returncode == 0, insisted.stderr[-2000:]
+    assert (out / "latest" / "data_quality.html").is_file()
+
+
+def stated_versions(page: str) -> tuple[str, str]:
+    """The data version a data-quality page's lead states, and the one its "About this brief" states."""
+    import re
+
+    lead = re.search(r"data version <code>(\w+)</code>", page.split('<div class="lead">')[1]).group(1)
+    about = re.search(r"<dt>Data version</dt><dd>(\w+)</dd>", page).group(1)
+    return lead, about
+
+
+def test_a_page_states_the_one_data_version_its_story_read(tmp_path):
+    from compare.briefs.build import run_brief
+    from compare.briefs.schedule import load_schedule
+
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    config = write(tmp_path / "briefs.yml", QUALITY)
+    [validated] = load_schedule(config, load_dataset(data))
+    with open(data / "sources" / "huancui-2021h1.txt", "a", encoding="utf-8") as handle:
+        handle.write("\n")  # the data changes after the build read it, as a hand edit during a build would
+    [changed] = run_brief(validated, tmp_path / "run", str(data))
+    assert changed.status == "failed" and changed.error.startswith("the data changed while the build ran: ")
+    assert not (tmp_path / "run" / "data_quality.html").exists(), "no page mixing two versions"
+
+    version = load_dataset(data).version
+    [brief] = load_schedule(config, load_dataset(data))
+    [result] = run_brief(brief, tmp_path / "run", str(data))
+    page = (tmp_path / "run" / result.html).read_text(encoding="utf-8")
+    assert result.status == "ok" and stated_versions(page) == (version, version) and result.data_version == version
+
+
+def test_a_build_holds_the_data_folder_so_an_accept_waits_for_it(tmp_path):
+    """compare accept locks the data folder: a build takes the same lock shared, so no accept lands mid-build."""
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data)
+    config = write(tmp_path / "briefs.yml", QUALITY)
+    with open(data / ".compare.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # an accept in progress
+        build_ = subprocess.Popen(
+            [
+                *CLI,
+                "--data",
+                str(data),
+                "briefs",
+                "--config",
+                str(config),
+                "--out",
+                str(tmp_path / "out"),
+                "--jobs",
+                "1",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(3)
+        assert build_.poll() is None and not (tmp_path / "out").exists(), "the build waits before reading the data"
+    out, err = build_.communicate(timeout=300)
+    assert build_.returncode == 0, err[-2000:]
+    manifest = json.loads((tmp_path / "out" / "latest" / "manifest.json").read_text(encoding="utf-8"))
+    page = (tmp_path / "out" / "latest" / "data_quality.html").read_text(encoding="utf-8")
+    assert stated_versions(page) == (manifest["data_version"],) * 2 == (manifest["briefs"][0]["data_version"],) * 2
+
+
+# ---------------------------------------------------------------- issue 19: reuse keyed on what a brief reads
+
+
+def test_a_brief_reading_its_own_data_dir_is_rebuilt_when_that_folder_changes(tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(PROJECT_ROOT / "data", other)
+    config = write(
+        tmp_path / "briefs.yml",
+        f"briefs:\n  - notebook: data_quality.ipynb\n    lang: en\n    parameters: {{data_dir: '{other}'}}\n",
+    )
+    out = tmp_path / "out"
+    first = build(config, out, jobs=1, progress=False)
+    assert first["counts"] == {"ok": 1, "reused": 0, "failed": 0}, first["briefs"]
+    with open(other / "sources" / "huancui-2021h1.txt", "a", encoding="utf-8") as handle:
+        handle.write("\n")  # the folder the notebook reads changes; the build's own data does not
+    second = build(config, out, jobs=1, progress=False)
+    assert second["counts"] == {"ok": 1, "reused": 0, "failed": 0}, "rebuilt, not reused with the old numbers"
+    version = load_dataset(other).version
+    page = (out / "latest" / second["briefs"][0]["html"]).read_text(encoding="utf-8")
+    assert second["briefs"][0]["data_version"] == version and stated_versions(page) == (version, version)
+    assert build(config, out, jobs=1, progress=False)["counts"]["reused"] == 1, "unchanged: reused"
+
+
+def test_a_data_dir_parameter_naming_invalid_data_is_refused(tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(PROJECT_ROOT / "data", other)
+    path = other / "observations.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",591,exact,", ",-591,exact,"), encoding="utf-8")
+    config = write(
+        tmp_path / "briefs.yml",
+        f"briefs:\n  - notebook: data_quality.ipynb\n    lang: en\n    parameters: {{data_dir: '{other}'}}\n",
+    )
+    message = one_sentence(cli("briefs", "--config", config, "--out", tmp_path / "out"))
+    assert f"{other}: " in message and "problem(s) compare validate rejects" in message
+
+
+# ---------------------------------------------------------------- issue 19: the small ones
+
+
+@pytest.mark.parametrize("inside", [".", "outputs", "sources/outputs"])
+def test_an_out_inside_the_data_folder_is_refused(tmp_path, inside):
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_ROOT / "data", data, ignore=shutil.ignore_patterns(".compare.lock"))
+    before = sorted(data.rglob("*"))
+    config = write(tmp_path / "briefs.yml", QUALITY)
+    message = one_sentence(cli("--data", data, "briefs", "--config", config, "--out", data / inside))
+    assert f"is inside the data folder {data}" in message
+    assert sorted(data.rglob("*")) == before, "nothing written into the data folder"

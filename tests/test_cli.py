@@ -81,3 +81,36 @@ def test_every_help_page_prints():
         result = run(*args, "--help")
         assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr[-300:])
         assert result.stdout.startswith("usage: compare")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rates", "--metric", "legal_aid_cases", "--district", "371002"],
+        ["compare", "--metric", "legal_aid_cases", "--level", "county"],
+        ["trend", "--metric", "legal_aid_cases", "--district", "510700"],
+        ["shares", "--metric", "mediation_success_rate"],
+        ["reconcile"],
+    ],
+    ids=lambda args: args[0],
+)
+def test_analysis_refuses_data_validate_rejects(data_copy, args):
+    """A count of -591 was published as '-26.7 per 10,000 (95% CI 0.000-0.167)'."""
+    path = data_copy / "observations.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",591,exact,", ",-591,exact,"), encoding="utf-8")
+    result = run("--data", str(data_copy), *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "problem(s) compare validate rejects, the first observations.csv:26: " in result.stderr
+    assert "fix them (compare validate lists them all)." in result.stderr
+
+
+def test_analysis_refuses_a_population_of_infinity(data_copy):
+    path = data_copy / "reference" / "populations.csv"
+    table = path.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(table) if line.startswith("371002,2020,"))
+    fields = table[row].split(",")
+    table[row] = ",".join([*fields[:2], "inf", *fields[3:]])
+    path.write_text("\n".join(table) + "\n", encoding="utf-8")
+    result = run("--data", str(data_copy), "rates", "--metric", "legal_aid_cases", "--district", "371002")
+    assert result.returncode == 2 and "population must be a number of residents" in result.stderr

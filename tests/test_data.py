@@ -167,3 +167,70 @@ def test_seed_numbers_are_curated_with_scaling_and_qualifiers(doc_id, metric_id,
 def test_every_seed_document_has_observations():
     ds = data.load_dataset()
     assert set(ds.texts) <= set(ds.observations["doc_id"])
+
+
+def test_the_data_version_covers_the_data_and_nothing_else(data_copy):
+    before = data.data_version(data_copy)
+    (data_copy / "notes.bin").write_bytes(b"\0" * 1000)
+    (data_copy / "reference" / "README.md").write_text("edited", encoding="utf-8")
+    (data_copy / "sources" / "sources.csv~").write_text("an editor's backup", encoding="utf-8")
+    (data_copy / ".compare.lock").touch()
+    assert data.data_version(data_copy) == before, "files that are not data leave the version alone"
+    for name in ("observations.csv", "metric_phrases.csv", "sources/huancui-2021h1.txt"):
+        with open(data_copy / name, "a", encoding="utf-8") as handle:
+            handle.write("\n")
+        assert data.data_version(data_copy) != before, name
+        before = data.data_version(data_copy)
+
+
+def test_the_data_version_reads_a_large_file_in_chunks(data_copy):
+    import tracemalloc
+
+    with open(data_copy / "sources" / "large.txt", "wb") as handle:
+        handle.truncate(64 << 20)  # 64 MB, sparse: quick to make
+    with open(data_copy / "stray.iso", "wb") as handle:
+        handle.truncate(8 << 30)  # 8 GB that are not data: never read
+    tracemalloc.start()
+    try:
+        data.data_version(data_copy)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20, f"{peak / 2**20:.0f} MB held at once"
+
+
+@pytest.mark.parametrize("population", ["inf", "1e-300", "12", "-5", "3e12"])
+def test_a_population_no_unit_can_have_is_a_problem(data_copy, population):
+    path = data_copy / "reference" / "populations.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[0, "population"] = population
+    table.to_csv(path, index=False)
+    expected = "reference/populations.csv:2: population must be a number of residents from 1,000 to 2,000,000,000"
+    assert any(p.startswith(expected) for p in problems_of(data_copy)), problems_of(data_copy)[:3]
+
+
+@pytest.mark.parametrize("shift", ["a multi-line cell", "a blank line"])
+def test_a_problem_is_told_at_the_line_an_editor_shows(data_copy, shift):
+    path = data_copy / "observations.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    last = len(table) - 1
+    table.loc[last, "district_code"] = "999999"
+    if shift == "a multi-line cell":
+        table.loc[0, "quote"] = "a quote\nover\nthree lines"  # two extra lines
+        table.to_csv(path, index=False)
+    else:
+        table.to_csv(path, index=False)
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join([*lines[:3], "\n", "\n", *lines[3:]]), encoding="utf-8")
+    line = last + 2 + 2
+    assert path.read_text(encoding="utf-8").splitlines()[line - 1].split(",")[1] == "999999"
+    assert f"observations.csv:{line}: unknown district code '999999' (not in reference/districts.csv)" in problems_of(
+        data_copy
+    )
+
+
+def test_a_column_named_twice_is_refused(data_copy):
+    path = data_copy / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + ",value", *(row + ",-1" for row in lines[1:])]) + "\n", encoding="utf-8")
+    assert problems_of(data_copy) == ["observations.csv: the header names value twice or more; keep one column each."]

@@ -2,7 +2,12 @@
 by accident, several at once, problems told at the review file's own lines; and extraction that stays
 linear in its input and refuses a text too long to be one report."""
 
+import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -243,3 +248,136 @@ def test_accepting_rows_of_an_unknown_report_without_its_source_says_what_to_do(
     out = capsys.readouterr().out
     assert "r.csv:2: 'nowhere-2022' is not in sources/sources.csv" in out and "--title" in out
     assert (data_copy / "observations.csv").read_bytes() == before
+
+
+def test_accept_tells_the_review_files_line_after_a_multi_line_cell(data_copy, tmp_path, capsys):
+    review = tmp_path / "r.csv"
+    good = {
+        "decision": "reject",
+        "doc_id": "wujin-2022q1",
+        "district_code": "320412",
+        "period_start": "2022-01-01",
+        "period_end": "2022-03-31",
+        "metric_id": "notarizations",
+        "subset": "online",
+        "value": "949",
+        "qualifier": "exact",
+        "statement": "actual",
+        "quote": "一季度办理公证949件",
+        "sentence": "a note\nover two lines",
+    }
+    bad = {**good, "decision": "accept", "value": "950", "sentence": ""}
+    pd.DataFrame([good, good, bad]).to_csv(review, index=False)
+    assert main(["--data", str(data_copy), "accept", str(review)]) == 1
+    assert "r.csv:6: value 950 cannot be read from the quote" in capsys.readouterr().out
+
+
+def held_out_review(data_copy, tmp_path):
+    """A review file accepting one row of the data (wujin's legal aid cases), taken out of observations.csv first."""
+    observations = data_copy / "observations.csv"
+    table = pd.read_csv(observations, dtype=str, keep_default_na=False)
+    row = table.index[table["quote"] == "一季度共受理法律援助案件349件"][0]
+    table.drop(row).to_csv(observations, index=False)
+    review = tmp_path / "r.csv"
+    table.loc[[row]].assign(decision="accept").to_csv(review, index=False)
+    return review
+
+
+def test_accept_copies_only_the_file_it_writes_and_never_follows_links(data_copy, tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    from compare.ingest import review as review_module
+
+    review = held_out_review(data_copy, tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "big.bin").write_bytes(b"\0" * 1000)
+    (data_copy / "linked").symlink_to(elsewhere, target_is_directory=True)  # once a link to /usr/share: 900 MB
+    (data_copy / "sources" / "gone.txt").symlink_to(tmp_path / "nowhere")  # made copytree raise shutil.Error
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    trial_files = []
+    validate = review_module.validate
+
+    def spy(*args, **kwargs):
+        trial_files.extend(str(p.relative_to(temp)).split("/", 1)[1] for p in temp.rglob("*") if p.is_file())
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(review_module, "validate", spy)
+    assert main(["--data", str(data_copy), "accept", str(review)]) == 0, capsys.readouterr()
+    assert trial_files == ["observations.csv"]
+    assert list(temp.iterdir()) == [], "the trial copy is removed"
+
+
+def big_data(data_copy, copies: int = 300) -> None:
+    """observations.csv repeated: validation takes seconds, long enough to stop a command in the middle."""
+    path = data_copy / "observations.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    pd.concat([table] * copies, ignore_index=True).to_csv(path, index=False)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as at a terminal, also when the tests run in the background
+
+
+@pytest.mark.parametrize("signum, code, how", [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")])
+def test_a_stopped_accept_removes_its_trial_copy_and_says_so_in_one_line(data_copy, tmp_path, signum, code, how):
+    review = held_out_review(data_copy, tmp_path)
+    big_data(data_copy)
+    before = (data_copy / "observations.csv").read_bytes()
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    accept = subprocess.Popen(
+        [sys.executable, "-m", "compare.cli", "--data", str(data_copy), "accept", str(review)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(temp)},
+        preexec_fn=interruptible,
+    )
+    deadline = time.monotonic() + 120
+    while not list(temp.glob("*/observations.csv")) and accept.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert accept.poll() is None, "stopped while validating its trial merge"
+    accept.send_signal(signum)
+    out, err = accept.communicate(timeout=60)
+    assert accept.returncode == code and "Traceback" not in err, err[-2000:]
+    assert err.splitlines() == ["error: compare accept was stopped and nothing was merged into observations.csv."]
+    assert list(temp.iterdir()) == [], "no trial copy left behind"
+    assert (data_copy / "observations.csv").read_bytes() == before
+
+
+def test_ctrl_c_in_validate_is_one_line(data_copy):
+    big_data(data_copy)
+    validate = subprocess.Popen(
+        [sys.executable, "-m", "compare.cli", "--data", str(data_copy), "validate"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=interruptible,
+    )
+    deadline = time.monotonic() + 120
+    while cpu_seconds(validate.pid) < 3.5 and validate.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # past the imports (1.6 s of CPU), well before the end (about 6 s)
+    validate.send_signal(signal.SIGINT)
+    out, err = validate.communicate(timeout=60)
+    assert validate.returncode == 130, err[-2000:]
+    assert err.splitlines() == ["error: compare validate was stopped (Ctrl-C) before the end."]
+
+
+def test_a_failed_copy_is_one_sentence_not_a_repr():
+    import shutil
+
+    from compare.cli import os_error_sentence
+
+    failed = shutil.Error([(f"/data/sources/{n}.txt", f"/tmp/x/{n}.txt", "[Errno 2] No such file") for n in range(50)])
+    assert (
+        os_error_sentence(failed)
+        == "50 file(s) could not be copied, the first /data/sources/0.txt: [Errno 2] No such file."
+    )

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from .data import tables as data
+from .data.fileio import Stopped, stop_on_sigterm
 from .data.periods import period_label
 from .data.population import ALIASES, DEFAULT_DENOMINATOR, DENOMINATORS
 from .errors import CompareError
@@ -60,7 +62,7 @@ def with_district_name(table: pd.DataFrame) -> pd.DataFrame:
 def cmd_rates(args: argparse.Namespace) -> int:
     from .stats.rates import rate_export, rate_table
 
-    ds = data.load_dataset(args.data)
+    ds = data.load_validated(args.data)
     level = args.level or "all"  # a rate table is not a ranking: every unit, each with its level
     rates = rate_table(ds, args.metric, args.district, level, args.denominator, args.subset)
     if args.benchmark:
@@ -81,7 +83,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .stats.windows import comparison_set
     from .stories.sentences import spread_words
 
-    ds = data.load_dataset(args.data)
+    ds = data.load_validated(args.data)
     rates = rate_table(ds, args.metric, args.district, args.level, args.denominator, args.subset)
     cs = comparison_set(rates, args.period or "", args.min_units)
     events = cs.units[cs.units["ci_low"].notna()]
@@ -127,7 +129,7 @@ def cmd_shares(args: argparse.Namespace) -> int:
     from .stats.windows import comparison_set
     from .stories.sentences import spread_words
 
-    ds = data.load_dataset(args.data)
+    ds = data.load_validated(args.data)
     shares = share_table(ds, args.metric, args.district, args.level or "all")
     if args.format == "table":
         print(f"{args.metric}, recomputed from the counts each report states (Wilson intervals, percent):")
@@ -161,7 +163,7 @@ def cmd_shares(args: argparse.Namespace) -> int:
 def cmd_reconcile(args: argparse.Namespace) -> int:
     from .data.population import reconcile, reconciliation_verdicts
 
-    table = reconcile(data.load_dataset(args.data))
+    table = reconcile(data.load_validated(args.data))
     if table.empty:
         raise CompareError(
             "Nothing to reconcile: no report in the data states its own per-10,000 figure "
@@ -194,7 +196,7 @@ def cmd_trend(args: argparse.Namespace) -> int:
     from .stats.trends import CHANGE_COLUMNS, trend
     from .stories.trends import change_sentence, model_sentence, set_aside_sentence
 
-    ds = data.load_dataset(args.data)
+    ds = data.load_validated(args.data)
     result = trend(ds, args.metric, args.district, args.denominator)
     emit(result.changes[[*CHANGE_COLUMNS[:3], "population", *CHANGE_COLUMNS[3:]]], args.format)
     if args.format == "table":
@@ -234,6 +236,7 @@ def cmd_briefs(args: argparse.Namespace) -> int:
         lang=args.lang,
         keep=args.keep,
         limits=time_limits(Limits, args),
+        validate=not args.no_validate,
     )
     c = manifest["counts"]
     pruned = f"; {len(manifest['pruned'])} old run(s) pruned" if manifest.get("pruned") else ""
@@ -506,6 +509,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds a notebook cell may run before its kernel is stopped and the brief fails (default 120)",
     )
     p.add_argument("--brief-timeout", type=float, default=None, help="seconds a whole brief may run (default 300)")
+    p.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="publish even if compare validate rejects the data (by default such data is refused)",
+    )
     p.set_defaults(func=cmd_briefs)
 
     p = sub.add_parser("extract", help="propose candidate observations from a report's text")
@@ -569,6 +577,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def os_error_sentence(exc: OSError) -> str:
     """'/srv/compare/outputs: No space left on device.' from an OSError, on one line."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        failed = exc.args[0]  # (source, target, why) of every file a copy could not copy
+        source, _, why = failed[0] if isinstance(failed[0], tuple) and len(failed[0]) == 3 else (failed[0], 0, "?")
+        return f"{len(failed)} file(s) could not be copied, the first {source}: {str(why).rstrip('.')}."
     where = " -> ".join(str(name) for name in (exc.filename, exc.filename2) if name is not None)
     what = exc.strerror or str(exc) or type(exc).__name__
     sentence = f"{where}: {what}" if where else what
@@ -577,14 +589,20 @@ def os_error_sentence(exc: OSError) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Errors a user or the machine can cause (bad input, a full disk, a read-only or missing
-    folder, a file that is not UTF-8) print one sentence and exit 2; anything else is a bug and keeps its traceback."""
+    folder, a file that is not UTF-8) print one sentence and exit 2; Ctrl-C and SIGTERM one sentence and exit 130
+    and 143; anything else is a bug and keeps its traceback."""
     args = build_parser().parse_args(argv)
     pd.set_option("display.width", 200)
     try:
-        return args.func(args)
+        with stop_on_sigterm():
+            return args.func(args)
     except CompareError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return getattr(exc, "exit_code", 2)
+    except (KeyboardInterrupt, Stopped) as exc:
+        how = "Ctrl-C" if isinstance(exc, KeyboardInterrupt) else "SIGTERM"
+        print(f"error: compare {args.command} was stopped ({how}) before the end.", file=sys.stderr)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 143
     except BrokenPipeError:  # output piped into head & co.: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -37,5 +37,13 @@ class PeriodError(CompareError):
     """A period label or span that cannot be understood, or counts over different periods compared raw."""
 
 
+class Interrupted(CompareError):
+    """A command stopped by Ctrl-C (exit 130) or SIGTERM (exit 143), with what it left behind in one sentence."""
+
+    def __init__(self, signal_exception: BaseException, sentence: str):
+        self.exit_code = 130 if isinstance(signal_exception, KeyboardInterrupt) else 143
+        super().__init__(sentence)
+
+
 class WriteError(CompareError):
     """A file or folder could not be written (disk full, read-only, not a folder); nothing was left half-written."""

@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import stat
 import sys
 import tempfile
@@ -29,18 +28,19 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache, partial
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
 from .. import __version__
-from ..data.fileio import file_digest, locked, write_atomically
-from ..data.tables import load_dataset
+from ..data.fileio import Stopped, file_digest, locked, reading, stop_on_sigterm, write_atomically
+from ..data.tables import data_version, load_dataset, load_validated
 from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR, OUTPUTS_DIR
+from ..paths import data_dir as default_data_dir
 from . import kernels
-from .render import index_html, index_name, provenance_rows, render_brief, write_run_font
-from .schedule import DEFAULT_CONFIG, Brief, check_parameters, load_schedule
+from .render import index_html, index_name, provenance_rows, render_brief, story_data_version, write_run_font
+from .schedule import DEFAULT_CONFIG, Brief, brief_data_dir, check_parameters, load_schedule
 from .wording import LANGUAGES
 
 RUN_ID = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
@@ -79,10 +79,11 @@ class Result:
     error: str | None = None
     cache_key: str = ""
     sha256: dict = field(default_factory=dict)  # output path -> SHA-256 of its bytes
+    data_version: str = ""  # the version of the data the page was made from (the one its page states)
 
 
-class Stopped(BaseException):
-    """The build received SIGTERM (SIGINT arrives as KeyboardInterrupt)."""
+class DataChanged(CompareError):
+    """A brief read other data than the build validated (someone wrote the data folder without its lock)."""
 
 
 def _results(brief: Brief, status: str, **fields) -> list[Result]:
@@ -106,18 +107,12 @@ def _results(brief: Brief, status: str, **fields) -> list[Result]:
 # ---------------------------------------------------------------- one brief, in a worker
 
 
-@lru_cache
-def dataset(data_dir: str | None):
-    """The dataset for the "About this brief" words, loaded once per worker."""
-    return load_dataset(data_dir)
-
-
 def failure_message(exc: Exception, executed: Path | None = None) -> str:
     """'cell 4 failed: CompareError: …', counting cells as the notebook file has them (papermill's injected
     parameters cell not counted), not the kernel's execution count."""
     from papermill.exceptions import PapermillExecutionError
 
-    if isinstance(exc, kernels.BriefAbandoned):
+    if isinstance(exc, (kernels.BriefAbandoned, DataChanged)):
         return str(exc)
     if isinstance(exc, PapermillExecutionError):
         return f"cell {notebook_position(exc.cell_index, executed)} failed: {exc.ename}: {exc.evalue}"
@@ -139,7 +134,8 @@ def notebook_position(cell_index: int, executed: Path | None) -> int:
 
 def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None, limits: Limits = Limits()) -> list[Result]:
     """Execute one notebook with papermill and write its page in each language; never raises for a notebook
-    failure (the pages are reported failed, the others go on)."""
+    failure (the pages are reported failed, the others go on). A page states the data version its story read
+    (lead and "About this brief" from one read), and fails if that is not the version the build validated."""
 
     start = time.perf_counter()
     nb_dir = run_dir / "notebooks"
@@ -153,11 +149,17 @@ def run_brief(brief: Brief, run_dir: Path, data_dir: str | None = None, limits: 
             node = kernels.execute_warm(
                 NOTEBOOKS_DIR / brief.notebook, tmp, brief.parameters, data_dir, limits.cell, limits.brief
             )
-        ds = dataset(data_dir)
+        version = story_data_version(node) or data_version(brief_data_dir(brief.parameters, data_dir))
+        if brief.data_version and version != brief.data_version:
+            raise DataChanged(
+                f"the data changed while the build ran: this brief read data version {version}, the build "
+                f"validated {brief.data_version}; build again."
+            )
         for result in results:
+            result.data_version = version
             others = [brief.page_id(lang) + ".html" for lang in brief.editions if lang != result.lang]
             page = render_brief(
-                node, result.title, result.lang, provenance_rows(ds, result.lang), others[0] if others else None
+                node, result.title, result.lang, provenance_rows(version, result.lang), others[0] if others else None
             )
             write_atomically(run_dir / f"{result.brief_id}.html", page)
             result.html = f"{result.brief_id}.html"
@@ -315,6 +317,16 @@ def prune(out: Path, keep: int) -> list[str]:
     return removed
 
 
+def check_outside_data(out: Path, data_folders) -> None:
+    """Refuse an output folder inside a data folder a build reads: runs, logs and locks would land among the
+    data (and a brief could read what an earlier one wrote)."""
+    where = out.resolve()
+    for folder in data_folders:
+        folder = Path(folder).resolve()
+        if where == folder or folder in where.parents:
+            raise CompareError(f"--out {out} is inside the data folder {folder}; give an output folder outside it.")
+
+
 def check_out(out: Path) -> None:
     """Refuse an output folder compare cannot use, in one sentence."""
     if out.exists() and not out.is_dir():
@@ -345,48 +357,62 @@ def build(
     lang: str | None = None,
     keep: int = DEFAULT_KEEP,
     limits: Limits = Limits(),
+    validate: bool = True,
 ) -> dict:
-    """Run every brief of the schedule; write pages, indexes, font and manifest; return the manifest."""
+    """Run every brief of the schedule; write pages, indexes, font and manifest; return the manifest.
+
+    The data is validated first (as compare validate would), and invalid data is refused before anything is
+    run or published, unless validate is False. A writer that locks the data folder (compare accept) waits
+    until the build is over."""
     out = Path(out or OUTPUTS_DIR).absolute()
     data_dir = Path(data_dir).resolve() if data_dir else None  # kernels start in notebooks/: never pass relative
     if executor not in ("process", "dask"):
         raise CompareError(f"Unknown executor '{executor}'; use process or dask.")
-    ds = load_dataset(data_dir)
-    briefs = load_schedule(Path(config or DEFAULT_CONFIG), ds, lang)
-    check_out(out)
-    with locked(out), stop_on_sigterm():
-        previous, previous_dir = previous_run(out) if not force else ({}, None)
-        run_id, run_dir = _make_run_dir(out)
-        try:
-            manifest = _run(
-                briefs,
-                run_id,
-                run_dir,
-                previous,
-                previous_dir,
-                ds,
-                jobs,
-                data_dir,
-                executor,
-                scheduler,
-                progress,
-                out,
-                limits,
-            )
-        except (Stopped, KeyboardInterrupt):
-            shutil.rmtree(run_dir, ignore_errors=True)
-            raise CompareError(
-                f"Stopped before the end: the unfinished run {run_id} was removed and {out / 'latest'} is unchanged."
-            ) from None
-        except BaseException as exc:
-            shutil.rmtree(run_dir, ignore_errors=True)
-            if isinstance(exc, OSError):
+    check_outside_data(out, [data_dir or default_data_dir()])
+    # A shared lock on the data folder for the whole build: compare accept waits until the last brief has read
+    # the data, so every page of a build states the version that was validated here.
+    with reading(data_dir or default_data_dir()):
+        ds = load_validated(data_dir, override="--no-validate") if validate else load_dataset(data_dir)
+        briefs = load_schedule(Path(config or DEFAULT_CONFIG), ds, lang)
+        check_outside_data(out, {brief_data_dir(b.parameters, ds.data_dir) for b in briefs})
+        if validate:  # the data folders the schedule's data_dir parameters name, as the build's own
+            for folder in sorted({brief_data_dir(b.parameters, ds.data_dir) for b in briefs} - {ds.data_dir.resolve()}):
+                load_validated(folder, override="--no-validate")
+        check_out(out)
+        with locked(out), stop_on_sigterm():
+            previous, previous_dir = previous_run(out) if not force else ({}, None)
+            run_id, run_dir = _make_run_dir(out)
+            try:
+                manifest = _run(
+                    briefs,
+                    run_id,
+                    run_dir,
+                    previous,
+                    previous_dir,
+                    ds,
+                    jobs,
+                    data_dir,
+                    executor,
+                    scheduler,
+                    progress,
+                    out,
+                    limits,
+                )
+            except (Stopped, KeyboardInterrupt):
+                shutil.rmtree(run_dir, ignore_errors=True)
                 raise CompareError(
-                    f"Cannot write the briefs to {out}: {(exc.strerror or str(exc)).lower()}; "
-                    f"the unfinished run was removed."
+                    f"Stopped before the end: the unfinished run {run_id} was removed and "
+                    f"{out / 'latest'} is unchanged."
                 ) from None
-            raise
-        manifest["pruned"] = prune(out, keep)
+            except BaseException as exc:
+                shutil.rmtree(run_dir, ignore_errors=True)
+                if isinstance(exc, OSError):
+                    raise CompareError(
+                        f"Cannot write the briefs to {out}: {(exc.strerror or str(exc)).lower()}; "
+                        f"the unfinished run was removed."
+                    ) from None
+                raise
+            manifest["pruned"] = prune(out, keep)
     manifest["run_dir"] = str(run_dir)
     return manifest
 
@@ -427,25 +453,6 @@ def _run(
     write_atomically(run_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     point_latest(out, run_id)
     return manifest
-
-
-class stop_on_sigterm:
-    """Turn SIGTERM into an exception in the main thread for the duration, so the build can end its workers."""
-
-    def __enter__(self):
-        self.saved = None
-        if threading.current_thread() is threading.main_thread():
-            self.saved = signal.signal(signal.SIGTERM, self._raise)
-        return self
-
-    @staticmethod
-    def _raise(signum, frame):
-        raise Stopped()
-
-    def __exit__(self, *exc):
-        if self.saved is not None:
-            signal.signal(signal.SIGTERM, self.saved)
-        return False
 
 
 def run_all(

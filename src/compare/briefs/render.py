@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from ..data.tables import Dataset
 from .schedule import KINDS, TEMPLATES
 from .wording import LANGUAGES, words
 
@@ -155,11 +154,22 @@ def _table_cell(match: re.Match) -> str:
 # ---------------------------------------------------------------- "About this brief"
 
 
-def provenance_rows(ds: Dataset, lang: str, generated: str | None = None) -> list[tuple[str, str]]:
-    """The rows every brief's "About this brief" ends with: data version and when the page was made."""
+def provenance_rows(data_version: str, lang: str, generated: str | None = None) -> list[tuple[str, str]]:
+    """The rows every brief's "About this brief" ends with: the version of the data the page was made from (the
+    one its story read) and when the page was made."""
     w = words(lang)
     generated = generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return [(w["about.data_version"], ds.version), (w["about.generated"], generated)]
+    return [(w["about.data_version"], data_version), (w["about.generated"], generated)]
+
+
+def story_data_version(node) -> str:
+    """The version of the data an executed notebook's story was told from ('' when it shows no story)."""
+    for cell in node.cells:
+        for output in cell.get("outputs", []):
+            story = output.get("metadata", {}).get("compare")
+            if story:
+                return str(story.get("data_version") or "")
+    return ""
 
 
 # ---------------------------------------------------------------- the index

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import reprlib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -19,9 +20,10 @@ from pathlib import Path
 import yaml
 
 from .. import __version__
-from ..data.tables import Dataset
+from ..data.tables import Dataset, data_version
 from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from ..paths import data_dir as default_data_dir
 from ..stats.rates import rateable_observations
 from .wording import LANGUAGES, words
 
@@ -29,6 +31,10 @@ DEFAULT_CONFIG = PROJECT_ROOT / "briefs.yml"
 TEMPLATES = Path(__file__).parent.parent / "templates"
 BRIEF_ID = re.compile(r"^[a-z0-9_-]+$")
 ENTRY_KEYS = {"notebook", "parameters", "for_each", "lang"}
+# A schedule is a few dozen lines; these bounds are far above any real one and keep a hostile one small.
+MAX_SCHEDULE_BYTES = 1_000_000
+MAX_NODES = 10_000  # values, lists and mappings in the whole file
+MAX_DEPTH = 32  # lists and mappings inside each other
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,7 @@ class Brief:
     base_id: str = ""
     cache_key: str = ""
     editions: tuple[str, ...] = ("en",)  # every language the schedule entry asks for (pages link each other)
+    data_version: str = ""  # the version of the data the brief reads, when the schedule was loaded
 
     @property
     def title(self) -> str:
@@ -155,7 +162,7 @@ def check_parameters(notebook: str, parameters: dict) -> None:
     for name, value in parameters.items():
         if not isinstance(name, str) or name not in declared:
             known = ", ".join(declared) or "none"
-            raise CompareError(f"{notebook} has no parameter {name!r}; it takes: {known}.")
+            raise CompareError(f"{notebook} has no parameter {_shown(name)}; it takes: {known}.")
         default = declared[name]
         if not _same_type(value, default):
             raise CompareError(
@@ -174,8 +181,14 @@ def _hint(name: str, value, default) -> str:
     return ""
 
 
+_SHORT = reprlib.Repr()  # keyword arguments only from Python 3.12
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxother = 2, 4, 4, 60, 60
+
+
 def _shown(value) -> str:
-    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else repr(value)
+    """A value as a message shows it: dates as ISO, anything else as a repr cut short (never the whole of a
+    long list or text)."""
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else _SHORT.repr(value)
 
 
 def _same_type(value, default) -> bool:
@@ -236,7 +249,7 @@ def entry_langs(entry: dict, only: str | None) -> tuple[str, ...]:
     asked = [asked] if isinstance(asked, str) else asked
     if not isinstance(asked, list) or not asked or any(a not in LANGUAGES for a in asked):
         raise CompareError(
-            f"'lang' of the {entry.get('notebook')} entry must be en, zh or a list of them, not {asked!r}."
+            f"'lang' of the {entry.get('notebook')} entry must be en, zh or a list of them, not {_shown(asked)}."
         )
     langs = tuple(lang for lang in LANGUAGES if lang in asked)
     if only is not None:
@@ -247,11 +260,11 @@ def entry_langs(entry: dict, only: str | None) -> tuple[str, ...]:
 def expand(entry: dict, ds: Dataset, only_lang: str | None = None) -> list[Brief]:
     """The briefs of one schedule entry: its fixed parameters, or one per item of its for_each rule."""
     if not isinstance(entry, dict):
-        raise CompareError(f"Each schedule entry must be a mapping with 'notebook:', not {entry!r}.")
+        raise CompareError(f"Each schedule entry must be a mapping with 'notebook:', not {_shown(entry)}.")
     notebook = entry.get("notebook", "")
     if not isinstance(notebook, str) or notebook not in KINDS:
-        raise CompareError(f"Unknown notebook {notebook!r} in the schedule; use one of {', '.join(KINDS)}.")
-    unknown = sorted(str(k) for k in entry if k not in ENTRY_KEYS)
+        raise CompareError(f"Unknown notebook {_shown(notebook)} in the schedule; use one of {', '.join(KINDS)}.")
+    unknown = sorted(_shown(k).strip("'") for k in entry if k not in ENTRY_KEYS)
     if unknown:
         raise CompareError(
             f"The {notebook} entry has unknown key(s) {', '.join(unknown)}; use {', '.join(sorted(ENTRY_KEYS))}."
@@ -266,7 +279,7 @@ def expand(entry: dict, ds: Dataset, only_lang: str | None = None) -> list[Brief
     rule = entry.get("for_each")
     if rule is not None and (not isinstance(rule, str) or rule not in KINDS[notebook].for_each):
         rules = ", ".join(KINDS[notebook].for_each) or "none"
-        raise CompareError(f"for_each {rule!r} does not apply to {notebook}; it takes: {rules}.")
+        raise CompareError(f"for_each {_shown(rule)} does not apply to {notebook}; it takes: {rules}.")
     items = [{}] if rule is None else for_each_items(rule, ds)
     briefs = []
     for item in items:
@@ -300,11 +313,57 @@ def make_briefs(notebook: str, params: dict, fixed: dict, langs: tuple[str, ...]
     ]
 
 
+class ScheduleRefused(yaml.YAMLError):
+    """A schedule the loader will not read further: why, and where (a YAML mark)."""
+
+    def __init__(self, why: str, mark):
+        super().__init__(why)
+        self.why, self.mark = why, mark
+
+
+class ScheduleLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with bounds checked while the file is composed, before anything is built from it:
+    no aliases (`*name` repeats a subtree, and a few lines of them expand to billions of values), at most
+    MAX_NODES values and MAX_DEPTH levels of nesting (deeper nesting ends in Python's recursion limit), and no
+    key twice in one mapping (YAML would silently keep the last `notebook:`)."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.nodes = self.depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise ScheduleRefused("uses an alias (*name); write the value out in full", event.start_mark)
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise ScheduleRefused(f"holds more than {MAX_NODES:,} values", event.start_mark)
+        if self.depth >= MAX_DEPTH:
+            raise ScheduleRefused(f"nests lists or mappings more than {MAX_DEPTH} deep", event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def compose_mapping_node(self, anchor):
+        node = super().compose_mapping_node(anchor)
+        seen = set()
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if (key.tag, key.value) in seen:
+                    raise ScheduleRefused(f"repeats the key {_shown(key.value)} in one mapping", key.start_mark)
+                seen.add((key.tag, key.value))
+        return node
+
+
 def read_schedule(config: Path) -> list:
     """The entries under 'briefs:' of a schedule file, or one sentence saying what is wrong with it."""
     config = Path(config)
     if not config.is_file():
         raise CompareError(f"Schedule file {config} not found.")
+    if config.stat().st_size > MAX_SCHEDULE_BYTES:
+        raise CompareError(f"Schedule file {config} is larger than {MAX_SCHEDULE_BYTES:,} bytes; is it the schedule?")
     raw = config.read_bytes()
     try:
         text = raw.decode("utf-8")
@@ -312,11 +371,13 @@ def read_schedule(config: Path) -> list:
         hint = " (looks like GBK: save it as UTF-8)" if _decodes(raw, "gbk") else ""
         raise CompareError(f"Schedule file {config} is not UTF-8 text{hint}.") from None
     try:
-        spec = yaml.safe_load(text)
+        spec = yaml.load(text, Loader=ScheduleLoader)  # a SafeLoader: no Python tags
+    except ScheduleRefused as exc:
+        raise CompareError(f"Schedule file {config} {exc.why} (line {exc.mark.line + 1}).") from None
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 1}" if where is not None else ""
-        raise CompareError(f"Schedule file {config} is not valid YAML{line}.") from exc
+        raise CompareError(f"Schedule file {config} is not valid YAML{line}.") from None
     if not isinstance(spec, dict) or not isinstance(spec.get("briefs"), list):
         raise CompareError(f"Schedule file {config} needs a list under 'briefs:'.")
     return spec["briefs"]
@@ -342,7 +403,25 @@ def load_schedule(config: Path, ds: Dataset, lang: str | None = None) -> list[Br
                 f"The schedule asks for brief '{b.brief_id}' twice; give the entries different parameters."
             )
         seen.add(b.brief_id)
-    return [replace(b, cache_key=cache_key(b, ds.version)) for b in briefs]
+    versions = {Path(ds.data_dir).resolve(): ds.version}  # the version of each data folder a brief reads
+    for b in briefs:
+        folder = brief_data_dir(b.parameters, ds.data_dir)
+        if folder not in versions:
+            versions[folder] = data_version(folder)
+    return [
+        replace(b, cache_key=cache_key(b, version), data_version=version)
+        for b in briefs
+        for version in [versions[brief_data_dir(b.parameters, ds.data_dir)]]
+    ]
+
+
+def brief_data_dir(parameters: dict, data_dir: Path | str | None) -> Path:
+    """The data folder a brief's notebook reads: its own `data_dir` parameter when the schedule gives one (a
+    relative one from notebooks/, where kernels start), else the build's data folder."""
+    own = parameters.get("data_dir")
+    if own:
+        return (NOTEBOOKS_DIR / own).resolve()
+    return Path(data_dir or default_data_dir()).resolve()
 
 
 @lru_cache
@@ -357,7 +436,8 @@ def _presentation_digest() -> str:
 
 
 def cache_key(brief: Brief, data_version: str) -> str:
-    """Same notebook file, parameters, languages, data, presentation and package version: same key, same brief."""
+    """Same notebook file, parameters, languages, data (the version of the folder the brief reads), presentation
+    and package version: same key, same brief."""
     digest = hashlib.sha256((NOTEBOOKS_DIR / brief.notebook).read_bytes())
     digest.update(json.dumps(brief.parameters, sort_keys=True).encode())
     digest.update(f"{data_version}|{__version__}|{','.join(brief.langs)}|{_presentation_digest()}".encode())

@@ -3,7 +3,7 @@
 `write_atomically` writes beside the target under a unique name, flushes it to disk and renames it over
 the target, so a reader (or a crash) never sees half a file. `locked` holds an exclusive `fcntl` lock on a
 folder's lock file, so two processes that both read, change and replace a file in it cannot lose each
-other's work.
+other's work; `reading` holds the same lock shared, so such a writer waits until a long read (a build) is over.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,6 +71,26 @@ def locked(folder: Path) -> Iterator[None]:
 _held: set[int] = set()  # descriptors of the locks this process holds
 
 
+@contextmanager
+def reading(folder: Path) -> Iterator[None]:
+    """Hold a shared lock on folder for the duration: readers share it, a writer holding `locked` waits for
+    them (and they for it). A folder where the lock file cannot be made (read only) is read without a lock:
+    nobody writes there through compare either."""
+    try:
+        handle = open(Path(folder) / LOCK_NAME, "a")
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+        _held.add(handle.fileno())
+        try:
+            yield
+        finally:
+            _held.discard(handle.fileno())
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def close_inherited_locks() -> None:
     """In a process forked from a lock holder: close the inherited lock descriptors, so that this process can
     never keep a lock alive after the holder is gone (the holder's own descriptors keep it held meanwhile)."""
@@ -78,6 +100,30 @@ def close_inherited_locks() -> None:
         except OSError:
             pass
     _held.clear()
+
+
+class Stopped(BaseException):
+    """The process received SIGTERM (SIGINT arrives as KeyboardInterrupt): unwinds like it, cleaning up."""
+
+
+class stop_on_sigterm:
+    """Turn SIGTERM into Stopped in the main thread for the duration, so that a command stopped by `kill` or
+    systemd cleans up as after Ctrl-C (temporary files removed, workers ended) instead of vanishing."""
+
+    def __enter__(self):
+        self.saved = None
+        if threading.current_thread() is threading.main_thread():
+            self.saved = signal.signal(signal.SIGTERM, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise Stopped()
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            signal.signal(signal.SIGTERM, self.saved)
+        return False
 
 
 def file_digest(path: Path) -> str:

@@ -9,9 +9,10 @@ Tables (see README, "Data model"):
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -124,6 +125,9 @@ UNITS = {  # unit id -> plural used in axis titles ("cases per 10,000 residents 
     "item": "items",
     "certificate": "certificates",
 }
+# A population no unit can have: the smallest county-level unit has thousands of residents (the smallest
+# prefecture, Sansha, 2,333), and no unit more than China's 1.4 billion; inf, 1e-300 or a typo in thousands are refused.
+MIN_POPULATION, MAX_POPULATION = 1_000, 2_000_000_000
 DOC_ID = r"^[a-z0-9][a-z0-9-]*$"
 CODE = r"^\d{6}$"
 METRIC_ID = r"^[a-z][a-z0-9_]*$"
@@ -140,11 +144,13 @@ FILES = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the data: which file, which CSV line (1 = header), and why."""
+    """One thing wrong with the data: which file, which line an editor shows (1 = header), and why; `row` is
+    the data row's position in its table (0 = first), which differs from line - 2 after a multi-line cell."""
 
     file: str
     line: int | None
     reason: str
+    row: int | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -238,13 +244,59 @@ def read_csv_checked(path: Path, **options) -> pd.DataFrame:
 
 
 def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
-    """A CSV as strings (empty cells as ''), with its expected columns, or DataError."""
+    """A CSV as strings (empty cells as ''), with its expected columns each named once, or DataError."""
     table = read_csv_checked(path, dtype=str, keep_default_na=False)
     table = table.assign(**{c: d for c, d in OPTIONAL_COLUMNS.items() if c in columns and c not in table.columns})
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise DataError(Path(path).name, f"missing column(s) {', '.join(missing)}.")
+    repeated = repeated_columns(path, columns)
+    if repeated:  # pandas would read the second as 'value.1' and the first alone would count
+        raise DataError(Path(path).name, f"the header names {', '.join(repeated)} twice or more; keep one column each.")
     return table[columns].astype(str)
+
+
+def repeated_columns(path: Path, columns: list[str]) -> list[str]:
+    """The columns among `columns` that the CSV's header names more than once."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    return [c for c in columns if header.count(c) > 1]
+
+
+def record_lines(path: Path, records: int) -> list[int] | None:
+    """The line an editor shows for each data row of a CSV, or None when every row is one line and no line is
+    blank (row i on line i + 2): a quoted cell holding a line break, or a blank line, moves later rows down."""
+    newlines = 0
+    last = b"\n"
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            newlines, last = newlines + chunk.count(b"\n"), chunk[-1:]
+    if newlines + (last != b"\n") == records + 1:
+        return None
+    starts, end = [], 0
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            for row in reader:
+                if row:  # pandas skips blank lines
+                    starts.append(end + 1)
+                end = reader.line_num
+    except (csv.Error, UnicodeDecodeError):
+        return None
+    return starts[1:] if len(starts) == records + 1 else None  # else read unlike pandas: keep row numbers
+
+
+def at_editor_lines(problems: list[Problem], lines: dict[str, list[int] | None]) -> list[Problem]:
+    """Problems told at the line an editor shows (lines: per file, record_lines), each keeping its row."""
+    out = []
+    for p in problems:
+        if not p.line or p.line < 2:
+            out.append(p)
+            continue
+        row, starts = p.line - 2, lines.get(p.file)
+        line = starts[row] if starts is not None and row < len(starts) else p.line
+        out.append(replace(p, line=line, row=row))
+    return out
 
 
 def read_source_texts(sources: pd.DataFrame, folder: Path) -> tuple[dict[str, str], list[Problem]]:
@@ -271,17 +323,39 @@ def read_texts(sources: pd.DataFrame, folder: Path) -> dict[str, str]:
     return texts
 
 
+# What a data version covers: the tables, the extractor's phrase table, and the source texts (sources/*.txt).
+# Anything else under data/ (a README, an editor's backup, a stray download, the lock file) is not data.
+VERSIONED_TABLES = sorted([*(rel for rel, _ in FILES.values()), "metric_phrases.csv"])
+HASH_CHUNK = 1 << 20
+
+
+def data_files(folder: Path) -> list[Path]:
+    """The files a data version covers that exist under folder, in a fixed order (regular files only)."""
+    folder = Path(folder)
+    texts = sorted((folder / "sources").glob("*.txt"))
+    return [p for p in [*(folder / rel for rel in VERSIONED_TABLES), *texts] if p.is_file()]
+
+
 def data_version(folder: Path) -> str:
-    """A short hash of every file under the data folder: changes whenever any data changes."""
+    """A short hash of the data under folder (data_files): changes whenever any data changes. Files are read
+    in chunks, so a large text costs time, never its size in memory."""
+    folder = Path(folder)
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(folder)).encode())
-        digest.update(path.read_bytes())
+    for path in data_files(folder):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        with open(path, "rb") as handle:
+            while chunk := handle.read(HASH_CHUNK):
+                digest.update(chunk)
+        digest.update(b"\0")
     return digest.hexdigest()[:12]
 
 
-def _read_raw(folder: Path) -> dict[str, pd.DataFrame]:
-    return {name: read_table(folder / rel, cols) for name, (rel, cols) in FILES.items()}
+def _paths(folder: Path) -> dict[str, Path]:
+    return {name: folder / rel for name, (rel, _) in FILES.items()}
+
+
+def _read_raw(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
+    return {name: read_table(paths[name], cols) for name, (_, cols) in FILES.items()}
 
 
 def _typed(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -303,7 +377,7 @@ def load_dataset(folder: Path | None = None) -> Dataset:
 
     Loading does not validate: call validate() for the full check."""
     folder = Path(folder) if folder else default_data_dir()
-    raw = _read_raw(folder)
+    raw = _read_raw(_paths(folder))
     return _dataset(folder, raw, read_texts(raw["sources"], folder / "sources"))
 
 
@@ -354,7 +428,15 @@ def schemas() -> dict:
         "populations": table(
             district_code=matching("district_code", CODE, "six digits"),
             year=pa.Column("Int64", pa.Check.in_range(1949, 2100, error="year must be a year"), nullable=False),
-            population=pa.Column(float, pa.Check.gt(0, error="population must be a positive number"), nullable=False),
+            population=pa.Column(
+                float,
+                pa.Check.in_range(
+                    MIN_POPULATION,
+                    MAX_POPULATION,
+                    error=f"population must be a number of residents from {MIN_POPULATION:,} to {MAX_POPULATION:,}",
+                ),
+                nullable=False,
+            ),
             definition=one_of("definition", POPULATION_DEFINITIONS),
         ),
     }
@@ -654,11 +736,18 @@ def reference_problems(ds: Dataset) -> list[Problem]:
     return problems
 
 
-def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]:
-    """All problems with the data under folder (default data/), and the dataset if it could be read."""
+def validate(
+    folder: Path | None = None, observations: Path | None = None, sources: Path | None = None
+) -> tuple[list[Problem], Dataset | None]:
+    """All problems with the data under folder (default data/), and the dataset if it could be read;
+    `observations` and `sources` read those files in place of the folder's own (a trial merge)."""
     folder = Path(folder) if folder else default_data_dir()
+    paths = _paths(folder)
+    for name, given in (("observations", observations), ("sources", sources)):
+        if given is not None:
+            paths[name] = Path(given)
     try:
-        raw = _read_raw(folder)
+        raw = _read_raw(paths)
     except DataError as exc:
         return [Problem(exc.file, None, exc.reason)], None
     texts, problems = read_source_texts(raw["sources"], folder / "sources")
@@ -671,7 +760,26 @@ def validate(folder: Path | None = None) -> tuple[list[Problem], Dataset | None]
 
     problems += observation_problems(ds, raw["observations"], unreadable, frozenset(table_docs(folder)))
     problems += cell_problems(ds, folder)
+    lines = {FILES[name][0]: record_lines(paths[name], len(raw[name])) for name in FILES}
+    problems = at_editor_lines(problems, lines)
     return sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.reason)), ds
+
+
+def load_validated(folder: Path | None = None, override: str = "") -> Dataset:
+    """The dataset under folder, only if compare validate finds nothing wrong with it; else DataError in one
+    sentence (how many problems, the first one, what to do; `override` names an option that skips this)."""
+    folder = Path(folder) if folder else default_data_dir()
+    problems, ds = validate(folder)
+    if not problems and ds is not None:
+        return ds
+    first = str(problems[0])
+    first = first if len(first) <= 160 else first[:157] + "..."
+    instead = f", or pass {override} to use the data as it is" if override else ""
+    raise DataError(
+        folder,
+        f"{len(problems)} problem(s) compare validate rejects, the first {first.rstrip('.')}; "
+        f"fix them (compare validate lists them all){instead}.",
+    )
 
 
 def summary(ds: Dataset) -> dict[str, pd.DataFrame | int]:

@@ -13,7 +13,6 @@ It also carries what sources.csv needs of the report (`source_title`, `source_ur
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..data.fileio import file_digest, locked, write_atomically
+from ..data.fileio import Stopped, file_digest, locked, write_atomically
 from ..data.periods import parse_period, period_label
 from ..data.tables import (
     DISTRICT_COLUMNS,
@@ -32,9 +31,10 @@ from ..data.tables import (
     Problem,
     read_csv_checked,
     read_table,
+    record_lines,
     validate,
 )
-from ..errors import CompareError, PeriodError
+from ..errors import CompareError, Interrupted, PeriodError
 from ..paths import data_dir as default_data_dir
 
 if TYPE_CHECKING:  # only named in annotations: importing extract here would be a cycle through its __init__
@@ -113,13 +113,15 @@ def _decisions(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     full = read_csv_checked(path, dtype=str, keep_default_na=False)
     notes = {c: full[c].astype(str) if c in full.columns else "" for c in SOURCE_NOTE_COLUMNS}
     review = review.assign(**notes)
+    starts = record_lines(path, len(review))
+    lines = pd.Series(starts if starts is not None else review.index + 2, index=review.index)
     bad = review[~review["decision"].str.strip().str.lower().isin(DECISIONS)]
     problems = [
-        Problem(path.name, int(i) + 2, f"decision must be accept, reject or empty (got '{d}')")
+        Problem(path.name, int(lines[i]), f"decision must be accept, reject or empty (got '{d}')")
         for i, d in bad["decision"].items()
     ]
     accepted = review[review["decision"].str.strip().str.lower() == "accept"][OBSERVATION_COLUMNS + SOURCE_NOTE_COLUMNS]
-    return accepted.assign(_file=path.name, _line=accepted.index + 2), problems
+    return accepted.assign(_file=path.name, _line=lines[accepted.index]), problems
 
 
 def new_sources(accepted: pd.DataFrame, known: set[str], folder: Path) -> tuple[pd.DataFrame, list[Problem]]:
@@ -176,7 +178,7 @@ def _at_review_lines(problems: list[Problem], existing: int, accepted: pd.DataFr
     target = FILES["observations"][0]
     out = []
     for p in problems:
-        row = (p.line or 0) - existing - 2
+        row = (p.row if p.row is not None else (p.line or 0) - 2) - existing
         if Path(p.file).name == Path(target).name and 0 <= row < len(accepted):
             origin = accepted.iloc[row]
             out.append(Problem(origin["_file"], int(origin["_line"]), p.reason))
@@ -190,7 +192,9 @@ def accept_reviews(paths, data_dir=None) -> tuple[list[Accepted], list[Problem]]
     stays clean; with problems (told at the review files' own lines) nothing is written.
 
     The data folder is locked for the whole read-validate-replace, so two accepts run one after the other
-    and neither loses the other's rows; the file is re-read under the lock and replaced atomically."""
+    and neither loses the other's rows; the file is re-read under the lock and replaced atomically. The trial
+    merge is the one file it writes, validated beside the folder's other tables (nothing else is copied), in a
+    temporary folder removed also when the accept is stopped (Ctrl-C, SIGTERM: Interrupted)."""
     folder = Path(data_dir) if data_dir else default_data_dir()
     paths = [Path(p) for p in paths]
     frames, problems = [], []
@@ -205,28 +209,38 @@ def accept_reviews(paths, data_dir=None) -> tuple[list[Accepted], list[Problem]]
     if accepted.empty:
         return added, []
     target, sources_file = folder / FILES["observations"][0], folder / FILES["sources"][0]
-    with locked(folder):
-        before = (file_digest(target), file_digest(sources_file))
-        observations = read_table(target, OBSERVATION_COLUMNS)
-        sources = read_table(sources_file, SOURCE_COLUMNS)
-        added_sources, problems = new_sources(accepted, set(sources["doc_id"]), folder)
-        if problems:
-            return [], problems
-        merged = pd.concat([observations, accepted[OBSERVATION_COLUMNS]], ignore_index=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            trial = Path(tmp) / "data"
-            shutil.copytree(folder, trial)
-            merged.to_csv(trial / "observations.csv", index=False)
-            if len(added_sources):
-                pd.concat([sources, added_sources], ignore_index=True).to_csv(trial / FILES["sources"][0], index=False)
-            problems, _ = validate(trial)
+    merged_rows = False
+    try:
+        with locked(folder):
+            before = (file_digest(target), file_digest(sources_file))
+            observations = read_table(target, OBSERVATION_COLUMNS)
+            sources = read_table(sources_file, SOURCE_COLUMNS)
+            added_sources, problems = new_sources(accepted, set(sources["doc_id"]), folder)
             if problems:
-                return [], _at_review_lines(problems, len(observations), accepted)
-            if (file_digest(target), file_digest(sources_file)) != before:  # changed by a writer ignoring the lock
-                raise CompareError(f"{folder} changed while the review was being merged; run compare accept again.")
-            if len(added_sources):
-                write_atomically(sources_file, (trial / FILES["sources"][0]).read_bytes())
-            write_atomically(target, (trial / "observations.csv").read_bytes())
+                return [], problems
+            merged = pd.concat([observations, accepted[OBSERVATION_COLUMNS]], ignore_index=True)
+            with tempfile.TemporaryDirectory(prefix="compare-accept-") as tmp:  # only what accept writes
+                trial, trial_sources = Path(tmp) / "observations.csv", None
+                merged.to_csv(trial, index=False)
+                if len(added_sources):
+                    trial_sources = Path(tmp) / "sources.csv"
+                    pd.concat([sources, added_sources], ignore_index=True).to_csv(trial_sources, index=False)
+                problems, _ = validate(folder, observations=trial, sources=trial_sources)
+                if problems:
+                    return [], _at_review_lines(problems, len(observations), accepted)
+                if (file_digest(target), file_digest(sources_file)) != before:  # a writer that ignored the lock
+                    raise CompareError(f"{folder} changed while the review was being merged; run compare accept again.")
+                if trial_sources is not None:
+                    write_atomically(sources_file, trial_sources.read_bytes())
+                write_atomically(target, trial.read_bytes())
+                merged_rows = True
+    except (KeyboardInterrupt, Stopped) as exc:
+        done = (
+            f"after merging the rows into {target.name}"
+            if merged_rows
+            else f"and nothing was merged into {target.name}"
+        )
+        raise Interrupted(exc, f"compare accept was stopped {done}.") from None
     return [replace(a, sources=tuple(added_sources["doc_id"])) for a in added], []
 
 

@@ -4,7 +4,8 @@ A story function in compare.stories returns a Story; a notebook shows it in two 
 value (title, the one-paragraph lead, what was compared) and `story.body()` (findings, charts with alt text and
 a caption, tables with readable headers, a CSV download of the data behind each, and the sources). Every
 string that comes from a source document is HTML-escaped here or in findings, before it reaches an output.
-The lead and the about rows also travel as output metadata ("compare"), for the brief page to use; charts are
+The lead, the about rows and the version of the data the story was told from also travel as output metadata
+("compare"), for the brief page to use, so a page states the one version its numbers come from; charts are
 HTML figures (image, alt text, caption, CSV link), so their alt text survives any nbconvert template.
 """
 
@@ -86,7 +87,14 @@ class Story:
         as metadata too)."""
         return (
             {"text/html": self.header_html(), "text/plain": self.title},
-            {"compare": {"title": self.title, "lead": self.lead, "about": self.about}},
+            {
+                "compare": {
+                    "title": self.title,
+                    "lead": self.lead,
+                    "about": self.about,
+                    "data_version": self.data_version,
+                }
+            },
         )
 
     def body(self) -> None:
