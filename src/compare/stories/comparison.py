@@ -26,7 +26,7 @@ from .phrases import (
     too_few,
     unit_label,
 )
-from .sentences import fmt_rate, listing, method_words, period_words, say, spread_words, unit_words
+from .sentences import count_units, fmt_rate, listing, method_words, period_words, say, spread_words, unit_words
 from .story import Chart, Story
 
 NOTES = {
@@ -102,7 +102,7 @@ def metric_comparison(
     if funnel_fit is not None:
         story.about.append((say("about.variation", lang), spread_words(funnel_fit, lang)))
     if not units.empty:
-        story.charts["ranked"] = _ranked_chart(ds, units, info, label, window, colours, lang)
+        story.charts["ranked"] = _ranked_chart(ds, units, info, label, window, colours, level, lang)
     if funnel_fit is not None:
         story.charts["funnel"] = _funnel_chart(ds, funnel_fit, info, label, window, colours, lang)
         story.tables["funnel"] = table(funnel_fit.table[["district_zh", *PLACEMENT_COLUMNS]], "funnel", lang)
@@ -161,7 +161,7 @@ def metric_comparison(
 
 
 def _ranked_chart(
-    ds: Dataset, units: pd.DataFrame, info: pd.Series, label: str, window: str, colours: dict, lang: str
+    ds: Dataset, units: pd.DataFrame, info: pd.Series, label: str, window: str, colours: dict, level: str, lang: str
 ) -> Chart:
     name = html.unescape(metric_name(info, lang, False))
     figure = ranked_intervals(
@@ -182,7 +182,8 @@ def _ranked_chart(
         bottom_rate=fmt_rate(bottom["_r"]),
     )
     caption = "caption.ranked" if units["ci_low"].notna().any() else "caption.ranked_counts"
-    return Chart(figure, alt, say(caption, lang, n=len(ordered), window=window), rate_export(ds, units))
+    words = say(caption, lang, units=count_units(len(ordered), level, lang), window=window)
+    return Chart(figure, alt, words, rate_export(ds, units))
 
 
 def _funnel_chart(
@@ -230,7 +231,12 @@ def comparison_lead(
         return say("lead.one_unit", lang, window=window, level=level_words, metric=what)
     if info["variation"] == "none":
         return say(
-            "lead.not_events", lang, metric=what, units=unit_words(info["unit"], lang), n=cs.n_units, window=window
+            "lead.not_events",
+            lang,
+            metric=what,
+            units=unit_words(info["unit"], lang),
+            reporting=count_units(cs.n_units, level, lang),
+            window=window,
         )
     if funnel_fit is None:
         return say("lead.one_unit", lang, window=window, level=level_words, metric=what)

@@ -216,7 +216,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         # metric comparison
         "lead.no_window": "<b>Nothing to compare</b>: no {level} unit reports {metric} for a dated period.",
         "lead.not_events": "<b>Nothing is judged</b>: {metric} ({units}) are not a count of chance events, so the "
-        "{n} units reporting {window} are shown as rates without intervals or limits.",
+        "rates of the {reporting} reporting {window} are shown without intervals or limits.",
         "lead.one_unit": "<b>Nothing to compare</b> for {window}: fewer than two {level} units report {metric} for it.",
         "lead.too_few": "<b>Not assessed against each other</b>: {too_few}. The rates below are shown with their "
         "exact intervals, which cover chance alone: differences in how bureaus count can be larger. Whether two "
@@ -279,9 +279,9 @@ SENTENCES: dict[str, dict[str, str]] = {
         "title.funnel": "{metric}: funnel plot, {window}",
         "caption.peers": "One panel per metric; the larger dot is {district}. Lines are intervals; ▶ marks a lower "
         "bound (余/多), ◆ an approximation (约/近).",
-        "caption.ranked": "Rates of the {n} units reporting {window}, highest first; lines are exact 95% intervals, "
+        "caption.ranked": "Rates of the {units} reporting {window}, highest first; lines are exact 95% intervals, "
         "which cover chance alone (differences in how bureaus count can be larger).",
-        "caption.ranked_counts": "Rates of the {n} units reporting {window}, highest first; no intervals: not a count "
+        "caption.ranked_counts": "Rates of the {units} reporting {window}, highest first; no intervals: not a count "
         "of chance events.",
         "caption.funnel": "Each unit's rate against its exposure (resident-years); dashed lines are the 95% limits, "
         "dotted the 99.8% limits around the pooled rate. {method}.",
@@ -488,7 +488,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "spread.none": "φ = {phi}：各单位之间的差异超出随机波动，而控制限未计入这一差异",
         "lead.no_window": "<b>无可比较</b>：没有{level}单位报告注明日期的{metric}。",
         "lead.not_events": "<b>不作判断</b>：{metric}（{units}）并非随机事件的计数，"
-        "因此报告{window}的{n}个单位只列出比率，"
+        "因此报告{window}的{reporting}只列出比率，"
         "不给区间，也不作控制限比较。",
         "lead.one_unit": "<b>{window}无可比较</b>：报告{metric}的{level}单位不足两个。",
         "lead.too_few": "<b>未作相互比较</b>：{too_few}。下列比率附有精确区间，区间只反映随机波动，"
@@ -538,9 +538,9 @@ SENTENCES: dict[str, dict[str, str]] = {
         "title.ranked": "{metric}，{window}",
         "title.funnel": "{metric}：漏斗图，{window}",
         "caption.peers": "每项指标一个小图；大圆点为{district}。横线为区间；▶ 表示下限（余/多），◆ 表示约数（约/近）。",
-        "caption.ranked": "报告{window}的{n}个单位的比率，由高到低；横线为95%精确区间，只反映随机波动"
+        "caption.ranked": "报告{window}的{units}的比率，由高到低；横线为95%精确区间，只反映随机波动"
         "（各司法局统计口径的差异可能更大）。",
-        "caption.ranked_counts": "报告{window}的{n}个单位的比率，由高到低；并非随机事件的计数，不给区间。",
+        "caption.ranked_counts": "报告{window}的{units}的比率，由高到低；并非随机事件的计数，不给区间。",
         "caption.funnel": "各单位比率与其暴露量（人·年）的关系；虚线为合并比率的95%控制限，"
         "点线为99.8%控制限。{method}。",
         "alt.ranked": "{metric}点区间图（{unit_label}），{window}，{n}个单位：最高为{top}（{top_rate}），"
