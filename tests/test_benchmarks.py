@@ -55,6 +55,7 @@ def synthetic(tmp_path_factory):
     source = {c: "" for c in sources.columns} | {
         "doc_id": "synthetic-province",
         "title": "SYNTHETIC counts for a test",
+        "url": "https://example.org/SYNTHETIC-test-table",  # validate asks every source for a text or a URL
         "district_code": PROVINCE,
         "level": "province",
         "complete": "no",
