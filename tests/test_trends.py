@@ -356,6 +356,17 @@ def overlapping(data_copy):
         return pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
 
     edit_observations(data_copy, add)
+    sources_csv = data_copy / "sources" / "sources.csv"
+    sources = pd.read_csv(sources_csv, dtype=str, keep_default_na=False)
+    source = {c: "" for c in sources.columns} | {
+        "doc_id": "synthetic-test",
+        "title": "SYNTHETIC rows for a test",
+        "district_code": "371002",
+        "level": "county",
+        "url": "https://example.org/SYNTHETIC-test-rows",  # validate asks every source for a text or a URL
+        "complete": "no",
+    }
+    pd.concat([sources, pd.DataFrame([source])], ignore_index=True).to_csv(sources_csv, index=False)
     return load_dataset(data_copy)
 
 
