@@ -872,3 +872,128 @@ def test_an_out_inside_the_data_folder_is_refused(tmp_path, inside):
     message = one_sentence(cli("--data", data, "briefs", "--config", config, "--out", data / inside))
     assert f"is inside the data folder {data}" in message
     assert sorted(data.rglob("*")) == before, "nothing written into the data folder"
+
+
+# ---------------------------------------------------------------- issue 19: a Dask cluster that goes away
+
+DASK = [str(Path(sys.executable).parent / "dask")]
+
+
+@pytest.fixture
+def dask_cluster(tmp_path):
+    """A Dask scheduler and one worker without a nanny (a lost worker is not restarted), each in its own process
+    group; both and every process they started are killed afterwards."""
+    pytest.importorskip("distributed", reason="dask[distributed] is installed by make test")
+    from distributed import Client
+
+    if not Path(DASK[0]).exists():
+        pytest.skip("the dask command is not installed beside this interpreter")
+    info = tmp_path / "scheduler.json"
+    started = []
+
+    def start(*args):
+        started.append(
+            subprocess.Popen(
+                [*DASK, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+            )
+        )
+        return started[-1]
+
+    scheduler = start(
+        "scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", ":0", "--scheduler-file", str(info)
+    )
+    deadline = time.monotonic() + 60
+    while not info.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    address = json.loads(info.read_text())["address"]
+    worker = start("worker", address, "--no-nanny", "--nthreads", "1", "--no-dashboard")
+    with Client(address, timeout=30) as client:
+        client.wait_for_workers(1, timeout=60)
+    try:
+        yield {"address": address, "scheduler": scheduler, "worker": worker}
+    finally:
+        for process in started:
+            kernels = [k for k in children(process.pid)]
+            for pid in [process.pid, *kernels]:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            process.wait(10)
+
+
+def kill_when_a_page_is_written(out: Path, process: subprocess.Popen) -> dict:
+    """Kill process (and its process group) once a run folder under out holds a page, so briefs are running;
+    returns {"thread": the watcher, "at": the moment of the kill}."""
+    watcher = {}
+
+    def watch():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not list(out.glob("*/*.html")):
+            time.sleep(0.05)
+        watcher["at"] = time.monotonic()
+        os.killpg(process.pid, signal.SIGKILL)
+
+    watcher["thread"] = threading.Thread(target=watch, daemon=True)
+    watcher["thread"].start()
+    return watcher
+
+
+def test_a_lost_dask_scheduler_is_one_sentence_at_once(dask_cluster, tmp_path):
+    config = write(tmp_path / "briefs.yml", many_profiles(40))
+    out = tmp_path / "out"
+    build_ = subprocess.Popen(
+        [
+            *CLI,
+            "briefs",
+            "--config",
+            str(config),
+            "--out",
+            str(out),
+            "--executor",
+            "dask",
+            "--scheduler",
+            dask_cluster["address"],
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watcher = kill_when_a_page_is_written(out, dask_cluster["scheduler"])
+    try:
+        _, err = build_.communicate(timeout=150)
+    finally:
+        build_.kill()
+    watcher["thread"].join()
+    assert time.monotonic() - watcher["at"] < 30
+    result = subprocess.CompletedProcess(build_.args, build_.returncode, "", err)
+    assert one_sentence(result) == (
+        f"error: Lost the connection to the Dask scheduler at {dask_cluster['address']} while briefs were running; "
+        "the unfinished run was removed."
+    )
+    assert runs(out) == [] and not (out / "latest").exists()
+
+
+def test_a_lost_dask_worker_fails_the_unfinished_briefs_in_one_sentence(dask_cluster, tmp_path, monkeypatch):
+    monkeypatch.setattr(
+        sys.modules["compare.briefs.build"], "WORKER_GRACE", 3
+    )  # 15 s in use: how long a cluster may go without workers
+    config = write(tmp_path / "briefs.yml", many_profiles(40))
+    out = tmp_path / "out"
+    watcher = kill_when_a_page_is_written(out, dask_cluster["worker"])
+    manifest = build(config, out, executor="dask", scheduler=dask_cluster["address"], progress=False)
+    watcher["thread"].join()
+    assert time.monotonic() - watcher["at"] < 30, "bounded time, not a wait for ever"
+    failed = [e for e in manifest["briefs"] if e["status"] == "failed"]
+    assert failed and len(manifest["briefs"]) == 40 and (out / "latest" / "index.html").is_file()
+    assert {e["error"] for e in failed} == {"no Dask worker was left to run it (none joined within 3 s)."}
+
+
+@pytest.mark.parametrize("address", ["tls://127.0.0.1:9", "wss://127.0.0.1:9"])
+def test_a_tls_scheduler_without_certificates_is_one_sentence_at_once(built, tmp_path, address):
+    pytest.importorskip("distributed", reason="dask[distributed] is installed by make test")
+    start = time.monotonic()
+    result = cli("briefs", "--config", built["config"], "--out", tmp_path / "out", "--force", "--executor", "dask",
+                 "--scheduler", address)  # fmt: skip
+    assert f"The Dask scheduler at {address} speaks TLS, but no certificates are configured" in one_sentence(result)
+    assert time.monotonic() - start < 30

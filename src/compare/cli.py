@@ -243,7 +243,8 @@ def cmd_briefs(args: argparse.Namespace) -> int:
     print(f"{c['ok']} built, {c['reused']} reused, {c['failed']} failed in {manifest['seconds']:.0f} s{pruned}.")
     for entry in manifest["briefs"]:
         if entry["status"] == "failed":
-            print(f"FAILED {entry['brief_id']}: {entry['error']} (see {entry['executed_notebook']})", file=sys.stderr)
+            see = f" (see {entry['executed_notebook']})" if entry["executed_notebook"] else ""
+            print(f"FAILED {entry['brief_id']}: {entry['error']}{see}", file=sys.stderr)
     print(f"Index: {Path(manifest['run_dir']) / 'index.html'}")
     return 1 if c["failed"] else 0
 

@@ -470,11 +470,23 @@ def run_all(
 
     if not briefs:
         return []
-    client = dask_client(scheduler) if executor == "dask" else None
     bar = partial(tqdm, total=len(briefs), desc="briefs", unit="brief", file=sys.stderr, disable=not progress)
-    if client is not None:
-        return run_on_dask(briefs, run_dir, data_dir, client, bar, limits)
+    if executor == "dask":
+        quiet_dask_logs()
+        return run_on_dask(briefs, run_dir, data_dir, dask_client(scheduler), bar, limits)
     return run_in_processes(briefs, run_dir, jobs, data_dir, bar, limits)
+
+
+def quiet_dask_logs() -> None:
+    """Keep Dask's log records in this process (a lost scheduler's reconnection attempts with their tracebacks,
+    also after the client is closed) off the terminal: what went wrong is said in one sentence."""
+    import logging
+
+    import distributed  # noqa: F401 (configures its loggers, with levels of their own)
+
+    names = [name for name in logging.root.manager.loggerDict if name.split(".")[0] == "distributed"]
+    for name in ["distributed", *names]:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def run_in_processes(briefs, run_dir, jobs, data_dir, make_bar, limits: Limits = Limits()) -> list[Result]:
@@ -581,23 +593,94 @@ def stop_processes(processes: list, grace: float = 5.0) -> None:
 
 def dask_client(scheduler: str | None):
     """A client of the Dask scheduler (a local cluster without one), or one sentence when it cannot be reached."""
+    import dask
     from dask.distributed import Client
 
+    scheme = (scheduler or "").partition("://")[0] if "://" in (scheduler or "") else ""
+    if scheme in ("tls", "wss") and not any(
+        dask.config.get(f"distributed.comm.tls.{key}", None) for key in ("ca-file", "client.cert")
+    ):
+        raise CompareError(
+            f"The Dask scheduler at {scheduler} speaks TLS, but no certificates are configured: set "
+            "distributed.comm.tls.ca-file, client.cert and client.key in Dask's configuration."
+        )
     try:
         return Client(scheduler, timeout=DASK_TIMEOUT) if scheduler else Client()
     except (OSError, TimeoutError, ValueError) as exc:
         raise CompareError(
             f"Cannot reach the Dask scheduler at {scheduler} within {DASK_TIMEOUT} s ({exc.__class__.__name__})."
         ) from None
+    except TypeError as exc:  # an address scheme this installation cannot speak (ucx:// without ucx-py ...)
+        reason = " ".join(str(exc).split()).rstrip(".")
+        raise CompareError(f"Cannot connect to the Dask scheduler at {scheduler}: {reason}.") from None
 
 
 def run_on_dask(briefs, run_dir, data_dir, client, make_bar, limits: Limits = Limits()) -> list[Result]:
-    from dask.distributed import as_completed as dask_completed
+    """Run briefs as tasks on a Dask cluster, in bounded time: a brief whose worker was lost is run again by
+    Dask elsewhere and fails with one sentence after Dask's allowed failures; when no worker is left for
+    WORKER_GRACE seconds, or no brief finishes in twice a brief's limit plus WORKER_GRACE (workers frozen),
+    the unfinished briefs fail with one sentence; a lost scheduler stops the build in one sentence."""
+    from concurrent.futures import CancelledError
+
+    from distributed import KilledWorker
 
     results = []
-    with client, make_bar() as bar:
-        futures = [client.submit(run_brief, b, run_dir, data_dir, limits, pure=False) for b in briefs]
-        for fut in dask_completed(futures):
-            results += fut.result()
-            bar.update()
+    stalled = 2 * limits.brief + WORKER_GRACE
+    try:
+        with make_bar() as bar:
+            futures = {client.submit(run_brief, b, run_dir, data_dir, limits, pure=False): b for b in briefs}
+            pending = set(futures)
+            progress = checked = time.monotonic()
+            alone_since = None
+            while pending:
+                done = {f for f in pending if f.done()}
+                for fut in list(done):
+                    brief = futures[fut]
+                    try:
+                        results += fut.result(timeout=DASK_TIMEOUT)
+                    except TimeoutError:  # its result was lost with its worker, and Dask runs it again
+                        done.discard(fut)
+                        continue
+                    except KilledWorker:
+                        error = "its Dask worker was lost each time it ran it (killed, or out of memory)."
+                        results += _results(brief, "failed", error=error)
+                    except (CancelledError, OSError):  # cancelled by the client, or a closed connection
+                        raise _lost_scheduler(client) from None
+                    bar.update()
+                pending -= done
+                now = time.monotonic()
+                progress = now if done else progress
+                if not pending or now - checked < 1:
+                    time.sleep(0.05 if pending and not done else 0)
+                    continue
+                checked = now
+                try:
+                    workers = len(client.nthreads())
+                except (OSError, TimeoutError):
+                    raise _lost_scheduler(client) from None
+                alone_since = None if workers else (alone_since or now)
+                if alone_since is not None and now - alone_since > WORKER_GRACE:
+                    error = f"no Dask worker was left to run it (none joined within {WORKER_GRACE} s)."
+                elif now - progress > stalled:
+                    error = f"no brief finished on the Dask cluster for {stalled:g} s (its workers froze or were lost)."
+                else:
+                    continue
+                client.cancel(list(pending))
+                for fut in pending:
+                    results += _results(futures[fut], "failed", error=error)
+                    bar.update()
+                pending = set()
+    finally:
+        try:
+            client.close(timeout=DASK_TIMEOUT)
+        except Exception:  # a scheduler that is gone cannot be told goodbye
+            pass
     return results
+
+
+def _lost_scheduler(client) -> CompareError:
+    address = getattr(client.scheduler, "address", None) or "its address"
+    return CompareError(
+        f"Lost the connection to the Dask scheduler at {address} while briefs were running; "
+        "the unfinished run was removed."
+    )
