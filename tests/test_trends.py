@@ -335,8 +335,9 @@ SYNTHETIC_ROWS = [  # SYNTHETIC observations for Huancui (371002), for these tes
 ]
 
 
-@pytest.fixture
-def overlapping(data_copy):
+def add_synthetic_rows(data_copy, spec) -> None:
+    """SYNTHETIC legal aid rows of 环翠区 (start, end, value, qualifier) and their source, in a data copy."""
+
     def add(table):
         rows = [
             {
@@ -351,7 +352,7 @@ def overlapping(data_copy):
                 "statement": "actual",
                 "quote": "",
             }
-            for s, e, v, q in SYNTHETIC_ROWS
+            for s, e, v, q in spec
         ]
         return pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
 
@@ -367,6 +368,11 @@ def overlapping(data_copy):
         "complete": "no",
     }
     pd.concat([sources, pd.DataFrame([source])], ignore_index=True).to_csv(sources_csv, index=False)
+
+
+@pytest.fixture
+def overlapping(data_copy):
+    add_synthetic_rows(data_copy, SYNTHETIC_ROWS)
     return load_dataset(data_copy)
 
 
@@ -573,25 +579,7 @@ def test_a_same_span_change_is_said_with_its_interval_and_the_reports_words(data
 
     extra = [("2022-01-01", "2022-06-30", "700", "at_least"), ("2022-01-01", "2022-12-31", "1400", "exact")]
 
-    def add(table):  # SYNTHETIC rows, beside the real 2021H1 (591)
-        rows = [
-            {
-                "doc_id": "synthetic-test",
-                "district_code": "371002",
-                "period_start": s,
-                "period_end": e,
-                "metric_id": "legal_aid_cases",
-                "subset": "",
-                "value": v,
-                "qualifier": q,
-                "statement": "actual",
-                "quote": "",
-            }
-            for s, e, v, q in extra
-        ]
-        return pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
-
-    edit_observations(data_copy, add)
+    add_synthetic_rows(data_copy, extra)  # SYNTHETIC rows, beside the real 2021H1 (591)
     result = trend(load_dataset(data_copy), "legal_aid_cases", "371002")
     change = result.span_change
     assert (change.earlier, change.later, change.later_qualifier) == ("2021H1", "2022H1", "at_least")

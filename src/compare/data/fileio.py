@@ -58,14 +58,8 @@ def _fsync_folder(folder: Path) -> None:
 @contextmanager
 def locked(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock on folder (its `.compare.lock` file) for the duration; waits for a holder."""
-    with open(Path(folder) / LOCK_NAME, "a") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        _held.add(handle.fileno())
-        try:
-            yield
-        finally:
-            _held.discard(handle.fileno())
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    with open(Path(folder) / LOCK_NAME, "a") as handle, _holding(handle, fcntl.LOCK_EX):
+        yield
 
 
 _held: set[int] = set()  # descriptors of the locks this process holds
@@ -81,14 +75,20 @@ def reading(folder: Path) -> Iterator[None]:
     except OSError:
         yield
         return
-    with handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
-        _held.add(handle.fileno())
-        try:
-            yield
-        finally:
-            _held.discard(handle.fileno())
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    with handle, _holding(handle, fcntl.LOCK_SH):
+        yield
+
+
+@contextmanager
+def _holding(handle, mode: int) -> Iterator[None]:
+    """flock handle in mode for the duration, known to close_inherited_locks while held."""
+    fcntl.flock(handle.fileno(), mode)
+    _held.add(handle.fileno())
+    try:
+        yield
+    finally:
+        _held.discard(handle.fileno())
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def close_inherited_locks() -> None:
