@@ -33,8 +33,10 @@ chromium:
 validate: $(STAMP)
 	$(BIN)/compare validate
 
+# JupyterLab refuses to start as root without --allow-root (a container, CI); LAB_ARGS adds its own options,
+# e.g. make lab LAB_ARGS="--ip=0.0.0.0 --port=8888".
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ --no-browser $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS)
 
 clean:
 	rm -rf $(VENV) outputs/*/ outputs/latest

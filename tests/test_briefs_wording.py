@@ -134,3 +134,19 @@ def test_the_index_escapes_and_groups_in_registry_order():
     assert page.index("数据质量 (1)") < page.index("趋势 (1)")
     assert "趋势：&lt;b&gt;" in page and "&lt;script&gt;" in page and "<script>" not in page
     assert '<html lang="zh-Hans">' in page and "新建 1 份，沿用 0 份，失败 1 份" in page
+
+
+def test_the_index_language_links_say_the_language_they_lead_to():
+    manifest = {
+        "run_id": "r",
+        "generated": "g",
+        "data_version": "v",
+        "compare_version": "0",
+        "counts": {"ok": 2, "reused": 0, "failed": 0},
+        "briefs": [
+            {"kind": "trends", "lang": lang, "status": "ok", "title": "t", "html": f"t-{lang}.html"}
+            for lang in ("en", "zh")
+        ],
+    }
+    assert '<a href="index-zh.html">中文</a>' in index_html(manifest, "en")
+    assert '<a href="index.html">English</a>' in index_html(manifest, "zh")

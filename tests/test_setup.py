@@ -1,8 +1,10 @@
 """The project's setup files agree with each other and with the README."""
 
+import os
 import re
 import tomllib
 
+import pytest
 import yaml
 
 from compare.paths import PROJECT_ROOT
@@ -42,3 +44,28 @@ def test_compare_home_moves_the_project_root(tmp_path):
     env.pop("COMPARE_DATA_DIR", None)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip().split("|") == [str(tmp_path), str(tmp_path / "data"), str(tmp_path / "notebooks")]
+
+
+@pytest.mark.skipif(not (PROJECT_ROOT / ".venv" / "bin" / "jupyter").exists(), reason="make lab runs .venv's jupyter")
+def test_make_lab_starts_jupyterlab_as_any_user_with_extra_arguments(tmp_path):
+    """JupyterLab refuses root without --allow-root; make lab passes it when needed, and LAB_ARGS on."""
+    import signal
+    import subprocess
+    import time
+
+    log = tmp_path / "lab.log"
+    args = f"LAB_ARGS=--port=0 --ServerApp.token=t --ServerApp.root_dir={tmp_path}"
+    with open(log, "w") as out:
+        lab = subprocess.Popen(
+            ["make", "-C", str(PROJECT_ROOT), "lab", args], stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and "is running at" not in log.read_text() and lab.poll() is None:
+            time.sleep(0.5)
+        text = log.read_text()
+        assert "is running at" in text, text[-2000:]
+        assert "Running as root is not recommended. Use --allow-root to bypass" not in text
+    finally:
+        os.killpg(lab.pid, signal.SIGTERM)
+        lab.wait(timeout=30)

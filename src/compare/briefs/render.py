@@ -194,8 +194,8 @@ def index_html(manifest: dict, lang: str = "en") -> str:
         members = [e for e in entries if e["kind"] == kind.kind]
         if members:
             groups.append({"heading": kind.heading(lang), "entries": members})
-    others = [
-        (words(other)["index.other_language"], index_name(other))
+    others = [  # labelled with the language each link leads to, in this page's words ("中文" on the English index)
+        (w["index.other_language"], index_name(other))
         for other in LANGUAGES
         if other != lang and any(e.get("lang", "en") == other for e in manifest["briefs"])
     ]
