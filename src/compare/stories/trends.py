@@ -106,40 +106,20 @@ def span_change_sentence(result: Trend, metric: str, lang: str = "en") -> str:
     level = f"{100 * (1 - change.alpha):g}"
     qualifier = change_qualifier(pd.Series([change.earlier_qualifier]), pd.Series([change.later_qualifier])).iloc[0]
     about = qualifier_words(QUALIFIER_KEYS.get(qualifier, ""), lang)
+    fields = dict(
+        metric=metric,
+        later=later,
+        earlier=earlier,
+        about=about,
+        ratio=fmt_ratio(change.rate_ratio),
+        count=fmt_number(change.later_count),
+        level=level,
+        low=fmt_ratio(change.ci_low),
+        high=fmt_ratio(change.ci_high),
+    )  # each sentence takes the fields it names
     if not change.events:
-        return say(
-            "change.ratio_no_interval",
-            lang,
-            metric=metric,
-            later=later,
-            earlier=earlier,
-            about=about,
-            ratio=fmt_ratio(change.rate_ratio),
-        )
-    if change.earlier_count == 0:
-        text = say(
-            "change.ratio_open",
-            lang,
-            metric=metric,
-            later=later,
-            earlier=earlier,
-            count=fmt_number(change.later_count),
-            level=level,
-            low=fmt_ratio(change.ci_low),
-        )
-    else:
-        text = say(
-            "change.ratio",
-            lang,
-            metric=metric,
-            later=later,
-            earlier=earlier,
-            about=about,
-            ratio=fmt_ratio(change.rate_ratio),
-            level=level,
-            low=fmt_ratio(change.ci_low),
-            high=fmt_ratio(change.ci_high),
-        )
+        return say("change.ratio_no_interval", lang, **fields)
+    text = say("change.ratio_open" if change.earlier_count == 0 else "change.ratio", lang, **fields)
     if not change.exact_counts:
         items = inexact_items(
             [(change.earlier, change.earlier_qualifier), (change.later, change.later_qualifier)], lang
