@@ -139,3 +139,30 @@ def test_sheyang_2018_disputes_are_judged_against_the_nation():
     assert row["vs_benchmark"] == (
         "lower" if row["ci_high"] < national else "higher" if row["ci_low"] > national else "similar"
     )
+
+
+def test_a_benchmark_stated_as_a_range_decides_only_outside_its_range(synthetic):
+    """A benchmark given as "at least N" or "about N" allows a range of rates (count_range): a unit is higher only
+    above the range's top, lower only below its bottom, and similar only when its interval holds the whole range."""
+    data, counties, counts, census = synthetic
+    ds = load_dataset(data)
+    obs = ds.observations
+    province = obs["district_code"].eq(PROVINCE) & obs["doc_id"].eq("synthetic-province")
+    total = float(counts.sum())
+    rounded = float(round(total, -4))  # stated as 约 N万: N*10000 ± 5000
+    ds.observations = obs.assign(
+        value=obs["value"].mask(province, rounded), qualifier=obs["qualifier"].mask(province, "approx")
+    )
+    rows = rate_table(ds, "disputes_mediated", districts=counties, level="county", denominator="census_resident")
+    rows = rows[rows["doc_id"].eq("synthetic-province")]
+    judged = against_benchmark(ds, rows, "province", denominator="census_resident")
+    pop = census[PROVINCE]
+    bottom, top = (rounded - 5000) / pop * 1e4, (rounded + 5000) / pop * 1e4
+    low, high = judged["ci_low"].to_numpy(), judged["ci_high"].to_numpy()
+    expected = np.select(
+        [low > top, high < bottom, (low <= bottom) & (top <= high)], ["higher", "lower", "similar"], "not compared"
+    )
+    assert list(judged["vs_benchmark"]) == list(expected)
+    straddling = judged["vs_benchmark"].eq("not compared")
+    assert judged.loc[straddling, "vs_benchmark_reason"].eq("benchmark_range").all()
+    assert {"higher", "lower", "not compared"} <= set(expected), "the synthetic spread reaches every case"

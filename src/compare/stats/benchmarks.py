@@ -4,13 +4,17 @@ the nation) for the same period, metric, basis and scope. No minimum number of u
 vs_benchmark         higher / similar / lower: the unit's exact Poisson interval (95%, or 99.8% on request) lies
                      wholly above the benchmark's rate, around it, or wholly below it (Public Health England,
                      Fingertips technical guidance: "comparison with a benchmark"; the benchmark's value is taken
-                     as known, its population being far larger); "not compared" otherwise.
+                     as known, its population being far larger); "not compared" otherwise. A benchmark stated as a
+                     range (约, 余, 以上: compare.stats.rates.count_range) counts by its whole range: higher only
+                     above its top, lower only below its bottom, similar only when the interval holds all of it.
 vs_benchmark_reason  why a unit was not compared (a code; the briefs put it in words): no_benchmark (no figure of
                      the benchmark unit for the metric), other_period (figures only for other periods: a part-year
                      is never set against a full year), scope (the benchmark also counts the work of bodies above
                      the unit, e.g. provincial legal aid centres, or court-referred mediation), basis (cases
                      received against cases concluded), not_events (no interval: not a count of chance events),
-                     no_interval (no dated annual rate), not_below (the unit is not below the benchmark's level).
+                     no_interval (no dated annual rate), not_below (the unit is not below the benchmark's level),
+                     benchmark_range (the benchmark is stated as a range, e.g. "at least", that the unit's interval
+                     straddles: it could lie on either side).
                      For a compared unit: basis_unstated when one side does not say which cases it counts.
 """
 
@@ -54,9 +58,13 @@ def against_benchmark(
     matched, reasons, periods = match(out, bench, level)
     out["benchmark_period"] = periods
     out["benchmark_rate"] = matched["rate"].to_numpy()
+    bench_low, bench_high = matched["rate_low"].to_numpy(), matched["rate_high"].to_numpy()
     verdict = np.select(
-        [low > out["benchmark_rate"], high < out["benchmark_rate"]], ["higher", "lower"], default="similar"
+        [low > bench_high, high < bench_low, (low <= bench_low) & (bench_high <= high)],
+        ["higher", "lower", "similar"],
+        default="",
     )
+    reasons = reasons.mask(reasons.isin(["", "basis_unstated"]).to_numpy() & (verdict == ""), "benchmark_range")
     compared = reasons.isin(["", "basis_unstated"]).to_numpy()
     out["vs_benchmark"] = np.where(compared, verdict, "not compared")
     out["vs_benchmark_reason"] = reasons.to_numpy()
@@ -95,11 +103,16 @@ def benchmark_rows(ds: Dataset, units: pd.DataFrame, denominator: str) -> pd.Dat
     if not frames:
         return pd.DataFrame(columns=[*units.columns, "rate"])
     rows = pd.concat(frames, ignore_index=True)
-    return rows.assign(rate=comparable_rate(rows))
+    rate = comparable_rate(rows)
+    per_count = rate / rows["value"].astype(float).where(lambda v: v > 0)  # the rate of one case
+    low = (rows["count_low"].astype(float) * per_count).fillna(rate)
+    high = (rows["count_high"].astype(float) * per_count).fillna(rate)
+    return rows.assign(rate=rate, rate_low=low, rate_high=high)
 
 
 def match(units: pd.DataFrame, bench: pd.DataFrame, level: str) -> tuple[pd.DataFrame, pd.Series, list[str]]:
-    """Per unit: its benchmark's row (rate), the reason code ('' when compared) and the benchmark's period."""
+    """Per unit: its benchmark's rate and the range its stated figure allows (rate, rate_low, rate_high), the reason
+    code ('' when compared) and the benchmark's period."""
     rows, reasons, periods = [], [], []
     by_key = {key: group for key, group in bench.groupby(["district_code", "metric_id", "subset"], observed=True)}
     for unit in units.itertuples(index=False):
@@ -108,28 +121,36 @@ def match(units: pd.DataFrame, bench: pd.DataFrame, level: str) -> tuple[pd.Data
         rows.append(row)
         reasons.append(reason)
         periods.append(period)
-    return pd.DataFrame({"rate": rows}, dtype=float), pd.Series(reasons, dtype=object), periods
+    frame = pd.DataFrame(rows, columns=["rate", "rate_low", "rate_high"], dtype=float)
+    return frame, pd.Series(reasons, dtype=object), periods
 
 
-def _one(unit, candidates: pd.DataFrame | None, level: str) -> tuple[float, str, str]:
+NO_RATE = (np.nan, np.nan, np.nan)
+
+
+def _one(unit, candidates: pd.DataFrame | None, level: str) -> tuple[tuple[float, float, float], str, str]:
     if RANK.get(str(unit.level), 3) <= RANK[level] or not unit.benchmark:
-        return np.nan, "not_below", ""
+        return NO_RATE, "not_below", ""
     if candidates is None or candidates.empty:
-        return np.nan, "no_benchmark", ""
+        return NO_RATE, "no_benchmark", ""
     if pd.isna(unit.ci_low):
-        return np.nan, ("not_events" if unit.method == METHODS["none"] else "no_interval"), ""
+        return NO_RATE, ("not_events" if unit.method == METHODS["none"] else "no_interval"), ""
     same = candidates[candidates["period_start"].eq(unit.period_start) & candidates["period_end"].eq(unit.period_end)]
     if same.empty:
-        return np.nan, "other_period", ", ".join(dict.fromkeys(candidates["period"].astype(str)))
+        return NO_RATE, "other_period", ", ".join(dict.fromkeys(candidates["period"].astype(str)))
     label = str(same["period"].iloc[0])
     same = same[same["scope"].astype(str) == str(unit.scope)]
     if same.empty:
-        return np.nan, "scope", label
+        return NO_RATE, "scope", label
     stated = same[same["basis"].astype(str) == str(unit.basis)]
     if not stated.empty:
-        return float(stated["rate"].iloc[0]), "", label
+        return _rates(stated, stated.index[0]), "", label
     unstated = same if not unit.basis else same[same["basis"].astype(str) == ""]
     if unstated.empty:
-        return np.nan, "basis", label
+        return NO_RATE, "basis", label
     first = unstated["basis"].astype(str).map(BASES.index).sort_values().index[0]  # received before concluded
-    return float(unstated.loc[first, "rate"]), "basis_unstated", label
+    return _rates(unstated, first), "basis_unstated", label
+
+
+def _rates(rows: pd.DataFrame, at) -> tuple[float, float, float]:
+    return tuple(float(rows.loc[at, c]) for c in ("rate", "rate_low", "rate_high"))

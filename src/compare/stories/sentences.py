@@ -274,6 +274,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "benchmark.reason.not_events": "not a count of chance events",
         "benchmark.reason.no_interval": "no dated annual rate",
         "benchmark.reason.not_below": "not below {benchmark}",
+        "benchmark.reason.benchmark_range": "{benchmark}'s figure is stated only as a range (e.g. \"at least\"), "
+        "and this unit's interval reaches both sides of it",
         "benchmark.none": "No benchmark of the same period and definition: {reasons}.",
         "title.ranked": "{metric}, {window}",
         "title.funnel": "{metric}: funnel plot, {window}",
@@ -534,6 +536,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "benchmark.reason.not_events": "并非随机事件的计数",
         "benchmark.reason.no_interval": "没有注明日期的年化比率",
         "benchmark.reason.not_below": "不低于{benchmark}的层级",
+        "benchmark.reason.benchmark_range": "{benchmark}的数字只给出一个范围（如“以上”“约”），该单位的区间跨越其两侧",
         "benchmark.none": "没有同一时期、同一口径的基准：{reasons}。",
         "title.ranked": "{metric}，{window}",
         "title.funnel": "{metric}：漏斗图，{window}",
