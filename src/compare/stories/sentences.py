@@ -274,7 +274,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "benchmark.reason.not_events": "not a count of chance events",
         "benchmark.reason.no_interval": "no dated annual rate",
         "benchmark.reason.not_below": "not below {benchmark}",
-        "benchmark.reason.benchmark_range": "{benchmark}'s figure is stated only as a range (e.g. \"at least\"), "
+        "benchmark.reason.benchmark_range": '{benchmark}\'s figure is stated only as a range (e.g. "at least"), '
         "and this unit's interval reaches both sides of it",
         "benchmark.none": "No benchmark of the same period and definition: {reasons}.",
         "title.ranked": "{metric}, {window}",
