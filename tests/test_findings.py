@@ -28,9 +28,10 @@ def test_no_unit_is_classified_when_fewer_than_the_minimum_share_a_window(ds):
         if "funnel" not in story.tables:
             continue
         table = story.tables["funnel"].frame
-        checked += 1
         about = dict(story.about)
-        assert int(about["Units compared"]) < MIN_UNITS  # the embedded data never has ten units in one window
+        if int(about["Units compared"]) >= MIN_UNITS:  # the real table's 31 provinces (tests/test_real_table.py)
+            continue
+        checked += 1
         assert set(table["classification"]) == {"not classified"}, metric
         assert "<b>Not assessed against each other</b>" in story.lead and "Nothing stands out" not in story.lead
         assert "φ" not in story.lead

@@ -16,6 +16,11 @@ from compare.paths import PROJECT_ROOT
         ("六安市", "prefecture", "Lu'an City"),
         ("朝阳区", "county", "Chaoyang District"),
         ("北京市", "province", "Beijing Municipality"),
+        ("重庆市", "province", "Chongqing Municipality"),  # 重 read chong, not zhong
+        ("陕西省", "province", "Shaanxi Province"),  # not the Shanxi of 山西省
+        ("山西省", "province", "Shanxi Province"),
+        ("广西壮族自治区", "province", "Guangxi Zhuang Autonomous Region"),
+        ("西藏自治区", "province", "Xizang Autonomous Region"),
         ("浦东新区", "county", "Pudong New Area"),
         ("南通经济技术开发区", "zone", "Nantong Economic and Technological Development Zone"),
     ],

@@ -105,9 +105,9 @@ def brief_title(notebook: str, parameters: dict, ds: Dataset, lang: str = "en") 
         return w[f"title.{kind}"].format(district=name(parameters["district"]))
     if kind == "metric_comparison" and "metric" in parameters:
         metric = ds.metric(parameters["metric"])
-        level = parameters.get("level", "county")
-        return w["title.metric_comparison"].format(
-            metric=metric["name_zh" if lang == "zh" else "name_en"], level=w.get(f"level.{level}", level)
+        level, period = parameters.get("level", "county"), parameters.get("period", "")
+        return w["title.metric_comparison_window" if period else "title.metric_comparison"].format(
+            metric=metric["name_zh" if lang == "zh" else "name_en"], level=w.get(f"level.{level}", level), period=period
         )
     return w["title.data_quality"] if kind == "data_quality" else KINDS[notebook].heading(lang)
 

@@ -59,6 +59,16 @@ ZONE_SUFFIXES = [
 MUNICIPALITIES = {"北京市", "天津市", "上海市", "重庆市"}
 # Readings pypinyin gets wrong for place names (polyphones); checked against official romanisations.
 PINYIN_OVERRIDES = {"朝阳": "chao yang", "六安": "lu an", "蚌埠": "beng bu", "长安": "chang an"}
+# Provinces whose English names are not pinyin plus suffix (polyphones, the official Shaanxi, ethnic names).
+PROVINCE_NAMES = {
+    "重庆市": "Chongqing Municipality",
+    "陕西省": "Shaanxi Province",
+    "内蒙古自治区": "Inner Mongolia Autonomous Region",
+    "广西壮族自治区": "Guangxi Zhuang Autonomous Region",
+    "西藏自治区": "Xizang Autonomous Region",
+    "宁夏回族自治区": "Ningxia Hui Autonomous Region",
+    "新疆维吾尔自治区": "Xinjiang Uygur Autonomous Region",
+}
 
 
 def romanise(name_zh: str, level: str) -> str:
@@ -72,6 +82,8 @@ def romanise(name_zh: str, level: str) -> str:
             if name_zh.endswith(suffix) and len(name_zh) > len(suffix):
                 return f"{_pinyin_word(name_zh[: -len(suffix)])} {english}"
         return _pinyin_word(name_zh) + " Zone"
+    if level == "province" and name_zh in PROVINCE_NAMES:
+        return PROVINCE_NAMES[name_zh]
     if level == "province" and name_zh in MUNICIPALITIES:
         return _pinyin_word(name_zh[:-1]) + " Municipality"
     for suffix, english in SUFFIXES:

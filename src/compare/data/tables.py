@@ -623,15 +623,16 @@ def _qualifier_problems(rows: pd.DataFrame, obs_file: str) -> list[Problem]:
 
 def _district_problems(obs: pd.DataFrame, ds: Dataset, obs_file: str) -> list[Problem]:
     """Each observation's district is its source's district (sources.csv), or lies inside it (a county of a
-    prefecture's report). Checked once per distinct (document, district) pair."""
+    prefecture's report, a province of the nation's). Checked once per distinct (document, district) pair."""
     pairs = obs[["doc_id", "district_code"]].drop_duplicates()
     source_codes = ds.sources[["doc_id", "district_code"]].rename(columns={"district_code": "source_codes"})
     pairs = pairs.merge(source_codes[source_codes["source_codes"].ne("")], on="doc_id", how="inner")
     parents = ds.districts[["code", "prefecture_code", "province_code"]].rename(columns={"code": "district_code"})
     pairs = pairs.merge(parents, on="district_code", how="inner")  # unknown codes are reported on their own
     allowed = pairs["source_codes"].str.split(";")
+    nation = set(ds.districts.loc[ds.districts["level"] == "nation", "code"])  # every unit lies inside it
     inside = [
-        bool({c, p, q} & set(a))
+        bool(({c, p, q} | nation) & set(a))
         for c, p, q, a in zip(pairs["district_code"], pairs["prefecture_code"], pairs["province_code"], allowed)
     ]
     wrong = pairs[~np.array(inside, dtype=bool)]

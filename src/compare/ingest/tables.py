@@ -8,9 +8,10 @@ Reading is forgiving where real tables vary and strict where a number would be w
 header are skipped; merged header cells carry across and down and a column's name is its header cells joined
 with "/" (empty and repeated parts dropped; full-width brackets read as ASCII); blanks and dashes are missing
 values; rows that name no unit and hold no number (footnotes, notes) are skipped and listed; a unit is a name
-or a 6-digit code among the descendants of `within`, and the `totals` row is `within` itself. Anything else (an
-unknown unit with figures, text in a number cell, a column mapped to an unknown metric, a header unit that
-contradicts the scale) is a problem naming its cell, and nothing is written while there is one.
+or a 6-digit code among the descendants of `within`, the `totals` row is `within` itself, and rows the mapping
+names in `skip` (a unit outside the reference, a total that is not `within`'s own) are listed, not imported.
+Anything else (an unknown unit with figures, text in a number cell, a column mapped to an unknown metric, a
+header unit that contradicts the scale) is a problem naming its cell, and nothing is written while there is one.
 
 Every value becomes an observation (statement actual, no quote) and a row of the cell sidecar
 `sources/<doc_id>.cells.csv`; the table itself is kept as `sources/<doc_id>.xlsx|.csv` unless the mapping says
@@ -78,6 +79,7 @@ MAPPING_KEYS = {
     "value_column",
     "columns",
     "totals",
+    "skip",
     "keep_file",
 }
 SOURCE_KEYS = {"doc_id", "title", "url", "published"}
@@ -86,6 +88,11 @@ COLUMN_KEYS = {"metric", "subset", "scale", "basis", "scope", "qualifier"}
 HEADER_UNIT = re.compile(r"\((万|亿|千|百)?(件|人次|人|元|次|个|户|家|场|名|份|起|宗|期|所|处|项)\)")
 MULTIPLIERS = {None: 1, "百": 100, "千": 1000, "万": 10000, "亿": 100_000_000}
 UNIT_SUFFIXES = re.compile(r"(自治县|自治州|地区|新区|市|区|县|州|盟|旗)$")
+# A province's short name, as national tables print it: 广东, 内蒙古, 广西, 北京.
+PROVINCE_SUFFIXES = re.compile(r"(省|壮族自治区|回族自治区|维吾尔自治区|自治区|市)$")
+# The units directly below a unit's level: a short name shared across levels (吉林省 and 吉林市, 海南省 and
+# Wuhai's 海南区) is the one at this level.
+CHILD_LEVEL = {"nation": "province", "province": "prefecture", "prefecture": "county"}
 
 
 @dataclass
@@ -120,6 +127,7 @@ class Mapping:
     value_column: str = ""
     columns: dict[str, Column] = field(default_factory=dict)
     totals: list[str] = field(default_factory=list)
+    skip: list[str] = field(default_factory=list)
     keep_file: bool = True
 
 
@@ -223,6 +231,8 @@ def read_mapping(path: Path) -> tuple[Mapping | None, list[Problem]]:
         problems.append(Problem(name, None, "keep_file: false needs source.url, to cite the table by"))
     totals = raw.get("totals") or []
     m.totals = [normal(t) for t in (totals if isinstance(totals, list) else [totals])]
+    skip = raw.get("skip") or []
+    m.skip = [normal(str(t)) for t in (skip if isinstance(skip, list) else [skip])]
     columns = raw.get("columns") or {}
     if not isinstance(columns, dict) or (not columns and not m.long):
         problems.append(Problem(name, None, "columns must map each column's joined header to {metric: …}"))
@@ -302,7 +312,8 @@ def title_rows(grid: Grid) -> int:
 
 
 class Units:
-    """Names and codes of the units within one unit: exact names, then names without 市/区/县."""
+    """Names and codes of the units within one unit: exact names, then names without 市/区/县 (a province's
+    without 省/自治区/市); a short name several units share is the one directly below `within`, if one is."""
 
     def __init__(self, ds: Dataset, within: str):
         d = ds.districts
@@ -312,11 +323,14 @@ class Units:
         if within == "100000":
             inside = d[d["code"] != within]
         self.codes = set(inside["code"])
+        self.levels = dict(zip(inside["code"], inside["level"]))
+        self.child_level = CHILD_LEVEL.get(str(self.row["level"]), "")
         self.by_name: dict[str, list[str]] = {}
         self.by_short: dict[str, list[str]] = {}
-        for code, name in zip(inside["code"], inside["name_zh"]):
+        for code, name, level in zip(inside["code"], inside["name_zh"], inside["level"]):
             self.by_name.setdefault(normal(name), []).append(code)
-            self.by_short.setdefault(UNIT_SUFFIXES.sub("", normal(name)), []).append(code)
+            suffixes = PROVINCE_SUFFIXES if level == "province" else UNIT_SUFFIXES
+            self.by_short.setdefault(suffixes.sub("", normal(name)), []).append(code)
 
     def find(self, label: str, totals: list[str]) -> tuple[str, str]:
         """(code, '') or ('', why not)."""
@@ -326,8 +340,13 @@ class Units:
         if re.fullmatch(r"\d{6}", t):
             return (t, "") if t in self.codes else ("", f"code {t} is not a unit within {self.label}")
         for table in (self.by_name, self.by_short):
-            key = t if table is self.by_name else UNIT_SUFFIXES.sub("", t)
-            codes = table.get(key, [])
+            if table is self.by_name:
+                codes = table.get(t, [])
+            else:
+                codes = table.get(UNIT_SUFFIXES.sub("", t), []) or table.get(PROVINCE_SUFFIXES.sub("", t), [])
+            children = [c for c in codes if self.levels[c] == self.child_level]
+            if len(codes) > 1 and len(children) == 1:
+                codes = children
             if len(codes) == 1:
                 return codes[0], ""
             if len(codes) > 1:
@@ -427,6 +446,9 @@ def table_observations(table: Path, mapping: Mapping, ds: Dataset) -> Imported:
         if not any(normal(v) for v in row_own):
             continue
         label = row_carried[unit_col]
+        if normal(label) in mapping.skip:
+            notes.append(f"skipped row {r + 1} (skip: '{normal(label)}')")
+            continue
         if mapping.long:
             metric_label = normal(row_carried[metric_col])
             column = mapping.columns.get(metric_label) or (Column(metric_label, metric_label) if metric_label else None)

@@ -25,6 +25,7 @@ from .phrases import (
     table,
     too_few,
     unit_label,
+    with_cells,
 )
 from .sentences import count_units, fmt_rate, listing, method_words, period_words, say, spread_words, unit_words
 from .story import Chart, Story
@@ -75,7 +76,7 @@ def metric_comparison(
     story.findings = (
         bench_findings
         + _outstanding(funnel_fit, info, lang)
-        + [rate_sentence(row, info, lang) for _, row in units.iterrows()]
+        + [rate_sentence(row, info, lang) for _, row in with_cells(ds, units).iterrows()]
     )
     if not cs.not_comparable.empty:
         others = [

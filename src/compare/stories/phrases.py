@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data.tables import Dataset, data_version, load_dataset
+from ..data.cells import CELL_COLUMNS, CELL_KEY, table_docs
+from ..data.tables import Dataset, data_version, load_dataset, read_table
 from ..paths import data_dir as default_data_dir
 from ..stats.comparisons import Funnel, funnel
 from ..stats.rates import ALPHA, comparable_rate, rateable_metrics, rateable_observations
@@ -127,10 +128,29 @@ def rate_sentence(row: pd.Series, metric: pd.Series, lang: str = "en") -> str:
 
 
 def cite(row, lang: str = "en") -> str:
-    """The quote a number comes from, and its document, as escaped HTML."""
-    quote, doc = row.get("quote", ""), f"<code>{html.escape(row['doc_id'])}</code>"
-    words = say("source.quote", lang, quote=html.escape(quote), doc=doc) if quote else say("source.url", lang, doc=doc)
+    """The quote a number comes from, or the table cell (with_cells), and its document, as escaped HTML."""
+    quote, cell, doc = row.get("quote", ""), row.get("cell", ""), f"<code>{html.escape(row['doc_id'])}</code>"
+    if quote:
+        words = say("source.quote", lang, quote=html.escape(quote), doc=doc)
+    elif isinstance(cell, str) and cell:
+        words = say("source.cell", lang, cell=f"<code>{html.escape(cell)}</code>", doc=doc)
+    else:
+        words = say("source.url", lang, doc=doc)
     return f"<span class='quote'>{words}</span>"
+
+
+def with_cells(ds: Dataset, rows: pd.DataFrame) -> pd.DataFrame:
+    """rows (rate rows) with a `cell` column: 'file!B3' for a figure imported from a table, '' otherwise."""
+    tables = {doc: path for doc, path in table_docs(ds.data_dir).items() if doc in set(rows["doc_id"])}
+    if not tables:
+        return rows.assign(cell="")
+    cells = pd.concat([read_table(path, CELL_COLUMNS) for path in tables.values()], ignore_index=True)
+    cells["cell"] = (
+        cells["file"] + np.where(cells["sheet"].ne(""), "[" + cells["sheet"] + "]", "") + "!" + cells["cell"]
+    )
+    key = ["doc_id", *CELL_KEY]
+    found = rows[key].astype(str).merge(cells[[*key, "cell"]], on=key, how="left")
+    return rows.assign(cell=found["cell"].fillna("").to_numpy())
 
 
 def holds(funnel_fit: Funnel | None) -> bool:
@@ -168,7 +188,8 @@ def table(frame: pd.DataFrame, key: str, lang: str, **fields) -> Table:
 
 def sources_of(ds: Dataset, doc_ids) -> pd.DataFrame:
     rows = ds.sources[ds.sources["doc_id"].isin(sorted(set(doc_ids)))]
-    return rows.assign(text_held=rows["doc_id"].isin(list(ds.texts)))
+    tables = table_docs(ds.data_dir)
+    return rows.assign(text_held=rows["doc_id"].isin(list(ds.texts)), table_held=rows["doc_id"].isin(list(tables)))
 
 
 def _reportable_metrics(ds: Dataset, code: str) -> list[str]:

@@ -173,6 +173,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "rate_sentence": "<b>{district}</b>: {amount} ({metric}) {when}: {rate} ({interval}), {population}.",
         "source.quote": "Source: “{quote}” ({doc}).",
         "source.url": "Source: {doc}, cited by URL.",
+        "source.cell": "Source: {doc}, table cell {cell}.",
         # periods and levels
         "period.year": "{year}",
         "period.years": "{first}-{last}",
@@ -302,6 +303,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "sources": "Sources",
         "source.held": "text held in data/sources",
         "source.cited": "cited by URL",
+        "source.table": "table held in data/sources",
         "findings": "Key findings",
         # table titles
         "table.summary": "Summary",
@@ -453,6 +455,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "rate_sentence": "<b>{district}</b>：{when}{metric}{amount}，{rate}（{interval}），{population}。",
         "source.quote": "来源：“{quote}”（{doc}）。",
         "source.url": "来源：{doc}（按网址引用）。",
+        "source.cell": "来源：{doc}，表格单元格 {cell}。",
         "period.year": "{year}年",
         "period.years": "{first}—{last}年",
         "period.quarter": "{year}年第{n}季度",
@@ -558,6 +561,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "sources": "资料来源",
         "source.held": "原文存于 data/sources",
         "source.cited": "按网址引用",
+        "source.table": "表格存于 data/sources",
         "findings": "主要发现",
         "table.summary": "概要",
         "table.rates": "比较时期内的比率",

@@ -204,6 +204,8 @@ def sources_html(sources: pd.DataFrame, lang: str) -> str:
             if url.startswith(("http://", "https://"))
             else ""
         )
-        held = say("source.held" if r.get("text_held") else "source.cited", lang)
+        held = say(
+            "source.held" if r.get("text_held") else "source.table" if r.get("table_held") else "source.cited", lang
+        )
         items.append(f"<li><code>{html.escape(r['doc_id'])}</code> {html.escape(str(r['title']))} ({held}).{link}</li>")
     return f"<h2>{say('sources', lang)}</h2><ul class='sources'>" + "".join(items) + "</ul>"
