@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
 from ..data.covariates import read_covariates
 from ..data.tables import Dataset
 from ..errors import CompareError
