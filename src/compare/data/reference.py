@@ -154,8 +154,8 @@ def build_populations(census: pd.DataFrame, yearend: pd.DataFrame, curated: pd.D
 
 def build_reference(shared_reference: Path, out_dir: Path, curated: Path | None = None) -> dict[str, int]:
     """Write districts.csv, populations.csv and census_covariates.csv to out_dir; return how many rows the first
-    two have. populations.csv ends with the rows of curated (our own year-end figures, default out_dir/curated_populations.csv) when
-    that file exists.
+    two have. populations.csv ends with the rows of curated (our own year-end figures, default
+    out_dir/curated_populations.csv) when that file exists.
 
     DataError if the shared extracts cannot be read; WriteError if out_dir cannot be written, in which case
     neither table is replaced and no temporary file is left."""
