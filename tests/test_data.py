@@ -176,7 +176,12 @@ def test_the_data_version_covers_the_data_and_nothing_else(data_copy):
     (data_copy / "sources" / "sources.csv~").write_text("an editor's backup", encoding="utf-8")
     (data_copy / ".compare.lock").touch()
     assert data.data_version(data_copy) == before, "files that are not data leave the version alone"
-    for name in ("observations.csv", "metric_phrases.csv", "sources/huancui-2021h1.txt"):
+    for name in (
+        "observations.csv",
+        "metric_phrases.csv",
+        "reference/census_covariates.csv",
+        "sources/huancui-2021h1.txt",
+    ):
         with open(data_copy / name, "a", encoding="utf-8") as handle:
             handle.write("\n")
         assert data.data_version(data_copy) != before, name

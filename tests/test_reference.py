@@ -32,7 +32,7 @@ def test_romanise(name, level, english):
 def test_committed_reference_tables_rebuild_identically_from_shared(tmp_path):
     shared = shared_or_skip("reference")
     build_reference(shared, tmp_path, PROJECT_ROOT / "data" / "reference" / "curated_populations.csv")
-    for name in ("districts.csv", "populations.csv"):
+    for name in ("districts.csv", "populations.csv", "census_covariates.csv"):
         built = pd.read_csv(tmp_path / name, dtype=str, keep_default_na=False)
         committed = pd.read_csv(PROJECT_ROOT / "data" / "reference" / name, dtype=str, keep_default_na=False)
         pd.testing.assert_frame_equal(built, committed)

@@ -211,6 +211,25 @@ def cmd_trend(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_neighbours(args: argparse.Namespace) -> int:
+    from .stats.neighbours import statistical_neighbours
+
+    ds = data.load_dataset(args.data)
+    found = statistical_neighbours(ds, args.district, args.neighbours)
+    table = found.values.reset_index().rename(columns={"code": "district_code"})
+    names = ds.districts.set_index("code")
+    table.insert(1, "district_zh", table["district_code"].map(names["name_zh"]))
+    table.insert(2, "district_en", table["district_code"].map(names["name_en"]))
+    emit(table, args.format)
+    if args.format == "table":
+        print(
+            f"\nThe first row is {args.district}; then the {len(found.codes)} {found.level}-level units nearest to it "
+            f"on {', '.join(found.covariates)} (2020 census), each a z-score over the {found.pool} units of the "
+            "level; distance is Euclidean."
+        )
+    return 0
+
+
 def time_limits(limits_class, args: argparse.Namespace):
     """The build's time limits: those given on the command line, the defaults for the others."""
     given = {"cell": args.cell_timeout, "brief": args.brief_timeout}
@@ -488,6 +507,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("trend", help="one district's metric over time, with a trend model for 3+ periods")
     rate_args(p, trend=True)
     p.set_defaults(func=cmd_trend)
+
+    p = sub.add_parser("neighbours", help="a district's statistical neighbours: the units of its level most like it")
+    p.add_argument("--district", required=True, help="6-digit district code")
+    p.add_argument("--neighbours", type=int, default=10, help="how many (default 10)")
+    p.add_argument("--format", default="table", choices=FORMATS)
+    p.set_defaults(func=cmd_neighbours)
 
     p = sub.add_parser("briefs", help="run the notebooks of a schedule and publish HTML briefs with an index")
     p.add_argument("--config", type=Path, default=None, help="schedule file (default: briefs.yml)")

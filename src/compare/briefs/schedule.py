@@ -35,6 +35,9 @@ ENTRY_KEYS = {"notebook", "parameters", "for_each", "lang"}
 MAX_SCHEDULE_BYTES = 1_000_000
 MAX_NODES = 10_000  # values, lists and mappings in the whole file
 MAX_DEPTH = 32  # lists and mappings inside each other
+# Words a parameter takes besides values of its default's type: a profile's peers are a list of codes, or its
+# statistical neighbours (peers: neighbours).
+PARAMETER_WORDS = {"peers": ("neighbours",)}
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,7 @@ def check_parameters(notebook: str, parameters: dict) -> None:
             known = ", ".join(declared) or "none"
             raise CompareError(f"{notebook} has no parameter {_shown(name)}; it takes: {known}.")
         default = declared[name]
-        if not _same_type(value, default):
+        if not _same_type(value, default) and not (isinstance(value, str) and value in PARAMETER_WORDS.get(name, ())):
             raise CompareError(
                 f"Parameter '{name}' of {notebook} must be {_type_name(default)}, "
                 f"not {_type_name(value)} {_shown(value)}{_hint(name, value, default)}."
@@ -172,6 +175,8 @@ def check_parameters(notebook: str, parameters: dict) -> None:
 
 
 def _hint(name: str, value, default) -> str:
+    if name in PARAMETER_WORDS:
+        return f" (or {name}: {' or '.join(PARAMETER_WORDS[name])})"
     if not isinstance(default, str) and default is not None:
         return ""
     if isinstance(value, (dt.date, dt.datetime)):

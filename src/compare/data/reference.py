@@ -13,13 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError, WriteError
+from .covariates import COVARIATE_COLUMNS, COVARIATES_FILE, build_covariates
 from .tables import read_csv_checked
 
 CENSUS_FILE = "census2020_counties.csv"
 YEAREND_FILE = "yearend_population.csv"
 CURATED_FILE = "curated_populations.csv"  # ours, in data/reference/: provinces' and the nation's year-end figures
 NATION_CODE = "100000"  # GB/T 2260 has no code for the whole country; the census row gets this one
-CENSUS_COLUMNS = ["code", "name_zh", "level", "province_zh", "prefecture_zh", "population"]
+CENSUS_COLUMNS = ["code", "name_zh", "level", "province_zh", "prefecture_zh", *COVARIATE_COLUMNS[1:]]
 YEAREND_COLUMNS = ["district_code", "year", "population", "definition", "scope", "source"]
 CENSUS_SOURCE = (
     "7th national census 2020 (2020-11-01), county extract of leiii/census "
@@ -164,9 +165,9 @@ def build_populations(census: pd.DataFrame, yearend: pd.DataFrame, curated: pd.D
 
 
 def build_reference(shared_reference: Path, out_dir: Path, curated: Path | None = None) -> dict[str, int]:
-    """Write districts.csv and populations.csv to out_dir; return how many rows each has. populations.csv
-    ends with the rows of curated (our own year-end figures, default out_dir/curated_populations.csv) when
-    that file exists.
+    """Write districts.csv, populations.csv and census_covariates.csv to out_dir; return how many rows the first
+    two have. populations.csv ends with the rows of curated (our own year-end figures, default
+    out_dir/curated_populations.csv) when that file exists.
 
     DataError if the shared extracts cannot be read; WriteError if out_dir cannot be written, in which case
     neither table is replaced and no temporary file is left."""
@@ -184,6 +185,7 @@ def build_reference(shared_reference: Path, out_dir: Path, curated: Path | None 
         {
             "districts.csv": districts.to_csv(index=False),
             "populations.csv": populations.to_csv(index=False),
+            COVARIATES_FILE: build_covariates(coded_units(census)).to_csv(index=False),
         },
     )
     uncoded = int((~census["code"].astype(str).str.fullmatch(r"\d{6}")).sum())

@@ -323,9 +323,12 @@ def read_texts(sources: pd.DataFrame, folder: Path) -> dict[str, str]:
     return texts
 
 
-# What a data version covers: the tables, the extractor's phrase table, and the source texts (sources/*.txt).
+# What a data version covers: the tables, the extractor's phrase table, the census covariates statistical
+# neighbours are found on, and the source texts (sources/*.txt).
 # Anything else under data/ (a README, an editor's backup, a stray download, the lock file) is not data.
-VERSIONED_TABLES = sorted([*(rel for rel, _ in FILES.values()), "metric_phrases.csv"])
+VERSIONED_TABLES = sorted(
+    [*(rel for rel, _ in FILES.values()), "metric_phrases.csv", "reference/census_covariates.csv"]
+)
 HASH_CHUNK = 1 << 20
 
 

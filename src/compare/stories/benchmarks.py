@@ -10,7 +10,7 @@ import pandas as pd
 from ..data.tables import Dataset
 from ..stats.benchmarks import BENCHMARK_LEVELS, RANK, against_benchmark
 from ..stats.rates import comparable_rate
-from .sentences import fmt_rate, period_words, say
+from .sentences import counted_words, fmt_rate, period_words, say
 
 COMPARED = ("higher", "similar", "lower")
 
@@ -39,19 +39,30 @@ def benchmark_name(row, lang: str) -> str:
 
 def verdict_sentence(row, metric_words: str, unit_label: str, lang: str) -> str:
     """'Disputes mediated, 2018: 62.8 a year, lower than 全国 China (67.8; judged by the exact 95% interval).'"""
-    return say(
-        f"benchmark.{row['vs_benchmark']}",
-        lang,
-        district=html.escape(row["district_zh"] if lang == "zh" else f"{row['district_zh']} {row['district_en']}"),
-        metric=metric_words,
-        window=period_words(str(row["period"]), lang),
-        rate=fmt_rate(comparable_rate(row.to_frame().T).iloc[0]),
-        low=fmt_rate(row["ci_low"]),
-        high=fmt_rate(row["ci_high"]),
-        benchmark=benchmark_name(row, lang),
-        benchmark_rate=fmt_rate(row["benchmark_rate"]),
-        unit_label=html.escape(unit_label),
-    ) + (" " + say("benchmark.basis_unstated", lang) if row["vs_benchmark_reason"] == "basis_unstated" else "")
+    return (
+        say(
+            f"benchmark.{row['vs_benchmark']}",
+            lang,
+            district=html.escape(row["district_zh"] if lang == "zh" else f"{row['district_zh']} {row['district_en']}"),
+            metric=metric_words,
+            window=period_words(str(row["period"]), lang),
+            rate=fmt_rate(comparable_rate(row.to_frame().T).iloc[0]),
+            low=fmt_rate(row["ci_low"]),
+            high=fmt_rate(row["ci_high"]),
+            benchmark=benchmark_name(row, lang),
+            benchmark_rate=fmt_rate(row["benchmark_rate"]),
+            unit_label=html.escape(unit_label),
+        )
+        + " "
+        + _counted(row, lang)
+    )
+
+
+def _counted(row, lang: str) -> str:
+    """What both figures count ('Both counted as received (受理).'), or that one side does not say."""
+    if row["vs_benchmark_reason"] == "basis_unstated":
+        return say("benchmark.basis_unstated", lang)
+    return say("counted.both", lang, counted=counted_words(row.get("basis", ""), row.get("scope", ""), lang))
 
 
 def reason_words(row, lang: str) -> str:

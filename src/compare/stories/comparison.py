@@ -27,7 +27,17 @@ from .phrases import (
     unit_label,
     with_cells,
 )
-from .sentences import count_units, fmt_rate, listing, method_words, period_words, say, spread_words, unit_words
+from .sentences import (
+    count_units,
+    counted_sentence,
+    fmt_rate,
+    listing,
+    method_words,
+    period_words,
+    say,
+    spread_words,
+    unit_words,
+)
 from .story import Chart, Story
 
 NOTES = {
@@ -102,6 +112,11 @@ def metric_comparison(
     ]
     if funnel_fit is not None:
         story.about.append((say("about.variation", lang), spread_words(funnel_fit, lang)))
+    if not units.empty:  # one definition per window (compare.stats.windows.one_definition): say which
+        first = units.iloc[0]
+        story.about.insert(
+            1, (say("about.counted", lang), counted_sentence(first["basis"], first["scope"], info["unit"], lang))
+        )
     if not units.empty:
         story.charts["ranked"] = _ranked_chart(ds, units, info, label, window, colours, level, lang)
     if funnel_fit is not None:

@@ -1,16 +1,21 @@
-"""The district profile: one district against the peers reporting the same period, on every metric it reports."""
+"""The district profile: one district against the peers reporting the same period, on every metric it reports.
+
+The peers are every unit of the district's level, the codes given, or (peers="neighbours") its statistical
+neighbours: the units of its level most like it on the 2020 census (compare.stats.neighbours)."""
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..data.population import DEFAULT_DENOMINATOR, canonical_denominator
 from ..data.tables import Dataset
 from ..errors import CompareError
 from ..stats.comparisons import Funnel
+from ..stats.neighbours import DEFAULT_NEIGHBOURS, Neighbours, statistical_neighbours
 from ..stats.rates import comparable_rate, rate_export, rate_table, tier
 from ..stats.windows import MIN_UNITS, ComparisonSet, Window, comparison_set, home_window, parse_window
 from .benchmarks import benchmark_story
@@ -30,7 +35,16 @@ from .phrases import (
     too_few,
     unit_label,
 )
-from .sentences import fmt_number, fmt_rate, period_words, say, spread_words, unit_words
+from .sentences import (
+    counted_sentence,
+    fmt_number,
+    fmt_rate,
+    listing,
+    period_words,
+    say,
+    spread_words,
+    unit_words,
+)
 from .story import Chart, Story
 
 
@@ -102,14 +116,14 @@ def _profile_entry(
     placement = _placement(funnel_fit, cs, district, level, min_units, metric, lang)
     window_words, level_words = period_words(cs.label, lang), say(f"level.{level}", lang)
     placed = funnel_fit is not None and funnel_fit.classified and metric["variation"] != "none"
-    sentence = (
-        rate_sentence(latest, metric, lang)
-        + " "
-        + (
+    sentence = " ".join(
+        [
+            rate_sentence(latest, metric, lang),
             say("profile.placed", lang, n=cs.n_units, level=level_words, window=window_words, place=placement)
             if placed
-            else say("profile.unplaced", lang, place=placement)
-        )
+            else say("profile.unplaced", lang, place=placement),
+            counted_sentence(latest["basis"], latest["scope"], metric["unit"], lang),
+        ]
     )
     classification = funnel_fit.table.set_index("district_code")["classification"].get(district) if placed else None
     key = None
@@ -176,11 +190,16 @@ def district_profile(
     adjustment: str = "random_effects",
     min_units: int = MIN_UNITS,
     lang: str = "en",
+    neighbours: int = DEFAULT_NEIGHBOURS,
 ) -> Story:
-    """One district against the peers that report the same period, on every per-capita metric it reports."""
+    """One district against the peers that report the same period, on every per-capita metric it reports.
+
+    peers: district codes, empty for every unit of the district's level, or "neighbours" for its `neighbours`
+    statistical neighbours (those that do not report a metric's period are listed without a figure)."""
     denominator = canonical_denominator(denominator)
     district_info = ds.district(district)
     level = tier(pd.Series([district_info["level"]])).iloc[0]
+    peers, found = _peer_codes(ds, district, peers, neighbours)
     metrics = _reportable_metrics(ds, district)
     if not metrics:
         raise CompareError(f"{district_info['name_zh']} ({district}) reports no metric with a per-capita rate.")
@@ -212,18 +231,60 @@ def district_profile(
     story.tables["summary"] = table(summary, "summary", lang)
     if not bench_table.empty:
         story.tables["benchmarks"] = table(bench_table, "benchmarks", lang)
+    comparison = "profile.comparison_neighbours" if found else "profile.comparison"
     story.about = [
         (say("about.district", lang), f"{html.unescape(name)} ({district})"),
-        (
-            say("about.comparison", lang),
-            say("profile.comparison", lang, level=say(f"level.{level}", lang), min_units=min_units),
-        ),
+        (say("about.comparison", lang), say(comparison, lang, level=say(f"level.{level}", lang), min_units=min_units)),
         (say("about.denominator", lang), say(f"denominator.{denominator}", lang)),
         (say("about.method", lang), say("method.rates", lang)),
     ]
+    if found:
+        story.about.insert(1, (say("about.peers", lang), _neighbours_words(ds, found, html.unescape(name), lang)))
+        story.tables["neighbours"] = table(_neighbours_table(ds, found, entries, lang), "neighbours", lang)
     if panels:
         story.charts["peers"] = _peers_chart(ds, panels, units, district, name, alts, lang)
     return story
+
+
+def _peer_codes(ds: Dataset, district: str, peers, k: int) -> tuple[list[str], Neighbours | None]:
+    """The codes to compare with (empty: every unit of the level) and the neighbours when peers='neighbours'."""
+    if isinstance(peers, str):
+        if peers.strip() != "neighbours":
+            raise CompareError(f"peers must be a list of district codes or 'neighbours', not '{peers}'.")
+        found = statistical_neighbours(ds, district, k)
+        return list(found.codes), found
+    return list(peers), None
+
+
+def _neighbours_words(ds: Dataset, found: Neighbours, name: str, lang: str) -> str:
+    """'the 10 county-level units most like 武进区 Wujin District on population, ...: 江阴市 Jiangyin City, …'."""
+    names = ds.districts.set_index("code").loc[list(found.codes)]
+    listed = [r.name_zh if lang == "zh" else f"{r.name_zh} {r.name_en}" for r in names.itertuples()]
+    level = say(f"level.{found.level}", lang)
+    return say("profile.neighbours", lang, k=len(found.codes), level=level, district=name, names=listing(listed, lang))
+
+
+def _neighbours_table(ds: Dataset, found: Neighbours, entries: dict, lang: str) -> pd.DataFrame:
+    """One row per neighbour, nearest first: its census covariates, distance, and the metrics it is compared on
+    (those whose window it reports in the same definition), else that it has no figure to compare."""
+    compared = {
+        code: [
+            html.unescape(metric_name(ds.metric(m), lang, False))
+            for m, e in entries.items()
+            if code in set(e.peers["district_code"])
+        ]
+        for code in found.codes
+    }
+    rows = found.values.drop(index=found.district).reset_index().rename(columns={"code": "district_code"})
+    names = ds.districts.set_index("code")["name_zh"]
+    percent = {c: (100 * rows[c]).round(1) for c in ("urban_share", "share_65_plus", "share_0_14")}
+    return rows.assign(
+        district_zh=rows["district_code"].map(names),
+        distance=rows["distance"].round(2),
+        population=np.exp(rows["log_population"]).round().astype("int64"),  # the census count, back from its log
+        **percent,
+        compared_on=[listing(compared[c], lang) or say("neighbours.no_figure", lang) for c in rows["district_code"]],
+    )[["district_code", "district_zh", "distance", "population", *percent, "mean_years_schooling", "compared_on"]]
 
 
 def _peers_chart(ds: Dataset, panels: dict, units: dict, district: str, name: str, alts: list[str], lang: str) -> Chart:

@@ -928,3 +928,90 @@ def value_labels(columns, lang: str) -> dict[str, dict[str, str]]:
         if key in VALUES[lang]:
             out[column] = VALUES[lang][key]
     return out
+
+
+# ---------------------------------------------------------------- what a comparison counts; statistical neighbours
+# (issue 22: each brief says which basis and scope it compares; a profile's peers can be its census neighbours)
+
+SENTENCES["en"].update(
+    {
+        "counted.received": "counted as received (受理)",
+        "counted.handled": "counted as handled (办理)",
+        "counted.assigned": "counted as assigned or approved (指派/审批)",
+        "counted.concluded": "counted as concluded (办结)",
+        "counted.unstated": "counted as the reports state them, basis not stated",
+        "counted.scope.all_levels": ", including the work of bodies above the unit's own level",
+        "counted.scope.with_court_referrals": ", including cases referred by courts",
+        "counted.scope.with_legal_help": ", including duty lawyers' legal help (法律帮助)",
+        "counted.units": "{units} {counted}.",
+        "counted.metric": "{metric}: {counted}.",
+        "counted.both": "Both {counted}.",
+        "about.counted": "Counted",
+        "about.peers": "Peers",
+        "profile.neighbours": "the {k} {level} units most like {district} on population, urban share, age structure "
+        "and schooling (2020 census): {names}",
+        "profile.comparison_neighbours": "each metric within the period the district reports, against those of its "
+        "statistical neighbours that report the same period and definition; at least {min_units} units are needed "
+        "to judge",
+        "neighbours.no_figure": "no figure for the same period and definition",
+        "table.neighbours": "Statistical neighbours (2020 census; distance in standard deviations)",
+    }
+)
+SENTENCES["zh"].update(
+    {
+        "counted.received": "按受理数统计",
+        "counted.handled": "按办理数统计",
+        "counted.assigned": "按指派（审批）数统计",
+        "counted.concluded": "按办结数统计",
+        "counted.unstated": "按报告所载数字统计，报告未说明统计口径",
+        "counted.scope.all_levels": "，含本级以上机构的工作",
+        "counted.scope.with_court_referrals": "，含法院委派调解的案件",
+        "counted.scope.with_legal_help": "，含值班律师提供的法律帮助",
+        "counted.units": "{counted}。",
+        "counted.metric": "{metric}：{counted}。",
+        "counted.both": "两者均{counted}。",
+        "about.counted": "统计口径",
+        "about.peers": "比较对象",
+        "profile.neighbours": "在人口、城镇化率、年龄结构和受教育程度上与{district}最相近的{k}个{level}单位"
+        "（2020年人口普查）：{names}",
+        "profile.comparison_neighbours": "每项指标只与报告同一时期、同一口径的统计近邻比较；"
+        "至少需要{min_units}个单位才作判断",
+        "neighbours.no_figure": "无同一时期、同一口径的数字",
+        "table.neighbours": "统计近邻（2020年人口普查；距离以标准差计）",
+    }
+)
+HEADERS["en"].update(
+    {
+        "distance": "Distance",
+        "log_population": "Log population",
+        "urban_share": "Urban (%)",
+        "share_65_plus": "Aged 65+ (%)",
+        "share_0_14": "Aged 0-14 (%)",
+        "mean_years_schooling": "Years of schooling",
+        "compared_on": "Compared on",
+    }
+)
+HEADERS["zh"].update(
+    {
+        "distance": "距离",
+        "log_population": "人口（对数）",
+        "urban_share": "城镇人口（%）",
+        "share_65_plus": "65岁及以上（%）",
+        "share_0_14": "0-14岁（%）",
+        "mean_years_schooling": "平均受教育年限",
+        "compared_on": "参与比较的指标",
+    }
+)
+
+
+def counted_words(basis: str, scope: str, lang: str) -> str:
+    """What a figure counts, in words: 'counted as received (受理), including duty lawyers' legal help'."""
+    basis, scope = (v if isinstance(v, str) else "" for v in (basis, scope))  # a missing cell reads as unstated
+    words = say(f"counted.{basis or 'unstated'}", lang)
+    return words + (say(f"counted.scope.{scope}", lang) if scope else "")
+
+
+def counted_sentence(basis: str, scope: str, unit: str, lang: str) -> str:
+    """'Cases counted as received (受理).' / '按受理数统计。': one sentence for one metric in one window."""
+    units = unit_words(unit, lang)
+    return say("counted.units", lang, units=units[:1].upper() + units[1:], counted=counted_words(basis, scope, lang))

@@ -24,6 +24,7 @@ from .phrases import (
     unit_label,
 )
 from .sentences import (
+    counted_words,
     fmt_number,
     fmt_rate,
     listing,
@@ -162,6 +163,16 @@ def set_aside_sentence(result: Trend, lang: str = "en") -> str:
     return say("trend.set_aside", lang, items=listing(items, lang))
 
 
+def counted_metric_sentence(result: Trend, metric: str, lang: str = "en") -> str:
+    """What the periods set side by side count: 'Legal aid cases: counted as received (受理).' ('' when no row is
+    used; rows counted another way are set aside, so the used rows share one basis and scope)."""
+    used = result.changes[result.changes["trend_use"].isin([USED, STOCK])]
+    if used.empty:
+        return ""
+    first = used.iloc[0]
+    return say("counted.metric", lang, metric=metric, counted=counted_words(first["basis"], first["scope"], lang))
+
+
 def district_trends(
     ds: Dataset, district: str, metrics=(), denominator: str = DEFAULT_DENOMINATOR, lang: str = "en"
 ) -> Story:
@@ -217,6 +228,7 @@ def district_trends(
         for sentence in (
             model_sentence(result, title, lang),
             change_sentence(result, title, lang),
+            counted_metric_sentence(result, title, lang),
             set_aside_sentence(result, lang),
         ):
             if sentence:
