@@ -1,10 +1,9 @@
-"""One build: run the schedule's notebooks in worker processes, write the pages, index, font and manifest.
+"""One build: run the schedule's notebooks in worker processes, write the pages, indexes and manifest.
 
 Layout of one run, outputs/<run-id>/:
-    <brief-id>.html, <brief-id>-zh.html   the brief in each language (no code, images embedded)
+    <brief-id>.html, <brief-id>-zh.html   the brief in each language (no code; images and its font embedded)
     notebooks/<brief-id>.ipynb            the executed notebook
     index.html, index-zh.html             every brief, grouped by kind
-    cjk.woff                              the run's subset of Noto Sans CJK SC
     manifest.json                         per page: parameters, status, seconds, outputs and their SHA-256
 outputs/latest points at the newest complete run. Files appear atomically (written aside, then renamed); run
 folders are created with an exclusive mkdir; a build holds a lock on the output folder, so two builds take turns,
@@ -39,7 +38,7 @@ from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from ..paths import data_dir as default_data_dir
 from . import kernels
-from .render import index_html, index_name, provenance_rows, render_brief, story_data_version, write_run_font
+from .render import index_html, index_name, provenance_rows, render_brief, story_data_version
 from .schedule import DEFAULT_CONFIG, Brief, brief_data_dir, check_parameters, load_schedule
 from .wording import LANGUAGES
 
@@ -448,7 +447,6 @@ def _run(
     for lang in LANGUAGES:
         if lang == "en" or any(r.lang == lang for r in results):
             write_atomically(run_dir / index_name(lang), index_html(manifest, lang))
-    manifest["font_bytes"] = write_run_font(run_dir, out / ".cache")
     manifest["seconds"] = round(time.perf_counter() - started, 2)
     write_atomically(run_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     point_latest(out, run_id)
