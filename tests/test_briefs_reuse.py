@@ -96,3 +96,42 @@ def test_one_new_observation_rebuilds_only_its_districts_briefs(data, tmp_path):
     assert status == {f"district_profile-{DISTRICT}": "ok", "district_profile-371002": "reused", "data_quality": "ok"}
     index = (out / "latest" / "index.html").read_text(encoding="utf-8")
     assert second["run_id"] in index  # the index is written anew each run
+
+
+ONE = """
+briefs:
+  - notebook: district_profile.ipynb
+    parameters: {district: "371002"}
+"""
+
+
+def test_a_one_language_build_leaves_latest_with_both_languages(data, tmp_path, capsys):
+    """Issue 23, item 3: `compare briefs --lang en` builds English in its own run folder, whose pages link only
+    each other; latest keeps both indexes and every page they link to."""
+    import re
+
+    from compare.cli import main
+
+    config = tmp_path / "briefs.yml"
+    config.write_text(ONE, encoding="utf-8")
+    out = tmp_path / "out"
+    full = build(config, out, jobs=2, data_dir=data, progress=False)
+    assert full["latest"] and full["counts"]["ok"] == 2
+    args = ["--data", str(data), "briefs", "--config", str(config), "--out", str(out), "--jobs", "2", "--lang", "en"]
+    assert main(args) == 0
+    said = capsys.readouterr().out
+    assert "is unchanged, with every language: this run holds en only" in said
+    latest = out / "latest"
+    assert latest.resolve().name == full["run_id"]
+    for index in ("index.html", "index-zh.html"):
+        html = (latest / index).read_text(encoding="utf-8")
+        for href in re.findall(r'href="([^"#]+\.html)"', html):
+            assert (latest / href).is_file(), f"{index} links {href}, which latest lacks"
+    english = max((p for p in out.iterdir() if p.name != "latest"), key=lambda p: p.name)
+    assert english.name != full["run_id"] and not (english / "district_profile-371002-zh.html").exists()
+    for page in english.glob("*.html"):  # the one-language run links only its own pages
+        for href in re.findall(r'href="([^"#:]+\.html)"', page.read_text(encoding="utf-8")):
+            assert (english / href).is_file(), f"{page.name} links {href}"
+    again = build(config, out, jobs=2, data_dir=data, progress=False, lang="en")
+    assert again["counts"] == {"ok": 0, "reused": 1, "failed": 0}, "reused from the newest run, not only latest"
+    assert not again["latest"] and latest.resolve().name == full["run_id"]

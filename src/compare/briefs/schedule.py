@@ -392,6 +392,11 @@ def _decodes(raw: bytes, encoding: str) -> bool:
     return True
 
 
+def schedule_languages(config: Path, ds: Dataset) -> set[str]:
+    """Every language the schedule's entries ask for (what a run must hold to become outputs/latest)."""
+    return {lang for entry in read_schedule(config) if isinstance(entry, dict) for lang in entry_langs(entry, None)}
+
+
 def load_schedule(config: Path, ds: Dataset, lang: str | None = None) -> list[Brief]:
     """Every brief the schedule file asks for, each with its cache key; `lang` keeps one language only."""
     if lang is not None and lang not in LANGUAGES:
@@ -501,9 +506,11 @@ def _presentation_digest() -> str:
 
 
 def cache_key(brief: Brief, data_version: str) -> str:
-    """Same notebook file, parameters, languages, data (the fingerprint of the rows the brief reads, else the
-    version of the folder it reads), presentation and package version: same key, same brief."""
+    """Same notebook file, parameters, languages (its own and the editions it links), data (the fingerprint of
+    the rows the brief reads, else the version of the folder it reads), presentation and package version: same
+    key, same brief."""
     digest = hashlib.sha256((NOTEBOOKS_DIR / brief.notebook).read_bytes())
     digest.update(json.dumps(brief.parameters, sort_keys=True).encode())
-    digest.update(f"{data_version}|{__version__}|{','.join(brief.langs)}|{_presentation_digest()}".encode())
+    editions = ",".join(brief.editions)  # a page links its other editions: an English-only run's pages do not
+    digest.update(f"{data_version}|{__version__}|{','.join(brief.langs)}|{editions}|{_presentation_digest()}".encode())
     return digest.hexdigest()[:16]
