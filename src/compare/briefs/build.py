@@ -40,6 +40,7 @@ from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from ..paths import data_dir as default_data_dir
 from . import kernels
+from .overview import overview
 from .render import index_html, index_name, provenance_rows, render_brief, story_data_version
 from .schedule import DEFAULT_CONFIG, Brief, brief_data_dir, check_parameters, load_schedule, schedule_languages
 from .wording import LANGUAGES
@@ -468,13 +469,27 @@ def _run(
         "counts": {s: sum(r.status == s for r in results) for s in ("ok", "reused", "failed")},
         "briefs": [asdict(r) for r in results],
     }
+    matrix = overview(ds, overview_profiles(briefs, ds))
     for lang in LANGUAGES:
         if lang == "en" or any(r.lang == lang for r in results):
-            write_atomically(run_dir / index_name(lang), index_html(manifest, lang))
+            write_atomically(run_dir / index_name(lang), index_html(manifest, lang, matrix))
     manifest["seconds"] = round(time.perf_counter() - started, 2)
     write_atomically(run_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     manifest["latest"] = every_language and point_latest(out, run_id)  # a one-language run leaves latest whole
     return manifest
+
+
+def overview_profiles(briefs: list[Brief], ds) -> list[tuple[str, str]]:
+    """(district, denominator) of the run's profiles the index's overview shows: those of the build's data with
+    the default peers and period, whose verdicts are the ones their page gives."""
+    own = Path(ds.data_dir).resolve()
+    chosen = {}
+    for b in briefs:
+        p = b.parameters
+        if b.kind == "district_profile" and not p.get("peers") and not p.get("period"):
+            if brief_data_dir(p, ds.data_dir) == own:
+                chosen.setdefault(str(p["district"]), str(p.get("denominator") or ""))
+    return list(chosen.items())
 
 
 def run_all(

@@ -186,13 +186,16 @@ def index_name(lang: str) -> str:
     return "index.html" if lang == "en" else f"index-{lang}.html"
 
 
-def index_html(manifest: dict, lang: str = "en") -> str:
-    """The index page in lang: every brief grouped by kind (in registry order), failures with their cell."""
+def index_html(manifest: dict, lang: str = "en", overview=None) -> str:
+    """The index page in lang: the overview matrix (districts × metrics, verdicts against benchmarks) when the
+    run has one, then every other brief grouped by kind (in registry order), failures with their cell."""
     w = words(lang)
     entries = [e for e in manifest["briefs"] if e.get("lang", "en") == lang]
+    matrix = overview_matrix(overview, entries, lang) if overview is not None and overview.units else None
+    in_matrix = {row["href"] for row in matrix["rows"]} if matrix else set()
     groups = []
     for kind in KINDS.values():
-        members = [e for e in entries if e["kind"] == kind.kind]
+        members = [e for e in entries if e["kind"] == kind.kind and e.get("html") not in in_matrix]
         if members:
             groups.append({"heading": kind.heading(lang), "entries": members})
     others = [  # labelled with the language each link leads to, in this page's words ("中文" on the English index)
@@ -211,12 +214,39 @@ def index_html(manifest: dict, lang: str = "en") -> str:
         groups=groups,
         w=w,
         others=others,
+        matrix=matrix,
         font_css=FONT_SLOT,
         css=stylesheet(),
         counts=w["index.counts"].format(**manifest["counts"]),
         meta=meta,
     )
     return with_font(page)
+
+
+def overview_matrix(overview, entries: list[dict], lang: str) -> dict:
+    """The overview as the template shows it: header names, and per district its name, the link to its profile
+    page in lang (None when that page failed) and per metric (class, word, title text, link). Plain text
+    throughout: the template escapes every piece."""
+    from .overview import cell_words
+
+    w = words(lang)
+    pages = {
+        str(e["parameters"].get("district")): e["html"]
+        for e in entries
+        if e["kind"] == "district_profile" and e.get("html") and e.get("status") in ("ok", "reused")
+    }
+    rows = []
+    for unit in overview.units:
+        href = pages.get(unit.code)
+        name = unit.name_zh if lang == "zh" else f"{unit.name_zh} {unit.name_en}"
+        cells = []
+        for metric in overview.metrics:
+            row = unit.cells.get(metric)
+            kind, word, title = cell_words(row, lang) if row is not None else ("none", w["verdict.none"], "")
+            cells.append({"class": kind, "word": word, "title": title or w["verdict.none_title"]})
+        rows.append({"name": name, "code": unit.code, "href": href, "cells": cells, "filter": f"{name} {unit.code}"})
+    headers = [overview.metric_names[m][lang] for m in overview.metrics]
+    return {"headers": headers, "rows": rows}
 
 
 # ---------------------------------------------------------------- each page's own CJK font
