@@ -265,3 +265,33 @@ def test_a_chinese_page_copied_alone_shows_every_character(run, browser, tmp_pat
         assert missing == [], f"drawn as missing glyphs: {''.join(missing[:20])}"
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_index_opens_with_an_overview_a_reader_can_filter(run, browser, lang):
+    """Issue 23, item 7: districts × metrics, each cell a verdict in words linking to the profile; grey cells
+    say why in their title; the filter hides rows by name and shows them again."""
+    page, failed, errors = open_page(browser, page_file(run, "index", lang), 1280)
+    try:
+        rows = page.locator("table.overview tbody tr")
+        assert rows.count() >= 1
+        cells = page.eval_on_selector_all(
+            "table.overview td",
+            "tds => tds.map(td => [td.className, td.textContent.trim(), td.title, td.querySelector('a')?.href || ''])",
+        )
+        assert cells, "a cell per metric"
+        profile = page_file(run, "district_profile-371002", lang).as_uri()
+        for cls, text, title, href in cells:
+            assert text and title, "a word and the reason in every cell"
+            assert cls == "v-none" or href == profile
+        assert page.locator("#filter").is_visible()
+        page.fill("#filter", "no such district")
+        assert page.locator("table.overview tbody tr:visible").count() == 0
+        page.fill("#filter", "环翠")
+        assert page.locator("table.overview tbody tr:visible").count() == 1
+        page.locator("table.overview tbody td a").first.click()
+        page.wait_for_load_state("load")
+        assert page.url == profile
+        assert failed == [] and errors == []
+    finally:
+        page.close()

@@ -192,7 +192,7 @@ def index_html(manifest: dict, lang: str = "en", overview=None) -> str:
     w = words(lang)
     entries = [e for e in manifest["briefs"] if e.get("lang", "en") == lang]
     matrix = overview_matrix(overview, entries, lang) if overview is not None and overview.units else None
-    in_matrix = {row["href"] for row in matrix["rows"]} if matrix else set()
+    in_matrix = {row["href"] for row in matrix["rows"] if row["href"]} if matrix else set()
     groups = []
     for kind in KINDS.values():
         members = [e for e in entries if e["kind"] == kind.kind and e.get("html") not in in_matrix]
