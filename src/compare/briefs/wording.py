@@ -33,7 +33,7 @@ WORDING: dict[str, dict[str, str]] = {
         "about.heading": "About this brief",
         "about.data_version": "Data version",
         "about.generated": "Generated",
-        "index.overview": "Each district against its benchmark",
+        "index.overview": "District profiles: each district against its benchmark",
         "index.overview_note": "Each cell: the district's latest rate for the metric (as its profile gives it) "
         "against the nearest unit above it with a figure for the same period and definition (its prefecture, "
         "province or the nation), judged by the exact 95% interval. Grey: not compared (point at the cell for "
@@ -69,7 +69,7 @@ WORDING: dict[str, dict[str, str]] = {
         "about.heading": "关于本简报",
         "about.data_version": "数据版本",
         "about.generated": "生成时间",
-        "index.overview": "各区县与基准比较",
+        "index.overview": "区县概况：各区县与基准比较",
         "index.overview_note": "每格：该区县该指标最近一期的比率（与其概况所示相同），与其上级单位（地级市、省或全国）"
         "同一时期、同一口径的数字相比，按精确 95% 区间判断。灰色：未比较（指向该格可见原因）。"
         "有发现的区县排在前面；每格链接到该区县的概况。",
