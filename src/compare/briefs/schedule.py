@@ -437,7 +437,7 @@ def data_read(brief: Brief, ds: Dataset, shared: str) -> str | None:
 
     Conservative by design: a profile reads every row of its metrics at its own level (its peers) and of the
     units above it (its benchmarks); a trend reads its metrics' rows of its district and the units above it;
-    a metric comparison reads every row of its metric."""
+    a metric comparison reads every row of its metric; each with the metrics linked to them (linked_metrics)."""
     rows = _rows_read(brief, ds)
     if rows is None:
         return None
@@ -461,18 +461,26 @@ def _rows_read(brief: Brief, ds: Dataset):
     obs = ds.observations
     codes = obs["district_code"].astype(str)
     if brief.kind == "metric_comparison":
-        return obs[obs["metric_id"] == params.get("metric")]
+        return obs[obs["metric_id"].isin(linked_metrics(ds, {params.get("metric")}))]
     district = str(params.get("district", ""))
     known = ds.districts.set_index("code")
     if district not in known.index:
         return None
     above = {NATION_CODE, *(str(known.at[district, f"{lvl}_code"] or "") for lvl in ("prefecture", "province"))}
-    metrics = set(params.get("metrics") or obs.loc[codes == district, "metric_id"])
+    metrics = linked_metrics(ds, set(params.get("metrics") or obs.loc[codes == district, "metric_id"]))
     mine = obs["metric_id"].isin(metrics) & codes.isin({district, *above, *map(str, params.get("peers") or [])})
     if brief.kind == "district_profile":
         levels = codes.map(tier(known["level"]))
         mine |= obs["metric_id"].isin(metrics) & levels.eq(tier(known["level"]).get(district))
     return obs[mine]
+
+
+def linked_metrics(ds: Dataset, metrics: set) -> set:
+    """metrics with those a row of theirs is checked against: a share's numerator and denominator (a numerator
+    larger than its denominator flags both rows), and the shares built on them."""
+    m = ds.metrics
+    linked = m[m["metric_id"].isin(metrics) | m["numerator"].isin(metrics) | m["denominator"].isin(metrics)]
+    return (set(metrics) | set(linked["metric_id"]) | set(linked["numerator"]) | set(linked["denominator"])) - {""}
 
 
 def _shared_tables_digest(ds: Dataset) -> str:
