@@ -51,13 +51,13 @@ def overview(ds: Dataset, profiles: list[tuple[str, str]]) -> Overview:
     """The overview of the profiled districts: (code, denominator) per profile brief of the run."""
     units, rows = [], {}
     for code, denominator in profiles:
-        info = ds.district(code)
-        units.append(Unit(code, str(info["name_zh"]), str(info["name_en"])))
         try:
+            info = ds.district(code)
             own = profile_rate_rows(ds, code, denominator or DEFAULT_DENOMINATOR)
-            rows.setdefault(denominator or DEFAULT_DENOMINATOR, []).append(own)
-        except CompareError:  # the profile itself says why; its row stays empty here
+        except CompareError:  # an unknown code, or no rate: the profile itself fails or says why
             continue
+        units.append(Unit(code, str(info["name_zh"]), str(info["name_en"])))
+        rows.setdefault(denominator or DEFAULT_DENOMINATOR, []).append(own)
     by_code = {u.code: u for u in units}
     for denominator, frames in rows.items():  # one judgement for all units: benchmarks' rates are read once
         frames = [f for f in frames if not f.empty]
