@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -206,5 +207,91 @@ def test_every_table_keeps_its_row_labels(run, browser):
             const first = r.querySelector('th, td'); return !first || !first.innerText.trim(); }).length""",
         )
         assert empty == 0
+    finally:
+        page.close()
+
+
+# A character drawn in the embedded face and in a family no machine has: with no CJK font on the system the second
+# falls back to a missing-glyph box, so the two differ for every character the embedded face holds.
+GLYPHS_DRAWN = """async ([family, chars]) => {
+    await document.fonts.load(`32px "${family}"`, chars.join(''));
+    const canvas = document.createElement('canvas'); canvas.width = canvas.height = 40;
+    const ctx = canvas.getContext('2d', {willReadFrequently: true});
+    const draw = (font, c) => { ctx.clearRect(0, 0, 40, 40); ctx.font = font; ctx.fillText(c, 2, 32);
+        return ctx.getImageData(0, 0, 40, 40).data.join(','); };
+    return chars.filter(c => draw(`32px "${family}"`, c) === draw('32px "compare-no-such-font"', c));
+}"""
+
+
+def embedded_font(html: str):
+    from base64 import b64decode
+    from io import BytesIO
+
+    from fontTools.ttLib import TTFont
+
+    data = re.search(r"src:url\(data:font/(?:woff2|woff);base64,([A-Za-z0-9+/=]+)\)", html)
+    assert data, "the page embeds its font"
+    return TTFont(BytesIO(b64decode(data.group(1))))
+
+
+def test_a_chinese_page_copied_alone_shows_every_character(run, browser, tmp_path):
+    """Issue 23: a page forwarded on its own carries its font; nothing beside it is needed or fetched."""
+    from compare.briefs.render import CJK_FAMILY, cjk_characters
+
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    copy = alone / "district_profile-371002-zh.html"
+    shutil.copyfile(page_file(run, "district_profile-371002", "zh"), copy)
+    assert not (run / "cjk.woff").exists(), "no font file beside the pages"
+    html = copy.read_text(encoding="utf-8")
+    chars = cjk_characters([html])
+    assert len(chars) > 100
+    covered = {chr(c) for c in embedded_font(html).getBestCmap()}
+    assert set(chars) - covered == set(), "the embedded subset holds every CJK character of the page"
+    page, failed, errors = open_page(browser, copy, 1280)
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.reload()
+        page.wait_for_load_state("load")
+        assert failed == [] and errors == []
+        assert [u for u in requests if not u.startswith(("data:", copy.as_uri()))] == [], "nothing fetched"
+        status = page.evaluate(f"[...document.fonts].filter(f => f.family.includes('{CJK_FAMILY}')).map(f => f.status)")
+        assert status == ["loaded"]
+        if subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip():
+            pytest.skip("this machine has a CJK font of its own: a missing glyph would not show as a box")
+        text = page.evaluate("document.body.innerText")
+        missing = page.evaluate(GLYPHS_DRAWN, [CJK_FAMILY, sorted(set(cjk_characters([text])))])
+        assert missing == [], f"drawn as missing glyphs: {''.join(missing[:20])}"
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_index_opens_with_an_overview_a_reader_can_filter(run, browser, lang):
+    """Issue 23, item 7: districts × metrics, each cell a verdict in words linking to the profile; grey cells
+    say why in their title; the filter hides rows by name and shows them again."""
+    page, failed, errors = open_page(browser, page_file(run, "index", lang), 1280)
+    try:
+        rows = page.locator("table.overview tbody tr")
+        assert rows.count() >= 1
+        cells = page.eval_on_selector_all(
+            "table.overview td",
+            "tds => tds.map(td => [td.className, td.textContent.trim(), td.title, td.querySelector('a')?.href || ''])",
+        )
+        assert cells, "a cell per metric"
+        profile = page_file(run, "district_profile-371002", lang).as_uri()
+        for cls, text, title, href in cells:
+            assert text and title, "a word and the reason in every cell"
+            assert cls == "v-none" or href == profile
+        assert page.locator("#filter").is_visible()
+        page.fill("#filter", "no such district")
+        assert page.locator("table.overview tbody tr:visible").count() == 0
+        page.fill("#filter", "环翠")
+        assert page.locator("table.overview tbody tr:visible").count() == 1
+        page.locator("table.overview tbody td a").first.click()
+        page.wait_for_load_state("load")
+        assert page.url == profile
+        assert failed == [] and errors == []
     finally:
         page.close()

@@ -264,7 +264,14 @@ def cmd_briefs(args: argparse.Namespace) -> int:
         if entry["status"] == "failed":
             see = f" (see {entry['executed_notebook']})" if entry["executed_notebook"] else ""
             print(f"FAILED {entry['brief_id']}: {entry['error']}{see}", file=sys.stderr)
-    print(f"Index: {Path(manifest['run_dir']) / 'index.html'}")
+    langs = {entry["lang"] for entry in manifest["briefs"]} or {"en"}
+    index = "index.html" if "en" in langs else f"index-{min(langs)}.html"
+    print(f"Index: {Path(manifest['run_dir']) / index}")
+    if args.lang and not manifest.get("latest"):
+        print(
+            f"{Path(manifest['run_dir']).parent / 'latest'} is unchanged, with every language: this run holds "
+            f"{args.lang} only (build without --lang to update it)."
+        )
     return 1 if c["failed"] else 0
 
 
@@ -525,7 +532,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang",
         default=None,
         choices=["en", "zh"],
-        help="build one language only (default: each schedule entry's lang:, both when it has none)",
+        help="build one language only, into its own run folder; outputs/latest keeps every language "
+        "(default: each schedule entry's lang:, both when it has none)",
     )
     p.add_argument("--keep", type=int, default=10, help="complete runs to keep in --out (default 10)")
     p.add_argument(

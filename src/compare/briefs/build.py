@@ -1,15 +1,16 @@
-"""One build: run the schedule's notebooks in worker processes, write the pages, index, font and manifest.
+"""One build: run the schedule's notebooks in worker processes, write the pages, indexes and manifest.
 
 Layout of one run, outputs/<run-id>/:
-    <brief-id>.html, <brief-id>-zh.html   the brief in each language (no code, images embedded)
+    <brief-id>.html, <brief-id>-zh.html   the brief in each language (no code; images and its font embedded)
     notebooks/<brief-id>.ipynb            the executed notebook
     index.html, index-zh.html             every brief, grouped by kind
-    cjk.woff                              the run's subset of Noto Sans CJK SC
     manifest.json                         per page: parameters, status, seconds, outputs and their SHA-256
-outputs/latest points at the newest complete run. Files appear atomically (written aside, then renamed); run
-folders are created with an exclusive mkdir; a build holds a lock on the output folder, so two builds take turns,
-and latest only ever moves forward. A brief whose notebook, parameters, data and presentation are unchanged
-is hard-linked from the latest run, after its files' hashes are checked against that run's manifest.
+outputs/latest points at the newest complete run that holds every language the schedule asks for: a run of one
+language (--lang) stays in its own folder, its pages linking only each other, and latest keeps both languages.
+Files appear atomically (written aside, then renamed); run folders are created with an exclusive mkdir; a build
+holds a lock on the output folder, so two builds take turns, and latest only ever moves forward. A brief whose
+notebook, parameters, the data it reads and presentation are unchanged is hard-linked from the latest run (or the
+newest), after its files' hashes are checked against that run's manifest.
 A build stopped by SIGTERM or SIGINT ends its workers and kernels and removes its unfinished run folder.
 """
 
@@ -39,8 +40,9 @@ from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from ..paths import data_dir as default_data_dir
 from . import kernels
-from .render import index_html, index_name, provenance_rows, render_brief, story_data_version, write_run_font
-from .schedule import DEFAULT_CONFIG, Brief, brief_data_dir, check_parameters, load_schedule
+from .overview import overview
+from .render import index_html, index_name, provenance_rows, render_brief, story_data_version
+from .schedule import DEFAULT_CONFIG, Brief, brief_data_dir, check_parameters, load_schedule, schedule_languages
 from .wording import LANGUAGES
 
 RUN_ID = re.compile(r"^(\d{8}T\d{6}Z)(?:-(\d+))?$")
@@ -217,6 +219,7 @@ def reuse(brief: Brief, previous: dict[str, dict], previous_dir: Path | None, ru
     for result in results:
         result.html, result.executed_notebook = names[result.lang]
         result.sha256 = {rel: files[rel] for rel in names[result.lang]}
+        result.data_version = str(olds[result.lang].get("data_version") or "")  # the version its page states
     return results
 
 
@@ -249,13 +252,33 @@ def previous_run(out: Path) -> tuple[dict[str, dict], Path | None]:
     """The manifest entries of the run outputs/latest points at, by page id; nothing when latest is missing,
     dangling or points anywhere but at a run folder inside out, or when its manifest is damaged."""
     run = latest_run(out)
-    if run is None or not is_plain_file(run / "manifest.json"):
-        return {}, None
+    entries = run_manifest(run) if run is not None else {}
+    return (entries, run) if entries else ({}, None)
+
+
+def reuse_sources(out: Path) -> list[tuple[dict[str, dict], Path]]:
+    """The runs a brief may be reused from: latest's, then the newest run with a manifest when that is another
+    (a one-language run, which latest does not point at)."""
+    sources = []
+    latest = latest_run(out)
+    runs = [p for p in out.iterdir() if RUN_ID.match(p.name) and not p.is_symlink() and p.is_dir()]
+    newest = max(runs, key=lambda p: run_sort_key(p.name), default=None)
+    for run in dict.fromkeys(r for r in (latest, newest) if r is not None):
+        previous = run_manifest(run)
+        if previous:
+            sources.append((previous, run))
+    return sources
+
+
+def run_manifest(run: Path) -> dict[str, dict]:
+    """A run folder's manifest entries by page id; nothing when it has none or it is damaged."""
+    if not is_plain_file(run / "manifest.json"):
+        return {}
     try:
         entries = json.loads((run / "manifest.json").read_text(encoding="utf-8"))["briefs"]
-        return {e["brief_id"]: e for e in entries if isinstance(e, dict)}, run
+        return {e["brief_id"]: e for e in entries if isinstance(e, dict)}
     except (ValueError, KeyError, TypeError):  # a damaged manifest: rebuild everything
-        return {}, None
+        return {}
 
 
 def latest_run(out: Path) -> Path | None:
@@ -374,21 +397,21 @@ def build(
     with reading(data_dir or default_data_dir()):
         ds = load_validated(data_dir, override="--no-validate") if validate else load_dataset(data_dir)
         briefs = load_schedule(Path(config or DEFAULT_CONFIG), ds, lang)
+        every_language = lang is None or {lang} >= schedule_languages(Path(config or DEFAULT_CONFIG), ds)
         check_outside_data(out, {brief_data_dir(b.parameters, ds.data_dir) for b in briefs})
         if validate:  # the data folders the schedule's data_dir parameters name, as the build's own
             for folder in sorted({brief_data_dir(b.parameters, ds.data_dir) for b in briefs} - {ds.data_dir.resolve()}):
                 load_validated(folder, override="--no-validate")
         check_out(out)
         with locked(out), stop_on_sigterm():
-            previous, previous_dir = previous_run(out) if not force else ({}, None)
+            sources = reuse_sources(out) if not force else []
             run_id, run_dir = _make_run_dir(out)
             try:
                 manifest = _run(
                     briefs,
                     run_id,
                     run_dir,
-                    previous,
-                    previous_dir,
+                    sources,
                     ds,
                     jobs,
                     data_dir,
@@ -397,6 +420,7 @@ def build(
                     progress,
                     out,
                     limits,
+                    every_language,
                 )
             except (Stopped, KeyboardInterrupt):
                 shutil.rmtree(run_dir, ignore_errors=True)
@@ -425,12 +449,12 @@ def _make_run_dir(out: Path) -> tuple[str, Path]:
 
 
 def _run(
-    briefs, run_id, run_dir, previous, previous_dir, ds, jobs, data_dir, executor, scheduler, progress, out, limits
+    briefs, run_id, run_dir, sources, ds, jobs, data_dir, executor, scheduler, progress, out, limits, every_language
 ) -> dict:
     started = time.perf_counter()
     results, todo = [], []
     for b in briefs:
-        reused = reuse(b, previous, previous_dir, run_dir)
+        reused = next((r for previous, folder in sources if (r := reuse(b, previous, folder, run_dir))), None)
         (results.extend(reused) if reused else todo.append(b))
     data = str(data_dir) if data_dir else None
     results += run_all(todo, run_dir, jobs, data, executor, scheduler, progress, limits)
@@ -445,14 +469,27 @@ def _run(
         "counts": {s: sum(r.status == s for r in results) for s in ("ok", "reused", "failed")},
         "briefs": [asdict(r) for r in results],
     }
+    matrix = overview(ds, overview_profiles(briefs, ds))
     for lang in LANGUAGES:
         if lang == "en" or any(r.lang == lang for r in results):
-            write_atomically(run_dir / index_name(lang), index_html(manifest, lang))
-    manifest["font_bytes"] = write_run_font(run_dir, out / ".cache")
+            write_atomically(run_dir / index_name(lang), index_html(manifest, lang, matrix))
     manifest["seconds"] = round(time.perf_counter() - started, 2)
     write_atomically(run_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-    point_latest(out, run_id)
+    manifest["latest"] = every_language and point_latest(out, run_id)  # a one-language run leaves latest whole
     return manifest
+
+
+def overview_profiles(briefs: list[Brief], ds) -> list[tuple[str, str]]:
+    """(district, denominator) of the run's profiles the index's overview shows: those of the build's data with
+    the default peers and period, whose verdicts are the ones their page gives."""
+    own = Path(ds.data_dir).resolve()
+    chosen = {}
+    for b in briefs:
+        p = b.parameters
+        if b.kind == "district_profile" and not p.get("peers") and not p.get("period"):
+            if brief_data_dir(p, ds.data_dir) == own:
+                chosen.setdefault(str(p["district"]), str(p.get("denominator") or ""))
+    return list(chosen.items())
 
 
 def run_all(

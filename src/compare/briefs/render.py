@@ -5,20 +5,20 @@ kind registry), the notebook's opening paragraph as the lead, "About this brief"
 charts and tables. Tables sit in their own scrolling box, long text cells keep a readable width, and links
 show their host with "…" but point at the full address. No code, no prompts, nothing fetched from the network.
 
-Chinese text renders through one subset of Noto Sans CJK SC per run (`cjk.woff` beside the pages), made once
-from every character the run's pages use and cached on disk by that character set.
+Every page carries its own font: the CJK characters it uses, cut out of Noto Sans CJK SC and embedded in the page
+(WOFF2, base64), so a page copied or forwarded on its own shows its Chinese text with nothing beside it.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
-import hashlib
 import html
+import importlib.util
 import io
 import re
 from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -26,7 +26,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from .schedule import KINDS, TEMPLATES
 from .wording import LANGUAGES, words
 
-FONT_NAME = "cjk.woff"
+FONT_SLOT = "/*compare:cjk-font*/"  # where a page's own font goes, once the page's characters are known
+FONT_FLAVOR = "woff2" if importlib.util.find_spec("brotli") else "woff"
 CJK_FAMILY = "Noto Sans CJK SC (embedded subset)"
 # The subset holds only CJK characters, so putting it first leaves Latin text to the system fonts; further down the
 # stack Chromium drew some CJK runs as empty boxes whenever no local CJK font was installed.
@@ -60,7 +61,7 @@ def exporter():
 def render_brief(node, title: str, lang: str, provenance: list[tuple[str, str]], other_page: str | None = None) -> str:
     """An executed notebook as a brief page in lang: the story's lead and "About this brief" rows (handed over
     as output metadata by compare.stories.story) above its findings, charts and tables; explanations written for the
-    other language dropped; no code, nothing fetched, the run's font beside the page."""
+    other language dropped; no code, nothing fetched, its own font inside it."""
     node = copy.deepcopy(node)
     w = words(lang)
     keep_language(node, lang)
@@ -79,13 +80,13 @@ def render_brief(node, title: str, lang: str, provenance: list[tuple[str, str]],
             "about": [*story.get("about", []), *provenance],
             "words": w,
             "css": stylesheet(),
-            "font_css": font_css(),
+            "font_css": FONT_SLOT,
             "other_page": other_page,
             "index": index_name(lang),
         },
     }
     body, _ = exporter().from_notebook_node(node, resources=resources)
-    return body
+    return with_font(body)
 
 
 def keep_language(node, lang: str) -> None:
@@ -185,13 +186,16 @@ def index_name(lang: str) -> str:
     return "index.html" if lang == "en" else f"index-{lang}.html"
 
 
-def index_html(manifest: dict, lang: str = "en") -> str:
-    """The index page in lang: every brief grouped by kind (in registry order), failures with their cell."""
+def index_html(manifest: dict, lang: str = "en", overview=None) -> str:
+    """The index page in lang: the overview matrix (districts × metrics, verdicts against benchmarks) when the
+    run has one, then every other brief grouped by kind (in registry order), failures with their cell."""
     w = words(lang)
     entries = [e for e in manifest["briefs"] if e.get("lang", "en") == lang]
+    matrix = overview_matrix(overview, entries, lang) if overview is not None and overview.units else None
+    in_matrix = {row["href"] for row in matrix["rows"] if row["href"]} if matrix else set()
     groups = []
     for kind in KINDS.values():
-        members = [e for e in entries if e["kind"] == kind.kind]
+        members = [e for e in entries if e["kind"] == kind.kind and e.get("html") not in in_matrix]
         if members:
             groups.append({"heading": kind.heading(lang), "entries": members})
     others = [  # labelled with the language each link leads to, in this page's words ("中文" on the English index)
@@ -205,28 +209,67 @@ def index_html(manifest: dict, lang: str = "en") -> str:
         data_version=manifest["data_version"],
         version=manifest["compare_version"],
     )
-    return _index_template().render(
+    page = _index_template().render(
         manifest=manifest,
         groups=groups,
         w=w,
         others=others,
-        font_css=font_css(),
+        matrix=matrix,
+        font_css=FONT_SLOT,
         css=stylesheet(),
         counts=w["index.counts"].format(**manifest["counts"]),
         meta=meta,
     )
+    return with_font(page)
 
 
-# ---------------------------------------------------------------- the run's CJK font
+def overview_matrix(overview, entries: list[dict], lang: str) -> dict:
+    """The overview as the template shows it: header names, and per district its name, the link to its profile
+    page in lang (None when that page failed) and per metric (class, word, title text, link). Plain text
+    throughout: the template escapes every piece."""
+    from .overview import cell_words
+
+    w = words(lang)
+    pages = {
+        str(e["parameters"].get("district")): e["html"]
+        for e in entries
+        if e["kind"] == "district_profile" and e.get("html") and e.get("status") in ("ok", "reused")
+    }
+    rows = []
+    for unit in overview.units:
+        href = pages.get(unit.code)
+        name = unit.name_zh if lang == "zh" else f"{unit.name_zh} {unit.name_en}"
+        cells = []
+        for metric in overview.metrics:
+            row = unit.cells.get(metric)
+            kind, word, title = cell_words(row, lang) if row is not None else ("none", w["verdict.none"], "")
+            cells.append({"class": kind, "word": word, "title": title or w["verdict.none_title"]})
+        rows.append({"name": name, "code": unit.code, "href": href, "cells": cells, "filter": f"{name} {unit.code}"})
+    headers = [overview.metric_names[m][lang] for m in overview.metrics]
+    return {"headers": headers, "rows": rows}
 
 
-def font_css() -> str:
-    """The style that gives pages the run's CJK font (a file beside them) for their Chinese text."""
-    return (
-        f'@font-face{{font-family:"{CJK_FAMILY}";src:url({FONT_NAME}) format("woff");font-weight:100 900;'
-        f"font-display:swap;}}"
-        f"body{{font-family:{FONT_STACK};}}"
-    )
+# ---------------------------------------------------------------- each page's own CJK font
+
+
+def with_font(page: str) -> str:
+    """page with its own font: the CJK characters it uses cut out of Noto Sans CJK SC and embedded in its
+    @font-face as a data URL, in place of the FONT_SLOT its template left in <head> (the first one: the head
+    comes before any data), so a page copied on its own still shows every character."""
+    return page.replace(FONT_SLOT, font_css(cjk_characters([page])), 1)
+
+
+@lru_cache(maxsize=64)
+def font_css(chars: str) -> str:
+    """The style giving a page its CJK characters (an embedded subset) and the font stack; no face without any."""
+    face = ""
+    if chars:
+        data = base64.b64encode(subset_font(chars)).decode("ascii")
+        face = (
+            f'@font-face{{font-family:"{CJK_FAMILY}";src:url(data:font/{FONT_FLAVOR};base64,{data}) '
+            f'format("{FONT_FLAVOR}");font-weight:100 900;font-display:swap;}}'
+        )
+    return f"{face}body{{font-family:{FONT_STACK};}}"
 
 
 def cjk_characters(texts) -> str:
@@ -237,38 +280,15 @@ def cjk_characters(texts) -> str:
     return "".join(sorted(chars))
 
 
-def write_run_font(run_dir: Path, cache_dir: Path) -> int:
-    """Subset the CJK font to every character of the run's pages, once, into run_dir/cjk.woff (hard-linked from
-    a cache keyed by the character set); return its size in bytes."""
-    from ..data.fileio import write_atomically
-
-    chars = cjk_characters(p.read_text(encoding="utf-8") for p in sorted(run_dir.glob("*.html")))
-    key = hashlib.sha256(chars.encode("utf-8")).hexdigest()[:20]
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    cached = cache_dir / f"cjk-{key}.woff"
-    if not cached.is_file():
-        write_atomically(cached, subset_font(chars))
-    target = run_dir / FONT_NAME
-    target.unlink(missing_ok=True)
-    try:
-        target.hardlink_to(cached)
-    except OSError:
-        write_atomically(target, cached.read_bytes())
-    for old in cache_dir.glob("cjk-*.woff"):  # a cached font no run links to any more (pruned runs) goes too
-        if old != cached and old.stat().st_nlink == 1:
-            old.unlink(missing_ok=True)
-    return target.stat().st_size
-
-
 def subset_font(chars: str) -> bytes:
-    """Noto Sans CJK SC (bundled with mplfonts) cut down to chars, as WOFF bytes."""
+    """Noto Sans CJK SC (bundled with mplfonts) cut down to chars, as WOFF2 bytes (WOFF without brotli)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     from ..stories.charts import font_path
 
     options = subset.Options()
-    options.flavor, options.layout_features, options.name_IDs, options.hinting = "woff", [], [], False
+    options.flavor, options.layout_features, options.name_IDs, options.hinting = FONT_FLAVOR, [], [], False
     options.desubroutinize = True  # no subroutine bookkeeping: about half the time, and a smaller file
     font = TTFont(str(font_path()))
     for tag in UNUSED_FONT_TABLES:  # dropped before subsetting, which would otherwise read them (GSUB, GPOS) first
@@ -278,6 +298,6 @@ def subset_font(chars: str) -> bytes:
     subsetter.populate(unicodes=sorted({ord(c) for c in chars} | {ord("…")}))
     subsetter.subset(font)
     buffer = io.BytesIO()
-    font.flavor = "woff"
+    font.flavor = FONT_FLAVOR
     font.save(buffer)
     return buffer.getvalue()

@@ -20,11 +20,12 @@ from pathlib import Path
 import yaml
 
 from .. import __version__
-from ..data.tables import Dataset, data_version
+from ..data.reference import NATION_CODE
+from ..data.tables import VERSIONED_TABLES, Dataset, data_version
 from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from ..paths import data_dir as default_data_dir
-from ..stats.rates import rateable_observations
+from ..stats.rates import rateable_observations, tier
 from .wording import LANGUAGES, words
 
 DEFAULT_CONFIG = PROJECT_ROOT / "briefs.yml"
@@ -396,6 +397,11 @@ def _decodes(raw: bytes, encoding: str) -> bool:
     return True
 
 
+def schedule_languages(config: Path, ds: Dataset) -> set[str]:
+    """Every language the schedule's entries ask for (what a run must hold to become outputs/latest)."""
+    return {lang for entry in read_schedule(config) if isinstance(entry, dict) for lang in entry_langs(entry, None)}
+
+
 def load_schedule(config: Path, ds: Dataset, lang: str | None = None) -> list[Brief]:
     """Every brief the schedule file asks for, each with its cache key; `lang` keeps one language only."""
     if lang is not None and lang not in LANGUAGES:
@@ -413,11 +419,83 @@ def load_schedule(config: Path, ds: Dataset, lang: str | None = None) -> list[Br
         folder = brief_data_dir(b.parameters, ds.data_dir)
         if folder not in versions:
             versions[folder] = data_version(folder)
-    return [
-        replace(b, cache_key=cache_key(b, version), data_version=version)
-        for b in briefs
-        for version in [versions[brief_data_dir(b.parameters, ds.data_dir)]]
-    ]
+    shared = _shared_tables_digest(ds)
+    keyed = []
+    for b in briefs:
+        folder = brief_data_dir(b.parameters, ds.data_dir)
+        version = versions[folder]
+        reads = data_read(b, ds, shared) if folder == Path(ds.data_dir).resolve() else None
+        keyed.append(replace(b, cache_key=cache_key(b, reads or version), data_version=version))
+    return keyed
+
+
+# ---------------------------------------------------------------- the data each brief reads
+
+OWN_ROWS = {"district_profile", "trends", "metric_comparison"}  # kinds whose rows are known; others read everything
+
+
+def data_read(brief: Brief, ds: Dataset, shared: str) -> str | None:
+    """A fingerprint of the data a brief reads, so that a new observation rebuilds only the briefs it touches:
+    the tables every brief reads whole (metrics, phrases, districts, populations: shared), the set of district
+    codes reporting (they fix the charts' colours), the observation rows of its selection, and the source rows
+    and texts those rows cite. None (key on the whole data version) for any brief whose reading is not known.
+
+    Conservative by design: a profile reads every row of its metrics at its own level (its peers) and of the
+    units above it (its benchmarks); a trend reads its metrics' rows of its district and the units above it;
+    a metric comparison reads every row of its metric; each with the metrics linked to them (linked_metrics)."""
+    rows = _rows_read(brief, ds)
+    if rows is None:
+        return None
+    obs = ds.observations
+    digest = hashlib.sha256(shared.encode())
+    digest.update(",".join(sorted(obs["district_code"].astype(str).unique())).encode())
+    digest.update(rows.sort_values(list(rows.columns)).to_csv(index=False).encode())
+    docs = sorted(set(rows["doc_id"].astype(str)))
+    sources = ds.sources[ds.sources["doc_id"].astype(str).isin(docs)]
+    digest.update(sources.sort_values("doc_id").to_csv(index=False).encode())
+    for doc in docs:  # the texts as the dataset read them (no path is made from the data)
+        digest.update(doc.encode() + b"\0" + str(ds.texts.get(doc, "")).encode() + b"\0")
+    return "rows:" + digest.hexdigest()[:16]
+
+
+def _rows_read(brief: Brief, ds: Dataset):
+    """The observation rows a brief's selection reads (see data_read), or None when not known."""
+    params = brief.parameters
+    if brief.kind not in OWN_ROWS:
+        return None
+    obs = ds.observations
+    codes = obs["district_code"].astype(str)
+    if brief.kind == "metric_comparison":
+        return obs[obs["metric_id"].isin(linked_metrics(ds, {params.get("metric")}))]
+    district = str(params.get("district", ""))
+    known = ds.districts.set_index("code")
+    if district not in known.index:
+        return None
+    above = {NATION_CODE, *(str(known.at[district, f"{lvl}_code"] or "") for lvl in ("prefecture", "province"))}
+    metrics = linked_metrics(ds, set(params.get("metrics") or obs.loc[codes == district, "metric_id"]))
+    mine = obs["metric_id"].isin(metrics) & codes.isin({district, *above, *map(str, params.get("peers") or [])})
+    if brief.kind == "district_profile":
+        levels = codes.map(tier(known["level"]))
+        mine |= obs["metric_id"].isin(metrics) & levels.eq(tier(known["level"]).get(district))
+    return obs[mine]
+
+
+def linked_metrics(ds: Dataset, metrics: set) -> set:
+    """metrics with those a row of theirs is checked against: a share's numerator and denominator (a numerator
+    larger than its denominator flags both rows), and the shares built on them."""
+    m = ds.metrics
+    linked = m[m["metric_id"].isin(metrics) | m["numerator"].isin(metrics) | m["denominator"].isin(metrics)]
+    return (set(metrics) | set(linked["metric_id"]) | set(linked["numerator"]) | set(linked["denominator"])) - {""}
+
+
+def _shared_tables_digest(ds: Dataset) -> str:
+    """The tables every brief reads whole: each data table but the observations and the sources' list."""
+    folder = Path(ds.data_dir)
+    digest = hashlib.sha256()
+    for rel in VERSIONED_TABLES:
+        if rel not in ("observations.csv", "sources/sources.csv") and (folder / rel).is_file():
+            digest.update(rel.encode() + b"\0" + (folder / rel).read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def brief_data_dir(parameters: dict, data_dir: Path | str | None) -> Path:
@@ -441,9 +519,11 @@ def _presentation_digest() -> str:
 
 
 def cache_key(brief: Brief, data_version: str) -> str:
-    """Same notebook file, parameters, languages, data (the version of the folder the brief reads), presentation
-    and package version: same key, same brief."""
+    """Same notebook file, parameters, languages (its own and the editions it links), data (the fingerprint of
+    the rows the brief reads, else the version of the folder it reads), presentation and package version: same
+    key, same brief."""
     digest = hashlib.sha256((NOTEBOOKS_DIR / brief.notebook).read_bytes())
     digest.update(json.dumps(brief.parameters, sort_keys=True).encode())
-    digest.update(f"{data_version}|{__version__}|{','.join(brief.langs)}|{_presentation_digest()}".encode())
+    editions = ",".join(brief.editions)  # a page links its other editions: an English-only run's pages do not
+    digest.update(f"{data_version}|{__version__}|{','.join(brief.langs)}|{editions}|{_presentation_digest()}".encode())
     return digest.hexdigest()[:16]

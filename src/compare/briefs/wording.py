@@ -35,6 +35,19 @@ WORDING: dict[str, dict[str, str]] = {
         "about.heading": "About this brief",
         "about.data_version": "Data version",
         "about.generated": "Generated",
+        "index.overview": "District profiles: each district against its benchmark",
+        "index.overview_note": "Each cell: the district's latest rate for the metric (as its profile gives it) "
+        "against the nearest unit above it with a figure for the same period and definition (its prefecture, "
+        "province or the nation), judged by the exact 95% interval. Grey: not compared (point at the cell for "
+        "why). Districts with a finding come first; each cell links to the district's profile.",
+        "index.filter": "Filter by name",
+        "index.district": "District",
+        "verdict.higher": "higher",
+        "verdict.lower": "lower",
+        "verdict.similar": "similar",
+        "verdict.not_compared": "not compared",
+        "verdict.none": "no figure",
+        "verdict.none_title": "The district reports no dated figure of this metric.",
     },
     "zh": {
         "html_lang": "zh-Hans",
@@ -60,6 +73,18 @@ WORDING: dict[str, dict[str, str]] = {
         "about.heading": "关于本简报",
         "about.data_version": "数据版本",
         "about.generated": "生成时间",
+        "index.overview": "区县概况：各区县与基准比较",
+        "index.overview_note": "每格：该区县该指标最近一期的比率（与其概况所示相同），与其上级单位（地级市、省或全国）"
+        "同一时期、同一口径的数字相比，按精确 95% 区间判断。灰色：未比较（指向该格可见原因）。"
+        "有发现的区县排在前面；每格链接到该区县的概况。",
+        "index.filter": "按名称筛选",
+        "index.district": "区县",
+        "verdict.higher": "较高",
+        "verdict.lower": "较低",
+        "verdict.similar": "相近",
+        "verdict.not_compared": "未比较",
+        "verdict.none": "无数字",
+        "verdict.none_title": "该区县没有该指标注明日期的数字。",
     },
 }
 

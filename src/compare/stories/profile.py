@@ -75,6 +75,24 @@ def _home_window(own_rows: pd.DataFrame, period: str) -> Window | None:
     return home_window(latest["period_start"], latest["period_end"])
 
 
+def profile_rate_rows(
+    ds: Dataset, district: str, denominator: str = DEFAULT_DENOMINATOR, min_units: int = MIN_UNITS
+) -> pd.DataFrame:
+    """The rate rows a profile (default peers and period) judges against its benchmarks: per metric it reports,
+    the district's row in that metric's home window, chosen as _profile_entry chooses it (the run's index shows
+    them as an overview)."""
+    level = tier(pd.Series([ds.district(district)["level"]])).iloc[0]
+    rows = []
+    for metric_id in _reportable_metrics(ds, district):
+        rates = rate_table(ds, metric_id, level=level, denominator=canonical_denominator(denominator))
+        window = _home_window(rates[rates["district_code"] == district], "")
+        cs = comparison_set(rates, window, min_units) if window else None
+        own = cs.units[cs.units["district_code"] == district] if cs else pd.DataFrame()
+        if not own.empty:
+            rows.append(own.iloc[[0]])
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
 @dataclass(frozen=True)
 class ProfileEntry:
     """What a district profile says about one metric."""
