@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from compare.briefs import build, load_schedule
-from compare.briefs.schedule import DEFAULT_CONFIG
+from compare.briefs.schedule import DEFAULT_CONFIG, presentation_files
 from compare.data import load_dataset
 from compare.paths import PROJECT_ROOT
 
@@ -135,3 +135,10 @@ def test_a_one_language_build_leaves_latest_with_both_languages(data, tmp_path, 
     again = build(config, out, jobs=2, data_dir=data, progress=False, lang="en")
     assert again["counts"] == {"ok": 0, "reused": 1, "failed": 0}, "reused from the newest run, not only latest"
     assert not again["latest"] and latest.resolve().name == full["run_id"]
+
+
+def test_a_changed_sentence_or_statistic_rebuilds_the_pages():
+    """The cache key covers the package's code, not only the renderer: a sentence changed in stories/ or a method
+    changed in stats/ must not leave pages built by the old code in place."""
+    names = {p.relative_to(PROJECT_ROOT / "src" / "compare").as_posix() for p in presentation_files()}
+    assert {"stories/sentences.py", "stats/benchmarks.py", "stories/charts.py", "briefs/render.py"} <= names

@@ -507,14 +507,18 @@ def brief_data_dir(parameters: dict, data_dir: Path | str | None) -> Path:
     return Path(data_dir or default_data_dir()).resolve()
 
 
+def presentation_files() -> list[Path]:
+    """What shapes a page besides the notebook and its data: the templates and the package's code (a changed
+    sentence, statistic or chart in stories/ or stats/ rebuilds the pages, not only a changed renderer)."""
+    package = Path(__file__).parent.parent
+    return sorted(p for p in [*TEMPLATES.rglob("*"), *package.rglob("*.py")] if p.is_file())
+
+
 @lru_cache
 def _presentation_digest() -> str:
-    """A digest of what shapes a page besides the notebook: templates, wording and the renderer."""
     digest = hashlib.sha256()
-    here = Path(__file__).parent
-    for path in sorted([*TEMPLATES.rglob("*"), here / "render.py", here / "wording.py"]):
-        if path.is_file():
-            digest.update(path.read_bytes())
+    for path in presentation_files():
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
