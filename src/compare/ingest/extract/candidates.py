@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...data.numerals import find_numbers
 from ...data.tables import OBSERVATION_COLUMNS, Dataset
-from . import periods
+from . import bases, periods
 from .context import Context, detect_district
 from .rules import (
     HONOUR_VERBS,
@@ -94,6 +94,7 @@ def _sentence_candidates(
             continue
         start_ts, end_ts = dating.start, dating.end
         quote_end = max(unit_end, found.quote_end)
+        stated = _basis(sentence, numbers, n, unit, unit_end, found, subset, ctx, out)
         out.append(
             Candidate(
                 doc_id=ctx.doc_id,
@@ -115,8 +116,32 @@ def _sentence_candidates(
                 why=why,
                 context=_marked(text, origin, s0, s1, n.start, n.end),
                 unit_word=unit,
+                basis=stated.basis,
+                scope=stated.scope,
+                basis_why=stated.why,
             )
         )
+
+
+def _basis(sentence, numbers, n, unit, unit_end, found: Reading, subset: str, ctx: Context, previous) -> bases.Basis:
+    """The basis and scope the sentence states for this count, read after the count before it; a part with
+    no verb of its own ('其中刑事案件30件') takes the basis of the count it is part of."""
+    start = max((m.end for m in numbers if m.end <= n.start), default=0)
+    stated = bases.propose(sentence, start, n.start, unit_end, unit, found.kind, found.metric_id, ctx.level)
+    whole = previous[-1] if previous else None
+    if (
+        not stated.basis
+        and subset
+        and whole is not None
+        and whole.sentence == sentence
+        and whole.metric_id == found.metric_id
+        and whole.basis
+        and unit in bases.CASE_WORDS
+        and not bases.OWN_VERB.search(sentence, start, n.start)
+    ):
+        why = f"basis {whole.basis}: that of the count it is part of"
+        return bases.Basis(whole.basis, stated.scope, "; ".join(w for w in (why, stated.why) if w))
+    return stated
 
 
 def _year_on_year(sentence_periods, clause_start: int, position: int, dating) -> bool:

@@ -151,6 +151,9 @@ class Candidate:
     why: str = ""  # why it is a part (empty for a total)
     context: str = ""  # its sentence in the original text, the number marked ⟦…⟧
     unit_word: str = ""  # the counting word after its number (件, 人次 ...)
+    basis: str = ""  # received, handled, assigned, concluded where the sentence states it (extract.bases)
+    scope: str = ""  # with_legal_help, with_court_referrals, all_levels where the report states it
+    basis_why: str = ""  # where the basis and scope came from, for the reviewer
 
     def row(self) -> dict:
         """The observations.csv row."""
@@ -165,6 +168,8 @@ class Candidate:
             "qualifier": self.qualifier,
             "statement": self.statement,
             "quote": self.quote,
+            "basis": self.basis,
+            "scope": self.scope,
         }
 
 
