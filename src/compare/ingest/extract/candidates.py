@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...data.numerals import find_numbers
 from ...data.tables import OBSERVATION_COLUMNS, Dataset
-from . import bases, periods
+from . import bases, learned, periods
 from .context import Context, detect_district
 from .rules import (
     HONOUR_VERBS,
@@ -119,6 +119,8 @@ def _sentence_candidates(
                 basis=stated.basis,
                 scope=stated.scope,
                 basis_why=stated.why,
+                number_start=n.start,
+                level=ctx.level,
             )
         )
 
@@ -190,8 +192,14 @@ def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_na
     return "", ""
 
 
-def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> list[Candidate]:
-    """Every candidate observation of a report, in reading order."""
+SHIPPED = "shipped"
+
+
+def candidates(
+    text: str | bytes, ds: Dataset, ctx: Context | None = None, model: learned.RoleModel | None | str = SHIPPED
+) -> list[Candidate]:
+    """Every candidate observation of a report, in reading order; total or part as the rules read it, or as
+    the learned model (the shipped one unless another or None is given) reads it where it overrules them."""
     ctx = ctx or Context()
     text = check_text(text)
     check_size(text)
@@ -236,7 +244,7 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
         if paragraph_ends:
             found += paragraph
             paragraph, centre_named, carried, now = [], False, None, False
-    return drop_restatements(found)
+    return drop_restatements(learned.apply(found, learned.shipped() if isinstance(model, str) else model))
 
 
 def _reach(sentence: str, phrase_end: int, n) -> int:

@@ -154,6 +154,8 @@ class Candidate:
     basis: str = ""  # received, handled, assigned, concluded where the sentence states it (extract.bases)
     scope: str = ""  # with_legal_help, with_court_referrals, all_levels where the report states it
     basis_why: str = ""  # where the basis and scope came from, for the reviewer
+    number_start: int = 0  # where the number starts in its sentence
+    level: str = ""  # the level of the report's unit (county, prefecture ...), a feature of the learned decision
 
     def row(self) -> dict:
         """The observations.csv row."""
