@@ -309,6 +309,19 @@ def _reviewed_year(simple_text: str, span: Span | None, date: pd.Timestamp | Non
     return Span(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), f"the heading '{m.group(0).strip()}'")
 
 
+# '普陀年鉴2012', '2012年鉴': a yearbook of one year records the year before it.
+YEARBOOK = re.compile(r"年鉴\s*[(（]?(?P<a>(?:19|20)\d\d)|(?P<b>(?:19|20)\d\d)\s*年?鉴")
+
+
+def _yearbook_span(title: str) -> Span | None:
+    """The year a yearbook's title says it records (the year before the yearbook's), or None."""
+    m = YEARBOOK.search(title or "")
+    if m is None:
+        return None
+    year = int(m["a"] or m["b"]) - 1
+    return Span(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), f"the yearbook title '{m.group(0)}'")
+
+
 def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
     """The document's period: the context's (sources.csv, --period) when given, else the first period
     phrase of its opening; and the day its stocks are counted at."""
@@ -316,7 +329,7 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
     if ctx.period_start is not None:
         span = Span(ctx.period_start, ctx.period_end, "given (sources.csv or --period)", given=True)
     else:
-        span = _opening_span(opening(simple_text), date)
+        span = _opening_span(opening(simple_text), date) or _yearbook_span(ctx.title)
         if span is not None and span.end is not None and date is None and span.end > pd.Timestamp.now():
             span = None
         reviewed = _reviewed_year(simple_text, span, date)
@@ -358,6 +371,20 @@ def out_of_scope(dating: Dating, doc: DocumentPeriod, statement: str) -> bool:
     if doc.report_date is not None:
         last = max(last, doc.report_date.year)
     return dating.end.year < first - 1 or (dating.start.year > last and statement != "target")
+
+
+# A review of a year released this soon after its end speaks of the year's end when it says 目前 or 现有.
+REVIEW_LAG_DAYS = 92
+
+
+def _reviewed_year_end(doc: DocumentPeriod) -> pd.Timestamp | None:
+    """The end of the year a document reviews when it was released within REVIEW_LAG_DAYS after it (a January
+    press conference on last year's work), else None."""
+    span, date = doc.span, doc.report_date
+    if span is None or span.start is None or span.end is None or date is None or span.to_report_date:
+        return None
+    whole_year = span.start.month == 1 and span.start.day == 1 and (span.end.month, span.end.day) == (12, 31)
+    return span.end if whole_year and pd.Timedelta(0) < date - span.end <= pd.Timedelta(days=REVIEW_LAG_DAYS) else None
 
 
 @dataclass(frozen=True)
@@ -408,6 +435,11 @@ def date_number(
         return Dating(first, pd.Timestamp(year, 12, 31), f"a target for {year}")
     if kind == "stock":
         now = doc.report_date if doc.report_date is not None else doc.as_of
+        year_end = _reviewed_year_end(doc)
+        if point_in_time and year_end is not None:
+            return Dating(
+                year_end, year_end, f"at {year_end:%Y-%m-%d} (目前 in a review of a year released soon after it)"
+            )
         if point_in_time and now is not None:
             return Dating(now, now, f"at {now:%Y-%m-%d} (目前/现有: the time of writing)")
         if span is doc.span:

@@ -1,0 +1,45 @@
+"""General causes of misses on unseen reports (issue 24), each with a sentence written for the test
+(SYNTHETIC, not from any report): stocks of a year's review released soon after it are dated at the year's
+end, a yearbook's title names the year it records, a middle dot or a space typeset inside a percentage, and
+legal help counted in 次."""
+
+import pandas as pd
+import pytest
+
+from compare.data import load_dataset
+from compare.ingest.extract import Context, extract
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def read(text, ds, **kw):
+    out = extract(text, ds, Context(doc_id="t", district_code="320412", **kw))
+    return {(r.metric_id, r.value): (r.subset, r.period_start, r.period_end) for r in out.itertuples()}
+
+
+def test_now_in_a_january_review_of_last_year_is_the_years_end(ds):  # SYNTHETIC
+    text = "2021年，全区共受理法律援助案件500件。目前，全区共建成公共法律服务工作站28个。"
+    got = read(text, ds, published=pd.Timestamp(2022, 1, 12))
+    assert got[("public_legal_service_sites", 28)][1:] == ("2021-12-31", "2021-12-31")
+    later = read(text, ds, published=pd.Timestamp(2022, 8, 1))  # half a year on, 目前 is the time of writing
+    assert later[("public_legal_service_sites", 28)][1:] == ("2022-08-01", "2022-08-01")
+
+
+def test_a_yearbooks_title_names_the_year_it_records(ds):  # SYNTHETIC
+    text = "【调解工作】\n年内，全区共受理纠纷860件。截至年底，全区有人民调解组织120个。"
+    got = read(text, ds, title="某区年鉴2016,政法", published=pd.Timestamp(2017, 9, 1))
+    assert got[("disputes_mediated", 860)][1:] == ("2015-01-01", "2015-12-31")
+
+
+@pytest.mark.parametrize("typeset", ["98·6 4%", "98.6 4%", "98·64%"])
+def test_a_middle_dot_or_a_space_inside_a_percentage_is_read_through(ds, typeset):  # SYNTHETIC
+    got = read(f"2022年，全区共受理纠纷860件，调解成功率{typeset}。", ds)
+    assert ("mediation_success_rate", 98.64) in got
+
+
+def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
+    got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
+    assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]
