@@ -43,3 +43,20 @@ def test_a_middle_dot_or_a_space_inside_a_percentage_is_read_through(ds, typeset
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]
+
+
+def test_the_base_of_a_comparison_dates_the_figure_right_after_it_only(ds):  # SYNTHETIC
+    got = read(
+        "2021年，区政府收到行政复议申请300件，较2020年180件增加120件。其中，以区公安分局为被申请人的案件90件。",
+        ds,
+        published=pd.Timestamp(2022, 3, 1),
+    )
+    assert got[("admin_reconsideration_cases", 180)][1:] == ("2020-01-01", "2020-12-31")
+    assert got[("admin_reconsideration_cases", 300)][1:] == ("2021-01-01", "2021-12-31")
+    assert got[("admin_reconsideration_cases", 90)][1:] == ("2021-01-01", "2021-12-31")
+
+
+def test_a_report_naming_no_period_of_its_own_keeps_the_years_its_sentences_name(ds):  # SYNTHETIC
+    text = "近年来，某县不断完善矛盾纠纷化解机制。\n2019年，全县共受理纠纷1500件，调解成功1480件。"
+    got = read(text, ds, published=pd.Timestamp(2022, 5, 1))
+    assert got[("disputes_mediated", 1500)][1:] == ("2019-01-01", "2019-12-31")

@@ -87,7 +87,9 @@ def _sentence_candidates(
         statement = "target" if found.statement == "actual" and is_target(clause) else found.statement
         if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
             continue
-        dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried, carried_now, section)
+        dating = periods.date_number(
+            sentence_periods, n.start, doc, kind, statement, carried, carried_now, section, sentence
+        )
         if dating.unstated or periods.out_of_scope(dating, doc, statement):
             continue
         if statement == "yoy_pct" and not _year_on_year(sentence_periods, clause_start, n.start, dating):

@@ -57,7 +57,7 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<since>{YEAR}年以来)",
             rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
-            rf"(?P<year>{YEAR}年(?:度)?)(?![\d月])",
+            rf"(?P<year>{YEAR}年(?:度)?)(?!\d{{1,2}}\s*[月日号]|月|\d{{1,2}}\s*[-—至到~])",  # 2020年172件 too
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
             rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?P<until_day>\d{{1,2}})日"
             rf"|截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:底|末|份)?)",
@@ -364,6 +364,8 @@ def out_of_scope(dating: Dating, doc: DocumentPeriod, statement: str) -> bool:
     if dating.start is None or dating.end is None:
         return False
     anchor = doc.span if doc.span is not None and doc.span.start is not None else None
+    if anchor is None and dating.end is not None and doc.report_date is not None and dating.end <= doc.report_date:
+        return False  # a report that names no period of its own ('近年来'): the years its sentences name are its
     first = anchor.start.year if anchor else (doc.report_date.year if doc.report_date is not None else None)
     last = (anchor.end or anchor.start).year if anchor else first
     if first is None:
@@ -398,6 +400,11 @@ class Dating:
     unstated: bool = False  # a flow over recent years (近年来) whose span the text does not state
 
 
+# The base of a comparison dates only the figure given right after it ('较2020年172件', '比2017年的824件',
+# '较2020年该类案件量42件'), not the later figures of its sentence.
+BASE_VALUE_GAP = re.compile(r"(同期)?的?[^\d,，;；。、]{0,6}")
+
+
 def date_number(
     sentence_phrases: list[Phrase],
     position: int,
@@ -407,12 +414,19 @@ def date_number(
     carried: Span | None = None,
     carried_now: bool = False,
     section: Span | None = None,
+    sentence: str = "",
 ) -> Dating:
     """The period of a number at position: the last period phrase before it in its sentence, else the one
     an earlier sentence of its paragraph named (carried), else the heading above it (section), else the
     document's; stocks at one day (the
     report's date when the paragraph speaks of now: 目前, 现有), targets over their year."""
-    before = [p for p in sentence_phrases if p.end <= position and not (statement == "yoy_pct" and p.base)]
+    before = [
+        p
+        for p in sentence_phrases
+        if p.end <= position
+        and not (statement == "yoy_pct" and p.base)
+        and not (p.base and not BASE_VALUE_GAP.fullmatch(sentence[p.end : position]))
+    ]
     point_in_time = bool(before) and (before[-1].span is None or before[-1].now)
     point_in_time = point_in_time or (not before and carried_now)
     span = next((p.span for p in reversed(before) if p.span is not None), None)
