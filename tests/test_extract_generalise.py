@@ -60,3 +60,20 @@ def test_a_report_naming_no_period_of_its_own_keeps_the_years_its_sentences_name
     text = "近年来，某县不断完善矛盾纠纷化解机制。\n2019年，全县共受理纠纷1500件，调解成功1480件。"
     got = read(text, ds, published=pd.Timestamp(2022, 5, 1))
     assert got[("disputes_mediated", 1500)][1:] == ("2019-01-01", "2019-12-31")
+
+
+def test_a_learned_model_overrules_the_rules_only_with_confidence_and_says_why(ds, tmp_path):  # SYNTHETIC
+    from compare.ingest.extract import candidates
+    from compare.ingest.extract.learned import RoleModel, load
+
+    text = "2022年，全区共受理法律援助案件300件。"
+    context = Context(doc_id="t", district_code="320412")
+    (rule,) = candidates(text, ds, context, None)
+    assert rule.subset == ""
+    sure = RoleModel({"rule:total": 3.0}, 0.0, 0.9)  # SYNTHETIC weights: a part with chance 0.95
+    path = tmp_path / "m.json"
+    path.write_text(sure.to_json(), encoding="utf-8")
+    (flipped,) = candidates(text, ds, context, load(path))
+    assert flipped.subset == "part" and flipped.why.startswith("learned") and "rule:total" in flipped.why
+    (kept,) = candidates(text, ds, context, RoleModel({"rule:total": 1.0}, 0.0, 0.9))  # chance 0.73 < 0.9
+    assert kept.subset == ""
