@@ -77,3 +77,25 @@ def test_a_learned_model_overrules_the_rules_only_with_confidence_and_says_why(d
     assert flipped.subset == "part" and flipped.why.startswith("learned") and "rule:total" in flipped.why
     (kept,) = candidates(text, ds, context, RoleModel({"rule:total": 1.0}, 0.0, 0.9))  # chance 0.73 < 0.9
     assert kept.subset == ""
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("2022年，全区完成办理法律援助案件600件的目标任务。", 600),
+        ("会议要求，2023年全区受理法律援助案件不少于650件。", 650),
+    ],
+)
+def test_a_task_named_after_the_number_or_a_floor_before_it_is_a_target(ds, text, value):  # SYNTHETIC
+    out = extract(text, ds, Context(doc_id="t", district_code="320412", published=pd.Timestamp(2023, 1, 20)))
+    row = out[(out["metric_id"] == "legal_aid_cases") & (out["value"] == value)].iloc[0]
+    assert row["statement"] == "target"
+
+
+def test_consultations_by_channel_are_parts(ds):  # SYNTHETIC
+    got = read("2022年，我局接待来访法律咨询900人次、来电法律咨询2100人次。", ds)
+    assert got[("legal_consultations", 900)][0] and got[("legal_consultations", 2100)][0]
+
+
+def test_walk_in_and_phone_consultations_alone_are_a_part(ds):  # SYNTHETIC
+    assert read("2022年，我局接待来访来电群众咨询1500人次。", ds)[("legal_consultations", 1500)][0]

@@ -84,7 +84,8 @@ def _sentence_candidates(
         subset, why = _whose(sentence, n.start, found, ctx, centre_named)
         used.update(h.start for h in hits if h.start >= n.start and h.end <= found.quote_end)
         kind = found.kind
-        statement = "target" if found.statement == "actual" and is_target(clause) else found.statement
+        planned = is_target(clause, sentence[unit_end : unit_end + 8])
+        statement = "target" if found.statement == "actual" and planned else found.statement
         if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
             continue
         dating = periods.date_number(

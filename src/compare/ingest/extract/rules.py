@@ -68,6 +68,8 @@ PART_WORDS = {  # a part of the metric just named, and its subset label
     "派驻": "stationed",
     "品牌": "brand",
     "物业": "property_management",
+    "来访": "walk_in",  # consultations by channel: '来访咨询298人次、来电咨询2013人次'
+    "来电": "phone",
 }
 MODIFIER_PARTS = {
     "乡镇": "township",
@@ -601,7 +603,9 @@ def classify(
     return None
 
 
-TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计", "任务数")
+TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计", "任务数", "不低于", "不少于", "确保")
+# '办理案件8000件的目标任务', '全年办案500件工作任务': the number is the target a task set.
+TARGET_AFTER = re.compile(r"\s*的?\s*(目标任务|工作任务|目标|任务)(?!中)")
 TARGET_YEAR = re.compile(r"到20\d\d年|确定[^,，。;；]{0,20}完成")  # 到2025年…; 确定全年完成…件
 # Organisations of one kind as a sentence's subject ('全市社区人民调解组织共开展…'): their numbers are a part.
 SUBJECT_ORGANISATIONS = re.compile(
@@ -682,6 +686,7 @@ def number_between(numbers: list[Number], start: int, end: int) -> bool:
     return any(start <= m.start and m.end <= end for m in numbers)
 
 
-def is_target(clause: str) -> bool:
-    """Whether a clause plans rather than reports (拟, 计划, 力争, 目标, 任务数, 到2025年, 确定…完成)."""
-    return any(w in clause for w in TARGET_WORDS) or bool(TARGET_YEAR.search(clause))
+def is_target(clause: str, after: str = "") -> bool:
+    """Whether a clause plans rather than reports (拟, 计划, 力争, 目标, 任务数, 不低于, 确保, 到2025年,
+    确定…完成), or the words right after the number's unit name it a target ('…8000件的目标任务')."""
+    return any(w in clause for w in TARGET_WORDS) or bool(TARGET_YEAR.search(clause) or TARGET_AFTER.match(after))
