@@ -99,3 +99,15 @@ def test_consultations_by_channel_are_parts(ds):  # SYNTHETIC
 
 def test_walk_in_and_phone_consultations_alone_are_a_part(ds):  # SYNTHETIC
     assert read("2022年，我局接待来访来电群众咨询1500人次。", ds)[("legal_consultations", 1500)][0]
+
+
+@pytest.mark.parametrize(
+    "text, metric, value",
+    [
+        ("2022年，区法律援助中心共受理、审查、指派律师承办法律援助案件230件。", "legal_aid_cases", 230),
+        ("2022年，区司法局组织律师开展法治宣传活动6场。", "legal_publicity_events", 6),
+        ("2022年，区法律援助中心为受援人免收律师代理费96万元。", "legal_aid_fee_waived", 960_000),
+    ],
+)
+def test_a_provider_the_unit_directs_or_a_fee_named_after_one_is_no_part(ds, text, metric, value):  # SYNTHETIC
+    assert read(text, ds)[(metric, value)][0] == ""

@@ -644,6 +644,10 @@ WHOLE_UNIT = re.compile(
 )
 # A provider named this far before a count credits the count to it.
 PROVIDER_REACH = 40
+# ... unless the unit directs it ('指派律师承办…', '组织律师事务所…开展'): the count is the unit's own; or it
+# names a fee ('律师代理费'), not who did the work.
+DIRECTED = re.compile(r"(指派|选派|组织|安排|动员|协调|邀请)[^,，;；。\d]?$")
+FEE_NOUN = re.compile(r"[\u4e00-\u9fff]{0,2}费")
 
 
 def segment_start(sentence: str, clause_start: int, position: int) -> int:
@@ -659,7 +663,11 @@ def segment_start(sentence: str, clause_start: int, position: int) -> int:
 def by_provider(sentence: str, position: int) -> bool:
     """Whether a count is credited to one provider group (lawyers, hotline ...) named shortly before it,
     rather than to the whole district (全区, 全市, 全县 in between)."""
-    found = list(PROVIDERS.finditer(sentence, max(0, position - PROVIDER_REACH), position))
+    found = [
+        m
+        for m in PROVIDERS.finditer(sentence, max(0, position - PROVIDER_REACH), position)
+        if not DIRECTED.search(sentence, max(0, m.start() - 3), m.start()) and not FEE_NOUN.match(sentence, m.end())
+    ]
     if found and not WHOLE_UNIT.search(sentence, found[-1].end(), position):
         return True
     subject = SUBJECT_PROVIDER.search(sentence, 0, position)
