@@ -3,8 +3,10 @@ locked merge of the accepted rows of one or several review files into observatio
 
 A review file holds the observation columns, an empty `decision` column, and three columns to decide
 quickly: `sentence` (the sentence with the number marked ⟦…⟧), `period_note` (how the period was read,
-or PERIOD UNKNOWN) and `part_note` (why a row is a part). `compare accept` reads only the decision and
-the observation columns, so a reviewer may edit or drop the notes.
+or PERIOD UNKNOWN), `part_note` (why a row is a part) and `basis_note` (where the proposed `basis` and
+`scope` came from: the verb 受理/办理/指派/办结 or the note 含法律帮助 before the number). `basis` and `scope`
+are observation columns the reviewer may edit; `compare accept` reads only the decision and the observation
+columns, so a reviewer may edit or drop the notes.
 
 It also carries what sources.csv needs of the report (`source_title`, `source_url`, `source_published`,
 `source_district`, `source_period`, the same on every row): when a document is not yet in sources.csv,
@@ -41,7 +43,7 @@ if TYPE_CHECKING:  # only named in annotations: importing extract here would be 
     from .extract.rules import Candidate
 
 REVIEW_COLUMNS = ["decision"] + OBSERVATION_COLUMNS
-NOTE_COLUMNS = ["period_note", "part_note", "sentence"]
+NOTE_COLUMNS = ["period_note", "part_note", "basis_note", "sentence"]
 SOURCE_NOTE_COLUMNS = ["source_title", "source_url", "source_published", "source_district", "source_period"]
 DECISIONS = ("accept", "reject", "")
 
@@ -54,6 +56,7 @@ def review_table(found: list[Candidate]) -> pd.DataFrame:
             **c.row(),
             "period_note": ("PERIOD UNKNOWN: " if c.period_unknown else "") + c.period_how,
             "part_note": c.why,
+            "basis_note": c.basis_why,
             "sentence": c.context,
         }
         for c in found

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...data.numerals import find_numbers
 from ...data.tables import OBSERVATION_COLUMNS, Dataset
-from . import periods
+from . import bases, learned, periods
 from .context import Context, detect_district
 from .rules import (
     HONOUR_VERBS,
@@ -84,16 +84,20 @@ def _sentence_candidates(
         subset, why = _whose(sentence, n.start, found, ctx, centre_named)
         used.update(h.start for h in hits if h.start >= n.start and h.end <= found.quote_end)
         kind = found.kind
-        statement = "target" if found.statement == "actual" and is_target(clause) else found.statement
+        planned = is_target(clause, sentence[unit_end : unit_end + 8])
+        statement = "target" if found.statement == "actual" and planned else found.statement
         if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
             continue
-        dating = periods.date_number(sentence_periods, n.start, doc, kind, statement, carried, carried_now, section)
+        dating = periods.date_number(
+            sentence_periods, n.start, doc, kind, statement, carried, carried_now, section, sentence
+        )
         if dating.unstated or periods.out_of_scope(dating, doc, statement):
             continue
         if statement == "yoy_pct" and not _year_on_year(sentence_periods, clause_start, n.start, dating):
             continue
         start_ts, end_ts = dating.start, dating.end
         quote_end = max(unit_end, found.quote_end)
+        stated = _basis(sentence, numbers, n, unit, unit_end, found, subset, ctx, out)
         out.append(
             Candidate(
                 doc_id=ctx.doc_id,
@@ -115,8 +119,34 @@ def _sentence_candidates(
                 why=why,
                 context=_marked(text, origin, s0, s1, n.start, n.end),
                 unit_word=unit,
+                basis=stated.basis,
+                scope=stated.scope,
+                basis_why=stated.why,
+                number_start=n.start,
+                level=ctx.level,
             )
         )
+
+
+def _basis(sentence, numbers, n, unit, unit_end, found: Reading, subset: str, ctx: Context, previous) -> bases.Basis:
+    """The basis and scope the sentence states for this count, read after the count before it; a part with
+    no verb of its own ('其中刑事案件30件') takes the basis of the count it is part of."""
+    start = max((m.end for m in numbers if m.end <= n.start), default=0)
+    stated = bases.propose(sentence, start, n.start, unit_end, unit, found.kind, found.metric_id, ctx.level)
+    whole = previous[-1] if previous else None
+    if (
+        not stated.basis
+        and subset
+        and whole is not None
+        and whole.sentence == sentence
+        and whole.metric_id == found.metric_id
+        and whole.basis
+        and unit in bases.CASE_WORDS
+        and not bases.OWN_VERB.search(sentence, start, n.start)
+    ):
+        why = f"basis {whole.basis}: that of the count it is part of"
+        return bases.Basis(whole.basis, stated.scope, "; ".join(w for w in (why, stated.why) if w))
+    return stated
 
 
 def _year_on_year(sentence_periods, clause_start: int, position: int, dating) -> bool:
@@ -165,8 +195,14 @@ def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_na
     return "", ""
 
 
-def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> list[Candidate]:
-    """Every candidate observation of a report, in reading order."""
+SHIPPED = "shipped"
+
+
+def candidates(
+    text: str | bytes, ds: Dataset, ctx: Context | None = None, model: learned.RoleModel | None | str = SHIPPED
+) -> list[Candidate]:
+    """Every candidate observation of a report, in reading order; total or part as the rules read it, or as
+    the learned model (the shipped one unless another or None is given) reads it where it overrules them."""
     ctx = ctx or Context()
     text = check_text(text)
     check_size(text)
@@ -211,7 +247,7 @@ def candidates(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> li
         if paragraph_ends:
             found += paragraph
             paragraph, centre_named, carried, now = [], False, None, False
-    return drop_restatements(found)
+    return drop_restatements(learned.apply(found, learned.shipped() if isinstance(model, str) else model))
 
 
 def _reach(sentence: str, phrase_end: int, n) -> int:

@@ -57,7 +57,7 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<since>{YEAR}年以来)",
             rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
-            rf"(?P<year>{YEAR}年(?:度)?)(?![\d月])",
+            rf"(?P<year>{YEAR}年(?:度)?)(?!\d{{1,2}}\s*[月日号]|月|\d{{1,2}}\s*[-—至到~])",  # 2020年172件 too
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
             rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?P<until_day>\d{{1,2}})日"
             rf"|截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:底|末|份)?)",
@@ -309,6 +309,19 @@ def _reviewed_year(simple_text: str, span: Span | None, date: pd.Timestamp | Non
     return Span(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), f"the heading '{m.group(0).strip()}'")
 
 
+# '普陀年鉴2012', '2012年鉴': a yearbook of one year records the year before it.
+YEARBOOK = re.compile(r"年鉴\s*[(（]?(?P<a>(?:19|20)\d\d)|(?P<b>(?:19|20)\d\d)\s*年?鉴")
+
+
+def _yearbook_span(title: str) -> Span | None:
+    """The year a yearbook's title says it records (the year before the yearbook's), or None."""
+    m = YEARBOOK.search(title or "")
+    if m is None:
+        return None
+    year = int(m["a"] or m["b"]) - 1
+    return Span(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), f"the yearbook title '{m.group(0)}'")
+
+
 def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
     """The document's period: the context's (sources.csv, --period) when given, else the first period
     phrase of its opening; and the day its stocks are counted at."""
@@ -316,7 +329,7 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
     if ctx.period_start is not None:
         span = Span(ctx.period_start, ctx.period_end, "given (sources.csv or --period)", given=True)
     else:
-        span = _opening_span(opening(simple_text), date)
+        span = _opening_span(opening(simple_text), date) or _yearbook_span(ctx.title)
         if span is not None and span.end is not None and date is None and span.end > pd.Timestamp.now():
             span = None
         reviewed = _reviewed_year(simple_text, span, date)
@@ -351,6 +364,8 @@ def out_of_scope(dating: Dating, doc: DocumentPeriod, statement: str) -> bool:
     if dating.start is None or dating.end is None:
         return False
     anchor = doc.span if doc.span is not None and doc.span.start is not None else None
+    if anchor is None and dating.end is not None and doc.report_date is not None and dating.end <= doc.report_date:
+        return False  # a report that names no period of its own ('近年来'): the years its sentences name are its
     first = anchor.start.year if anchor else (doc.report_date.year if doc.report_date is not None else None)
     last = (anchor.end or anchor.start).year if anchor else first
     if first is None:
@@ -358,6 +373,20 @@ def out_of_scope(dating: Dating, doc: DocumentPeriod, statement: str) -> bool:
     if doc.report_date is not None:
         last = max(last, doc.report_date.year)
     return dating.end.year < first - 1 or (dating.start.year > last and statement != "target")
+
+
+# A review of a year released this soon after its end speaks of the year's end when it says 目前 or 现有.
+REVIEW_LAG_DAYS = 92
+
+
+def _reviewed_year_end(doc: DocumentPeriod) -> pd.Timestamp | None:
+    """The end of the year a document reviews when it was released within REVIEW_LAG_DAYS after it (a January
+    press conference on last year's work), else None."""
+    span, date = doc.span, doc.report_date
+    if span is None or span.start is None or span.end is None or date is None or span.to_report_date:
+        return None
+    whole_year = span.start.month == 1 and span.start.day == 1 and (span.end.month, span.end.day) == (12, 31)
+    return span.end if whole_year and pd.Timedelta(0) < date - span.end <= pd.Timedelta(days=REVIEW_LAG_DAYS) else None
 
 
 @dataclass(frozen=True)
@@ -371,6 +400,11 @@ class Dating:
     unstated: bool = False  # a flow over recent years (近年来) whose span the text does not state
 
 
+# The base of a comparison dates only the figure given right after it ('较2020年172件', '比2017年的824件',
+# '较2020年该类案件量42件'), not the later figures of its sentence.
+BASE_VALUE_GAP = re.compile(r"(同期)?的?[^\d,，;；。、]{0,6}")
+
+
 def date_number(
     sentence_phrases: list[Phrase],
     position: int,
@@ -380,12 +414,19 @@ def date_number(
     carried: Span | None = None,
     carried_now: bool = False,
     section: Span | None = None,
+    sentence: str = "",
 ) -> Dating:
     """The period of a number at position: the last period phrase before it in its sentence, else the one
     an earlier sentence of its paragraph named (carried), else the heading above it (section), else the
     document's; stocks at one day (the
     report's date when the paragraph speaks of now: 目前, 现有), targets over their year."""
-    before = [p for p in sentence_phrases if p.end <= position and not (statement == "yoy_pct" and p.base)]
+    before = [
+        p
+        for p in sentence_phrases
+        if p.end <= position
+        and not (statement == "yoy_pct" and p.base)
+        and not (p.base and not BASE_VALUE_GAP.fullmatch(sentence[p.end : position]))
+    ]
     point_in_time = bool(before) and (before[-1].span is None or before[-1].now)
     point_in_time = point_in_time or (not before and carried_now)
     span = next((p.span for p in reversed(before) if p.span is not None), None)
@@ -408,6 +449,11 @@ def date_number(
         return Dating(first, pd.Timestamp(year, 12, 31), f"a target for {year}")
     if kind == "stock":
         now = doc.report_date if doc.report_date is not None else doc.as_of
+        year_end = _reviewed_year_end(doc)
+        if point_in_time and year_end is not None:
+            return Dating(
+                year_end, year_end, f"at {year_end:%Y-%m-%d} (目前 in a review of a year released soon after it)"
+            )
         if point_in_time and now is not None:
             return Dating(now, now, f"at {now:%Y-%m-%d} (目前/现有: the time of writing)")
         if span is doc.span:

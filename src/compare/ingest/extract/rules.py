@@ -68,6 +68,8 @@ PART_WORDS = {  # a part of the metric just named, and its subset label
     "派驻": "stationed",
     "品牌": "brand",
     "物业": "property_management",
+    "来访": "walk_in",  # consultations by channel: '来访咨询298人次、来电咨询2013人次'
+    "来电": "phone",
 }
 MODIFIER_PARTS = {
     "乡镇": "township",
@@ -151,6 +153,11 @@ class Candidate:
     why: str = ""  # why it is a part (empty for a total)
     context: str = ""  # its sentence in the original text, the number marked ⟦…⟧
     unit_word: str = ""  # the counting word after its number (件, 人次 ...)
+    basis: str = ""  # received, handled, assigned, concluded where the sentence states it (extract.bases)
+    scope: str = ""  # with_legal_help, with_court_referrals, all_levels where the report states it
+    basis_why: str = ""  # where the basis and scope came from, for the reviewer
+    number_start: int = 0  # where the number starts in its sentence
+    level: str = ""  # the level of the report's unit (county, prefecture ...), a feature of the learned decision
 
     def row(self) -> dict:
         """The observations.csv row."""
@@ -165,6 +172,8 @@ class Candidate:
             "qualifier": self.qualifier,
             "statement": self.statement,
             "quote": self.quote,
+            "basis": self.basis,
+            "scope": self.scope,
         }
 
 
@@ -594,7 +603,9 @@ def classify(
     return None
 
 
-TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计", "任务数")
+TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计", "任务数", "不低于", "不少于", "确保")
+# '办理案件8000件的目标任务', '全年办案500件工作任务': the number is the target a task set.
+TARGET_AFTER = re.compile(r"\s*的?\s*(目标任务|工作任务|目标|任务)(?!中)")
 TARGET_YEAR = re.compile(r"到20\d\d年|确定[^,，。;；]{0,20}完成")  # 到2025年…; 确定全年完成…件
 # Organisations of one kind as a sentence's subject ('全市社区人民调解组织共开展…'): their numbers are a part.
 SUBJECT_ORGANISATIONS = re.compile(
@@ -633,6 +644,10 @@ WHOLE_UNIT = re.compile(
 )
 # A provider named this far before a count credits the count to it.
 PROVIDER_REACH = 40
+# ... unless the unit directs it ('指派律师承办…', '组织律师事务所…开展'): the count is the unit's own; or it
+# names a fee ('律师代理费'), not who did the work.
+DIRECTED = re.compile(r"(指派|选派|组织|安排|动员|协调|邀请)[^,，;；。\d]?$")
+FEE_NOUN = re.compile(r"[\u4e00-\u9fff]{0,2}费")
 
 
 def segment_start(sentence: str, clause_start: int, position: int) -> int:
@@ -648,7 +663,11 @@ def segment_start(sentence: str, clause_start: int, position: int) -> int:
 def by_provider(sentence: str, position: int) -> bool:
     """Whether a count is credited to one provider group (lawyers, hotline ...) named shortly before it,
     rather than to the whole district (全区, 全市, 全县 in between)."""
-    found = list(PROVIDERS.finditer(sentence, max(0, position - PROVIDER_REACH), position))
+    found = [
+        m
+        for m in PROVIDERS.finditer(sentence, max(0, position - PROVIDER_REACH), position)
+        if not DIRECTED.search(sentence, max(0, m.start() - 3), m.start()) and not FEE_NOUN.match(sentence, m.end())
+    ]
     if found and not WHOLE_UNIT.search(sentence, found[-1].end(), position):
         return True
     subject = SUBJECT_PROVIDER.search(sentence, 0, position)
@@ -675,6 +694,7 @@ def number_between(numbers: list[Number], start: int, end: int) -> bool:
     return any(start <= m.start and m.end <= end for m in numbers)
 
 
-def is_target(clause: str) -> bool:
-    """Whether a clause plans rather than reports (拟, 计划, 力争, 目标, 任务数, 到2025年, 确定…完成)."""
-    return any(w in clause for w in TARGET_WORDS) or bool(TARGET_YEAR.search(clause))
+def is_target(clause: str, after: str = "") -> bool:
+    """Whether a clause plans rather than reports (拟, 计划, 力争, 目标, 任务数, 不低于, 确保, 到2025年,
+    确定…完成), or the words right after the number's unit name it a target ('…8000件的目标任务')."""
+    return any(w in clause for w in TARGET_WORDS) or bool(TARGET_YEAR.search(clause) or TARGET_AFTER.match(after))

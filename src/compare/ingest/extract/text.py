@@ -82,14 +82,22 @@ PINYIN_NOTE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚ�
 SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?![\d])")
 
 
+# A middle dot typeset as a decimal point ('99·59%'), and a space inside a percentage's decimals ('99.5 9%').
+DECIMAL_DOT = re.compile(r"(?<=\d)[·•・](?=\d)")
+SPACED_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d+(?: \d+)+(?=%)")
+
+
 def reading_text(text: str) -> tuple[str, list[int]]:
-    """The simplified text the rules read (pinyin notes and spaces inside numbers left out), and for
-    each of its characters the position of that character in text."""
-    simple = simplified(text)
+    """The simplified text the rules read (pinyin notes and spaces inside numbers left out, a middle dot
+    between digits read as a decimal point), and for each of its characters the position of that character
+    in text."""
+    simple = DECIMAL_DOT.sub(".", simplified(text))
     drop = set()
     for m in PINYIN_NOTE.finditer(simple):
         drop.update(range(m.start(), m.end()))
     for m in SPACED_THOUSANDS.finditer(simple):
+        drop.update(m.start() + i for i, c in enumerate(m.group(0)) if c == " ")
+    for m in SPACED_DECIMAL.finditer(simple):
         drop.update(m.start() + i for i, c in enumerate(m.group(0)) if c == " ")
     if not drop:
         return simple, list(range(len(simple)))

@@ -1,0 +1,113 @@
+"""General causes of misses on unseen reports (issue 24), each with a sentence written for the test
+(SYNTHETIC, not from any report): stocks of a year's review released soon after it are dated at the year's
+end, a yearbook's title names the year it records, a middle dot or a space typeset inside a percentage, and
+legal help counted in 次."""
+
+import pandas as pd
+import pytest
+
+from compare.data import load_dataset
+from compare.ingest.extract import Context, extract
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def read(text, ds, **kw):
+    out = extract(text, ds, Context(doc_id="t", district_code="320412", **kw))
+    return {(r.metric_id, r.value): (r.subset, r.period_start, r.period_end) for r in out.itertuples()}
+
+
+def test_now_in_a_january_review_of_last_year_is_the_years_end(ds):  # SYNTHETIC
+    text = "2021年，全区共受理法律援助案件500件。目前，全区共建成公共法律服务工作站28个。"
+    got = read(text, ds, published=pd.Timestamp(2022, 1, 12))
+    assert got[("public_legal_service_sites", 28)][1:] == ("2021-12-31", "2021-12-31")
+    later = read(text, ds, published=pd.Timestamp(2022, 8, 1))  # half a year on, 目前 is the time of writing
+    assert later[("public_legal_service_sites", 28)][1:] == ("2022-08-01", "2022-08-01")
+
+
+def test_a_yearbooks_title_names_the_year_it_records(ds):  # SYNTHETIC
+    text = "【调解工作】\n年内，全区共受理纠纷860件。截至年底，全区有人民调解组织120个。"
+    got = read(text, ds, title="某区年鉴2016,政法", published=pd.Timestamp(2017, 9, 1))
+    assert got[("disputes_mediated", 860)][1:] == ("2015-01-01", "2015-12-31")
+
+
+@pytest.mark.parametrize("typeset", ["98·6 4%", "98.6 4%", "98·64%"])
+def test_a_middle_dot_or_a_space_inside_a_percentage_is_read_through(ds, typeset):  # SYNTHETIC
+    got = read(f"2022年，全区共受理纠纷860件，调解成功率{typeset}。", ds)
+    assert ("mediation_success_rate", 98.64) in got
+
+
+def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
+    got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
+    assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]
+
+
+def test_the_base_of_a_comparison_dates_the_figure_right_after_it_only(ds):  # SYNTHETIC
+    got = read(
+        "2021年，区政府收到行政复议申请300件，较2020年180件增加120件。其中，以区公安分局为被申请人的案件90件。",
+        ds,
+        published=pd.Timestamp(2022, 3, 1),
+    )
+    assert got[("admin_reconsideration_cases", 180)][1:] == ("2020-01-01", "2020-12-31")
+    assert got[("admin_reconsideration_cases", 300)][1:] == ("2021-01-01", "2021-12-31")
+    assert got[("admin_reconsideration_cases", 90)][1:] == ("2021-01-01", "2021-12-31")
+
+
+def test_a_report_naming_no_period_of_its_own_keeps_the_years_its_sentences_name(ds):  # SYNTHETIC
+    text = "近年来，某县不断完善矛盾纠纷化解机制。\n2019年，全县共受理纠纷1500件，调解成功1480件。"
+    got = read(text, ds, published=pd.Timestamp(2022, 5, 1))
+    assert got[("disputes_mediated", 1500)][1:] == ("2019-01-01", "2019-12-31")
+
+
+def test_a_learned_model_overrules_the_rules_only_with_confidence_and_says_why(ds, tmp_path):  # SYNTHETIC
+    from compare.ingest.extract import candidates
+    from compare.ingest.extract.learned import RoleModel, load
+
+    text = "2022年，全区共受理法律援助案件300件。"
+    context = Context(doc_id="t", district_code="320412")
+    (rule,) = candidates(text, ds, context, None)
+    assert rule.subset == ""
+    sure = RoleModel({"rule:total": 3.0}, 0.0, 0.9)  # SYNTHETIC weights: a part with chance 0.95
+    path = tmp_path / "m.json"
+    path.write_text(sure.to_json(), encoding="utf-8")
+    (flipped,) = candidates(text, ds, context, load(path))
+    assert flipped.subset == "part" and flipped.why.startswith("learned") and "rule:total" in flipped.why
+    (kept,) = candidates(text, ds, context, RoleModel({"rule:total": 1.0}, 0.0, 0.9))  # chance 0.73 < 0.9
+    assert kept.subset == ""
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("2022年，全区完成办理法律援助案件600件的目标任务。", 600),
+        ("会议要求，2023年全区受理法律援助案件不少于650件。", 650),
+    ],
+)
+def test_a_task_named_after_the_number_or_a_floor_before_it_is_a_target(ds, text, value):  # SYNTHETIC
+    out = extract(text, ds, Context(doc_id="t", district_code="320412", published=pd.Timestamp(2023, 1, 20)))
+    row = out[(out["metric_id"] == "legal_aid_cases") & (out["value"] == value)].iloc[0]
+    assert row["statement"] == "target"
+
+
+def test_consultations_by_channel_are_parts(ds):  # SYNTHETIC
+    got = read("2022年，我局接待来访法律咨询900人次、来电法律咨询2100人次。", ds)
+    assert got[("legal_consultations", 900)][0] and got[("legal_consultations", 2100)][0]
+
+
+def test_walk_in_and_phone_consultations_alone_are_a_part(ds):  # SYNTHETIC
+    assert read("2022年，我局接待来访来电群众咨询1500人次。", ds)[("legal_consultations", 1500)][0]
+
+
+@pytest.mark.parametrize(
+    "text, metric, value",
+    [
+        ("2022年，区法律援助中心共受理、审查、指派律师承办法律援助案件230件。", "legal_aid_cases", 230),
+        ("2022年，区司法局组织律师开展法治宣传活动6场。", "legal_publicity_events", 6),
+        ("2022年，区法律援助中心为受援人免收律师代理费96万元。", "legal_aid_fee_waived", 960_000),
+    ],
+)
+def test_a_provider_the_unit_directs_or_a_fee_named_after_one_is_no_part(ds, text, metric, value):  # SYNTHETIC
+    assert read(text, ds)[(metric, value)][0] == ""
