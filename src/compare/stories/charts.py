@@ -253,8 +253,9 @@ def dot_chart(
 def _finish_dots(fig, ax, drawn, markers, handles, unit_label: str, title: str, lang: str):
     """Size a dot chart to its rows, title lines and legend (under the chart, one entry a line), then lay it
     out once."""
-    title = wrap(title, SMALL * DPI)
-    ax.set_title(title)
+    title = wrap(title, SMALL * DPI * 0.96)
+    if title:  # over the whole figure, from its left edge: a long title never runs past the image
+        fig.suptitle(title, x=0.02, ha="left")
     ax.set_xlabel(wrap(unit_label, SMALL * DPI * 0.7))
     handles = _marker_handles(markers, lang) + list(handles)
     for handle in handles:
@@ -336,11 +337,11 @@ def funnel_plot(funnel_fit, unit_label: str, colours: dict, title: str = "", cap
     ends = ends[np.isfinite(ends.astype(float))]
     ax.set_ylim(0, max(ax.get_ylim()[1], float(ends.max()) * 1.05 if len(ends) else 1))
     if funnel_fit.classified:
-        ax.set_title(wrap(title, SMALL * DPI))
+        ax.set_title(wrap(title, SMALL * DPI * 0.8))
         ax.legend(loc="upper right")
     else:
         reason = say("chart.not_classified", lang, n=funnel_fit.n_units, min_units=funnel_fit.min_units)
-        ax.set_title(wrap(f"{title}\n{reason}" if title else reason, SMALL * DPI))
+        ax.set_title(wrap(f"{title}\n{reason}" if title else reason, SMALL * DPI * 0.8))
     facts = wrap("\n".join(t for t in (funnel_facts(funnel_fit, lang), caption) if t), SMALL * DPI * 0.95, TEXT_PT)
     lines = facts.count("\n") + 1
     fig.set_figheight(5.6 + 0.2 * lines)
@@ -433,7 +434,7 @@ def trend_plot(
     locator = mdates.AutoDateLocator(minticks=2, maxticks=5)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_title(wrap(f"{title}\n{note}" if title and note else note or title, SMALL * DPI))
+    ax.set_title(wrap(f"{title}\n{note}" if title and note else note or title, SMALL * DPI * 0.8))
     handles, _ = ax.get_legend_handles_labels()
     for handle in handles:
         handle.set_label(wrap(handle.get_label(), SMALL * DPI * 0.9, TEXT_PT))
