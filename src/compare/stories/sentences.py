@@ -1060,5 +1060,6 @@ def count_words(unit: str, lang: str, count: float | None = None, quote: str = "
     plural, singular = MEASURE_WORDS[word]
     return singular if count == 1 else plural
 
+
 HEADERS["en"].update({"benchmark_level": "Benchmark level"})
 HEADERS["zh"].update({"benchmark_level": "基准层级"})
