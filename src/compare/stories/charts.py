@@ -4,6 +4,11 @@ Conventions for every chart: Chinese names render through the bundled Noto Sans 
 labels show the Chinese and English names; colours come from seaborn's colour-blind-safe palette with one
 fixed colour per district for the whole run (district_colours); lower bounds (余, 多) are drawn as
 right-pointing triangles, approximations as diamonds, derived values hollow; every axis says its unit.
+
+Sizes are for reading on any screen: a chart is SMALL (4.4 in, 440 px) with TEXT_PT (10 pt) text or larger, so
+that shrunk to a 390 px phone's column its smallest text is still MIN_LABEL_PX (displayed_px computes it); the one
+wide chart (coverage) is at most WIDE and keeps its size in a scrolling box. Axes reach past every interval end,
+benchmarks are drawn only where a unit was compared with them, and legends sit under the chart.
 """
 
 from __future__ import annotations
@@ -25,12 +30,12 @@ from matplotlib import font_manager  # noqa: E402
 from ..stats.comparisons import funnel_limits  # noqa: E402
 from ..stats.rates import PER_10K, comparable_rate  # noqa: E402
 from .sentences import fmt_rate, funnel_facts, period_words, say, use_reason  # noqa: E402
+from .story import DPI  # noqa: E402  (pixels per inch of every chart's PNG)
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 MARKERS = {"lower_bound": ">", "approx": "D", "upper_bound": "<"}
 MARKER_WORDS = {"o": "chart.exact", ">": "chart.lower_bound", "D": "chart.approx", "<": "chart.upper_bound"}
 SINGLE_SERIES = "#1b2f5e"  # one series: a dark navy with high contrast on white (not a pale palette colour)
-DPI = 100  # pixels per inch of every chart's PNG (story.png)
 SMALL = 4.4  # inches: a chart for any screen, 440 px, shown whole on a desktop and shrunk to fit a phone
 WIDE = 9.25  # inches: a chart too wide for a phone (the coverage heatmap), shown at its own size on a desktop
 PHONE_WIDTH = 369  # px: what a 390 px phone shows a chart at (the viewport less the page's 2 × 0.7rem padding)

@@ -23,7 +23,7 @@ import pandas as pd
 from .. import __version__
 from .sentences import PAGE_WORDS, say
 
-DPI = 100  # charts are drawn for a page about 900 px wide
+DPI = 100  # pixels per inch of every chart's PNG: a 4.4-inch chart is 440 px (see charts.SMALL)
 
 
 @dataclass(frozen=True)
