@@ -110,8 +110,13 @@ def metric_comparison(
         story.charts["funnel"] = _funnel_chart(ds, funnel_fit, info, label, window, colours, lang)
     if funnel_fit is not None:
         story.tables["funnel"] = table(
-            funnel_fit.table[["district_zh", *PLACEMENT_COLUMNS]], "funnel", lang, name=file_name(*stem, "funnel")
+            funnel_fit.table[["district_zh", *PLACEMENT_COLUMNS]],
+            "funnel_in",
+            lang,
+            name=file_name(*stem, "funnel"),
+            unit_label=label,
         )
+        story.tables["funnel"].headers["value"] = say("header.count_in", lang, units=unit_words(info["unit"], lang))
         ratios = funnel_rate_ratios(funnel_fit)
         ratios = ratios.assign(note=ratios["note"].map(lambda n: say(NOTES[n], lang) if n in NOTES else n))
         method = say("ratio.widened" if funnel_fit.overdispersed else "ratio.exact", lang)

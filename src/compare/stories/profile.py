@@ -30,7 +30,17 @@ from .phrases import (
     too_few,
     unit_label,
 )
-from .sentences import count_units, fmt_number, fmt_rate, listing, period_words, say, spread_words, unit_words
+from .sentences import (
+    count_units,
+    count_words,
+    fmt_number,
+    fmt_rate,
+    listing,
+    period_words,
+    say,
+    spread_words,
+    unit_words,
+)
 from .story import Chart, Story, file_name
 
 
@@ -144,7 +154,13 @@ def _entry_words(latest, metric, lang, window: str, rate: float, unit: str, peer
     row = {
         "metric": f"{metric['name_zh']} {metric['name_en']}" if lang == "en" else metric["name_zh"],
         "window": window,
-        "value": f"{qualifier_words(latest['qualifier'], lang)}{fmt_number(latest['value'])}",
+        "value": say(  # the count with its unit: '591 cases', '68 times' where the quote counts in 次
+            "amount",
+            lang,
+            qualifier=qualifier_words(latest["qualifier"], lang),
+            number=fmt_number(latest["value"]),
+            unit=count_words(metric["unit"], lang, latest["value"], latest.get("quote", "")),
+        ),
         "rate": rate,
         "ci_low": latest["ci_low"],
         "ci_high": latest["ci_high"],

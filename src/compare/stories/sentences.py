@@ -949,6 +949,7 @@ SENTENCES["en"].update(
         "scope.census": "census tabulation",
         "scope.whole": "whole territory",
         "header.count_in": "Count ({units})",
+        "table.funnel_in": "Funnel placements (rates and limits in {unit_label})",
     }
 )
 SENTENCES["zh"].update(
@@ -972,6 +973,7 @@ SENTENCES["zh"].update(
         "scope.census": "普查汇总",
         "scope.whole": "全域",
         "header.count_in": "数值（{units}）",
+        "table.funnel_in": "漏斗图分类（比率与控制限：{unit_label}）",
     }
 )
 

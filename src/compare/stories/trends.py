@@ -214,6 +214,7 @@ def district_trends(
         story.tables[metric_id] = Table(
             rows, f"{title} ({label})", headers(rows, lang), value_labels(rows.columns, lang), name=f"{stem}-changes"
         )
+        story.tables[metric_id].headers["value"] = say("header.count_in", lang, units=unit_words(info["unit"], lang))
         story.findings += [rate_sentence(row, info, lang) for _, row in changes.iterrows()]
         for sentence in (
             model_sentence(result, title, lang),
