@@ -84,7 +84,7 @@ def test_findings_read_as_sentences_traceable_to_quotes(run):
     html = page(run, "district_profile-371002")
     assert (
         "591 cases (legal aid cases accepted or handled) in 2021H1: "
-        "26.7 per 10,000 residents per year (95% CI 24.6–29.0)" in html
+        "26.7 cases per 10,000 residents per year (95% CI 24.6–29.0)" in html
     )
 
 
@@ -177,7 +177,7 @@ def test_index_and_a_brief_render_in_headless_chromium_with_no_failed_requests(r
         page_.wait_for_load_state("load")
         assert page_.title() == "District profile: 环翠区 Huancui District"
         assert page_.locator("img").count() >= 1 and page_.locator("img").first.evaluate("i => i.naturalWidth") > 0
-        assert "26.7 per 10,000 residents per year" in page_.inner_text("body")
+        assert "26.7 cases per 10,000 residents per year" in page_.inner_text("body")
         page_.screenshot(path=str(tmp_path / "brief.png"))
         browser.close()
     assert failed == [] and errors == []

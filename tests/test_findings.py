@@ -62,7 +62,7 @@ def test_the_default_window_is_the_latest_year_most_units_report(ds):
 def test_an_approximate_count_is_a_range_never_an_exact_interval(ds):
     row = rate_table(ds, "disputes_mediated", level="prefecture").iloc[0]  # Nanjing: 约90万
     sentence = rate_sentence(row, ds.metric("disputes_mediated"))
-    assert "about 900,000 cases" in sentence and "about 192 per 10,000 residents per year" in sentence
+    assert "about 900,000 cases" in sentence and "about 192 cases per 10,000 residents per year" in sentence
     assert "allowing for the report's rounding and for chance" in sentence and "95% CI" not in sentence
 
 

@@ -30,7 +30,7 @@ def synthetic_units(n, spread, seed):
 
 def texts(fig):
     ax = fig.axes[0]
-    return " ".join([ax.get_title()] + [t.get_text() for t in fig.texts])
+    return " ".join(" ".join([ax.get_title()] + [t.get_text() for t in fig.texts]).split())  # lines wrapped to fit
 
 
 def limit_lines(fig):

@@ -71,7 +71,7 @@ def test_the_tables_brief_is_scheduled_and_cites_each_figures_cell():
         "en": "Administrative reconsideration cases (province level), 2019",
         "zh": "行政复议案件（省级，2019）",
     }
-    for lang, cell, held in (("en", "table cell", "table held in data/sources"), ("zh", "表格单元格", "表格存于")):
+    for lang, cell, held in (("en", "table cell", "table held with the data"), ("zh", "表格单元格", "表格随数据保存")):
         story = metric_comparison(ds, "admin_reconsideration_cases", "province", period="2019", lang=lang)
         shanghai = next(f for f in story.findings if "上海市" in f and "14,847" in f)
         assert f"{cell} <code>{DOC}.csv!B4</code>" in shanghai

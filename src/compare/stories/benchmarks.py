@@ -84,20 +84,42 @@ def verdict_words(row, lang: str) -> str:
 
 
 def benchmark_table(ds: Dataset, table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Per unit and benchmark: the verdict in words, the benchmark's rate and period (codes stay in the CSV)."""
-    names = ds.metrics.set_index("metric_id")["name_zh" if lang == "zh" else "name_en"]
+    """Per unit and benchmark: the verdict in words, the rates with their unit, the period (a page shows the
+    words; the codes beside them stay in the CSV)."""
+    from .phrases import unit_label
+
+    metrics = ds.metrics.set_index("metric_id")
+    names = metrics["name_zh" if lang == "zh" else "name_en"]
     return pd.DataFrame(
         {
+            "district_code": table["district_code"],
             "district_zh": table["district_zh"],
+            "metric_id": table["metric_id"],
             "metric": table["metric_id"].map(names),
             "period": table["period"],
             "rate": comparable_rate(table),
             "benchmark": table.apply(lambda r: html.unescape(benchmark_name(r, lang)), axis=1),
             "benchmark_rate": table["benchmark_rate"],
+            "unit": table["metric_id"].map(lambda m: unit_label(metrics.loc[m], lang)),
             "verdict": table.apply(lambda r: html.unescape(verdict_words(r, lang)), axis=1),
+            "benchmark_level": table["benchmark_level"],
             "vs_benchmark": table["vs_benchmark"],
             "vs_benchmark_reason": table["vs_benchmark_reason"],
         }
+    )
+
+
+def chart_benchmarks(table: pd.DataFrame) -> pd.DataFrame:
+    """The benchmarks a chart marks, from a benchmark_table: only those a unit was compared with (same
+    period, basis and scope), as district_code, metric_id, period, level, name, rate."""
+    if table.empty:
+        return pd.DataFrame(columns=["district_code", "metric_id", "period", "level", "name", "rate"])
+    shown = table[table["vs_benchmark"].isin(COMPARED) & table["benchmark_rate"].notna()]
+    renamed = {"benchmark_level": "level", "benchmark": "name", "benchmark_rate": "rate"}
+    return (
+        shown.drop(columns="rate")
+        .rename(columns=renamed)[["district_code", "metric_id", "period", "level", "name", "rate"]]
+        .reset_index(drop=True)
     )
 
 

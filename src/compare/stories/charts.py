@@ -4,16 +4,23 @@ Conventions for every chart: Chinese names render through the bundled Noto Sans 
 labels show the Chinese and English names; colours come from seaborn's colour-blind-safe palette with one
 fixed colour per district for the whole run (district_colours); lower bounds (余, 多) are drawn as
 right-pointing triangles, approximations as diamonds, derived values hollow; every axis says its unit.
+
+Sizes are for reading on any screen: a chart is SMALL (4.4 in, 440 px) with TEXT_PT (10 pt) text or larger, so
+that shrunk to a 390 px phone's column its smallest text is still MIN_LABEL_PX (displayed_px computes it); the one
+wide chart (coverage) is at most WIDE and keeps its size in a scrolling box. Axes reach past every interval end,
+benchmarks are drawn only where a unit was compared with them, and legends sit under the chart.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg", force=False)
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -22,12 +29,20 @@ from matplotlib import font_manager  # noqa: E402
 
 from ..stats.comparisons import funnel_limits  # noqa: E402
 from ..stats.rates import PER_10K, comparable_rate  # noqa: E402
-from .sentences import funnel_facts, period_words, say, use_reason  # noqa: E402
+from .sentences import fmt_rate, funnel_facts, period_words, say, use_reason  # noqa: E402
+from .story import DPI  # noqa: E402  (pixels per inch of every chart's PNG)
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 MARKERS = {"lower_bound": ">", "approx": "D", "upper_bound": "<"}
 MARKER_WORDS = {"o": "chart.exact", ">": "chart.lower_bound", "D": "chart.approx", "<": "chart.upper_bound"}
 SINGLE_SERIES = "#1b2f5e"  # one series: a dark navy with high contrast on white (not a pale palette colour)
+SMALL = 4.4  # inches: a chart for any screen, 440 px, shown whole on a desktop and shrunk to fit a phone
+WIDE = 9.25  # inches: a chart too wide for a phone (the coverage heatmap), shown at its own size on a desktop
+PHONE_WIDTH = 369  # px: what a 390 px phone shows a chart at (the viewport less the page's 2 × 0.7rem padding)
+MIN_LABEL_PX = 11  # the smallest text a chart may show, as displayed
+TEXT_PT = 10  # every chart's smallest text: 13.9 px at 100 dpi, 11.6 px on a phone (440 px shrunk to 369)
+BENCHMARK_STYLE = {"nation": "--", "province": "-.", "prefecture": ":"}
+BENCHMARK_MARKER = {"nation": "|", "province": "x", "prefecture": "+"}
 
 
 def font_path() -> Path:
@@ -47,8 +62,40 @@ def use_cjk_font() -> str:
     plt.rcParams["font.family"] = "sans-serif"
     plt.rcParams["font.sans-serif"] = [name, *plt.rcParams["font.sans-serif"]]
     plt.rcParams["axes.unicode_minus"] = False
-    plt.rcParams["figure.dpi"] = 100
+    plt.rcParams["figure.dpi"] = DPI
+    for key in ("font.size", "xtick.labelsize", "ytick.labelsize", "legend.fontsize", "legend.title_fontsize"):
+        plt.rcParams[key] = TEXT_PT
+    for key in ("axes.labelsize", "axes.titlesize", "figure.titlesize"):
+        plt.rcParams[key] = TEXT_PT + 1
     return name
+
+
+def displayed_px(fig, points: float, wide: bool = False) -> float:
+    """How tall text of `points` looks on the smallest screen a chart is shown on: a small chart shrinks to
+    PHONE_WIDTH when its PNG is wider; a wide chart is shown at its own size (its box scrolls)."""
+    natural = fig.get_figwidth() * DPI
+    shown = natural if wide else min(natural, PHONE_WIDTH)
+    return points * DPI / 72 * shown / natural
+
+
+def wrap(text: str, width_px: float, points: float = TEXT_PT + 1) -> str:
+    """text broken into lines that fit width_px at `points`: between Latin words, or between any two CJK
+    characters (one counts as two Latin ones)."""
+    import unicodedata
+
+    per_line = max(10, int(width_px / (points * DPI / 72 * 0.55)))
+    lines = []
+    for paragraph in str(text).split("\n"):
+        line, used = "", 0
+        for token in re.findall(r"[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+", paragraph):
+            cost = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in token.rstrip())
+            if used + cost > per_line and line.strip():
+                lines.append(line.rstrip())
+                line, used = token.lstrip(), cost
+            else:
+                line, used = line + token, used + len(token) - len(token.rstrip()) + cost
+        lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 def finish(fig, rect=None) -> None:
@@ -78,14 +125,19 @@ def district_label(row, lang: str = "en") -> str:
     return row["district_zh"] if lang == "zh" else f"{row['district_zh']} {row['district_en']}"
 
 
-def _marker_legend(ax, markers_used, lang: str = "en") -> None:
+def _marker_handles(markers_used, lang: str = "en") -> list:
+    """Legend handles for the markers that need words (any but a lone exact dot)."""
     handles = [
         plt.Line2D([], [], marker=m, linestyle="", color="0.3", label=say(MARKER_WORDS[m], lang))
         for m in MARKER_WORDS
         if m in markers_used
     ]
-    if len(handles) > 1 or (handles and handles[0].get_marker() != "o"):
-        ax.legend(handles=handles, loc="lower right", fontsize=8, frameon=True)
+    return handles if len(handles) > 1 or (handles and handles[0].get_marker() != "o") else []
+
+
+def _row_label(row, lang: str, with_period: bool) -> str:
+    name = district_label(row, lang)
+    return f"{name} ({period_words(row['period'], lang)})" if with_period else name
 
 
 def _dot_intervals(
@@ -93,42 +145,133 @@ def _dot_intervals(
     rates: pd.DataFrame,
     colours: dict,
     focus: str | None = None,
-    line: float = 2.5,
-    size: float = 8,
-    tick_size=None,
     lang: str = "en",
-) -> set[str]:
+    with_period: bool = True,
+    extra_x=(),
+) -> tuple[set[str], pd.DataFrame]:
     """Draw each row's rate (per year for flows; a flow with no end date has none and is left out) as a dot
-    with its interval, highest at the top, labelled 'name (period)'; the focus district larger. Returns the
-    markers used."""
+    with its interval, highest at the top, labelled 'name (period)' (or the name alone); the focus district
+    larger. The x axis runs from 0 past every interval end and every value in extra_x (benchmarks), so no
+    interval is cut; an interval open above (∞) runs to the edge and ends in an arrow. Returns the markers
+    used and the rows drawn, in drawing order."""
     table = (
         rates.assign(_rate=comparable_rate(rates)).dropna(subset=["_rate"]).sort_values("_rate").reset_index(drop=True)
     )
+    ends = pd.concat([table["_rate"], table["ci_low"], table["ci_high"], pd.Series(list(extra_x), dtype=float)])
+    ends = ends[np.isfinite(ends.astype(float))]
+    right = float(ends.max()) * 1.08 if len(ends) and ends.max() > 0 else 1.0
     markers = set()
     for i, row in table.iterrows():
-        colour = colours.get(row["district_code"], "0.3")
+        colour = colours.get(row["district_code"], SINGLE_SERIES)
         big = row["district_code"] == focus
         if pd.notna(row["ci_low"]):
-            ax.plot([row["ci_low"], row["ci_high"]], [i, i], color=colour, lw=line + 1.5 * big, alpha=0.7)
+            high = row["ci_high"] if np.isfinite(row["ci_high"]) else right
+            ax.plot([row["ci_low"], high], [i, i], color=colour, lw=2 + 1.5 * big, alpha=0.7)
+            if not np.isfinite(row["ci_high"]):
+                ax.annotate("", (right, i), (row["_rate"], i), arrowprops={"arrowstyle": "->", "color": colour})
         marker = marker_for(row["flags"])
         markers.add(marker)
-        ax.plot(row["_rate"], i, marker=marker, color=colour, ms=size + 3 * big, linestyle="")
-    labels = [f"{district_label(r, lang)} ({period_words(r['period'], lang)})" for _, r in table.iterrows()]
-    ax.set_yticks(range(len(table)), labels, fontsize=tick_size)
-    ax.set_xlim(left=0)
-    return markers
+        ax.plot(row["_rate"], i, marker=marker, color=colour, ms=7 + 3 * big, linestyle="")
+    ax.set_yticks(range(len(table)), [_row_label(r, lang, with_period) for _, r in table.iterrows()])
+    ax.set_ylim(-0.6, len(table) - 0.4)
+    ax.set_xlim(0, right)
+    return markers, table
 
 
-def ranked_intervals(rates: pd.DataFrame, unit_label: str, colours: dict, title: str = "", lang: str = "en"):
-    """Dot-and-interval plot of rates, highest first, one row per district and period."""
+def _benchmark_handle(level: str, label: str):
+    return plt.Line2D([], [], color="0.15", lw=1.3, ls=BENCHMARK_STYLE.get(level, "--"), label=label)
+
+
+def benchmark_lines(ax, benchmarks: pd.DataFrame, lang: str = "en") -> list:
+    """One vertical line per benchmark (columns level, name, rate), styled by its level; legend handles
+    naming each with its rate."""
+    handles = []
+    for _, b in benchmarks.iterrows():
+        ax.axvline(b["rate"], color="0.15", lw=1.3, ls=BENCHMARK_STYLE.get(b["level"], "--"), zorder=1)
+        handles.append(
+            _benchmark_handle(b["level"], say("chart.benchmark", lang, name=b["name"], rate=fmt_rate(b["rate"])))
+        )
+    return handles
+
+
+def benchmark_marks(ax, drawn: pd.DataFrame, benchmarks: pd.DataFrame, lang: str = "en") -> list:
+    """Each row's own benchmarks (columns district_code, period, level, name, rate) as a mark on its line: for
+    a comparison whose units sit in different provinces. Legend: the benchmark's name where every row shares
+    it, else its level ('each unit's province')."""
+    handles = []
+    for level, marks in benchmarks.groupby("level", sort=False):
+        rows = drawn.reset_index().merge(marks, on=["district_code", "period"])
+        if rows.empty:
+            continue
+        marker = BENCHMARK_MARKER.get(level, "|")
+        ax.plot(rows["rate"], rows["index"], marker=marker, ms=13, mew=2, color="0.1", ls="", zorder=3)
+        names = rows["name"].unique()
+        label = (
+            say("chart.benchmark", lang, name=names[0], rate=fmt_rate(rows["rate"].iloc[0]))
+            if len(names) == 1 and rows["rate"].nunique() == 1
+            else say("chart.benchmark_each", lang, level=say(f"benchmark.level.{level}", lang))
+        )
+        handles.append(plt.Line2D([], [], marker=marker, ms=10, mew=2, color="0.1", ls="", label=label))
+    return handles
+
+
+def ranked_intervals(
+    rates: pd.DataFrame,
+    unit_label: str,
+    colours: dict,
+    title: str = "",
+    lang: str = "en",
+    benchmarks: pd.DataFrame | None = None,
+):
+    """Dot-and-interval plot of rates, highest first, one row per district and period, each row's benchmark
+    (benchmarks: district_code, period, level, name, rate) marked on it."""
     use_cjk_font()
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rates) + 1.6))
-    markers = _dot_intervals(ax, rates, colours, lang=lang)
-    ax.set_xlabel(unit_label)
-    ax.set_ylabel(say("chart.district_period", lang))
-    ax.set_title(title)
-    _marker_legend(ax, markers, lang)
-    finish(fig)
+    fig, ax = plt.subplots(figsize=(SMALL, 1))
+    bench = benchmarks if benchmarks is not None else pd.DataFrame(columns=["district_code", "period", "rate"])
+    with_period = rates["period"].nunique() > 1
+    markers, drawn = _dot_intervals(ax, rates, colours, lang=lang, with_period=with_period, extra_x=bench["rate"])
+    handles = benchmark_marks(ax, drawn, bench, lang) if not bench.empty else []
+    return _finish_dots(fig, ax, drawn, markers, handles, unit_label, title, lang)
+
+
+def dot_chart(
+    rates: pd.DataFrame,
+    unit_label: str,
+    colours: dict,
+    focus: str,
+    title: str = "",
+    benchmarks: pd.DataFrame | None = None,
+    lang: str = "en",
+):
+    """One metric of a profile, Fingertips' spine-chart way: the focus district (larger) among the units of its
+    window, with its own benchmarks (benchmarks: level, name, rate) as labelled vertical lines."""
+    use_cjk_font()
+    fig, ax = plt.subplots(figsize=(SMALL, 1))
+    bench = benchmarks if benchmarks is not None else pd.DataFrame(columns=["level", "name", "rate"])
+    markers, drawn = _dot_intervals(
+        ax, rates, colours, focus=focus, lang=lang, with_period=rates["period"].nunique() > 1, extra_x=bench["rate"]
+    )
+    handles = benchmark_lines(ax, bench, lang)
+    return _finish_dots(fig, ax, drawn, markers, handles, unit_label, title, lang)
+
+
+def _finish_dots(fig, ax, drawn, markers, handles, unit_label: str, title: str, lang: str):
+    """Size a dot chart to its rows, title lines and legend (under the chart, one entry a line), then lay it
+    out once."""
+    title = wrap(title, SMALL * DPI * 0.96)
+    if title:  # over the whole figure, from its left edge: a long title never runs past the image
+        fig.suptitle(title, x=0.02, ha="left")
+    ax.set_xlabel(wrap(unit_label, SMALL * DPI * 0.7))
+    handles = _marker_handles(markers, lang) + list(handles)
+    for handle in handles:
+        handle.set_label(wrap(handle.get_label(), SMALL * DPI * 0.85, TEXT_PT))
+    lines = sum(h.get_label().count("\n") + 1 for h in handles)
+    legend_in = 0.2 * lines + 0.12 * bool(handles)
+    height = 0.34 * max(len(drawn), 1) + 1.25 + 0.2 * (title.count("\n") + 1) + legend_in
+    fig.set_figheight(height)
+    if handles:
+        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.01, 0.01), frameon=False, borderaxespad=0)
+    finish(fig, rect=(0, legend_in / height, 1, 1))
     return fig
 
 
@@ -142,7 +285,7 @@ def funnel_plot(funnel_fit, unit_label: str, colours: dict, title: str = "", cap
     size = "trials" if funnel_fit.unit == "%" else "exposure"
     table = funnel_fit.table.sort_values(size).reset_index(drop=True)
     exposure = table[size]
-    fig, ax = plt.subplots(figsize=(8, 5.4))
+    fig, ax = plt.subplots(figsize=(SMALL, 5.6))
     if funnel_fit.classified:
         grid = np.geomspace(exposure.min() * 0.5, exposure.max() * 1.5, 200)
         pooled = funnel_fit.pooled_rate / (100 if funnel_fit.unit == "%" else PER_10K)
@@ -178,13 +321,10 @@ def funnel_plot(funnel_fit, unit_label: str, colours: dict, title: str = "", cap
             row[size], row["observed_rate"], marker=marker_for(row.get("flags", "")), ms=9, linestyle="", color=colour
         )
         name = district_label(row, lang) if "district_zh" in row and "district_en" in row else str(row["district_code"])
-        ax.annotate(
-            name,
-            (row[size], row["observed_rate"]),
-            xytext=(6, 4 if i % 2 else -10),
-            textcoords="offset points",
-            fontsize=8,
-        )
+        if not funnel_fit.classified or str(row.get("classification", "")).startswith(("above", "below")):
+            ax.annotate(  # only the units outside the limits are named on a funnel; the table names every unit
+                name, (row[size], row["observed_rate"]), xytext=(5, 3 if i % 2 else -11), textcoords="offset points"
+            )
     ax.set_xscale("log")
     years = table["years"] if "years" in table else pd.Series(dtype=float)
     ax.set_xlabel(
@@ -198,16 +338,20 @@ def funnel_plot(funnel_fit, unit_label: str, colours: dict, title: str = "", cap
         )
     )
     ax.set_ylabel(unit_label)
-    ax.set_ylim(bottom=0)
+    ends = pd.concat([table["observed_rate"], table.get("ci_low", pd.Series()), table.get("ci_high", pd.Series())])
+    ends = ends[np.isfinite(ends.astype(float))]
+    ax.set_ylim(0, max(ax.get_ylim()[1], float(ends.max()) * 1.05 if len(ends) else 1))
     if funnel_fit.classified:
-        ax.set_title(title)
-        ax.legend(loc="upper right", fontsize=8)
+        ax.set_title(wrap(title, SMALL * DPI * 0.8))
+        ax.legend(loc="upper right")
     else:
         reason = say("chart.not_classified", lang, n=funnel_fit.n_units, min_units=funnel_fit.min_units)
-        ax.set_title(f"{title}\n{reason}" if title else reason, fontsize=11)
-    facts = "\n".join(t for t in (funnel_facts(funnel_fit, lang), caption) if t)
-    fig.text(0.01, 0.01, facts, fontsize=8, ha="left", va="bottom", wrap=True)
-    finish(fig, rect=(0, 0.08, 1, 1))
+        ax.set_title(wrap(f"{title}\n{reason}" if title else reason, SMALL * DPI * 0.8))
+    facts = wrap("\n".join(t for t in (funnel_facts(funnel_fit, lang), caption) if t), SMALL * DPI * 0.95, TEXT_PT)
+    lines = facts.count("\n") + 1
+    fig.set_figheight(5.6 + 0.2 * lines)
+    fig.text(0.01, 0.01, facts, ha="left", va="bottom", color="0.25")
+    finish(fig, rect=(0, (0.2 * lines + 0.1) / fig.get_figheight(), 1, 1))
     return fig
 
 
@@ -231,7 +375,7 @@ def trend_plot(
     from ..stats.trends import STOCK, USED, midpoint_years
 
     use_cjk_font()
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = plt.subplots(figsize=(SMALL, 4))
     colour = SINGLE_SERIES
     shown = changes[changes["comparable_rate"].notna()]
     mid = shown["period_start"] + (shown["period_end"] - shown["period_start"]) / 2
@@ -284,35 +428,45 @@ def trend_plot(
         )
     for marker in markers - {"o"}:
         ax.plot([], [], marker=marker, color="0.3", ls="", label=say(MARKER_WORDS[marker], lang))
-    off_axis = changes[changes["comparable_rate"].isna()]
+    off_axis, names = changes[changes["comparable_rate"].isna()], ""
     if not off_axis.empty:
         names = say("list.sep", lang).join(
             f"{period_words(r['period'], lang)} ({use_reason(r['trend_use'], lang)})" for _, r in off_axis.iterrows()
         )
-        fig.text(
-            0.01, 0.01, say("chart.off_axis", lang, periods=names), fontsize=8, color="0.3", ha="left", va="bottom"
-        )
     ax.set_xlabel(say("chart.period_mid", lang))
-    ax.set_ylabel(unit_label)
+    ax.set_ylabel(wrap(unit_label, 3.2 * DPI))
     ax.set_ylim(bottom=0)
-    if note:
-        ax.set_title(f"{title}\n{note}" if title else note, fontsize=11)
-    else:
-        ax.set_title(title)
-    ax.legend(fontsize=8)
-    finish(fig, rect=(0, 0.05 if not off_axis.empty else 0, 1, 1))
+    locator = mdates.AutoDateLocator(minticks=2, maxticks=5)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_title(wrap(f"{title}\n{note}" if title and note else note or title, SMALL * DPI * 0.8))
+    handles, _ = ax.get_legend_handles_labels()
+    for handle in handles:
+        handle.set_label(wrap(handle.get_label(), SMALL * DPI * 0.9, TEXT_PT))
+    below = wrap(say("chart.off_axis", lang, periods=names), SMALL * DPI * 0.95, TEXT_PT) if not off_axis.empty else ""
+    lines = sum(h.get_label().count("\n") + 1 for h in handles) + (below.count("\n") + 1 if below else 0)
+    under = 0.2 * lines + 0.15
+    fig.set_figheight(3.4 + under + 0.2 * ax.get_title().count("\n"))
+    if handles:
+        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, under / fig.get_figheight()), frameon=False)
+    if below:
+        fig.text(0.01, 0.01, below, color="0.3", ha="left", va="bottom")
+    finish(fig, rect=(0, under / fig.get_figheight(), 1, 1))
     return fig
 
 
 def coverage_heatmap(coverage: pd.DataFrame, title: str = "", lang: str = "en"):
-    """Heatmap of observation counts, districts by metric."""
+    """Heatmap of observation counts, districts by metric: a wide chart, at most WIDE inches, shown at its own
+    size (on a phone its box scrolls)."""
     use_cjk_font()
-    fig, ax = plt.subplots(figsize=(max(8, 0.35 * coverage.shape[1] + 4), 0.32 * coverage.shape[0] + 2.5))
+    width = min(WIDE, np.ceil((0.27 * coverage.shape[1] + 3.2) * 4) / 4)  # quarter inches: whole pixels
+    fig, ax = plt.subplots(figsize=(width, 0.3 * coverage.shape[0] + 3.2))
     sns.heatmap(
         coverage,
         ax=ax,
         cmap="crest",
         annot=True,
+        annot_kws={"size": TEXT_PT},
         fmt="g",
         cbar_kws={"label": say("chart.observations", lang)},
         linewidths=0.5,
@@ -321,33 +475,6 @@ def coverage_heatmap(coverage: pd.DataFrame, title: str = "", lang: str = "en"):
     )
     ax.set_xlabel(say("chart.metric", lang))
     ax.set_ylabel(say("chart.district", lang))
-    ax.set_title(title)
+    ax.set_title(wrap(title, width * DPI))
     finish(fig)
-    return fig
-
-
-def small_multiples(
-    panels: dict[str, pd.DataFrame],
-    units: dict[str, str],
-    focus: str,
-    colours: dict,
-    title: str = "",
-    titles: dict[str, str] | None = None,
-    lang: str = "en",
-):
-    """One small dot-and-interval panel per metric: the focus district against its peers."""
-    use_cjk_font()
-    n = len(panels)
-    cols = min(2, n)
-    rows = int(np.ceil(n / cols))
-    height = 0.32 * max(len(p) for p in panels.values()) + 1.6
-    fig, axes = plt.subplots(rows, cols, figsize=(7 * cols, height * rows + 0.6), squeeze=False)
-    for ax, (metric_id, table) in zip(axes.flat, panels.items()):
-        _dot_intervals(ax, table, colours, focus=focus, line=2, size=7, tick_size=8, lang=lang)
-        ax.set_title((titles or {}).get(metric_id, metric_id), fontsize=10)
-        ax.set_xlabel(units[metric_id], fontsize=9)
-    for ax in list(axes.flat)[n:]:
-        ax.set_visible(False)
-    fig.suptitle(title)
-    finish(fig, rect=(0, 0, 1, 0.97))
     return fig

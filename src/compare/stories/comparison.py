@@ -6,12 +6,12 @@ import html
 
 import pandas as pd
 
-from ..data.population import DEFAULT_DENOMINATOR, canonical_denominator, reconcile, reconciliation_verdicts
+from ..data.population import DEFAULT_DENOMINATOR, canonical_denominator, reconcile
 from ..data.tables import Dataset
 from ..stats.comparisons import PLACEMENT_COLUMNS, Funnel, funnel_rate_ratios
 from ..stats.rates import check_rate_metric, comparable_rate, rate_export, rate_table
 from ..stats.windows import MIN_UNITS, ComparisonSet, comparison_set
-from .benchmarks import benchmark_story
+from .benchmarks import benchmark_story, chart_benchmarks
 from .charts import district_colours, funnel_plot, ranked_intervals
 from .phrases import (
     OUTSTANDING,
@@ -38,7 +38,7 @@ from .sentences import (
     spread_words,
     unit_words,
 )
-from .story import Chart, Story
+from .story import Chart, Story, file_name
 
 NOTES = {
     "both counts are zero: no ratio": "ratio.both_zero",
@@ -117,11 +117,22 @@ def metric_comparison(
         story.about.insert(
             1, (say("about.counted", lang), counted_sentence(first["basis"], first["scope"], info["unit"], lang))
         )
+    stem = [metric, level, cs.window.label if cs.window is not None else ""]
     if not units.empty:
-        story.charts["ranked"] = _ranked_chart(ds, units, info, label, window, colours, level, lang)
-    if funnel_fit is not None:
+        marks = chart_benchmarks(bench_table)
+        marks = marks[marks["metric_id"] == metric]
+        story.charts["ranked"] = _ranked_chart(ds, units, info, label, window, colours, level, lang, marks)
+    if funnel_fit is not None and funnel_fit.classified:  # below min_units a funnel has no limits to draw
         story.charts["funnel"] = _funnel_chart(ds, funnel_fit, info, label, window, colours, lang)
-        story.tables["funnel"] = table(funnel_fit.table[["district_zh", *PLACEMENT_COLUMNS]], "funnel", lang)
+    if funnel_fit is not None:
+        story.tables["funnel"] = table(
+            funnel_fit.table[["district_zh", *PLACEMENT_COLUMNS]],
+            "funnel_in",
+            lang,
+            name=file_name(*stem, "funnel"),
+            unit_label=label,
+        )
+        story.tables["funnel"].headers["value"] = say("header.count_in", lang, units=unit_words(info["unit"], lang))
         ratios = funnel_rate_ratios(funnel_fit)
         ratios = ratios.assign(note=ratios["note"].map(lambda n: say(NOTES[n], lang) if n in NOTES else n))
         method = say("ratio.widened" if funnel_fit.overdispersed else "ratio.exact", lang)
@@ -141,6 +152,7 @@ def metric_comparison(
             ],
             "rate_ratios",
             lang,
+            name=file_name(*stem, "rate-ratios"),
             method=method,
         )
     story.tables["rates"] = table(
@@ -159,29 +171,79 @@ def metric_comparison(
                 "doc_id",
             ]
         ],
-        "rates",
+        "rates_in",
         lang,
+        name=file_name(*stem, "rates"),
+        unit_label=label,
     )
+    story.tables["rates"].headers["value"] = say("header.count_in", lang, units=unit_words(info["unit"], lang))
     if not bench_table.empty:
-        story.tables["benchmarks"] = table(bench_table, "benchmarks", lang)
+        story.tables["benchmarks"] = table(bench_table, "benchmarks", lang, name=file_name(*stem, "benchmarks"))
     if not cs.not_comparable.empty:
-        story.tables["not_comparable"] = table(
-            cs.not_comparable[["district_code", "district_zh", "reports"]], "not_comparable", lang
-        )
+        other = cs.not_comparable[["district_code", "district_zh", "reports"]]
+        other = other.assign(reports=other["reports"].map(lambda r: _periods(r, lang)))
+        story.tables["not_comparable"] = table(other, "not_comparable", lang, name=file_name(*stem, "other-periods"))
     rec = reconcile(ds)
     if not rec.empty:
         rec = rec[(rec["metric_id"] == metric) & rec["district_code"].isin(rates["district_code"])]
         if not rec.empty:
-            story.tables["reconciliation"] = table(reconciliation_verdicts(rec), "reconciliation", lang)
+            story.tables["reconciliation"] = table(
+                reconciliation_words(rec, lang), "reconciliation", lang, name=file_name(metric, "implied-population")
+            )
     return story
 
 
+def _periods(reports: str, lang: str) -> str:
+    return listing([period_words(p, lang) for p in str(reports).split(", ") if p], lang) or say(
+        "not_comparable.none", lang
+    )
+
+
+def reconciliation_words(rec: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One line per reported per-10,000 figure: the population it implies and, in words, the reference
+    populations it is consistent with (or the closest one and how far off)."""
+    key = ["doc_id", "district_zh", "metric_id", "count", "reported_rate_per_10k", "implied_population"]
+
+    def reference(r) -> str:
+        scope = str(r["reference_scope"])
+        if scope.startswith(("excluding ", "including ")):
+            side, zone = scope.split(" ", 1)
+            scope = say(f"scope.{side}", lang, zone=zone)
+        else:
+            scope = say("scope.census" if scope == "census tabulation" else "scope.whole", lang)
+        definition = say(f"population.{r['reference_definition']}", lang, year=int(r["reference_year"]))
+        return say("reconcile.reference", lang, definition=definition, scope=scope)
+
+    def describe(group: pd.DataFrame) -> str:
+        hits = group[group["consistent"]]
+        if hits.empty:
+            best = group[group["best"]].iloc[0]
+            return say("reconcile.none", lang, reference=reference(best), difference=f"{best['difference_pct']:+.1f}%")
+        return ("；" if lang == "zh" else "; ").join(reference(r) for _, r in hits.iterrows())
+
+    out = rec.groupby(key, sort=False).apply(describe, include_groups=False).rename("matches").reset_index()
+    return out
+
+
 def _ranked_chart(
-    ds: Dataset, units: pd.DataFrame, info: pd.Series, label: str, window: str, colours: dict, level: str, lang: str
+    ds: Dataset,
+    units: pd.DataFrame,
+    info: pd.Series,
+    label: str,
+    window: str,
+    colours: dict,
+    level: str,
+    lang: str,
+    marks: pd.DataFrame,
 ) -> Chart:
     name = html.unescape(metric_name(info, lang, False))
     figure = ranked_intervals(
-        units, label, colours, title=say("title.ranked", lang, metric=name, window=window), lang=lang
+        units,
+        label,
+        colours,
+        title=say("title.ranked", lang, metric=name, window=window),
+        lang=lang,
+        benchmarks=marks,
     )
     ordered = units.assign(_r=comparable_rate(units)).dropna(subset=["_r"]).sort_values("_r")
     top, bottom = ordered.iloc[-1], ordered.iloc[0]
@@ -199,7 +261,11 @@ def _ranked_chart(
     )
     caption = "caption.ranked" if units["ci_low"].notna().any() else "caption.ranked_counts"
     words = say(caption, lang, units=count_units(len(ordered), level, lang), window=window)
-    return Chart(figure, alt, words, rate_export(ds, units))
+    if len(marks):
+        words += say("caption.benchmarks_marked", lang)
+    periods = units["period"].unique()
+    stem = file_name(info["metric_id"], level, periods[0] if len(periods) == 1 else "")
+    return Chart(figure, alt, words, rate_export(ds, units), name=stem)
 
 
 def _funnel_chart(
@@ -226,7 +292,9 @@ def _funnel_chart(
         pooled=fmt_rate(funnel_fit.pooled_rate),
         placed=placed,
     )
-    return Chart(figure, alt, caption, rate_export(ds, funnel_fit.table))
+    periods = funnel_fit.table["period"].unique() if "period" in funnel_fit.table else []
+    stem = file_name(info["metric_id"], periods[0] if len(periods) == 1 else "", "funnel")
+    return Chart(figure, alt, caption, rate_export(ds, funnel_fit.table), name=stem)
 
 
 def comparison_lead(

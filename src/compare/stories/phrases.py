@@ -15,7 +15,17 @@ from ..paths import data_dir as default_data_dir
 from ..stats.comparisons import Funnel, funnel
 from ..stats.rates import ALPHA, comparable_rate, rateable_metrics, rateable_observations
 from ..stats.windows import ComparisonSet
-from .sentences import HEADERS, count_units, fmt_number, fmt_rate, period_words, say, unit_words, value_labels
+from .sentences import (
+    HEADERS,
+    count_units,
+    count_words,
+    fmt_number,
+    fmt_rate,
+    period_words,
+    say,
+    unit_words,
+    value_labels,
+)
 from .story import Table
 
 OUTSTANDING = ("above 99.8%", "below 99.8%")
@@ -66,10 +76,11 @@ def qualifier_words(qualifier: str, lang: str) -> str:
 
 
 def rate_words(row: pd.Series, metric: pd.Series, lang: str) -> str:
-    """'at least 1,627 per 10,000 residents per year': the rate, with the words its count carries."""
+    """'at least 1,627 cases per 10,000 residents per year': the rate, with the words its count carries and the
+    unit it counts in (the quote's own measure word where it counts in another: '68次' -> times)."""
     words = qualifier_words(row["qualifier"], lang)
     rate = comparable_rate(row.to_frame().T).iloc[0]
-    unit = unit_words(metric["unit"], lang)
+    unit = count_words(metric["unit"], lang, quote=row.get("quote", ""))
     if metric["kind"] == "flow" and pd.notna(rate):
         return say("rate.flow", lang, qualifier=words, rate=fmt_rate(rate), unit=unit)
     return say("rate.stock", lang, qualifier=words, rate=fmt_rate(row["rate_per_10k"]), unit=unit)
@@ -108,7 +119,7 @@ def rate_sentence(row: pd.Series, metric: pd.Series, lang: str = "en") -> str:
         lang,
         qualifier=qualifier_words(row["qualifier"], lang),
         number=fmt_number(row["value"]),
-        unit=unit_words(metric["unit"], lang, row["value"]),
+        unit=count_words(metric["unit"], lang, row["value"], row.get("quote", "")),
     )
     when = say(
         "when.stock" if metric["kind"] == "stock" else "when.flow", lang, period=period_words(row["period"], lang)
@@ -176,13 +187,15 @@ def headers(frame: pd.DataFrame, lang: str) -> dict[str, str]:
     return {c: HEADERS[lang].get(c, c) for c in frame.columns}
 
 
-def table(frame: pd.DataFrame, key: str, lang: str, **fields) -> Table:
-    """A Table with the catalogue's title, readable headers and words for coded values."""
+def table(frame: pd.DataFrame, key: str, lang: str, name: str = "", **fields) -> Table:
+    """A Table with the catalogue's title, readable headers, words for coded values and the file name its
+    download gets (without .csv; default: the key)."""
     return Table(
         frame.reset_index(drop=True),
         say(f"table.{key}", lang, **fields),
         headers(frame, lang),
         value_labels(frame.columns, lang),
+        name=name,
     )
 
 

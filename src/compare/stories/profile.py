@@ -18,8 +18,8 @@ from ..stats.comparisons import Funnel
 from ..stats.neighbours import DEFAULT_NEIGHBOURS, Neighbours, statistical_neighbours
 from ..stats.rates import comparable_rate, rate_export, rate_table, tier
 from ..stats.windows import MIN_UNITS, ComparisonSet, Window, comparison_set, home_window, parse_window
-from .benchmarks import benchmark_story
-from .charts import district_colours, small_multiples
+from .benchmarks import benchmark_story, chart_benchmarks
+from .charts import district_colours, dot_chart
 from .phrases import (
     OUTSTANDING,
     _reportable_metrics,
@@ -36,6 +36,8 @@ from .phrases import (
     unit_label,
 )
 from .sentences import (
+    count_units,
+    count_words,
     counted_sentence,
     fmt_number,
     fmt_rate,
@@ -45,7 +47,7 @@ from .sentences import (
     spread_words,
     unit_words,
 )
-from .story import Chart, Story
+from .story import Chart, Story, file_name
 
 
 def _placement(
@@ -176,7 +178,13 @@ def _entry_words(latest, metric, lang, window: str, rate: float, unit: str, peer
     row = {
         "metric": f"{metric['name_zh']} {metric['name_en']}" if lang == "en" else metric["name_zh"],
         "window": window,
-        "value": f"{qualifier_words(latest['qualifier'], lang)}{fmt_number(latest['value'])}",
+        "value": say(  # the count with its unit: '591 cases', '68 times' where the quote counts in 次
+            "amount",
+            lang,
+            qualifier=qualifier_words(latest["qualifier"], lang),
+            number=fmt_number(latest["value"]),
+            unit=count_words(metric["unit"], lang, latest["value"], latest.get("quote", "")),
+        ),
         "rate": rate,
         "ci_low": latest["ci_low"],
         "ci_high": latest["ci_high"],
@@ -230,9 +238,6 @@ def district_profile(
         raise CompareError(f"{district_info['name_zh']} ({district}) has no dated observation in period '{period}'.")
     key = [e.key_finding for e in entries.values() if e.key_finding]
     doc_ids = [e.row["doc_id"] for e in entries.values()] + [d for e in entries.values() for d in e.peers["doc_id"]]
-    panels = {m: e.peers for m, e in entries.items() if not e.peers.empty}
-    units = {m: e.row["unit"] for m, e in entries.items()}
-    alts = [e.alt for e in entries.values()]
     district_row = {"district_zh": district_info["name_zh"], "district_en": district_info["name_en"]}
     summary = pd.DataFrame([e.row for e in entries.values()])
     name = district_name(district_row, lang)
@@ -246,9 +251,13 @@ def district_profile(
     bench_lead, bench_findings, bench_table = benchmark_story(ds, own, denominator, lang)
     story.lead = " ".join(filter(None, [bench_lead, _profile_lead(name, key, summary, level, lang)]))
     story.findings = bench_findings + key + [e.sentence for e in entries.values()]
-    story.tables["summary"] = table(summary, "summary", lang)
+    story.tables["summary"] = table(
+        summary, "summary", lang, name=file_name(district_info["name_en"], district, "summary")
+    )
     if not bench_table.empty:
-        story.tables["benchmarks"] = table(bench_table, "benchmarks", lang)
+        story.tables["benchmarks"] = table(
+            bench_table, "benchmarks", lang, name=file_name(district_info["name_en"], district, "benchmarks")
+        )
     comparison = "profile.comparison_neighbours" if found else "profile.comparison"
     story.about = [
         (say("about.district", lang), f"{html.unescape(name)} ({district})"),
@@ -258,9 +267,13 @@ def district_profile(
     ]
     if found:
         story.about.insert(1, (say("about.peers", lang), _neighbours_words(ds, found, html.unescape(name), lang)))
-        story.tables["neighbours"] = table(_neighbours_table(ds, found, entries, lang), "neighbours", lang)
-    if panels:
-        story.charts["peers"] = _peers_chart(ds, panels, units, district, name, alts, lang)
+        story.tables["neighbours"] = table(
+            _neighbours_table(ds, found, entries, lang),
+            "neighbours",
+            lang,
+            name=file_name(district_info["name_en"], district, "statistical-neighbours"),
+        )
+    story.charts.update(_metric_charts(ds, entries, district, name, level, bench_table, lang))
     return story
 
 
@@ -305,25 +318,51 @@ def _neighbours_table(ds: Dataset, found: Neighbours, entries: dict, lang: str) 
     )[["district_code", "district_zh", "distance", "population", *percent, "mean_years_schooling", "compared_on"]]
 
 
-def _peers_chart(ds: Dataset, panels: dict, units: dict, district: str, name: str, alts: list[str], lang: str) -> Chart:
-    """The small multiples of a profile: one panel per metric, the district among the units of its window."""
-    titles = {m: html.unescape(metric_name(ds.metric(m), lang, False)) for m in panels}
-    figure = small_multiples(
-        panels,
-        units,
-        district,
-        district_colours(ds.observations["district_code"]),
-        titles=titles,
-        title=say(
-            "title.peers" if any(len(p) > 1 for p in panels.values()) else "title.own",
+def _metric_charts(
+    ds: Dataset, entries: dict, district: str, name: str, level: str, bench: pd.DataFrame, lang: str
+) -> dict:
+    """One small chart per metric with units to show: the district among the units of its window, with the
+    benchmarks it was compared with marked (Fingertips' spine-chart way)."""
+    colours = district_colours(ds.observations["district_code"])
+    marks = chart_benchmarks(bench)
+    charts = {}
+    for metric_id, entry in entries.items():
+        if entry.peers.empty:
+            continue
+        period = str(entry.rate_row["period"].iloc[0])
+        own = marks[
+            (marks["metric_id"] == metric_id) & (marks["district_code"] == district) & (marks["period"] == period)
+        ]
+        metric = html.unescape(metric_name(ds.metric(metric_id), lang, False))
+        figure = dot_chart(
+            entry.peers,
+            entry.row["unit"],
+            colours,
+            district,
+            title=say("title.metric_panel", lang, metric=metric, window=entry.row["window"]),
+            benchmarks=own,
+            lang=lang,
+        )
+        n = entry.peers["district_code"].nunique()
+        caption = say(
+            "caption.metric_panel" if n > 1 else "caption.metric_panel_alone",
             lang,
             district=html.unescape(name),
-        ),
-        lang=lang,
-    )
-    panel_data = pd.concat([p.assign(metric_id=m) for m, p in panels.items()], ignore_index=True)
-    alt = html.unescape(say("alt.peers", lang, district=name, m=len(panels), details="; ".join(alts)))
-    return Chart(figure, alt, say("caption.peers", lang, district=html.unescape(name)), rate_export(ds, panel_data))
+            units=count_units(n, level, lang),
+            window=entry.row["window"],
+        ) + (
+            say("caption.benchmarks_drawn", lang, names=listing(list(own["name"]), lang))
+            if len(own)
+            else say("caption.no_benchmark", lang)
+        )
+        charts[metric_id] = Chart(
+            figure,
+            html.unescape(entry.alt),
+            caption,
+            rate_export(ds, entry.peers.assign(metric_id=metric_id)),
+            name=file_name(metric_id, district, period),
+        )
+    return charts
 
 
 def _profile_lead(name: str, key: list[str], summary: pd.DataFrame, level: str, lang: str) -> str:

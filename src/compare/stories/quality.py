@@ -26,14 +26,24 @@ def data_quality(ds: Dataset, lang: str = "en") -> Story:
     figure = coverage_heatmap(coverage, title=say("dq.title.coverage", lang), lang=lang)
     alt = say("alt.coverage", lang, districts=coverage.shape[0], metrics=coverage.shape[1], observations=len(obs))
     story.charts["coverage"] = Chart(
-        figure, alt, say("dq.title.coverage", lang), coverage.rename_axis(index="district", columns=None).reset_index()
+        figure,
+        alt,
+        say("dq.title.coverage", lang),
+        coverage.rename_axis(index="district", columns=None).reset_index(),
+        name="observations-by-district-and-metric",
+        wide=True,
     )
     year = obs["period_start"].dt.year.astype("Int64").astype(str).replace("<NA>", period_words("undated", lang))
     by_year = pd.crosstab(obs["metric"], year).rename_axis(index="metric", columns=None).reset_index()
-    story.tables["coverage_by_period"] = table(by_year, "coverage_by_period", lang)
+    story.tables["coverage_by_period"] = table(
+        by_year, "coverage_by_period", lang, name="observations-by-metric-and-year"
+    )
     kinds = pd.crosstab(obs["statement"], obs["qualifier"], margins=True, margins_name=HEADERS[lang]["total"])
     story.tables["qualifiers_and_statements"] = table(
-        kinds.rename_axis(index="statement", columns=None).reset_index(), "qualifiers_and_statements", lang
+        kinds.rename_axis(index="statement", columns=None).reset_index(),
+        "qualifiers_and_statements",
+        lang,
+        name="observations-by-qualifier-and-statement",
     )
     counts = obs.groupby("doc_id").agg(observations=("value", "size"), quoted=("quote", lambda q: int(q.ne("").sum())))
     prov = ds.sources.merge(counts, left_on="doc_id", right_index=True, how="left").fillna(
@@ -56,6 +66,7 @@ def data_quality(ds: Dataset, lang: str = "en") -> Story:
         ].rename(columns={"period_label": "period"}),
         "provenance",
         lang,
+        name="documents",
     )
     status = say("dq.clean", lang) if not problems else say("dq.problems", lang, n=len(problems))
     story.lead = say("dq.validation", lang, status=status, version=ds.version)
@@ -78,5 +89,5 @@ def data_quality(ds: Dataset, lang: str = "en") -> Story:
             approx=int((obs["qualifier"] == "approx").sum()),
         ),
     ] + [html.escape(str(p)) for p in problems]
-    story.about = [(say("about.data", lang), str(ds.data_dir))]
+    story.about = [(say("about.data", lang), say("about.data_files", lang))]  # never the machine's own path
     return story

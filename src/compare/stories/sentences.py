@@ -153,8 +153,8 @@ SENTENCES: dict[str, dict[str, str]] = {
         "qualifier.at_most": "at most ",
         "qualifier.exact": "",
         "amount": "{qualifier}{number} {unit}",
-        "rate.flow": "{qualifier}{rate} per 10,000 residents per year",  # the amount already names the unit
-        "rate.stock": "{qualifier}{rate} per 10,000 residents",
+        "rate.flow": "{qualifier}{rate} {unit} per 10,000 residents per year",
+        "rate.stock": "{qualifier}{rate} {unit} per 10,000 residents",
         "unit_label.flow": "{units} per 10,000 residents per year",
         "unit_label.stock": "{units} per 10,000 residents",
         "interval.exact": "{confidence}% CI {low}–{high}",
@@ -301,9 +301,9 @@ SENTENCES: dict[str, dict[str, str]] = {
         "{observations} observations.",
         "download": "Download the data (CSV)",
         "sources": "Sources",
-        "source.held": "text held in data/sources",
+        "source.held": "text held with the data",
         "source.cited": "cited by URL",
-        "source.table": "table held in data/sources",
+        "source.table": "table held with the data",
         "findings": "Key findings",
         # table titles
         "table.summary": "Summary",
@@ -559,9 +559,9 @@ SENTENCES: dict[str, dict[str, str]] = {
         "alt.coverage": "按区县和指标统计的观测数热图：{districts}个区县，{metrics}项指标，共{observations}条观测。",
         "download": "下载数据（CSV）",
         "sources": "资料来源",
-        "source.held": "原文存于 data/sources",
+        "source.held": "原文随数据保存",
         "source.cited": "按网址引用",
-        "source.table": "表格存于 data/sources",
+        "source.table": "表格随数据保存",
         "findings": "主要发现",
         "table.summary": "概要",
         "table.rates": "比较时期内的比率",
@@ -1015,3 +1015,147 @@ def counted_sentence(basis: str, scope: str, unit: str, lang: str) -> str:
     """'Cases counted as received (受理).' / '按受理数统计。': one sentence for one metric in one window."""
     units = unit_words(unit, lang)
     return say("counted.units", lang, units=units[:1].upper() + units[1:], counted=counted_words(basis, scope, lang))
+
+
+# ---------------------------------------------------------------- issue 23: charts, page tables, counting words
+
+SENTENCES["en"].update(
+    {
+        "chart.benchmark": "benchmark: {name} {rate}",
+        "chart.benchmark_each": "benchmark: each unit's {level} figure",
+        "benchmark.level.nation": "national",
+        "benchmark.level.province": "provincial",
+        "benchmark.level.prefecture": "prefecture",
+        "title.metric_panel": "{metric}, {window}",
+        "caption.metric_panel": "The larger dot is {district}, among the {units} reporting {window}; horizontal "
+        "lines are intervals.",
+        "caption.metric_panel_alone": "{district}, {window}: no other unit of its level reports this period; the "
+        "horizontal line is its interval.",
+        "caption.benchmarks_drawn": " Vertical lines: {names}, reporting the same period on the same basis.",
+        "caption.no_benchmark": " No benchmark reports this period on the same basis: none is drawn.",
+        "about.data_files": "the data files shipped with this project (version above)",
+        "table.rates_in": "Rates in the comparison window ({unit_label})",
+        "caption.benchmarks_marked": " Black marks on a line: that unit's benchmark reporting the same period on the "
+        "same basis.",
+        "reconcile.reference": "{definition} ({scope})",
+        "reconcile.none": "no reference population fits; the closest is {reference}, {difference}",
+        "scope.including": "including {zone}",
+        "scope.census": "census tabulation",
+        "scope.whole": "whole territory",
+        "header.count_in": "Count ({units})",
+        "table.funnel_in": "Funnel placements (rates and limits in {unit_label})",
+    }
+)
+SENTENCES["zh"].update(
+    {
+        "chart.benchmark": "基准：{name} {rate}",
+        "chart.benchmark_each": "基准：各单位所在{level}的数字",
+        "benchmark.level.nation": "全国",
+        "benchmark.level.province": "省",
+        "benchmark.level.prefecture": "地级市",
+        "title.metric_panel": "{metric}，{window}",
+        "caption.metric_panel": "大圆点为{district}，与报告{window}的{units}并列；横线为区间。",
+        "caption.metric_panel_alone": "{district}，{window}：没有其他同级单位报告这一时期；横线为其区间。",
+        "caption.benchmarks_drawn": "竖线：{names}，报告同一时期、同一口径。",
+        "caption.no_benchmark": "没有同一时期、同一口径的基准，因此未画基准线。",
+        "about.data_files": "本项目附带的数据文件（版本见下）",
+        "table.rates_in": "比较时期内的比率（{unit_label}）",
+        "caption.benchmarks_marked": "线上的黑色标记：该单位报告同一时期、同一口径的基准。",
+        "reconcile.reference": "{definition}（{scope}）",
+        "reconcile.none": "没有相符的参考人口；最接近的是{reference}，相差{difference}",
+        "scope.including": "含{zone}",
+        "scope.census": "普查汇总",
+        "scope.whole": "全域",
+        "header.count_in": "数值（{units}）",
+        "table.funnel_in": "漏斗图分类（比率与控制限：{unit_label}）",
+    }
+)
+
+FLAG_WORDS = {  # a rate row's flags (compare.stats.rates) in words; the CSV keeps the codes
+    "en": {
+        "lower_bound": "a lower bound (余/多/以上)",
+        "approx": "approximate (约/近)",
+        "upper_bound": "an upper bound (不到)",
+        "small_count": "fewer than 10 events",
+        "population_fallback": "population of another year (the year's own is missing)",
+        "population_year_gap": "census 2020 population for a year outside 2018–2022",
+        "population_scope": "the report's own narrower territory",
+        "undated": "no dates",
+        "open_period": "no end date",
+        "not_a_count": "not a count of events: no interval",
+        "part_exceeds_whole": "the document states a part larger than its whole",
+    },
+    "zh": {
+        "lower_bound": "下限（余/多/以上）",
+        "approx": "约数（约/近）",
+        "upper_bound": "上限（不到）",
+        "small_count": "事件少于10起",
+        "population_fallback": "用了其他年份的人口（当年人口缺失）",
+        "population_year_gap": "2018–2022年以外的年份用了2020年普查人口",
+        "population_scope": "报告自身较小的统计范围",
+        "undated": "无日期",
+        "open_period": "无截止日期",
+        "not_a_count": "并非事件计数：无区间",
+        "part_exceeds_whole": "文件所报分项大于总数",
+    },
+}
+
+
+def flag_words(flags: str, lang: str) -> str:
+    """'lower_bound,population_year_gap' -> 'a lower bound (余/多/以上); census 2020 population for …'."""
+    sep = "；" if lang == "zh" else "; "
+    return sep.join(FLAG_WORDS[lang].get(f, f) for f in str(flags).split(",") if f)
+
+
+PAGE_WORDS = {  # column -> how a page table says its coded text (story.page_frame); the CSV keeps the codes
+    "flags": flag_words,
+    "period": period_words,
+    "period_a": period_words,
+    "period_b": period_words,
+}
+
+MEASURE_WORDS = {  # a count's measure word in a quote -> (English plural, singular), when it is not the unit's own
+    "次": ("times", "time"),
+    "人次": ("person-times", "person-time"),
+    "场次": ("sessions", "session"),
+    "场": ("events", "event"),
+    "件": ("cases", "case"),
+    "起": ("cases", "case"),
+    "宗": ("cases", "case"),
+    "家": ("enterprises", "enterprise"),
+    "名": ("people", "person"),
+    "人": ("people", "person"),
+    "户": ("households", "household"),
+    "个": ("units", "unit"),
+    "份": ("copies", "copy"),
+    "期": ("sessions", "session"),
+}
+QUOTED_COUNT = re.compile(  # a figure, then 万/千/亿, then 余/多, then its measure word
+    r"(?:\d[\d,.]*|[零〇一二三四五六七八九十百千两]+)(万|千|亿)?(?:余|多)?(人次|场次|[次场件起宗家名人户个份期])"
+)
+
+
+def quoted_measure(quote: str, unit: str) -> str:
+    """The measure word a quote counts its figure in ('68次' -> '次') when it is another than the catalogue
+    unit's own (UNIT_WORDS) and one MEASURE_WORDS knows; '' otherwise (then the unit's words are used)."""
+    found = QUOTED_COUNT.findall(str(quote or ""))
+    if len(found) != 1:  # none, or several figures: the catalogue's unit
+        return ""
+    word = found[0][1]
+    return word if word in MEASURE_WORDS and word != UNIT_WORDS[unit][2] else ""
+
+
+def count_words(unit: str, lang: str, count: float | None = None, quote: str = "") -> str:
+    """The words a count is said in: the quote's own measure word where it counts in another ('68 times' from
+    '开展法治体检68次'), else the catalogue unit's (unit_words)."""
+    word = quoted_measure(quote, unit)
+    if not word:
+        return unit_words(unit, lang, count)
+    if lang == "zh":
+        return word
+    plural, singular = MEASURE_WORDS[word]
+    return singular if count == 1 else plural
+
+
+HEADERS["en"].update({"benchmark_level": "Benchmark level"})
+HEADERS["zh"].update({"benchmark_level": "基准层级"})

@@ -14,15 +14,16 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
 
 from .. import __version__
-from .sentences import say
+from .sentences import PAGE_WORDS, say
 
-DPI = 100  # charts are drawn for a page about 900 px wide
+DPI = 100  # pixels per inch of every chart's PNG: a 4.4-inch chart is 440 px (see charts.SMALL)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Chart:
     alt: str
     caption: str
     data: pd.DataFrame | None = None
+    name: str = "chart"  # the CSV download's file name without .csv, saying what it holds (see file_name)
+    wide: bool = False  # too wide for a phone: shown at its own size in a box that scrolls, not shrunk
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Table:
     title: str
     headers: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # coded value -> words, per column
+    name: str = ""  # the CSV download's file name without .csv (default: the table's key in the story)
 
 
 @dataclass
@@ -70,13 +74,17 @@ class Story:
         )
 
     def body_parts(self) -> list[tuple[str, object]]:
-        """('html', text) and ('chart', Chart) parts in reading order."""
+        """('html', text), ('chart', Chart) (a wide one) and ('charts', [Chart, …]) (small ones, side by side)
+        parts in reading order."""
         parts: list[tuple[str, object]] = []
         if self.findings:
             items = "".join(f"<li>{f}</li>" for f in self.findings)
             parts.append(("html", f"<h2>{say('findings', self.lang)}</h2><ul class='findings'>{items}</ul>"))
         for chart in self.charts.values():
-            parts.append(("chart", chart))
+            if parts and parts[-1][0] == "charts" and not chart.wide:
+                parts[-1][1].append(chart)  # small charts side by side where the screen allows
+            else:
+                parts.append(("chart", chart) if chart.wide else ("charts", [chart]))
         for name, table in self.tables.items():
             parts.append(("html", table_html(table, self.lang, name)))
         parts.append(("html", sources_html(self.sources, self.lang)))
@@ -102,17 +110,33 @@ class Story:
         from IPython.display import HTML, display
 
         for kind, part in self.body_parts():
-            display(HTML(part if kind == "html" else figure_html(part, self.lang)))
+            if kind == "charts":
+                part = "<div class='charts'>" + "".join(figure_html(c, self.lang) for c in part) + "</div>"
+            elif kind == "chart":
+                part = figure_html(part, self.lang)
+            display(HTML(part))
 
 
-def figure_html(chart: Chart, lang: str, name: str = "chart") -> str:
+def figure_html(chart: Chart, lang: str) -> str:
     """A chart as an HTML figure: the image with its alt text, the caption, and the CSV of its data. HTML
-    rather than an image output, so the alt text survives every nbconvert template and JupyterLab."""
+    rather than an image output, so the alt text survives every nbconvert template and JupyterLab. A small
+    chart shrinks to fit a phone; a wide one keeps its size in a box that scrolls."""
     alt = html.escape(chart.alt, quote=True)
+    kind = "chart wide" if chart.wide else "chart"
+    image = f"<img src='data:image/png;base64,{png(chart.figure)}' alt=\"{alt}\">"
+    if chart.wide:
+        image = f"<div class='chart-box' tabindex='0'>{image}</div>"
     return (
-        f"<figure class='chart'><img src='data:image/png;base64,{png(chart.figure)}' alt=\"{alt}\">"
-        f"<figcaption>{html.escape(chart.caption)}{download_link(chart.data, lang, name)}</figcaption></figure>"
+        f"<figure class='{kind}'>{image}"
+        f"<figcaption>{html.escape(chart.caption)}{download_link(chart.data, lang, chart.name)}</figcaption></figure>"
     )
+
+
+def file_name(*parts) -> str:
+    """A download's file name (without .csv) from what it holds: 'legal-aid-cases-county-2022'. Lower-case
+    ASCII letters, digits and hyphens; parts that are empty are left out."""
+    text = "-".join(str(p) for p in parts if str(p))
+    return re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9]+", "-", text.lower())).strip("-") or "data"
 
 
 def png(fig) -> str:
@@ -181,17 +205,45 @@ def _number(x) -> str:
     return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
-def table_html(table: Table, lang: str, name: str = "table") -> str:
-    """A table as escaped HTML with readable headers, numbers rounded, dates as ISO, and its CSV download."""
+ANSWER_COLUMNS = ("placement", "verdict", "classification")  # what a reader looks for: first, visible on a phone
+CODE_COLUMNS = (
+    "vs_benchmark",
+    "vs_benchmark_reason",
+    "benchmark_level",
+    "metric_id",
+)  # codes beside their words: in the CSV only
+
+
+def page_frame(table: Table, lang: str) -> pd.DataFrame:
+    """The table as a page shows it: the answer column first, codes that another column says in words left to
+    the CSV (a district's code too, where its name is shown), coded values, flags and periods in words."""
     shown = iso_dates(table.frame)
+    hidden = [c for c in CODE_COLUMNS if c in shown]
+    if "district_zh" in shown and "district_code" in shown:
+        hidden.append("district_code")
+    shown = shown.drop(columns=hidden)
+    first = [c for c in ANSWER_COLUMNS if c in shown]
+    shown = shown[first + [c for c in shown.columns if c not in first]]
     for column, words in table.values.items():
-        shown[column] = shown[column].astype(str).map(lambda v, w=words: w.get(v, v))
+        if column in shown:
+            shown[column] = shown[column].astype(str).map(lambda v, w=words: w.get(v, v))
+    for column, to_words in PAGE_WORDS.items():
+        if column in shown and not pd.api.types.is_numeric_dtype(shown[column]):
+            shown[column] = shown[column].map(lambda v, f=to_words: f(v, lang) if isinstance(v, str) and v else v)
+    return shown
+
+
+def table_html(table: Table, lang: str, name: str = "table") -> str:
+    """A table as escaped HTML with readable headers, numbers rounded, dates as ISO, the answer column first,
+    words for codes, and its CSV download (codes kept) named after what it holds."""
+    shown = page_frame(table, lang)
     for column in shown.columns:
         if pd.api.types.is_float_dtype(shown[column]):
             shown[column] = shown[column].map(_number)
     shown = shown.rename(columns=table.headers)
     body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="dataframe")
-    return f"<h3>{html.escape(table.title)}</h3>{body}<p class='download'>{download_link(table.frame, lang, name)}</p>"
+    link = download_link(table.frame, lang, table.name or name)
+    return f"<h3>{html.escape(table.title)}</h3>{body}<p class='download'>{link}</p>"
 
 
 def sources_html(sources: pd.DataFrame, lang: str) -> str:

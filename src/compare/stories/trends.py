@@ -35,7 +35,7 @@ from .sentences import (
     use_words,
     value_labels,
 )
-from .story import Chart, Story, Table
+from .story import Chart, Story, Table, file_name
 
 
 def no_trend_reason(result: Trend, lang: str = "en") -> str:
@@ -215,15 +215,17 @@ def district_trends(
             else title
         )
         caption = " ".join(t for t in (model_sentence(result, title, lang), change_sentence(result, title, lang)) if t)
-        story.charts[metric_id] = Chart(figure, alt, caption, rate_export(ds, changes))
+        stem = file_name(metric_id, district_info["name_en"], district)
+        story.charts[metric_id] = Chart(figure, alt, caption, rate_export(ds, changes), name=stem)
         rows = changes.assign(
             trend_use=changes["trend_use"].map(lambda u: use_words(u, lang)),
             period=changes["period"].map(lambda p: period_words(p, lang)),
         )
         rows = rows[CHANGE_COLUMNS].reset_index(drop=True)
         story.tables[metric_id] = Table(
-            rows, f"{title} ({label})", headers(rows, lang), value_labels(rows.columns, lang)
+            rows, f"{title} ({label})", headers(rows, lang), value_labels(rows.columns, lang), name=f"{stem}-changes"
         )
+        story.tables[metric_id].headers["value"] = say("header.count_in", lang, units=unit_words(info["unit"], lang))
         story.findings += [rate_sentence(row, info, lang) for _, row in changes.iterrows()]
         for sentence in (
             model_sentence(result, title, lang),
@@ -250,7 +252,7 @@ def district_trends(
         if not derived.empty:
             shown = derived[["period_start", "period_end", "subset", "value", "yoy_pct", "previous_value", "doc_id"]]
             story.tables[f"{metric_id}_derived"] = Table(
-                shown, say("table.derived", lang, metric=title), headers(shown, lang)
+                shown, say("table.derived", lang, metric=title), headers(shown, lang), name=f"{stem}-derived"
             )
     story.lead = say("trend.lead", lang, district=name, k=modelled, m=len(chosen), j=changed)
     story.about = [
