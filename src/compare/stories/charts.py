@@ -460,7 +460,7 @@ def coverage_heatmap(coverage: pd.DataFrame, title: str = "", lang: str = "en"):
     size (on a phone its box scrolls)."""
     use_cjk_font()
     width = min(WIDE, np.ceil((0.27 * coverage.shape[1] + 3.2) * 4) / 4)  # quarter inches: whole pixels
-    fig, ax = plt.subplots(figsize=(width, 0.3 * coverage.shape[0] + 3.2))
+    fig, ax = plt.subplots(figsize=(width, 0.26 * coverage.shape[0] + 3.2))  # a row holds TEXT_PT (0.14 in)
     sns.heatmap(
         coverage,
         ax=ax,

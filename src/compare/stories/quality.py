@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 import pandas as pd
 
@@ -16,15 +17,20 @@ from .story import Chart, Story
 def data_quality(ds: Dataset, lang: str = "en") -> Story:
     """Coverage, qualifiers and targets, validation status and provenance of every document."""
     obs = ds.observations.merge(
-        ds.districts[["code", "name_zh"]].rename(columns={"code": "district_code"}), on="district_code"
+        ds.districts[["code", "name_zh", "level"]].rename(columns={"code": "district_code"}), on="district_code"
     )
     problems, _ = validate(ds.data_dir)
     story = Story(say("story.data_quality", lang), lang, data_version=ds.version, sources=sources_of(ds, obs["doc_id"]))
     names = ds.metrics.set_index("metric_id")["name_zh" if lang == "zh" else "name_en"]
     obs = obs.assign(metric=obs["metric_id"].map(names))  # the catalogue's names, never ids
-    coverage = pd.crosstab(obs["name_zh"] + " " + obs["district_code"], obs["metric"])
+    above = obs["level"].isin(["nation", "province"])  # benchmarks only, in a table of their own
+    coverage = pd.crosstab(
+        obs.loc[~above, "name_zh"] + " " + obs.loc[~above, "district_code"], obs.loc[~above, "metric"]
+    )
     figure = coverage_heatmap(coverage, title=say("dq.title.coverage", lang), lang=lang)
-    alt = say("alt.coverage", lang, districts=coverage.shape[0], metrics=coverage.shape[1], observations=len(obs))
+    alt = say(
+        "alt.coverage", lang, districts=coverage.shape[0], metrics=coverage.shape[1], observations=int((~above).sum())
+    )
     story.charts["coverage"] = Chart(
         figure,
         alt,
@@ -33,6 +39,16 @@ def data_quality(ds: Dataset, lang: str = "en") -> Story:
         name="observations-by-district-and-metric",
         wide=True,
     )
+    if above.any():
+        benchmarks = pd.crosstab(
+            obs.loc[above, "name_zh"] + " " + obs.loc[above, "district_code"], obs.loc[above, "metric"]
+        )
+        story.tables["coverage_benchmarks"] = table(
+            benchmarks.rename_axis(index="district", columns=None).reset_index(),
+            "coverage_benchmarks",
+            lang,
+            name="benchmark-observations-by-unit-and-metric",
+        )
     year = obs["period_start"].dt.year.astype("Int64").astype(str).replace("<NA>", period_words("undated", lang))
     by_year = pd.crosstab(obs["metric"], year).rename_axis(index="metric", columns=None).reset_index()
     story.tables["coverage_by_period"] = table(
@@ -68,6 +84,8 @@ def data_quality(ds: Dataset, lang: str = "en") -> Story:
         lang,
         name="documents",
     )
+    # every address is in the page's list of sources: the download keeps them, the table does not repeat them
+    story.tables["provenance"] = replace(story.tables["provenance"], csv_only=("url",))
     status = say("dq.clean", lang) if not problems else say("dq.problems", lang, n=len(problems))
     story.lead = say("dq.validation", lang, status=status, version=ds.version)
     story.findings = [

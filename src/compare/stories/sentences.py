@@ -71,7 +71,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "documents; {quoted} carry a verbatim quote, {cited} are cited by URL.",
         "dq.kinds": "{targets} targets and plans kept apart from actual figures; {lower} lower bounds (余/多/以上) and "
         "{approx} approximations.",
-        "dq.title.coverage": "Observations per district and metric",
+        "dq.title.coverage": "Observations per district and metric (below the province)",
         # titles and "about" rows
         "story.profile": "District profile: {district}",
         "story.comparison": "{metric} ({level})",
@@ -314,6 +314,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "table.not_comparable": "Units reporting other periods (not compared)",
         "table.reconciliation": "Which population the reports' own per-10,000 figures imply",
         "table.coverage_by_period": "Observations by metric and year",
+        "table.coverage_benchmarks": "Observations of provinces and the nation (the benchmarks), by metric",
         "table.qualifiers_and_statements": "Qualifiers and statements",
         "table.provenance": "Provenance of every document",
     },
@@ -365,7 +366,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "其中{quoted}条附有原文引语，"
         "{cited}条按网址引用。",
         "dq.kinds": "{targets}条目标和计划与实际数字分开存放；{lower}条为下限（余/多/以上），{approx}条为约数。",
-        "dq.title.coverage": "各区县、各指标的观测数",
+        "dq.title.coverage": "各区县、各指标的观测数（省级以下）",
         "story.profile": "区县概况：{district}",
         "story.comparison": "{metric}（{level}）",
         "story.trends": "趋势：{district}",
@@ -571,6 +572,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "table.not_comparable": "报告其他时期的单位（未参与比较）",
         "table.reconciliation": "报告自身的每万人数字所隐含的人口",
         "table.coverage_by_period": "按指标和年份统计的观测数",
+        "table.coverage_benchmarks": "省级和全国（基准）的观测数，按指标",
         "table.qualifiers_and_statements": "限定词与陈述类型",
         "table.provenance": "每份文件的出处",
     },

@@ -47,6 +47,7 @@ class Table:
     headers: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # coded value -> words, per column
     name: str = ""  # the CSV download's file name without .csv (default: the table's key in the story)
+    csv_only: tuple[str, ...] = ()  # columns the download keeps but the page leaves out (said elsewhere on it)
 
 
 @dataclass
@@ -218,7 +219,7 @@ def page_frame(table: Table, lang: str) -> pd.DataFrame:
     """The table as a page shows it: the answer column first, codes that another column says in words left to
     the CSV (a district's code too, where its name is shown), coded values, flags and periods in words."""
     shown = iso_dates(table.frame)
-    hidden = [c for c in CODE_COLUMNS if c in shown]
+    hidden = [c for c in [*CODE_COLUMNS, *table.csv_only] if c in shown]
     if "district_zh" in shown and "district_code" in shown:
         hidden.append("district_code")
     shown = shown.drop(columns=hidden)
