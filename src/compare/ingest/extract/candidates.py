@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...data.numerals import find_numbers
 from ...data.tables import OBSERVATION_COLUMNS, Dataset
-from . import bases, learned, periods
+from . import bases, learned, lists, periods
 from .context import Context, detect_district
 from .rules import (
     HONOUR_VERBS,
@@ -72,7 +72,12 @@ def _sentence_candidates(
         available = [
             h for h in hits if h.start not in used and not number_between(numbers, h.end, _reach(sentence, h.end, n))
         ]
-        found = classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
+        listed = lists.item_of(sentence, n, numbers, hits, out, units)
+        found = (
+            listed.reading
+            if listed is not None and listed.reading is not None
+            else classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
+        )
         if found is None:
             continue
         if (
