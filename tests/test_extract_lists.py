@@ -61,7 +61,10 @@ def test_items_adding_up_to_more_than_the_total_are_no_breakdown_of_it(ds):  # S
     whole = candidates(sentence, ds, Context(doc_id="t", district_code="320412"))[:1]
     numbers = find_numbers(sentence)
     item = next(n for n in numbers if n.value == 350)
-    assert lists.item_of(sentence, item, numbers, phrase_table(ds).hits(sentence), whole, {}) is None
+    assert (
+        lists.item_of(sentence, item, lists.lists_in(sentence, numbers), phrase_table(ds).hits(sentence), whole, {})
+        is None
+    )
 
 
 def test_an_item_the_catalogue_names_no_part_for_is_left_to_the_other_rules_with_why(ds):  # SYNTHETIC
@@ -69,5 +72,7 @@ def test_an_item_the_catalogue_names_no_part_for_is_left_to_the_other_rules_with
     whole = candidates(sentence, ds, Context(doc_id="t", district_code="320412"))[:1]
     numbers = find_numbers(sentence)
     item = next(n for n in numbers if n.value == 300)
-    listed = lists.item_of(sentence, item, numbers, phrase_table(ds).hits(sentence), whole, {})
+    listed = lists.item_of(
+        sentence, item, lists.lists_in(sentence, numbers), phrase_table(ds).hits(sentence), whole, {}
+    )
     assert listed.reading is None and "no part the catalogue knows" in listed.why

@@ -58,6 +58,7 @@ def _sentence_candidates(
     hits = phrases.hits(sentence)
     clause_starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence)]
     numbers = [n for n in find_numbers(sentence) if is_count(sentence, n)]
+    opened = lists.lists_in(sentence, numbers)
     out = paragraph
     used: set[int] = set()
     for n in numbers:
@@ -72,7 +73,7 @@ def _sentence_candidates(
         available = [
             h for h in hits if h.start not in used and not number_between(numbers, h.end, _reach(sentence, h.end, n))
         ]
-        listed = lists.item_of(sentence, n, numbers, hits, out, units)
+        listed = lists.item_of(sentence, n, opened, hits, out, units) if opened else None
         found = (
             listed.reading
             if listed is not None and listed.reading is not None

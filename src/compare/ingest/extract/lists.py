@@ -63,42 +63,51 @@ class ListItem:
     why: str
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A list opened in a sentence: where its opener stands, whether it is a parenthesis, and its items."""
+
+    start: int
+    paren: bool
+    items: tuple
+
+
+def lists_in(sentence: str, numbers: list[Number]) -> list[Opened]:
+    """Every list a sentence opens (read once per sentence), nearest the end first; most sentences open none."""
+    found = [(m, False) for m in OPENER.finditer(sentence)] + [(m, True) for m in PAREN_OPEN.finditer(sentence)]
+    if not found:
+        return []
+    by_start = {m.start: m for m in numbers if not m.percent}
+    opened = [Opened(m.start(), paren, tuple(_items(sentence, m.end(), by_start, paren))) for m, paren in found]
+    return sorted((o for o in opened if o.items), key=lambda o: -o.start)
+
+
 def item_of(
     sentence: str,
     n: Number,
-    numbers: list[Number],
+    opened: list[Opened],
     hits: list[PhraseHit],
     previous: list[Candidate],
     units: dict[str, str],
 ) -> ListItem | None:
-    """The number n as an item of a list of parts after a total, or None when it is no such item."""
-    if n.percent:
-        return None
-    for opener, paren in _openers(sentence, n.start):
-        items = _items(sentence, opener.end(), numbers, paren)
-        if not any(i.number.start == n.start for i in items):
+    """The number n as an item of a list of parts after a total (opened: the sentence's lists_in), or None
+    when it is no such item."""
+    for o in opened:
+        item = next((i for i in o.items if i.number.start == n.start), None) if o.start < n.start else None
+        if item is None:
             continue
-        whole = _whole(sentence, opener.start(), previous, paren)
-        if whole is None and paren:  # a parenthesis inside a name ('村(居)调委会'), not after a count
+        whole = _whole(sentence, o.start, previous, o.paren)
+        if whole is None and o.paren:  # a parenthesis inside a name ('村(居)调委会'), not after a count
             continue
-        if whole is None or not _holds(items, whole):
+        if whole is None or not _holds(o.items, whole):
             return None
-        item = next(i for i in items if i.number.start == n.start)
-        return _read(sentence, item, whole, hits, units, paren)
+        return _read(sentence, item, whole, hits, units, o.paren)
     return None
 
 
-def _openers(sentence: str, position: int):
-    """Openers before position, nearest first, each with whether it is a parenthesis."""
-    found = [(m, False) for m in OPENER.finditer(sentence, 0, position)]
-    found += [(m, True) for m in PAREN_OPEN.finditer(sentence, 0, position)]
-    return sorted(found, key=lambda f: -f[0].start())
-
-
-def _items(sentence: str, start: int, numbers: list[Number], paren: bool) -> list[Item]:
+def _items(sentence: str, start: int, by_start: dict[int, Number], paren: bool) -> list[Item]:
     """The items of a list from start: '<words> N<counting word>' separated by 、，；, a parenthesised split of
     an item read as its nested items; the list ends at anything else."""
-    by_start = {m.start: m for m in numbers}
     items: list[Item] = []
     position, nested = start, False
     while position < len(sentence):
