@@ -76,3 +76,21 @@ def test_an_item_the_catalogue_names_no_part_for_is_left_to_the_other_rules_with
         sentence, item, lists.lists_in(sentence, numbers), phrase_table(ds).hits(sentence), whole, {}
     )
     assert listed.reading is None and "no part the catalogue knows" in listed.why
+
+
+def test_a_breakdown_by_receiving_body_and_by_the_reports_own_districts(ds):  # SYNTHETIC
+    text = (
+        "2018年，全市共收到行政复议案件500件，比2017年的420件增加80件。"
+        "其中，市政府收到450件，区政府收到50件(即香洲区20件、斗门区30件)。"
+    )
+    found = candidates(text, ds, Context(doc_id="t", district_code="440400"))  # a prefecture made of those districts
+    got = {c.value: c.subset for c in found if c.metric_id == "admin_reconsideration_cases"}
+    assert got[450] == "municipal_government" and got[50] == "district_governments"
+    assert got[20] == "district_governments/xiangzhou" and got[30] == "district_governments/doumen"
+    assert got[500] == ""
+
+
+def test_departments_listed_after_a_comma_are_parts(ds):  # SYNTHETIC
+    text = "2021年，全县行政调解案件900件，其中公安部门治安调解500件，市场监管部门调解300件，劳动人事部门调解100件。"
+    got = read(text, ds)
+    assert [got[("disputes_mediated", v)][0] for v in (500, 300, 100)] == ["departments"] * 3

@@ -39,6 +39,13 @@ OUTCOMES = {
     "撤回": "withdrawn",
     "结转": "carried_over",
 }
+# Bodies a breakdown credits ('其中，市政府收到450件，区政府收到50件', '公安部门调解630件、市场监管部门…').
+BODIES = {
+    "市政府": "municipal_government",
+    "区政府": "district_governments",
+    "县政府": "county_governments",
+    "部门": "departments",
+}
 NOT_CONCLUDED = re.compile("未(审结|办结|结案)")  # 未审结 is pending, no 审结
 MIN_ITEMS = 2
 SUM_TOLERANCE = 0.01  # items that add up to more than their total (beyond rounding) are no breakdown of it
@@ -74,7 +81,9 @@ class Opened:
 
 def lists_in(sentence: str, numbers: list[Number]) -> list[Opened]:
     """Every list a sentence opens (read once per sentence), nearest the end first; most sentences open none."""
-    found = [(m, False) for m in OPENER.finditer(sentence)] + [(m, True) for m in PAREN_OPEN.finditer(sentence)]
+    parens = list(PAREN_OPEN.finditer(sentence))
+    inside = {m.start(1) for m in parens if m.group(1)}  # '(即…': the parenthesis opens it
+    found = [(m, False) for m in OPENER.finditer(sentence) if m.start() not in inside] + [(m, True) for m in parens]
     if not found:
         return []
     by_start = {m.start: m for m in numbers if not m.percent}
@@ -89,9 +98,11 @@ def item_of(
     hits: list[PhraseHit],
     previous: list[Candidate],
     units: dict[str, str],
+    places: dict[str, str] | None = None,
 ) -> ListItem | None:
     """The number n as an item of a list of parts after a total (opened: the sentence's lists_in), or None
-    when it is no such item."""
+    when it is no such item. places: the report's own units by name ('香洲区' -> 'xiangzhou'), which name
+    the parts of a breakdown by place."""
     for o in opened:
         item = next((i for i in o.items if i.number.start == n.start), None) if o.start < n.start else None
         if item is None:
@@ -101,7 +112,7 @@ def item_of(
             continue
         if whole is None or not _holds(o.items, whole):
             return None
-        return _read(sentence, item, whole, hits, units, o.paren)
+        return _read(sentence, item, whole, hits, units, o.paren, places or {})
     return None
 
 
@@ -177,7 +188,13 @@ def _holds(items: list[Item], whole: Candidate) -> bool:
 
 
 def _read(
-    sentence: str, item: Item, whole: Candidate, hits: list[PhraseHit], units: dict[str, str], paren: bool
+    sentence: str,
+    item: Item,
+    whole: Candidate,
+    hits: list[PhraseHit],
+    units: dict[str, str],
+    paren: bool,
+    places: dict[str, str],
 ) -> ListItem:
     """The item as a part of whole, its subset named by its own words, or why it is left to the other rules."""
     words = sentence[item.words_start : item.number.start]
@@ -188,7 +205,9 @@ def _read(
     if others or (whole.kind == "flow" and PROVIDERS.search(words)):  # '司法所调解800件': who did that part
         named = "by_provider"
     else:
-        named = next((h.subset for h in own if h.subset), "") or _named(words, units.get(whole.metric_id) == "org")
+        named = next((h.subset for h in own if h.subset), "") or _named(
+            words, units.get(whole.metric_id) == "org", places
+        )
     if not named or named == "part":
         return ListItem(None, f"no part the catalogue knows in '{words.strip()}'")
     parent = whole.subset if (item.nested or paren) and whole.subset != "part" else ""
@@ -209,10 +228,11 @@ def _read(
     )
 
 
-def _named(words: str, organisations: bool) -> str:
-    """The part an item's words name: the rules' part words, modifiers and kinds, or an outcome of a case."""
+def _named(words: str, organisations: bool, places: dict[str, str]) -> str:
+    """The part an item's words name: the rules' part words, modifiers and kinds, an outcome of a case, a body
+    credited with it, or one of the report's own units."""
     if NOT_CONCLUDED.search(words):
         return "pending"
     found = part_of(words, organisations)
-    outcomes = [label for word, label in OUTCOMES.items() if word in words]
-    return "/".join(dict.fromkeys(([found] if found and found != "part" else []) + outcomes))
+    listed = [label for vocabulary in (OUTCOMES, BODIES, places) for word, label in vocabulary.items() if word in words]
+    return "/".join(dict.fromkeys(([found] if found and found != "part" else []) + listed))
