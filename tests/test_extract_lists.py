@@ -94,3 +94,14 @@ def test_departments_listed_after_a_comma_are_parts(ds):  # SYNTHETIC
     text = "2021年，全县行政调解案件900件，其中公安部门治安调解500件，市场监管部门调解300件，劳动人事部门调解100件。"
     got = read(text, ds)
     assert [got[("disputes_mediated", v)][0] for v in (500, 300, 100)] == ["departments"] * 3
+
+
+def test_a_count_ending_in_zhong_opens_a_list_read_past_its_share_remarks(ds):  # SYNTHETIC
+    text = (
+        "2024年新受理行政复议案件200件。2024年度新受理的行政复议200件中，被申请人为县政府部门的案件数量为150件，"
+        "占受理案件数比例最高，达75%；乡镇政府50件，占受理总数的25%。"
+    )
+    got = read(text, ds)
+    assert got[("admin_reconsideration_cases", 200)][0] == ""
+    assert got[("admin_reconsideration_cases", 150)][0] == "county_governments/departments"
+    assert got[("admin_reconsideration_cases", 50)][0] == "township"

@@ -23,6 +23,11 @@ from .vocabulary import PhraseHit
 # What opens a list of parts: the word (or an opening parenthesis right after the total's count).
 OPENER = re.compile(r"(其中|包括|分别为|分别是|分别有|即)\s*[,，:：]?\s*")
 PAREN_OPEN = re.compile(r"[(（]\s*(即|其中|含)?\s*[,，:：]?\s*")
+# '新受理的行政复议151件中，…': a count ending in 中 is the whole of the list after it.
+AMONG_OPEN = re.compile(r"中\s*[,，:：]\s*")
+# A remark between items, no count in it ('…140件,占受理案件数比例最高,达92.71%;乡镇政府11件'): read past.
+REMARK = re.compile(r"[^\d,，、;；。()（）]{1,20}(\d+(\.\d+)?%)?[^\d,，、;；。()（）]{0,8}[,，;；]")
+MAX_REMARKS = 2
 SEPARATORS = "、,，;；"
 CLOSERS = ")）"
 # An item's words: a short name (up to ITEM_CHARS) with no number, clause mark or parenthesis in it.
@@ -72,22 +77,34 @@ class ListItem:
 
 @dataclass(frozen=True)
 class Opened:
-    """A list opened in a sentence: where its opener stands, whether it is a parenthesis, and its items."""
+    """A list opened in a sentence: where its opener stands, how ('word' 其中/包括…, 'paren' right after a
+    count, 'among' after '…N件中，'), and its items."""
 
     start: int
-    paren: bool
+    kind: str
     items: tuple
+    before: float | None = None  # for 'paren' and 'among': the count right before the opener
+
+    @property
+    def paren(self) -> bool:
+        return self.kind == "paren"
 
 
 def lists_in(sentence: str, numbers: list[Number]) -> list[Opened]:
     """Every list a sentence opens (read once per sentence), nearest the end first; most sentences open none."""
     parens = list(PAREN_OPEN.finditer(sentence))
     inside = {m.start(1) for m in parens if m.group(1)}  # '(即…': the parenthesis opens it
-    found = [(m, False) for m in OPENER.finditer(sentence) if m.start() not in inside] + [(m, True) for m in parens]
+    found = [(m, "word") for m in OPENER.finditer(sentence) if m.start() not in inside]
+    found += [(m, "paren") for m in parens] + [(m, "among") for m in AMONG_OPEN.finditer(sentence)]
     if not found:
         return []
     by_start = {m.start: m for m in numbers if not m.percent}
-    opened = [Opened(m.start(), paren, tuple(_items(sentence, m.end(), by_start, paren))) for m, paren in found]
+    opened = [
+        Opened(
+            m.start(), k, tuple(_items(sentence, m.end(), by_start, k == "paren")), _count_before(sentence, numbers, m)
+        )
+        for m, k in found
+    ]
     return sorted((o for o in opened if o.items), key=lambda o: -o.start)
 
 
@@ -107,8 +124,8 @@ def item_of(
         item = next((i for i in o.items if i.number.start == n.start), None) if o.start < n.start else None
         if item is None:
             continue
-        whole = _whole(sentence, o.start, previous, o.paren)
-        if whole is None and o.paren:  # a parenthesis inside a name ('村(居)调委会'), not after a count
+        whole = _whole(sentence, o.start, previous, o.kind != "word", o.before)
+        if whole is None and o.kind != "word":  # a parenthesis inside a name ('村(居)调委会'), not after a count
             continue
         if whole is None or not _holds(o.items, whole):
             return None
@@ -120,10 +137,14 @@ def _items(sentence: str, start: int, by_start: dict[int, Number], paren: bool) 
     """The items of a list from start: '<words> N<counting word>' separated by 、，；, a parenthesised split of
     an item read as its nested items; the list ends at anything else."""
     items: list[Item] = []
-    position, nested = start, False
+    position, nested, remarks = start, False, 0
     while position < len(sentence):
         number = _number_after(sentence, position, by_start)
-        if number is None or number.percent:
+        if number is None and items and remarks < MAX_REMARKS and (remark := REMARK.match(sentence, position)):
+            position, remarks = remark.end(), remarks + 1
+            continue
+        remarks = 0
+        if number is None:
             break
         unit = unit_after(sentence, number.end)
         if unit is None:
@@ -146,6 +167,15 @@ def _items(sentence: str, start: int, by_start: dict[int, Number], paren: bool) 
     return items
 
 
+def _count_before(sentence: str, numbers: list[Number], opener: re.Match) -> float | None:
+    """The value of the count whose counting word ends right where opener starts, if any."""
+    for m in numbers:
+        unit = unit_after(sentence, m.end) if not m.percent and m.end <= opener.start() else None
+        if unit is not None and unit[1] == opener.start():
+            return m.value
+    return None
+
+
 def _number_after(sentence: str, position: int, by_start: dict[int, Number]) -> Number | None:
     """The counted number that ends an item's words begun at position (no number, clause mark or
     parenthesis in between), or None."""
@@ -157,9 +187,16 @@ def _number_after(sentence: str, position: int, by_start: dict[int, Number]) -> 
     return None
 
 
-def _whole(sentence: str, opener_start: int, previous: list[Candidate], paren: bool) -> Candidate | None:
+def _whole(
+    sentence: str, opener_start: int, previous: list[Candidate], paren: bool, before: float | None = None
+) -> Candidate | None:
     """The count a list opened at opener_start breaks down: the last actual count before it (a comparison's
-    base value, a change or a rate is skipped); for a parenthesis, the count right before it."""
+    base value, a change or a rate is skipped); for a parenthesis or '…N件中，', the count right before it, or
+    the paragraph's figure it restates ('受理行政复议案件151件。…新受理的151件中，…')."""
+    if paren and before is not None:
+        restated = [c for c in previous if c.statement == "actual" and c.value == before and c.sentence != sentence]
+        if restated and not any(c.sentence == sentence and c.number_end <= opener_start for c in previous):
+            return restated[-1]
     for c in reversed(previous):
         if c.sentence == sentence and c.number_end > opener_start:
             continue
