@@ -28,6 +28,7 @@ AMONG_OPEN = re.compile(r"中\s*[,，:：]\s*")
 # A remark between items, no count in it ('…140件,占受理案件数比例最高,达92.71%;乡镇政府11件'): read past.
 REMARK = re.compile(r"[^\d,，、;；。()（）]{1,20}(\d+(\.\d+)?%)?[^\d,，、;；。()（）]{0,8}[,，;；]")
 MAX_REMARKS = 2
+ANY_OPENER = re.compile(r"其中|包括|分别[为是有]|即|[(（]|中\s*[,，:：]")  # one pass: most sentences open no list
 SEPARATORS = "、,，;；"
 CLOSERS = ")）"
 # An item's words: a short name (up to ITEM_CHARS) with no number, clause mark or parenthesis in it.
@@ -92,6 +93,8 @@ class Opened:
 
 def lists_in(sentence: str, numbers: list[Number]) -> list[Opened]:
     """Every list a sentence opens (read once per sentence), nearest the end first; most sentences open none."""
+    if not ANY_OPENER.search(sentence):
+        return []
     parens = list(PAREN_OPEN.finditer(sentence))
     inside = {m.start(1) for m in parens if m.group(1)}  # '(即…': the parenthesis opens it
     found = [(m, "word") for m in OPENER.finditer(sentence) if m.start() not in inside]
