@@ -15,6 +15,8 @@ How a number becomes a candidate:
    其中/含, part words (办结, 刑事, 兼职 ...), modifiers (乡镇, 村, 行业性), kinds of dispute (婚姻家庭纠纷),
    providers credited with the number (律师, 法律顾问, 工作室 as the subject), organisations of one kind as
    the subject, and the city's own centre in a prefecture's report make named parts. Each part says why.
+   `lists` first: the items of a list after a total (其中, 包括, 分别为, a parenthesis) are its parts when the
+   list holds as a breakdown and the catalogue names their parts.
 5. `periods`: the document's period from its opening and the report's date; a sentence's own period words
    override it for its numbers (another year's figure keeps that year); stocks are dated at one day;
    a candidate nothing dates says period unknown. `--period` and sources.csv still override.

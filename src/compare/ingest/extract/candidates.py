@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...data.numerals import find_numbers
 from ...data.tables import OBSERVATION_COLUMNS, Dataset
-from . import bases, learned, periods
+from . import bases, learned, lists, periods
 from .context import Context, detect_district
 from .rules import (
     HONOUR_VERBS,
@@ -52,12 +52,14 @@ def _sentence_candidates(
     carried_now: bool,
     section: periods.Span | None,
     sentence_periods: list[periods.Phrase],
+    places: dict[str, str],
 ) -> None:
     """Add this sentence's candidates to its paragraph's (earlier ones carry metrics over)."""
     sentence = simple[s0:s1]
     hits = phrases.hits(sentence)
     clause_starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence)]
     numbers = [n for n in find_numbers(sentence) if is_count(sentence, n)]
+    opened = lists.lists_in(sentence, numbers)
     out = paragraph
     used: set[int] = set()
     for n in numbers:
@@ -72,7 +74,12 @@ def _sentence_candidates(
         available = [
             h for h in hits if h.start not in used and not number_between(numbers, h.end, _reach(sentence, h.end, n))
         ]
-        found = classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
+        listed = lists.item_of(sentence, n, opened, hits, out, units, places) if opened else None
+        found = (
+            listed.reading
+            if listed is not None and listed.reading is not None
+            else classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
+        )
         if found is None:
             continue
         if (
@@ -217,6 +224,7 @@ def candidates(
     doc = periods.document_period(simple, ctx)
     phrases = phrase_table(ds)
     units = phrases.units()
+    places = _places(ds, ctx.district_code)
     found: list[Candidate] = []
     paragraph, centre_named, carried, now, section = [], False, None, False, None
     for start, end, paragraph_ends in sentences(simple):
@@ -240,6 +248,7 @@ def candidates(
                 now,
                 section,
                 sentence_periods,
+                places,
             )
             centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
             carried = _leading_span(simple[start:end], sentence_periods) or carried
@@ -319,6 +328,26 @@ def _levels(ds: Dataset) -> dict[str, str]:
         _LEVELS.clear()
         _LEVELS[key] = dict(zip(ds.districts["code"], ds.districts["level"]))
     return _LEVELS[key]
+
+
+def _places(ds: Dataset, code: str) -> dict[str, str]:
+    """The units a report's unit is made of (a prefecture's districts), by Chinese name, each labelled by the
+    first word of its English name ('香洲区' -> 'xiangzhou'): they name the parts of a breakdown by place."""
+    key = (str(getattr(ds, "data_dir", "")), getattr(ds, "version", None), code)
+    if key not in _PLACES:
+        table = ds.districts
+        own = table[table["prefecture_code"].astype(str) == str(code)] if code else table.iloc[:0]
+        if len(_PLACES) > 1000:
+            _PLACES.clear()
+        _PLACES[key] = {
+            str(r.name_zh): str(r.name_en).split()[0].lower()
+            for r in own.itertuples()
+            if str(r.code) != str(code) and str(r.name_zh) and str(r.name_en).split()
+        }
+    return _PLACES[key]
+
+
+_PLACES: dict[tuple, dict[str, str]] = {}
 
 
 def extract(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> pd.DataFrame:

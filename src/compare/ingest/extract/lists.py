@@ -1,0 +1,278 @@
+"""Lists of kinds after a total: '全县共有调委会120个，其中乡镇调委会10个、村调委会100个、行业性调委会10个'.
+
+The rule reads report grammar, not words: a total, then an opener (其中, 包括, 分别为, 即, or an opening
+parenthesis right after the count), then items separated by 、 ， ； — each '<words> N<counting word>' and
+nothing else. Every item of such a list is a part of the total when the list holds together as a breakdown:
+at least two items, each counted like the total (件 with 件/起, 个 with 个/家 ...), none larger than it and,
+together, no more than it. An item's subset comes from its own words as the catalogue names parts (a phrase
+that names a part, the rules' part words and modifiers, kinds of dispute); an item the catalogue names no
+part for is left to the other rules, with the reason why. A list in parentheses after a part splits that
+part ('处罚类案件90件（交警大队50件，派出所40件）': parts of that part, labelled 'parent/child').
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...data.numerals import Number
+from .rules import BASE_VALUE, PROVIDERS, Candidate, Reading, part_of, same_measure
+from .text import unit_after
+from .vocabulary import PhraseHit
+
+# What opens a list of parts: the word (or an opening parenthesis right after the total's count).
+OPENER = re.compile(r"(其中|包括|分别为|分别是|分别有|即)\s*[,，:：]?\s*")
+PAREN_OPEN = re.compile(r"[(（]\s*(即|其中|含)?\s*[,，:：]?\s*")
+# '新受理的行政复议151件中，…': a count ending in 中 is the whole of the list after it.
+AMONG_OPEN = re.compile(r"中\s*[,，:：]\s*")
+# A remark between items, no count in it ('…140件,占受理案件数比例最高,达92.71%;乡镇政府11件'): read past.
+REMARK = re.compile(r"[^\d,，、;；。()（）]{1,20}(\d+(\.\d+)?%)?[^\d,，、;；。()（）]{0,8}[,，;；]")
+MAX_REMARKS = 2
+ANY_OPENER = re.compile(r"其中|包括|分别[为是有]|即|[(（]|中\s*[,，:：]")  # one pass: most sentences open no list
+SEPARATORS = "、,，;；"
+CLOSERS = ")）"
+# An item's words: a short name (up to ITEM_CHARS) with no number, clause mark or parenthesis in it.
+NOT_IN_WORDS = ",，、;；。:：!！?？\n"
+ITEM_CHARS = 16
+# Outcomes and stages of a case, named only as items of a breakdown ('维持原行政行为的300件，撤销…20件，驳回80件'):
+# outside a list these words name no part ('调解撤回等手段避免近50件').
+OUTCOMES = {
+    "维持": "upheld",
+    "撤销": "revoked",
+    "驳回": "rejected",
+    "责令履行": "ordered_to_perform",
+    "终止": "terminated",
+    "撤回": "withdrawn",
+    "结转": "carried_over",
+}
+# Bodies a breakdown credits ('其中，市政府收到450件，区政府收到50件', '公安部门调解630件、市场监管部门…').
+BODIES = {
+    "市政府": "municipal_government",
+    "区政府": "district_governments",
+    "县政府": "county_governments",
+    "部门": "departments",
+}
+NOT_CONCLUDED = re.compile("未(审结|办结|结案)")  # 未审结 is pending, no 审结
+MIN_ITEMS = 2
+SUM_TOLERANCE = 0.01  # items that add up to more than their total (beyond rounding) are no breakdown of it
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of a list of parts: its words, number and counting word."""
+
+    words_start: int
+    number: Number
+    unit: str
+    unit_end: int
+    nested: bool = False  # an item of a parenthesised split of the item before
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """What the list rule makes of one number: a part (reading), or why it leaves the number to the other rules."""
+
+    reading: Reading | None
+    why: str
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A list opened in a sentence: where its opener stands, how ('word' 其中/包括…, 'paren' right after a
+    count, 'among' after '…N件中，'), and its items."""
+
+    start: int
+    kind: str
+    items: tuple
+    before: float | None = None  # for 'paren' and 'among': the count right before the opener
+
+    @property
+    def paren(self) -> bool:
+        return self.kind == "paren"
+
+
+def lists_in(sentence: str, numbers: list[Number]) -> list[Opened]:
+    """Every list a sentence opens (read once per sentence), nearest the end first; most sentences open none."""
+    if not ANY_OPENER.search(sentence):
+        return []
+    parens = list(PAREN_OPEN.finditer(sentence))
+    inside = {m.start(1) for m in parens if m.group(1)}  # '(即…': the parenthesis opens it
+    found = [(m, "word") for m in OPENER.finditer(sentence) if m.start() not in inside]
+    found += [(m, "paren") for m in parens] + [(m, "among") for m in AMONG_OPEN.finditer(sentence)]
+    if not found:
+        return []
+    by_start = {m.start: m for m in numbers if not m.percent}
+    opened = [
+        Opened(
+            m.start(), k, tuple(_items(sentence, m.end(), by_start, k == "paren")), _count_before(sentence, numbers, m)
+        )
+        for m, k in found
+    ]
+    return sorted((o for o in opened if o.items), key=lambda o: -o.start)
+
+
+def item_of(
+    sentence: str,
+    n: Number,
+    opened: list[Opened],
+    hits: list[PhraseHit],
+    previous: list[Candidate],
+    units: dict[str, str],
+    places: dict[str, str] | None = None,
+) -> ListItem | None:
+    """The number n as an item of a list of parts after a total (opened: the sentence's lists_in), or None
+    when it is no such item. places: the report's own units by name ('香洲区' -> 'xiangzhou'), which name
+    the parts of a breakdown by place."""
+    for o in opened:
+        item = next((i for i in o.items if i.number.start == n.start), None) if o.start < n.start else None
+        if item is None:
+            continue
+        whole = _whole(sentence, o.start, previous, o.kind != "word", o.before)
+        if whole is None and o.kind != "word":  # a parenthesis inside a name ('村(居)调委会'), not after a count
+            continue
+        if whole is None or not _holds(o.items, whole):
+            return None
+        return _read(sentence, item, whole, hits, units, o.paren, places or {})
+    return None
+
+
+def _items(sentence: str, start: int, by_start: dict[int, Number], paren: bool) -> list[Item]:
+    """The items of a list from start: '<words> N<counting word>' separated by 、，；, a parenthesised split of
+    an item read as its nested items; the list ends at anything else."""
+    items: list[Item] = []
+    position, nested, remarks = start, False, 0
+    while position < len(sentence):
+        number = _number_after(sentence, position, by_start)
+        if number is None and items and remarks < MAX_REMARKS and (remark := REMARK.match(sentence, position)):
+            position, remarks = remark.end(), remarks + 1
+            continue
+        remarks = 0
+        if number is None:
+            break
+        unit = unit_after(sentence, number.end)
+        if unit is None:
+            break
+        items.append(Item(position, number, unit[0], unit[1], nested))
+        position = unit[1]
+        following = sentence[position : position + 1]
+        if following and following in SEPARATORS:
+            position += 1
+        elif following in ("(", "（") and not nested and not paren:
+            nested, position = True, PAREN_OPEN.match(sentence, position).end()
+        elif following and following in CLOSERS and nested:
+            nested, position = False, position + 1
+            if sentence[position : position + 1] and sentence[position] in SEPARATORS:
+                position += 1
+            else:
+                break
+        else:
+            break
+    return items
+
+
+def _count_before(sentence: str, numbers: list[Number], opener: re.Match) -> float | None:
+    """The value of the count whose counting word ends right where opener starts, if any."""
+    for m in numbers:
+        unit = unit_after(sentence, m.end) if not m.percent and m.end <= opener.start() else None
+        if unit is not None and unit[1] == opener.start():
+            return m.value
+    return None
+
+
+def _number_after(sentence: str, position: int, by_start: dict[int, Number]) -> Number | None:
+    """The counted number that ends an item's words begun at position (no number, clause mark or
+    parenthesis in between), or None."""
+    for at in range(position, min(len(sentence), position + ITEM_CHARS + 1)):
+        if at in by_start:
+            return by_start[at] if at > position else None
+        if sentence[at].isdigit() or sentence[at] in NOT_IN_WORDS:
+            return None
+    return None
+
+
+def _whole(
+    sentence: str, opener_start: int, previous: list[Candidate], paren: bool, before: float | None = None
+) -> Candidate | None:
+    """The count a list opened at opener_start breaks down: the last actual count before it (a comparison's
+    base value, a change or a rate is skipped); for a parenthesis or '…N件中，', the count right before it, or
+    the paragraph's figure it restates ('受理行政复议案件151件。…新受理的151件中，…')."""
+    if paren and before is not None:
+        restated = [c for c in previous if c.statement == "actual" and c.value == before and c.sentence != sentence]
+        if restated and not any(c.sentence == sentence and c.number_end <= opener_start for c in previous):
+            return restated[-1]
+    for c in reversed(previous):
+        if c.sentence == sentence and c.number_end > opener_start:
+            continue
+        if paren:
+            return c if c.sentence == sentence and c.statement == "actual" and _right_before(c, opener_start) else None
+        if c.statement != "actual" or BASE_VALUE.search(c.sentence, 0, c.number_start):
+            continue
+        return c
+    return None
+
+
+def _right_before(c: Candidate, position: int) -> bool:
+    """Whether nothing but its counting word stands between a count and position."""
+    return c.sentence[c.number_end : position].strip() in ("", c.unit_word)
+
+
+def _holds(items: list[Item], whole: Candidate) -> bool:
+    """Whether the items read as a breakdown of whole: two or more, counted alike, none larger, the top-level
+    ones together no more than it."""
+    top = [i for i in items if not i.nested]
+    if len(top) < MIN_ITEMS and len(items) < MIN_ITEMS:
+        return False
+    if any(not same_measure(i.unit, whole.unit_word) or i.number.value > whole.value for i in items):
+        return False
+    return sum(i.number.value for i in top) <= whole.value * (1 + SUM_TOLERANCE)
+
+
+def _read(
+    sentence: str,
+    item: Item,
+    whole: Candidate,
+    hits: list[PhraseHit],
+    units: dict[str, str],
+    paren: bool,
+    places: dict[str, str],
+) -> ListItem:
+    """The item as a part of whole, its subset named by its own words, or why it is left to the other rules."""
+    words = sentence[item.words_start : item.number.start]
+    own = [h for h in hits if item.words_start <= h.start and h.end <= item.number.start]
+    others = [h for h in own if h.metric_id != whole.metric_id]
+    if others and not (whole.kind == "flow" and all(h.kind == "stock" for h in others)):
+        return ListItem(None, f"'{words.strip()}' names another metric")
+    if others or (whole.kind == "flow" and PROVIDERS.search(words)):  # '司法所调解800件': who did that part
+        named = "by_provider"
+    else:
+        named = next((h.subset for h in own if h.subset), "") or _named(
+            words, units.get(whole.metric_id) == "org", places
+        )
+    if not named or named == "part":
+        return ListItem(None, f"no part the catalogue knows in '{words.strip()}'")
+    parent = whole.subset if (item.nested or paren) and whole.subset != "part" else ""
+    subset = f"{parent}/{named}" if parent and not named.startswith(parent) else named
+    return ListItem(
+        Reading(
+            whole.metric_id,
+            whole.kind,
+            subset,
+            "actual",
+            item.number.value,
+            item.words_start,
+            item.unit_end,
+            f"an item of a list of parts of the {whole.metric_id} figure {whole.value:g} before it, named by "
+            f"'{words.strip()[-12:]}'",
+        ),
+        "",
+    )
+
+
+def _named(words: str, organisations: bool, places: dict[str, str]) -> str:
+    """The part an item's words name: the rules' part words, modifiers and kinds, an outcome of a case, a body
+    credited with it, or one of the report's own units."""
+    if NOT_CONCLUDED.search(words):
+        return "pending"
+    found = part_of(words, organisations)
+    listed = [label for vocabulary in (OUTCOMES, BODIES, places) for word, label in vocabulary.items() if word in words]
+    return "/".join(dict.fromkeys(([found] if found and found != "part" else []) + listed))
