@@ -147,7 +147,7 @@ def synthetic(data_copy):
 
 
 def legal_aid_peers(story) -> set[str]:
-    return set(story.charts["peers"].data.query("metric_id == 'legal_aid_cases'")["district_code"])
+    return set(story.charts["legal_aid_cases"].data["district_code"])  # one chart per metric
 
 
 def test_a_profile_against_its_neighbours_compares_only_neighbours_reporting_the_period_and_definition(synthetic):
