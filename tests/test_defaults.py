@@ -35,9 +35,6 @@ def test_the_commands_default_to_it_too(capsys):
     parser = build_parser()
     actions = [a for a in parser._actions if a.dest == "command"][0].choices
     denominators = {
-        name: action.default
-        for name, sub in actions.items()
-        for action in sub._actions
-        if action.dest == "denominator"
+        name: action.default for name, sub in actions.items() for action in sub._actions if action.dest == "denominator"
     }
     assert denominators and set(denominators.values()) == {DEFAULT_DENOMINATOR}
