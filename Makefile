@@ -11,9 +11,16 @@ DEV_STAMP = $(VENV)/.installed-dev
 
 # What the briefs need first (make briefs, make validate); the test, lint and lab tools (the dev extra) only
 # when make test, make lint or make lab asks. uv installs them: the one on PATH, else one pip puts into the
-# venv (a few seconds); pip itself when neither can be had (an offline mirror without uv).
+# venv (a few seconds); pip itself when neither can be had (an offline mirror without uv). uv uses the mirrors
+# pip is configured with (pip.conf, PIP_INDEX_URL and the like: a mirror in China, a folder of wheels), taking
+# the best version across them as pip does.
 define install
-	@if command -v uv >/dev/null 2>&1; then uv pip install --quiet --python $(BIN)/python $(1); \
+	@eval "$$($(BIN)/python -m pip config list 2>/dev/null | sort -r | sed -nE \
+		-e "s/^[^.]*\.index-url=(.*)$$/export UV_INDEX_URL=\1/p" \
+		-e "s/^[^.]*\.extra-index-url=(.*)$$/export UV_EXTRA_INDEX_URL=\1/p" \
+		-e "s/^[^.]*\.find-links=(.*)$$/export UV_FIND_LINKS=\1/p")"; \
+	export UV_INDEX_STRATEGY=unsafe-best-match; \
+	if command -v uv >/dev/null 2>&1; then uv pip install --quiet --python $(BIN)/python $(1); \
 	elif $(BIN)/python -m pip install --quiet uv >/dev/null 2>&1; then \
 		$(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
 	else $(BIN)/python -m pip install --quiet --upgrade pip && $(BIN)/python -m pip install --quiet $(1); fi

@@ -30,6 +30,7 @@ def test_make_briefs_installs_what_the_briefs_need_with_uv_saying_so(tmp_path):
     assert "Installing compare's dependencies into" in plan.splitlines()[0]
     assert "uv pip install --quiet --python" in plan and "-m pip install --quiet uv" in plan
     assert "-e ." in plan and "[dev]" not in plan
+    assert "export UV_INDEX_URL=" in plan and "UV_INDEX_STRATEGY=unsafe-best-match" in plan  # pip's mirrors
     assert plan.rstrip().endswith("/bin/compare briefs")
 
 
