@@ -22,12 +22,12 @@ def test_numbers_from_papermill_become_codes_and_periods():
 
 
 def test_lists_may_be_one_value_or_a_comma_separated_string():
-    namespace = {"districts": "320412, 371002", "metrics": "legal_aid_cases", "peers": 371002, "period": ""}
+    namespace = {"districts": "320412, 371002", "metrics": "legal_aid_cases", "peers": 371002, "period": "2020-2022"}
     parameters(namespace)
     assert namespace["districts"] == ["320412", "371002"]
     assert namespace["metrics"] == ["legal_aid_cases"]
     assert namespace["peers"] == ["371002"]
-    assert namespace["period"] == ""
+    assert namespace["period"] == "2020-2022"
 
 
 def test_the_denominator_alias_is_resolved():

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from ..data.periods import parse_period
 from ..data.population import canonical_denominator
 from ..errors import CompareError
+from ..stats.windows import parse_window
 
 LANGS = ("en", "zh")
 LEVELS = ("county", "prefecture", "province")
@@ -55,10 +55,12 @@ def codes(value, name: str = "peers") -> list[str]:
 
 
 def period(value, name: str = "period") -> str:
-    """A period label ('' for the default) from text or a year as a number (papermill's 2021)."""
+    """A comparison window ('2021', '2020-2022', '2021H1'; '' for the default) from text or a year as a
+    number (papermill's 2021)."""
     text = _text(value)
     try:
-        parse_period(text)
+        if text:
+            parse_window(text)
     except CompareError as exc:
         raise ParameterError(f"{name}: {exc}") from None
     return text
