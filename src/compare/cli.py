@@ -277,6 +277,7 @@ def cmd_briefs(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from .ingest.extract import candidates, context_for_file
+    from .ingest.extract.text import decode_report
     from .ingest.review import review_table, with_source, write_review
 
     ds = data.load_dataset(args.data)
@@ -284,7 +285,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise CompareError(f"No such file: {path}.")
     ctx = context_for_file(path, ds, args.doc_id, args.district, args.period, args.title, args.url, args.published)
-    raw = path.read_bytes()
+    raw, note = decode_report(path.read_bytes(), str(args.file))
+    if note:
+        print(note, file=sys.stderr)
     found = candidates(raw, ds, ctx)
     table = review_table(found)
     unknown = sum(c.period_unknown for c in found)
@@ -316,10 +319,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def first_line(raw: bytes) -> str:
+def first_line(raw: bytes | str) -> str:
     """A report's title as its text gives it: the first non-empty line, when it is short enough to be one."""
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError:
         return ""
     line = next((" ".join(x.split()) for x in text.splitlines() if x.strip()), "")

@@ -21,7 +21,6 @@ import os
 import re
 import shutil
 import stat
-import sys
 import tempfile
 import threading
 import time
@@ -29,7 +28,6 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -41,6 +39,7 @@ from ..paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from ..paths import data_dir as default_data_dir
 from . import kernels
 from .overview import overview
+from .progress import progress_bar
 from .render import index_html, index_name, provenance_rows, render_brief, story_data_version
 from .schedule import DEFAULT_CONFIG, Brief, brief_data_dir, check_parameters, load_schedule, schedule_languages
 from .wording import LANGUAGES
@@ -502,12 +501,11 @@ def run_all(
     progress: bool,
     limits: Limits = Limits(),
 ) -> list[Result]:
-    """Run briefs in parallel worker processes (or on a Dask cluster), with a progress bar."""
-    from tqdm import tqdm
-
+    """Run briefs in parallel worker processes (or on a Dask cluster), with a progress bar (on a terminal; a
+    log gets a line at every tenth of the briefs)."""
     if not briefs:
         return []
-    bar = partial(tqdm, total=len(briefs), desc="briefs", unit="brief", file=sys.stderr, disable=not progress)
+    bar = progress_bar(len(briefs), progress)
     if executor == "dask":
         quiet_dask_logs()
         return run_on_dask(briefs, run_dir, data_dir, dask_client(scheduler), bar, limits)

@@ -533,8 +533,11 @@ def observation_problems(
         )
     )
 
-    for col in ("period_start", "period_end"):
-        bad_date = obs[col].isna() & raw_obs[col].ne("")
+    bad_dates = {col: obs[col].isna() & raw_obs[col].ne("") for col in ("period_start", "period_end")}
+    excel = _excel_dates(raw_obs, bad_dates, obs_file)
+    add(excel.problems)
+    for col, bad_date in bad_dates.items():
+        bad_date = bad_date & ~excel.rows
         add(_problems_where(bad_date, raw_obs, obs_file, lambda r, c=col: f"{c} '{r[c]}' is not a date (YYYY-MM-DD)"))
     add(
         _problems_where(
@@ -592,7 +595,8 @@ def observation_problems(
     add(_district_problems(obs, ds, obs_file))
 
     add(_metric_consistency_problems(obs, ds.metrics, obs_file))
-    dup = obs.duplicated(OBSERVATION_KEY, keep="first")
+    dated = ~(bad_dates["period_start"] | bad_dates["period_end"])  # an unreadable date is no period to match on
+    dup = obs[dated].duplicated(OBSERVATION_KEY, keep="first").reindex(obs.index, fill_value=False)
     add(
         _problems_where(
             dup,
@@ -605,6 +609,33 @@ def observation_problems(
         )
     )
     return problems
+
+
+# Dates as Excel writes them back when it re-saves a CSV: 2022/1/1, 2022/01/01, 1/1/2022 (a time may follow).
+EXCEL_DATE = r"(?:\d{4}/\d{1,2}/\d{1,2}|\d{1,2}/\d{1,2}/\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?"
+
+
+@dataclass(frozen=True)
+class ExcelDates:
+    rows: pd.Series  # rows whose unreadable dates are all in Excel's form (told once, not row by row)
+    problems: list[Problem]
+
+
+def _excel_dates(raw_obs: pd.DataFrame, bad_dates: dict[str, pd.Series], obs_file: str) -> ExcelDates:
+    """One problem for dates in Excel's form (a table opened and saved again in Excel), instead of one a cell."""
+    looks = {col: bad & matches(raw_obs[col], EXCEL_DATE) for col, bad in bad_dates.items()}
+    unexplained = pd.concat([bad & ~looks[col] for col, bad in bad_dates.items()], axis=1).any(axis=1)
+    rows = pd.concat(list(looks.values()), axis=1).any(axis=1) & ~unexplained
+    if not rows.any():
+        return ExcelDates(rows, [])
+    first = rows.idxmax()
+    example = next(raw_obs.at[first, col] for col in bad_dates if looks[col][first])
+    reason = (
+        f"dates look re-saved by Excel ({example} in {int(rows.sum())} rows): write them as YYYY-MM-DD again "
+        "(restore the file with git checkout and edit it in a text editor, or format the date columns as "
+        "yyyy-mm-dd in Excel before saving as CSV UTF-8)"
+    )
+    return ExcelDates(rows, [Problem(obs_file, None, reason)])
 
 
 def _qualifier_problems(rows: pd.DataFrame, obs_file: str) -> list[Problem]:

@@ -41,6 +41,7 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 from statsmodels.tools.tools import add_constant
 
 from ..data.periods import years_between
+from ..data.population import DEFAULT_DENOMINATOR
 from ..data.tables import Dataset
 from ..errors import CompareError
 from .comparisons import rate_ratio
@@ -669,7 +670,7 @@ def span_change(changes: pd.DataFrame, alpha: float = ALPHA, events: bool = True
 
 
 def trend(
-    ds: Dataset, metric_id: str, district_code: str, denominator: str = "census2020", alpha: float = ALPHA
+    ds: Dataset, metric_id: str, district_code: str, denominator: str = DEFAULT_DENOMINATOR, alpha: float = ALPHA
 ) -> Trend:
     """One district's metric over time: the change table; for a flow with MIN_ANNUAL_POINTS or more annual
     points the quasi-Poisson trend over them, otherwise (or when the trend cannot be estimated) the latest

@@ -5,6 +5,7 @@ may honestly be said (one comparison window, nothing judged below the minimum nu
 ranges), and every string from a source document is HTML-escaped here, before it reaches an output."""
 
 from .comparison import comparison_lead, metric_comparison
+from .params import ParameterError, parameters
 from .phrases import (
     cite,
     district_name,
@@ -25,6 +26,7 @@ from .trends import change_sentence, district_trends, model_sentence, set_aside_
 
 __all__ = [
     "Chart",
+    "ParameterError",
     "Story",
     "Table",
     "change_sentence",
@@ -40,6 +42,7 @@ __all__ = [
     "metric_comparison",
     "metric_name",
     "model_sentence",
+    "parameters",
     "rate_sentence",
     "rate_words",
     "set_aside_sentence",

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from ...data.numerals import Number, normalise
+from ...data.tables import guess_encoding
 from ...errors import CompareError
 
 
@@ -125,6 +126,35 @@ def check_text(raw: bytes | str) -> str:
     if "\x00" in raw:
         raise ExtractionError("The text contains NUL characters; give the report as plain text.")
     return raw
+
+
+def decode_report(raw: bytes, name: str) -> tuple[str | bytes, str]:
+    """A report file's text: UTF-8, else GB18030 when it looks like GBK/GB18030 (with a sentence saying so and
+    how to convert it), else ExtractionError naming the file, its likely encoding and the fix. Bytes that look
+    binary are returned as they are, for check_text to refuse."""
+    if b"\x00" in raw[:4096]:
+        return raw, ""
+    try:
+        return raw.decode("utf-8-sig"), ""
+    except UnicodeDecodeError:
+        pass
+    guess = guess_encoding(raw)
+    if guess == "GBK":
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return text, (
+                f"{name} is not UTF-8 but GBK/GB18030 text: read it as GB18030. Save it as UTF-8 before adding it "
+                f"to data/sources/ (iconv -f GB18030 -t UTF-8 {name} > data/sources/DOC_ID.txt)."
+            )
+    looks = "its encoding is not recognised" if guess == "unknown" else f"it looks like {guess}"
+    source = {"GBK": "GB18030", "unknown": "ENCODING"}.get(guess, guess)
+    raise ExtractionError(
+        f"{name} is not UTF-8 text ({looks}): convert it to UTF-8 first, e.g. "
+        f"iconv -f {source} -t UTF-8 {name} > report-utf8.txt."
+    )
 
 
 # Longer "sentences" are cut at their last clause boundary (a text without full stops stays linear to read):
