@@ -69,7 +69,7 @@ def draw_counts(
     """Poisson counts for every district (population), metric and period: a base rate per metric (per 10,000
     residents per year), times each district's effect, drifting over `years_since`; `exposure` is each
     (metric, period) cell's share of a year (1 for a stock)."""
-    n_districts, n_periods = len(population), len(years_since)
+    n_districts = len(population)
     base = np.exp(rng.normal(2.5, 1.0, n_metrics))  # per 10,000 residents per year
     if variation.gamma_shape:
         k = variation.gamma_shape

@@ -205,9 +205,11 @@ def index_html(manifest: dict, lang: str = "en") -> str:
         data_version=manifest["data_version"],
         version=manifest["compare_version"],
     )
+    title = w["title.synthetic"].format(title=w["index.title"]) if manifest.get("synthetic") else w["index.title"]
     return _index_template().render(
         manifest=manifest,
         groups=groups,
+        title=title,
         w=w,
         others=others,
         font_css=font_css(),

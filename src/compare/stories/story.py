@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -58,6 +58,11 @@ class Story:
     tables: dict[str, Table] = field(default_factory=dict)
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_version: str = ""
+    synthetic: bool = False  # told from SYNTHETIC data: the title, every chart and its alt text say so
+
+    def __post_init__(self):
+        if self.synthetic:
+            self.title = say("synthetic.title", self.lang, title=self.title)
 
     def header_html(self) -> str:
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -76,7 +81,7 @@ class Story:
             items = "".join(f"<li>{f}</li>" for f in self.findings)
             parts.append(("html", f"<h2>{say('findings', self.lang)}</h2><ul class='findings'>{items}</ul>"))
         for chart in self.charts.values():
-            parts.append(("chart", chart))
+            parts.append(("chart", synthetic_chart(chart, self.lang) if self.synthetic else chart))
         for name, table in self.tables.items():
             parts.append(("html", table_html(table, self.lang, name)))
         parts.append(("html", sources_html(self.sources, self.lang)))
@@ -103,6 +108,15 @@ class Story:
 
         for kind, part in self.body_parts():
             display(HTML(part if kind == "html" else figure_html(part, self.lang)))
+
+
+def synthetic_chart(chart: Chart, lang: str) -> Chart:
+    """The chart stamped SYNTHETIC DATA, its alt text and caption saying so too."""
+    from .charts import stamp_synthetic
+
+    stamp = say("synthetic.stamp", lang)
+    stamp_synthetic(chart.figure, stamp)
+    return replace(chart, alt=say("synthetic.alt", lang, alt=chart.alt), caption=f"{stamp} · {chart.caption}")
 
 
 def figure_html(chart: Chart, lang: str, name: str = "chart") -> str:
