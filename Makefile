@@ -69,3 +69,10 @@ clean:
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks
 	$(BIN)/ruff format src tests benchmarks
+
+# The whole method on a SYNTHETIC province (every county of Zhejiang, five years, every per-capita metric),
+# imported and built in build/demo/, never in data/ or outputs/ (README, "Demo"). Prints where the index is.
+# DEMO_ARGS passes options on: make demo DEMO_ARGS=--quick (one brief of each kind).
+.PHONY: demo
+demo: $(STAMP)
+	$(BIN)/python demo/make_demo.py $(DEMO_ARGS)

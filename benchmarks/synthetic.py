@@ -1,7 +1,11 @@
 """SYNTHETIC national dataset for benchmarks: every county-level unit of the census reference, 40 quarters,
 all per-capita flow and stock metrics, counts drawn from Poisson rates that vary by district and drift
 over time. Written in the project's own table format to benchmarks/out/synthetic-national-<share>/
-(git-ignored), never to data/. Every file name, doc id, title and the `synthetic` column say so.
+(git-ignored), never to data/. Every file name, doc id, title and the `synthetic` column say so, and the
+folder's SYNTHETIC.txt makes every brief built from it say SYNTHETIC DATA.
+
+draw_counts is the one generator of synthetic counts: the demo (demo/make_demo.py) draws its province with it
+too, with gamma-Poisson district effects, a common trend and a few planted outliers (Variation).
 
 Run: .venv/bin/python benchmarks/synthetic.py [--share 1.0] [--quarters 40] [--seed 0]
 """
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +33,63 @@ def quarters(n: int) -> pd.DataFrame:
     return pd.DataFrame({"start": starts, "end": starts + pd.offsets.QuarterEnd(0)})
 
 
+@dataclass(frozen=True)
+class Variation:
+    """How synthetic rates vary. Between districts: log-normal (sd `spread`), or, with `gamma_shape`, a
+    Gamma(shape, 1/shape) effect of mean 1, which makes the counts gamma-Poisson (negative binomial); over time:
+    each district's own drift (sd `drift_sd`) plus a `trend` common to all (log change a year); and `outliers`
+    (district, metric) pairs whose rate is `outlier_factor` times (or, for every other one, 1/factor) its draw."""
+
+    spread: float = 0.5
+    gamma_shape: float | None = None
+    drift_sd: float = 0.05
+    trend: float = 0.0
+    outliers: int = 0
+    outlier_factor: float = 3.0
+
+
+@dataclass(frozen=True)
+class Draw:
+    """Counts by district, metric and period (3-d array), the rates they were drawn from, and the planted
+    outliers as (district index, metric index, factor)."""
+
+    counts: np.ndarray
+    rates: np.ndarray
+    outliers: list[tuple[int, int, float]]
+
+
+def draw_counts(
+    rng: np.random.Generator,
+    population: np.ndarray,
+    n_metrics: int,
+    years_since: np.ndarray,
+    exposure: np.ndarray,
+    variation: Variation = Variation(),
+) -> Draw:
+    """Poisson counts for every district (population), metric and period: a base rate per metric (per 10,000
+    residents per year), times each district's effect, drifting over `years_since`; `exposure` is each
+    (metric, period) cell's share of a year (1 for a stock)."""
+    n_districts = len(population)
+    base = np.exp(rng.normal(2.5, 1.0, n_metrics))  # per 10,000 residents per year
+    if variation.gamma_shape:
+        k = variation.gamma_shape
+        effect = rng.gamma(k, 1 / k, (n_districts, n_metrics))
+    else:
+        effect = np.exp(rng.normal(0, variation.spread, (n_districts, n_metrics)))
+    drift = rng.normal(0, variation.drift_sd, (n_districts, n_metrics)) + variation.trend  # log change a year
+    outliers = []
+    if variation.outliers:
+        cells = rng.choice(n_districts * n_metrics, size=variation.outliers, replace=False)
+        for i, cell in enumerate(cells):
+            d, m = divmod(int(cell), n_metrics)
+            factor = variation.outlier_factor if i % 2 == 0 else 1 / variation.outlier_factor
+            effect[d, m] *= factor
+            outliers.append((d, m, factor))
+    rates = base[None, :, None] * effect[:, :, None] * np.exp(drift[:, :, None] * years_since[None, None, :])
+    expected = rates * population[:, None, None] / 1e4 * exposure[None, :, :]
+    return Draw(rng.poisson(expected), rates, outliers)
+
+
 def generate(share: float = 1.0, n_quarters: int = 40, seed: int = 0, out: Path | None = None) -> Path:
     """Write a synthetic data folder for `share` of the county-level units; return its path."""
     rng = np.random.default_rng(seed)
@@ -42,15 +104,11 @@ def generate(share: float = 1.0, n_quarters: int = 40, seed: int = 0, out: Path 
 
     d, m, t = np.meshgrid(np.arange(len(counties)), np.arange(len(metrics)), np.arange(n_quarters), indexing="ij")
     d, m, t = d.ravel(), m.ravel(), t.ravel()
-    base = np.exp(rng.normal(2.5, 1.0, len(metrics)))  # per 10,000 residents per year
-    district_effect = np.exp(rng.normal(0, 0.5, (len(counties), len(metrics))))
-    drift = rng.normal(0, 0.05, (len(counties), len(metrics)))  # log change a year
     population = pops.loc[counties["code"]].to_numpy()
-    years_since = t / 4
-    rate = base[m] * district_effect[d, m] * np.exp(drift[d, m] * years_since)
-    is_flow = (metrics["kind"] == "flow").to_numpy()[m]
-    expected = rate * population[d] / 1e4 * np.where(is_flow, 0.25, 1.0)
-    counts = rng.poisson(expected)
+    flows = (metrics["kind"] == "flow").to_numpy()
+    exposure = np.repeat(np.where(flows, 0.25, 1.0)[:, None], n_quarters, axis=1)
+    counts = draw_counts(rng, population, len(metrics), np.arange(n_quarters) / 4, exposure).counts.ravel()
+    is_flow = flows[m]
 
     start = q["start"].to_numpy()[t]
     end = q["end"].to_numpy()[t]
@@ -67,6 +125,8 @@ def generate(share: float = 1.0, n_quarters: int = 40, seed: int = 0, out: Path 
             "qualifier": "exact",
             "statement": "actual",
             "quote": "",
+            "basis": "",
+            "scope": "",
         }
     )[OBSERVATION_COLUMNS]
     obs["synthetic"] = "yes"

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..data.fileio import Stopped, file_digest, locked, reading, stop_on_sigterm, write_atomically
-from ..data.tables import data_version, load_dataset, load_validated
+from ..data.tables import data_version, is_synthetic, load_dataset, load_validated
 from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR, OUTPUTS_DIR
 from ..paths import data_dir as default_data_dir
@@ -465,6 +465,7 @@ def _run(
         "data_version": ds.version,
         "compare_version": __version__,
         "data_dir": str(data_dir or ""),
+        "synthetic": any(is_synthetic(brief_data_dir(b.parameters, ds.data_dir)) for b in briefs) or ds.synthetic,
         "counts": {s: sum(r.status == s for r in results) for s in ("ok", "reused", "failed")},
         "briefs": [asdict(r) for r in results],
     }

@@ -209,9 +209,11 @@ def index_html(manifest: dict, lang: str = "en", overview=None) -> str:
         data_version=manifest["data_version"],
         version=manifest["compare_version"],
     )
+    title = w["title.synthetic"].format(title=w["index.title"]) if manifest.get("synthetic") else w["index.title"]
     page = _index_template().render(
         manifest=manifest,
         groups=groups,
+        title=title,
         w=w,
         others=others,
         matrix=matrix,

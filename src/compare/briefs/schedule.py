@@ -21,7 +21,7 @@ import yaml
 
 from .. import __version__
 from ..data.reference import NATION_CODE
-from ..data.tables import VERSIONED_TABLES, Dataset, data_version
+from ..data.tables import VERSIONED_TABLES, Dataset, data_version, is_synthetic
 from ..errors import CompareError
 from ..paths import NOTEBOOKS_DIR, PROJECT_ROOT
 from ..paths import data_dir as default_data_dir
@@ -97,7 +97,15 @@ class Brief:
 
 
 def brief_title(notebook: str, parameters: dict, ds: Dataset, lang: str = "en") -> str:
-    """A reader's title: 'District profile: 环翠区 Huancui District', '区县概况：环翠区'."""
+    """A reader's title: 'District profile: 环翠区 Huancui District', '区县概况：环翠区'; 'SYNTHETIC DATA · …' when
+    the brief reads a synthetic data folder."""
+    title = _plain_title(notebook, parameters, ds, lang)
+    if is_synthetic(brief_data_dir(parameters, ds.data_dir)):
+        return words(lang)["title.synthetic"].format(title=title)
+    return title
+
+
+def _plain_title(notebook: str, parameters: dict, ds: Dataset, lang: str) -> str:
     w = words(lang)
     kind = KINDS[notebook].kind
 

@@ -169,6 +169,7 @@ class Dataset:
     observations: pd.DataFrame
     texts: dict[str, str] = field(repr=False)
     version: str = ""
+    synthetic: bool = False  # the folder holds SYNTHETIC.txt: invented data, and every brief says so
 
     def metric(self, metric_id: str) -> pd.Series:
         """The catalogue row of a metric, or UnknownMetricError."""
@@ -323,11 +324,13 @@ def read_texts(sources: pd.DataFrame, folder: Path) -> dict[str, str]:
     return texts
 
 
+# A data folder holding this file is SYNTHETIC (the demo, benchmarks): its briefs' titles and charts say so.
+SYNTHETIC_MARKER = "SYNTHETIC.txt"
 # What a data version covers: the tables, the extractor's phrase table, the census covariates statistical
-# neighbours are found on, and the source texts (sources/*.txt).
+# neighbours are found on, the synthetic marker and the source texts (sources/*.txt).
 # Anything else under data/ (a README, an editor's backup, a stray download, the lock file) is not data.
 VERSIONED_TABLES = sorted(
-    [*(rel for rel, _ in FILES.values()), "metric_phrases.csv", "reference/census_covariates.csv"]
+    [*(rel for rel, _ in FILES.values()), "metric_phrases.csv", "reference/census_covariates.csv", SYNTHETIC_MARKER]
 )
 HASH_CHUNK = 1 << 20
 
@@ -385,7 +388,14 @@ def load_dataset(folder: Path | None = None) -> Dataset:
 
 
 def _dataset(folder: Path, raw: dict[str, pd.DataFrame], texts: dict[str, str]) -> Dataset:
-    return Dataset(data_dir=folder, texts=texts, version=data_version(folder), **_typed(raw))
+    return Dataset(
+        data_dir=folder, texts=texts, version=data_version(folder), synthetic=is_synthetic(folder), **_typed(raw)
+    )
+
+
+def is_synthetic(folder: Path) -> bool:
+    """Whether a data folder holds SYNTHETIC data (it has the SYNTHETIC.txt marker)."""
+    return (Path(folder) / SYNTHETIC_MARKER).is_file()
 
 
 # ---------------------------------------------------------------- validation

@@ -478,3 +478,16 @@ def coverage_heatmap(coverage: pd.DataFrame, title: str = "", lang: str = "en"):
     ax.set_title(wrap(title, width * DPI))
     finish(fig)
     return fig
+
+
+STAMP_ID = "synthetic-stamp"
+
+
+def stamp_synthetic(fig, text: str) -> None:
+    """Write `text` (SYNTHETIC DATA) on a finished figure: large and faint across the middle, and small and bold
+    in the top left corner, over whatever the chart draws. Stamping a figure twice draws it once."""
+    if any(t.get_gid() == STAMP_ID for t in fig.texts):
+        return
+    common = {"color": "#b00020", "gid": STAMP_ID, "zorder": 10}
+    fig.text(0.5, 0.5, text, fontsize=44, alpha=0.13, rotation=25, ha="center", va="center", **common)
+    fig.text(0.005, 0.995, text, fontsize=9, ha="left", va="top", **common)

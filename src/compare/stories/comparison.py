@@ -77,6 +77,7 @@ def metric_comparison(
         ),
         lang,
         data_version=ds.version,
+        synthetic=ds.synthetic,
         sources=sources_of(ds, units["doc_id"]),
     )
     bench_lead, bench_findings, bench_table = benchmark_story(ds, units, denominator, lang)

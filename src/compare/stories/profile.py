@@ -245,6 +245,7 @@ def district_profile(
         say("story.profile", lang, district=html.unescape(name)),
         lang,
         data_version=ds.version,
+        synthetic=ds.synthetic,
         sources=sources_of(ds, doc_ids),
     )
     own = pd.concat([e.rate_row for e in entries.values()], ignore_index=True)

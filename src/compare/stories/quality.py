@@ -20,7 +20,13 @@ def data_quality(ds: Dataset, lang: str = "en") -> Story:
         ds.districts[["code", "name_zh", "level"]].rename(columns={"code": "district_code"}), on="district_code"
     )
     problems, _ = validate(ds.data_dir)
-    story = Story(say("story.data_quality", lang), lang, data_version=ds.version, sources=sources_of(ds, obs["doc_id"]))
+    story = Story(
+        say("story.data_quality", lang),
+        lang,
+        data_version=ds.version,
+        synthetic=ds.synthetic,
+        sources=sources_of(ds, obs["doc_id"]),
+    )
     names = ds.metrics.set_index("metric_id")["name_zh" if lang == "zh" else "name_en"]
     obs = obs.assign(metric=obs["metric_id"].map(names))  # the catalogue's names, never ids
     above = obs["level"].isin(["nation", "province"])  # benchmarks only, in a table of their own

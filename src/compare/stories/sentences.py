@@ -317,6 +317,10 @@ SENTENCES: dict[str, dict[str, str]] = {
         "table.coverage_benchmarks": "Observations of provinces and the nation (the benchmarks), by metric",
         "table.qualifiers_and_statements": "Qualifiers and statements",
         "table.provenance": "Provenance of every document",
+        # a synthetic data folder (the demo): every title, chart and alt text says so
+        "synthetic.title": "SYNTHETIC DATA · {title}",
+        "synthetic.stamp": "SYNTHETIC DATA",
+        "synthetic.alt": "SYNTHETIC DATA (invented numbers). {alt}",
     },
     "zh": {
         "trend.model": "{metric}：{about}每年{change}，共{n}个日历年（{first}至{last}；{ci} {low} 至 {high}，"
@@ -575,6 +579,9 @@ SENTENCES: dict[str, dict[str, str]] = {
         "table.coverage_benchmarks": "省级和全国（基准）的观测数，按指标",
         "table.qualifiers_and_statements": "限定词与陈述类型",
         "table.provenance": "每份文件的出处",
+        "synthetic.title": "SYNTHETIC DATA 虚构数据 · {title}",
+        "synthetic.stamp": "SYNTHETIC DATA 虚构数据",
+        "synthetic.alt": "SYNTHETIC DATA 虚构数据（数字均为虚构）。{alt}",
     },
 }
 

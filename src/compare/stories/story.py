@@ -15,7 +15,7 @@ import base64
 import html
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -63,6 +63,11 @@ class Story:
     tables: dict[str, Table] = field(default_factory=dict)
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     data_version: str = ""
+    synthetic: bool = False  # told from SYNTHETIC data: the title, every chart and its alt text say so
+
+    def __post_init__(self):
+        if self.synthetic:
+            self.title = say("synthetic.title", self.lang, title=self.title)
 
     def header_html(self) -> str:
         now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -82,6 +87,7 @@ class Story:
             items = "".join(f"<li>{f}</li>" for f in self.findings)
             parts.append(("html", f"<h2>{say('findings', self.lang)}</h2><ul class='findings'>{items}</ul>"))
         for chart in self.charts.values():
+            chart = synthetic_chart(chart, self.lang) if self.synthetic else chart
             if parts and parts[-1][0] == "charts" and not chart.wide:
                 parts[-1][1].append(chart)  # small charts side by side where the screen allows
             else:
@@ -116,6 +122,15 @@ class Story:
             elif kind == "chart":
                 part = figure_html(part, self.lang)
             display(HTML(part))
+
+
+def synthetic_chart(chart: Chart, lang: str) -> Chart:
+    """The chart stamped SYNTHETIC DATA, its alt text and caption saying so too."""
+    from .charts import stamp_synthetic
+
+    stamp = say("synthetic.stamp", lang)
+    stamp_synthetic(chart.figure, stamp)
+    return replace(chart, alt=say("synthetic.alt", lang, alt=chart.alt), caption=f"{stamp} · {chart.caption}")
 
 
 def figure_html(chart: Chart, lang: str) -> str:

@@ -183,7 +183,9 @@ def district_trends(
     denominator = canonical_denominator(denominator)
     district_info = ds.district(district)
     name = district_name({"district_zh": district_info["name_zh"], "district_en": district_info["name_en"]}, lang)
-    story = Story(say("story.trends", lang, district=html.unescape(name)), lang, data_version=ds.version)
+    story = Story(
+        say("story.trends", lang, district=html.unescape(name)), lang, data_version=ds.version, synthetic=ds.synthetic
+    )
     doc_ids, modelled, changed, chosen = [], 0, 0, list(metrics) or _reportable_metrics(ds, district)
     for metric_id in chosen:
         info = ds.metric(metric_id)
