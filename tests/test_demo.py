@@ -140,7 +140,7 @@ def test_a_stamp_is_drawn_on_the_chart_once():
 def test_a_story_says_synthetic_only_when_told_from_synthetic_data(synthetic):
     fig, ax = plt.subplots()
     story = Story("Trends: 西湖区", "en", synthetic=synthetic, charts={"c": Chart(fig, "Rates 2019-2023", "Rates")})
-    (_, chart), *_ = [part for part in story.body_parts() if part[0] == "chart"]
+    (_, [chart]), *_ = [part for part in story.body_parts() if part[0] == "charts"]  # small charts side by side
     assert (SYNTHETIC in story.title) == synthetic and (SYNTHETIC in story.header_html()) == synthetic
     assert chart.alt.startswith(SYNTHETIC) == synthetic and chart.caption.startswith(SYNTHETIC) == synthetic
     assert any(t.get_text() == SYNTHETIC for t in fig.texts) == synthetic
