@@ -15,8 +15,9 @@ from compare.cli import main
 from compare.data.tables import load_dataset
 from compare.errors import CompareError, DataError
 from compare.paths import NOTEBOOKS_DIR
-from compare.stats.neighbours import COVARIATES, statistical_neighbours
+from compare.stats.neighbours import COVARIATES, covariate_table, statistical_neighbours
 from compare.stories import district_profile
+from compare.stories.params import parameters
 from compare.stories.sentences import SENTENCES
 
 
@@ -25,10 +26,11 @@ def ds():
     return load_dataset()
 
 
-def by_hand(code: str, census_level: str, k: int) -> tuple[list[str], np.ndarray]:
+def by_hand(code: str, census_level: str, k: int, among=None) -> tuple[list[str], np.ndarray]:
     """The k nearest units straight from the shared census file: coded rows of one census level (county rows
     coded xxxx71-79 are zones, which rank with counties: the census lists them as counties), z-scores with the
-    population standard deviation, Euclidean distance, ties to the lower code."""
+    population standard deviation over every row of the level, Euclidean distance, ties to the lower code; the
+    nearest only among the codes `among` when given."""
     census = pd.read_csv(shared_or_skip("reference", "census2020_counties.csv"), dtype={"code": str})
     rows = census[census["level"].eq(census_level) & census["code"].str.fullmatch(r"\d{6}", na=False)]
     rows = rows.sort_values("code").reset_index(drop=True)
@@ -44,7 +46,8 @@ def by_hand(code: str, census_level: str, k: int) -> tuple[list[str], np.ndarray
     z = (x - x.mean(axis=0)) / x.std(axis=0)
     here = int(np.flatnonzero(rows["code"].to_numpy() == code)[0])
     distance = np.sqrt(((z - z[here]) ** 2).sum(axis=1))
-    order = [i for i in np.lexsort((rows["code"].to_numpy(), distance)) if i != here][:k]
+    allowed = rows["code"].isin(set(among)).to_numpy() if among is not None else np.ones(len(rows), bool)
+    order = [i for i in np.lexsort((rows["code"].to_numpy(), distance)) if i != here and allowed[i]][:k]
     return list(rows["code"].iloc[order]), distance[order]
 
 
@@ -56,6 +59,29 @@ def test_neighbours_match_a_computation_by_hand_on_the_census_file(ds, code, cen
     np.testing.assert_allclose(found.distances, distances, rtol=1e-9)
     assert found.covariates == COVARIATES and found.level == census_level
     assert list(found.values.index) == [code, *codes]
+
+
+def test_neighbours_among_candidates_match_a_computation_by_hand_with_national_z_scores(ds):
+    """Zhejiang's county-level units as candidates for 武进区 (Jiangsu): the nearest among them, each at its
+    distance in z-scores over the whole country; another level's code and the district itself are passed over."""
+    census = pd.read_csv(shared_or_skip("reference", "census2020_counties.csv"), dtype={"code": str})
+    zhejiang = [c for c in census.loc[census["level"].eq("county"), "code"].dropna() if c.startswith("33")]
+    codes, distances = by_hand("320412", "county", 10, among=zhejiang)
+    found = statistical_neighbours(ds, "320412", 10, among=[*zhejiang, "330100", "320412"])
+    assert list(found.codes) == codes and all(c.startswith("33") for c in codes)
+    np.testing.assert_allclose(found.distances, distances, rtol=1e-9)
+    assert found.pool == statistical_neighbours(ds, "320412", 1).pool > 2800  # z-scores stay national
+    assert found.candidates == len(set(zhejiang) & set(covariate_table(ds).index))
+    assert statistical_neighbours(ds, "320412", 10).candidates is None
+
+
+def test_fewer_candidates_than_asked_gives_them_all_nearest_first_and_none_is_no_error(ds):
+    found = statistical_neighbours(ds, "320412", 10, among=["371002", "320281"])
+    assert found.codes == ("320281", "371002") and found.candidates == 2
+    assert found.distances[0] < found.distances[1]
+    for among in ([], ["320412"], ["320400"]):  # nobody, the district itself, a prefecture
+        empty = statistical_neighbours(ds, "320412", 10, among=among)
+        assert empty.codes == () and empty.candidates == 0 and list(empty.values.index) == ["320412"]
 
 
 def test_wujin_is_most_like_other_southern_jiangsu_counties(ds):
@@ -105,28 +131,27 @@ def test_an_impossible_census_figure_is_named_by_line(data_copy):
 # ---------------------------------------------------------------- a profile against its statistical neighbours
 
 
-def add_synthetic_2022q1(data_copy) -> None:
-    """SYNTHETIC legal aid figures for 2022Q1, the quarter 武进区 reports, for these tests only: 江阴市 (its nearest
-    neighbour), 吴江区 (a neighbour, but counting cases concluded, another definition) and 环翠区 (no neighbour)."""
-    spec = [("320281", "400", ""), ("320509", "500", "concluded"), ("371002", "300", "")]
+def add_synthetic_2022q1(data_copy, rows: list[tuple[str, str, str, str]]) -> None:
+    """SYNTHETIC figures for 2022Q1, the quarter 武进区 reports, for these tests only: (code, metric, value,
+    basis) rows under one SYNTHETIC source."""
 
     def add(table):
-        rows = [
+        new = [
             {c: "" for c in table.columns}
             | {
                 "doc_id": "synthetic-neighbours",
                 "district_code": code,
                 "period_start": "2022-01-01",
                 "period_end": "2022-03-31",
-                "metric_id": "legal_aid_cases",
+                "metric_id": metric,
                 "value": value,
                 "qualifier": "exact",
                 "statement": "actual",
                 "basis": basis,
             }
-            for code, value, basis in spec
+            for code, metric, value, basis in rows
         ]
-        return pd.concat([table, pd.DataFrame(rows)], ignore_index=True)
+        return pd.concat([table, pd.DataFrame(new)], ignore_index=True)
 
     edit_observations(data_copy, add)
     sources_csv = data_copy / "sources" / "sources.csv"
@@ -140,51 +165,90 @@ def add_synthetic_2022q1(data_copy) -> None:
     pd.concat([sources, pd.DataFrame([source])], ignore_index=True).to_csv(sources_csv, index=False)
 
 
+@pytest.fixture(scope="module")
+def national(ds) -> list[str]:
+    """武进区's 40 nearest county-level units nationally, nearest first."""
+    return list(statistical_neighbours(ds, "320412", 40).codes)
+
+
 @pytest.fixture
-def synthetic(data_copy):
-    add_synthetic_2022q1(data_copy)
+def synthetic(data_copy, national):
+    """Candidates that differ by metric. Legal aid: the 1st nearest nationally counts cases concluded (another
+    definition), the 2nd, 4th, ... 30th and 环翠区 (far away) count as 武进区 does. Mediation: only the 1st, 3rd
+    and 环翠区 report the quarter."""
+    legal_aid = [(national[0], "legal_aid_cases", "500", "concluded")]
+    legal_aid += [(code, "legal_aid_cases", str(300 + i), "") for i, code in enumerate([*national[1:30:2], "371002"])]
+    mediation = [(code, "disputes_mediated", "2000", "") for code in (national[0], national[2], "371002")]
+    add_synthetic_2022q1(data_copy, legal_aid + mediation)
     return load_dataset(data_copy)
 
 
-def legal_aid_peers(story) -> set[str]:
-    return set(story.charts["legal_aid_cases"].data["district_code"])  # one chart per metric
+def peers_of(story, metric: str) -> set[str]:
+    return set(story.charts[metric].data["district_code"])  # one chart per metric
 
 
-def test_a_profile_against_its_neighbours_compares_only_neighbours_reporting_the_period_and_definition(synthetic):
+def test_each_metric_is_compared_with_the_nearest_of_the_units_reporting_its_period_and_definition(synthetic, national):
     story = district_profile(synthetic, "320412", "neighbours")
-    assert legal_aid_peers(story) == {"320412", "320281"}  # not 环翠区 (no neighbour), not 吴江区 (concluded)
-    rows = story.tables["neighbours"].frame.set_index("district_code")
-    assert list(rows.index) == list(statistical_neighbours(synthetic, "320412").codes)
-    assert rows.loc["320281", "compared_on"] == "Legal aid cases accepted or handled"
-    assert rows.loc["320509", "compared_on"] == "no figure for the same period and definition"
-    assert legal_aid_peers(district_profile(synthetic, "320412")) == {"320412", "320281", "371002"}  # every unit
+    legal_aid, _ = by_hand("320412", "county", 10, among=[*national[1:30:2], "371002"])
+    assert legal_aid == national[1:20:2]  # the national ranking, cut to the candidates: not 环翠区, not the 1st
+    assert peers_of(story, "legal_aid_cases") == {"320412", *legal_aid}
+    assert peers_of(story, "disputes_mediated") == {"320412", national[0], national[2], "371002"}  # all 3
+    rows = story.tables["neighbours"].frame
+    aid = rows[rows["metric"] == "法律援助案件 Legal aid cases accepted or handled"]
+    assert list(aid["district_code"]) == legal_aid and set(aid["window"]) == {"2022Q1"}
+    np.testing.assert_allclose(aid["distance"], by_hand("320412", "county", 10, among=legal_aid)[1], atol=0.005)
+    mediated = rows[rows["metric"] == "矛盾纠纷调处化解 Disputes mediated or resolved"]
+    assert list(mediated["district_code"]) == [national[0], national[2], "371002"]
+    assert len(rows) == 13 and (rows["distance"] > 0).all()
+    every = district_profile(synthetic, "320412")  # every unit of the level: all 16 of the definition, 武进区 too
+    assert peers_of(every, "legal_aid_cases") == {"320412", *national[1:30:2], "371002"}
+
+
+def test_a_full_set_of_neighbours_is_judged_where_the_national_nearest_compared_nothing(synthetic):
+    summary = district_profile(synthetic, "320412", "neighbours").tables["summary"].frame.set_index("metric")
+    assert summary.loc["法律援助案件 Legal aid cases accepted or handled", "peers_in_window"] == 10
 
 
 @pytest.mark.parametrize(
-    ("lang", "words"),
+    ("lang", "start", "fewer"),
     [
         (
             "en",
-            "the 10 county-level units most like 武进区 Wujin District on population, urban share, age structure and "
-            "schooling (2020 census): 江阴市 Jiangyin City, 吴江区 Wujiang District, 张家港市 Zhangjiagang City",
+            "for each metric, the 10 county-level units most like 武进区 Wujin District on population, urban share, "
+            "age structure and schooling (2020 census) among those reporting the same period and definition",
+            "Disputes mediated or resolved, 2022Q1: only 3 other units report it: ",
         ),
         (
             "zh",
-            "在人口、城镇化率、年龄结构和受教育程度上与武进区最相近的10个县级单位（2020年人口普查）：江阴市、吴江区、张家港市",
+            "每项指标在报告同一时期、同一口径的单位中，取在人口、城镇化率、年龄结构和受教育程度上与武进区最相近的10个"
+            "县级单位（2020年人口普查",
+            "矛盾纠纷调处化解（2022年第1季度）：仅3个其他单位报告：",
         ),
     ],
 )
-def test_the_about_box_says_who_the_peers_are_in_both_languages(ds, lang, words):
-    about = dict(district_profile(ds, "320412", "neighbours", lang=lang).about)
-    assert about[SENTENCES[lang]["about.peers"]].startswith(words)
-    assert SENTENCES[lang]["about.peers"] not in dict(district_profile(ds, "320412", lang=lang).about)
+def test_the_about_box_says_who_the_peers_are_for_each_metric_in_both_languages(
+    synthetic, national, lang, start, fewer
+):
+    about = dict(district_profile(synthetic, "320412", "neighbours", lang=lang).about)
+    words = about[SENTENCES[lang]["about.peers"]]
+    assert words.startswith(start) and fewer in words
+    names = synthetic.districts.set_index("code")["name_zh"]
+    assert names[national[1]] in words and names[national[0]] in words  # 1st: mediation only
+    assert SENTENCES[lang]["about.peers"] not in dict(district_profile(synthetic, "320412", lang=lang).about)
 
 
-def test_how_many_neighbours_is_a_parameter(ds):
-    about = dict(district_profile(ds, "320412", "neighbours", neighbours=3).about)
-    assert about["Peers"].endswith(
-        "(2020 census): 江阴市 Jiangyin City, 吴江区 Wujiang District and 张家港市 Zhangjiagang City"
-    )
+def test_the_about_box_says_when_no_other_unit_reports_a_period(ds):
+    words = dict(district_profile(ds, "320412", "neighbours").about)["Peers"]
+    assert "Notarial acts performed, 2022Q1: no other unit reports it." in words
+
+
+def test_how_many_neighbours_is_a_parameter(synthetic, national):
+    words = dict(district_profile(synthetic, "320412", "neighbours", neighbours=3).about)["Peers"]
+    assert "the 3 county-level units most like" in words
+    names = synthetic.districts.set_index("code")
+    first = [f"{names.loc[c, 'name_zh']} {names.loc[c, 'name_en']} (" for c in national[1:6:2]]
+    assert f"Legal aid cases accepted or handled, 2022Q1: {first[0]}" in words and f"and {first[2]}" in words
+    assert names.loc[national[7], "name_zh"] not in words
 
 
 def test_peers_given_as_another_word_is_one_sentence(ds):
@@ -205,18 +269,21 @@ def test_the_schedule_takes_peers_neighbours_and_refuses_other_words(tmp_path):
         check_parameters("district_profile.ipynb", {"district": "320412", "peers": "nearest"})
 
 
-def test_the_profile_notebook_runs_against_neighbours_under_papermill(tmp_path):
+def test_the_profile_notebook_runs_against_neighbours_under_papermill(tmp_path, synthetic, data_copy, national):
     """The papermill CLI as the README prints it: -r keeps the code text, -p peers neighbours stays a word."""
     out = tmp_path / "profile.ipynb"
     notebook = str(NOTEBOOKS_DIR / "district_profile.ipynb")
     command = [sys.executable, "-m", "papermill", notebook, str(out), "-r", "district", "320412"]
-    command += ["-p", "peers", "neighbours", "-p", "neighbours", "4", "-k", "python3", "--cwd", str(NOTEBOOKS_DIR)]
+    command += ["-p", "peers", "neighbours", "-p", "neighbours", "4", "-r", "data_dir", str(data_copy)]
+    command += ["-k", "python3", "--cwd", str(NOTEBOOKS_DIR)]
     subprocess.run(command, check=True, capture_output=True, timeout=300)
     outputs = [o for c in nbformat.read(out, as_version=4).cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     shown = "".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert "the 4 county-level units most like 武进区 Wujin District" in shown
-    assert "Statistical neighbours (2020 census" in shown and "通川区" not in shown  # the 10th is not among 4
+    assert "Statistical neighbours by metric (2020 census" in shown
+    names = synthetic.districts.set_index("code")["name_zh"]
+    assert names[national[9]] not in shown  # the 5th legal aid candidate is not among 4
 
 
 def test_the_command_line_lists_the_neighbours(capsys):
@@ -229,3 +296,11 @@ def test_the_command_line_lists_the_neighbours(capsys):
 def test_the_command_line_refuses_the_nation_in_one_sentence(capsys):
     assert main(["neighbours", "--district", "100000"]) == 2
     assert capsys.readouterr().err == "error: 全国 (100000) is the only unit of its level: it has no neighbours.\n"
+
+
+def test_the_notebook_parameters_take_peers_neighbours_as_a_word():
+    namespace = {"district": 320412, "peers": " neighbours", "neighbours": 4}
+    parameters(namespace)
+    assert namespace["peers"] == "neighbours" and namespace["district"] == "320412"
+    with pytest.raises(CompareError, match="peers: 'nearest' is not a 6-digit division code"):
+        parameters({"peers": "nearest"})

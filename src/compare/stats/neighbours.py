@@ -6,10 +6,13 @@ from the 2020 census (reference/census_covariates.csv): log resident population,
 over residents), the shares aged 65 and over and aged 0-14, and mean years of schooling. Each covariate is
 standardised to a z-score over every unit of the district's level nationally (development zones rank with
 county-level units), and the neighbours are the k nearest by Euclidean distance; ties go to the lower code.
+Given `among` (the units that report a metric's period in the same definition), the k nearest are chosen from
+those candidates only, while the z-scores stay national, so a distance means the same thing for every metric.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +38,7 @@ class Neighbours:
     covariates: tuple[str, ...]  # the names of the covariates used, in COVARIATES order
     values: pd.DataFrame  # the covariates (not standardised) of the district, then of each neighbour, by code
     pool: int  # how many units of the level the z-scores were computed over, the district included
+    candidates: int | None = None  # how many units of `among` could be ranked (None: every unit of the level)
 
 
 def covariate_table(ds: Dataset) -> pd.DataFrame:
@@ -54,10 +58,14 @@ def covariate_table(ds: Dataset) -> pd.DataFrame:
     return table[table["level"].notna()]
 
 
-def statistical_neighbours(ds: Dataset, district: str, k: int = DEFAULT_NEIGHBOURS) -> Neighbours:
+def statistical_neighbours(
+    ds: Dataset, district: str, k: int = DEFAULT_NEIGHBOURS, among: Iterable[str] | None = None
+) -> Neighbours:
     """The k units of the district's level nearest to it on the standardised census covariates (fewer when
-    the level has fewer other units). CompareError when k is not a positive whole number, the district has
-    no census figures, or it is the only unit of its level."""
+    the level has fewer other units). Given `among` (codes), only those units are candidates: codes of another
+    level, without census figures, or the district's own are passed over, and fewer than k may remain (none
+    is no error). CompareError when k is not a positive whole number, the district has no census figures,
+    or it is the only unit of its level."""
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise CompareError(f"The number of neighbours must be a whole number of at least 1, not {k!r}.")
     info = ds.district(district)
@@ -78,7 +86,12 @@ def statistical_neighbours(ds: Dataset, district: str, k: int = DEFAULT_NEIGHBOU
     search = NearestNeighbors(n_neighbors=len(pool), algorithm="brute").fit(z)
     distances, positions = search.kneighbors(z[[here]])
     found = pd.DataFrame({"code": pool.index[positions[0]], "distance": distances[0]})
-    found = found[found["code"] != district].sort_values(["distance", "code"], kind="stable").head(k)
+    found = found[found["code"] != district]
+    candidates = None
+    if among is not None:
+        found = found[found["code"].isin({str(c) for c in ([among] if isinstance(among, str) else among)})]
+        candidates = len(found)
+    found = found.sort_values(["distance", "code"], kind="stable").head(k)
     values = pool.loc[[district, *found["code"]], list(COVARIATES)]
     return Neighbours(
         district=district,
@@ -88,4 +101,5 @@ def statistical_neighbours(ds: Dataset, district: str, k: int = DEFAULT_NEIGHBOU
         covariates=COVARIATES,
         values=values.assign(distance=[0.0, *found["distance"]]),
         pool=len(pool),
+        candidates=candidates,
     )

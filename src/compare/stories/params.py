@@ -54,6 +54,13 @@ def codes(value, name: str = "peers") -> list[str]:
     return [code(v, name) for v in _many(value)]
 
 
+def peers(value, name: str = "peers") -> list[str] | str:
+    """A profile's peers: codes as codes() reads them, or the word 'neighbours' (its statistical neighbours)."""
+    if isinstance(value, str) and value.strip() == "neighbours":
+        return "neighbours"
+    return codes(value, name)
+
+
 def period(value, name: str = "period") -> str:
     """A comparison window ('2021', '2020-2022', '2021H1'; '' for the default) from text or a year as a
     number (papermill's 2021)."""
@@ -99,7 +106,7 @@ def data_dir(value, name: str = "data_dir") -> str | None:
 
 CHECKS = {
     "district": code,
-    "peers": codes,
+    "peers": peers,
     "districts": codes,
     "period": period,
     "metric": metric,

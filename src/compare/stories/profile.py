@@ -1,12 +1,13 @@
 """The district profile: one district against the peers reporting the same period, on every metric it reports.
 
-The peers are every unit of the district's level, the codes given, or (peers="neighbours") its statistical
-neighbours: the units of its level most like it on the 2020 census (compare.stats.neighbours)."""
+The peers are every unit of the district's level, the codes given, or (peers="neighbours") for each metric its
+statistical neighbours among the units reporting that metric's period in the same definition: the k of them most
+like it on the 2020 census (compare.stats.neighbours)."""
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -105,6 +106,7 @@ class ProfileEntry:
     row: dict
     peers: pd.DataFrame
     rate_row: pd.DataFrame  # the district's own rate row that the entry describes
+    neighbours: Neighbours | None = None  # the statistical neighbours it is compared with (peers="neighbours")
 
 
 def _profile_entry(
@@ -118,9 +120,11 @@ def _profile_entry(
     adjustment: str,
     min_units: int,
     lang: str,
+    neighbours: int = 0,
 ) -> ProfileEntry | None:
     """One metric of a profile: the district's rate in its window, where it stands among the units reporting
-    that window, and whether that is a key finding; None when the district has no dated rate to compare."""
+    that window (given `neighbours`, only the nearest that many of them on the census), and whether that is a
+    key finding; None when the district has no dated rate to compare."""
     metric = ds.metric(metric_id)
     rates = rate_table(
         ds, metric_id, districts=[district, *peers] if peers else None, level=level, denominator=denominator
@@ -131,6 +135,9 @@ def _profile_entry(
     own_rows = cs.units[cs.units["district_code"] == district] if cs else pd.DataFrame()
     if own_rows.empty:
         return None if period or own_all.empty else _undated_entry(ds, own_all, metric, lang)
+    found = None
+    if neighbours:
+        cs, found = _nearest_reporting(ds, district, cs, neighbours)
     latest = own_rows.iloc[0]
     funnel_fit = _window_funnel(cs, adjustment, min_units)
     placement = _placement(funnel_fit, cs, district, level, min_units, metric, lang)
@@ -162,7 +169,15 @@ def _profile_entry(
         )
     rate, unit = comparable_rate(own_rows).iloc[0], unit_label(metric, lang)
     alt, row = _entry_words(latest, metric, lang, window_words, rate, unit, cs.n_units - 1, placement)
-    return ProfileEntry(sentence, key, alt, row, cs.units, own_rows.iloc[[0]])
+    return ProfileEntry(sentence, key, alt, row, cs.units, own_rows.iloc[[0]], found)
+
+
+def _nearest_reporting(ds: Dataset, district: str, cs: ComparisonSet, k: int) -> tuple[ComparisonSet, Neighbours]:
+    """The comparison set cut to the district and its k statistical neighbours among the units in it (those
+    reporting its window in its definition), and those neighbours."""
+    found = statistical_neighbours(ds, district, k, among=cs.units["district_code"])
+    kept = cs.units[cs.units["district_code"].isin([district, *found.codes])].reset_index(drop=True)
+    return replace(cs, units=kept), found
 
 
 def _entry_words(latest, metric, lang, window: str, rate: float, unit: str, peers: int, placement: str):
@@ -220,17 +235,17 @@ def district_profile(
 ) -> Story:
     """One district against the peers that report the same period, on every per-capita metric it reports.
 
-    peers: district codes, empty for every unit of the district's level, or "neighbours" for its `neighbours`
-    statistical neighbours (those that do not report a metric's period are listed without a figure)."""
+    peers: district codes, empty for every unit of the district's level, or "neighbours": for each metric, the
+    `neighbours` units most like it on the census among those reporting that metric's period and definition."""
     denominator = canonical_denominator(denominator)
     district_info = ds.district(district)
     level = tier(pd.Series([district_info["level"]])).iloc[0]
-    peers, found = _peer_codes(ds, district, peers, neighbours)
+    peers, k = _peer_codes(ds, district, peers, neighbours)
     metrics = _reportable_metrics(ds, district)
     if not metrics:
         raise CompareError(f"{district_info['name_zh']} ({district}) reports no metric with a per-capita rate.")
     entries = {
-        m: _profile_entry(ds, district, m, level, peers, period, denominator, adjustment, min_units, lang)
+        m: _profile_entry(ds, district, m, level, peers, period, denominator, adjustment, min_units, lang, k)
         for m in metrics
     }
     entries = {m: e for m, e in entries.items() if e is not None}
@@ -259,64 +274,81 @@ def district_profile(
         story.tables["benchmarks"] = table(
             bench_table, "benchmarks", lang, name=file_name(district_info["name_en"], district, "benchmarks")
         )
-    comparison = "profile.comparison_neighbours" if found else "profile.comparison"
+    comparison = "profile.comparison_neighbours" if k else "profile.comparison"
     story.about = [
         (say("about.district", lang), f"{html.unescape(name)} ({district})"),
         (say("about.comparison", lang), say(comparison, lang, level=say(f"level.{level}", lang), min_units=min_units)),
         (say("about.denominator", lang), say(f"denominator.{denominator}", lang)),
         (say("about.method", lang), say("method.rates", lang)),
     ]
-    if found:
-        story.about.insert(1, (say("about.peers", lang), _neighbours_words(ds, found, html.unescape(name), lang)))
+    if k:
+        story.about.insert(1, (say("about.peers", lang), _neighbours_words(ds, entries, k, level, name, lang)))
+    nearest = _neighbours_table(ds, entries)
+    if not nearest.empty:
         story.tables["neighbours"] = table(
-            _neighbours_table(ds, found, entries, lang),
-            "neighbours",
-            lang,
-            name=file_name(district_info["name_en"], district, "statistical-neighbours"),
+            nearest, "neighbours", lang, name=file_name(district_info["name_en"], district, "statistical-neighbours")
         )
     story.charts.update(_metric_charts(ds, entries, district, name, level, bench_table, lang))
     return story
 
 
-def _peer_codes(ds: Dataset, district: str, peers, k: int) -> tuple[list[str], Neighbours | None]:
-    """The codes to compare with (empty: every unit of the level) and the neighbours when peers='neighbours'."""
+def _peer_codes(ds: Dataset, district: str, peers, k: int) -> tuple[list[str], int]:
+    """The codes to compare with (empty: every unit of the level) and how many statistical neighbours each
+    metric is compared with (0 unless peers='neighbours', checked here: k, the census figures, the level)."""
     if isinstance(peers, str):
         if peers.strip() != "neighbours":
             raise CompareError(f"peers must be a list of district codes or 'neighbours', not '{peers}'.")
-        found = statistical_neighbours(ds, district, k)
-        return list(found.codes), found
-    return list(peers), None
+        statistical_neighbours(ds, district, k, among=())
+        return [], k
+    return list(peers), 0
 
 
-def _neighbours_words(ds: Dataset, found: Neighbours, name: str, lang: str) -> str:
-    """'the 10 county-level units most like 武进区 Wujin District on population, ...: 江阴市 Jiangyin City, …'."""
-    names = ds.districts.set_index("code").loc[list(found.codes)]
-    listed = [r.name_zh if lang == "zh" else f"{r.name_zh} {r.name_en}" for r in names.itertuples()]
-    level = say(f"level.{found.level}", lang)
-    return say("profile.neighbours", lang, k=len(found.codes), level=level, district=name, names=listing(listed, lang))
+def _neighbours_words(ds: Dataset, entries: dict, k: int, level: str, name: str, lang: str) -> str:
+    """'for each metric, the 10 county-level units most like 武进区 Wujin District ... among those reporting the
+    same period and definition ... Legal aid cases accepted or handled, 2022Q1: 江阴市 Jiangyin City (0.52), …'."""
+    level_words = say(f"level.{level}", lang)
+    parts = [say("profile.neighbours", lang, k=k, level=level_words, district=html.unescape(name))]
+    for metric_id, entry in entries.items():
+        if entry.neighbours is not None:
+            metric = html.unescape(metric_name(ds.metric(metric_id), lang, False))
+            parts.append(_metric_neighbours_words(ds, entry.neighbours, metric, entry.row["window"], k, lang))
+    return ("" if lang == "zh" else " ").join(parts)
 
 
-def _neighbours_table(ds: Dataset, found: Neighbours, entries: dict, lang: str) -> pd.DataFrame:
-    """One row per neighbour, nearest first: its census covariates, distance, and the metrics it is compared on
-    (those whose window it reports in the same definition), else that it has no figure to compare."""
-    compared = {
-        code: [
-            html.unescape(metric_name(ds.metric(m), lang, False))
-            for m, e in entries.items()
-            if code in set(e.peers["district_code"])
-        ]
-        for code in found.codes
-    }
-    rows = found.values.drop(index=found.district).reset_index().rename(columns={"code": "district_code"})
+def _metric_neighbours_words(ds: Dataset, found: Neighbours, metric: str, window: str, k: int, lang: str) -> str:
+    """One metric's neighbours with their distances, or how many fewer than k report its window."""
+    names = ds.districts.set_index("code")
+    listed = [
+        (names.loc[c, "name_zh"] if lang == "zh" else f"{names.loc[c, 'name_zh']} {names.loc[c, 'name_en']}")
+        + say("neighbours.distance", lang, distance=f"{d:.2f}")
+        for c, d in zip(found.codes, found.distances)
+    ]
+    n = len(listed)
+    key = "metric" if n >= k else "none" if n == 0 else "metric_one" if n == 1 else "metric_fewer"
+    return say(f"neighbours.{key}", lang, metric=metric, window=window, n=n, names=listing(listed, lang))
+
+
+def _neighbours_table(ds: Dataset, entries: dict) -> pd.DataFrame:
+    """One row per metric and neighbour compared on it, nearest first: its census covariates and distance."""
     names = ds.districts.set_index("code")["name_zh"]
-    percent = {c: (100 * rows[c]).round(1) for c in ("urban_share", "share_65_plus", "share_0_14")}
+    frames = [
+        e.neighbours.values.drop(index=e.neighbours.district)
+        .reset_index()
+        .assign(metric=e.row["metric"], window=e.row["window"])
+        for e in entries.values()
+        if e.neighbours is not None
+    ]
+    if not frames:
+        return pd.DataFrame()
+    columns = ["metric", "window", "district_code", "district_zh", "distance", "population"]
+    percent = ["urban_share", "share_65_plus", "share_0_14"]
+    rows = pd.concat(frames, ignore_index=True).rename(columns={"code": "district_code"})
     return rows.assign(
         district_zh=rows["district_code"].map(names),
         distance=rows["distance"].round(2),
         population=np.exp(rows["log_population"]).round().astype("int64"),  # the census count, back from its log
-        **percent,
-        compared_on=[listing(compared[c], lang) or say("neighbours.no_figure", lang) for c in rows["district_code"]],
-    )[["district_code", "district_zh", "distance", "population", *percent, "mean_years_schooling", "compared_on"]]
+        **{c: (100 * rows[c]).round(1) for c in percent},
+    )[[*columns, *percent, "mean_years_schooling"]]
 
 
 def _metric_charts(

@@ -957,13 +957,18 @@ SENTENCES["en"].update(
         "counted.both": "Both {counted}.",
         "about.counted": "Counted",
         "about.peers": "Peers",
-        "profile.neighbours": "the {k} {level} units most like {district} on population, urban share, age structure "
-        "and schooling (2020 census): {names}",
-        "profile.comparison_neighbours": "each metric within the period the district reports, against those of its "
-        "statistical neighbours that report the same period and definition; at least {min_units} units are needed "
-        "to judge",
-        "neighbours.no_figure": "no figure for the same period and definition",
-        "table.neighbours": "Statistical neighbours (2020 census; distance in standard deviations)",
+        "profile.neighbours": "for each metric, the {k} {level} units most like {district} on population, urban "
+        "share, age structure and schooling (2020 census) among those reporting the same period and definition "
+        "(distance in standard deviations in brackets).",
+        "neighbours.metric": "{metric}, {window}: {names}.",
+        "neighbours.metric_one": "{metric}, {window}: only {n} other unit reports it: {names}.",
+        "neighbours.metric_fewer": "{metric}, {window}: only {n} other units report it: {names}.",
+        "neighbours.none": "{metric}, {window}: no other unit reports it.",
+        "neighbours.distance": " ({distance})",
+        "profile.comparison_neighbours": "each metric within the period the district reports, against its "
+        "statistical neighbours among the units that report the same period and definition; at least {min_units} "
+        "units are needed to judge",
+        "table.neighbours": "Statistical neighbours by metric (2020 census; distance in standard deviations)",
     }
 )
 SENTENCES["zh"].update(
@@ -981,12 +986,16 @@ SENTENCES["zh"].update(
         "counted.both": "两者均{counted}。",
         "about.counted": "统计口径",
         "about.peers": "比较对象",
-        "profile.neighbours": "在人口、城镇化率、年龄结构和受教育程度上与{district}最相近的{k}个{level}单位"
-        "（2020年人口普查）：{names}",
-        "profile.comparison_neighbours": "每项指标只与报告同一时期、同一口径的统计近邻比较；"
+        "profile.neighbours": "每项指标在报告同一时期、同一口径的单位中，取在人口、城镇化率、年龄结构和受教育程度上"
+        "与{district}最相近的{k}个{level}单位（2020年人口普查；括号内为以标准差计的距离）。",
+        "neighbours.metric": "{metric}（{window}）：{names}。",
+        "neighbours.metric_one": "{metric}（{window}）：仅{n}个其他单位报告：{names}。",
+        "neighbours.metric_fewer": "{metric}（{window}）：仅{n}个其他单位报告：{names}。",
+        "neighbours.none": "{metric}（{window}）：没有其他单位报告。",
+        "neighbours.distance": "（{distance}）",
+        "profile.comparison_neighbours": "每项指标只与报告同一时期、同一口径的单位中的统计近邻比较；"
         "至少需要{min_units}个单位才作判断",
-        "neighbours.no_figure": "无同一时期、同一口径的数字",
-        "table.neighbours": "统计近邻（2020年人口普查；距离以标准差计）",
+        "table.neighbours": "各指标的统计近邻（2020年人口普查；距离以标准差计）",
     }
 )
 HEADERS["en"].update(
@@ -997,7 +1006,6 @@ HEADERS["en"].update(
         "share_65_plus": "Aged 65+ (%)",
         "share_0_14": "Aged 0-14 (%)",
         "mean_years_schooling": "Years of schooling",
-        "compared_on": "Compared on",
     }
 )
 HEADERS["zh"].update(
@@ -1008,7 +1016,6 @@ HEADERS["zh"].update(
         "share_65_plus": "65岁及以上（%）",
         "share_0_14": "0-14岁（%）",
         "mean_years_schooling": "平均受教育年限",
-        "compared_on": "参与比较的指标",
     }
 )
 
