@@ -304,3 +304,17 @@ def test_the_notebook_parameters_take_peers_neighbours_as_a_word():
     assert namespace["peers"] == "neighbours" and namespace["district"] == "320412"
     with pytest.raises(CompareError, match="peers: 'nearest' is not a 6-digit division code"):
         parameters({"peers": "nearest"})
+
+
+def test_the_command_line_can_choose_among_the_units_reporting_a_metric(synthetic, data_copy, national, capsys):
+    command = ["--data", str(data_copy), "neighbours", "--district", "320412", "--neighbours", "3"]
+    assert main([*command, "--among-reporting", "legal_aid_cases", "--format", "csv"]) == 0
+    table = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype={"district_code": str})
+    assert list(table["district_code"]) == ["320412", *national[1:6:2]]  # the 2nd, 4th and 6th nationally
+    assert main([*command, "--among-reporting", "disputes_mediated"]) == 0
+    assert "Chosen among the 3 other units reporting disputes_mediated for 2022Q1" in capsys.readouterr().out
+    assert main([*command, "--among-reporting", "legal_aid_cases", "--period", "2021"]) == 2
+    assert capsys.readouterr().err == (
+        "error: 武进区 (320412) has no dated legal_aid_cases figure for 2021 in the definition the units reporting "
+        "it share.\n"
+    )

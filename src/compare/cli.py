@@ -215,7 +215,13 @@ def cmd_neighbours(args: argparse.Namespace) -> int:
     from .stats.neighbours import statistical_neighbours
 
     ds = data.load_dataset(args.data)
-    found = statistical_neighbours(ds, args.district, args.neighbours)
+    among = None
+    if args.among_reporting:
+        from .stories.profile import reporting_set
+
+        reporting = reporting_set(ds, args.district, args.among_reporting, args.period)
+        among = reporting.units["district_code"]
+    found = statistical_neighbours(ds, args.district, args.neighbours, among=among)
     table = found.values.reset_index().rename(columns={"code": "district_code"})
     names = ds.districts.set_index("code")
     table.insert(1, "district_zh", table["district_code"].map(names["name_zh"]))
@@ -227,6 +233,11 @@ def cmd_neighbours(args: argparse.Namespace) -> int:
             f"on {', '.join(found.covariates)} (2020 census), each a z-score over the {found.pool} units of the "
             "level; distance is Euclidean."
         )
+        if among is not None:
+            print(
+                f"Chosen among the {found.candidates} other units reporting {args.among_reporting} for "
+                f"{reporting.label} in the same definition as {args.district}."
+            )
     return 0
 
 
@@ -521,6 +532,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("neighbours", help="a district's statistical neighbours: the units of its level most like it")
     p.add_argument("--district", required=True, help="6-digit district code")
     p.add_argument("--neighbours", type=int, default=10, help="how many (default 10)")
+    p.add_argument(
+        "--among-reporting",
+        metavar="METRIC",
+        default="",
+        help="only among the units reporting METRIC for the district's window in its definition, as a profile's peers",
+    )
+    p.add_argument("--period", default="", help="with --among-reporting: the window (default: the district's latest)")
     p.add_argument("--format", default="table", choices=FORMATS)
     p.set_defaults(func=cmd_neighbours)
 

@@ -96,6 +96,26 @@ def profile_rate_rows(
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
+def reporting_set(
+    ds: Dataset, district: str, metric_id: str, period: str = "", denominator: str = DEFAULT_DENOMINATOR
+) -> ComparisonSet:
+    """The units a profile compares the district with on one metric by default, the district among them: every
+    unit of its level reporting the metric's window (the named period, else the district's latest) in the
+    definition most of them share. CompareError when the district has no dated figure there in that definition."""
+    info = ds.district(district)
+    level = tier(pd.Series([info["level"]])).iloc[0]
+    rates = rate_table(ds, metric_id, level=level, denominator=canonical_denominator(denominator))
+    window = _home_window(rates[rates["district_code"] == district], period)
+    cs = comparison_set(rates, window) if window else None
+    if cs is None or district not in set(cs.units["district_code"]):
+        where = f" for {window.label}" if window else ""
+        raise CompareError(
+            f"{info['name_zh']} ({district}) has no dated {metric_id} figure{where} in the definition the units "
+            "reporting it share."
+        )
+    return cs
+
+
 @dataclass(frozen=True)
 class ProfileEntry:
     """What a district profile says about one metric."""
