@@ -328,10 +328,15 @@ def _neighbours_words(ds: Dataset, entries: dict, k: int, level: str, name: str,
     same period and definition ... Legal aid cases accepted or handled, 2022Q1: 江阴市 Jiangyin City (0.52), …'."""
     level_words = say(f"level.{level}", lang)
     parts = [say("profile.neighbours", lang, k=k, level=level_words, district=html.unescape(name))]
+    groups: dict[tuple, tuple[Neighbours, list[str]]] = {}  # metrics with the same window and neighbours: together
     for metric_id, entry in entries.items():
         if entry.neighbours is not None:
-            metric = html.unescape(metric_name(ds.metric(metric_id), lang, False))
-            parts.append(_metric_neighbours_words(ds, entry.neighbours, metric, entry.row["window"], k, lang))
+            key = (entry.row["window"], entry.neighbours.codes)
+            groups.setdefault(key, (entry.neighbours, []))[1].append(metric_id)
+    for (window, _), (found, metric_ids) in groups.items():
+        metrics = [metric_name(ds.metric(m), lang, i > 0) for i, m in enumerate(metric_ids)]
+        metrics_words = html.unescape(listing(metrics, lang))
+        parts.append(_metric_neighbours_words(ds, found, metrics_words, window, k, lang))
     return ("" if lang == "zh" else " ").join(parts)
 
 

@@ -961,9 +961,9 @@ SENTENCES["en"].update(
         "share, age structure and schooling (2020 census) among those reporting the same period and definition "
         "(distance in standard deviations in brackets).",
         "neighbours.metric": "{metric}, {window}: {names}.",
-        "neighbours.metric_one": "{metric}, {window}: only {n} other unit reports it: {names}.",
-        "neighbours.metric_fewer": "{metric}, {window}: only {n} other units report it: {names}.",
-        "neighbours.none": "{metric}, {window}: no other unit reports it.",
+        "neighbours.metric_one": "{metric}, {window}: only {n} other unit reports this period: {names}.",
+        "neighbours.metric_fewer": "{metric}, {window}: only {n} other units report this period: {names}.",
+        "neighbours.none": "{metric}, {window}: no other unit reports this period.",
         "neighbours.distance": " ({distance})",
         "profile.comparison_neighbours": "each metric within the period the district reports, against its "
         "statistical neighbours among the units that report the same period and definition; at least {min_units} "
@@ -989,9 +989,9 @@ SENTENCES["zh"].update(
         "profile.neighbours": "每项指标在报告同一时期、同一口径的单位中，取在人口、城镇化率、年龄结构和受教育程度上"
         "与{district}最相近的{k}个{level}单位（2020年人口普查；括号内为以标准差计的距离）。",
         "neighbours.metric": "{metric}（{window}）：{names}。",
-        "neighbours.metric_one": "{metric}（{window}）：仅{n}个其他单位报告：{names}。",
-        "neighbours.metric_fewer": "{metric}（{window}）：仅{n}个其他单位报告：{names}。",
-        "neighbours.none": "{metric}（{window}）：没有其他单位报告。",
+        "neighbours.metric_one": "{metric}（{window}）：仅{n}个其他单位报告该时期：{names}。",
+        "neighbours.metric_fewer": "{metric}（{window}）：仅{n}个其他单位报告该时期：{names}。",
+        "neighbours.none": "{metric}（{window}）：没有其他单位报告该时期。",
         "neighbours.distance": "（{distance}）",
         "profile.comparison_neighbours": "每项指标只与报告同一时期、同一口径的单位中的统计近邻比较；"
         "至少需要{min_units}个单位才作判断",
