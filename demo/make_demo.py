@@ -9,9 +9,15 @@ row, a footnote), with a second sheet for the nation, and imported through `comp
 of the demo's own that holds SYNTHETIC.txt; `compare briefs` then builds the demo schedule into the demo's own
 output folder. Every page title and every chart says SYNTHETIC DATA. Nothing is written to data/ or outputs/.
 
+The schedule (written to build/demo/briefs.yml) is demo/briefs.yml (data quality, every metric compared at
+county and at prefecture level) and, for a chosen set of units, a profile and a trends brief each: the 11
+prefectures (against each other) and the counties with a planted outlier plus a few ordinary ones (ORDINARY),
+against their statistical neighbours. A profile or trends brief for each of the 101 units would take most of
+an hour and 600 MB, and show nothing these do not.
+
     .venv/bin/python demo/make_demo.py [--out build/demo] [--quick] [--jobs N]
 
---quick builds the small schedule demo/briefs-quick.yml (one brief of each kind) instead of demo/briefs.yml.
+--quick builds the small schedule demo/briefs-quick.yml (one brief of each kind) instead.
 """
 
 from __future__ import annotations
@@ -49,6 +55,11 @@ UNIT_ZH = {"case": "件", "person_time": "人次", "person": "人"}
 GROUPS = {"legal_aid": "法律援助", "disputes": "人民调解", "admin": "行政复议与应诉"}  # merged header cells
 WAN = {"legal_consultations"}  # columns stated in 万 (ten thousands), as yearbooks do
 MISSING = (0, "notarizations")  # one dash: the first county has no notarisation figure for the first year
+ORDINARY = ("330106", "330381", "330521")  # 西湖区, 瑞安市, 德清县: profiled beside the planted outliers
+SCHEDULE_NOTE = (
+    "# SYNTHETIC demo schedule written by demo/make_demo.py: demo/briefs.yml, then a profile and a trends brief\n"
+    "# for each prefecture and each chosen county (the planted outliers and a few ordinary ones). Not for data/.\n"
+)
 FOOTNOTE = "注：本表数字均为虚构（SYNTHETIC DATA），由 demo/make_demo.py 生成，只用于演示，不得当作真实统计。"
 
 
@@ -205,6 +216,29 @@ def mapping(ds, ids: list[str], doc_id: str, title: str, sheet: str, within: str
     }
 
 
+# ---------------------------------------------------------------- the schedule
+
+
+def chosen_units(ds, planted: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The prefectures, and the counties to profile: every one with a planted outlier, then the ORDINARY ones."""
+    counties, _ = units(ds)
+    outliers = sorted(set(planted["district_code"])) if len(planted) else []
+    return sorted(counties["prefecture_code"].unique()), outliers + [c for c in ORDINARY if c not in outliers]
+
+
+def write_schedule(base: Path, path: Path, prefectures: list[str], counties: list[str]) -> Path:
+    """base's entries, then a profile (a county against its statistical neighbours, a prefecture against the
+    other prefectures) and a trends brief for each chosen unit, written to path."""
+    entries = list(yaml.safe_load(base.read_text(encoding="utf-8"))["briefs"])
+    for code in prefectures + counties:
+        peers = {"peers": "neighbours"} if code in counties else {}
+        entries.append({"notebook": "district_profile.ipynb", "parameters": {"district": code, **peers}})
+    entries += [{"notebook": "trends.ipynb", "parameters": {"district": code}} for code in prefectures + counties]
+    text = yaml.safe_dump({"briefs": entries}, allow_unicode=True, sort_keys=False, width=120)
+    path.write_text(SCHEDULE_NOTE + text, encoding="utf-8")
+    return path
+
+
 # ---------------------------------------------------------------- the demo's data folder, import and build
 
 
@@ -235,9 +269,9 @@ def compare(*argv: str) -> None:
         raise SystemExit(f"compare {argv[2] if len(argv) > 2 else ''} failed (exit {code}); the demo stops here.")
 
 
-def make(out: Path, schedule: Path, jobs: int, seed: int = 0) -> Path:
-    """Write the workbook and mappings, import them into out/data, build the briefs into out/outputs; return
-    the index page."""
+def make(out: Path, quick: bool, jobs: int, seed: int = 0) -> Path:
+    """Write the workbook and mappings, import them into out/data, write the schedule (or take the quick one),
+    build the briefs into out/outputs; return the index page."""
     real = load_dataset()
     out.mkdir(parents=True, exist_ok=True)
     data = out / "data"
@@ -255,6 +289,10 @@ def make(out: Path, schedule: Path, jobs: int, seed: int = 0) -> Path:
         path = out / f"{doc_id}.yml"
         path.write_text(MAPPING_NOTE + yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
         compare("--data", str(data), "import", str(book), "--mapping", str(path))
+    if quick:
+        schedule = HERE / "briefs-quick.yml"
+    else:
+        schedule = write_schedule(HERE / "briefs.yml", out / "briefs.yml", *chosen_units(real, planted))
     outputs = str(out / "outputs")
     compare("--data", str(data), "briefs", "--config", str(schedule), "--out", outputs, "--jobs", str(jobs))
     index = out / "outputs" / "latest" / "index.html"
@@ -271,7 +309,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="worker processes for the briefs")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    make(args.out.absolute(), HERE / ("briefs-quick.yml" if args.quick else "briefs.yml"), args.jobs, args.seed)
+    make(args.out.absolute(), args.quick, args.jobs, args.seed)
 
 
 if __name__ == "__main__":

@@ -156,3 +156,29 @@ def test_titles_say_synthetic_data_only_for_a_folder_marked_synthetic(data_copy)
     assert marked.synthetic and marked.version != real.version, "the marker is part of the data version"
     assert brief_title("data_quality.ipynb", {}, marked, "zh") == "SYNTHETIC DATA 虚构数据 · 数据质量"
     assert brief_title("trends.ipynb", {"district": "371002"}, marked, "en").startswith("SYNTHETIC DATA · Trends")
+
+
+def test_the_full_schedule_profiles_the_prefectures_and_chosen_counties_against_their_neighbours(tmp_path):
+    import yaml
+
+    from compare.briefs.schedule import load_schedule
+
+    sys.path.insert(0, str(PROJECT_ROOT / "demo"))
+    import make_demo
+
+    ds = load_dataset()
+    planted = pd.DataFrame({"district_code": ["330226", "331023", "330226"]})  # as planted-outliers.csv lists them
+    chosen = make_demo.chosen_units(ds, planted)
+    path = make_demo.write_schedule(make_demo.HERE / "briefs.yml", tmp_path / "briefs.yml", *chosen)
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["briefs"]
+    profiles = {e["parameters"]["district"]: e["parameters"] for e in entries if "profile" in e["notebook"]}
+    trends = {e["parameters"]["district"] for e in entries if e["notebook"] == "trends.ipynb"}
+    prefectures = set(ds.districts.query("province_code == @PROVINCE and level == 'prefecture'")["code"])
+    assert len(prefectures) == 11 and prefectures <= set(profiles)
+    counties = set(profiles) - prefectures
+    assert counties == {"330226", "331023", *make_demo.ORDINARY}, "the planted outliers and a few ordinary ones"
+    assert all(profiles[c]["peers"] == "neighbours" for c in counties)
+    assert not any("peers" in profiles[c] for c in prefectures), "a prefecture against the other prefectures"
+    assert trends == set(profiles)
+    assert {e.get("for_each") for e in entries} >= {"metric_level"}, "every metric at every level"
+    assert len(load_schedule(path, ds)) > len(profiles), "compare briefs takes it"

@@ -1,5 +1,7 @@
 """compare.stories: the briefs' sentences claim no more than the data allows."""
 
+import html
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -213,3 +215,61 @@ def test_phi_and_tau2_are_stated_only_where_the_units_can_estimate_them(lang):
     enough = funnel(spread_out(MIN_UNITS_ADDITIVE))
     words = spread_words(enough, lang) + method_words(enough, lang)
     assert enough.adjustment == "random_effects" and f"τ² = {enough.tau2:.3g}" in words and "τ²" in words
+
+
+def test_a_large_panel_lists_only_the_pairs_the_funnel_points_to(ds):
+    from compare.stats.comparisons import funnel_rate_ratios
+    from compare.stats.windows import comparison_set
+    from compare.stories.comparison import FLAGGED, MAX_PAIRS
+    from compare.stories.phrases import _window_funnel
+
+    # the real table's 31 provinces: 465 pairs, more than a page lists
+    rates = rate_table(ds, "admin_reconsideration_cases", level="province")
+    fitted = _window_funnel(comparison_set(rates, "2019", MIN_UNITS), "random_effects", MIN_UNITS)
+    every = funnel_rate_ratios(fitted)
+    assert len(every) == 465 > MAX_PAIRS
+    flagged = set(fitted.table.loc[fitted.table["classification"].isin(FLAGGED), "district_zh"])
+    for lang, words in (("en", "Holm's adjustment is over all 465 pairs"), ("zh", "Holm校正按全部465对计算")):
+        story = metric_comparison(ds, "admin_reconsideration_cases", "province", period="2019", lang=lang)
+        listed = story.tables["rate_ratios"]
+        assert 0 < len(listed.frame) <= MAX_PAIRS
+        assert (listed.frame["district_zh_a"].isin(flagged) | listed.frame["district_zh_b"].isin(flagged)).all()
+        shown = every[every["district_zh_a"].isin(flagged) | every["district_zh_b"].isin(flagged)]
+        assert len(listed.frame) == len(shown)
+        np.testing.assert_allclose(listed.frame["p_holm"], shown["p_holm"])  # adjusted over all pairs, not the shown
+        assert words in listed.note and f"{len(flagged)}" in listed.note
+        page = "".join(part for kind, part in story.body_parts() if kind == "html")
+        assert html.escape(listed.note) in page
+    small = metric_comparison(ds, "legal_aid_cases", "prefecture")  # a small panel lists every pair, saying nothing
+    if "rate_ratios" in small.tables:
+        n = len(small.tables["funnel"].frame)
+        assert len(small.tables["rate_ratios"].frame) == n * (n - 1) // 2 and small.tables["rate_ratios"].note == ""
+
+
+def spread_panel(n: int, seed: int = 3, outliers: int = 0) -> pd.DataFrame:
+    """n SYNTHETIC units of one period, overdispersed, the first `outliers` of them at five times the rate."""
+    rng = np.random.default_rng(seed)
+    exposure = rng.uniform(20.0, 400.0, n)
+    rate = 10 * np.exp(rng.normal(0, 0.2, n)) * np.where(np.arange(n) < outliers, 5.0, 1.0)
+    return pd.DataFrame(
+        {"district_code": [f"{i:06d}" for i in range(n)], "value": rng.poisson(exposure * rate).astype(float)}
+    ).assign(exposure=exposure, district_zh=lambda f: "单位" + f["district_code"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_ninety_unit_funnel_lists_at_most_the_cap_of_its_smallest_p_values(lang):
+    from compare.stats.comparisons import funnel_rate_ratios
+    from compare.stories.comparison import MAX_PAIRS, listed_ratios
+
+    fitted = funnel(spread_panel(90, outliers=12))
+    every = funnel_rate_ratios(fitted)
+    listed, note = listed_ratios(every, fitted, "county", lang)
+    assert len(every) == 4005 and len(listed) == MAX_PAIRS
+    assert listed["p_holm"].max() <= every.drop(listed.index)["p_holm"].min()  # the smallest adjusted p-values
+    assert list(listed.index) == sorted(listed.index), "in the table's order"
+    assert ("4,005" in note) and (f"{MAX_PAIRS:,}" in note) and ("90" in note)
+    even = spread_panel(40)
+    calm = funnel(even.assign(value=(even["exposure"] * 10).round()))  # every unit at the pooled rate
+    assert (calm.table["classification"] == "within").all()
+    nothing, words = listed_ratios(funnel_rate_ratios(calm), calm, "county", lang)
+    assert nothing.empty and "780" in words

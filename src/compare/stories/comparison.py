@@ -1,8 +1,10 @@
-"""The metric comparison: rates within one window, a funnel when enough units share it, rate ratios."""
+"""The metric comparison: rates within one window, a funnel when enough units share it, rate ratios (every pair
+in a small panel; in a large one, the pairs the funnel points to)."""
 
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 import pandas as pd
 
@@ -45,6 +47,11 @@ NOTES = {
     "one count is zero: no overdispersed interval": "ratio.one_zero",
     "different periods: not compared": "ratio.other_period",
 }
+# More pairs than this (26 units and up) are too many for a page or its download: 90 counties make 4,005 pairs,
+# 1.3 MB of table and CSV. The funnel places every unit of such a panel, so only the pairs with a unit it flags
+# are listed, at most this many (see listed_ratios). Up to 25 units every pair is listed.
+MAX_PAIRS = 300
+FLAGGED = ("above 99.8%", "above 95%", "below 95%", "below 99.8%")  # outside a funnel's 95% or 99.8% limits
 
 
 def metric_comparison(
@@ -134,7 +141,7 @@ def metric_comparison(
             unit_label=label,
         )
         story.tables["funnel"].headers["value"] = say("header.count_in", lang, units=unit_words(info["unit"], lang))
-        ratios = funnel_rate_ratios(funnel_fit)
+        ratios, left_out = listed_ratios(funnel_rate_ratios(funnel_fit), funnel_fit, level, lang)
         ratios = ratios.assign(note=ratios["note"].map(lambda n: say(NOTES[n], lang) if n in NOTES else n))
         method = say("ratio.widened" if funnel_fit.overdispersed else "ratio.exact", lang)
         story.tables["rate_ratios"] = table(
@@ -156,6 +163,7 @@ def metric_comparison(
             name=file_name(*stem, "rate-ratios"),
             method=method,
         )
+        story.tables["rate_ratios"] = replace(story.tables["rate_ratios"], note=left_out)  # what it leaves out
     story.tables["rates"] = table(
         units.assign(rate=comparable_rate(units))[  # per year for flows, at the date for stocks
             [
@@ -192,6 +200,29 @@ def metric_comparison(
                 reconciliation_words(rec, lang), "reconciliation", lang, name=file_name(metric, "implied-population")
             )
     return story
+
+
+def listed_ratios(ratios: pd.DataFrame, funnel_fit: Funnel, level: str, lang: str) -> tuple[pd.DataFrame, str]:
+    """The pairs a page lists, and the sentence saying what it leaves out ('' when nothing): every pair up to
+    MAX_PAIRS; beyond, the pairs with a unit the funnel places outside its 95% or 99.8% limits, and of these (or
+    of all pairs, when the funnel classifies nothing) at most MAX_PAIRS, those of the smallest Holm-adjusted
+    p-values, in the table's order. The p-values stay adjusted over all pairs."""
+    if len(ratios) <= MAX_PAIRS:
+        return ratios, ""
+    fields = {"units": count_units(funnel_fit.n_units, level, lang), "pairs": f"{len(ratios):,}"}
+    key, pool = "ratio.capped", ratios
+    if funnel_fit.classified:
+        placed = funnel_fit.table
+        flagged = set(placed.loc[placed["classification"].isin(FLAGGED), "district_code"])
+        if not flagged:
+            return ratios.iloc[:0], say("ratio.none_flagged", lang, **fields)
+        pool = ratios[ratios["district_a"].isin(flagged) | ratios["district_b"].isin(flagged)]
+        fields.update(flagged=len(flagged), involved=f"{len(pool):,}")
+        if len(pool) <= MAX_PAIRS:
+            return pool, say("ratio.flagged", lang, shown=f"{len(pool):,}", **fields)
+        key = "ratio.flagged_capped"
+    kept = pool[pool["p_holm"].rank(method="first", na_option="bottom").le(MAX_PAIRS)]
+    return kept, say(key, lang, shown=f"{len(kept):,}", **fields)
 
 
 def _periods(reports: str, lang: str) -> str:

@@ -1175,3 +1175,31 @@ def count_words(unit: str, lang: str, count: float | None = None, quote: str = "
 
 HEADERS["en"].update({"benchmark_level": "Benchmark level"})
 HEADERS["zh"].update({"benchmark_level": "基准层级"})
+
+# A metric comparison's pairwise rate ratios when there are too many pairs to list (stories.comparison.MAX_PAIRS).
+SENTENCES["en"].update(
+    {
+        "ratio.flagged": "{units} make {pairs} pairs, too many to list; the funnel places each unit, so this table "
+        "lists only the {shown} pairs that include one of the {flagged} units outside its 95% limits. Holm's "
+        "adjustment is over all {pairs} pairs.",
+        "ratio.flagged_capped": "{units} make {pairs} pairs, too many to list; the funnel places each unit, and of "
+        "the {involved} pairs that include one of the {flagged} units outside its 95% limits this table lists the "
+        "{shown} with the smallest adjusted p-values. Holm's adjustment is over all {pairs} pairs.",
+        "ratio.none_flagged": "{units} make {pairs} pairs, too many to list; the funnel places each unit and none "
+        "lies outside its 95% limits, so no pair is listed.",
+        "ratio.capped": "{units} make {pairs} pairs, too many to list; this table lists the {shown} with the smallest "
+        "adjusted p-values. Holm's adjustment is over all {pairs} pairs.",
+    }
+)
+SENTENCES["zh"].update(
+    {
+        "ratio.flagged": "{units}共组成{pairs}对，无法逐一列出；漏斗图已对每个单位定位，因此本表只列出涉及{flagged}个"
+        "超出95%控制限单位的{shown}对。Holm校正按全部{pairs}对计算。",
+        "ratio.flagged_capped": "{units}共组成{pairs}对，无法逐一列出；漏斗图已对每个单位定位，涉及{flagged}个超出95%"
+        "控制限单位的共{involved}对，本表列出其中校正后p值最小的{shown}对。Holm校正按全部{pairs}对计算。",
+        "ratio.none_flagged": "{units}共组成{pairs}对，无法逐一列出；漏斗图已对每个单位定位，没有单位超出95%控制限，"
+        "因此不列出任何一对。",
+        "ratio.capped": "{units}共组成{pairs}对，无法逐一列出；本表列出校正后p值最小的{shown}对。Holm校正按全部{pairs}"
+        "对计算。",
+    }
+)

@@ -48,6 +48,7 @@ class Table:
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # coded value -> words, per column
     name: str = ""  # the CSV download's file name without .csv (default: the table's key in the story)
     csv_only: tuple[str, ...] = ()  # columns the download keeps but the page leaves out (said elsewhere on it)
+    note: str = ""  # a sentence under the title: what the table leaves out, and why
 
 
 @dataclass
@@ -259,7 +260,8 @@ def table_html(table: Table, lang: str, name: str = "table") -> str:
     shown = shown.rename(columns=table.headers)
     body = shown.to_html(index=False, escape=True, na_rep="", border=0, classes="dataframe")
     link = download_link(table.frame, lang, table.name or name)
-    return f"<h3>{html.escape(table.title)}</h3>{body}<p class='download'>{link}</p>"
+    note = f"<p class='meta'>{html.escape(table.note)}</p>" if table.note else ""
+    return f"<h3>{html.escape(table.title)}</h3>{note}{body}<p class='download'>{link}</p>"
 
 
 def sources_html(sources: pd.DataFrame, lang: str) -> str:
