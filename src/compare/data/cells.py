@@ -219,6 +219,8 @@ def cell_problems(ds: Dataset, folder: Path) -> list[Problem]:
             if len(sheets) > 1:
                 problems.append(Problem(rel, None, "cells of one document must come from one sheet"))
         mine = obs[obs["doc_id"] == doc_id]
+        if (mine["period_start"].isna() | mine["period_end"].isna()).any():
+            continue  # rows whose dates cannot be read have their own problem (e.g. re-saved by Excel): no key to match
         dated = mine.assign(
             **{c: mine[c].dt.strftime("%Y-%m-%d").fillna("") for c in ("period_start", "period_end")},
         )
