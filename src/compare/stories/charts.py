@@ -6,9 +6,9 @@ fixed colour per district for the whole run (district_colours); lower bounds (ä½
 right-pointing triangles, approximations as diamonds, derived values hollow; every axis says its unit.
 
 Sizes are for reading on any screen: a chart is SMALL (4.4 in, 440 px) with TEXT_PT (10 pt) text or larger, so
-that shrunk to a 390 px phone's column its smallest text is still MIN_LABEL_PX (displayed_px computes it); the one
-wide chart (coverage) is at most WIDE and keeps its size in a scrolling box. Axes reach past every interval end,
-benchmarks are drawn only where a unit was compared with them, and legends sit under the chart.
+that shrunk to a 390 px phone's column its smallest text is still MIN_LABEL_PX (displayed_px computes it).
+Axes reach past every interval end, benchmarks are drawn only where a unit was compared with them, and legends
+sit under the chart.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ MARKERS = {"lower_bound": ">", "approx": "D", "upper_bound": "<"}
 MARKER_WORDS = {"o": "chart.exact", ">": "chart.lower_bound", "D": "chart.approx", "<": "chart.upper_bound"}
 SINGLE_SERIES = "#1b2f5e"  # one series: a dark navy with high contrast on white (not a pale palette colour)
 SMALL = 4.4  # inches: a chart for any screen, 440 px, shown whole on a desktop and shrunk to fit a phone
-WIDE = 9.25  # inches: a chart too wide for a phone (the coverage heatmap), shown at its own size on a desktop
 PHONE_WIDTH = 369  # px: what a 390 px phone shows a chart at (the viewport less the page's 2 Ã— 0.7rem padding)
 MIN_LABEL_PX = 11  # the smallest text a chart may show, as displayed
 TEXT_PT = 10  # every chart's smallest text: 13.9 px at 100 dpi, 11.6 px on a phone (440 px shrunk to 369)
@@ -452,31 +451,6 @@ def trend_plot(
     if below:
         fig.text(0.01, 0.01, below, color="0.3", ha="left", va="bottom")
     finish(fig, rect=(0, under / fig.get_figheight(), 1, 1))
-    return fig
-
-
-def coverage_heatmap(coverage: pd.DataFrame, title: str = "", lang: str = "en"):
-    """Heatmap of observation counts, districts by metric: a wide chart, at most WIDE inches, shown at its own
-    size (on a phone its box scrolls)."""
-    use_cjk_font()
-    width = min(WIDE, np.ceil((0.27 * coverage.shape[1] + 3.2) * 4) / 4)  # quarter inches: whole pixels
-    fig, ax = plt.subplots(figsize=(width, 0.26 * coverage.shape[0] + 3.2))  # a row holds TEXT_PT (0.14 in)
-    sns.heatmap(
-        coverage,
-        ax=ax,
-        cmap="crest",
-        annot=True,
-        annot_kws={"size": TEXT_PT},
-        fmt="g",
-        cbar_kws={"label": say("chart.observations", lang)},
-        linewidths=0.5,
-        linecolor="white",
-        mask=coverage.eq(0),
-    )
-    ax.set_xlabel(say("chart.metric", lang))
-    ax.set_ylabel(say("chart.district", lang))
-    ax.set_title(wrap(title, width * DPI))
-    finish(fig)
     return fig
 
 

@@ -8,10 +8,9 @@ from dataclasses import replace
 import pandas as pd
 
 from ..data.tables import Dataset, validate
-from .charts import coverage_heatmap
 from .phrases import sources_of, table
 from .sentences import HEADERS, period_words, say
-from .story import Chart, Story
+from .story import Story
 
 
 def data_quality(ds: Dataset, lang: str = "en") -> Story:
@@ -29,32 +28,18 @@ def data_quality(ds: Dataset, lang: str = "en") -> Story:
     )
     names = ds.metrics.set_index("metric_id")["name_zh" if lang == "zh" else "name_en"]
     obs = obs.assign(metric=obs["metric_id"].map(names))  # the catalogue's names, never ids
-    above = obs["level"].isin(["nation", "province"])  # benchmarks only, in a table of their own
-    coverage = pd.crosstab(
-        obs.loc[~above, "name_zh"] + " " + obs.loc[~above, "district_code"], obs.loc[~above, "metric"]
-    )
-    figure = coverage_heatmap(coverage, title=say("dq.title.coverage", lang), lang=lang)
-    alt = say(
-        "alt.coverage", lang, districts=coverage.shape[0], metrics=coverage.shape[1], observations=int((~above).sum())
-    )
-    story.charts["coverage"] = Chart(
-        figure,
-        alt,
-        say("dq.title.coverage", lang),
-        coverage.rename_axis(index="district", columns=None).reset_index(),
-        name="observations-by-district-and-metric",
-        wide=True,
-    )
-    if above.any():
-        benchmarks = pd.crosstab(
-            obs.loc[above, "name_zh"] + " " + obs.loc[above, "district_code"], obs.loc[above, "metric"]
-        )
-        story.tables["coverage_benchmarks"] = table(
-            benchmarks.rename_axis(index="district", columns=None).reset_index(),
-            "coverage_benchmarks",
-            lang,
-            name="benchmark-observations-by-unit-and-metric",
-        )
+    # a table, not a heatmap image: text a reader can search and copy, a tenth of the bytes of a picture of it
+    above = obs["level"].isin(["nation", "province"])  # benchmarks, in a table of their own
+    for key, rows, name in (
+        ("coverage", ~above, "observations-by-district-and-metric"),
+        ("coverage_benchmarks", above, "benchmark-observations-by-unit-and-metric"),
+    ):
+        if rows.any():
+            counts = pd.crosstab(
+                obs.loc[rows, "name_zh"] + " " + obs.loc[rows, "district_code"], obs.loc[rows, "metric"]
+            )
+            frame = counts.rename_axis(index="district", columns=None).reset_index()
+            story.tables[key] = table(frame, key, lang, name=name)
     year = obs["period_start"].dt.year.astype("Int64").astype(str).replace("<NA>", period_words("undated", lang))
     by_year = pd.crosstab(obs["metric"], year).rename_axis(index="metric", columns=None).reset_index()
     story.tables["coverage_by_period"] = table(

@@ -71,7 +71,6 @@ SENTENCES: dict[str, dict[str, str]] = {
         "documents; {quoted} carry a verbatim quote, {cited} are cited by URL.",
         "dq.kinds": "{targets} targets and plans kept apart from actual figures; {lower} lower bounds (余/多/以上) and "
         "{approx} approximations.",
-        "dq.title.coverage": "Observations per district and metric (below the province)",
         # titles and "about" rows
         "story.profile": "District profile: {district}",
         "story.comparison": "{metric} ({level})",
@@ -297,8 +296,6 @@ SENTENCES: dict[str, dict[str, str]] = {
         "alt.peers": "Small multiples for {district}: {m} metrics, each with the units reporting the same period; "
         "{details}.",
         "alt.peers_metric": "{metric}: {district} {rate}, {place}",
-        "alt.coverage": "Heatmap of observations per district and metric: {districts} districts, {metrics} metrics, "
-        "{observations} observations.",
         "download": "Download the data (CSV)",
         "sources": "Sources",
         "source.held": "text held with the data",
@@ -315,6 +312,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "table.reconciliation": "Which population the reports' own per-10,000 figures imply",
         "table.coverage_by_period": "Observations by metric and year",
         "table.coverage_benchmarks": "Observations of provinces and the nation (the benchmarks), by metric",
+        "table.coverage": "Observations per district and metric (below the province)",
         "table.qualifiers_and_statements": "Qualifiers and statements",
         "table.provenance": "Provenance of every document",
         # a synthetic data folder (the demo): every title, chart and alt text says so
@@ -370,7 +368,6 @@ SENTENCES: dict[str, dict[str, str]] = {
         "其中{quoted}条附有原文引语，"
         "{cited}条按网址引用。",
         "dq.kinds": "{targets}条目标和计划与实际数字分开存放；{lower}条为下限（余/多/以上），{approx}条为约数。",
-        "dq.title.coverage": "各区县、各指标的观测数（省级以下）",
         "story.profile": "区县概况：{district}",
         "story.comparison": "{metric}（{level}）",
         "story.trends": "趋势：{district}",
@@ -561,7 +558,6 @@ SENTENCES: dict[str, dict[str, str]] = {
         "alt.funnel_unplaced": "未对任何单位分类（{reason}）",
         "alt.peers": "{district}的小图组：{m}项指标，每项与报告同一时期的单位并列；{details}。",
         "alt.peers_metric": "{metric}：{district}{rate}，{place}",
-        "alt.coverage": "按区县和指标统计的观测数热图：{districts}个区县，{metrics}项指标，共{observations}条观测。",
         "download": "下载数据（CSV）",
         "sources": "资料来源",
         "source.held": "原文随数据保存",
@@ -577,6 +573,7 @@ SENTENCES: dict[str, dict[str, str]] = {
         "table.reconciliation": "报告自身的每万人数字所隐含的人口",
         "table.coverage_by_period": "按指标和年份统计的观测数",
         "table.coverage_benchmarks": "省级和全国（基准）的观测数，按指标",
+        "table.coverage": "各区县、各指标的观测数（省级以下）",
         "table.qualifiers_and_statements": "限定词与陈述类型",
         "table.provenance": "每份文件的出处",
         "synthetic.title": "SYNTHETIC DATA 虚构数据 · {title}",
