@@ -28,18 +28,18 @@ def data_quality(ds: Dataset, lang: str = "en") -> Story:
     )
     names = ds.metrics.set_index("metric_id")["name_zh" if lang == "zh" else "name_en"]
     obs = obs.assign(metric=obs["metric_id"].map(names))  # the catalogue's names, never ids
-    # a table, not a heatmap image: text a reader can search and copy, a tenth of the bytes of a picture of it
+    # per unit: how many observations, of how many metrics, over which years; the download adds the whole
+    # unit × metric matrix (too wide for a page: the catalogue has over 30 metrics)
     above = obs["level"].isin(["nation", "province"])  # benchmarks, in a table of their own
     for key, rows, name in (
         ("coverage", ~above, "observations-by-district-and-metric"),
         ("coverage_benchmarks", above, "benchmark-observations-by-unit-and-metric"),
     ):
         if rows.any():
-            counts = pd.crosstab(
-                obs.loc[rows, "name_zh"] + " " + obs.loc[rows, "district_code"], obs.loc[rows, "metric"]
+            story.tables[key] = replace(
+                table(_coverage(obs[rows], lang), key, lang, name=name),
+                csv_only=tuple(sorted(set(obs.loc[rows, "metric"]))),
             )
-            frame = counts.rename_axis(index="district", columns=None).reset_index()
-            story.tables[key] = table(frame, key, lang, name=name)
     year = obs["period_start"].dt.year.astype("Int64").astype(str).replace("<NA>", period_words("undated", lang))
     by_year = pd.crosstab(obs["metric"], year).rename_axis(index="metric", columns=None).reset_index()
     story.tables["coverage_by_period"] = table(
@@ -100,3 +100,25 @@ def data_quality(ds: Dataset, lang: str = "en") -> Story:
     ] + [html.escape(str(p)) for p in problems]
     story.about = [(say("about.data", lang), say("about.data_files", lang))]  # never the machine's own path
     return story
+
+
+def _coverage(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per unit: observations, metrics, documents, first and last year, then its count per metric."""
+    unit = obs["name_zh"] + " " + obs["district_code"]
+    years = obs["period_start"].dt.year
+    summary = (
+        obs.assign(unit=unit, year=years)
+        .groupby("unit")
+        .agg(
+            observations=("value", "size"),
+            metrics=("metric_id", "nunique"),
+            documents=("doc_id", "nunique"),
+            first_year=("year", "min"),
+            last_year=("year", "max"),
+        )
+    )
+    matrix = pd.crosstab(unit, obs["metric"])
+    frame = summary.join(matrix).sort_values("observations", ascending=False)
+    for column in ("first_year", "last_year"):  # a unit with undated figures only says so, in words
+        frame[column] = frame[column].astype("Int64").astype(str).replace("<NA>", period_words("undated", lang))
+    return frame.rename_axis("district").reset_index()
