@@ -40,7 +40,7 @@ def data_quality(ds: Dataset, lang: str = "en") -> Story:
                 table(_coverage(obs[rows], lang), key, lang, name=name),
                 csv_only=tuple(sorted(set(obs.loc[rows, "metric"]))),
             )
-    year = obs["period_start"].dt.year.astype("Int64").astype(str).replace("<NA>", period_words("undated", lang))
+    year = obs["period_start"].dt.year.map(lambda y: period_words("undated", lang) if pd.isna(y) else str(int(y)))
     by_year = pd.crosstab(obs["metric"], year).rename_axis(index="metric", columns=None).reset_index()
     story.tables["coverage_by_period"] = table(
         by_year, "coverage_by_period", lang, name="observations-by-metric-and-year"
@@ -120,5 +120,5 @@ def _coverage(obs: pd.DataFrame, lang: str) -> pd.DataFrame:
     matrix = pd.crosstab(unit, obs["metric"])
     frame = summary.join(matrix).sort_values("observations", ascending=False)
     for column in ("first_year", "last_year"):  # a unit with undated figures only says so, in words
-        frame[column] = frame[column].astype("Int64").astype(str).replace("<NA>", period_words("undated", lang))
+        frame[column] = frame[column].map(lambda y: period_words("undated", lang) if pd.isna(y) else str(int(y)))
     return frame.rename_axis("district").reset_index()
