@@ -102,12 +102,12 @@ def test_every_page_title_and_every_chart_says_synthetic_data(demo):
                 for alt, width, caption in figures:
                     assert alt.startswith(SYNTHETIC) and caption.startswith(SYNTHETIC) and width > 0, path.name
                 charts += len(figures)
-                if not path.name.startswith("index"):
+                if not path.name.startswith(("index", "data_quality")):  # data quality: tables only
                     assert figures, f"{path.name} shows a chart"
                 page.close()
         finally:
             browser.close()
-    assert charts >= 8
+    assert charts >= 6  # comparison, profile and trends, in two languages
 
 
 def test_the_demo_shows_funnels_benchmark_verdicts_and_trends(demo):
