@@ -13,13 +13,14 @@ DEV_STAMP = $(VENV)/.installed-dev
 # when make test, make lint or make lab asks. uv installs them: the one on PATH, else one pip puts into the
 # venv (a few seconds); pip itself when neither can be had (an offline mirror without uv). uv uses the mirrors
 # pip is configured with (pip.conf, PIP_INDEX_URL and the like: a mirror in China, a folder of wheels), taking
-# the best version across them as pip does.
+# the best version across them as pip does. It compiles the bytecode as it installs, as pip does: the first
+# import of each package is then not seconds slower (a Ctrl-C in those seconds would be a traceback).
 define install
 	@eval "$$($(BIN)/python -m pip config list 2>/dev/null | sort -r | sed -nE \
 		-e "s/^[^.]*\.index-url=(.*)$$/export UV_INDEX_URL=\1/p" \
 		-e "s/^[^.]*\.extra-index-url=(.*)$$/export UV_EXTRA_INDEX_URL=\1/p" \
 		-e "s/^[^.]*\.find-links=(.*)$$/export UV_FIND_LINKS=\1/p")"; \
-	export UV_INDEX_STRATEGY=unsafe-best-match; \
+	export UV_INDEX_STRATEGY=unsafe-best-match UV_COMPILE_BYTECODE=1; \
 	if command -v uv >/dev/null 2>&1; then uv pip install --quiet --python $(BIN)/python $(1); \
 	elif $(BIN)/python -m pip install --quiet uv >/dev/null 2>&1; then \
 		$(BIN)/uv pip install --quiet --python $(BIN)/python $(1); \
