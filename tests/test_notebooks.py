@@ -73,7 +73,8 @@ def charts_of(outputs):
 def test_notebook_runs_with_its_defaults(name, tmp_path):
     nb, outputs = execute(name, tmp_path)
     charts = charts_of(outputs)
-    assert charts and all(len(alt) > 20 for alt in charts), "every brief shows a chart, described for screen readers"
+    assert all(len(alt) > 20 for alt in charts), "every chart is described for screen readers"
+    assert charts or name == "data_quality.ipynb", "every brief but data quality (tables only) shows a chart"
     assert "<h2>Sources</h2>" in html_of(outputs)
 
 
