@@ -63,7 +63,7 @@ def charts_of(outputs):
     import re
 
     return re.findall(
-        r"<figure class='chart(?: wide)?'>(?:<div class='chart-box' tabindex='0'>)?"  # a wide chart scrolls in its box
+        r"<figure class='chart'>"
         r"<img src='data:image/png;base64,[^']+' alt=\"([^\"]+)\">",
         html_of(outputs),
     )

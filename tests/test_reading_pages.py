@@ -52,9 +52,9 @@ def test_every_chart_label_is_at_least_11_px_as_displayed(stories):
             fig = chart.figure
             assert fig.get_figwidth() * 100 <= DESKTOP_WIDTH, (kind, key)
             small = [
-                (t.get_text()[:30], round(displayed_px(fig, t.get_fontsize(), chart.wide), 1))
+                (t.get_text()[:30], round(displayed_px(fig, t.get_fontsize()), 1))
                 for t in shown_texts(fig)
-                if displayed_px(fig, t.get_fontsize(), chart.wide) < MIN_LABEL_PX
+                if displayed_px(fig, t.get_fontsize()) < MIN_LABEL_PX
             ]
             assert small == [], (kind, lang, key, small)
 

@@ -69,11 +69,11 @@ def use_cjk_font() -> str:
     return name
 
 
-def displayed_px(fig, points: float, wide: bool = False) -> float:
-    """How tall text of `points` looks on the smallest screen a chart is shown on: a small chart shrinks to
-    PHONE_WIDTH when its PNG is wider; a wide chart is shown at its own size (its box scrolls)."""
+def displayed_px(fig, points: float) -> float:
+    """How tall text of `points` looks on the smallest screen a chart is shown on: a chart shrinks to
+    PHONE_WIDTH when its PNG is wider."""
     natural = fig.get_figwidth() * DPI
-    shown = natural if wide else min(natural, PHONE_WIDTH)
+    shown = min(natural, PHONE_WIDTH)
     return points * DPI / 72 * shown / natural
 
 

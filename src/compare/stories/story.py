@@ -35,7 +35,6 @@ class Chart:
     caption: str
     data: pd.DataFrame | None = None
     name: str = "chart"  # the CSV download's file name without .csv, saying what it holds (see file_name)
-    wide: bool = False  # too wide for a phone: shown at its own size in a box that scrolls, not shrunk
 
 
 @dataclass(frozen=True)
@@ -81,18 +80,14 @@ class Story:
         )
 
     def body_parts(self) -> list[tuple[str, object]]:
-        """('html', text), ('chart', Chart) (a wide one) and ('charts', [Chart, …]) (small ones, side by side)
-        parts in reading order."""
+        """('html', text) and ('charts', [Chart, …]) (small charts, side by side) parts in reading order."""
         parts: list[tuple[str, object]] = []
         if self.findings:
             items = "".join(f"<li>{f}</li>" for f in self.findings)
             parts.append(("html", f"<h2>{say('findings', self.lang)}</h2><ul class='findings'>{items}</ul>"))
-        for chart in self.charts.values():
-            chart = synthetic_chart(chart, self.lang) if self.synthetic else chart
-            if parts and parts[-1][0] == "charts" and not chart.wide:
-                parts[-1][1].append(chart)  # small charts side by side where the screen allows
-            else:
-                parts.append(("chart", chart) if chart.wide else ("charts", [chart]))
+        if self.charts:  # small charts side by side where the screen allows
+            charts = [synthetic_chart(c, self.lang) if self.synthetic else c for c in self.charts.values()]
+            parts.append(("charts", charts))
         for name, table in self.tables.items():
             parts.append(("html", table_html(table, self.lang, name)))
         parts.append(("html", sources_html(self.sources, self.lang)))
@@ -120,8 +115,6 @@ class Story:
         for kind, part in self.body_parts():
             if kind == "charts":
                 part = "<div class='charts'>" + "".join(figure_html(c, self.lang) for c in part) + "</div>"
-            elif kind == "chart":
-                part = figure_html(part, self.lang)
             display(HTML(part))
 
 
@@ -136,15 +129,11 @@ def synthetic_chart(chart: Chart, lang: str) -> Chart:
 
 def figure_html(chart: Chart, lang: str) -> str:
     """A chart as an HTML figure: the image with its alt text, the caption, and the CSV of its data. HTML
-    rather than an image output, so the alt text survives every nbconvert template and JupyterLab. A small
-    chart shrinks to fit a phone; a wide one keeps its size in a box that scrolls."""
+    rather than an image output, so the alt text survives every nbconvert template and JupyterLab. A chart
+    shrinks to fit a phone."""
     alt = html.escape(chart.alt, quote=True)
-    kind = "chart wide" if chart.wide else "chart"
-    image = f"<img src='data:image/png;base64,{png(chart.figure)}' alt=\"{alt}\">"
-    if chart.wide:
-        image = f"<div class='chart-box' tabindex='0'>{image}</div>"
     return (
-        f"<figure class='{kind}'>{image}"
+        f"<figure class='chart'><img src='data:image/png;base64,{png(chart.figure)}' alt=\"{alt}\">"
         f"<figcaption>{html.escape(chart.caption)}{download_link(chart.data, lang, chart.name)}</figcaption></figure>"
     )
 
