@@ -85,21 +85,24 @@ def test_a_review_file_in_a_missing_folder_is_one_sentence(data_copy, tmp_path, 
     assert err.startswith("error: The folder") and "does not exist" in err and err.count("\n") == 0
 
 
+REVIEW_ROW = {  # a well-formed review row, rejected: the tests break copies of it
+    "decision": "reject",
+    "doc_id": "wujin-2022q1",
+    "district_code": "320412",
+    "period_start": "2022-01-01",
+    "period_end": "2022-03-31",
+    "metric_id": "notarizations",
+    "subset": "online",
+    "value": "949",
+    "qualifier": "exact",
+    "statement": "actual",
+    "quote": "一季度办理公证949件",
+}
+
+
 def test_accept_tells_problems_at_the_review_files_own_lines(data_copy, tmp_path, capsys):
     review = tmp_path / "r.csv"
-    good = {
-        "decision": "reject",
-        "doc_id": "wujin-2022q1",
-        "district_code": "320412",
-        "period_start": "2022-01-01",
-        "period_end": "2022-03-31",
-        "metric_id": "notarizations",
-        "subset": "online",
-        "value": "949",
-        "qualifier": "exact",
-        "statement": "actual",
-        "quote": "一季度办理公证949件",
-    }
+    good = dict(REVIEW_ROW)
     bad = {**good, "decision": "accept", "value": "950"}
     pd.DataFrame([good, good, bad]).to_csv(review, index=False)
     assert main(["--data", str(data_copy), "accept", str(review)]) == 1
@@ -252,20 +255,7 @@ def test_accepting_rows_of_an_unknown_report_without_its_source_says_what_to_do(
 
 def test_accept_tells_the_review_files_line_after_a_multi_line_cell(data_copy, tmp_path, capsys):
     review = tmp_path / "r.csv"
-    good = {
-        "decision": "reject",
-        "doc_id": "wujin-2022q1",
-        "district_code": "320412",
-        "period_start": "2022-01-01",
-        "period_end": "2022-03-31",
-        "metric_id": "notarizations",
-        "subset": "online",
-        "value": "949",
-        "qualifier": "exact",
-        "statement": "actual",
-        "quote": "一季度办理公证949件",
-        "sentence": "a note\nover two lines",
-    }
+    good = {**REVIEW_ROW, "sentence": "a note\nover two lines"}
     bad = {**good, "decision": "accept", "value": "950", "sentence": ""}
     pd.DataFrame([good, good, bad]).to_csv(review, index=False)
     assert main(["--data", str(data_copy), "accept", str(review)]) == 1
