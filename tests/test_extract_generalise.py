@@ -111,3 +111,37 @@ def test_walk_in_and_phone_consultations_alone_are_a_part(ds):  # SYNTHETIC
 )
 def test_a_provider_the_unit_directs_or_a_fee_named_after_one_is_no_part(ds, text, metric, value):  # SYNTHETIC
     assert read(text, ds)[(metric, value)][0] == ""
+
+
+def test_a_series_by_year_dates_each_figure_to_its_year(ds):  # SYNTHETIC
+    text = "2019年，全区共调解矛盾纠纷1200件，2020年1350件，2021年1500件。"
+    got = read(text, ds, published=pd.Timestamp(2022, 1, 5))
+    assert got == {
+        ("disputes_mediated", 1200): ("", "2019-01-01", "2019-12-31"),
+        ("disputes_mediated", 1350): ("", "2020-01-01", "2020-12-31"),
+        ("disputes_mediated", 1500): ("", "2021-01-01", "2021-12-31"),
+    }
+    keyed = read("全区调解矛盾纠纷2019年1200件、2020年1350件。", ds, published=pd.Timestamp(2021, 3, 1))
+    assert keyed[("disputes_mediated", 1350)] == ("", "2020-01-01", "2020-12-31")
+    assert keyed[("disputes_mediated", 1200)] == ("", "2019-01-01", "2019-12-31")
+
+
+def test_a_span_of_years_then_respectively_dates_the_figures_in_order(ds):  # SYNTHETIC
+    got = read("2019年至2021年，全区分别办理法律援助案件300件、320件、356件。", ds, published=pd.Timestamp(2022, 1, 5))
+    assert [got[("legal_aid_cases", v)][1] for v in (300, 320, 356)] == ["2019-01-01", "2020-01-01", "2021-01-01"]
+    # as many figures as years, or none is split: two figures over three years stay as the text gives them
+    two = read("2019年至2021年，全区分别办理法律援助案件300件、320件。", ds, published=pd.Timestamp(2022, 1, 5))
+    assert two[("legal_aid_cases", 300)] == ("", "2019-01-01", "2021-12-31")
+
+
+def test_the_last_n_years_is_a_stated_span_and_a_year_inside_it_is_that_years_whole(ds):  # SYNTHETIC
+    text = "2021年工作总结\n近三年来，全区共办理法律援助案件1200件，其中2021年356件。"
+    got = read(text, ds, published=pd.Timestamp(2022, 1, 5))
+    assert got[("legal_aid_cases", 1200)] == ("", "2019-01-01", "2021-12-31")
+    assert got[("legal_aid_cases", 356)] == ("", "2021-01-01", "2021-12-31")
+
+
+def test_a_comparison_with_one_earlier_year_is_no_series(ds):  # SYNTHETIC
+    got = read("2021年全区共调解矛盾纠纷1350件，比2020年的1200件增长12.5%。", ds)
+    assert got[("disputes_mediated", 1350)] == ("", "2021-01-01", "2021-12-31")
+    assert got[("disputes_mediated", 1200)] == ("", "2020-01-01", "2020-12-31")

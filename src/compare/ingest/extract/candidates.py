@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...data.numerals import find_numbers
 from ...data.tables import OBSERVATION_COLUMNS, Dataset
-from . import bases, learned, lists, periods
+from . import bases, learned, lists, periods, series
 from .context import Context, detect_district
 from .rules import (
     HONOUR_VERBS,
@@ -60,6 +60,7 @@ def _sentence_candidates(
     clause_starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence)]
     numbers = [n for n in find_numbers(sentence) if is_count(sentence, n)]
     opened = lists.lists_in(sentence, numbers)
+    yearly = series.years_in(sentence, numbers)
     out = paragraph
     used: set[int] = set()
     for n in numbers:
@@ -74,11 +75,14 @@ def _sentence_candidates(
         available = [
             h for h in hits if h.start not in used and not number_between(numbers, h.end, _reach(sentence, h.end, n))
         ]
-        listed = lists.item_of(sentence, n, opened, hits, out, units, places) if opened else None
+        year = yearly.get(n.start)
+        by_year = year is not None and (year.in_series or series.whole_year(sentence, n, year, out))
+        found = series.reading(sentence, n, year, unit_end, out) if by_year else None
+        listed = lists.item_of(sentence, n, opened, hits, out, units, places) if opened and not found else None
         found = (
-            listed.reading
-            if listed is not None and listed.reading is not None
-            else classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
+            found
+            or (listed.reading if listed is not None else None)
+            or classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
         )
         if found is None:
             continue
@@ -95,11 +99,14 @@ def _sentence_candidates(
         statement = "target" if found.statement == "actual" and planned else found.statement
         if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
             continue
-        dating = periods.date_number(
-            sentence_periods, n.start, doc, kind, statement, carried, carried_now, section, sentence
-        )
-        if dating.unstated or periods.out_of_scope(dating, doc, statement):
-            continue
+        if by_year and statement == "actual":
+            dating = periods.Dating(*series.dated(year, kind, doc.report_date))
+        else:
+            dating = periods.date_number(
+                sentence_periods, n.start, doc, kind, statement, carried, carried_now, section, sentence
+            )
+            if dating.unstated or periods.out_of_scope(dating, doc, statement):
+                continue
         if statement == "yoy_pct" and not _year_on_year(sentence_periods, clause_start, n.start, dating):
             continue
         start_ts, end_ts = dating.start, dating.end

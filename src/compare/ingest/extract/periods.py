@@ -48,6 +48,7 @@ YEAR = r"((?:19|20)\d\d)"
 # Averages and running totals with no stated start are not the period's counts (up to the last semicolon).
 NOT_A_PERIOD_COUNT = re.compile(r"截至(19|20)\d\d年(底|末)?累计|年均|平均每年|\d+(多|余)年")
 
+CN_DIGITS = "一二三四五六七八九十"
 # One alternation, tried left to right; the named group says which form matched.
 PERIOD_PHRASE = re.compile(
     "|".join(
@@ -65,6 +66,7 @@ PERIOD_PHRASE = re.compile(
             r"(?P<to_date>今年以来|今年来|今年|截[至止](?:到)?目前|迄今)",
             r"(?<![实出发体表呈展再])(?P<now>目前|现有|现在|当前|如今|现(?=共有|已有|已建|共建))",
             r"(?P<last_year>去年|上年度|上一年度|上年|上一年)",
+            rf"(?P<last_n>(?:近|过去|(?<![\d{CN_DIGITS}]))(?P<n>[两{CN_DIGITS}]|\d)年(?:来|以来|间)?(?=[,，]|来|以来|间|共|累计|全[县区市]))",
             r"(?P<recent>近年来|近几年来?|多年来|历年来)",
         ]
     )
@@ -185,6 +187,11 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
         if report_date is None:
             return None
         return Span(pd.Timestamp(report_date.year, 1, 1), report_date, f"{text} to the report's date", True)
+    if g["last_n"] and year:  # 近三年, 五年来: the years up to the one the text speaks of
+        count = int(g["n"]) if g["n"].isdigit() else CN_DIGITS.index(g["n"].replace("两", "二")) + 1
+        if 2 <= count <= 10:
+            return Span(pd.Timestamp(year - count + 1, 1, 1), pd.Timestamp(year, 12, 31), text)
+        return None
     if g["last_year"] and year:
         return Span(pd.Timestamp(year - 1, 1, 1), pd.Timestamp(year - 1, 12, 31), text)
     return None
