@@ -145,3 +145,9 @@ def test_a_comparison_with_one_earlier_year_is_no_series(ds):  # SYNTHETIC
     got = read("2021年全区共调解矛盾纠纷1350件，比2020年的1200件增长12.5%。", ds)
     assert got[("disputes_mediated", 1350)] == ("", "2021-01-01", "2021-12-31")
     assert got[("disputes_mediated", 1200)] == ("", "2020-01-01", "2020-12-31")
+
+
+def test_batches_count_events_after_an_event_noun_and_visits_after_consultations(ds):  # SYNTHETIC
+    got = read("2022年，全县开展法治宣传活动120批次，接待来访咨询300批次。", ds)
+    assert ("legal_publicity_events", 120) in got
+    assert ("legal_consultations", 300) in got

@@ -19,7 +19,7 @@ class ExtractionError(CompareError):
 UNIT_WORDS = [
     ("人次", {"person_time"}),
     ("件次", {"person_time"}),
-    ("批次", {"person_time"}),
+    ("批次", {"person_time", "event"}),  # 来访咨询298批次; 宣传活动120批次
     ("场次", {"event"}),
     ("万元", {"CNY"}),
     ("亿元", {"CNY"}),
