@@ -151,3 +151,23 @@ def test_batches_count_events_after_an_event_noun_and_visits_after_consultations
     got = read("2022年，全县开展法治宣传活动120批次，接待来访咨询300批次。", ds)
     assert ("legal_publicity_events", 120) in got
     assert ("legal_consultations", 300) in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022年，市局下达我县法律援助案件任务300件。",
+        "2022年，全县完成法律援助案件任务300件。",
+        "2022年，全县将办理法律援助案件300件以上。",
+    ],
+)
+def test_a_tasks_figure_and_what_a_unit_will_do_are_targets(ds, text):  # SYNTHETIC
+    out = extract(text, ds, Context(doc_id="t", district_code="320412"))
+    assert out.set_index("value").loc[300, "statement"] == "target"
+
+
+def test_a_verb_after_an_object_marker_is_no_plan(ds):  # SYNTHETIC: 将 as 把, and 即将 'about to'
+    out = extract(
+        "2022年，全县共化解矛盾纠纷1200件，将矛盾纠纷化解在基层。", ds, Context(doc_id="t", district_code="320412")
+    )
+    assert out.set_index("value").loc[1200, "statement"] == "actual"

@@ -607,6 +607,11 @@ TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计", "任务
 # '办理案件8000件的目标任务', '全年办案500件工作任务': the number is the target a task set.
 TARGET_AFTER = re.compile(r"\s*的?\s*(目标任务|工作任务|目标|任务)(?!中)")
 TARGET_YEAR = re.compile(r"到20\d\d年|确定[^,，。;；]{0,20}完成")  # 到2025年…; 确定全年完成…件
+# '下达法律援助案件任务300件': a task's figure right before the number; '全县将办理…400件': what a unit will do.
+TARGET_BEFORE = re.compile(
+    r"任务数?\s*(?:为|是|达)?\s*$|(?<![即并])将(?:继续|进一步|力争|全面|努力)?"
+    r"(?:办理|完成|开展|实现|达到|建成|新建|培育|组建|举办|培训)"
+)
 # Organisations of one kind as a sentence's subject ('全市社区人民调解组织共开展…'): their numbers are a part.
 SUBJECT_ORGANISATIONS = re.compile(
     r"([\u4e00-\u9fff]{1,6}?)(?:(人民)?调解(组织|委员会|工作室)|调委会)(共|累计|先后|受理|调解|化解|调处)"
@@ -696,5 +701,7 @@ def number_between(numbers: list[Number], start: int, end: int) -> bool:
 
 def is_target(clause: str, after: str = "") -> bool:
     """Whether a clause plans rather than reports (拟, 计划, 力争, 目标, 任务数, 不低于, 确保, 到2025年,
-    确定…完成), or the words right after the number's unit name it a target ('…8000件的目标任务')."""
-    return any(w in clause for w in TARGET_WORDS) or bool(TARGET_YEAR.search(clause) or TARGET_AFTER.match(after))
+    确定…完成, 任务 right before the number, 将 with a verb), or the words right after the number's unit name it a target ('…8000件的目标任务')."""
+    return any(w in clause for w in TARGET_WORDS) or bool(
+        TARGET_YEAR.search(clause) or TARGET_BEFORE.search(clause) or TARGET_AFTER.match(after)
+    )
