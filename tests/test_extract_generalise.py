@@ -166,7 +166,7 @@ def test_a_tasks_figure_and_what_a_unit_will_do_are_targets(ds, text):  # SYNTHE
     assert out.set_index("value").loc[300, "statement"] == "target"
 
 
-def test_a_verb_after_an_object_marker_is_no_plan(ds):  # SYNTHETIC: 将 as 把, and 即将 'about to'
+def test_a_verb_after_an_object_marker_is_no_plan(ds):  # SYNTHETIC: 将 as 把
     out = extract(
         "2022年，全县共化解矛盾纠纷1200件，将矛盾纠纷化解在基层。", ds, Context(doc_id="t", district_code="320412")
     )

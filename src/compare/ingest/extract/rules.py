@@ -701,7 +701,8 @@ def number_between(numbers: list[Number], start: int, end: int) -> bool:
 
 def is_target(clause: str, after: str = "") -> bool:
     """Whether a clause plans rather than reports (拟, 计划, 力争, 目标, 任务数, 不低于, 确保, 到2025年,
-    确定…完成, 任务 right before the number, 将 with a verb), or the words right after the number's unit name it a target ('…8000件的目标任务')."""
+    确定…完成, 任务 right before the number, 将 with a verb), or the words right after the number's unit name it
+    a target ('…8000件的目标任务')."""
     return any(w in clause for w in TARGET_WORDS) or bool(
         TARGET_YEAR.search(clause) or TARGET_BEFORE.search(clause) or TARGET_AFTER.match(after)
     )
