@@ -171,3 +171,12 @@ def test_a_verb_after_an_object_marker_is_no_plan(ds):  # SYNTHETIC: 将 as 把
         "2022年，全县共化解矛盾纠纷1200件，将矛盾纠纷化解在基层。", ds, Context(doc_id="t", district_code="320412")
     )
     assert out.set_index("value").loc[1200, "statement"] == "actual"
+
+
+def test_a_flow_in_a_dated_release_that_names_no_period_runs_from_january_to_its_date(ds):  # SYNTHETIC
+    text = "某县人民调解工作综述\n全县人民调解组织年化解矛盾纠纷近6000起，化解成功率为98.2%。"
+    out = extract(text, ds, Context(doc_id="t", district_code="320412", published=pd.Timestamp(2016, 12, 7)))
+    row = out.set_index("value").loc[6000]
+    assert (row.period_start, row.period_end) == ("2016-01-01", "2016-12-07")
+    undated = extract(text, ds, Context(doc_id="t", district_code="320412")).set_index("value").loc[6000]
+    assert (undated.period_start, undated.period_end) == ("", "")

@@ -470,6 +470,9 @@ def date_number(
         if day is None:
             return Dating(None, None, "a stock with no date", True)
         return Dating(day, day, f"at {day:%Y-%m-%d} ({how})")
+    if span is None and doc.report_date is not None:
+        first = pd.Timestamp(doc.report_date.year, 1, 1)
+        return Dating(first, doc.report_date, f"none stated; proposed: the report's year to its date ({doc.how})", True)
     if span is None:
         return Dating(None, None, how, True)
     return Dating(span.start, span.end, how)
