@@ -19,7 +19,8 @@ How a number becomes a candidate:
    list holds as a breakdown and the catalogue names their parts.
 5. `periods`: the document's period from its opening and the report's date; a sentence's own period words
    override it for its numbers (another year's figure keeps that year); stocks are dated at one day;
-   a flow nothing dates runs from January to the report's date, marked period unknown for review. `--period` and sources.csv still override.
+   a flow nothing dates runs from January to the report's date, marked period unknown for review.
+   `--period` and sources.csv still override.
    `series`: figures given year by year ('2019年…1200件，2020年1350件', '2019年至2021年分别…A、B、C件') are each
    dated to their year, a bare year's item taking the metric of the one before; 近三年 and 五年来 are stated spans.
 6. `context`: district from the document's metadata, else the district named most often in the text.
