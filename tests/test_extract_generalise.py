@@ -180,3 +180,27 @@ def test_a_flow_in_a_dated_release_that_names_no_period_runs_from_january_to_its
     assert (row.period_start, row.period_end) == ("2016-01-01", "2016-12-07")
     undated = extract(text, ds, Context(doc_id="t", district_code="320412")).set_index("value").loc[6000]
     assert (undated.period_start, undated.period_end) == ("", "")
+
+
+STATISTICAL_REPORT = (  # SYNTHETIC: a statistical report's layout, numbers made up
+    "2022年某市行政复议案件统计报告\n"
+    "(一)行政复议案件\n"
+    "全市共收到行政复议案件500件。本期受理480件，上期结转20件，合计审理案件500件。"
+    "已审结案件450件，未审结案件50件。驳回30件，维持300件。\n"
+    "二、工作措施\n"
+    "全年受理群众来信20件，办结18件。\n"
+)
+
+
+def test_counts_under_a_heading_that_names_a_metric_are_its_stages(ds):  # SYNTHETIC
+    out = extract(STATISTICAL_REPORT, ds, Context(doc_id="t", district_code="320400"))
+    got = {(r.value, r.subset) for r in out.itertuples() if r.metric_id == "admin_reconsideration_cases"}
+    assert {(500, ""), (480, "accepted"), (20, "carried_over"), (450, "concluded"), (50, "pending")} <= got
+    assert {(30, "rejected"), (300, "upheld")} <= got
+    assert (18, "concluded") not in got  # the next heading names no metric: its section takes none
+
+
+def test_a_heading_lends_its_metric_only_to_counts_of_cases_that_name_a_stage(ds):  # SYNTHETIC
+    text = "(一)行政复议案件\n本期受理480件，培训工作人员20人，召开听证会3次。\n"
+    out = extract(text, ds, Context(doc_id="t", district_code="320400", published=pd.Timestamp(2023, 1, 10)))
+    assert list(out["value"]) == [480]

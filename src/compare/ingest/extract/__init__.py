@@ -17,6 +17,8 @@ How a number becomes a candidate:
    the subject, and the city's own centre in a prefecture's report make named parts. Each part says why.
    `lists` first: the items of a list after a total (其中, 包括, 分别为, a parenthesis) are its parts when the
    list holds as a breakdown and the catalogue names their parts.
+   `sections`: a count of cases naming only a stage or outcome (受理480件, 驳回30件) under a heading that names
+   one metric ('(一)行政复议案件') is a part of that metric.
 5. `periods`: the document's period from its opening and the report's date; a sentence's own period words
    override it for its numbers (another year's figure keeps that year); stocks are dated at one day;
    a flow nothing dates runs from January to the report's date, marked period unknown for review.

@@ -28,7 +28,7 @@ BASIS_WORDS = {
     "审结": "concluded",
     "结案": "concluded",
 }
-BASIS_CUE = re.compile("(" + "|".join(BASIS_WORDS) + ")(?!前)")  # 受理前: before it was received, no basis
+BASIS_CUE = re.compile("(?<!未)(" + "|".join(BASIS_WORDS) + ")(?!前)")  # not 受理前 (before), not 未审结 (pending)
 # A part's own verb of another kind ('受理纠纷N件,调处M件'): the part does not take its whole's basis.
 OWN_VERB = re.compile("调处|调解|化解|处理|排查")
 # Two verbs of one count ('受理、办结', '受理并办结', '审批指派'): joined by nothing or a joining word.

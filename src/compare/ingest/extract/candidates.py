@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...data.numerals import find_numbers
 from ...data.tables import OBSERVATION_COLUMNS, Dataset
-from . import bases, learned, lists, periods, series
+from . import bases, learned, lists, periods, sections, series
 from .context import Context, detect_district
 from .rules import (
     HONOUR_VERBS,
@@ -28,7 +28,7 @@ from .rules import (
     whole_unit,
 )
 from .text import CLAUSE_END, check_size, check_text, is_count, reading_text, sentences, unit_after
-from .vocabulary import Phrases, phrase_table
+from .vocabulary import PhraseHit, Phrases, phrase_table
 
 # Two figures for one metric, subset, statement and period this close are one figure stated twice.
 # A stock's movements ('累计接收社区矫正对象', '解除矫正') are not the stock.
@@ -53,6 +53,7 @@ def _sentence_candidates(
     section: periods.Span | None,
     sentence_periods: list[periods.Phrase],
     places: dict[str, str],
+    heading: PhraseHit | None = None,
 ) -> None:
     """Add this sentence's candidates to its paragraph's (earlier ones carry metrics over)."""
     sentence = simple[s0:s1]
@@ -84,6 +85,8 @@ def _sentence_candidates(
             or (listed.reading if listed is not None else None)
             or classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
         )
+        if found is None and heading is not None and not available:
+            found = sections.section_part(sentence, n, unit, unit_end, item_start, heading)
         if found is None:
             continue
         if (
@@ -151,6 +154,7 @@ def _basis(sentence, numbers, n, unit, unit_end, found: Reading, subset: str, ct
     if (
         not stated.basis
         and subset
+        and subset != "pending"  # 未审结: what is not concluded takes no basis from a count before it
         and whole is not None
         and whole.sentence == sentence
         and whole.metric_id == found.metric_id
@@ -233,12 +237,14 @@ def candidates(
     units = phrases.units()
     places = _places(ds, ctx.district_code)
     found: list[Candidate] = []
-    paragraph, centre_named, carried, now, section = [], False, None, False, None
+    paragraph, centre_named, carried, now, section, heading = [], False, None, False, None, None
     for start, end, paragraph_ends in sentences(simple):
         if end > start:
             sentence_periods = periods.phrases(simple[start:end], _year(doc), doc.report_date)
             if not paragraph and paragraph_ends:
                 section = _heading_span(simple[start:end], sentence_periods) or section
+                named = sections.heading_metric(simple[start:end], phrases)
+                heading = heading if named is None else named or None
             _sentence_candidates(
                 text,
                 simple,
@@ -256,6 +262,7 @@ def candidates(
                 section,
                 sentence_periods,
                 places,
+                heading,
             )
             centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
             carried = _leading_span(simple[start:end], sentence_periods) or carried

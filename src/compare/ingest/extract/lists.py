@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ...data.numerals import Number
-from .rules import BASE_VALUE, PROVIDERS, Candidate, Reading, part_of, same_measure
+from .rules import BASE_VALUE, NOT_CONCLUDED, PROVIDERS, Candidate, Reading, part_of, same_measure
 from .text import unit_after
 from .vocabulary import PhraseHit
 
@@ -52,7 +52,6 @@ BODIES = {
     "县政府": "county_governments",
     "部门": "departments",
 }
-NOT_CONCLUDED = re.compile("未(审结|办结|结案)")  # 未审结 is pending, no 审结
 MIN_ITEMS = 2
 SUM_TOLERANCE = 0.01  # items that add up to more than their total (beyond rounding) are no breakdown of it
 

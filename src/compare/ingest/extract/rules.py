@@ -368,11 +368,16 @@ def modifier_part(modifier: str, organisations: bool = False) -> str:
     return "/".join(dict.fromkeys(labels)) or part_of(modifier, organisations)
 
 
+NOT_CONCLUDED = re.compile("未(审结|办结|结案)")
+
+
 def part_of(before: str, organisations: bool = False) -> str:
     """The subset label of a part named before a number (其中刑事案件 -> criminal), or ''."""
     before = BOTH_HALVES.sub("", PLACE_NAME.sub("", before.replace("援助中心", "")))  # the centre handles all legal aid
+    pending = NOT_CONCLUDED.search(before)  # 未审结: pending, not concluded
+    before = NOT_CONCLUDED.sub("", before)
     words = {**PART_WORDS, **MODIFIER_PARTS, **(ORGANISATION_KINDS if organisations else {})}
-    labels = [label for word, label in words.items() if word in before]
+    labels = (["pending"] if pending else []) + [label for word, label in words.items() if word in before]
     if "12348" in before or "热线" in before:
         labels.append("hotline_12348")
     if any(kind not in NO_KIND for kind in DISPUTE_KIND.findall(before)):
