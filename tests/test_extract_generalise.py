@@ -204,3 +204,16 @@ def test_a_heading_lends_its_metric_only_to_counts_of_cases_that_name_a_stage(ds
     text = "(一)行政复议案件\n本期受理480件，培训工作人员20人，召开听证会3次。\n"
     out = extract(text, ds, Context(doc_id="t", district_code="320400", published=pd.Timestamp(2023, 1, 10)))
     assert list(out["value"]) == [480]
+
+
+def test_disputes_that_arose_are_not_disputes_mediated(ds):  # SYNTHETIC
+    got = read("2020年，全县发生各类矛盾纠纷500件，调解成功480件。", ds)
+    assert ("disputes_mediated", 500) not in got
+    assert ("disputes_mediated_success", 480) in got
+
+
+def test_the_verbs_of_success_name_no_part(ds):  # SYNTHETIC
+    got = read("2020年，全县成功调处化解矛盾纠纷2628起。", ds)
+    assert got[("disputes_mediated_success", 2628)][0] == ""
+    kinds = read("2020年，全县成功调解婚姻家庭纠纷260件。", ds)
+    assert kinds[("disputes_mediated_success", 260)][0] == "by_kind"

@@ -183,7 +183,7 @@ SUCCESS_METRIC = {"disputes_mediated": "disputes_mediated_success"}
 
 
 # '排查矛盾纠纷16726起': disputes screened, not taken up (排查化解, 排查调处 are phrases of their own).
-SCREENED = re.compile(r"排查[^,，。;；、\d]{0,3}$")
+SCREENED = re.compile(r"(排查|发生)[^,，。;；、\d]{0,3}$")  # disputes found or arising, not yet mediated
 SCREENED_METRICS = {"disputes_mediated"}
 RESOLVING = re.compile("调|化解|受理|处理|办理")  # a phrase that itself resolves: 排查调处各类矛盾纠纷
 # '其他调委会46个': the rest of a breakdown, named only right before the phrase (其他事项 is no part of a count).
@@ -543,9 +543,10 @@ def classify(
         between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start : hit.end])
         wholes = list(WHOLE_UNIT.finditer(between))  # '四级的人民调解组织': parts named before it are covered
         words = between[wholes[-1].end() :] if wholes else between
+        success = hit.metric_id in SUCCESS_METRIC.values()  # '成功调处化解…': the verbs of success name no part
         subset = (
             hit.subset
-            or part_of(words, hit.unit == "org")
+            or part_of(re.sub(r"成功|调解|化解|调处", "", words) if success else words, hit.unit == "org")
             or ("other" if sentence.endswith(OTHERS, 0, hit.start) else "")
         )
         why = f"the phrase '{sentence[hit.start : hit.end]}' names a part" if hit.subset else _named(words)
