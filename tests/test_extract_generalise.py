@@ -217,3 +217,16 @@ def test_the_verbs_of_success_name_no_part(ds):  # SYNTHETIC
     assert got[("disputes_mediated_success", 2628)][0] == ""
     kinds = read("2020年，全县成功调解婚姻家庭纠纷260件。", ds)
     assert kinds[("disputes_mediated_success", 260)][0] == "by_kind"
+
+
+@pytest.mark.parametrize(
+    "text, metric",
+    [
+        ("2022年，全县共挽回各类经济损失320万元。", "wages_recovered"),
+        ("2022年，全县共调处各类民间纠纷1200件。", "disputes_mediated"),
+        ("2022年，全县共办理各种法律援助案件412件。", "legal_aid_cases"),
+    ],
+)
+def test_every_kind_between_a_phrases_verb_and_object_is_read_through(ds, text, metric):  # SYNTHETIC
+    got = read(text, ds)
+    assert [k for k in got if k[0] == metric] and all(v[0] == "" for k, v in got.items() if k[0] == metric)

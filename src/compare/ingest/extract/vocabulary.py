@@ -136,7 +136,22 @@ def _read_phrases(ds: Dataset) -> Phrases:
             )
         words = tuple(w for w in str(r.measure_words).split("|") if w)
         rows.append((r.metric_id, *catalogue[r.metric_id], r.phrase, r.subset, words))
-    return _phrases(tuple(rows))
+    return _phrases(tuple(rows + _with_every_kind(rows)))
+
+
+# '调处各类民间纠纷', '挽回各类经济损失': 各类 (every kind of) typed between a phrase's verb and its object.
+VERBS_BEFORE_KINDS = ("调解", "调处", "化解", "排查", "受理", "办理", "承办", "挽回", "解答", "开展", "发放")
+EVERY_KIND = ("各类", "各种")
+
+
+def _with_every_kind(rows: list[tuple]) -> list[tuple]:
+    """The catalogue's verb-object phrases again with 各类/各种 between verb and object."""
+    return [
+        (metric_id, unit, kind, phrase[:2] + every + phrase[2:], subset, words)
+        for metric_id, unit, kind, phrase, subset, words in rows
+        if phrase[:2] in VERBS_BEFORE_KINDS and len(phrase) > 3 and not phrase[2:].startswith(EVERY_KIND)
+        for every in EVERY_KIND
+    ]
 
 
 @lru_cache(maxsize=8)
