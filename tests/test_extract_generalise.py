@@ -230,3 +230,10 @@ def test_the_verbs_of_success_name_no_part(ds):  # SYNTHETIC
 def test_every_kind_between_a_phrases_verb_and_object_is_read_through(ds, text, metric):  # SYNTHETIC
     got = read(text, ds)
     assert [k for k in got if k[0] == metric] and all(v[0] == "" for k, v in got.items() if k[0] == metric)
+
+
+def test_a_change_over_a_base_counted_otherwise_is_no_change_of_the_count(ds):  # SYNTHETIC
+    text = "2015年全市办理法律援助案件3021件。经济困难标准为1270元，较2014年的1120元放宽了13.4%。"
+    assert not [k for k in read(text, ds) if k[1] == 13.4]
+    alike = read("2015年全市办理法律援助案件3021件，较2014年的2700件增长11.9%。", ds)
+    assert ("legal_aid_cases", 11.9) in alike

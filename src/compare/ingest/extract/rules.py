@@ -415,7 +415,7 @@ def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
             )
         if YOY.match(clause.lstrip()) and previous:
             target = respectively(sentence, n, clause_start, previous)
-            if target is not None:
+            if target is not None and _base_counted_alike(clause, target):
                 return _change_of(target, sign * n.value, clause_start + yoy_at, n.end)
         return None
     if CHANGE_ALONE.fullmatch(clause) and previous and previous[-1].sentence == sentence:
@@ -429,6 +429,16 @@ def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
     if hit and hit.kind == "ratio":
         return Reading(hit.metric_id, hit.kind, "", "actual", n.value, hit.start, n.end)
     return None
+
+
+def _base_counted_alike(clause: str, target: Candidate) -> bool:
+    """Whether the base a change names in its clause ('较2014年的1120元') is counted like the figure it would be
+    the change of: a change over 1120元 is no change of a count of cases."""
+    for m in find_numbers(clause):
+        unit = unit_after(clause, m.end)
+        if unit is not None and not m.percent and not same_measure(unit[0], target.unit_word):
+            return False
+    return True
 
 
 def _change_of(target: Candidate, value: float, start: int, end: int) -> Reading:
