@@ -237,3 +237,9 @@ def test_a_change_over_a_base_counted_otherwise_is_no_change_of_the_count(ds):  
     assert not [k for k in read(text, ds) if k[1] == 13.4]
     alike = read("2015年全市办理法律援助案件3021件，较2014年的2700件增长11.9%。", ds)
     assert ("legal_aid_cases", 11.9) in alike
+
+
+@pytest.mark.parametrize("third, day", [("上旬", "05"), ("中旬", "15"), ("下旬", "25")])
+def test_a_cut_off_in_a_third_of_a_month_is_its_middle_day(ds, third, day):  # SYNTHETIC
+    got = read(f"截至2019年11月{third}，全县共办理法律援助案件290件。", ds, published=pd.Timestamp(2019, 12, 20))
+    assert got[("legal_aid_cases", 290)][1:] == ("2019-01-01", f"2019-11-{day}")

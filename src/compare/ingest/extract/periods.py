@@ -60,7 +60,7 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
             rf"(?P<year>{YEAR}年(?:度)?)(?!\d{{1,2}}\s*[月日号]|月|\d{{1,2}}\s*[-—至到~])",  # 2020年172件 too
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
-            rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?P<until_day>\d{{1,2}})日"
+            rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:(?P<until_day>\d{{1,2}})日|(?P<third>[上中下]旬))"
             rf"|截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:底|末|份)?)",
             r"(?P<part>第?一季度|1季度|上半年|前三季度|全年)",
             r"(?P<to_date>今年以来|今年来|今年|截[至止](?:到)?目前|迄今)",
@@ -73,6 +73,7 @@ PERIOD_PHRASE = re.compile(
 )
 COMPARISON_BASE = re.compile(r"(较|比|与)$")
 TARGET_REFERENCE = re.compile(r"(的)?(任务|计划|目标)")
+THIRDS = {"上旬": 5, "中旬": 15, "下旬": 25}  # the middle day of each third of a month
 PARTS = {"一季度": (1, 3), "第一季度": (1, 3), "1季度": (1, 3), "上半年": (1, 6), "前三季度": (1, 9), "全年": (1, 12)}
 # Dates a report carries in its first lines: 发布日期: 2019年05月28日, 2021-09-29, 23.07.2015.
 REPORT_DATE = re.compile(
@@ -179,8 +180,8 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
         months = [_month(x) for x in re.findall(MONTH, text[named.end() if named else 0 :])]
         if not y or not months or not 1 <= months[0] <= 12:
             return None
-        if g["until_day"]:
-            day = _date(y, months[0], g["until_day"])
+        if g["until_day"] or g["third"]:  # 截至11月中旬: mid-November, the middle of the month's second ten days
+            day = _date(y, months[0], g["until_day"] or THIRDS[g["third"]])
             return Span(pd.Timestamp(y, 1, 1), day, text) if day is not None else None
         return Span(pd.Timestamp(y, 1, 1), month_end(y, months[0]), text)
     if g["to_date"]:
