@@ -243,3 +243,13 @@ def test_a_change_over_a_base_counted_otherwise_is_no_change_of_the_count(ds):  
 def test_a_cut_off_in_a_third_of_a_month_is_its_middle_day(ds, third, day):  # SYNTHETIC
     got = read(f"截至2019年11月{third}，全县共办理法律援助案件290件。", ds, published=pd.Timestamp(2019, 12, 20))
     assert got[("legal_aid_cases", 290)][1:] == ("2019-01-01", f"2019-11-{day}")
+
+
+def test_a_count_given_as_a_percentage_share_is_a_part_unless_of_a_wider_unit_or_a_target(ds):  # SYNTHETIC
+    text = "市政府收到复议申请300件,占收到申请总数的20%;区政府共收到复议申请1200件,占80%。"
+    got = read(text, ds)
+    assert got[("admin_reconsideration_cases", 300)][0] and got[("admin_reconsideration_cases", 1200)][0]
+    county = read("2022年，全县共受理行政复议案件300件，占全市的20%。", ds)
+    assert county[("admin_reconsideration_cases", 300)][0] == ""
+    progress = read("1-4月，共办理法律援助案件300件，占全年案件目标任务的51%。", ds)
+    assert progress[("legal_aid_cases", 300)][0] == ""

@@ -185,6 +185,12 @@ def _year_on_year(sentence_periods, clause_start: int, position: int, dating) ->
 ACTED_ON = re.compile(r"(对|为|给)\s*$")
 # '400个调委会达到规范化要求,占全部调委会的85%': a count the next clause gives as a share of the whole is a part.
 SHARE_OF_WHOLE = re.compile(r"[^,，;；。]*[,，]\s*占(全部|所有|总数)")
+# '市政府收到复议申请1186件,占收到申请总数的19.1%': so is one the next clause gives a percentage share of, unless
+# of a wider unit ('占全市的30%': a county's own total) or of a target ('占全年目标任务的51%': progress).
+SHARE_PERCENT = re.compile(
+    r"[^,，;；。]*[,，]\s*占(?!全[市省国州盟区县]|[市省州]|本市|本省)(?![^,，;；。\d]{0,10}(目标|任务|计划))"
+    r"[^,，;；。\d]{0,10}\d+(\.\d+)?%"
+)
 
 
 def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_named: bool) -> tuple[str, str]:
@@ -192,7 +198,9 @@ def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_na
     organisations of one kind, or a provider group, unless the rules already named a part."""
     if found.subset:
         return found.subset, found.why
-    if SHARE_OF_WHOLE.match(sentence, found.quote_end):
+    if SHARE_OF_WHOLE.match(sentence, found.quote_end) or (
+        SHARE_PERCENT.match(sentence, found.quote_end) and not whole_unit(sentence, position)
+    ):
         return "share", "a share of the whole (占全部/占总数 …) follows it"
     if found.kind == "stock" and ACTED_ON.search(sentence, 0, position):
         return "acted_on", "对/为 N名…: those the action was done to, not all there are"
