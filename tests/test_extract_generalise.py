@@ -253,3 +253,9 @@ def test_a_count_given_as_a_percentage_share_is_a_part_unless_of_a_wider_unit_or
     assert county[("admin_reconsideration_cases", 300)][0] == ""
     progress = read("1-4月，共办理法律援助案件300件，占全年案件目标任务的51%。", ds)
     assert progress[("legal_aid_cases", 300)][0] == ""
+
+
+def test_benefits_obtained_are_money_recovered_and_costs_saved_are_not(ds):  # SYNTHETIC
+    got = read("2014年上半年，为受援人挽回和取得经济利益1301万元，为农民工节约诉讼成本近13万元。", ds)
+    assert got[("wages_recovered", 13010000)][0] == ""
+    assert ("wages_recovered", 130000) not in got

@@ -394,6 +394,10 @@ def _item_start(sentence: str, item_start: int, position: int) -> int:
     return opened + 1 if opened >= 0 else item_start
 
 
+# Money of another kind after money recovered ('为农民工节约诉讼成本近13万元'): no part of the sum before it.
+OTHER_MONEY = re.compile("节约|节省|减免|补贴|补助|经费|成本|费用")
+
+
 def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
     """A percentage: a year-on-year change of the count named before it, or a named rate."""
     clause = sentence[clause_start : n.start]
@@ -564,7 +568,7 @@ def classify(
     if hit is None and last is not None and last_unit in fits:
         since_last = sentence[last.quote_end : n.start] if last.sentence == sentence else item
         since_last = since_last[-PART_WORD_REACH:]
-        if part_of(since_last) and same_measure(unit, last.unit_word):
+        if part_of(since_last) and same_measure(unit, last.unit_word) and not OTHER_MONEY.search(since_last):
             return Reading(
                 last.metric_id,
                 last.kind,
