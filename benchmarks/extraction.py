@@ -71,9 +71,7 @@ def measure(repeat: int) -> dict:
     ext, base = statistics.median(timed(run_extract, repeat)), statistics.median(timed(run_baseline, repeat))
 
     synthetic_15k = ("\n".join(ds.texts[d] for d in sorted(ds.texts)) * 2)[:15_000]
-    long_ext = statistics.median(
-        timed(lambda: extract(synthetic_15k, ds, Context(doc_id="synthetic-15k")), repeat)
-    )
+    long_ext = statistics.median(timed(lambda: extract(synthetic_15k, ds, Context(doc_id="synthetic-15k")), repeat))
     long_base = statistics.median(timed(lambda: find_numbers(synthetic_15k), repeat))
     candidates = sum(len(extract(t, ds, c)) for _, t, c in docs)
     return dict(

@@ -52,18 +52,20 @@ def normalise(text: str) -> str:
     return _foldable().sub(lambda m: _fold(m.group(0)), text)
 
 
-@lru_cache(maxsize=None)
-def _fold(char: str) -> str:
+def _folded(char: str) -> str:
     """The character NFKC makes of char when that is one character, else char itself."""
     folded = unicodedata.normalize("NFKC", char)
     return folded if len(folded) == 1 else char
 
 
+_fold = lru_cache(maxsize=4096)(_folded)  # the few a report holds (，：（）０-９ ...), each folded once
+
+
 @lru_cache(maxsize=1)
 def _foldable() -> re.Pattern:
-    """Every character _fold changes (those of the Basic Multilingual Plane listed once, on first use: 15 ms),
+    """Every character _folded changes (those of the Basic Multilingual Plane listed once, on first use: 15 ms),
     and any character beyond it (rare in reports: tried one by one), so that text without them is left as it is."""
-    changed = "".join(c for c in map(chr, range(0x10000)) if not "\ud800" <= c <= "\udfff" and _fold(c) != c)
+    changed = "".join(c for c in map(chr, range(0x10000)) if not "\ud800" <= c <= "\udfff" and _folded(c) != c)
     return re.compile(f"[{re.escape(changed)}]|[\U00010000-\U0010ffff]")
 
 
