@@ -284,24 +284,3 @@ def test_a_part_is_checked_against_the_count_not_a_change_before_it(ds):
 )
 def test_overlapping_phrases_and_committees_of_a_kind(ds, text, expected):
     assert readings(ds, text) == expected
-
-
-def test_phrase_hits_are_those_of_the_plain_alternation(ds):
-    """The phrase pattern passes positions where no phrase starts; it must find what trying every phrase at
-    every position finds, phrases starting with a character special to regular expressions included."""
-    import re
-
-    from compare.ingest.extract.vocabulary import _phrases
-
-    table = phrase_table(ds)
-    rows = tuple((m.metric_id, m.unit, m.kind, p, m.subset, m.measure_words) for p, m in table.meaning.items())
-    rows += (
-        ("legal_aid_cases", "case", "flow", "(含)援助", "", ()),
-        ("legal_aid_cases", "case", "flow", "-援", "", ()),
-    )
-    phrases = _phrases(rows)
-    ordered = sorted(phrases.meaning, key=lambda p: -len(p))
-    plain = re.compile("(?=(" + "|".join(re.escape(p) for p in ordered) + "))")
-    text = "".join(ds.texts.values()) + "共办理(含)援助案件12件,-援3件"
-    assert [m.span(1) for m in phrases.pattern.finditer(text)] == [m.span(1) for m in plain.finditer(text)]
-    assert len(phrases.hits(text)) > 50
