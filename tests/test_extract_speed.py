@@ -86,3 +86,19 @@ def test_phrase_hits_are_those_of_the_plain_alternation(ds):
     text = "".join(ds.texts.values()) + "共办理(含)援助案件12件,-援3件"
     assert [m.span(1) for m in phrases.pattern.finditer(text)] == [m.span(1) for m in plain.finditer(text)]
     assert len(phrases.hits(text)) > 50
+
+
+def test_the_benchmark_times_an_earlier_commit_beside_this_checkout():
+    """benchmarks/extraction.py --against REV: both extractors in one run, each side's speed and the speed-up."""
+    import subprocess
+    import sys
+
+    from compare.paths import PROJECT_ROOT
+
+    if subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"], capture_output=True).returncode:
+        pytest.skip("the project is not a git checkout")
+    script = PROJECT_ROOT / "benchmarks" / "extraction.py"
+    cmd = [sys.executable, str(script), "--against", "HEAD", "--rounds", "1", "--repeat", "1"]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    assert "(--against)" in out and "this checkout" in out and "load average" in out
+    assert re.search(r"speed-up: \d+\.\d\dx all documents", out)
