@@ -24,7 +24,9 @@ AT_MOST_AFTER = ("以内", "以下")
 DECREASE_WORDS = ("下降", "减少", "減少", "降低", "下滑", "回落")
 
 # Thousands grouped by commas (4,598) or, in older reports, by a space (4 598: any space NFKC reads as one).
+# Each pattern first looks ahead for a character it can start with, so the search passes all others at once.
 NUMBER = re.compile(
+    rf"(?=[\d{CN_DIGITS}])"
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|(?<![\d.])\d{{1,3}}(?: \d{{3}})+(?![\d])(?:\.\d+)?"
     rf"|\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
     rf"(?P<mid>余|餘|多)?"
@@ -33,7 +35,7 @@ NUMBER = re.compile(
     rf"(?P<pct>%)?"
 )
 # 万余张 / 萬余份: a bare scale word followed by 余 means "more than one 万".
-BARE_SCALE = re.compile(rf"(?<![\d{CN_DIGITS}.])(?P<scale>[万萬亿億])(?=余|餘|多)")
+BARE_SCALE = re.compile(rf"(?=[万萬亿億])(?<![\d{CN_DIGITS}.])(?P<scale>[万萬亿億])(?=余|餘|多)")
 
 
 @dataclass(frozen=True)
