@@ -52,3 +52,37 @@ def test_a_space_between_numbers_that_are_not_thousands_does_not_join_them():
     assert [n.value for n in find_numbers("2019年 12件")] == [2019, 12]
     assert [n.value for n in find_numbers("第3 章 45件")] == [3, 45]
     assert value_in_quote(4598, "共受理4 598件") and not value_in_quote(598, "共受理4 598件")
+
+
+def test_normalise_folds_each_character_as_nfkc_does_alone():
+    """normalise skips the characters NFKC leaves alone; it must fold every other one exactly as reading each
+    character through NFKC did (one character out for one in, else the character kept)."""
+    import sys
+    import unicodedata
+
+    from compare.data.numerals import normalise
+
+    def one_by_one(text: str) -> str:
+        return "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+
+    every = "".join(map(chr, [*range(0x10000), *range(0x10000, sys.maxunicode + 1, 61)]))  # the BMP, a sample beyond
+    assert normalise(every) == one_by_one(every)
+    assert normalise("共计１，２３４件（含ｉ）㈠ﬁ𝟏") == "共计1,234件(含i)㈠ﬁ1"
+
+
+def test_number_patterns_find_what_they_found_without_looking_ahead():
+    """NUMBER and BARE_SCALE look ahead for a character they can start with; they must match as before."""
+    import re
+
+    from compare.data import load_dataset
+    from compare.data.numerals import BARE_SCALE, CN_DIGITS, NUMBER
+
+    text = (
+        "".join(load_dataset().texts.values())
+        + "共计１，２３４件、4 598件、万余张、三千零二十个、.5万、98%以上、萬余份"
+    )
+    for pattern, guard in ((NUMBER, rf"(?=[\d{CN_DIGITS}])"), (BARE_SCALE, "(?=[万萬亿億])")):
+        plain = re.compile(pattern.pattern.removeprefix(guard))
+        assert plain.pattern != pattern.pattern
+        spans = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+        assert spans == [(m.span(), m.groupdict()) for m in plain.finditer(text)] and spans

@@ -10,6 +10,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 SCALES = {"万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8}
 CN_DIGITS = "零〇一二两兩三四五六七八九十百千"
@@ -23,7 +24,9 @@ AT_MOST_AFTER = ("以内", "以下")
 DECREASE_WORDS = ("下降", "减少", "減少", "降低", "下滑", "回落")
 
 # Thousands grouped by commas (4,598) or, in older reports, by a space (4 598: any space NFKC reads as one).
+# Each pattern first looks ahead for a character it can start with, so the search passes all others at once.
 NUMBER = re.compile(
+    rf"(?=[\d{CN_DIGITS}])"
     rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|(?<![\d.])\d{{1,3}}(?: \d{{3}})+(?![\d])(?:\.\d+)?"
     rf"|\d+(?:\.\d+)?|[{CN_DIGITS}]+)"
     rf"(?P<mid>余|餘|多)?"
@@ -32,7 +35,7 @@ NUMBER = re.compile(
     rf"(?P<pct>%)?"
 )
 # 万余张 / 萬余份: a bare scale word followed by 余 means "more than one 万".
-BARE_SCALE = re.compile(rf"(?<![\d{CN_DIGITS}.])(?P<scale>[万萬亿億])(?=余|餘|多)")
+BARE_SCALE = re.compile(rf"(?=[万萬亿億])(?<![\d{CN_DIGITS}.])(?P<scale>[万萬亿億])(?=余|餘|多)")
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,35 @@ class Number:
 
 def normalise(text: str) -> str:
     """Full-width digits and punctuation to ASCII, character by character: positions stay those of text."""
-    return "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+    return _foldable().sub(lambda m: _fold(m.group(0)), text)
+
+
+def _folded(char: str) -> str:
+    """The character NFKC makes of char when that is one character, else char itself."""
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if len(folded) == 1 else char
+
+
+_fold = lru_cache(maxsize=4096)(_folded)  # the few a report holds (，：（）０-９ ...), each folded once
+
+
+@lru_cache(maxsize=1)
+def _foldable() -> re.Pattern:
+    """Every character _folded changes (those of the Basic Multilingual Plane listed once, on first use: 15 ms),
+    and any character beyond it (rare in reports: tried one by one), so that text without them is left as it is."""
+    changed = "".join(c for c in map(chr, range(0x10000)) if not "\ud800" <= c <= "\udfff" and _folded(c) != c)
+    return re.compile(f"[{re.escape(changed)}]|[\U00010000-\U0010ffff]")
 
 
 def _number_value(raw: str) -> float | None:
     if raw[0].isdigit():
         return float(raw.replace(",", "").replace(" ", ""))
+    return _chinese_value(raw)
+
+
+@lru_cache(maxsize=4096)
+def _chinese_value(raw: str) -> float | None:
+    """The value of a Chinese numeral (两, 三十五), read once: the same few recur in every report."""
     import cn2an  # here, not at the top: 0.1 s of every command's start, needed only for Chinese numerals
 
     try:
@@ -64,7 +90,12 @@ def _number_value(raw: str) -> float | None:
 
 def _after_unit(after: str, words) -> bool:
     """Whether after starts with one of words, possibly behind a unit of one or two characters (3万家以上)."""
-    return after.startswith(words) or bool(re.match(rf"^[^\d\s,，。;；、]{{1,2}}?({'|'.join(words)})", after))
+    return after.startswith(words) or bool(_behind_unit(words).match(after))
+
+
+@lru_cache(maxsize=16)
+def _behind_unit(words: tuple) -> re.Pattern:
+    return re.compile(rf"^[^\d\s,，。;；、]{{1,2}}?({'|'.join(words)})")
 
 
 def _qualifier(text: str, start: int, end: int, marked_more: bool) -> str:

@@ -57,9 +57,11 @@ def _sentence_candidates(
 ) -> None:
     """Add this sentence's candidates to its paragraph's (earlier ones carry metrics over)."""
     sentence = simple[s0:s1]
+    numbers = [n for n in find_numbers(sentence) if is_count(sentence, n)]
+    if not numbers:  # three sentences in four count nothing
+        return
     hits = phrases.hits(sentence)
     clause_starts = [0] + [m.end() for m in CLAUSE_END.finditer(sentence)]
-    numbers = [n for n in find_numbers(sentence) if is_count(sentence, n)]
     opened = lists.lists_in(sentence, numbers)
     yearly = series.years_in(sentence, numbers)
     out = paragraph

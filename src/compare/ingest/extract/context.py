@@ -34,10 +34,11 @@ def detect_district(text: str, ds: Dataset) -> str:
     """The code of the county-level or prefecture-level unit the text names most often ('' if none).
     Several units with one name are told apart by the province or prefecture the text also names."""
     simple = simplified(text)
-    districts = ds.districts
-    names = districts[districts["level"].isin(["county", "prefecture"]) & (districts["name_zh"].str.len() >= 2)]
+    pairs = {simple[i : i + 2] for i in range(len(simple) - 1)}  # a name, or its short form, starts with one
     counts = {}
-    for row in names.itertuples():
+    for row in _names(ds):
+        if row.name_zh[:2] not in pairs:
+            continue
         short = re.sub(r"(区|县|市)$", "", row.name_zh)
         n = simple.count(row.name_zh) + (simple.count(short) if len(short) >= 2 else 0)
         if n:
@@ -46,6 +47,23 @@ def detect_district(text: str, ds: Dataset) -> str:
     if not counts:
         return ""
     return max(counts, key=lambda c: counts[c])
+
+
+_NAMES: dict[tuple, list] = {}
+
+
+def _names(ds: Dataset) -> list:
+    """The county- and prefecture-level units with a name of two characters or more, as rows (itertuples),
+    listed once per data version."""
+    key = (str(getattr(ds, "data_dir", "")), getattr(ds, "version", None))
+    if not key[1] or key not in _NAMES:
+        districts = ds.districts
+        names = districts[districts["level"].isin(["county", "prefecture"]) & (districts["name_zh"].str.len() >= 2)]
+        if not key[1]:
+            return list(names.itertuples())
+        _NAMES.clear()
+        _NAMES[key] = list(names.itertuples())
+    return _NAMES[key]
 
 
 def context_from_sources(sources: pd.DataFrame, doc_id: str, with_period: bool = True) -> Context:

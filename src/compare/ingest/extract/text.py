@@ -198,10 +198,13 @@ def unit_after(text: str, end: int) -> tuple[str, int] | None:
     return (m.group(0), m.end()) if m else None
 
 
+SCALE_OR_MORE = re.compile(r"[余多万亿]")
+
+
 def is_count(text: str, n: Number) -> bool:
     """A number that counts something: not a year, date, ordinal, duration or lone Chinese numeral."""
     raw = text[n.start : n.end]
-    if not raw[0].isdigit() and len(re.sub(r"[余多万亿]", "", raw)) < 2 and n.value < 1e4:
+    if not raw[0].isdigit() and len(SCALE_OR_MORE.sub("", raw)) < 2 and n.value < 1e4:
         return False
     before, after = text[max(0, n.start - 1) : n.start], text[n.end : n.end + 4]
     return before != "第" and not after.startswith(NOT_COUNTS_AFTER)
