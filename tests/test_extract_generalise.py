@@ -259,3 +259,9 @@ def test_benefits_obtained_are_money_recovered_and_costs_saved_are_not(ds):  # S
     got = read("2014年上半年，为受援人挽回和取得经济利益1301万元，为农民工节约诉讼成本近13万元。", ds)
     assert got[("wages_recovered", 13010000)][0] == ""
     assert ("wages_recovered", 130000) not in got
+
+
+def test_a_count_of_cases_with_its_counting_word_left_out_is_read(ds):  # SYNTHETIC
+    got = read("2022年，全市共审结复议案件4696，其中维持300件。", ds)
+    assert ("admin_reconsideration_cases", 4696) in got
+    assert ("admin_reconsideration_cases", 18) not in read("2022年，全市共审结复议案件4696，涉及18个部门。", ds)

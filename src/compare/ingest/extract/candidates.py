@@ -72,6 +72,8 @@ def _sentence_candidates(
         clause = sentence[clause_start : n.start]
         if unit is None and any(w in clause for w in PER_10K_WORDS):
             unit = "per_10k"
+        if unit is None and IMPLIED_CASES.search(sentence, 0, n.start) and UNIT_LEFT_OUT.match(sentence, n.end):
+            unit = "件"  # '共审结复议案件4696,': the noun right before names what is counted
         if unit is None or periods.NOT_A_PERIOD_COUNT.search(sentence, _segment(sentence, n.start), n.start):
             continue
         item_start = segment_start(sentence, clause_start, n.start)
@@ -145,6 +147,11 @@ def _sentence_candidates(
                 level=ctx.level,
             )
         )
+
+
+# A count whose counting word is left out after the noun it counts ('共审结复议案件4696,'), at a clause's end.
+IMPLIED_CASES = re.compile(r"(案件|纠纷)(数|数量)?(为|达|共)?$")
+UNIT_LEFT_OUT = re.compile(r"\s*([,，;；。、]|$)")
 
 
 def _basis(sentence, numbers, n, unit, unit_end, found: Reading, subset: str, ctx: Context, previous) -> bases.Basis:
