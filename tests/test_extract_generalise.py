@@ -265,3 +265,9 @@ def test_a_count_of_cases_with_its_counting_word_left_out_is_read(ds):  # SYNTHE
     got = read("2022年，全市共审结复议案件4696，其中维持300件。", ds)
     assert ("admin_reconsideration_cases", 4696) in got
     assert ("admin_reconsideration_cases", 18) not in read("2022年，全市共审结复议案件4696，涉及18个部门。", ds)
+
+
+def test_an_earlier_years_figure_after_its_year_and_de_is_that_years(ds):  # SYNTHETIC
+    got = read("2018年全市共发生行政诉讼一审案件434件,与2017年的440件基本持平。", ds, published=pd.Timestamp(2019, 3, 1))
+    assert got[("admin_litigation_cases", 440)] == ("", "2017-01-01", "2017-12-31")
+    assert got[("admin_litigation_cases", 434)] == ("", "2018-01-01", "2018-12-31")

@@ -20,8 +20,8 @@ from ...data.numerals import Number
 from .rules import Candidate, Reading, same_measure
 from .text import unit_after
 
-# A year right before a count: '2019年1200件', '2020年为1350件', '2021年底达到1500个'.
-YEAR_KEY = re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?:度|底|末)?\s*(?:全年)?\s*(?:为|是|达到?|共|有|共有)?\s*$")
+# A year right before a count: '2019年1200件', '2020年为1350件', '2021年底达到1500个', '2017年的440件'.
+YEAR_KEY = re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?:度|底|末)?\s*(?:全年)?\s*(?:的|为|是|达到?|共|有|共有)?\s*$")
 # An item whose only words are its year (after a separator, an opener or the sentence's start).
 BARE_ITEM = re.compile(r"(?:^|[,，、;；:：]|其中|和|及)\s*(?:其中\s*[,，]?\s*)?$")
 YEAR_KEY_CHARS = 14
