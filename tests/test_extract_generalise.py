@@ -268,6 +268,7 @@ def test_a_count_of_cases_with_its_counting_word_left_out_is_read(ds):  # SYNTHE
 
 
 def test_an_earlier_years_figure_after_its_year_and_de_is_that_years(ds):  # SYNTHETIC
-    got = read("2018年全市共发生行政诉讼一审案件434件,与2017年的440件基本持平。", ds, published=pd.Timestamp(2019, 3, 1))
+    text = "2018年全市共发生行政诉讼一审案件434件,与2017年的440件基本持平。"
+    got = read(text, ds, published=pd.Timestamp(2019, 3, 1))
     assert got[("admin_litigation_cases", 440)] == ("", "2017-01-01", "2017-12-31")
     assert got[("admin_litigation_cases", 434)] == ("", "2018-01-01", "2018-12-31")
