@@ -334,16 +334,10 @@ def _leading_span(sentence: str, sentence_periods: list[periods.Phrase]) -> peri
     return spans[0] if spans else None
 
 
-# A heading is a line this short with no clause in it ('二、2022年工作回顾'); the period it names dates the
-# text under it, up to the next heading that names one.
-HEADING_CHARS = 30
-
-
 def _heading_span(line: str, line_periods: list[periods.Phrase]) -> periods.Span | None:
     """The period a heading line names (its period phrases given), or None when the line is no heading or
-    names none."""
-    line = line.strip(" \u3000\t\r\n")
-    if not line or len(line) > HEADING_CHARS or re.search(r"[,，;；。:：!！?？]", line):
+    names none; it dates the text under it, up to the next heading that names one."""
+    if not sections.is_heading(line):
         return None
     spans = [p.span for p in line_periods if p.span is not None]
     return spans[0] if spans and spans[0].start is not None and spans[0].end is not None else None

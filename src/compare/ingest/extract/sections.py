@@ -45,11 +45,16 @@ STAGE = re.compile("|".join(sorted(STAGES, key=len, reverse=True)))
 CASE_UNITS = ("件", "宗", "起")
 
 
+def is_heading(line: str) -> bool:
+    """Whether a paragraph of one line is a heading: short, with no clause in it ('二、2022年工作回顾')."""
+    line = line.strip(" \u3000\t\r\n")
+    return bool(line) and len(line) <= HEADING_CHARS and not NOT_A_HEADING.search(line)
+
+
 def heading_metric(line: str, phrases: Phrases) -> PhraseHit | str | None:
     """The phrase of the one metric a heading line names ('(一)行政复议案件'); '' for a heading that names none
     or several (it ends the section above); None when the line is no heading."""
-    line = line.strip(" \u3000\t\r\n")
-    if not line or len(line) > HEADING_CHARS or NOT_A_HEADING.search(line):
+    if not is_heading(line):
         return None
     hits = phrases.hits(line)
     return hits[0] if len({h.metric_id for h in hits}) == 1 else ""
