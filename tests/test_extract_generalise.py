@@ -272,3 +272,18 @@ def test_an_earlier_years_figure_after_its_year_and_de_is_that_years(ds):  # SYN
     got = read(text, ds, published=pd.Timestamp(2019, 3, 1))
     assert got[("admin_litigation_cases", 440)] == ("", "2017-01-01", "2017-12-31")
     assert got[("admin_litigation_cases", 434)] == ("", "2018-01-01", "2018-12-31")
+
+
+def test_success_named_alone_after_the_disputes_it_is_the_success_of(ds):  # SYNTHETIC
+    got = read("2022年，全县调解各类纠纷1200宗，成功1180宗，调解成功率98.3%。", ds)
+    assert got[("disputes_mediated_success", 1180)][0] == ""
+    among = read("2022年，全县调解各类纠纷1200件，其中成功调解1180件。", ds)
+    assert among[("disputes_mediated_success", 1180)][0] == ""
+    assert ("disputes_mediated", 1180) not in among
+    other = read("2022年，全县受理法律援助案件120件，成功12件。", ds)
+    assert ("legal_aid_cases", 12) not in other
+
+
+def test_lessons_in_tang_certificates_in_fen_and_mediators_trained(ds):  # SYNTHETIC
+    got = read("2022年，全县开展法治讲座80堂，出具公证书1200份，培训调解员300人次。", ds)
+    assert {("legal_publicity_events", 80), ("notarizations", 1200), ("mediator_trainees", 300)} <= set(got)

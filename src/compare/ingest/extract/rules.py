@@ -180,6 +180,8 @@ class Candidate:
 # A success verb (成功调解, 成功化解) right before the disputes it names makes the number a success count.
 SUCCESS_VERB = re.compile(r"成功((调解|化解|调处)[^,，;；、\d]{0,4})?$")
 SUCCESS_METRIC = {"disputes_mediated": "disputes_mediated_success"}
+# '调解纠纷1200件，成功1180件': success named alone right after the count of disputes it is the success of.
+SUCCESS_ALONE = re.compile(r"[,，、]\s*(其中\s*)?(调解|调处|化解)?成功(调解|调处|化解)?(的)?\s*")
 
 
 # '排查矛盾纠纷16726起': disputes screened, not taken up (排查化解, 排查调处 are phrases of their own).
@@ -536,6 +538,7 @@ def classify(
     if (
         opens_part
         and last is not None
+        and not (hit is not None and hit.metric_id == SUCCESS_METRIC.get(last.metric_id))  # 其中成功调解M件
         and last_unit in fits
         and n.value <= _whole(previous, last).value  # a part is no larger than its whole
         and same_measure(unit, last.unit_word)
@@ -560,7 +563,7 @@ def classify(
         success = hit.metric_id in SUCCESS_METRIC.values()  # '成功调处化解…': the verbs of success name no part
         subset = (
             hit.subset
-            or part_of(re.sub(r"成功|调解|化解|调处", "", words) if success else words, hit.unit == "org")
+            or part_of(re.sub(r"成功|调解|化解|调处|其中", "", words) if success else words, hit.unit == "org")
             or ("other" if sentence.endswith(OTHERS, 0, hit.start) else "")
         )
         why = f"the phrase '{sentence[hit.start : hit.end]}' names a part" if hit.subset else _named(words)
@@ -568,6 +571,9 @@ def classify(
     if hit is None and last is not None and last_unit in fits:
         since_last = sentence[last.quote_end : n.start] if last.sentence == sentence else item
         since_last = since_last[-PART_WORD_REACH:]
+        success = SUCCESS_METRIC.get(last.metric_id)
+        if success in units and last.sentence == sentence and SUCCESS_ALONE.fullmatch(since_last):
+            return Reading(success, last.kind, last.subset, "actual", n.value, item_start, unit_end, last.why)
         if part_of(since_last) and same_measure(unit, last.unit_word) and not OTHER_MONEY.search(since_last):
             return Reading(
                 last.metric_id,

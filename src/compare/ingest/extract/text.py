@@ -35,6 +35,7 @@ UNIT_WORDS = [
     ("所", {"office", "org"}),
     ("处", {"site"}),
     ("场", {"event"}),
+    ("堂", {"event"}),  # 法治讲座80堂, 法治课30堂
     ("期", {"event"}),
     ("次", {"event", "person_time", "enterprise"}),
     ("份", {"copy"}),
