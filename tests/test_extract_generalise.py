@@ -287,3 +287,18 @@ def test_success_named_alone_after_the_disputes_it_is_the_success_of(ds):  # SYN
 def test_lessons_in_tang_certificates_in_fen_and_mediators_trained(ds):  # SYNTHETIC
     got = read("2022年，全县开展法治讲座80堂，出具公证书1200份，培训调解员300人次。", ds)
     assert {("legal_publicity_events", 80), ("notarizations", 1200), ("mediator_trainees", 300)} <= set(got)
+
+
+def test_one_month_named_alone_is_that_month(ds):  # SYNTHETIC
+    got = read("8月份，全市各类人民调解组织共受理纠纷869件，调解成功842件。", ds, published=pd.Timestamp(2016, 9, 10))
+    assert got[("disputes_mediated", 869)][1:] == ("2016-08-01", "2016-08-31")
+    january = read("8月份，全市共受理纠纷869件。", ds, published=pd.Timestamp(2017, 1, 10))
+    assert january[("disputes_mediated", 869)][1:] == ("2016-08-01", "2016-08-31")
+    named = read("2016年8月，全市共受理纠纷869件。", ds, published=pd.Timestamp(2016, 12, 1))
+    assert named[("disputes_mediated", 869)][1:] == ("2016-08-01", "2016-08-31")
+
+
+def test_a_month_an_event_happened_in_does_not_narrow_a_years_report(ds):  # SYNTHETIC
+    text = "2020年，市司法局全面推进各项工作。在2020年1月全省司法行政系统推行新机制。\n全年办理法律援助案件8180件。"
+    got = read(text, ds)
+    assert got[("legal_aid_cases", 8180)][1:] == ("2020-01-01", "2020-12-31")

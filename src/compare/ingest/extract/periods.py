@@ -42,7 +42,7 @@ CN_MONTHS = {
     "十一": 11,
     "十二": 12,
 }
-MONTH = r"(\d{1,2}|十[一二]?|[一二三四五六七八九])"
+MONTH = r"([0-9]{1,2}|十[一二]?|[一二三四五六七八九])"  # [0-9]: the first characters of a phrase are listed
 YEAR = r"((?:19|20)\d\d)"
 
 # Averages and running totals with no stated start are not the period's counts (up to the last semicolon).
@@ -60,6 +60,7 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
             rf"(?P<year>{YEAR}年(?:度)?)(?!\d{{1,2}}\s*[月日号]|月|\d{{1,2}}\s*[-—至到~])",  # 2020年172件 too
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
+            rf"(?P<month>(?:{YEAR}年)?(?<![\d\-—至到~])(?<!\d月){MONTH}月份|{YEAR}年{MONTH}月(?![\d日号底末初中上下旬份]))",
             rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:(?P<until_day>\d{{1,2}})日|(?P<third>[上中下]旬))"
             rf"|截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:底|末|份)?)",
             r"(?P<part>第?一季度|1季度|上半年|前三季度|全年)",
@@ -74,7 +75,7 @@ PERIOD_PHRASE = re.compile(
 )
 # Every period phrase starts with one of these (tests/test_extract_speed.py checks them against the pattern):
 # looking ahead for one first lets the search pass every other position at once (7x faster, the same matches).
-PHRASE_STARTS = '12"“一上今全前十去历迄多当如截现目第近过两二三四五六七八九'
+PHRASE_STARTS = '0123456789"“一上今全前十去历迄多当如截现目第近过两二三四五六七八九'
 PERIOD_PHRASE = re.compile(f"(?=[{PHRASE_STARTS}])(?:{PERIOD_PHRASE.pattern})")
 COMPARISON_BASE = re.compile(r"(较|比|与)$")
 TARGET_REFERENCE = re.compile(r"(的)?(任务|计划|目标)")
@@ -170,6 +171,15 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
         y = int(text[:4]) if g["year_months"] else (year or (report_date.year if report_date is not None else None))
         last = _month(re.findall(MONTH, text[4:] if g["year_months"] else text)[-1])
         return Span(pd.Timestamp(y, 1, 1), month_end(y, last), text) if y and 1 <= last <= 12 else None
+    if g["month"]:  # 8月份, 2016年8月: one month (of the year it names, else the year the text speaks of)
+        named = re.match(YEAR + "年", text)
+        y = int(named.group(1)) if named else year or (report_date.year if report_date is not None else None)
+        m = _month(re.findall(MONTH + "月", text[named.end() if named else 0 :])[0])
+        if not y or not 1 <= m <= 12:
+            return None
+        if not named and report_date is not None and pd.Timestamp(y, m, 1) > report_date:
+            y -= 1  # '8月份' in a January release is last August
+        return Span(pd.Timestamp(y, m, 1), month_end(y, m), text)
     if g["year_part"] or g["part"]:
         y = int(text[:4]) if g["year_part"] else year
         if y is None and report_date is not None:  # a review's 全年 published early the next year is last year's
@@ -288,6 +298,7 @@ def _opening_span(opening: str, date: pd.Timestamp | None) -> Span | None:
             if s.start.year == first.start.year
             and first.start <= s.start
             and s.end is not None
+            and s.end - s.start > pd.Timedelta(days=31)  # a part of the year (上半年, 1-8月), not one month in it
             and first.end is not None
             and s.end < first.end
         ),
