@@ -1,4 +1,5 @@
-"""Shared fixtures: a writable copy of the shipped data, and the shared development folders."""
+"""Shared fixtures: a writable copy of the shipped data, and the shared development folders; how the suite is
+spread over processes (pytest-xdist, `-n 2 --dist loadfile` in the Makefile)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from compare.data.fileio import LOCK_NAME
 from compare.paths import PROJECT_ROOT, SHARED_DIR
 
 DATA = PROJECT_ROOT / "data"
+
+
+def pytest_configure(config) -> None:
+    """The lock file a build or an accept creates beside data/ on first use, made before any test runs: tests that
+    watch data/ for changes (the demo, the README examples) must not see another process's build create it."""
+    (DATA / LOCK_NAME).open("a").close()
 
 
 @pytest.fixture
