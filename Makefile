@@ -43,10 +43,12 @@ $(DEV_STAMP): $(STAMP)
 briefs: $(STAMP)
 	$(BIN)/compare briefs
 
+# pytest-xdist runs one process per core, a whole test file in each (its shared builds are made once), the longest
+# files first (tests/conftest.py).
 test: $(DEV_STAMP) chromium
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder
 
 # The browser tests drive Debian's Chromium through Playwright; install it when missing and we can (as root).
 chromium:

@@ -1,4 +1,5 @@
-"""The compare command: worked examples and one-sentence errors (run as a real subprocess)."""
+"""The compare command: worked examples (in-process: their point is what is printed) and one-sentence errors (run
+as a real subprocess, so stderr is exactly what a user sees)."""
 
 import json
 import subprocess
@@ -6,6 +7,7 @@ import sys
 
 import pytest
 
+from compare.cli import main
 from compare.stats.rates import EXPORT_COLUMNS
 
 
@@ -13,10 +15,18 @@ def run(*args):
     return subprocess.run([sys.executable, "-m", "compare.cli", *args], capture_output=True, text=True)
 
 
-def test_rates_json_names_the_compared_rate_beside_its_interval():
-    result = run("rates", "--metric", "legal_aid_cases", "--district", "371002", "--format", "json")
-    assert result.returncode == 0, result.stderr
-    row = json.loads(result.stdout)[0]
+def printed(capsys, *args) -> str:
+    """What `compare ARGS` prints, run in this process; it must succeed."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    return out
+
+
+def test_rates_json_names_the_compared_rate_beside_its_interval(capsys):
+    row = json.loads(
+        printed(capsys, "rates", "--metric", "legal_aid_cases", "--district", "371002", "--format", "json")
+    )[0]
     assert list(row) == EXPORT_COLUMNS
     assert row["district"] == "环翠区 Huancui District" and row["level"] == "county"
     assert round(row["rate"], 1) == 26.7 and (round(row["rate_ci_low"], 1), round(row["rate_ci_high"], 1)) == (
@@ -27,19 +37,26 @@ def test_rates_json_names_the_compared_rate_beside_its_interval():
     assert round(row["rate_per_10k_in_period"], 2) == 13.25
 
 
-def test_rates_without_a_level_lists_every_unit_with_its_level():
-    result = run("rates", "--metric", "legal_aid_cases", "--format", "csv")
-    assert result.returncode == 0, result.stderr
-    levels = {line.split(",")[2] for line in result.stdout.splitlines()[1:]}
+def test_rates_without_a_level_lists_every_unit_with_its_level(capsys):
+    out = printed(capsys, "rates", "--metric", "legal_aid_cases", "--format", "csv")
+    levels = {line.split(",")[2] for line in out.splitlines()[1:]}
     assert levels == {"county", "prefecture", "province", "nation"}  # benchmarks are units like any other
 
 
-def test_compare_states_window_units_and_dispersion_on_every_row():
-    result = run(
-        "compare", "--metric", "legal_aid_cases", "--level", "prefecture", "--period", "2017", "--format", "json"
+def test_compare_states_window_units_and_dispersion_on_every_row(capsys):
+    out = printed(
+        capsys,
+        "compare",
+        "--metric",
+        "legal_aid_cases",
+        "--level",
+        "prefecture",
+        "--period",
+        "2017",
+        "--format",
+        "json",
     )
-    assert result.returncode == 0, result.stderr
-    funnel_rows = json.loads(result.stdout.split("\n]\n")[0] + "]")
+    funnel_rows = json.loads(out.split("\n]\n")[0] + "]")
     assert {r["window"] for r in funnel_rows} == {"2017"}  # Linyi and Liaocheng; Lishui 2025 is not compared
     assert {r["district_code"] for r in funnel_rows} == {"371300", "371500"}
     assert {r["classification"] for r in funnel_rows} == {"not classified"}  # 2 units < the minimum of 10
@@ -48,10 +65,8 @@ def test_compare_states_window_units_and_dispersion_on_every_row():
     assert all(r["phi"] is None and r["tau2"] is None and r["chi2_p"] is None for r in funnel_rows)
 
 
-def test_reconcile_shows_the_narrower_scope_that_fits():
-    result = run("reconcile")
-    assert result.returncode == 0, result.stderr
-    assert "resident_yearend 2021 (excluding 常州经开区)" in result.stdout
+def test_reconcile_shows_the_narrower_scope_that_fits(capsys):
+    assert "resident_yearend 2021 (excluding 常州经开区)" in printed(capsys, "reconcile")
 
 
 @pytest.mark.parametrize(

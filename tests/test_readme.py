@@ -25,7 +25,7 @@ from compare.paths import CHECKOUT, SHARED_DIR
 
 README = CHECKOUT / "README.md"
 NOT_RUN = re.compile(r"<!--\s*not run:.+-->")
-COPY_IGNORED = {".venv", ".git", "outputs", "__pycache__", ".pytest_cache", ".ruff_cache", "out"}
+COPY_IGNORED = {".venv", ".git", "outputs", "__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis", "out"}
 
 
 @dataclass(frozen=True)
