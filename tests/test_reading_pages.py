@@ -224,6 +224,15 @@ def test_the_data_quality_brief_names_no_machine_path(stories, ds):
         assert str(ds.data_dir) not in about and "/" not in about
 
 
+def test_the_data_quality_documents_table_does_not_repeat_the_sources_list(stories, ds):
+    story = stories[("quality", "en")]
+    provenance = story.tables["provenance"]
+    shown = page_frame(provenance, "en")
+    assert not {"title", "url", "text_held"} & set(shown.columns)  # the list of sources gives them, by document id
+    assert {"title", "url", "text_held"} <= set(provenance.frame.columns)  # the download keeps them
+    assert set(shown["doc_id"]) == set(story.sources["doc_id"]) == set(ds.sources["doc_id"])
+
+
 # ---------------------------------------------------------------- the built pages of the default schedule
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

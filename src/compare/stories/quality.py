@@ -24,7 +24,7 @@ def data_quality(ds: Dataset, lang: str = "en") -> Story:
         lang,
         data_version=ds.version,
         synthetic=ds.synthetic,
-        sources=sources_of(ds, obs["doc_id"]),
+        sources=sources_of(ds, ds.sources["doc_id"]),  # every document, as the documents table lists them
     )
     names = ds.metrics.set_index("metric_id")["name_zh" if lang == "zh" else "name_en"]
     obs = obs.assign(metric=obs["metric_id"].map(names))  # the catalogue's names, never ids
@@ -75,8 +75,9 @@ def data_quality(ds: Dataset, lang: str = "en") -> Story:
         lang,
         name="documents",
     )
-    # every address is in the page's list of sources: the download keeps them, the table does not repeat them
-    story.tables["provenance"] = replace(story.tables["provenance"], csv_only=("url",))
+    # every title, address and whether its text is held are in the page's list of sources, by the same document
+    # id: the download keeps them, the table does not repeat them
+    story.tables["provenance"] = replace(story.tables["provenance"], csv_only=("title", "text_held", "url"))
     status = say("dq.clean", lang) if not problems else say("dq.problems", lang, n=len(problems))
     story.lead = say("dq.validation", lang, status=status, version=ds.version)
     story.findings = [
