@@ -302,3 +302,51 @@ def test_a_month_an_event_happened_in_does_not_narrow_a_years_report(ds):  # SYN
     text = "2020年，市司法局全面推进各项工作。在2020年1月全省司法行政系统推行新机制。\n全年办理法律援助案件8180件。"
     got = read(text, ds)
     assert got[("legal_aid_cases", 8180)][1:] == ("2020-01-01", "2020-12-31")
+
+
+# Found by a review of this round's rules: each would fail on the version it reviewed.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021年全区工作总结。自2021年3月以来，全区共调解纠纷1200件。",
+        "2021年全区工作总结。2021年3月至12月，全区共调解纠纷1200件。",
+        "2021年全区工作总结。3月份至8月份，全区共调解纠纷1200件。",
+        "2021年全区工作总结。这是开展活动的第三年，全区共调解纠纷1200件。",
+        "2021年全区工作总结。判处有期徒刑两年，罚金10万元。全区调解纠纷1200件。",
+        "某区司法局2021年工作总结\n2021年12月\n全区共调解纠纷1200件。",
+        "关于2021年度法治政府建设情况的报告\n（2022年1月）\n全区共调解纠纷1200件。",
+    ],
+)
+def test_a_month_starting_a_range_a_date_line_and_a_numbered_year_are_no_period(ds, text):  # SYNTHETIC
+    got = read(text, ds, published=pd.Timestamp(2021, 12, 31))
+    assert got[("disputes_mediated", 1200)][1] == "2021-01-01"
+
+
+def test_a_series_gives_no_actual_figure_for_a_year_after_the_report(ds):  # SYNTHETIC
+    got = read("2021年全区工作总结。2021年调解纠纷1200件，2022年1500件。", ds, published=pd.Timestamp(2021, 6, 30))
+    assert ("disputes_mediated", 1500) not in got
+
+
+def test_a_heading_section_ends_at_a_numbered_part_of_its_rank_and_never_lends_to_other_objects(ds):  # SYNTHETIC
+    text = (
+        "2021年工作总结\n（一）行政复议案件\n\n全年受理行政复议案件300件。\n\n二、强化行政执法，规范执法行为\n\n"
+        "撤销违法决定3件，驳回不当申请8起。"
+    )
+    assert not [k for k in read(text, ds) if k[1] in (3, 8)]
+    one_line_count = "2021年工作总结\n\n全年共办理行政复议案件120件\n\n受理群众来信30件，办结28件。"
+    assert not [k for k in read(one_line_count, ds) if k[1] in (30, 28)]
+
+
+def test_jiang_as_ba_and_a_noun_with_no_verb_are_no_target_and_no_count(ds):  # SYNTHETIC
+    out = extract(
+        "2021年全区工作总结。全区将办理完毕的法律援助案件300件全部归档。",
+        ds,
+        Context(doc_id="t", district_code="320412"),
+    )
+    assert out.set_index("value").loc[300, "statement"] == "actual"
+    assert not read("2021年全区工作总结。涉及矛盾纠纷2，全区调解纠纷1200件。", ds).get(("disputes_mediated", 2))
+
+
+def test_ten_years_and_more_is_a_stated_span(ds):  # SYNTHETIC
+    got = read("2021年工作总结\n近10年来，全区共调解纠纷12000件。", ds, published=pd.Timestamp(2022, 1, 5))
+    assert got[("disputes_mediated", 12000)][1:] == ("2012-01-01", "2021-12-31")

@@ -108,6 +108,8 @@ def _sentence_candidates(
             continue
         if by_year and statement == "actual":
             dating = periods.Dating(*series.dated(year, kind, doc.report_date))
+            if series.after_the_report(year, doc.report_date, doc.span):
+                continue
         else:
             dating = periods.date_number(
                 sentence_periods, n.start, doc, kind, statement, carried, carried_now, section, sentence
@@ -150,7 +152,9 @@ def _sentence_candidates(
 
 
 # A count whose counting word is left out after the noun it counts ('共审结复议案件4696,'), at a clause's end.
-IMPLIED_CASES = re.compile(r"(案件|纠纷)(数|数量)?(为|达|共)?$")
+IMPLIED_CASES = re.compile(
+    r"(审结|办结|办理|受理|收到|调解|调处|化解|共|合计)[^,，;；。\d]{0,8}(案件|纠纷)(数|数量)?(为|达|共)?$"
+)  # a verb before the noun: '涉及矛盾纠纷2，' counts nothing
 UNIT_LEFT_OUT = re.compile(r"\s*([,，;；。、]|$)")
 
 
@@ -255,13 +259,15 @@ def candidates(
     places = _places(ds, ctx.district_code)
     found: list[Candidate] = []
     paragraph, centre_named, carried, now, section, heading = [], False, None, False, None, None
+    opening = True  # the sentence opens its paragraph
     for start, end, paragraph_ends in sentences(simple):
         if end > start:
             sentence_periods = periods.phrases(simple[start:end], _year(doc), doc.report_date)
             if not paragraph and paragraph_ends:
                 section = _heading_span(simple[start:end], sentence_periods) or section
-                named = sections.heading_metric(simple[start:end], phrases)
-                heading = heading if named is None else named or None
+            if opening:
+                heading = sections.section_after(simple[start:end], paragraph_ends, phrases, heading)
+                opening = False
             _sentence_candidates(
                 text,
                 simple,
@@ -279,12 +285,13 @@ def candidates(
                 section,
                 sentence_periods,
                 places,
-                heading,
+                heading.heading if heading is not None else None,
             )
             centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
             carried = _leading_span(simple[start:end], sentence_periods) or carried
             now = now or any(p.now for p in sentence_periods)  # 目前, 现有: the rest of the paragraph too
         if paragraph_ends:
+            opening = True
             found += paragraph
             paragraph, centre_named, carried, now = [], False, None, False
     return drop_restatements(learned.apply(found, learned.shipped() if isinstance(model, str) else model))
@@ -339,8 +346,9 @@ def _heading_span(line: str, line_periods: list[periods.Phrase]) -> periods.Span
     names none; it dates the text under it, up to the next heading that names one."""
     if not sections.is_heading(line):
         return None
-    spans = [p.span for p in line_periods if p.span is not None]
-    return spans[0] if spans and spans[0].start is not None and spans[0].end is not None else None
+    spans = [p.span for p in line_periods if p.span is not None and p.span.start is not None and p.span.end is not None]
+    # a month or a day alone is a date line under a title ('（2022年1月）'), not the period of the text below it
+    return spans[0] if spans and spans[0].end - spans[0].start > pd.Timedelta(days=31) else None
 
 
 _LEVELS: dict[tuple, dict[str, str]] = {}

@@ -60,15 +60,16 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
             rf"(?P<year>{YEAR}年(?:度)?)(?!\d{{1,2}}\s*[月日号]|月|\d{{1,2}}\s*[-—至到~])",  # 2020年172件 too
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
-            rf"(?P<month>(?:{YEAR}年)?(?<![\d\-—至到~])(?<!\d月){MONTH}月份|{YEAR}年{MONTH}月(?![\d日号底末初中上下旬份]))",
+            rf"(?P<month>(?:(?:{YEAR}年)?(?<![\d\-—至到~])(?<!\d月){MONTH}月份|{YEAR}年{MONTH}月(?![\d日号底末初中上下旬份]))"
+            r"(?!\s*(?:以来|起|[至到\-—–~])))",  # not the start of a range (3月至8月, 2021年3月以来)
             rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:(?P<until_day>\d{{1,2}})日|(?P<third>[上中下]旬))"
             rf"|截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:底|末|份)?)",
             r"(?P<part>第?一季度|1季度|上半年|前三季度|全年)",
             r"(?P<to_date>今年以来|今年来|今年|截[至止](?:到)?目前|迄今)",
             r"(?<![实出发体表呈展再])(?P<now>目前|现有|现在|当前|如今|现(?=共有|已有|已建|共建))",
             r"(?P<last_year>去年|上年度|上一年度|上年|上一年)",
-            rf"(?P<last_n>(?:(?:近|过去)(?:[两{CN_DIGITS}]|\d)|(?<![\d{CN_DIGITS}])[两{CN_DIGITS}])年(?:来|以来|间)?"
-            r"(?=[,，]|来|以来|间|共|累计|全[县区市]))",
+            rf"(?P<last_n>(?:近|过去)(?:[两{CN_DIGITS}]|\d{{1,2}})年(?:来|以来|间)?(?=[,，]|来|以来|间|共|累计|全[县区市])"
+            rf"|(?<![\d{CN_DIGITS}第每前刑])[两{CN_DIGITS}]年(?:来|以来|间))",
             r"(?P<recent>近年来|近几年来?|多年来|历年来)",
         ]
     )
@@ -204,7 +205,7 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
             return None
         return Span(pd.Timestamp(report_date.year, 1, 1), report_date, f"{text} to the report's date", True)
     if g["last_n"] and year:  # 近三年, 五年来: the years up to the one the text speaks of
-        n = re.search(rf"([两{CN_DIGITS}]|\d)年", text).group(1)
+        n = re.search(rf"([两{CN_DIGITS}]|\d{{1,2}})年", text).group(1)
         count = int(n) if n.isdigit() else CN_DIGITS.index(n.replace("两", "二")) + 1
         if 2 <= count <= 10:
             return Span(pd.Timestamp(year - count + 1, 1, 1), pd.Timestamp(year, 12, 31), text)

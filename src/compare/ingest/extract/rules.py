@@ -636,8 +636,8 @@ TARGET_YEAR = re.compile(r"到20\d\d年|确定[^,，。;；]{0,20}完成")  # �
 # '下达法律援助案件任务300件': a task's figure right before the number; '全县将办理…400件': what a unit will do.
 TARGET_BEFORE = re.compile(
     r"任务数?\s*(?:为|是|达)?\s*$|(?<![即并])将(?:继续|进一步|力争|全面|努力)?"
-    r"(?:办理|完成|开展|实现|达到|建成|新建|培育|组建|举办|培训)"
-)
+    r"(?:办理|完成|开展|实现|达到|建成|新建|培育|组建|举办|培训)(?:(?!的|完毕|结束|了)[^,，;；])*$"
+)  # not 将 as 把: '将办理完毕的…案件300件全部归档'
 # Organisations of one kind as a sentence's subject ('全市社区人民调解组织共开展…'): their numbers are a part.
 SUBJECT_ORGANISATIONS = re.compile(
     r"([\u4e00-\u9fff]{1,6}?)(?:(人民)?调解(组织|委员会|工作室)|调委会)(共|累计|先后|受理|调解|化解|调处)"

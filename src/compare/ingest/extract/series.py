@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
 
@@ -159,6 +160,15 @@ def dated(item: YearItem, kind: str, report_date: pd.Timestamp | None) -> tuple[
     if report_date is not None and first <= report_date < last:
         last, how = report_date, f"{how}, to the report's date"
     return (last if kind == "stock" else first), last, how
+
+
+def after_the_report(item: YearItem, report_date: pd.Timestamp | None, span: Any) -> bool:
+    """Whether an item's year comes after the report (its date's year, else the last year of its period): such
+    a figure is no actual one."""
+    if report_date is not None:
+        return item.year > report_date.year
+    end = (span.end or span.start) if span is not None else None
+    return end is not None and item.year > end.year
 
 
 def _unit(sentence: str, n: Number) -> str:
