@@ -82,7 +82,7 @@ def _sentence_candidates(
         ]
         year = yearly.get(n.start)
         by_year = year is not None and (year.in_series or series.whole_year(sentence, n, year, out))
-        found = series.reading(sentence, n, year, unit_end, out) if by_year else None
+        found = series.reading(sentence, n, year, unit, unit_end, out) if by_year else None
         listed = lists.item_of(sentence, n, opened, hits, out, units, places) if opened and not found else None
         found = (
             found
@@ -106,16 +106,15 @@ def _sentence_candidates(
         statement = "target" if found.statement == "actual" and planned else found.statement
         if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
             continue
-        if by_year and statement == "actual":
+        yearly_actual = by_year and statement == "actual"
+        if yearly_actual:
             dating = periods.Dating(*series.dated(year, kind, doc.report_date))
-            if series.after_the_report(year, doc.report_date, doc.span):
-                continue
         else:
             dating = periods.date_number(
                 sentence_periods, n.start, doc, kind, statement, carried, carried_now, section, sentence
             )
-            if dating.unstated or periods.out_of_scope(dating, doc, statement):
-                continue
+        if dating.unstated or periods.out_of_scope(dating, doc, statement, history=yearly_actual):
+            continue
         if statement == "yoy_pct" and not _year_on_year(sentence_periods, clause_start, n.start, dating):
             continue
         start_ts, end_ts = dating.start, dating.end

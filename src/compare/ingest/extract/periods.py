@@ -173,9 +173,8 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
         last = _month(re.findall(MONTH, text[4:] if g["year_months"] else text)[-1])
         return Span(pd.Timestamp(y, 1, 1), month_end(y, last), text) if y and 1 <= last <= 12 else None
     if g["month"]:  # 8月份, 2016年8月: one month (of the year it names, else the year the text speaks of)
-        named = re.match(YEAR + "年", text)
-        y = int(named.group(1)) if named else year or (report_date.year if report_date is not None else None)
-        m = _month(re.findall(MONTH + "月", text[named.end() if named else 0 :])[0])
+        y, rest, named = _named_year(text, year, report_date)
+        m = _month(re.findall(MONTH + "月", text[rest:])[0])
         if not y or not 1 <= m <= 12:
             return None
         if not named and report_date is not None and pd.Timestamp(y, m, 1) > report_date:
@@ -191,9 +190,8 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
         y = int(text[:4])
         return Span(pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31), text, bare_year=True)
     if g["until"]:
-        named = re.search(YEAR + "年", text)  # 截至2024年4月10日 names its year
-        y = int(named.group(1)) if named else year or (report_date.year if report_date is not None else None)
-        months = [_month(x) for x in re.findall(MONTH, text[named.end() if named else 0 :])]
+        y, rest, _ = _named_year(text, year, report_date)  # 截至2024年4月10日 names its year
+        months = [_month(x) for x in re.findall(MONTH, text[rest:])]
         if not y or not months or not 1 <= months[0] <= 12:
             return None
         if g["until_day"] or g["third"]:  # 截至11月中旬: mid-November, the middle of the month's second ten days
@@ -213,6 +211,15 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
     if g["last_year"] and year:
         return Span(pd.Timestamp(year - 1, 1, 1), pd.Timestamp(year - 1, 12, 31), text)
     return None
+
+
+def _named_year(text: str, year: int | None, report_date: pd.Timestamp | None) -> tuple[int | None, int, bool]:
+    """(year, where the rest of the phrase starts, whether the phrase names it): the year a phrase names
+    ('2016年8月'), else the year the text speaks of, else the report's."""
+    named = re.search(YEAR + "年", text)
+    if named:
+        return int(named.group(1)), named.end(), True
+    return year or (report_date.year if report_date is not None else None), 0, False
 
 
 def phrases(sentence: str, year: int | None, report_date: pd.Timestamp | None) -> list[Phrase]:
@@ -384,9 +391,10 @@ def _within(year_span: Span, doc_span: Span | None) -> bool:
     return doc_span.start.year == last == year_span.start.year
 
 
-def out_of_scope(dating: Dating, doc: DocumentPeriod, statement: str) -> bool:
+def out_of_scope(dating: Dating, doc: DocumentPeriod, statement: str, history: bool = False) -> bool:
     """Whether a number is dated outside what the report speaks of: history more than a year before its
-    period (a comparison with the previous year stays), or a year after it that is not a target."""
+    period (a comparison with the previous year stays; history=True keeps all history, as a series by year
+    gives it), or a year after it that is not a target."""
     if dating.start is None or dating.end is None:
         return False
     anchor = doc.span if doc.span is not None and doc.span.start is not None else None
@@ -398,7 +406,7 @@ def out_of_scope(dating: Dating, doc: DocumentPeriod, statement: str) -> bool:
         return False
     if doc.report_date is not None:
         last = max(last, doc.report_date.year)
-    return dating.end.year < first - 1 or (dating.start.year > last and statement != "target")
+    return (dating.end.year < first - 1 and not history) or (dating.start.year > last and statement != "target")
 
 
 # A review of a year released this soon after its end speaks of the year's end when it says 目前 or 现有.

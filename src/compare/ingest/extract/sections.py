@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 
 from ...data.numerals import Number
+from .lists import OUTCOMES
 from .rules import Reading
-from .text import UNIT_FITS
+from .text import UNIT_FITS, UNIT_PATTERN
 from .vocabulary import PhraseHit, Phrases
 
 HEADING_CHARS = 30
@@ -26,22 +27,16 @@ STAGES = {
     "已审结": "concluded",
     "审结": "concluded",
     "办结": "concluded",
-    "结转": "carried_over",
     "受理": "accepted",
     "审理": "under_review",
     "收到": "received",
-    "维持": "upheld",
-    "撤销": "revoked",
     "确认违法": "confirmed_illegal",
     "变更": "varied",
-    "责令履行": "ordered_to_perform",
-    "终止": "terminated",
-    "撤回": "withdrawn",
-    "驳回": "rejected",
     "纠错": "corrected",
     "调解": "mediated",
     "和解": "settled",
     "败诉": "lost",
+    **OUTCOMES,  # 维持, 撤销, 驳回, 责令履行, 终止, 撤回, 结转: as a list of parts names them
 }
 STAGE = re.compile("|".join(sorted(STAGES, key=len, reverse=True)))
 CASE_UNITS = ("件", "宗", "起")
@@ -55,7 +50,7 @@ ENUMERATORS = (
     (2, re.compile(r"\s*[(（]\s*[一二三四五六七八九十]+\s*[)）]")),
     (3, re.compile(r"\s*(\d{1,2}\s*[.、．]|[一二三四五六七八九十]+是)")),
 )
-COUNTED = re.compile(r"\d\s*(" + "|".join(re.escape(u) for u in UNIT_FITS) + ")")
+COUNTED = re.compile(r"\d\s*(?:" + UNIT_PATTERN.pattern + ")")
 
 
 @dataclass(frozen=True)

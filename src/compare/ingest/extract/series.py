@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any
 
 import pandas as pd
 
@@ -118,7 +117,9 @@ def _unit_end(sentence: str, n: Number) -> int:
     return unit[1] if unit else n.end
 
 
-def reading(sentence: str, n: Number, item: YearItem, unit_end: int, previous: list[Candidate]) -> Reading | None:
+def reading(
+    sentence: str, n: Number, item: YearItem, unit: str, unit_end: int, previous: list[Candidate]
+) -> Reading | None:
     """A bare year's item read as the same figure as the item before it in its sentence (the series' item
     before it, or the multi-year total it is one year of), for its year."""
     if not item.bare:
@@ -131,7 +132,7 @@ def reading(sentence: str, n: Number, item: YearItem, unit_end: int, previous: l
         ),
         None,
     )
-    if head is None or not same_measure(_unit(sentence, n), head.unit_word):
+    if head is None or not same_measure(unit, head.unit_word):
         return None
     why = f"the {item.year} figure of a series by year, after {head.value:g}" + (
         f" ({head.subset})" if head.subset else ""
@@ -160,19 +161,3 @@ def dated(item: YearItem, kind: str, report_date: pd.Timestamp | None) -> tuple[
     if report_date is not None and first <= report_date < last:
         last, how = report_date, f"{how}, to the report's date"
     return (last if kind == "stock" else first), last, how
-
-
-def after_the_report(item: YearItem, report_date: pd.Timestamp | None, span: Any) -> bool:
-    """Whether an item's year comes after the report (its date's year, else the last year of its period): such
-    a figure is no actual one."""
-    if report_date is not None:
-        return item.year > report_date.year
-    end = (span.end or span.start) if span is not None else None
-    return end is not None and item.year > end.year
-
-
-def _unit(sentence: str, n: Number) -> str:
-    if n.percent:
-        return "%"
-    unit = unit_after(sentence, n.end)
-    return unit[0] if unit else ""
