@@ -206,6 +206,19 @@ ENCODING_NAMES = {
 ENCODING_SAMPLE_BYTES = 64 * 1024
 
 
+def per_version(cache: dict, ds: Dataset, build, *key_parts, keep: int = 1):
+    """build(), kept in cache by ds's data folder and data version (and key_parts), at most keep entries; built
+    anew every time for a dataset with no version (one made in memory, which may change)."""
+    key = (str(getattr(ds, "data_dir", "")), getattr(ds, "version", None), *key_parts)
+    if not key[1]:
+        return build()
+    if key not in cache:
+        if len(cache) >= keep:
+            cache.clear()
+        cache[key] = build()
+    return cache[key]
+
+
 def guess_encoding(raw: bytes) -> str:
     """A readable guess at the encoding of bytes that are not UTF-8: 'GBK', 'Big5', ... or 'unknown'.
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pandas as pd
 
 from ...data.numerals import find_numbers
-from ...data.tables import OBSERVATION_COLUMNS, Dataset
+from ...data.tables import OBSERVATION_COLUMNS, Dataset, per_version
 from . import bases, learned, lists, periods, sections, series
 from .context import Context, detect_district
 from .rules import (
@@ -355,28 +355,23 @@ _LEVELS: dict[tuple, dict[str, str]] = {}
 
 def _levels(ds: Dataset) -> dict[str, str]:
     """Each district code's level, read once per data version."""
-    key = (str(getattr(ds, "data_dir", "")), getattr(ds, "version", None))
-    if key not in _LEVELS:
-        _LEVELS.clear()
-        _LEVELS[key] = dict(zip(ds.districts["code"], ds.districts["level"]))
-    return _LEVELS[key]
+    return per_version(_LEVELS, ds, lambda: dict(zip(ds.districts["code"], ds.districts["level"])))
 
 
 def _places(ds: Dataset, code: str) -> dict[str, str]:
     """The units a report's unit is made of (a prefecture's districts), by Chinese name, each labelled by the
     first word of its English name ('香洲区' -> 'xiangzhou'): they name the parts of a breakdown by place."""
-    key = (str(getattr(ds, "data_dir", "")), getattr(ds, "version", None), code)
-    if key not in _PLACES:
+
+    def build() -> dict[str, str]:
         table = ds.districts
         own = table[table["prefecture_code"].astype(str) == str(code)] if code else table.iloc[:0]
-        if len(_PLACES) > 1000:
-            _PLACES.clear()
-        _PLACES[key] = {
+        return {
             str(r.name_zh): str(r.name_en).split()[0].lower()
             for r in own.itertuples()
             if str(r.code) != str(code) and str(r.name_zh) and str(r.name_en).split()
         }
-    return _PLACES[key]
+
+    return per_version(_PLACES, ds, build, code, keep=1000)
 
 
 _PLACES: dict[tuple, dict[str, str]] = {}

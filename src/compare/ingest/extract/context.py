@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ...data.tables import DOC_ID as DOC_ID_PATTERN
-from ...data.tables import Dataset
+from ...data.tables import Dataset, per_version
 from .text import ExtractionError, simplified
 
 DOC_ID = re.compile(DOC_ID_PATTERN)
@@ -55,15 +55,13 @@ _NAMES: dict[tuple, list] = {}
 def _names(ds: Dataset) -> list:
     """The county- and prefecture-level units with a name of two characters or more, as rows (itertuples),
     listed once per data version."""
-    key = (str(getattr(ds, "data_dir", "")), getattr(ds, "version", None))
-    if not key[1] or key not in _NAMES:
+
+    def build() -> list:
         districts = ds.districts
         names = districts[districts["level"].isin(["county", "prefecture"]) & (districts["name_zh"].str.len() >= 2)]
-        if not key[1]:
-            return list(names.itertuples())
-        _NAMES.clear()
-        _NAMES[key] = list(names.itertuples())
-    return _NAMES[key]
+        return list(names.itertuples())
+
+    return per_version(_NAMES, ds, build)
 
 
 def context_from_sources(sources: pd.DataFrame, doc_id: str, with_period: bool = True) -> Context:

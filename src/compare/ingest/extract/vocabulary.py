@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ...data.tables import Dataset
+from ...data.tables import Dataset, per_version
 from .text import ExtractionError
 
 PHRASES_FILE = "metric_phrases.csv"
@@ -112,14 +112,7 @@ _TABLES: dict[tuple, Phrases] = {}  # by data folder and data version: read once
 
 def phrase_table(ds: Dataset) -> Phrases:
     """Every catalogue phrase with its metric, unit, kind and subset (metrics.csv, then the sidecar)."""
-    key = (str(getattr(ds, "data_dir", "")), getattr(ds, "version", None))
-    if key[1] is None or key not in _TABLES:
-        table = _read_phrases(ds)
-        if key[1] is None:
-            return table
-        _TABLES.clear()
-        _TABLES[key] = table
-    return _TABLES[key]
+    return per_version(_TABLES, ds, lambda: _read_phrases(ds))
 
 
 def _read_phrases(ds: Dataset) -> Phrases:
