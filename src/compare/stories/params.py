@@ -41,12 +41,17 @@ def _many(value) -> list:
     return [value]
 
 
+def _matching(value, name: str, pattern: str, what: str) -> str:
+    """The value as text when it matches pattern, else ParameterError saying it is not what."""
+    text = _text(value)
+    if not re.fullmatch(pattern, text):
+        raise ParameterError(f"{name}: {text!r} is not {what}.")
+    return text
+
+
 def code(value, name: str = "district") -> str:
     """A 6-digit division code from text or a number (papermill's 320412)."""
-    text = _text(value)
-    if not re.fullmatch(r"\d{6}", text):
-        raise ParameterError(f"{name}: {text!r} is not a 6-digit division code (e.g. 320412).")
-    return text
+    return _matching(value, name, r"\d{6}", "a 6-digit division code (e.g. 320412)")
 
 
 def codes(value, name: str = "peers") -> list[str]:
@@ -75,10 +80,7 @@ def period(value, name: str = "period") -> str:
 
 def metric(value, name: str = "metric") -> str:
     """A metric id (lower-case letters, digits and underscores; the catalogue says whether it exists)."""
-    text = _text(value)
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", text):
-        raise ParameterError(f"{name}: {text!r} is not a metric id (e.g. legal_aid_cases; see data/metrics.csv).")
-    return text
+    return _matching(value, name, r"[a-z][a-z0-9_]*", "a metric id (e.g. legal_aid_cases; see data/metrics.csv)")
 
 
 def metrics(value, name: str = "metrics") -> list[str]:
