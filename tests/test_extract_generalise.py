@@ -350,3 +350,9 @@ def test_jiang_as_ba_and_a_noun_with_no_verb_are_no_target_and_no_count(ds):  # 
 def test_ten_years_and_more_is_a_stated_span(ds):  # SYNTHETIC
     got = read("2021年工作总结\n近10年来，全区共调解纠纷12000件。", ds, published=pd.Timestamp(2022, 1, 5))
     assert got[("disputes_mediated", 12000)][1:] == ("2012-01-01", "2021-12-31")
+
+
+def test_a_day_inside_a_month_is_no_one_month_period(ds):  # SYNTHETIC: a narrative date, not a report's month
+    text = "2017年工作总结\n5月份中旬，县人大审议通过普法规划。全县调解各类矛盾纠纷280件，调解成功260件。"
+    got = read(text, ds, published=pd.Timestamp(2018, 1, 10))
+    assert got[("disputes_mediated", 280)][1:] == ("2017-01-01", "2017-12-31")
