@@ -40,6 +40,19 @@ def test_a_middle_dot_or_a_space_inside_a_percentage_is_read_through(ds, typeset
     assert ("mediation_success_rate", 98.64) in got
 
 
+def test_spaces_typeset_around_a_count_are_read_through_and_quoted_verbatim(ds):  # SYNTHETIC
+    text = "2022年，全区共调解矛盾纠纷 3850 件，开展法治宣传活动 82 场，办理法律援助案件128 件。"
+    out = extract(text, ds, Context(doc_id="t", district_code="320412"))
+    quotes = dict(zip(out["value"], out["quote"]))
+    assert quotes[3850] == "调解矛盾纠纷 3850 件" and quotes[128] == "办理法律援助案件128 件" and 82 in quotes
+    assert text.count(quotes[82]) == 1
+
+
+def test_a_space_between_a_count_and_a_word_that_counts_nothing_joins_nothing(ds):  # SYNTHETIC
+    got = read("2022年，全区共受理纠纷860件。2019 年至今 12 个月里……", ds)
+    assert list(got) == [("disputes_mediated", 860)]
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

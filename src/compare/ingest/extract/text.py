@@ -87,10 +87,16 @@ SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?![\d])")
 # A middle dot typeset as a decimal point ('99·59%'), and a space inside a percentage's decimals ('99.5 9%').
 DECIMAL_DOT = re.compile(r"(?<=\d)[·•・](?=\d)")
 SPACED_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d+(?: \d+)+(?=%)")
+# Spaces typeset around a count ('矛盾纠纷 3850 件', '活动 82 场'): between a character and the number, and
+# between the number and its counting word.
+_UNITS = "|".join(re.escape(u) for u, _ in UNIT_WORDS)
+SPACED_COUNT = re.compile(
+    rf"(?<=[\u4e00-\u9fff])( +)(?=\d[\d.,]*[万亿]?[余多]? *(?:{_UNITS}))|(?<=[\d万亿余多])( +)(?=[余多]?(?:{_UNITS}))"
+)
 
 
 def reading_text(text: str) -> tuple[str, list[int]]:
-    """The simplified text the rules read (pinyin notes and spaces inside numbers left out, a middle dot
+    """The simplified text the rules read (pinyin notes and spaces inside or around a count left out, a middle dot
     between digits read as a decimal point), and for each of its characters the position of that character
     in text."""
     simple = DECIMAL_DOT.sub(".", simplified(text))
@@ -101,6 +107,8 @@ def reading_text(text: str) -> tuple[str, list[int]]:
         drop.update(m.start() + i for i, c in enumerate(m.group(0)) if c == " ")
     for m in SPACED_DECIMAL.finditer(simple):
         drop.update(m.start() + i for i, c in enumerate(m.group(0)) if c == " ")
+    for m in SPACED_COUNT.finditer(simple):
+        drop.update(range(m.start(), m.end()))
     if not drop:
         return simple, list(range(len(simple)))
     keep = [i for i in range(len(simple)) if i not in drop]
