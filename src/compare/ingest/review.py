@@ -1,12 +1,12 @@
 """Review files: candidates written for a researcher to mark accept or reject, and the validated,
 locked merge of the accepted rows of one or several review files into observations.csv.
 
-A review file holds the observation columns, an empty `decision` column, and three columns to decide
+A review file holds the observation columns, an empty `decision` column, and four columns to decide
 quickly: `sentence` (the sentence with the number marked ⟦…⟧), `period_note` (how the period was read,
-or PERIOD UNKNOWN), `part_note` (why a row is a part) and `basis_note` (where the proposed `basis` and
-`scope` came from: the verb 受理/办理/指派/办结 or the note 含法律帮助 before the number). `basis` and `scope`
-are observation columns the reviewer may edit; `compare accept` reads only the decision and the observation
-columns, so a reviewer may edit or drop the notes.
+or PERIOD UNKNOWN), `part_note` (why a row is a part, and whether a learned model named its metric) and
+`basis_note` (where the proposed `basis` and `scope` came from: the verb 受理/办理/指派/办结 or the note
+含法律帮助 before the number). `basis` and `scope` are observation columns the reviewer may edit; `compare
+accept` reads only the decision and the observation columns, so a reviewer may edit or drop the notes.
 
 It also carries what sources.csv needs of the report (`source_title`, `source_url`, `source_published`,
 `source_district`, `source_period`, the same on every row): when a document is not yet in sources.csv,

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ...data.numerals import find_numbers
 from ...data.tables import OBSERVATION_COLUMNS, Dataset, per_version
-from . import bases, learned, lists, periods, sections, series
+from . import bases, learned, lists, naming, periods, sections, series
 from .context import Context, detect_district
 from .rules import (
     HONOUR_VERBS,
@@ -54,6 +54,7 @@ def _sentence_candidates(
     sentence_periods: list[periods.Phrase],
     places: dict[str, str],
     heading: PhraseHit | None = None,
+    namer: naming.NamingModel | None = None,
 ) -> None:
     """Add this sentence's candidates to its paragraph's (earlier ones carry metrics over)."""
     sentence = simple[s0:s1]
@@ -91,6 +92,10 @@ def _sentence_candidates(
         )
         if found is None and heading is not None and not available:
             found = sections.section_part(sentence, n, unit, unit_end, item_start, heading)
+        if found is None and not listed and not by_year:
+            found = _learned_reading(
+                sentence, n, unit, unit_end, clause_start, item_start, available, out, phrases, namer
+            )
         if found is None:
             continue
         if (
@@ -100,6 +105,7 @@ def _sentence_candidates(
         ):
             continue
         subset, why = _whose(sentence, n.start, found, ctx, centre_named)
+        why = "; ".join(w for w in (why, found.named_by) if w)
         used.update(h.start for h in hits if h.start >= n.start and h.end <= found.quote_end)
         kind = found.kind
         planned = is_target(clause, sentence[unit_end : unit_end + 8])
@@ -148,6 +154,21 @@ def _sentence_candidates(
                 level=ctx.level,
             )
         )
+
+
+def _learned_reading(sentence, n, unit, unit_end, clause_start, item_start, available, out, phrases: Phrases, namer):
+    """The rules' reading of a count no phrase claims, once the learned model names the metric of the words
+    before it (naming.py), or None."""
+    if namer is None:
+        return None
+    named = naming.name(namer, sentence, n.start, unit, unit_end, clause_start, item_start, phrases.catalogue)
+    if named is None:
+        return None
+    hits = [*available, named.hit]
+    found = classify(sentence, n, unit, unit_end, clause_start, item_start, hits, out, phrases.units())
+    if found is None or found.metric_id != named.hit.metric_id:
+        return None
+    return replace(found, named_by=named.why)
 
 
 # A count whose counting word is left out after the noun it counts ('共审结复议案件4696,'), at a clause's end.
@@ -237,10 +258,16 @@ SHIPPED = "shipped"
 
 
 def candidates(
-    text: str | bytes, ds: Dataset, ctx: Context | None = None, model: learned.RoleModel | None | str = SHIPPED
+    text: str | bytes,
+    ds: Dataset,
+    ctx: Context | None = None,
+    model: learned.RoleModel | None | str = SHIPPED,
+    namer: naming.NamingModel | None | str = SHIPPED,
 ) -> list[Candidate]:
     """Every candidate observation of a report, in reading order; total or part as the rules read it, or as
-    the learned model (the shipped one unless another or None is given) reads it where it overrules them."""
+    the learned model (the shipped one unless another or None is given) reads it where it overrules them; a
+    count no phrase claims gets the metric the learned naming model (namer, likewise) gives it, if any."""
+    namer = naming.shipped() if isinstance(namer, str) else namer
     ctx = ctx or Context()
     text = check_text(text)
     check_size(text)
@@ -285,6 +312,7 @@ def candidates(
                 sentence_periods,
                 places,
                 heading.heading if heading is not None else None,
+                namer,
             )
             centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
             carried = _leading_span(simple[start:end], sentence_periods) or carried

@@ -122,6 +122,7 @@ class Reading:
     quote_start: int
     quote_end: int
     why: str = ""  # why the number is a part, for the reviewer
+    named_by: str = ""  # how a learned model named the metric, when no catalogue phrase did
 
 
 def _named(words: str) -> str:

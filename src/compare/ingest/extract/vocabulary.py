@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -90,6 +90,11 @@ class Phrases:
     def units(self) -> dict[str, str]:
         """Each metric's unit."""
         return {m.metric_id: m.unit for m in self.meaning.values()}
+
+    @cached_property
+    def catalogue(self) -> dict[str, tuple[str, str]]:
+        """Each metric's unit and kind."""
+        return {m.metric_id: (m.unit, m.kind) for m in self.meaning.values()}
 
 
 def sidecar_phrases(folder: Path | None) -> pd.DataFrame:
