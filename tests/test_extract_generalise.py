@@ -53,6 +53,11 @@ def test_a_space_between_a_count_and_a_word_that_counts_nothing_joins_nothing(ds
     assert list(got) == [("disputes_mediated", 860)]
 
 
+def test_the_older_name_fazhi_reads_as_the_catalogues_fazhi(ds):  # SYNTHETIC
+    got = read("2012年，全县深入村组开展法制宣传26场次。", ds)
+    assert ("legal_publicity_events", 26) in got
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

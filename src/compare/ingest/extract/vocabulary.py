@@ -134,7 +134,7 @@ def _read_phrases(ds: Dataset) -> Phrases:
             )
         words = tuple(w for w in str(r.measure_words).split("|") if w)
         rows.append((r.metric_id, *catalogue[r.metric_id], r.phrase, r.subset, words))
-    return _phrases(tuple(rows + _with_every_kind(rows)))
+    return _phrases(tuple(rows + _with_every_kind(rows) + _older_names(rows)))
 
 
 # '调处各类民间纠纷', '挽回各类经济损失': 各类 (every kind of) typed between a phrase's verb and its object.
@@ -149,6 +149,21 @@ def _with_every_kind(rows: list[tuple]) -> list[tuple]:
         for metric_id, unit, kind, phrase, subset, words in rows
         if phrase[:2] in VERBS_BEFORE_KINDS and len(phrase) > 3 and not phrase[2:].startswith(EVERY_KIND)
         for every in EVERY_KIND
+    ]
+
+
+# '开展法制宣传活动13场次': 法制 (legal system) was the name of the same work before 法治 (rule of law), in
+# reports up to the mid-2010s and in many since.
+OLDER_NAMES = (("法治", "法制"),)
+
+
+def _older_names(rows: list[tuple]) -> list[tuple]:
+    """The catalogue's phrases again as older reports write them."""
+    return [
+        (metric_id, unit, kind, phrase.replace(new, old), subset, words)
+        for metric_id, unit, kind, phrase, subset, words in rows
+        for new, old in OLDER_NAMES
+        if new in phrase
     ]
 
 
