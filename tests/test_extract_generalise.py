@@ -58,6 +58,21 @@ def test_the_older_name_fazhi_reads_as_the_catalogues_fazhi(ds):  # SYNTHETIC
     assert ("legal_publicity_events", 26) in got
 
 
+@pytest.mark.parametrize(
+    "days, start, end",
+    [
+        ("2018年7月16日-7月22日", "2018-07-16", "2018-07-22"),
+        ("2018年7月16日至22日", "2018-07-16", "2018-07-22"),
+        ("2018年12月26日至2019年1月4日", "2018-12-26", "2019-01-04"),
+    ],
+)
+def test_a_run_of_days_is_the_period_of_its_figures(ds, days, start, end):  # SYNTHETIC
+    got = read(
+        f"某市公共法律服务周报（{days}）\n本周，全市共接待群众咨询1601人次。", ds, published=pd.Timestamp(2019, 1, 8)
+    )
+    assert got[("legal_consultations", 1601)][1:] == (start, end)
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

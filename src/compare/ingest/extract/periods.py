@@ -57,6 +57,7 @@ PERIOD_PHRASE = re.compile(
             r"(?P<plan>[\"“]?(十二五|十三五|十四五|十五五)[\"”]?(期间|时期|以来|规划以来)?)",
             rf"(?P<since>{YEAR}年以来)",
             rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
+            rf"(?P<days>{YEAR}年\d{{1,2}}月\d{{1,2}}[日号]\s*[-—–~至到]\s*(?:{YEAR}年)?(?:\d{{1,2}}月)?\d{{1,2}}[日号])",
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
             rf"(?P<year>{YEAR}年(?:度)?)(?!\d{{1,2}}\s*[月日号]|月|\d{{1,2}}\s*[-—至到~])",  # 2020年172件 too
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
@@ -168,6 +169,13 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
         return Span(pd.Timestamp(first, 1, 1), pd.Timestamp(first + 4, 12, 31), text)
     if g["since"]:
         return Span(pd.Timestamp(int(text[:4]), 1, 1), report_date, text, True)
+    if g["days"]:  # 2018年7月16日-7月22日: a week's (or any run of days') figures
+        years = [int(y) for y in re.findall(YEAR, text)]
+        months = [int(x) for x in re.findall(r"(\d{1,2})月", text)]
+        days = [int(x) for x in re.findall(r"(\d{1,2})[日号]", text)]
+        first = _date(years[0], months[0], days[0])
+        last = _date(years[-1], months[-1], days[-1])
+        return Span(first, last, text) if first is not None and last is not None and first <= last else None
     if g["year_months"] or g["months"]:
         y = int(text[:4]) if g["year_months"] else (year or (report_date.year if report_date is not None else None))
         last = _month(re.findall(MONTH, text[4:] if g["year_months"] else text)[-1])
