@@ -9,7 +9,7 @@ from compare.ingest.extract import Context, candidates
 from compare.ingest.extract.naming import NONE, examples, fit, load
 
 GOLD_TEXT = (  # SYNTHETIC
-    "2022年，全区发放普法读本1200本，发放普法读本300本，印发普法读本500本。全区共有律师事务所12家，开展会议30次。"
+    "2022年，全区发放法治台历1200本，发放法治台历300本，印发法治台历500本。全区共有律师事务所12家，开展会议30次。"
 )
 
 
@@ -23,10 +23,10 @@ def gold(rows):
 
 
 def test_a_count_is_labelled_with_the_gold_row_whose_quote_holds_it():
-    rows = examples(GOLD_TEXT, gold([("legal_publicity_materials", 1200, "发放普法读本1200本")]))
+    rows = examples(GOLD_TEXT, gold([("legal_publicity_materials", 1200, "发放法治台历1200本")]))
     labels = [label for _, label in rows]
     assert labels == ["legal_publicity_materials", NONE, NONE, NONE, NONE]
-    assert "unit:本" in rows[0][0] and "end:读本" in rows[0][0]
+    assert "unit:本" in rows[0][0] and "end:台历" in rows[0][0]
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +35,9 @@ def model():
         GOLD_TEXT,
         gold(
             [
-                ("legal_publicity_materials", 1200, "发放普法读本1200本"),
-                ("legal_publicity_materials", 300, "发放普法读本300本"),
-                ("legal_publicity_materials", 500, "印发普法读本500本"),
+                ("legal_publicity_materials", 1200, "发放法治台历1200本"),
+                ("legal_publicity_materials", 300, "发放法治台历300本"),
+                ("legal_publicity_materials", 500, "印发法治台历500本"),
                 ("mediation_organizations", 12, "律师事务所12家"),
             ]
         ),
@@ -46,7 +46,7 @@ def model():
 
 
 def test_the_model_names_a_metric_no_phrase_names_and_says_why(ds, model):
-    text = "2023年，全县发放普法读本800本。"  # SYNTHETIC
+    text = "2023年，全县发放法治台历800本。"  # SYNTHETIC
     without = candidates(text, ds, Context(doc_id="t", district_code="320412"), namer=None)
     found = candidates(text, ds, Context(doc_id="t", district_code="320412"), namer=model)
     assert not [c for c in without if c.value == 800]
@@ -56,7 +56,7 @@ def test_the_model_names_a_metric_no_phrase_names_and_says_why(ds, model):
 
 
 def test_a_metric_the_counting_word_cannot_count_is_not_named(ds, model):
-    text = "2023年，全县发放普法读本800人。"  # SYNTHETIC: 人 counts no copies
+    text = "2023年，全县发放法治台历800人。"  # SYNTHETIC: 人 counts no copies
     found = candidates(text, ds, Context(doc_id="t", district_code="320412"), namer=model)
     assert not [c for c in found if c.value == 800]
 
@@ -65,6 +65,6 @@ def test_the_model_file_reads_back_the_same_chances(model, tmp_path):
     path = tmp_path / "naming_model.json"
     path.write_text(model.to_json(), encoding="utf-8")
     again = load(path)
-    feats = ["b:读本", "unit:本", "end:读本"]
+    feats = ["b:台历", "unit:本", "end:台历"]
     assert again.trained_on == "a test" and again.threshold == 0.5
     assert again.chances(feats) == pytest.approx(model.chances(feats), abs=1e-3)
