@@ -73,6 +73,16 @@ def test_a_run_of_days_is_the_period_of_its_figures(ds, days, start, end):  # SY
     assert got[("legal_consultations", 1601)][1:] == (start, end)
 
 
+def test_a_period_standing_as_a_clause_dates_the_rest_of_its_paragraph(ds):  # SYNTHETIC
+    text = (
+        "近年来，某县司法局不断创新工作方法。\n"
+        + "完善公共法律服务平台，整合各类法律服务资源，推动服务向基层延伸。" * 10  # past the opening
+        + "\n公证服务向基层延伸，今年以来，共办理公证事项900件。深入开展法律援助工作，受理法律援助案件300件。"
+    )
+    got = read(text, ds, published=pd.Timestamp(2024, 6, 20))
+    assert got[("legal_aid_cases", 300)][1:] == ("2024-01-01", "2024-06-20")
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

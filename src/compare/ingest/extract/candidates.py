@@ -365,7 +365,23 @@ def _leading_span(sentence: str, sentence_periods: list[periods.Phrase]) -> peri
     """The period a sentence opens with ('2019年，…', '上半年，…'), which the rest of its paragraph speaks of."""
     lead = len(sentence) - len(sentence.lstrip(" \u3000\t\r\n"))
     spans = [p.span for p in sentence_periods if p.span is not None and p.start <= lead + LEADING_PHRASE_CHARS]
-    return spans[0] if spans else None
+    later = [
+        p.span
+        for p in sentence_periods
+        if p.span is not None
+        and not p.base
+        and CLAUSE_LEADING.match(sentence, p.end)
+        and _opens_clause(sentence, p.start)
+    ]
+    return later[-1] if later else (spans[0] if spans else None)
+
+
+# '…向一线延伸,今年以来,共办理…': a period phrase standing as a clause of its own speaks for what follows.
+CLAUSE_LEADING = re.compile(r"\s*[,，]")
+
+
+def _opens_clause(sentence: str, start: int) -> bool:
+    return start == 0 or sentence[start - 1] in ",，;；:：。"
 
 
 def _heading_span(line: str, line_periods: list[periods.Phrase]) -> periods.Span | None:
