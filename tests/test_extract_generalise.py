@@ -83,6 +83,15 @@ def test_a_period_standing_as_a_clause_dates_the_rest_of_its_paragraph(ds):  # S
     assert got[("legal_aid_cases", 300)][1:] == ("2024-01-01", "2024-06-20")
 
 
+def test_a_provider_gets_no_credit_past_the_semicolon_closing_its_part(ds):  # SYNTHETIC
+    text = (
+        "2021年，安排律师为120名犯罪嫌疑人提供法律咨询；区法律援助中心共受理法律援助案件280件；"
+        "律师代理法律援助案件90件。"
+    )
+    got = read(text, ds)
+    assert got[("legal_aid_cases", 280)][0] == "" and got[("legal_aid_cases", 90)][0]
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

@@ -695,15 +695,22 @@ def segment_start(sentence: str, clause_start: int, position: int) -> int:
 def by_provider(sentence: str, position: int) -> bool:
     """Whether a count is credited to one provider group (lawyers, hotline ...) named shortly before it,
     rather than to the whole district (全区, 全市, 全县 in between)."""
+    start = max(position - PROVIDER_REACH, _after_semicolon(sentence, position))
     found = [
         m
-        for m in PROVIDERS.finditer(sentence, max(0, position - PROVIDER_REACH), position)
+        for m in PROVIDERS.finditer(sentence, max(0, start), position)
         if not DIRECTED.search(sentence, max(0, m.start() - 3), m.start()) and not FEE_NOUN.match(sentence, m.end())
     ]
     if found and not WHOLE_UNIT.search(sentence, found[-1].end(), position):
         return True
-    subject = SUBJECT_PROVIDER.search(sentence, 0, position)
+    subject = SUBJECT_PROVIDER.search(sentence, _after_semicolon(sentence, position), position)
     return bool(subject) and not WHOLE_UNIT.search(sentence, subject.end(), position)
+
+
+def _after_semicolon(sentence: str, position: int) -> int:
+    """Where the part of a sentence holding position starts: '…安排律师为537名…提供法律咨询;…共受理法律援助
+    案件280件' gives the lawyers no credit past the semicolon that closes their part."""
+    return max(sentence.rfind(";", 0, position), sentence.rfind("；", 0, position)) + 1
 
 
 def organisations_of_a_kind(sentence: str, position: int) -> str:
