@@ -92,6 +92,12 @@ def test_a_provider_gets_no_credit_past_the_semicolon_closing_its_part(ds):  # S
     assert got[("legal_aid_cases", 280)][0] == "" and got[("legal_aid_cases", 90)][0]
 
 
+def test_years_after_a_since_with_no_report_date_are_the_reports_own(ds):  # SYNTHETIC
+    text = "自2009年以来，某区连续四年将法律援助列入民生工程。\n2011年，区法律援助中心办理法律援助案件149件。"
+    got = read(text, ds)
+    assert got[("legal_aid_cases", 149)][1:] == ("2011-01-01", "2011-12-31")
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

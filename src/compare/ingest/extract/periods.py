@@ -414,7 +414,9 @@ def out_of_scope(dating: Dating, doc: DocumentPeriod, statement: str, history: b
         return False
     if doc.report_date is not None:
         last = max(last, doc.report_date.year)
-    return (dating.end.year < first - 1 and not history) or (dating.start.year > last and statement != "target")
+    open_ended = anchor is not None and anchor.end is None  # '自2009年以来' with no report date: up to when?
+    after = dating.start.year > last and statement != "target" and not open_ended
+    return (dating.end.year < first - 1 and not history) or after
 
 
 # A review of a year released this soon after its end speaks of the year's end when it says 目前 or 现有.
