@@ -98,6 +98,16 @@ def test_years_after_a_since_with_no_report_date_are_the_reports_own(ds):  # SYN
     assert got[("legal_aid_cases", 149)][1:] == ("2011-01-01", "2011-12-31")
 
 
+def test_a_change_or_a_rate_between_a_count_and_its_parts_keeps_the_list(ds):  # SYNTHETIC
+    text = (
+        "2021年，共受理法律援助案件1500件，比去年同期增长120件，万人受援数9.5件，"
+        "刑事案件600件，仲裁案件40件，办结1400件。"
+    )
+    got = read(text, ds)
+    assert got[("legal_aid_cases", 600)][0] == "criminal" and got[("legal_aid_cases", 40)][0] == "arbitration"
+    assert got[("legal_aid_cases", 1400)][0] == "concluded"
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

@@ -62,6 +62,7 @@ PART_WORDS = {  # a part of the metric just named, and its subset label
     "个人": "personal",
     "领域": "specialised",
     "行政案件": "administrative",
+    "仲裁": "arbitration",
     "未成年": "minors",
     "兼职": "part_time",
     "本级": "municipal_level",
@@ -331,8 +332,21 @@ def carrier(previous: list[Candidate], sentence: str, n: Number) -> Candidate | 
     if last is None:
         return None
     end = last.number_end if last.sentence == sentence else 0
-    others = [m for m in find_numbers(sentence[end : n.start]) if not m.percent and unit_after(sentence, end + m.end)]
+    others = [
+        m
+        for m in find_numbers(sentence[end : n.start])
+        if not m.percent and unit_after(sentence, end + m.end) and not _said_of_the_count(sentence, end + m.start)
+    ]
     return None if others else last
+
+
+# What a report says of the count before it, in the same unit: its change ('比去年同期增长580件') or its rate
+# per 10,000 residents ('万人受援数18.8件'). It stands between a count and its parts without ending the list.
+OF_THE_COUNT = re.compile(r"(增长|增加|减少|下降|上升|提高|多|少)了?$|万人[\u4e00-\u9fff]{0,4}$")
+
+
+def _said_of_the_count(sentence: str, position: int) -> bool:
+    return bool(OF_THE_COUNT.search(sentence, max(0, position - 8), position))
 
 
 def respectively(sentence: str, n: Number, clause_start: int, previous: list[Candidate]) -> Candidate | None:
