@@ -108,6 +108,14 @@ def test_a_change_or_a_rate_between_a_count_and_its_parts_keeps_the_list(ds):  #
     assert got[("legal_aid_cases", 1400)][0] == "concluded"
 
 
+@pytest.mark.parametrize("opener", ["审理结果是", ""])
+def test_outcomes_listed_after_the_cases_counted_are_parts(ds, opener):  # SYNTHETIC
+    got = read(f"2014年，区政府受理复议案件60件，{opener}维持30件，驳回6件，撤销2件，中止1件，终止11件。", ds)
+    parts = {v: got[("admin_reconsideration_cases", v)][0] for v in (30, 6, 2, 1, 11)}
+    assert parts == {30: "upheld", 6: "rejected", 2: "revoked", 1: "suspended", 11: "terminated"}
+    assert got[("admin_reconsideration_cases", 60)][0] == ""
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

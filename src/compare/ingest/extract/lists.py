@@ -1,12 +1,13 @@
 """Lists of kinds after a total: '全县共有调委会120个，其中乡镇调委会10个、村调委会100个、行业性调委会10个'.
 
-The rule reads report grammar, not words: a total, then an opener (其中, 包括, 分别为, 即, or an opening
-parenthesis right after the count), then items separated by 、 ， ； — each '<words> N<counting word>' and
-nothing else. Every item of such a list is a part of the total when the list holds together as a breakdown:
-at least two items, each counted like the total (件 with 件/起, 个 with 个/家 ...), none larger than it and,
-together, no more than it. An item's subset comes from its own words as the catalogue names parts (a phrase
-that names a part, the rules' part words and modifiers, kinds of dispute); an item the catalogue names no
-part for is left to the other rules, with the reason why. A list in parentheses after a part splits that
+The rule reads report grammar, not words: a total, then an opener (其中, 包括, 分别为, 即, 结果是,
+an opening parenthesis right after the count, or an outcome of the cases counted: '…73件,维持46件,驳回7件'),
+then items separated by 、 ， ； — each '<words> N<counting word>' and nothing else. Every item of such a
+list is a part of the total when the list holds together as a breakdown: at least two items, each counted
+like the total (件 with 件/起, 个 with 个/家 ...), none larger than it and, together, no more than it. An
+item's subset comes from its own words as the catalogue names parts (a phrase that names a part, the rules'
+part words and modifiers, kinds of dispute); an item the catalogue names no part for is left to the other
+rules, with the reason why. A list in parentheses after a part splits that
 part ('处罚类案件90件（交警大队50件，派出所40件）': parts of that part, labelled 'parent/child').
 """
 
@@ -21,14 +22,19 @@ from .text import unit_after
 from .vocabulary import PhraseHit
 
 # What opens a list of parts: the word (or an opening parenthesis right after the total's count).
-OPENER = re.compile(r"(其中|包括|分别为|分别是|分别有|即)\s*[,，:：]?\s*")
+# '…受理复议案件73件,审理结果是维持46件,驳回7件…', and the same list with no word before it: the outcomes of the
+# cases just counted.
+OUTCOME_FIRST = r"(?<=[件起宗][,，])(?=(?:维持|撤销|驳回|确认违法|终止|责令履行)[^,，;；。\d]{0,12}\d)"
+OPENER = re.compile(rf"(其中|包括|分别为|分别是|分别有|即|结果[是为]|{OUTCOME_FIRST})\s*[,，:：]?\s*")
 PAREN_OPEN = re.compile(r"[(（]\s*(即|其中|含)?\s*[,，:：]?\s*")
 # '新受理的行政复议151件中，…': a count ending in 中 is the whole of the list after it.
 AMONG_OPEN = re.compile(r"中\s*[,，:：]\s*")
 # A remark between items, no count in it ('…140件,占受理案件数比例最高,达92.71%;乡镇政府11件'): read past.
 REMARK = re.compile(r"[^\d,，、;；。()（）]{1,20}(\d+(\.\d+)?%)?[^\d,，、;；。()（）]{0,8}[,，;；]")
 MAX_REMARKS = 2
-ANY_OPENER = re.compile(r"其中|包括|分别[为是有]|即|[(（]|中\s*[,，:：]")  # one pass: most sentences open no list
+ANY_OPENER = re.compile(
+    rf"其中|包括|分别[为是有]|即|[(（]|中\s*[,，:：]|结果[是为]|{OUTCOME_FIRST}"
+)  # one pass: most sentences open no list
 SEPARATORS = "、,，;；"
 CLOSERS = ")）"
 # An item's words: a short name (up to ITEM_CHARS) with no number, clause mark or parenthesis in it.
@@ -42,6 +48,7 @@ OUTCOMES = {
     "驳回": "rejected",
     "责令履行": "ordered_to_perform",
     "终止": "terminated",
+    "中止": "suspended",
     "撤回": "withdrawn",
     "结转": "carried_over",
 }
@@ -96,7 +103,9 @@ def lists_in(sentence: str, numbers: list[Number]) -> list[Opened]:
         return []
     parens = list(PAREN_OPEN.finditer(sentence))
     inside = {m.start(1) for m in parens if m.group(1)}  # '(即…': the parenthesis opens it
-    found = [(m, "word") for m in OPENER.finditer(sentence) if m.start() not in inside]
+    found = [
+        (m, "word") for m in OPENER.finditer(sentence) if m.start() not in inside and not _next_outcome(sentence, m)
+    ]
     found += [(m, "paren") for m in parens] + [(m, "among") for m in AMONG_OPEN.finditer(sentence)]
     if not found:
         return []
@@ -108,6 +117,14 @@ def lists_in(sentence: str, numbers: list[Number]) -> list[Opened]:
         for m, k in found
     ]
     return sorted((o for o in opened if o.items), key=lambda o: -o.start)
+
+
+OUTCOME_ITEM = re.compile(r"(维持|撤销|驳回|确认违法|终止|责令履行|中止)[^,，;；。\d]{0,12}\d+[件起宗][,，]$")
+
+
+def _next_outcome(sentence: str, opener: re.Match) -> bool:
+    """An outcome that follows another ('维持46件,驳回7件'): an item of the list the first opened, no opener."""
+    return opener.end() == opener.start() and bool(OUTCOME_ITEM.search(sentence, 0, opener.start()))
 
 
 def item_of(
