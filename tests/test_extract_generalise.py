@@ -116,6 +116,13 @@ def test_outcomes_listed_after_the_cases_counted_are_parts(ds, opener):  # SYNTH
     assert got[("admin_reconsideration_cases", 60)][0] == ""
 
 
+def test_parts_named_by_who_was_aided_or_by_a_dedicated_line(ds):  # SYNTHETIC
+    got = read("2015年，全县受理法律援助案件400件，其中残疾人维权案件20件，老年人维权案件35件。", ds)
+    assert got[("legal_aid_cases", 20)][0] == "disabled" and got[("legal_aid_cases", 35)][0] == "elderly"
+    got = read("2013年，全市通过148专线解答法律咨询3000人次。", ds)
+    assert got[("legal_consultations", 3000)][0] == "hotline_12348"
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

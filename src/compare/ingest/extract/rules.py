@@ -64,6 +64,8 @@ PART_WORDS = {  # a part of the metric just named, and its subset label
     "行政案件": "administrative",
     "仲裁": "arbitration",
     "未成年": "minors",
+    "残疾": "disabled",
+    "老年": "elderly",
     "兼职": "part_time",
     "本级": "municipal_level",
     "派驻": "stationed",
@@ -395,7 +397,7 @@ def part_of(before: str, organisations: bool = False) -> str:
     before = NOT_CONCLUDED.sub("", before)
     words = {**PART_WORDS, **MODIFIER_PARTS, **(ORGANISATION_KINDS if organisations else {})}
     labels = (["pending"] if pending else []) + [label for word, label in words.items() if word in before]
-    if "12348" in before or "热线" in before:
+    if "12348" in before or "热线" in before or "专线" in before:
         labels.append("hotline_12348")
     if any(kind not in NO_KIND for kind in DISPUTE_KIND.findall(before)):
         labels.append("by_kind")
