@@ -123,6 +123,11 @@ def test_parts_named_by_who_was_aided_or_by_a_dedicated_line(ds):  # SYNTHETIC
     assert got[("legal_consultations", 3000)][0] == "hotline_12348"
 
 
+def test_whose_losses_between_verb_and_object_is_read_through(ds):  # SYNTHETIC
+    got = read("2024年，全县受理法律援助案件300件，挽回群众经济损失120万余元。", ds)
+    assert got[("wages_recovered", 1200000)][0] == ""
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

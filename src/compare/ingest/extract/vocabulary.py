@@ -134,7 +134,7 @@ def _read_phrases(ds: Dataset) -> Phrases:
             )
         words = tuple(w for w in str(r.measure_words).split("|") if w)
         rows.append((r.metric_id, *catalogue[r.metric_id], r.phrase, r.subset, words))
-    return _phrases(tuple(rows + _with_every_kind(rows) + _older_names(rows)))
+    return _phrases(tuple(rows + _with_every_kind(rows) + _with_whose(rows) + _older_names(rows)))
 
 
 # '调处各类民间纠纷', '挽回各类经济损失': 各类 (every kind of) typed between a phrase's verb and its object.
@@ -149,6 +149,21 @@ def _with_every_kind(rows: list[tuple]) -> list[tuple]:
         for metric_id, unit, kind, phrase, subset, words in rows
         if phrase[:2] in VERBS_BEFORE_KINDS and len(phrase) > 3 and not phrase[2:].startswith(EVERY_KIND)
         for every in EVERY_KIND
+    ]
+
+
+# '挽回群众经济损失369万余元': whose losses, typed between the verb of recovering and what was recovered.
+VERBS_OF_RECOVERY = ("挽回", "避免", "追回")
+WHOSE = ("群众", "当事人", "受援人", "农民工", "企业")
+
+
+def _with_whose(rows: list[tuple]) -> list[tuple]:
+    """The catalogue's phrases of money recovered again with whose money between verb and object."""
+    return [
+        (metric_id, unit, kind, phrase[:2] + whose + phrase[2:], subset, words)
+        for metric_id, unit, kind, phrase, subset, words in rows
+        if phrase[:2] in VERBS_OF_RECOVERY and len(phrase) > 3
+        for whose in WHOSE
     ]
 
 
