@@ -128,6 +128,11 @@ def test_whose_losses_between_verb_and_object_is_read_through(ds):  # SYNTHETIC
     assert got[("wages_recovered", 1200000)][0] == ""
 
 
+def test_a_count_whose_own_noun_follows_is_no_part_of_the_count_before(ds):  # SYNTHETIC
+    got = read("2021年，招聘30名专职调解员，实现镇街专职调解员全覆盖；安排150名村居法律顾问参与调解。", ds)
+    assert ("village_legal_advisers", 150) in got and ("mediators", 150) not in got
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

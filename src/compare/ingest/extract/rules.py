@@ -585,7 +585,10 @@ def classify(
         )
         why = f"the phrase '{sentence[hit.start : hit.end]}' names a part" if hit.subset else _named(words)
         return Reading(hit.metric_id, hit.kind, subset, "actual", n.value, hit.start, unit_end, why if subset else "")
-    if hit is None and last is not None and last_unit in fits:
+    # '…专职调解员全覆盖;安排208名村居法律顾问': a noun of another metric right after the count is its own
+    named_after = phrase_after(hits, sentence, unit_end, unit, frozenset(fits))
+    other_after = named_after is not None and last is not None and named_after.metric_id != last.metric_id
+    if hit is None and last is not None and last_unit in fits and not other_after:
         since_last = sentence[last.quote_end : n.start] if last.sentence == sentence else item
         since_last = since_last[-PART_WORD_REACH:]
         success = SUCCESS_METRIC.get(last.metric_id)
