@@ -133,6 +133,19 @@ def test_a_count_whose_own_noun_follows_is_no_part_of_the_count_before(ds):  # S
     assert ("village_legal_advisers", 150) in got and ("mediators", 150) not in got
 
 
+@pytest.mark.parametrize(
+    "lead, end",
+    [
+        ("12月23日，记者从某市司法局获悉：", "2024-12-23"),
+        ("12月20日，某市司法局召开新闻发布会。", "2024-12-20"),
+        ("11月2日，记者从某市司法局获悉：", "2024-12-24"),  # weeks before the page: not the day it states
+    ],
+)
+def test_a_news_lead_dates_what_it_reports_to_the_day_it_names(ds, lead, end):  # SYNTHETIC
+    got = read(f"{lead}今年以来，全市共调解矛盾纠纷2300件。", ds, published=pd.Timestamp(2024, 12, 24))
+    assert got[("disputes_mediated", 2300)][1:] == ("2024-01-01", end)
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

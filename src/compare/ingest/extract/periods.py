@@ -275,11 +275,28 @@ def url_date(url: str, simple_text: str = "") -> pd.Timestamp | None:
     return month_end(y, mo)
 
 
+# A news lead states the day the figures were given, a few days before the page went out: '12月23日,记者从
+# 渭南市委政法委获悉:今年以来…', '4月16日,记者从泸溪县司法局获悉', '12月8日,…市司法局向媒体通报'.
+LEAD_DAY = re.compile(
+    r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日[上下]?午?[,，]?\s*(?:本报)?(?:记者|[^,，。]{2,16}(?:向媒体通报|新闻发布会))"
+)
+LEAD_LAG_DAYS = 10
+
+
+def _stated_before(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | None:
+    """The day a news lead says the figures were given, when it is shortly before publication, else None."""
+    for m in LEAD_DAY.finditer(simple_text[:OPENING_CHARS]):
+        day = _date(published.year, m["m"], m["d"])
+        if day is not None and pd.Timedelta(0) < published - day <= pd.Timedelta(days=LEAD_LAG_DAYS):
+            return day
+    return None
+
+
 def report_date(simple_text: str, ctx: Context) -> pd.Timestamp | None:
     """The report's date: its publication date when known, else the first full date in its first lines,
     else the date its web address carries."""
     if ctx.published is not None:
-        return ctx.published
+        return _stated_before(simple_text, ctx.published) or ctx.published
     for m in REPORT_DATE.finditer(simple_text[:OPENING_CHARS]):
         y, mo, d = (m["y"], m["m"], m["d"]) if m["y"] else (m["y2"], m["m2"], m["d2"])
         day = _date(y, mo, d)
