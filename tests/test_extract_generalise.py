@@ -146,6 +146,12 @@ def test_a_news_lead_dates_what_it_reports_to_the_day_it_names(ds, lead, end):  
     assert got[("disputes_mediated", 2300)][1:] == ("2024-01-01", end)
 
 
+@pytest.mark.parametrize("first", ["今年前8个月", "前八个月"])
+def test_the_first_months_of_a_year_run_to_the_last_of_them(ds, first):  # SYNTHETIC
+    got = read(f"{first}，全市共受理法律援助案件6600件。", ds, published=pd.Timestamp(2015, 9, 19))
+    assert got[("legal_aid_cases", 6600)][1:] == ("2015-01-01", "2015-08-31")
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

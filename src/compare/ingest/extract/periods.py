@@ -61,6 +61,7 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
             rf"(?P<year>{YEAR}年(?:度)?)(?!\d{{1,2}}\s*[月日号]|月|\d{{1,2}}\s*[-—至到~])",  # 2020年172件 too
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
+            rf"(?P<first_months>(?:(?P<fm_year>{YEAR})年|今年)?前{MONTH}个月)",
             rf"(?P<month>(?:(?:{YEAR}年)?(?<![\d\-—至到~])(?<!\d月){MONTH}月份|{YEAR}年{MONTH}月(?![\d日号底末初中上下旬份]))"
             r"(?!\s*(?:以来|起|[至到\-—–~]|[上中下]旬|初|底|末)))",  # no range (3月至8月), no day in it (5月份中旬)
             rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:(?P<until_day>\d{{1,2}})日|(?P<third>[上中下]旬))"
@@ -179,6 +180,10 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
     if g["year_months"] or g["months"]:
         y = int(text[:4]) if g["year_months"] else (year or (report_date.year if report_date is not None else None))
         last = _month(re.findall(MONTH, text[4:] if g["year_months"] else text)[-1])
+        return Span(pd.Timestamp(y, 1, 1), month_end(y, last), text) if y and 1 <= last <= 12 else None
+    if g["first_months"]:  # 前8个月, 2015年前11个月: January to the end of that month
+        y = int(g["fm_year"]) if g["fm_year"] else (year or (report_date.year if report_date is not None else None))
+        last = _month(re.findall(MONTH, text[text.index("前") :])[0])
         return Span(pd.Timestamp(y, 1, 1), month_end(y, last), text) if y and 1 <= last <= 12 else None
     if g["month"]:  # 8月份, 2016年8月: one month (of the year it names, else the year the text speaks of)
         y, rest, named = _named_year(text, year, report_date)
