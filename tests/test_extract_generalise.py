@@ -152,6 +152,12 @@ def test_the_first_months_of_a_year_run_to_the_last_of_them(ds, first):  # SYNTH
     assert got[("legal_aid_cases", 6600)][1:] == ("2015-01-01", "2015-08-31")
 
 
+def test_last_year_in_a_news_report_is_the_year_before_it_was_written(ds):  # SYNTHETIC
+    text = "1月18日记者获悉，某市在2021年法律援助工作中不断扩大受援范围。去年，全市法律援助机构办理法律援助案件1500件。"
+    got = read(text, ds, published=pd.Timestamp(2022, 1, 21))
+    assert got[("legal_aid_cases", 1500)][1:] == ("2021-01-01", "2021-12-31")
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

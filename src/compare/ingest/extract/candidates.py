@@ -351,7 +351,10 @@ def _marked(text: str, origin: list[int], s0: int, s1: int, start: int, end: int
 
 
 def _year(doc: periods.DocumentPeriod) -> int | None:
-    """The year a document speaks of: its period's, else its report date's."""
+    """The year a document speaks of: its period's, else its report date's; a news report's is the year it
+    was written ('1月18日记者获悉…去年,全市…': last year is the year before the lead's)."""
+    if doc.news and doc.report_date is not None:
+        return doc.report_date.year
     if doc.span is not None and (doc.span.end or doc.span.start) is not None:
         return (doc.span.end or doc.span.start).year
     return doc.report_date.year if doc.report_date is not None else None

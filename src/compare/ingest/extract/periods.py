@@ -134,6 +134,7 @@ class DocumentPeriod:
     as_of: pd.Timestamp | None
     how: str
     recent: bool = False  # the opening speaks of recent years (近年来) and names no period
+    news: bool = False  # a news lead or dateline opens it: 去年 is the year before it was written
 
 
 def month_end(year: int, month: int) -> pd.Timestamp:
@@ -407,7 +408,8 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
         recent = any(p.recent for p in phrases(opening(simple_text), None, date))
         return DocumentPeriod(None, date, date, how, recent)
     as_of = date if (span.to_report_date or span.end is None or (date is not None and span.end >= date)) else span.end
-    return DocumentPeriod(span, date, as_of, span.how)
+    news = bool(LEAD_DAY.search(opening(simple_text)) or DATELINE.search(opening(simple_text)))
+    return DocumentPeriod(span, date, as_of, span.how, news=news)
 
 
 def _within(year_span: Span, doc_span: Span | None) -> bool:
