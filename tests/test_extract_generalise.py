@@ -158,6 +158,14 @@ def test_last_year_in_a_news_report_is_the_year_before_it_was_written(ds):  # SY
     assert got[("legal_aid_cases", 1500)][1:] == ("2021-01-01", "2021-12-31")
 
 
+def test_this_year_in_a_review_of_last_year_published_soon_after_is_that_year(ds):  # SYNTHETIC
+    text = "2014年，某区政府法制办公室积极履行行政复议职责。\n今年区政府被诉行政案件共计6件，受理复议案件73件。"
+    got = read(text, ds, published=pd.Timestamp(2015, 2, 28))
+    assert got[("admin_litigation_cases", 6)][1:] == ("2014-01-01", "2014-12-31")
+    news = read("2月20日，记者从某区司法局获悉：" + text, ds, published=pd.Timestamp(2015, 2, 28))
+    assert news[("admin_litigation_cases", 6)][1:] == ("2015-01-01", "2015-02-20")  # a news report: its own year
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

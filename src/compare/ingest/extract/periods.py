@@ -373,6 +373,20 @@ def _reviewed_year(simple_text: str, span: Span | None, date: pd.Timestamp | Non
     return Span(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), f"the heading '{m.group(0).strip()}'")
 
 
+def _review_of_last_year(span: Span | None, date: pd.Timestamp | None) -> bool:
+    """Whether an opening names a whole year that ended shortly (REVIEW_LAG_DAYS) before the report's date."""
+    if span is None or span.start is None or span.end is None or date is None or span.to_report_date:
+        return False
+    whole_year = (span.start.month, span.start.day, span.end.month, span.end.day) == (1, 1, 12, 31)
+    return (
+        whole_year and span.start.year == span.end.year and pd.Timedelta(0) < date - span.end <= pd.Timedelta(days=92)
+    )
+
+
+def _news(simple_text: str) -> bool:
+    return bool(LEAD_DAY.search(opening(simple_text)) or DATELINE.search(opening(simple_text)))
+
+
 # '普陀年鉴2012', '2012年鉴': a yearbook of one year records the year before it.
 YEARBOOK = re.compile(r"年鉴\s*[(（]?(?P<a>(?:19|20)\d\d)|(?P<b>(?:19|20)\d\d)\s*年?鉴")
 
@@ -399,6 +413,8 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
         reviewed = _reviewed_year(simple_text, span, date)
         if reviewed is not None:  # the report speaks as at the end of the year it reviews ('今年' is that year)
             span, date = reviewed, min(date, reviewed.end) if date is not None else reviewed.end
+        elif _review_of_last_year(span, date) and not _news(simple_text):  # '2014年…' published in February
+            date = span.end
     if span is None:
         how = (
             f"no period in the opening; stocks at the report's date {date:%Y-%m-%d}"
@@ -408,8 +424,7 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
         recent = any(p.recent for p in phrases(opening(simple_text), None, date))
         return DocumentPeriod(None, date, date, how, recent)
     as_of = date if (span.to_report_date or span.end is None or (date is not None and span.end >= date)) else span.end
-    news = bool(LEAD_DAY.search(opening(simple_text)) or DATELINE.search(opening(simple_text)))
-    return DocumentPeriod(span, date, as_of, span.how, news=news)
+    return DocumentPeriod(span, date, as_of, span.how, news=_news(simple_text))
 
 
 def _within(year_span: Span, doc_span: Span | None) -> bool:
