@@ -166,6 +166,19 @@ def test_this_year_in_a_review_of_last_year_published_soon_after_is_that_year(ds
     assert news[("admin_litigation_cases", 6)][1:] == ("2015-01-01", "2015-02-20")  # a news report: its own year
 
 
+@pytest.mark.parametrize(
+    "opening, start, end",
+    [
+        ("5月31日上午，某县司法局在集市开展法律援助宣传活动。", "2018-05-31", "2018-05-31"),
+        ("自5月28日开始，某县司法局在庙会开展普法宣传。", "2018-05-28", "2018-06-01"),
+        ("5月31日，记者从某县司法局获悉：今年以来，", "2018-01-01", "2018-05-31"),  # a news lead, no event
+    ],
+)
+def test_an_event_reports_figures_are_the_days_its_opening_names(ds, opening, start, end):  # SYNTHETIC
+    got = read(f"{opening}活动中接受法律咨询120余人次。", ds, published=pd.Timestamp(2018, 6, 1))
+    assert got[("legal_consultations", 120)][1:] == (start, end)
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

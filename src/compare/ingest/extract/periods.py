@@ -373,6 +373,33 @@ def _reviewed_year(simple_text: str, span: Span | None, date: pd.Timestamp | Non
     return Span(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), f"the heading '{m.group(0).strip()}'")
 
 
+# One-day event news: '5月31日上午,…县司法局…开展…活动', '自4月17日开始,…': what the page counts is that
+# day's, or those days' up to the page.
+EVENT_DAY = re.compile(
+    r"(?:^|[。\n\s,，])(?P<since>自|从)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?P<open>开始|起|以来)?(?:上午|下午|晚上?)?[,，]"
+)
+EVENT_LAG_DAYS = 10
+
+
+def _event_days(simple_text: str, date: pd.Timestamp | None) -> Span | None:
+    """The day (or, after 自/起, the days up to the report) an event report's opening names, when the report
+    came out at most EVENT_LAG_DAYS after it; else None."""
+    if date is None:
+        return None
+    text = opening(simple_text)
+    m = EVENT_DAY.search(text)
+    if m is None or LEAD_DAY.match(text, m.start("m")):  # '4月16日,记者从…获悉': a news lead, no event
+        return None
+    day = _date(date.year, m["m"], m["d"])
+    if day is None or not pd.Timedelta(0) <= date - day <= pd.Timedelta(days=EVENT_LAG_DAYS):
+        return None
+    if m["since"] or m["open"]:
+        return Span(
+            day, date, f"from the day the opening names ('{m.group(0).strip(' ,，。')}') to the report's date", True
+        )
+    return Span(day, day, f"the day the opening names ('{m.group(0).strip(' ,，。')}')")
+
+
 def _review_of_last_year(span: Span | None, date: pd.Timestamp | None) -> bool:
     """Whether an opening names a whole year that ended shortly (REVIEW_LAG_DAYS) before the report's date."""
     if span is None or span.start is None or span.end is None or date is None or span.to_report_date:
@@ -407,7 +434,7 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
     if ctx.period_start is not None:
         span = Span(ctx.period_start, ctx.period_end, "given (sources.csv or --period)", given=True)
     else:
-        span = _opening_span(opening(simple_text), date) or _yearbook_span(ctx.title)
+        span = _opening_span(opening(simple_text), date) or _yearbook_span(ctx.title) or _event_days(simple_text, date)
         if span is not None and span.end is not None and date is None and span.end > pd.Timestamp.now():
             span = None
         reviewed = _reviewed_year(simple_text, span, date)
