@@ -179,6 +179,15 @@ def test_an_event_reports_figures_are_the_days_its_opening_names(ds, opening, st
     assert got[("legal_consultations", 120)][1:] == (start, end)
 
 
+def test_a_page_with_no_date_of_its_own_is_dated_by_its_news_lead(ds):  # SYNTHETIC
+    text = (
+        "11月26日上午，某市政府新闻办召开“某市司法行政系统法律援助扩面提质工程”新闻发布会。"
+        "2024年法律援助扩面提质工程是民生实事之一。今年以来，全市已受理法律援助案件3400件。"
+    )
+    got = read(text, ds)
+    assert got[("legal_aid_cases", 3400)][1:] == ("2024-01-01", "2024-11-26")
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

@@ -284,7 +284,7 @@ def url_date(url: str, simple_text: str = "") -> pd.Timestamp | None:
 # A news lead states the day the figures were given, a few days before the page went out: '12月23日,记者从
 # 渭南市委政法委获悉:今年以来…', '4月16日,记者从泸溪县司法局获悉', '12月8日,…市司法局向媒体通报'.
 LEAD_DAY = re.compile(
-    r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日[上下]?午?[,，]?\s*(?:本报)?(?:记者|[^,，。]{2,16}(?:向媒体通报|新闻发布会))"
+    r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日[上下]?午?[,，]?\s*(?:本报)?(?:记者|[^,，。]{2,16}向媒体通报|[^。]{2,60}?新闻发布会)"
 )
 LEAD_LAG_DAYS = 10
 
@@ -308,7 +308,16 @@ def report_date(simple_text: str, ctx: Context) -> pd.Timestamp | None:
         day = _date(y, mo, d)
         if day is not None:
             return day
-    return url_date(ctx.url, simple_text) if ctx.url else None
+    found = url_date(ctx.url, simple_text) if ctx.url else None
+    return found or _lead_day_of_named_year(simple_text)
+
+
+def _lead_day_of_named_year(simple_text: str) -> pd.Timestamp | None:
+    """For a page with no date of its own: the day its news lead names ('11月26日上午,…召开…新闻发布会'), in
+    the year its opening names ('2024年法律援助…'), or None."""
+    text = opening(simple_text)
+    lead, year = LEAD_DAY.search(text), re.search(YEAR + "年", text)
+    return _date(int(year.group(1)), lead["m"], lead["d"]) if lead and year else None
 
 
 def opening(simple_text: str) -> str:
