@@ -188,6 +188,12 @@ def test_a_page_with_no_date_of_its_own_is_dated_by_its_news_lead(ds):  # SYNTHE
     assert got[("legal_aid_cases", 3400)][1:] == ("2024-01-01", "2024-11-26")
 
 
+def test_how_much_a_count_changed_is_no_count(ds):  # SYNTHETIC
+    got = read("2016年8月，全市受理矛盾纠纷900件，矛盾纠纷案件数量与去年同期相比减少159件，比上月增加了29件。", ds)
+    assert ("disputes_mediated", 900) in got
+    assert ("disputes_mediated", 159) not in got and ("disputes_mediated", 29) not in got
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

@@ -75,7 +75,11 @@ def _sentence_candidates(
             unit = "per_10k"
         if unit is None and IMPLIED_CASES.search(sentence, 0, n.start) and UNIT_LEFT_OUT.match(sentence, n.end):
             unit = "件"  # '共审结复议案件4696,': the noun right before names what is counted
-        if unit is None or periods.NOT_A_PERIOD_COUNT.search(sentence, _segment(sentence, n.start), n.start):
+        if (
+            unit is None
+            or periods.NOT_A_PERIOD_COUNT.search(sentence, _segment(sentence, n.start), n.start)
+            or (unit != "%" and CHANGE_BY.search(sentence, max(0, n.start - 4), n.start))
+        ):
             continue
         item_start = segment_start(sentence, clause_start, n.start)
         available = [
@@ -169,6 +173,10 @@ def _learned_reading(sentence, n, unit, unit_end, clause_start, item_start, avai
     if found is None or found.metric_id != named.hit.metric_id:
         return None
     return replace(found, named_by=named.why)
+
+
+# '与去年同期相比减少159件', '比上月增加29件': how much a count changed, no count of its own.
+CHANGE_BY = re.compile(r"(增加|减少|增长|下降|上升|降低|提高)了?$")
 
 
 # A count whose counting word is left out after the noun it counts ('共审结复议案件4696,'), at a clause's end.
