@@ -158,14 +158,6 @@ def test_last_year_in_a_news_report_is_the_year_before_it_was_written(ds):  # SY
     assert got[("legal_aid_cases", 1500)][1:] == ("2021-01-01", "2021-12-31")
 
 
-def test_this_year_in_a_review_of_last_year_published_soon_after_is_that_year(ds):  # SYNTHETIC
-    text = "2014年，某区政府法制办公室积极履行行政复议职责。\n今年区政府被诉行政案件共计6件，受理复议案件73件。"
-    got = read(text, ds, published=pd.Timestamp(2015, 2, 28))
-    assert got[("admin_litigation_cases", 6)][1:] == ("2014-01-01", "2014-12-31")
-    news = read("2月20日，记者从某区司法局获悉：" + text, ds, published=pd.Timestamp(2015, 2, 28))
-    assert news[("admin_litigation_cases", 6)][1:] == ("2015-01-01", "2015-02-20")  # a news report: its own year
-
-
 @pytest.mark.parametrize(
     "opening, start, end",
     [

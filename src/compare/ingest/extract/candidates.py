@@ -296,7 +296,8 @@ def candidates(
     opening = True  # the sentence opens its paragraph
     for start, end, paragraph_ends in sentences(simple):
         if end > start:
-            sentence_periods = periods.phrases(simple[start:end], _year(doc), doc.report_date)
+            written = doc.report_date.year if doc.news and doc.report_date is not None else None
+            sentence_periods = periods.phrases(simple[start:end], _year(doc), doc.report_date, written)
             if not paragraph and paragraph_ends:
                 section = _heading_span(simple[start:end], sentence_periods) or section
             if opening:
@@ -359,10 +360,7 @@ def _marked(text: str, origin: list[int], s0: int, s1: int, start: int, end: int
 
 
 def _year(doc: periods.DocumentPeriod) -> int | None:
-    """The year a document speaks of: its period's, else its report date's; a news report's is the year it
-    was written ('1月18日记者获悉…去年,全市…': last year is the year before the lead's)."""
-    if doc.news and doc.report_date is not None:
-        return doc.report_date.year
+    """The year a document speaks of: its period's, else its report date's."""
     if doc.span is not None and (doc.span.end or doc.span.start) is not None:
         return (doc.span.end or doc.span.start).year
     return doc.report_date.year if doc.report_date is not None else None
@@ -380,6 +378,7 @@ def _leading_span(sentence: str, sentence_periods: list[periods.Phrase]) -> peri
         p.span
         for p in sentence_periods
         if p.span is not None
+        and TO_DATE.search(sentence, p.start, p.end)  # not a year compared or planned ('…,2018年,…', '2020年,将…')
         and not p.base
         and CLAUSE_LEADING.match(sentence, p.end)
         and _opens_clause(sentence, p.start)
@@ -387,8 +386,10 @@ def _leading_span(sentence: str, sentence_periods: list[periods.Phrase]) -> peri
     return later[-1] if later else (spans[0] if spans else None)
 
 
-# '…向一线延伸,今年以来,共办理…': a period phrase standing as a clause of its own speaks for what follows.
+# '…向一线延伸,今年以来,共办理…': a period to the report's date standing as a clause of its own speaks for
+# what follows.
 CLAUSE_LEADING = re.compile(r"\s*[,，]")
+TO_DATE = re.compile("以来|今年来|截[至止]|迄今|目前")
 
 
 def _opens_clause(sentence: str, start: int) -> bool:

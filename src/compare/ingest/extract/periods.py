@@ -61,7 +61,7 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
             rf"(?P<year>{YEAR}年(?:度)?)(?!\d{{1,2}}\s*[月日号]|月|\d{{1,2}}\s*[-—至到~])",  # 2020年172件 too
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
-            rf"(?P<first_months>(?:(?P<fm_year>{YEAR})年|今年)?前{MONTH}个月)",
+            rf"(?P<first_months>(?:(?P<fm_year>{YEAR})年|今年)?(?<![提之以案])前{MONTH}个月)",
             rf"(?P<month>(?:(?:{YEAR}年)?(?<![\d\-—至到~])(?<!\d月){MONTH}月份|{YEAR}年{MONTH}月(?![\d日号底末初中上下旬份]))"
             r"(?!\s*(?:以来|起|[至到\-—–~]|[上中下]旬|初|底|末)))",  # no range (3月至8月), no day in it (5月份中旬)
             rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:(?P<until_day>\d{{1,2}})日|(?P<third>[上中下]旬))"
@@ -158,7 +158,9 @@ def _capped(span: Span, report_date: pd.Timestamp | None) -> Span:
     return span
 
 
-def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None) -> Span | None:
+def _phrase_span(
+    m: re.Match, year: int | None, report_date: pd.Timestamp | None, written: int | None = None
+) -> Span | None:
     """The span one matched period phrase names, given the year it speaks of and the report's date."""
     g, text = m.groupdict(), m.group(0)
     if g["span"]:
@@ -182,7 +184,7 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
         y = int(text[:4]) if g["year_months"] else (year or (report_date.year if report_date is not None else None))
         last = _month(re.findall(MONTH, text[4:] if g["year_months"] else text)[-1])
         return Span(pd.Timestamp(y, 1, 1), month_end(y, last), text) if y and 1 <= last <= 12 else None
-    if g["first_months"]:  # 前8个月, 2015年前11个月: January to the end of that month
+    if g["first_months"]:  # 今年前8个月, 2015年前11个月 (not 提前3个月, 结案前3个月): January to that month's end
         y = int(g["fm_year"]) if g["fm_year"] else (year or (report_date.year if report_date is not None else None))
         last = _month(re.findall(MONTH, text[text.index("前") :])[0])
         return Span(pd.Timestamp(y, 1, 1), month_end(y, last), text) if y and 1 <= last <= 12 else None
@@ -222,8 +224,9 @@ def _phrase_span(m: re.Match, year: int | None, report_date: pd.Timestamp | None
         if 2 <= count <= 10:
             return Span(pd.Timestamp(year - count + 1, 1, 1), pd.Timestamp(year, 12, 31), text)
         return None
-    if g["last_year"] and year:
-        return Span(pd.Timestamp(year - 1, 1, 1), pd.Timestamp(year - 1, 12, 31), text)
+    if g["last_year"] and (written or year):
+        before = (written or year) - 1
+        return Span(pd.Timestamp(before, 1, 1), pd.Timestamp(before, 12, 31), text)
     return None
 
 
@@ -236,16 +239,19 @@ def _named_year(text: str, year: int | None, report_date: pd.Timestamp | None) -
     return year or (report_date.year if report_date is not None else None), 0, False
 
 
-def phrases(sentence: str, year: int | None, report_date: pd.Timestamp | None) -> list[Phrase]:
+def phrases(
+    sentence: str, year: int | None, report_date: pd.Timestamp | None, written: int | None = None
+) -> list[Phrase]:
     """The period phrases of a sentence, left to right. A year named in the sentence is the year of the
-    phrases after it (2019年1至7月); otherwise the document's year."""
+    phrases after it (2019年1至7月); otherwise the document's year. written: the year a news report was
+    written, whose 去年 is the year before it (unless the sentence named a year first)."""
     found = []
     for m in PERIOD_PHRASE.finditer(sentence):
         if TARGET_REFERENCE.match(sentence, m.end()):  # 全年任务, 年度计划: the target's year, not the number's
             continue
-        span = _phrase_span(m, year, report_date)
+        span = _phrase_span(m, year, report_date, written)
         if m["year"] or m["year_part"] or m["year_months"]:
-            year = int(m.group(0)[:4])
+            year, written = int(m.group(0)[:4]), None
         if span is not None and span.start is not None and span.end is not None and span.end < span.start:
             span = None
         base = bool(COMPARISON_BASE.search(sentence, max(0, m.start() - 2), m.start()))
@@ -314,10 +320,18 @@ def report_date(simple_text: str, ctx: Context) -> pd.Timestamp | None:
 
 def _lead_day_of_named_year(simple_text: str) -> pd.Timestamp | None:
     """For a page with no date of its own: the day its news lead names ('11月26日上午,…召开…新闻发布会'), in
-    the year its opening names ('2024年法律援助…'), or None."""
+    the year its opening names ('2024年法律援助…'), or the next when that year's period ends after the day (a
+    January lead on last year's work), or None."""
     text = opening(simple_text)
     lead, year = LEAD_DAY.search(text), re.search(YEAR + "年", text)
-    return _date(int(year.group(1)), lead["m"], lead["d"]) if lead and year else None
+    if not (lead and year):
+        return None
+    day = _date(int(year.group(1)), lead["m"], lead["d"])
+    reported = _opening_span(text, None)
+    early = day is not None and day.month <= 3  # a lead in the first quarter on the year the opening names
+    if early and reported is not None and reported.end is not None and reported.end > day:
+        return _date(int(year.group(1)) + 1, lead["m"], lead["d"])  # '1月10日,…获悉,2019年,…': January 2020
+    return day
 
 
 def opening(simple_text: str) -> str:
@@ -409,16 +423,6 @@ def _event_days(simple_text: str, date: pd.Timestamp | None) -> Span | None:
     return Span(day, day, f"the day the opening names ('{m.group(0).strip(' ,，。')}')")
 
 
-def _review_of_last_year(span: Span | None, date: pd.Timestamp | None) -> bool:
-    """Whether an opening names a whole year that ended shortly (REVIEW_LAG_DAYS) before the report's date."""
-    if span is None or span.start is None or span.end is None or date is None or span.to_report_date:
-        return False
-    whole_year = (span.start.month, span.start.day, span.end.month, span.end.day) == (1, 1, 12, 31)
-    return (
-        whole_year and span.start.year == span.end.year and pd.Timedelta(0) < date - span.end <= pd.Timedelta(days=92)
-    )
-
-
 def _news(simple_text: str) -> bool:
     return bool(LEAD_DAY.search(opening(simple_text)) or DATELINE.search(opening(simple_text)))
 
@@ -449,8 +453,6 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
         reviewed = _reviewed_year(simple_text, span, date)
         if reviewed is not None:  # the report speaks as at the end of the year it reviews ('今年' is that year)
             span, date = reviewed, min(date, reviewed.end) if date is not None else reviewed.end
-        elif _review_of_last_year(span, date) and not _news(simple_text):  # '2014年…' published in February
-            date = span.end
     if span is None:
         how = (
             f"no period in the opening; stocks at the report's date {date:%Y-%m-%d}"

@@ -714,10 +714,9 @@ def segment_start(sentence: str, clause_start: int, position: int) -> int:
 def by_provider(sentence: str, position: int) -> bool:
     """Whether a count is credited to one provider group (lawyers, hotline ...) named shortly before it,
     rather than to the whole district (全区, 全市, 全县 in between)."""
-    start = max(position - PROVIDER_REACH, _after_semicolon(sentence, position))
     found = [
         m
-        for m in PROVIDERS.finditer(sentence, max(0, start), position)
+        for m in PROVIDERS.finditer(sentence, max(0, position - PROVIDER_REACH), position)
         if not DIRECTED.search(sentence, max(0, m.start() - 3), m.start()) and not FEE_NOUN.match(sentence, m.end())
     ]
     if found and not WHOLE_UNIT.search(sentence, found[-1].end(), position):
@@ -727,8 +726,9 @@ def by_provider(sentence: str, position: int) -> bool:
 
 
 def _after_semicolon(sentence: str, position: int) -> int:
-    """Where the part of a sentence holding position starts: '…安排律师为537名…提供法律咨询;…共受理法律援助
-    案件280件' gives the lawyers no credit past the semicolon that closes their part."""
+    """Where the part of a sentence holding position starts: a provider that is the subject of one part
+    ('…安排律师为537名…提供法律咨询;…;共受理法律援助案件280件') gets no credit past the semicolon closing it (a
+    provider named shortly before still does: '律师共担任法律顾问35家;办理法律援助案件210件')."""
     return max(sentence.rfind(";", 0, position), sentence.rfind("；", 0, position)) + 1
 
 

@@ -87,9 +87,9 @@ SPACED_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?: \d{3})+(?![\d])")
 # A middle dot typeset as a decimal point ('99·59%'), and a space inside a percentage's decimals ('99.5 9%').
 DECIMAL_DOT = re.compile(r"(?<=\d)[·•・](?=\d)")
 SPACED_DECIMAL = re.compile(r"(?<![\d.])\d+\.\d+(?: \d+)+(?=%)")
-# Spaces typeset around a count ('矛盾纠纷 3850 件', '活动 82 场'): between a character and the number, and
-# between the number and its counting word.
-_UNITS = "|".join(re.escape(u) for u, _ in UNIT_WORDS)
+# Spaces typeset around a count ('矛盾纠纷 3850 件', '活动 82 场') or a date ('2019 年', '6 月'): between a character
+# and the number, and between the number and its counting word or 年/月/日.
+_UNITS = "|".join([re.escape(u) for u, _ in UNIT_WORDS] + ["年", "月", "日"])
 SPACED_COUNT = re.compile(
     rf"(?<=[\u4e00-\u9fff])( +)(?=\d[\d.,]*[万亿]?[余多]? *(?:{_UNITS}))|(?<=[\d万亿余多])( +)(?=[余多]?(?:{_UNITS}))"
 )
