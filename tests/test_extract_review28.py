@@ -109,3 +109,14 @@ def test_wage_claims_heard_by_a_court_are_no_legal_aid_cases(ds):  # SYNTHETIC
     """e429317: the sidecar phrase 讨薪案件 reads any wage-claim case as legal aid, a court's too."""
     got = read("2019年，全县法院共审结农民工讨薪案件200件。", ds)
     assert ("legal_aid_cases", 200) not in got
+
+
+def test_a_part_of_the_year_labelling_a_count_is_not_the_reports_period(ds):  # SYNTHETIC
+    """Wrong before this round too: '其中上半年230件' narrowed the report to the first half, and '今年1-2月' in a
+    January report on last year to January and February of last year."""
+    half = read("2019年，全县共办理法律援助案件500件，其中上半年230件。", ds, "2020-01-15")
+    assert half[("legal_aid_cases", 500)][1:] == ("2019-01-01", "2019-12-31")
+    assert half[("legal_aid_cases", 230)][1:] == ("2019-01-01", "2019-06-30")
+    months = read("2019年，全县共办理法律援助案件500件。今年1-2月，全县又办理法律援助案件60件。", ds, "2020-03-05")
+    assert months[("legal_aid_cases", 500)][1:] == ("2019-01-01", "2019-12-31")
+    assert months[("legal_aid_cases", 60)][1:] == ("2020-01-01", "2020-02-29")

@@ -182,6 +182,8 @@ def _phrase_span(
         return Span(first, last, text) if first is not None and last is not None and first <= last else None
     if g["year_months"] or g["months"]:
         y = int(text[:4]) if g["year_months"] else (year or (report_date.year if report_date is not None else None))
+        if text.startswith("今年") and report_date is not None:  # 今年1-2月: this year's, as of writing
+            y = report_date.year
         last = _month(re.findall(MONTH, text[4:] if g["year_months"] else text)[-1])
         return Span(pd.Timestamp(y, 1, 1), month_end(y, last), text) if y and 1 <= last <= 12 else None
     if g["first_months"]:  # 今年前8个月, 2015年前11个月 (not 提前3个月, 结案前3个月): January to that month's end
@@ -340,23 +342,29 @@ def opening(simple_text: str) -> str:
     return simple_text[: end.end() if end else len(simple_text)]
 
 
+LABELS_A_COUNT = re.compile(r"\s*(共|累计|分别|达|为|有)?\s*\d")
+
+
 def _opening_span(opening: str, date: pd.Timestamp | None) -> Span | None:
     """The first period the opening names, narrowed by a part of that year named next ('2015年，…。上半年，…');
     a year long before the report's date is history, not the report's period."""
-    found = [
-        p.span
+    named = [
+        p
         for p in phrases(opening, None, date)
         if p.span is not None
         and p.span.start is not None
         and (date is None or ((p.span.end is None or p.span.end.year >= date.year - 1) and p.span.start <= date))
     ]
-    if not found:
+    if not named:
         return None
+    found = [p.span for p in named]
     first = found[0]
     narrower = next(
         (
-            s
-            for s in found[1:]
+            p.span
+            for p in named[1:]
+            if not LABELS_A_COUNT.match(opening, p.end)  # '其中上半年230件': a part's period, not the report's
+            for s in [p.span]
             if s.start.year == first.start.year
             and first.start <= s.start
             and s.end is not None
