@@ -120,3 +120,11 @@ def test_a_part_of_the_year_labelling_a_count_is_not_the_reports_period(ds):  # 
     months = read("2019年，全县共办理法律援助案件500件。今年1-2月，全县又办理法律援助案件60件。", ds, "2020-03-05")
     assert months[("legal_aid_cases", 500)][1:] == ("2019-01-01", "2019-12-31")
     assert months[("legal_aid_cases", 60)][1:] == ("2020-01-01", "2020-02-29")
+
+
+def test_a_quota_for_each_unit_is_no_count_of_the_whole(ds):  # SYNTHETIC
+    """Wrong before this round too: '每个调委会至少配备调解员3名' was read as 3 mediators."""
+    got = read("2019年，全县共有调委会120个，每个调委会至少配备调解员3名，全县共有调解员400名。", ds)
+    assert ("mediators", 3) not in got and ("mediators", 400) in got
+    rate = read("2019年，全县每万人拥有律师2.5名，共有调解员300名。", ds)
+    assert ("mediators", 300) in rate

@@ -79,6 +79,7 @@ def _sentence_candidates(
             unit is None
             or periods.NOT_A_PERIOD_COUNT.search(sentence, _segment(sentence, n.start), n.start)
             or (unit != "%" and CHANGE_BY.search(sentence, max(0, n.start - 4), n.start))
+            or EACH.search(clause)
         ):
             continue
         item_start = segment_start(sentence, clause_start, n.start)
@@ -175,6 +176,9 @@ def _learned_reading(sentence, n, unit, unit_end, clause_start, item_start, avai
     return replace(found, named_by=named.why)
 
 
+# '每个调委会至少配备调解员3名', '每村1名': a quota for each unit, no count of the whole (每万人 is a rate, read
+# elsewhere).
+EACH = re.compile(r"每(?!万人)(个|名|家|所|村|镇|乡|户|位|一个|[\u4e00-\u9fff]{0,3}(调委会|司法所|社区|村))")
 # '与去年同期相比减少159件', '比上月增加29件': how much a count changed, no count of its own.
 CHANGE_BY = re.compile(r"(增加|减少|增长|下降|上升|降低|提高)了?$")
 
