@@ -11,7 +11,7 @@ part, target, period). The review file's `why` says so, with the chance and the 
 The model is a small JSON file (naming_model.json: classes, weights, intercepts, threshold) applied without
 scikit-learn. benchmarks/extraction_naming.py builds it from the gold rows of the four development sets and
 scores it leaving whole sets out; the file records what it was trained on. Measured (December 2026): leaving
-sets out, its best threshold changes nothing (strict F1 0.8856 either way); on blind sets it was never trained
+sets out, its best threshold changes nothing (strict F1 0.888 either way); on blind sets it was never trained
 on, 0.7 added 7 rows right and 9 false alarms. So no file is shipped (shipped() is None) and extraction uses
 the rules alone until more gold rows make it measure better.
 """
