@@ -186,6 +186,19 @@ def test_how_much_a_count_changed_is_no_count(ds):  # SYNTHETIC
     assert ("disputes_mediated", 159) not in got and ("disputes_mediated", 29) not in got
 
 
+@pytest.mark.parametrize(
+    "part, start, end",
+    [
+        ("2016年第三季度", "2016-07-01", "2016-09-30"),
+        ("二季度", "2016-04-01", "2016-06-30"),
+        ("下半年", "2016-07-01", "2016-12-31"),
+    ],
+)
+def test_a_later_quarter_or_half_is_its_own_months(ds, part, start, end):  # SYNTHETIC
+    got = read(f"{part}，全市各级人民调解组织共调处矛盾纠纷8400件。", ds, published=pd.Timestamp(2017, 1, 20))
+    assert got[("disputes_mediated", 8400)][1:] == (start, end)
+
+
 def test_legal_help_counted_in_ci_is_a_part_of_legal_aid(ds):  # SYNTHETIC
     got = read("2022年，全区受理法律援助案件300宗，提供法律帮助52次，提供认罪认罚见证45次。", ds)
     assert got[("legal_aid_cases", 52)][0] and got[("legal_aid_cases", 45)][0]

@@ -44,6 +44,8 @@ CN_MONTHS = {
 }
 MONTH = r"([0-9]{1,2}|十[一二]?|[一二三四五六七八九])"  # [0-9]: the first characters of a phrase are listed
 YEAR = r"((?:19|20)\d\d)"
+# Parts of a year: the first quarter, half and three quarters (from January), a later quarter or half.
+PART_WORDS = r"第?一季度|1季度|上半年|前三季度|全年|第?[二三四]季度|下半年"
 
 # Averages and running totals with no stated start are not the period's counts (up to the last semicolon).
 NOT_A_PERIOD_COUNT = re.compile(r"截至(19|20)\d\d年(底|末)?累计|年均|平均每年|\d+(多|余)年")
@@ -58,7 +60,7 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<since>{YEAR}年以来)",
             rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
             rf"(?P<days>{YEAR}年\d{{1,2}}月\d{{1,2}}[日号]\s*[-—–~至到]\s*(?:{YEAR}年)?(?:\d{{1,2}}月)?\d{{1,2}}[日号])",
-            rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:第?一季度|1季度|上半年|前三季度|全年))",
+            rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:{PART_WORDS}))",
             rf"(?P<year>{YEAR}年(?:度)?)(?!\d{{1,2}}\s*[月日号]|月|\d{{1,2}}\s*[-—至到~])",  # 2020年172件 too
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
             rf"(?P<first_months>(?:(?P<fm_year>{YEAR})年|今年)?(?<![提之以案])前{MONTH}个月)",
@@ -66,7 +68,7 @@ PERIOD_PHRASE = re.compile(
             r"(?!\s*(?:以来|起|[至到\-—–~]|[上中下]旬|初|底|末)))",  # no range (3月至8月), no day in it (5月份中旬)
             rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:(?P<until_day>\d{{1,2}})日|(?P<third>[上中下]旬))"
             rf"|截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:底|末|份)?)",
-            r"(?P<part>第?一季度|1季度|上半年|前三季度|全年)",
+            rf"(?P<part>{PART_WORDS})",
             r"(?P<to_date>今年以来|今年来|今年|截[至止](?:到)?目前|迄今)",
             r"(?<![实出发体表呈展再])(?P<now>目前|现有|现在|当前|如今|现(?=共有|已有|已建|共建))",
             r"(?P<last_year>去年|上年度|上一年度|上年|上一年)",
@@ -78,12 +80,23 @@ PERIOD_PHRASE = re.compile(
 )
 # Every period phrase starts with one of these (tests/test_extract_speed.py checks them against the pattern):
 # looking ahead for one first lets the search pass every other position at once (7x faster, the same matches).
-PHRASE_STARTS = '0123456789"“一上今全前十去历迄多当如截现目第近过两二三四五六七八九'
+PHRASE_STARTS = '0123456789"“一上下今全前十去历迄多当如截现目第近过两二三四五六七八九'
 PERIOD_PHRASE = re.compile(f"(?=[{PHRASE_STARTS}])(?:{PERIOD_PHRASE.pattern})")
 COMPARISON_BASE = re.compile(r"(较|比|与)$")
 TARGET_REFERENCE = re.compile(r"(的)?(任务|计划|目标)")
 THIRDS = {"上旬": 5, "中旬": 15, "下旬": 25}  # the middle day of each third of a month
-PARTS = {"一季度": (1, 3), "第一季度": (1, 3), "1季度": (1, 3), "上半年": (1, 6), "前三季度": (1, 9), "全年": (1, 12)}
+PARTS = {
+    "一季度": (1, 3),
+    "第一季度": (1, 3),
+    "1季度": (1, 3),
+    "上半年": (1, 6),
+    "前三季度": (1, 9),
+    "全年": (1, 12),
+    "二季度": (4, 6),  # a later quarter or half is its own months, not the year to it (前三季度 is found first)
+    "三季度": (7, 9),
+    "四季度": (10, 12),
+    "下半年": (7, 12),
+}
 # Dates a report carries in its first lines: 发布日期: 2019年05月28日, 2021-09-29, 23.07.2015.
 REPORT_DATE = re.compile(
     r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})日?"
@@ -203,6 +216,8 @@ def _phrase_span(
         if y is None and report_date is not None:  # a review's 全年 published early the next year is last year's
             y = report_date.year - 1 if text == "全年" and report_date.month <= 3 else report_date.year
         first, last = next(v for k, v in PARTS.items() if text.endswith(k))
+        if y and g["part"] and report_date is not None and pd.Timestamp(y, first, 1) > report_date:
+            y -= 1  # '下半年' in a January release is last year's second half
         return Span(pd.Timestamp(y, first, 1), month_end(y, last), text) if y else None
     if g["year"]:
         y = int(text[:4])
