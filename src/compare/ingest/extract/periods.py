@@ -372,26 +372,31 @@ def _opening_span(opening: str, date: pd.Timestamp | None) -> Span | None:
     ]
     if not named:
         return None
-    found = [p.span for p in named]
-    first = found[0]
+    first = named[0].span
     narrower = next(
         (
             p.span
             for p in named[1:]
             if not LABELS_A_COUNT.match(opening, p.end)  # '其中上半年230件': a part's period, not the report's
-            for s in [p.span]
-            if s.start.year == first.start.year
-            and first.start <= s.start
-            and s.end is not None
-            and s.end - s.start > pd.Timedelta(days=31)  # a part of the year (上半年, 1-8月), not one month in it
-            and first.end is not None
-            and s.end < first.end
+            and _part_of_year(p.span, first)
         ),
         None,
     )
     if narrower is not None and first.end - first.start > pd.Timedelta(days=360):
         return narrower
     return first
+
+
+def _part_of_year(s: Span, first: Span) -> bool:
+    """Whether s is a part of the year first names (上半年, 1-8月), longer than one month in it."""
+    return (
+        s.start.year == first.start.year
+        and first.start <= s.start
+        and s.end is not None
+        and s.end - s.start > pd.Timedelta(days=31)
+        and first.end is not None
+        and s.end < first.end
+    )
 
 
 # A heading that says which year the report reviews: '一、2023年工作总结', '2019年工作开展情况'.
