@@ -12,12 +12,14 @@ from ...data.tables import OBSERVATION_COLUMNS, Dataset, per_version
 from . import bases, learned, lists, naming, periods, sections, series
 from .context import Context, detect_district
 from .rules import (
+    CHANGE_VERBS,
     HONOUR_VERBS,
     HONOURS,
     MUNICIPAL_BODY,
     PER_10K_WORDS,
     Candidate,
     Reading,
+    after_semicolon,
     by_provider,
     classify,
     in_honours_list,
@@ -77,7 +79,7 @@ def _sentence_candidates(
             unit = "件"  # '共审结复议案件4696,': the noun right before names what is counted
         if (
             unit is None
-            or periods.NOT_A_PERIOD_COUNT.search(sentence, _segment(sentence, n.start), n.start)
+            or periods.NOT_A_PERIOD_COUNT.search(sentence, after_semicolon(sentence, n.start), n.start)
             or (unit != "%" and CHANGE_BY.search(sentence, max(0, n.start - 4), n.start))
             or EACH.search(clause)
         ):
@@ -106,7 +108,7 @@ def _sentence_candidates(
         if (
             HONOURS.search(sentence[item_start : n.start][-8:] + sentence[unit_end : found.quote_end])
             or HONOUR_VERBS.search(clause)
-            or in_honours_list(sentence, _segment(sentence, n.start), n.start)
+            or in_honours_list(sentence, after_semicolon(sentence, n.start), n.start)
         ):
             continue
         subset, why = _whose(sentence, n.start, found, ctx, centre_named)
@@ -180,7 +182,7 @@ def _learned_reading(sentence, n, unit, unit_end, clause_start, item_start, avai
 # elsewhere).
 EACH = re.compile(r"每(?!万人)(个|名|家|所|村|镇|乡|户|位|一个|[\u4e00-\u9fff]{0,3}(调委会|司法所|社区|村))")
 # '与去年同期相比减少159件', '比上月增加29件': how much a count changed, no count of its own.
-CHANGE_BY = re.compile(r"(增加|减少|增长|下降|上升|降低|提高)了?$")
+CHANGE_BY = re.compile(rf"({CHANGE_VERBS})了?$")
 
 
 # A count whose counting word is left out after the noun it counts ('共审结复议案件4696,'), at a clause's end.
@@ -345,11 +347,6 @@ def _reach(sentence: str, phrase_end: int, n) -> int:
         if at >= 0:
             return at
     return n.start
-
-
-def _segment(sentence: str, position: int) -> int:
-    """Start of the part of the sentence a number sits in: after the last semicolon before it."""
-    return max(sentence.rfind(";", 0, position), sentence.rfind("；", 0, position)) + 1
 
 
 def _original(text: str, origin: list[int], start: int, end: int) -> str:

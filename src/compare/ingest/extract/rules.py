@@ -344,7 +344,8 @@ def carrier(previous: list[Candidate], sentence: str, n: Number) -> Candidate | 
 
 # What a report says of the count before it, in the same unit: its change ('比去年同期增长580件') or its rate
 # per 10,000 residents ('万人受援数18.8件'). It stands between a count and its parts without ending the list.
-OF_THE_COUNT = re.compile(r"(增长|增加|减少|下降|上升|提高|多|少)了?$|万人[\u4e00-\u9fff]{0,4}$")
+CHANGE_VERBS = "增长|增加|减少|下降|上升|降低|提高"
+OF_THE_COUNT = re.compile(rf"({CHANGE_VERBS}|多|少)了?$|万人[\u4e00-\u9fff]{{0,4}}$")
 
 
 def _said_of_the_count(sentence: str, position: int) -> bool:
@@ -721,12 +722,13 @@ def by_provider(sentence: str, position: int) -> bool:
     ]
     if found and not WHOLE_UNIT.search(sentence, found[-1].end(), position):
         return True
-    subject = SUBJECT_PROVIDER.search(sentence, _after_semicolon(sentence, position), position)
+    subject = SUBJECT_PROVIDER.search(sentence, after_semicolon(sentence, position), position)
     return bool(subject) and not WHOLE_UNIT.search(sentence, subject.end(), position)
 
 
-def _after_semicolon(sentence: str, position: int) -> int:
-    """Where the part of a sentence holding position starts: a provider that is the subject of one part
+def after_semicolon(sentence: str, position: int) -> int:
+    """Where the part of a sentence holding position starts, after the last semicolon before it: a provider that
+    is the subject of one part
     ('…安排律师为537名…提供法律咨询;…;共受理法律援助案件280件') gets no credit past the semicolon closing it (a
     provider named shortly before still does: '律师共担任法律顾问35家;办理法律援助案件210件')."""
     return max(sentence.rfind(";", 0, position), sentence.rfind("；", 0, position)) + 1
