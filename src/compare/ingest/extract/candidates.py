@@ -29,7 +29,7 @@ from .rules import (
     segment_start,
     whole_unit,
 )
-from .text import CLAUSE_END, check_size, check_text, is_count, reading_text, sentences, unit_after
+from .text import CLAUSE_END, check_size, check_text, is_count, reading_text, sentences, unit_of
 from .vocabulary import PhraseHit, Phrases, phrase_table
 
 # Two figures for one metric, subset, statement and period this close are one figure stated twice.
@@ -70,7 +70,7 @@ def _sentence_candidates(
     out = paragraph
     used: set[int] = set()
     for n in numbers:
-        unit, unit_end = ("%", n.end) if n.percent else (unit_after(sentence, n.end) or (None, n.end))
+        unit, unit_end = unit_of(sentence, n)
         clause_start = max(c for c in clause_starts if c <= n.start)
         clause = sentence[clause_start : n.start]
         if unit is None and any(w in clause for w in PER_10K_WORDS):

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ...data.numerals import Number
 from .rules import Candidate, Reading, same_measure
-from .text import unit_after
+from .text import unit_of
 
 # A year right before a count: '2019年1200件', '2020年为1350件', '2021年底达到1500个', '2017年的440件'.
 YEAR_KEY = re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?:度|底|末)?\s*(?:全年)?\s*(?:的|为|是|达到?|共|有|共有)?\s*$")
@@ -45,8 +45,7 @@ def years_in(sentence: str, numbers: list[Number]) -> dict[int, YearItem]:
     (two or more, counted alike, distinct years), and the counts after a span of years and 分别."""
     if "年" not in sentence:
         return {}
-    counted = [(n, unit_after(sentence, n.end)) for n in numbers]
-    counted = [(n, "%" if n.percent else (u[0] if u else None)) for n, u in counted]
+    counted = [(n, unit_of(sentence, n)[0]) for n in numbers]
     found = _spanned(sentence, counted)
     keyed: dict[int, YearItem] = {}
     for n, unit in counted:
@@ -101,20 +100,13 @@ def _spanned(sentence: str, counted: list[tuple[Number, str | None]]) -> dict[in
         after = [(n, u) for n, u in counted if n.start >= m.end() and u]
         run = after[:1]
         for (n, u), (prev, _) in zip(after[1:], after):
-            gap = sentence[_unit_end(sentence, prev) : n.start]
+            gap = sentence[unit_of(sentence, prev)[1] : n.start]
             if u != run[0][1] or not SERIES_SEPARATORS.match(gap):
                 break
             run.append((n, u))
         if len(run) == last - first + 1:
             found.update({n.start: YearItem(first + i, i > 0, n.start, True) for i, (n, _) in enumerate(run)})
     return found
-
-
-def _unit_end(sentence: str, n: Number) -> int:
-    if n.percent:
-        return n.end
-    unit = unit_after(sentence, n.end)
-    return unit[1] if unit else n.end
 
 
 def reading(

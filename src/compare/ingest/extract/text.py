@@ -207,6 +207,13 @@ def unit_after(text: str, end: int) -> tuple[str, int] | None:
     return (m.group(0), m.end()) if m else None
 
 
+def unit_of(text: str, n: Number) -> tuple[str | None, int]:
+    """A number's counting unit ('%' for a percentage, None when it has none) and where the unit ends."""
+    if n.percent:
+        return "%", n.end
+    return unit_after(text, n.end) or (None, n.end)
+
+
 SCALE_OR_MORE = re.compile(r"[余多万亿]")
 
 
