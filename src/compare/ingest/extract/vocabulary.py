@@ -134,36 +134,26 @@ def _read_phrases(ds: Dataset) -> Phrases:
             )
         words = tuple(w for w in str(r.measure_words).split("|") if w)
         rows.append((r.metric_id, *catalogue[r.metric_id], r.phrase, r.subset, words))
-    return _phrases(tuple(rows + _with_every_kind(rows) + _with_whose(rows) + _older_names(rows)))
+    between = _with_between(rows, VERBS_BEFORE_KINDS, EVERY_KIND) + _with_between(rows, VERBS_OF_RECOVERY, WHOSE)
+    return _phrases(tuple(rows + between + _older_names(rows)))
 
 
-# '调处各类民间纠纷', '挽回各类经济损失': 各类 (every kind of) typed between a phrase's verb and its object.
+# Words typed between a phrase's verb and its object: 各类 (every kind of: '调处各类民间纠纷', '挽回各类经济损失'),
+# and whose money was recovered ('挽回群众经济损失369万余元').
 VERBS_BEFORE_KINDS = ("调解", "调处", "化解", "排查", "受理", "办理", "承办", "挽回", "解答", "开展", "发放")
 EVERY_KIND = ("各类", "各种")
-
-
-def _with_every_kind(rows: list[tuple]) -> list[tuple]:
-    """The catalogue's verb-object phrases again with 各类/各种 between verb and object."""
-    return [
-        (metric_id, unit, kind, phrase[:2] + every + phrase[2:], subset, words)
-        for metric_id, unit, kind, phrase, subset, words in rows
-        if phrase[:2] in VERBS_BEFORE_KINDS and len(phrase) > 3 and not phrase[2:].startswith(EVERY_KIND)
-        for every in EVERY_KIND
-    ]
-
-
-# '挽回群众经济损失369万余元': whose losses, typed between the verb of recovering and what was recovered.
 VERBS_OF_RECOVERY = ("挽回", "避免", "追回")
 WHOSE = ("群众", "当事人", "受援人", "农民工", "企业")
 
 
-def _with_whose(rows: list[tuple]) -> list[tuple]:
-    """The catalogue's phrases of money recovered again with whose money between verb and object."""
+def _with_between(rows: list[tuple], verbs: tuple, words: tuple) -> list[tuple]:
+    """The catalogue's phrases of one of verbs (its first two characters) again with each of words between the
+    verb and its object, unless the object already starts with one."""
     return [
-        (metric_id, unit, kind, phrase[:2] + whose + phrase[2:], subset, words)
-        for metric_id, unit, kind, phrase, subset, words in rows
-        if phrase[:2] in VERBS_OF_RECOVERY and len(phrase) > 3
-        for whose in WHOSE
+        (metric_id, unit, kind, phrase[:2] + word + phrase[2:], subset, measure_words)
+        for metric_id, unit, kind, phrase, subset, measure_words in rows
+        if phrase[:2] in verbs and len(phrase) > 3 and not phrase[2:].startswith(words)
+        for word in words
     ]
 
 
