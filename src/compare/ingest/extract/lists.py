@@ -24,7 +24,8 @@ from .vocabulary import PhraseHit
 # What opens a list of parts: the word (or an opening parenthesis right after the total's count).
 # '…受理复议案件73件,审理结果是维持46件,驳回7件…', and the same list with no word before it: the outcomes of the
 # cases just counted.
-OUTCOME_FIRST = r"(?<=[件起宗][,，])(?=(?:维持|撤销|驳回|确认违法|终止|责令履行)[^,，;；。\d]{0,12}\d)"
+OPENING_OUTCOMES = "维持|撤销|驳回|确认违法|终止|责令履行"
+OUTCOME_FIRST = rf"(?<=[件起宗][,，])(?=(?:{OPENING_OUTCOMES})[^,，;；。\d]{{0,12}}\d)"
 OPENER = re.compile(rf"(其中|包括|分别为|分别是|分别有|即|结果[是为]|{OUTCOME_FIRST})\s*[,，:：]?\s*")
 PAREN_OPEN = re.compile(r"[(（]\s*(即|其中|含)?\s*[,，:：]?\s*")
 # '新受理的行政复议151件中，…': a count ending in 中 is the whole of the list after it.
@@ -119,7 +120,7 @@ def lists_in(sentence: str, numbers: list[Number]) -> list[Opened]:
     return sorted((o for o in opened if o.items), key=lambda o: -o.start)
 
 
-OUTCOME_ITEM = re.compile(r"(维持|撤销|驳回|确认违法|终止|责令履行|中止)[^,，;；。\d]{0,12}\d+[件起宗][,，]$")
+OUTCOME_ITEM = re.compile(rf"({OPENING_OUTCOMES}|中止)[^,，;；。\d]{{0,12}}\d+[件起宗][,，]$")
 
 
 def _next_outcome(sentence: str, opener: re.Match) -> bool:
