@@ -101,7 +101,7 @@ def _sentence_candidates(
             found = sections.section_part(sentence, n, unit, unit_end, item_start, heading)
         if found is None and not listed and not by_year:
             found = _learned_reading(
-                sentence, n, unit, unit_end, clause_start, item_start, available, out, phrases, namer
+                sentence, n, unit, unit_end, clause_start, item_start, available, out, phrases, units, namer
             )
         if found is None:
             continue
@@ -163,7 +163,9 @@ def _sentence_candidates(
         )
 
 
-def _learned_reading(sentence, n, unit, unit_end, clause_start, item_start, available, out, phrases: Phrases, namer):
+def _learned_reading(
+    sentence, n, unit, unit_end, clause_start, item_start, available, out, phrases: Phrases, units: dict, namer
+):
     """The rules' reading of a count no phrase claims, once the learned model names the metric of the words
     before it (naming.py), or None."""
     if namer is None:
@@ -172,7 +174,7 @@ def _learned_reading(sentence, n, unit, unit_end, clause_start, item_start, avai
     if named is None:
         return None
     hits = [*available, named.hit]
-    found = classify(sentence, n, unit, unit_end, clause_start, item_start, hits, out, phrases.units())
+    found = classify(sentence, n, unit, unit_end, clause_start, item_start, hits, out, units)
     if found is None or found.metric_id != named.hit.metric_id:
         return None
     return replace(found, named_by=named.why)
@@ -302,8 +304,7 @@ def candidates(
     opening = True  # the sentence opens its paragraph
     for start, end, paragraph_ends in sentences(simple):
         if end > start:
-            written = doc.report_date.year if doc.news and doc.report_date is not None else None
-            sentence_periods = periods.phrases(simple[start:end], _year(doc), doc.report_date, written)
+            sentence_periods = periods.phrases(simple[start:end], _year(doc), doc.report_date, doc.written)
             if not paragraph and paragraph_ends:
                 section = _heading_span(simple[start:end], sentence_periods) or section
             if opening:
@@ -394,7 +395,7 @@ TO_DATE = re.compile("以来|今年来|截[至止]|迄今|目前")
 
 
 def _opens_clause(sentence: str, start: int) -> bool:
-    return start == 0 or sentence[start - 1] in ",，;；:：。"
+    return start == 0 or bool(CLAUSE_END.match(sentence, start - 1))
 
 
 def _heading_span(line: str, line_periods: list[periods.Phrase]) -> periods.Span | None:

@@ -149,6 +149,11 @@ class DocumentPeriod:
     recent: bool = False  # the opening speaks of recent years (近年来) and names no period
     news: bool = False  # a news lead or dateline opens it: 去年 is the year before it was written
 
+    @property
+    def written(self) -> int | None:
+        """The year a news report was written (its 去年 is the year before), else None."""
+        return self.report_date.year if self.news and self.report_date is not None else None
+
 
 def month_end(year: int, month: int) -> pd.Timestamp:
     """The last day of a month, as a Timestamp (compare.data.periods.month_end)."""
