@@ -63,7 +63,7 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:{PART_WORDS}))",
             rf"(?P<year>{YEAR}年(?:度)?)(?!\d{{1,2}}\s*[月日号]|月|\d{{1,2}}\s*[-—至到~])",  # 2020年172件 too
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
-            rf"(?P<first_months>(?:(?P<fm_year>{YEAR})年|今年)?(?<![提之以案])前{MONTH}个月)",
+            rf"(?P<first_months>(?:{YEAR}年|今年)?(?<![提之以案])前{MONTH}个月)",
             rf"(?P<month>(?:(?:{YEAR}年)?(?<![\d\-—至到~])(?<!\d月){MONTH}月份|{YEAR}年{MONTH}月(?![\d日号底末初中上下旬份]))"
             r"(?!\s*(?:以来|起|[至到\-—–~]|[上中下]旬|初|底|末)))",  # no range (3月至8月), no day in it (5月份中旬)
             rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:(?P<until_day>\d{{1,2}})日|(?P<third>[上中下]旬))"
@@ -199,13 +199,13 @@ def _phrase_span(
         last = _date(years[-1], months[-1], days[-1])
         return Span(first, last, text) if first is not None and last is not None and first <= last else None
     if g["year_months"] or g["months"]:
-        y = int(text[:4]) if g["year_months"] else (year or (report_date.year if report_date is not None else None))
+        y, rest, _ = _named_year(text, year, report_date)
         if text.startswith("今年") and report_date is not None:  # 今年1-2月: this year's, as of writing
             y = report_date.year
-        last = _month(re.findall(MONTH, text[4:] if g["year_months"] else text)[-1])
+        last = _month(re.findall(MONTH, text[rest:])[-1])
         return Span(pd.Timestamp(y, 1, 1), month_end(y, last), text) if y and 1 <= last <= 12 else None
     if g["first_months"]:  # 今年前8个月, 2015年前11个月 (not 提前3个月, 结案前3个月): January to that month's end
-        y = int(g["fm_year"]) if g["fm_year"] else (year or (report_date.year if report_date is not None else None))
+        y, _, _ = _named_year(text, year, report_date)
         last = _month(re.findall(MONTH, text[text.index("前") :])[0])
         return Span(pd.Timestamp(y, 1, 1), month_end(y, last), text) if y and 1 <= last <= 12 else None
     if g["month"]:  # 8月份, 2016年8月: one month (of the year it names, else the year the text speaks of)
