@@ -437,12 +437,11 @@ EVENT_DAY = re.compile(
 EVENT_LAG_DAYS = 10
 
 
-def _event_days(simple_text: str, date: pd.Timestamp | None) -> Span | None:
-    """The day (or, after 自/起, the days up to the report) an event report's opening names, when the report
-    came out at most EVENT_LAG_DAYS after it; else None."""
+def _event_days(text: str, date: pd.Timestamp | None) -> Span | None:
+    """The day (or, after 自/起, the days up to the report) an event report's opening (text) names, when the
+    report came out at most EVENT_LAG_DAYS after it; else None."""
     if date is None:
         return None
-    text = opening(simple_text)
     m = EVENT_DAY.search(text)
     if m is None or LEAD_DAY.match(text, m.start("m")):  # '4月16日,记者从…获悉': a news lead, no event
         return None
@@ -456,8 +455,9 @@ def _event_days(simple_text: str, date: pd.Timestamp | None) -> Span | None:
     return Span(day, day, f"the day the opening names ('{m.group(0).strip(' ,，。')}')")
 
 
-def _news(simple_text: str) -> bool:
-    return bool(LEAD_DAY.search(opening(simple_text)) or DATELINE.search(opening(simple_text)))
+def _news(text: str) -> bool:
+    """Whether a news lead or dateline stands in an opening (text)."""
+    return bool(LEAD_DAY.search(text) or DATELINE.search(text))
 
 
 # '普陀年鉴2012', '2012年鉴': a yearbook of one year records the year before it.
@@ -476,11 +476,11 @@ def _yearbook_span(title: str) -> Span | None:
 def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
     """The document's period: the context's (sources.csv, --period) when given, else the first period
     phrase of its opening; and the day its stocks are counted at."""
-    date = report_date(simple_text, ctx)
+    date, head = report_date(simple_text, ctx), opening(simple_text)
     if ctx.period_start is not None:
         span = Span(ctx.period_start, ctx.period_end, "given (sources.csv or --period)", given=True)
     else:
-        span = _opening_span(opening(simple_text), date) or _yearbook_span(ctx.title) or _event_days(simple_text, date)
+        span = _opening_span(head, date) or _yearbook_span(ctx.title) or _event_days(head, date)
         if span is not None and span.end is not None and date is None and span.end > pd.Timestamp.now():
             span = None
         reviewed = _reviewed_year(simple_text, span, date)
@@ -492,10 +492,10 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
             if date is not None
             else ("no period in the opening and no report date")
         )
-        recent = any(p.recent for p in phrases(opening(simple_text), None, date))
-        return DocumentPeriod(None, date, date, how, recent)
+        recent = any(p.recent for p in phrases(head, None, date))
+        return DocumentPeriod(None, date, date, how, recent, news=_news(head))
     as_of = date if (span.to_report_date or span.end is None or (date is not None and span.end >= date)) else span.end
-    return DocumentPeriod(span, date, as_of, span.how, news=_news(simple_text))
+    return DocumentPeriod(span, date, as_of, span.how, news=_news(head))
 
 
 def _within(year_span: Span, doc_span: Span | None) -> bool:
