@@ -172,11 +172,10 @@ def fit(rows: list[tuple[list[str], str]], threshold: float, c: float = 1.0, tra
     vectoriser = DictVectorizer()
     x = vectoriser.fit_transform([dict.fromkeys(f, 1) for f, _ in rows])
     y = [label for _, label in rows]
-    regression = LogisticRegression(C=c, max_iter=2000).fit(x, y)
-    classes = tuple(str(k) for k in regression.classes_)
-    coef = regression.coef_ if len(classes) > 2 else None
-    if coef is None:
+    if len(set(y)) < 3:  # with two, scikit-learn fits one row of weights, not one per class
         raise ValueError("The naming model needs at least three classes (metrics and 'none').")
+    regression = LogisticRegression(C=c, max_iter=2000).fit(x, y)
+    classes, coef = tuple(str(k) for k in regression.classes_), regression.coef_
     weights: dict[str, dict[str, float]] = {}
     for j, feature in enumerate(vectoriser.get_feature_names_out()):
         column = {k: float(coef[i, j]) for i, k in enumerate(classes) if abs(coef[i, j]) >= 1e-3}

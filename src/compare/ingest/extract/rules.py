@@ -727,10 +727,9 @@ def by_provider(sentence: str, position: int) -> bool:
 
 
 def after_semicolon(sentence: str, position: int) -> int:
-    """Where the part of a sentence holding position starts, after the last semicolon before it: a provider that
-    is the subject of one part
-    ('…安排律师为537名…提供法律咨询;…;共受理法律援助案件280件') gets no credit past the semicolon closing it (a
-    provider named shortly before still does: '律师共担任法律顾问35家;办理法律援助案件210件')."""
+    """Where the part of a sentence holding position starts, after the last semicolon before it. A provider that
+    is the subject of one part ('…安排律师为537名…提供法律咨询;…;共受理法律援助案件280件') gets no credit past
+    it (a provider named shortly before still does: '律师共担任法律顾问35家;办理法律援助案件210件')."""
     return max(sentence.rfind(";", 0, position), sentence.rfind("；", 0, position)) + 1
 
 
