@@ -44,18 +44,19 @@ class Set:
     catalogue: set | None
 
 
-def load_sets(ds) -> list[Set]:
-    def one(name, gold_path, folder, catalogue=None):
-        gold = read_table(gold_path, OBSERVATION_COLUMNS)
-        sources = read_table(folder / "sources.csv", SOURCE_COLUMNS)
-        ids = sorted(d for d in set(gold["doc_id"]) if (folder / f"{d}.txt").is_file())
-        docs = [
-            (d, (folder / f"{d}.txt").read_bytes(), context_from_sources(sources, d, with_period=False)) for d in ids
-        ]
-        keep = set(read_table(catalogue, ["metric_id"])["metric_id"]) if catalogue else None
-        gold = gold[gold["doc_id"].isin(ids)]
-        return Set(name, gold[gold["metric_id"].isin(keep)] if keep else gold, docs, keep)
+def one(name, gold_path, folder, catalogue=None) -> Set:
+    """A set: its gold rows for the documents with a text in folder (only the catalogue's metrics, when given),
+    and those documents with their district and date from folder/sources.csv (periods left to the text)."""
+    gold = read_table(gold_path, OBSERVATION_COLUMNS)
+    sources = read_table(folder / "sources.csv", SOURCE_COLUMNS)
+    ids = sorted(d for d in set(gold["doc_id"]) if (folder / f"{d}.txt").is_file())
+    docs = [(d, (folder / f"{d}.txt").read_bytes(), context_from_sources(sources, d, with_period=False)) for d in ids]
+    keep = set(read_table(catalogue, ["metric_id"])["metric_id"]) if catalogue else None
+    gold = gold[gold["doc_id"].isin(ids)]
+    return Set(name, gold[gold["metric_id"].isin(keep)] if keep else gold, docs, keep)
 
+
+def load_sets(ds) -> list[Set]:
     return [
         one("seeds", PROJECT_ROOT / "data" / "observations.csv", SHARED_DIR / "seeds"),
         one(

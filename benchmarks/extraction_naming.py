@@ -23,11 +23,11 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from extraction_loso import Set, load_sets  # noqa: E402
+from extraction_loso import Set, load_sets, one  # noqa: E402
 
 from compare.data import load_dataset  # noqa: E402
-from compare.data.tables import OBSERVATION_COLUMNS, SOURCE_COLUMNS, read_table  # noqa: E402
-from compare.ingest.extract import candidates, context_from_sources, evaluate  # noqa: E402
+from compare.data.tables import OBSERVATION_COLUMNS  # noqa: E402
+from compare.ingest.extract import candidates, evaluate  # noqa: E402
 from compare.ingest.extract.naming import MODEL_FILE, examples, fit  # noqa: E402
 from compare.ingest.extract.text import check_text  # noqa: E402
 from compare.paths import SHARED_DIR  # noqa: E402
@@ -69,13 +69,7 @@ def line(name: str, counts: dict) -> str:
 
 
 def blind_set(gold_path: Path, folder: Path) -> Set:
-    gold = read_table(gold_path, OBSERVATION_COLUMNS)
-    sources = read_table(folder / "sources.csv", SOURCE_COLUMNS)
-    ids = sorted(d for d in set(gold["doc_id"]) if (folder / f"{d}.txt").is_file())
-    docs = [(d, (folder / f"{d}.txt").read_bytes(), context_from_sources(sources, d, with_period=False)) for d in ids]
-    keep = set(read_table(SHARED_DIR / "spec" / "metrics.csv", ["metric_id"])["metric_id"])
-    gold = gold[gold["doc_id"].isin(ids) & gold["metric_id"].isin(keep)]
-    return Set(folder.name, gold, docs, keep)
+    return one(folder.name, gold_path, folder, SHARED_DIR / "spec" / "metrics.csv")
 
 
 def add(a: dict, b: dict) -> dict:
