@@ -67,7 +67,7 @@ def test_items_adding_up_to_more_than_the_total_are_no_breakdown_of_it(ds):  # S
     )
 
 
-def test_an_item_the_catalogue_names_no_part_for_is_left_to_the_other_rules_with_why(ds):  # SYNTHETIC
+def test_an_item_the_catalogue_names_no_part_for_is_an_unnamed_part_its_words_quoted(ds):  # SYNTHETIC
     sentence = "2021年,全县共办理法律援助案件500件,其中甲组承办300件、乙组承办200件。"
     whole = candidates(sentence, ds, Context(doc_id="t", district_code="320412"))[:1]
     numbers = find_numbers(sentence)
@@ -75,7 +75,7 @@ def test_an_item_the_catalogue_names_no_part_for_is_left_to_the_other_rules_with
     listed = lists.item_of(
         sentence, item, lists.lists_in(sentence, numbers), phrase_table(ds).hits(sentence), whole, {}
     )
-    assert listed.reading is None and "no part the catalogue knows" in listed.why
+    assert listed.reading.subset == "part" and "'甲组承办'" in listed.reading.why
 
 
 def test_a_breakdown_by_receiving_body_and_by_the_reports_own_districts(ds):  # SYNTHETIC
@@ -105,3 +105,42 @@ def test_a_count_ending_in_zhong_opens_a_list_read_past_its_share_remarks(ds):  
     assert got[("admin_reconsideration_cases", 200)][0] == ""
     assert got[("admin_reconsideration_cases", 150)][0] == "county_governments/departments"
     assert got[("admin_reconsideration_cases", 50)][0] == "township"
+
+
+def test_a_sentence_opening_with_a_view_of_the_cases_lists_parts_of_the_paragraphs_last_total(ds):  # SYNTHETIC
+    got = read(
+        "2021年，全区共收到行政复议申请90件。其中，区政府收到行政复议申请30件。"
+        "从申请事项的情况看，不服行政处罚的40件，不服行政征收的20件，其他30件。"
+        "按申请人分，个人提出申请70件，企业提出申请20件。",
+        ds,
+    )
+    assert got[("admin_reconsideration_cases", 90)][0] == ""
+    assert all(got[("admin_reconsideration_cases", v)][0] for v in (40, 20, 30, 70))
+    assert "90 before it" in got[("admin_reconsideration_cases", 70)][1]  # the total, not the part 30 before it
+
+
+def test_a_sentence_opening_with_the_review_the_cases_went_through_lists_their_outcomes(ds):  # SYNTHETIC
+    got = read("2021年，全区共收到行政复议申请90件。经审理，维持52件，占受理案件的60%；撤销8件；驳回12件。", ds)
+    assert {v: got[("admin_reconsideration_cases", v)][0] for v in (52, 8, 12)} == {
+        52: "upheld",
+        8: "revoked",
+        12: "rejected",
+    }
+
+
+def test_a_clause_after_qizhong_naming_the_metric_again_is_still_a_part(ds):  # SYNTHETIC
+    got = read(
+        "2021年，全市共收到行政复议申请120件。其中，市政府收到行政复议申请50件，各县区政府、市直部门收到行政复议申请70件。",
+        ds,
+    )
+    assert got[("admin_reconsideration_cases", 120)][0] == ""
+    assert got[("admin_reconsideration_cases", 70)][0]  # not a second total
+
+
+def test_an_item_may_take_a_long_name(ds):  # SYNTHETIC
+    got = read(
+        "2021年，全市共收到行政复议申请60件。从被申请人的情况看，不服乡镇政府作出具体行政行为的10件，"
+        "不服县区政府工作部门作出具体行政行为的30件，其他20件。",
+        ds,
+    )
+    assert all(got[("admin_reconsideration_cases", v)][0] for v in (10, 30, 20))

@@ -2,13 +2,16 @@
 
 The rule reads report grammar, not words: a total, then an opener (其中, 包括, 分别为, 即, 结果是,
 an opening parenthesis right after the count, or an outcome of the cases counted: '…73件,维持46件,驳回7件'),
-then items separated by 、 ， ； — each '<words> N<counting word>' and nothing else. Every item of such a
+then items separated by 、 ， ； — each '<words> N<counting word>' and nothing else. A sentence that opens
+by naming a view of the cases ('从申请人的情况看，', '按案件类型分，') or the review they went through
+('经审理，') breaks down the paragraph's last total the same way. Every item of such a
 list is a part of the total when the list holds together as a breakdown: at least two items, each counted
 like the total (件 with 件/起, 个 with 个/家 ...), none larger than it and, together, no more than it. An
 item's subset comes from its own words as the catalogue names parts (a phrase that names a part, the rules'
-part words and modifiers, kinds of dispute); an item the catalogue names no part for is left to the other
-rules, with the reason why. A list in parentheses after a part splits that
-part ('处罚类案件90件（交警大队50件，派出所40件）': parts of that part, labelled 'parent/child').
+part words and modifiers, kinds of dispute); an item it names no part for is the part 'part', its words in
+the quote. An item naming another metric is left to the other rules, with the reason why. A list in
+parentheses after a part splits that part ('处罚类案件90件（交警大队50件，派出所40件）': parts of that part,
+labelled 'parent/child').
 """
 
 from __future__ import annotations
@@ -30,17 +33,23 @@ OPENER = re.compile(rf"(其中|包括|分别为|分别是|分别有|即|结果[�
 PAREN_OPEN = re.compile(r"[(（]\s*(即|其中|含)?\s*[,，:：]?\s*")
 # '新受理的行政复议151件中，…': a count ending in 中 is the whole of the list after it.
 AMONG_OPEN = re.compile(r"中\s*[,，:：]\s*")
+# '从申请人的情况看，公民52件，法人11件': a sentence that opens by naming a view breaks down the paragraph's last total.
+# So does one that opens with the review the cases went through ('经审理，维持24件，撤销3件…').
+VIEW_OPEN = re.compile(
+    r"(?:^|(?<=[。;；]))\s*(?:(?:从|按|就)[^,，。;；:：\d]{1,14}?(?:来看|看|分析|划分|分)|经(?:审查|审理|复议|办理))"
+    r"\s*[,，:：]\s*"
+)
 # A remark between items, no count in it ('…140件,占受理案件数比例最高,达92.71%;乡镇政府11件'): read past.
 REMARK = re.compile(r"[^\d,，、;；。()（）]{1,20}(\d+(\.\d+)?%)?[^\d,，、;；。()（）]{0,8}[,，;；]")
 MAX_REMARKS = 2
 ANY_OPENER = re.compile(
-    rf"其中|包括|分别[为是有]|即|[(（]|中\s*[,，:：]|结果[是为]|{OUTCOME_FIRST}"
+    rf"其中|包括|分别[为是有]|即|[(（]|中\s*[,，:：]|结果[是为]|{OUTCOME_FIRST}|^\s*[从按就经]"
 )  # one pass: most sentences open no list
 SEPARATORS = "、,，;；"
 CLOSERS = ")）"
 # An item's words: a short name (up to ITEM_CHARS) with no number, clause mark or parenthesis in it.
 NOT_IN_WORDS = ",，、;；。:：!！?？\n"
-ITEM_CHARS = 16
+ITEM_CHARS = 24
 # Outcomes and stages of a case, named only as items of a breakdown ('维持原行政行为的300件，撤销…20件，驳回80件'):
 # outside a list these words name no part ('调解撤回等手段避免近50件').
 OUTCOMES = {
@@ -108,6 +117,7 @@ def lists_in(sentence: str, numbers: list[Number]) -> list[Opened]:
         (m, "word") for m in OPENER.finditer(sentence) if m.start() not in inside and not _next_outcome(sentence, m)
     ]
     found += [(m, "paren") for m in parens] + [(m, "among") for m in AMONG_OPEN.finditer(sentence)]
+    found += [(m, "view") for m in VIEW_OPEN.finditer(sentence)]
     if not found:
         return []
     by_start = {m.start: m for m in numbers if not m.percent}
@@ -144,8 +154,8 @@ def item_of(
         item = next((i for i in o.items if i.number.start == n.start), None) if o.start < n.start else None
         if item is None:
             continue
-        whole = _whole(sentence, o.start, previous, o.kind != "word", o.before)
-        if whole is None and o.kind != "word":  # a parenthesis inside a name ('村(居)调委会'), not after a count
+        whole = _whole(sentence, o.start, previous, o.kind in ("paren", "among"), o.before, o.kind == "view")
+        if whole is None and o.kind not in ("word", "view"):  # a parenthesis in a name ('村(居)调委会')
             continue
         if whole is None or not _holds(o.items, whole):
             return None
@@ -208,7 +218,12 @@ def _number_after(sentence: str, position: int, by_start: dict[int, Number]) -> 
 
 
 def _whole(
-    sentence: str, opener_start: int, previous: list[Candidate], paren: bool, before: float | None = None
+    sentence: str,
+    opener_start: int,
+    previous: list[Candidate],
+    paren: bool,
+    before: float | None = None,
+    total: bool = False,
 ) -> Candidate | None:
     """The count a list opened at opener_start breaks down: the last actual count before it (a comparison's
     base value, a change or a rate is skipped); for a parenthesis or '…N件中，', the count right before it, or
@@ -222,7 +237,7 @@ def _whole(
             continue
         if paren:
             return c if c.sentence == sentence and c.statement == "actual" and _right_before(c, opener_start) else None
-        if c.statement != "actual" or BASE_VALUE.search(c.sentence, 0, c.number_start):
+        if c.statement != "actual" or BASE_VALUE.search(c.sentence, 0, c.number_start) or (total and c.subset):
             continue
         return c
     return None
@@ -253,7 +268,8 @@ def _read(
     paren: bool,
     places: dict[str, str],
 ) -> ListItem:
-    """The item as a part of whole, its subset named by its own words, or why it is left to the other rules."""
+    """The item as a part of whole, its subset named by its own words ('part' when they name none known), or
+    why it is left to the other rules."""
     words = sentence[item.words_start : item.number.start]
     own = [h for h in hits if item.words_start <= h.start and h.end <= item.number.start]
     others = [h for h in own if h.metric_id != whole.metric_id]
@@ -265,8 +281,7 @@ def _read(
         named = next((h.subset for h in own if h.subset), "") or _named(
             words, units.get(whole.metric_id) == "org", places
         )
-    if not named or named == "part":
-        return ListItem(None, f"no part the catalogue knows in '{words.strip()}'")
+    named = named or "part"
     parent = whole.subset if (item.nested or paren) and whole.subset != "part" else ""
     subset = f"{parent}/{named}" if parent and not named.startswith(parent) else named
     return ListItem(

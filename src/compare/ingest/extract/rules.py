@@ -525,14 +525,17 @@ def classify(
         )
     part_start = _item_start(sentence, item_start, n.start)
     part_text = sentence[part_start : n.start]
+    before = None if EXAMPLES_BEFORE.search(sentence, 0, n.start) else phrase_before(hits, item_start, n.start)
+    hit = with_room_owner(with_success_verb(before, units, sentence), sentence, units)
+    # '其中,市政府收到复议申请24件,市政府工作部门…收到复议申请39件': a clause naming the whole's metric again is
+    # still in the list 其中 opened
+    restated = hit is not None and last is not None and hit.metric_id == last.metric_id
     opens_part = (
         re.match(r"\s*(其中|含)", part_text)
         or re.match(r"\s*(其中|含)", clause)
         or OPENS_PART_ALONE.search(sentence, 0, clause_start)
-        or (len(clause.strip()) <= LIST_ITEM_CHARS and OPENS_PART_LIST.search(sentence, 0, clause_start))
+        or ((len(clause.strip()) <= LIST_ITEM_CHARS or restated) and OPENS_PART_LIST.search(sentence, 0, clause_start))
     )
-    before = None if EXAMPLES_BEFORE.search(sentence, 0, n.start) else phrase_before(hits, item_start, n.start)
-    hit = with_room_owner(with_success_verb(before, units, sentence), sentence, units)
     if (
         hit is not None
         and hit.metric_id in SCREENED_METRICS
