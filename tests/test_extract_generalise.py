@@ -28,6 +28,15 @@ def test_now_in_a_january_review_of_last_year_is_the_years_end(ds):  # SYNTHETIC
     assert later[("public_legal_service_sites", 28)][1:] == ("2022-08-01", "2022-08-01")
 
 
+def test_now_after_a_stated_cut_off_is_the_cut_off(ds):  # SYNTHETIC
+    text = "截至2021年2月，全县累计接收社区矫正对象900名。目前在册社区矫正对象120名，其中缓刑100名。"
+    got = read(text, ds, published=pd.Timestamp(2021, 4, 2))
+    assert got[("community_corrections_subjects", 120)][1:] == ("2021-02-28", "2021-02-28")
+    opening = "截止到2020年11月30日，全市法律援助工作情况如下。\n目前，全市共有人民调解委员会300个。"
+    got = read(opening, ds, published=pd.Timestamp(2021, 1, 14))
+    assert got[("mediation_organizations", 300)][1:] == ("2020-11-30", "2020-11-30")
+
+
 def test_a_yearbooks_title_names_the_year_it_records(ds):  # SYNTHETIC
     text = "【调解工作】\n年内，全区共受理纠纷860件。截至年底，全区有人民调解组织120个。"
     got = read(text, ds, title="某区年鉴2016,政法", published=pd.Timestamp(2017, 9, 1))

@@ -559,6 +559,13 @@ class Dating:
 BASE_VALUE_GAP = re.compile(r"(同期)?的?[^\d,，;；。、]{0,6}")
 
 
+def _cut_off(span: Span | None) -> Span | None:
+    """The span if it runs to a stated day ('截至2017年2月', '截止到11月30日'): what 目前 then speaks of."""
+    if span is None or span.end is None or span.to_report_date or not span.how.startswith("截"):
+        return None
+    return span
+
+
 def date_number(
     sentence_phrases: list[Phrase],
     position: int,
@@ -572,8 +579,8 @@ def date_number(
 ) -> Dating:
     """The period of a number at position: the last period phrase before it in its sentence, else the one
     an earlier sentence of its paragraph named (carried), else the heading above it (section), else the
-    document's; stocks at one day (the
-    report's date when the paragraph speaks of now: 目前, 现有), targets over their year."""
+    document's; stocks at one day (the report's date when the paragraph speaks of now: 目前, 现有; the
+    cut-off when its paragraph or the opening states one: 截至2017年2月), targets over their year."""
     before = [
         p
         for p in sentence_phrases
@@ -608,6 +615,9 @@ def date_number(
             return Dating(
                 year_end, year_end, f"at {year_end:%Y-%m-%d} (目前 in a review of a year released soon after it)"
             )
+        cut_off = _cut_off(carried) or _cut_off(doc.span)
+        if point_in_time and cut_off is not None:
+            return Dating(cut_off.end, cut_off.end, f"at {cut_off.end:%Y-%m-%d} (目前 after the cut-off {cut_off.how})")
         if point_in_time and now is not None:
             return Dating(now, now, f"at {now:%Y-%m-%d} (目前/现有: the time of writing)")
         if span is doc.span:
