@@ -37,6 +37,15 @@ def test_now_after_a_stated_cut_off_is_the_cut_off(ds):  # SYNTHETIC
     assert got[("mediation_organizations", 300)][1:] == ("2020-11-30", "2020-11-30")
 
 
+def test_this_year_in_an_annual_report_released_soon_after_is_the_year_it_reviews(ds):  # SYNTHETIC
+    text = "某区2014年度行政复议工作总结\n今年，区政府共收到行政复议申请80件，今年以来，全区被诉行政案件共计6件。"
+    got = read(text, ds, published=pd.Timestamp(2015, 2, 28))
+    assert got[("admin_reconsideration_cases", 80)][1:] == ("2014-01-01", "2014-12-31")
+    assert got[("admin_litigation_cases", 6)][1:] == ("2014-01-01", "2014-12-31")
+    later = read(text, ds, published=pd.Timestamp(2015, 9, 1))  # long after its year: this year is the new one
+    assert later[("admin_reconsideration_cases", 80)][1:] == ("2015-01-01", "2015-09-01")
+
+
 def test_a_yearbooks_title_names_the_year_it_records(ds):  # SYNTHETIC
     text = "【调解工作】\n年内，全区共受理纠纷860件。截至年底，全区有人民调解组织120个。"
     got = read(text, ds, title="某区年鉴2016,政法", published=pd.Timestamp(2017, 9, 1))

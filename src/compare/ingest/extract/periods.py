@@ -559,6 +559,12 @@ class Dating:
 BASE_VALUE_GAP = re.compile(r"(同期)?的?[^\d,，;；。、]{0,6}")
 
 
+def _said_in_the_reviewed_year(span: Span, doc: DocumentPeriod) -> bool:
+    """Whether a span running to the report's date (今年, 今年以来) means the year an annual report (2014年度)
+    reviews: such a report, released soon after its year, was written within it."""
+    return span.to_report_date and span.how.startswith("今年") and "年度" in doc.how and bool(_reviewed_year_end(doc))
+
+
 def _cut_off(span: Span | None) -> Span | None:
     """The span if it runs to a stated day ('截至2017年2月', '截止到11月30日'): what 目前 then speaks of."""
     if span is None or span.end is None or span.to_report_date or not span.how.startswith("截"):
@@ -592,6 +598,8 @@ def date_number(
     point_in_time = point_in_time or (not before and carried_now)
     span = next((p.span for p in reversed(before) if p.span is not None), None)
     how = f"'{span.how}' in the sentence" if span is not None else ""
+    if span is not None and statement != "target" and _said_in_the_reviewed_year(span, doc):
+        span, how = doc.span, f"the year the annual report reviews ({doc.how}), which its {span.how} means"
     if span is None and carried is not None and kind != "stock":
         span, how = carried, f"'{carried.how}' earlier in the paragraph"
     if span is None and section is not None:
