@@ -144,3 +144,13 @@ def test_an_item_may_take_a_long_name(ds):  # SYNTHETIC
         ds,
     )
     assert all(got[("admin_reconsideration_cases", v)][0] for v in (10, 30, 20))
+
+
+def test_two_breakdowns_of_one_total_split_by_a_semicolon_each_hold_alone(ds):  # SYNTHETIC
+    got = read(
+        "2021年，全县共办理法律援助案件300件（其中：民事案件200件、刑事案件100件；老年人维权案件50件，"
+        "妇女维权案件40件，农民工维权案件70件），同比增长5%。",
+        ds,
+    )
+    assert got[("legal_aid_cases", 300)][0] == ""
+    assert all(got[("legal_aid_cases", v)][0] for v in (200, 100, 50, 40, 70))

@@ -6,7 +6,8 @@ then items separated by 、 ， ； — each '<words> N<counting word>' and noth
 by naming a view of the cases ('从申请人的情况看，', '按案件类型分，') or the review they went through
 ('经审理，') breaks down the paragraph's last total the same way. Every item of such a
 list is a part of the total when the list holds together as a breakdown: at least two items, each counted
-like the total (件 with 件/起, 个 with 个/家 ...), none larger than it and, together, no more than it. An
+like the total (件 with 件/起, 个 with 个/家 ...), none larger than it and, together, no more than it (a
+semicolon starts a second breakdown of the same total, held to it alone). An
 item's subset comes from its own words as the catalogue names parts (a phrase that names a part, the rules'
 part words and modifiers, kinds of dispute); an item it names no part for is the part 'part', its words in
 the quote. An item naming another metric is left to the other rules, with the reason why. A list in
@@ -82,6 +83,7 @@ class Item:
     unit: str
     unit_end: int
     nested: bool = False  # an item of a parenthesised split of the item before
+    group: int = 0  # the breakdown it belongs to: a semicolon starts another ('民事283件、刑事19件；老年人55件…')
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,11 @@ def item_of(
         whole = _whole(sentence, o.start, previous, o.kind in ("paren", "among"), o.before, o.kind == "view")
         if whole is None and o.kind not in ("word", "view"):  # a parenthesis in a name ('村(居)调委会')
             continue
-        if whole is None or not _holds(o.items, whole):
+        if whole is None:
+            return None
+        # Two breakdowns of one total, by semicolon ('民事283件、刑事19件；老年人55件、妇女60件'): each holds alone.
+        items = o.items if _holds(o.items, whole) else [i for i in o.items if i.group == item.group]
+        if not _holds(items, whole):
             return None
         return _read(sentence, item, whole, hits, units, o.paren, places or {})
     return None
@@ -167,7 +173,7 @@ def _items(sentence: str, start: int, by_start: dict[int, Number], paren: bool) 
     """The items of a list from start: '<words> N<counting word>' separated by 、，；, a parenthesised split of
     an item read as its nested items; the list ends at anything else."""
     items: list[Item] = []
-    position, nested, remarks = start, False, 0
+    position, nested, remarks, group = start, False, 0, 0
     while position < len(sentence):
         number = _number_after(sentence, position, by_start)
         if number is None and items and remarks < MAX_REMARKS and (remark := REMARK.match(sentence, position)):
@@ -179,11 +185,12 @@ def _items(sentence: str, start: int, by_start: dict[int, Number], paren: bool) 
         unit = unit_after(sentence, number.end)
         if unit is None:
             break
-        items.append(Item(position, number, unit[0], unit[1], nested))
+        items.append(Item(position, number, unit[0], unit[1], nested, group))
         position = unit[1]
         following = sentence[position : position + 1]
         if following and following in SEPARATORS:
             position += 1
+            group += following in ";；"
         elif following in ("(", "（") and not nested and not paren:
             nested, position = True, PAREN_OPEN.match(sentence, position).end()
         elif following and following in CLOSERS and nested:
