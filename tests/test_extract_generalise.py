@@ -46,6 +46,14 @@ def test_this_year_in_an_annual_report_released_soon_after_is_the_year_it_review
     assert later[("admin_reconsideration_cases", 80)][1:] == ("2015-01-01", "2015-09-01")
 
 
+def test_this_year_in_a_half_year_report_released_soon_after_is_the_half_year(ds):  # SYNTHETIC
+    text = "某市司法局上半年工作目标完成情况\n今年以来，全市法律援助机构受理法律援助案件700件。"
+    got = read(text, ds, published=pd.Timestamp(2021, 8, 23))
+    assert got[("legal_aid_cases", 700)][1:] == ("2021-01-01", "2021-06-30")
+    late = read(text, ds, published=pd.Timestamp(2021, 12, 20))  # long after the half: to the page's date
+    assert late[("legal_aid_cases", 700)][1:] == ("2021-01-01", "2021-12-20")
+
+
 def test_a_stock_nothing_dates_in_a_reporters_article_stands_when_it_was_written(ds):  # SYNTHETIC
     article = "本报记者 王某\n2025年，某市获评法治政府建设示范市。\n全市共有人民调解委员会300个。"
     got = read(article, ds, published=pd.Timestamp(2026, 2, 26))

@@ -565,9 +565,20 @@ BASE_VALUE_GAP = re.compile(r"(同期)?的?[^\d,，;；。、]{0,6}")
 
 
 def _said_in_the_reviewed_year(span: Span, doc: DocumentPeriod) -> bool:
-    """Whether a span running to the report's date (今年, 今年以来) means the year an annual report (2014年度)
-    reviews: such a report, released soon after its year, was written within it."""
-    return span.to_report_date and span.how.startswith("今年") and "年度" in doc.how and bool(_reviewed_year_end(doc))
+    """Whether a span running to the report's date (今年, 今年以来) means the period a report reviews: an annual
+    report (2014年度) or one on a part of a year (上半年, 1-9月), released soon after it, was written within it."""
+    if not (span.to_report_date and span.how.startswith("今年")) or doc.span is None or doc.span.given:
+        return False
+    return ("年度" in doc.how and bool(_reviewed_year_end(doc))) or _part_of_a_year_just_past(doc)
+
+
+def _part_of_a_year_just_past(doc: DocumentPeriod) -> bool:
+    """Whether the document reviews a stated part of one year (上半年, 前三季度) that ended shortly before it."""
+    span, date = doc.span, doc.report_date
+    if span.bare_year or span.to_report_date or span.start is None or span.end is None or date is None:
+        return False
+    part = span.start.year == span.end.year and span.end - span.start < pd.Timedelta(days=360)
+    return part and pd.Timedelta(0) < date - span.end <= pd.Timedelta(days=REVIEW_LAG_DAYS)
 
 
 def _cut_off(span: Span | None) -> Span | None:
@@ -605,7 +616,7 @@ def date_number(
     span = next((p.span for p in reversed(before) if p.span is not None), None)
     how = f"'{span.how}' in the sentence" if span is not None else ""
     if span is not None and statement != "target" and _said_in_the_reviewed_year(span, doc):
-        span, how = doc.span, f"the year the annual report reviews ({doc.how}), which its {span.how} means"
+        span, how = doc.span, f"the period the report reviews ({doc.how}), which its {span.how} means"
     if span is None and carried is not None and kind != "stock":
         span, how = carried, f"'{carried.how}' earlier in the paragraph"
     if span is None and section is not None:
