@@ -577,6 +577,8 @@ def _part_of_a_year_just_past(doc: DocumentPeriod) -> bool:
     span, date = doc.span, doc.report_date
     if span.bare_year or span.to_report_date or span.start is None or span.end is None or date is None:
         return False
+    if _cut_off(span) is not None:  # '截至6月底，…' opens a release, no report on the half year
+        return False
     part = span.start.year == span.end.year and span.end - span.start < pd.Timedelta(days=360)
     return part and pd.Timedelta(0) < date - span.end <= pd.Timedelta(days=REVIEW_LAG_DAYS)
 
