@@ -154,3 +154,15 @@ def test_two_breakdowns_of_one_total_split_by_a_semicolon_each_hold_alone(ds):  
     )
     assert got[("legal_aid_cases", 300)][0] == ""
     assert all(got[("legal_aid_cases", v)][0] for v in (200, 100, 50, 40, 70))
+
+
+def test_a_change_after_a_parenthesised_breakdown_is_the_totals(ds):  # SYNTHETIC
+    got = {
+        (c.metric_id, c.value, c.statement): c.subset
+        for c in candidates(
+            "2021年，全县共办理法律援助案件300件（其中民事案件200件、刑事案件100件），同比增长12.5%。",
+            ds,
+            Context(doc_id="t", district_code="320412"),
+        )
+    }
+    assert got[("legal_aid_cases", 12.5, "yoy_pct")] == ""

@@ -356,12 +356,25 @@ def respectively(sentence: str, n: Number, clause_start: int, previous: list[Can
     """For '同比分别增长21.07%和18.41%': the k-th percentage belongs to the k-th earlier number."""
     clause = clause_at(sentence, clause_start)
     if "分别" not in clause:
-        return previous[-1]
+        return _outside_parenthesis(sentence, clause_start, previous)
     percents = [m for m in find_numbers(clause) if m.percent]
     index = next(i for i, m in enumerate(percents) if clause_start + m.start == n.start)
     counts = [p for p in previous if p.statement == "actual"][-len(percents) :]
     offset = len(percents) - len(counts)
     return counts[index - offset] if 0 <= index - offset < len(counts) else None
+
+
+def _outside_parenthesis(sentence: str, position: int, previous: list[Candidate]) -> Candidate:
+    """The last count before position, or, when a parenthesis closed since it ('303件(其中…120件),同比增长27.2%'),
+    the count the parenthesis follows."""
+    last = previous[-1]
+    if last.sentence != sentence or not re.search(r"[)）]", sentence[last.number_end : position]):
+        return last
+    opened = max(sentence.rfind("(", 0, last.number_start), sentence.rfind("（", 0, last.number_start))
+    before = [p for p in previous if p.sentence == sentence and p.quote_end <= opened]
+    if before and not sentence[before[-1].quote_end : opened].strip():
+        return before[-1]
+    return last
 
 
 def respectively_phrase(sentence: str, n: Number, clause_start: int, hits: list[PhraseHit]) -> PhraseHit | None:
