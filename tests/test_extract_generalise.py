@@ -54,16 +54,6 @@ def test_this_year_in_a_half_year_report_released_soon_after_is_the_half_year(ds
     assert late[("legal_aid_cases", 700)][1:] == ("2021-01-01", "2021-12-20")
 
 
-def test_a_stock_nothing_dates_in_a_reporters_article_stands_when_it_was_written(ds):  # SYNTHETIC
-    article = "本报记者 王某\n2025年，某市获评法治政府建设示范市。\n全市共有人民调解委员会300个。"
-    got = read(article, ds, published=pd.Timestamp(2026, 2, 26))
-    assert got[("mediation_organizations", 300)][1:] == ("2026-02-26", "2026-02-26")
-    review = "2025年，某市获评法治政府建设示范市。\n全市共有人民调解委员会300个。"  # no byline: the year's end
-    assert read(review, ds, published=pd.Timestamp(2026, 2, 26))[("mediation_organizations", 300)][2] == "2025-12-31"
-    dated = "本报记者 王某\n2025年，某市获评法治政府建设示范市。2025年，全市共有人民调解委员会300个。"
-    assert read(dated, ds, published=pd.Timestamp(2026, 2, 26))[("mediation_organizations", 300)][2] == "2025-12-31"
-
-
 def test_a_yearbooks_title_names_the_year_it_records(ds):  # SYNTHETIC
     text = "【调解工作】\n年内，全区共受理纠纷860件。截至年底，全区有人民调解组织120个。"
     got = read(text, ds, title="某区年鉴2016,政法", published=pd.Timestamp(2017, 9, 1))

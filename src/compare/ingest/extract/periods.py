@@ -148,7 +148,6 @@ class DocumentPeriod:
     how: str
     recent: bool = False  # the opening speaks of recent years (近年来) and names no period
     news: bool = False  # a news lead or dateline opens it: 去年 is the year before it was written
-    byline: bool = False  # a reporter's article: a stock nothing else dates stands when it was written
 
     @property
     def written(self) -> int | None:
@@ -456,10 +455,6 @@ def _event_days(text: str, date: pd.Timestamp | None) -> Span | None:
     return Span(day, day, f"the day the opening names ('{m.group(0).strip(' ,，。')}')")
 
 
-# A reporter's byline in the opening ('本报记者 赵婕', '全媒体记者 任富强 通讯员 彭世繁'): a news article.
-BYLINE = re.compile(r"记者|通讯员")
-
-
 def _news(text: str) -> bool:
     """Whether a news lead or dateline stands in an opening (text)."""
     return bool(LEAD_DAY.search(text) or DATELINE.search(text))
@@ -500,7 +495,7 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
         recent = any(p.recent for p in phrases(head, None, date))
         return DocumentPeriod(None, date, date, how, recent, news=_news(head))
     as_of = date if (span.to_report_date or span.end is None or (date is not None and span.end >= date)) else span.end
-    return DocumentPeriod(span, date, as_of, span.how, news=_news(head), byline=bool(BYLINE.search(head)))
+    return DocumentPeriod(span, date, as_of, span.how, news=_news(head))
 
 
 def _within(year_span: Span, doc_span: Span | None) -> bool:
@@ -604,8 +599,7 @@ def date_number(
     """The period of a number at position: the last period phrase before it in its sentence, else the one
     an earlier sentence of its paragraph named (carried), else the heading above it (section), else the
     document's; stocks at one day (the report's date when the paragraph speaks of now: 目前, 现有; the
-    cut-off when its paragraph or the opening states one: 截至2017年2月; the page's date in a reporter's article
-    when nothing else dates it), targets over their year."""
+    cut-off when its paragraph or the opening states one: 截至2017年2月), targets over their year."""
     before = [
         p
         for p in sentence_phrases
@@ -647,9 +641,7 @@ def date_number(
             return Dating(cut_off.end, cut_off.end, f"at {cut_off.end:%Y-%m-%d} (目前 after the cut-off {cut_off.how})")
         if point_in_time and now is not None:
             return Dating(now, now, f"at {now:%Y-%m-%d} (目前/现有: the time of writing)")
-        if span is doc.span and doc.byline and span.bare_year and not before and carried is None:
-            day = doc.report_date or doc.as_of  # '本报记者…': whatever year the article opens with
-        elif span is doc.span:
+        if span is doc.span:
             day = doc.as_of
         else:
             day = span.end if span is not None else None
