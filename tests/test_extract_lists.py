@@ -90,6 +90,26 @@ def test_a_breakdown_by_receiving_body_and_by_the_reports_own_districts(ds):  # 
     assert got[500] == ""
 
 
+@pytest.mark.parametrize(
+    "code, text, named",
+    [
+        (
+            "370000",
+            "2021年，全省共办理法律援助案件9万件，其中济南市8000件、青岛市9000件。",
+            {8000: "jinan", 9000: "qingdao"},
+        ),
+        (
+            "110000",
+            "2021年，全市共调解纠纷9万件，其中东城区3000件、西城区4000件。",
+            {3000: "dongcheng", 4000: "xicheng"},
+        ),
+    ],
+)
+def test_a_provinces_prefectures_and_a_municipalitys_districts_name_its_parts(ds, code, text, named):  # SYNTHETIC
+    found = candidates(text, ds, Context(doc_id="t", district_code=code))
+    assert {c.value: c.subset for c in found if c.value in named} == named
+
+
 def test_departments_listed_after_a_comma_are_parts(ds):  # SYNTHETIC
     text = "2021年，全县行政调解案件900件，其中公安部门治安调解500件，市场监管部门调解300件，劳动人事部门调解100件。"
     got = read(text, ds)

@@ -417,12 +417,21 @@ def _levels(ds: Dataset) -> dict[str, str]:
 
 
 def _places(ds: Dataset, code: str) -> dict[str, str]:
-    """The units a report's unit is made of (a prefecture's districts), by Chinese name, each labelled by the
-    first word of its English name ('香洲区' -> 'xiangzhou'): they name the parts of a breakdown by place."""
+    """The units a report's unit is made of (a prefecture's districts; a province's prefectures, and a
+    municipality's districts), by Chinese name, each labelled by the first word of its English name ('香洲区' ->
+    'xiangzhou'): they name the parts of a breakdown by place."""
 
     def build() -> dict[str, str]:
-        table = ds.districts
-        own = table[table["prefecture_code"].astype(str) == str(code)] if code else table.iloc[:0]
+        table = ds.districts.astype({"prefecture_code": str, "province_code": str})
+        if not code:
+            return {}
+        placeholders = set(table.loc[table["name_zh"].isin(PLACEHOLDER_PREFECTURES), "code"].astype(str))
+        own = table[
+            (table["prefecture_code"] == str(code))
+            | ((table["province_code"] == str(code)) & (table["level"] == "prefecture"))
+            | ((table["province_code"] == str(code)) & table["prefecture_code"].isin(placeholders))
+        ]
+        own = own[~own["name_zh"].isin(PLACEHOLDER_PREFECTURES)]
         return {
             str(r.name_zh): str(r.name_en).split()[0].lower()
             for r in own.itertuples()
@@ -433,6 +442,8 @@ def _places(ds: Dataset, code: str) -> dict[str, str]:
 
 
 _PLACES: dict[tuple, dict[str, str]] = {}
+# The reference's stand-ins for a municipality's or a province's directly governed counties: no place of their own.
+PLACEHOLDER_PREFECTURES = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 
 
 def extract(text: str | bytes, ds: Dataset, ctx: Context | None = None) -> pd.DataFrame:
