@@ -186,3 +186,10 @@ def test_a_change_after_a_parenthesised_breakdown_is_the_totals(ds):  # SYNTHETI
         )
     }
     assert got[("legal_aid_cases", 12.5, "yoy_pct")] == ""
+
+
+def test_an_items_words_may_join_several_names(ds):  # SYNTHETIC
+    got = read(
+        "2021年，全区共收到行政复议申请300件，其中，依法受理240件，占80%；不予受理、告知、转送处理60件，占20%。", ds
+    )
+    assert got[("admin_reconsideration_cases", 60)][0]  # a part, not left to the other rules

@@ -48,8 +48,9 @@ ANY_OPENER = re.compile(
 )  # one pass: most sentences open no list
 SEPARATORS = "、,，;；"
 CLOSERS = ")）"
-# An item's words: a short name (up to ITEM_CHARS) with no number, clause mark or parenthesis in it.
-NOT_IN_WORDS = ",，、;；。:：!！?？\n"
+# An item's words: a short name (up to ITEM_CHARS) with no number, clause mark or parenthesis in it; 、 may join
+# several names in it ('不予受理、告知、转送处理60件').
+NOT_IN_WORDS = ",，;；。:：!！?？\n"
 ITEM_CHARS = 24
 # Outcomes and stages of a case, named only as items of a breakdown ('维持原行政行为的300件，撤销…20件，驳回80件'):
 # outside a list these words name no part ('调解撤回等手段避免近50件').
