@@ -193,3 +193,13 @@ def test_an_items_words_may_join_several_names(ds):  # SYNTHETIC
         "2021年，全区共收到行政复议申请300件，其中，依法受理240件，占80%；不予受理、告知、转送处理60件，占20%。", ds
     )
     assert got[("admin_reconsideration_cases", 60)][0]  # a part, not left to the other rules
+
+
+def test_two_unnamed_parts_of_one_value_are_two_figures(ds):  # SYNTHETIC
+    found = candidates(
+        "2021年，全市共收到行政复议申请60件。从案件类别看，公安30件，国土资源20件，物价5件，其他5件。",
+        ds,
+        Context(doc_id="t", district_code="320412"),
+    )
+    fives = [c for c in found if c.value == 5]
+    assert len(fives) == 2 and all(c.subset for c in fives)

@@ -455,15 +455,22 @@ def _key(c: Candidate) -> tuple:
     return (c.district_code, c.period_start, c.period_end, c.metric_id, c.subset, c.statement)
 
 
+def _unnamed_words(c: Candidate) -> str:
+    """For a part no word names ('part': '物价2件', '其他2件' in one list), its quote: two such parts are two
+    figures, not one stated twice."""
+    return c.quote if c.subset.split("/")[-1] == "part" else ""
+
+
 def _digits(v: float) -> int:
     return len(f"{float(v):.6g}".rstrip("0").replace(".", ""))
 
 
 def drop_restatements(found: list[Candidate]) -> list[Candidate]:
-    """Drop exact repeats, an undated repeat (a headline) of a figure the document dates elsewhere, and a
-    rounded restatement (a headline's 5700余万元) of a more precise figure (5721万余元) the document gives
-    for the same metric, subset, statement and period (within 2%)."""
-    unique = list({(*_key(c), c.value): c for c in reversed(found)}.values())[::-1]
+    """Drop exact repeats (unnamed parts quoting different words are no repeats), an undated repeat (a
+    headline) of a figure the document dates elsewhere, and a rounded restatement (a headline's 5700余万元) of a
+    more precise figure (5721万余元) the document gives for the same metric, subset, statement and period
+    (within 2%)."""
+    unique = list({(*_key(c), c.value, _unnamed_words(c)): c for c in reversed(found)}.values())[::-1]
     dated = {(c.metric_id, c.subset, c.statement, c.value) for c in unique if not c.period_unknown}
     unique = [c for c in unique if not (c.period_unknown and (c.metric_id, c.subset, c.statement, c.value) in dated)]
     by_key: dict[tuple, list[Candidate]] = {}
