@@ -8,7 +8,6 @@ import pytest
 
 from compare.data import load_dataset
 from compare.ingest.extract import Context, extract
-from compare.ingest.extract.rules import whole_unit
 
 
 @pytest.fixture(scope="module")
@@ -542,11 +541,3 @@ def test_a_day_inside_a_month_is_no_one_month_period(ds):  # SYNTHETIC: a narrat
     text = "2017年工作总结\n5月份中旬，县人大审议通过普法规划。全县调解各类矛盾纠纷280件，调解成功260件。"
     got = read(text, ds, published=pd.Timestamp(2018, 1, 10))
     assert got[("disputes_mediated", 280)][1:] == ("2017-01-01", "2017-12-31")
-
-
-@pytest.mark.parametrize(
-    "sentence",
-    ["全省共办理法律援助案件5000件", "山东省共有人民调解委员会6万个", "全自治区调解纠纷8000件", "全盟共有司法所60个"],
-)
-def test_a_province_or_a_league_names_its_whole_unit_as_a_city_does(sentence):  # SYNTHETIC
-    assert whole_unit(sentence, len(sentence))

@@ -706,10 +706,9 @@ def in_honours_list(sentence: str, start: int, position: int) -> bool:
 
 
 MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公共法律服务)中心")
-# Words that give a number to the whole unit (the province, league, city, county or district), whoever reports it.
+# Words that give a number to the whole unit (the city, county or district), whoever reports it.
 WHOLE_UNIT = re.compile(
-    r"(?<!为)(全省|全自治区|全市|全县|全区|全州|全盟|全旗|全地区|市县两级|[两三四五]级|各级各类"
-    r"|[\u4e00-\u9fff]{1,4}[省市县区]共)"
+    r"(?<!为)(全市|全县|全区|全州|全旗|市县两级|[两三四五]级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共)"
 )
 # A provider named this far before a count credits the count to it.
 PROVIDER_REACH = 40
