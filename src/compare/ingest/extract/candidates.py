@@ -457,8 +457,26 @@ def _key(c: Candidate) -> tuple:
 
 def _unnamed_words(c: Candidate) -> str:
     """For a part no word names ('part': '物价2件', '其他2件' in one list), its quote: two such parts are two
-    figures, not one stated twice."""
+    figures, not one stated twice (unless their words restate each other, _restated_parts)."""
     return c.quote if c.subset.split("/")[-1] == "part" else ""
+
+
+NOT_A_NAME = re.compile(r"[\d.,，、%\s]|案件|件|的|其中|共")
+
+
+def _restated_parts(found: list[Candidate]) -> list[Candidate]:
+    """Drop an unnamed part whose words restate an earlier one's of the same value ('其中自行受理80件' in a summary,
+    '其中自行受理案件80件' in the body): one's words, bare of 案件/的/其中, contain the other's."""
+    kept, names = [], {}
+    for c in found:
+        if _unnamed_words(c):
+            name = NOT_A_NAME.sub("", c.quote.split(f"{c.value:g}")[0])
+            earlier = names.setdefault((*_key(c), c.value), [])
+            if any(name in other or other in name for other in earlier):
+                continue
+            earlier.append(name)
+        kept.append(c)
+    return kept
 
 
 def _digits(v: float) -> int:
@@ -471,6 +489,7 @@ def drop_restatements(found: list[Candidate]) -> list[Candidate]:
     more precise figure (5721万余元) the document gives for the same metric, subset, statement and period
     (within 2%)."""
     unique = list({(*_key(c), c.value, _unnamed_words(c)): c for c in reversed(found)}.values())[::-1]
+    unique = _restated_parts(unique)
     dated = {(c.metric_id, c.subset, c.statement, c.value) for c in unique if not c.period_unknown}
     unique = [c for c in unique if not (c.period_unknown and (c.metric_id, c.subset, c.statement, c.value) in dated)]
     by_key: dict[tuple, list[Candidate]] = {}

@@ -37,12 +37,21 @@ AMONG_OPEN = re.compile(r"中\s*[,，:：]\s*")
 # '从申请人的情况看，公民52件，法人11件': a sentence that opens by naming a view breaks down the paragraph's last total.
 # So does one that opens with the review the cases went through ('经审理，维持24件，撤销3件…').
 VIEW_OPEN = re.compile(
-    r"(?:^|(?<=[。;；]))\s*(?:(?:从|按|就)[^,，。;；:：\d]{1,14}?(?:来看|看|分析|划分|分)|经(?:审查|审理|复议|办理))"
+    r"(?:^|(?<=[。;；]))\s*(?:(?:从|按|就)[^,，。;；:：\d]{1,14}?(?:来看|看|分析|划分|分)|(?P<review>经(?:审查|审理|复议|办理)))"
     r"\s*[,，:：]\s*"
 )
 # A remark between items, no count in it ('…140件,占受理案件数比例最高,达92.71%;乡镇政府11件'): read past.
 REMARK = re.compile(r"[^\d,，、;；。()（）]{1,20}(\d+(\.\d+)?%)?[^\d,，、;；。()（）]{0,8}[,，;；]")
 MAX_REMARKS = 2
+# Cases whose review a report breaks down by outcome after '经审理，': reconsideration and litigation.
+REVIEWED_CASES = ("admin_reconsideration_cases", "admin_litigation_cases")
+# An item that names a period ('一季度80件', '上半年150件') is that period's figure: the other rules read it.
+PERIOD_ITEM = re.compile(r"季度|半年|\d{1,2}\s*月|[一二三四五六七八九十]+月|\d{4}\s*年")
+# What an item names when it counts something other than the cases it follows ('群众来信15件',
+# '发出行政复议意见书3件'): with no part the catalogue knows, it is no part. A court appearance ('负责人出庭应诉12件')
+# is one of litigation's parts, but not of the cases before it otherwise.
+OTHER_THINGS = re.compile(r"来信|来访|信访|咨询|培训|宣传|会议|听证|建议|提案|意见书|建议书|决定书")
+APPEARANCES = re.compile(r"出庭|应诉")
 ANY_OPENER = re.compile(
     rf"其中|包括|分别[为是有]|即|[(（]|中\s*[,，:：]|结果[是为]|{OUTCOME_FIRST}|^\s*[从按就经]"
 )  # one pass: most sentences open no list
@@ -120,7 +129,7 @@ def lists_in(sentence: str, numbers: list[Number]) -> list[Opened]:
         (m, "word") for m in OPENER.finditer(sentence) if m.start() not in inside and not _next_outcome(sentence, m)
     ]
     found += [(m, "paren") for m in parens] + [(m, "among") for m in AMONG_OPEN.finditer(sentence)]
-    found += [(m, "view") for m in VIEW_OPEN.finditer(sentence)]
+    found += [(m, "review" if m["review"] else "view") for m in VIEW_OPEN.finditer(sentence)]
     if not found:
         return []
     by_start = {m.start: m for m in numbers if not m.percent}
@@ -157,11 +166,14 @@ def item_of(
         item = next((i for i in o.items if i.number.start == n.start), None) if o.start < n.start else None
         if item is None:
             continue
-        whole = _whole(sentence, o.start, previous, o.kind in ("paren", "among"), o.before, o.kind == "view")
-        if whole is None and o.kind not in ("word", "view"):  # a parenthesis in a name ('村(居)调委会')
+        view = o.kind in ("view", "review")
+        whole = _whole(sentence, o.start, previous, o.kind in ("paren", "among"), o.before, view)
+        if whole is None and o.kind not in ("word", "view", "review"):  # a parenthesis in a name ('村(居)调委会')
             continue
-        if whole is None:
-            return None
+        if whole is None or (o.kind == "review" and whole.metric_id not in REVIEWED_CASES):
+            return None  # '经审理，法院采纳律师辩护意见60件' after legal aid cases: the court's outcomes
+        if PERIOD_ITEM.search(sentence, item.words_start, item.number.start):
+            return None  # '按季度分，一季度80件…': each quarter's total, no part of the year's
         # Two breakdowns of one total, by semicolon ('民事283件、刑事19件；老年人55件、妇女60件'): each holds alone.
         items = o.items if _holds(o.items, whole) else [i for i in o.items if i.group == item.group]
         if not _holds(items, whole):
@@ -289,6 +301,10 @@ def _read(
         named = next((h.subset for h in own if h.subset), "") or _named(
             words, units.get(whole.metric_id) == "org", places
         )
+    if not named and (
+        OTHER_THINGS.search(words) or (whole.metric_id != "admin_litigation_cases" and APPEARANCES.search(words))
+    ):
+        return ListItem(None, f"'{words.strip()}' counts something other than the cases")
     named = named or "part"
     parent = whole.subset if (item.nested or paren) and whole.subset != "part" else ""
     subset = f"{parent}/{named}" if parent and not named.startswith(parent) else named

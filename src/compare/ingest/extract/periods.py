@@ -531,6 +531,8 @@ def out_of_scope(dating: Dating, doc: DocumentPeriod, statement: str, history: b
 
 # A review of a year released this soon after its end speaks of the year's end when it says 目前 or 现有.
 REVIEW_LAG_DAYS = 92
+# A report on a part of a year (上半年, 前三季度) comes out within two months of it; later, 今年以来 runs on.
+PART_REVIEW_LAG_DAYS = 62
 
 
 def _reviewed_year_end(doc: DocumentPeriod) -> pd.Timestamp | None:
@@ -567,6 +569,12 @@ def _said_in_the_reviewed_year(span: Span, doc: DocumentPeriod) -> bool:
     return ("年度" in doc.how and bool(_reviewed_year_end(doc))) or _part_of_a_year_just_past(doc)
 
 
+def _names_the_reviewed_year(span: Span, doc: DocumentPeriod) -> bool:
+    """Whether an earlier period of the paragraph speaks of the reviewed year as a whole: '今年', '今年以来', or the
+    year itself ('2014年'), not a month of it ('今年1月' in a January release is the new year's)."""
+    return (span.to_report_date and span.how.startswith("今年")) or (span.bare_year and _within(span, doc.span))
+
+
 def _part_of_a_year_just_past(doc: DocumentPeriod) -> bool:
     """Whether the document reviews a stated part of one year (上半年, 前三季度) that ended shortly before it."""
     span, date = doc.span, doc.report_date
@@ -575,12 +583,16 @@ def _part_of_a_year_just_past(doc: DocumentPeriod) -> bool:
     if _cut_off(span) is not None:  # '截至6月底，…' opens a release, no report on the half year
         return False
     part = span.start.year == span.end.year and span.end - span.start < pd.Timedelta(days=360)
-    return part and pd.Timedelta(0) < date - span.end <= pd.Timedelta(days=REVIEW_LAG_DAYS)
+    return part and pd.Timedelta(0) < date - span.end <= pd.Timedelta(days=PART_REVIEW_LAG_DAYS)
 
 
-def _cut_off(span: Span | None) -> Span | None:
-    """The span if it runs to a stated day ('截至2017年2月', '截止到11月30日'): what 目前 then speaks of."""
+def _cut_off(span: Span | None, date: pd.Timestamp | None = None) -> Span | None:
+    """The span if it runs to a stated day ('截至2017年2月', '截止到11月30日') shortly before the report's date
+    (when given): what 目前 then speaks of. A cut-off years back is history ('截至2016年12月，已为56个村…').
+    """
     if span is None or span.end is None or span.to_report_date or not span.how.startswith("截"):
+        return None
+    if date is not None and not pd.Timedelta(0) <= date - span.end <= pd.Timedelta(days=REVIEW_LAG_DAYS):
         return None
     return span
 
@@ -611,7 +623,16 @@ def date_number(
     point_in_time = point_in_time or (not before and carried_now)
     span = next((p.span for p in reversed(before) if p.span is not None), None)
     how = f"'{span.how}' in the sentence" if span is not None else ""
-    if span is not None and statement != "target" and _said_in_the_reviewed_year(span, doc):
+    others = [p for p in before if p.span is not None and not _names_the_reviewed_year(p.span, doc)]
+    if (
+        span is not None
+        and kind != "stock"
+        and statement != "target"
+        and not others
+        and (carried is None or _names_the_reviewed_year(carried, doc))
+        and (section is None or _within(section, doc.span))
+        and _said_in_the_reviewed_year(span, doc)
+    ):
         span, how = doc.span, f"the period the report reviews ({doc.how}), which its {span.how} means"
     if span is None and carried is not None and kind != "stock":
         span, how = carried, f"'{carried.how}' earlier in the paragraph"
@@ -636,7 +657,7 @@ def date_number(
             return Dating(
                 year_end, year_end, f"at {year_end:%Y-%m-%d} (目前 in a review of a year released soon after it)"
             )
-        cut_off = _cut_off(carried) or _cut_off(doc.span)
+        cut_off = _cut_off(carried, doc.report_date) or _cut_off(doc.span, doc.report_date)
         if point_in_time and cut_off is not None:
             return Dating(cut_off.end, cut_off.end, f"at {cut_off.end:%Y-%m-%d} (目前 after the cut-off {cut_off.how})")
         if point_in_time and now is not None:

@@ -1,0 +1,102 @@
+"""Regressions found by a second read of round 29's extraction rules (de83eb6..b900322): each sentence is one a
+司法局 report could hold, read right (or not read at all) before the round and wrong after it. Every sentence is
+written for the test (SYNTHETIC, not from any report)."""
+
+import pandas as pd
+import pytest
+
+from compare.data import load_dataset
+from compare.ingest.extract import Context, extract
+
+ANNUAL = "某区2020年度法治政府建设情况报告\n"
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def read(text, ds, published="2021-03-10"):
+    out = extract(text, ds, Context(doc_id="t", district_code="320412", published=pd.Timestamp(published)))
+    return {
+        (r.metric_id, r.value): (r.subset or "", str(r.period_start)[:10], str(r.period_end)[:10])
+        for r in out.itertuples()
+    }
+
+
+@pytest.mark.parametrize(
+    "text, metric, value",
+    [
+        ("2020年全区共受理法律援助案件320件。进入2021年，今年以来全区已受理法律援助案件45件。", "legal_aid_cases", 45),
+        ("二、2021年工作打算\n今年以来，已受理法律援助案件28件。", "legal_aid_cases", 28),
+    ],
+)
+def test_this_year_in_an_annual_report_that_names_the_new_year_is_the_new_year(ds, text, metric, value):  # SYNTHETIC
+    """2862947: an annual report's 今年以来 was its reviewed year even after '进入2021年' or under a heading on 2021."""
+    assert read(ANNUAL + text, ds)[(metric, value)][1] == "2021-01-01"
+
+
+def test_a_stock_this_year_in_an_annual_report_is_not_moved_to_the_reviewed_years_end(ds):  # SYNTHETIC
+    got = read(ANNUAL + "今年是“十四五”开局之年。今年，全区共建成公共法律服务工作站86个。", ds)
+    assert got[("public_legal_service_sites", 86)][2] != "2020-12-31"
+
+
+def test_now_after_a_cut_off_years_back_is_the_time_of_writing(ds):  # SYNTHETIC
+    """7bd87fd: 目前 took a cut-off four years before the report as its day."""
+    got = read(
+        "2016年我区启动村居法律顾问工作，截至2016年12月，已为56个村配备法律顾问。目前，全区共有人民调解员120名。", ds
+    )
+    assert got[("mediators", 120)][1:] == ("2021-03-10", "2021-03-10")
+
+
+def test_the_courts_outcomes_after_legal_aid_cases_are_no_parts_of_them(ds):  # SYNTHETIC
+    """e9431a7: '经审理，' opened a list of parts of the legal aid total."""
+    got = read(
+        "2020年，全区受理法律援助案件320件，其中刑事案件95件。经审理，法院采纳律师辩护意见60件，判处缓刑12件。", ds
+    )
+    assert ("legal_aid_cases", 60) not in got and ("legal_aid_cases", 12) not in got
+
+
+@pytest.mark.parametrize(
+    "text, metric, value",
+    [
+        (
+            "2020年，全区共受理行政复议申请86件。经复议，纠正违法行政行为12件，发出行政复议意见书3件。",
+            "admin_reconsideration_cases",
+            3,
+        ),
+        (
+            "2020年，全年共受理行政复议申请86件，其中维持45件，撤销6件；办理人大代表建议、政协委员提案12件、群众来信15件。",
+            "admin_reconsideration_cases",
+            15,
+        ),
+        (
+            "2020年，全年受理行政复议案件86件，维持46件，驳回7件，行政机关负责人出庭应诉12件。",
+            "admin_reconsideration_cases",
+            12,
+        ),
+        (
+            "2020年，全年共受理法律援助案件320件，其中民事案件210件、刑事案件95件；接待来信52件、来访86件。",
+            "legal_aid_cases",
+            52,
+        ),
+    ],
+)
+def test_an_item_counting_something_else_is_no_unnamed_part(ds, text, metric, value):  # SYNTHETIC
+    """e9431a7: items no part word names became the part 'part', whatever they counted."""
+    assert (metric, value) not in read(text, ds)
+
+
+def test_a_breakdown_restated_in_other_words_is_one_figure(ds):  # SYNTHETIC
+    """b900322: two unnamed parts of one value were kept apart even when one restates the other."""
+    text = (
+        "2020年，全区共受理法律援助案件320件，其中自行受理80件，转交240件。\n"
+        "2020年，区法律援助中心共受理法律援助案件320件，其中自行受理案件80件，其他机构转交案件240件。"
+    )
+    out = extract(text, ds, Context(doc_id="t", district_code="320412", published=pd.Timestamp("2021-03-10")))
+    assert list(out["value"]).count(80) == 1
+
+
+def test_quarters_of_a_view_are_no_parts_of_the_year(ds):  # SYNTHETIC
+    got = read("2020年，全区共受理法律援助案件320件。按季度分，一季度80件，二季度75件，三季度85件，四季度80件。", ds)
+    assert all(got.get(("legal_aid_cases", v), ("",))[0] == "" for v in (75, 85))
