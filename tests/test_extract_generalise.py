@@ -54,6 +54,15 @@ def test_this_year_in_a_half_year_report_released_soon_after_is_the_half_year(ds
     assert late[("legal_aid_cases", 700)][1:] == ("2021-01-01", "2021-12-20")
 
 
+def test_figures_a_news_lead_says_were_given_yesterday_run_to_the_day_before_it_was_written(ds):  # SYNTHETIC
+    wire = "某市12月23日电 记者昨日从市司法局获悉，今年以来，全市共办理法律援助案件2290件。"
+    got = read(wire, ds, published=pd.Timestamp(2013, 12, 24))
+    assert got[("legal_aid_cases", 2290)][1:] == ("2013-01-01", "2013-12-22")  # the day before the dateline
+    page = "本报讯 昨天，市司法局召开新闻发布会，今年以来，全市共调解纠纷8000件。"
+    got = read(page, ds, published=pd.Timestamp(2013, 12, 24))
+    assert got[("disputes_mediated", 8000)][1:] == ("2013-01-01", "2013-12-23")  # the day before the page
+
+
 def test_a_yearbooks_title_names_the_year_it_records(ds):  # SYNTHETIC
     text = "【调解工作】\n年内，全区共受理纠纷860件。截至年底，全区有人民调解组织120个。"
     got = read(text, ds, title="某区年鉴2016,政法", published=pd.Timestamp(2017, 9, 1))

@@ -315,6 +315,10 @@ LEAD_DAY = re.compile(
     r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日[上下]?午?[,，]?\s*(?:本报)?(?:记者|[^,，。]{2,16}向媒体通报|[^。]{2,60}?新闻发布会)"
 )
 LEAD_LAG_DAYS = 10
+# ... or the day before it was written: '记者昨日从…获悉', '昨天，…召开新闻发布会', '这是记者昨天从…了解到的'; written
+# on the day of its dateline ('廊坊12月23日电') when it has one, else on the day it went out.
+YESTERDAY_LEAD = re.compile(r"记者昨[日天]|昨[日天][上下]?午?[,，]?\s*(?:本报)?记者|昨[日天][^。]{2,60}?新闻发布会")
+WIRE_DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日电")
 
 
 def _stated_before(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | None:
@@ -326,18 +330,36 @@ def _stated_before(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | 
     return None
 
 
+def _day_before_writing(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | None:
+    """The day before a news report was written, when its lead says the figures were given 'yesterday', else None."""
+    head = simple_text[:OPENING_CHARS]
+    if not YESTERDAY_LEAD.search(head):
+        return None
+    wire = WIRE_DATELINE.search(head)
+    written = _date(published.year, wire["m"], wire["d"]) if wire else None
+    if written is None or not pd.Timedelta(0) <= published - written <= pd.Timedelta(days=LEAD_LAG_DAYS):
+        written = published
+    return written - pd.Timedelta(days=1)
+
+
 def report_date(simple_text: str, ctx: Context) -> pd.Timestamp | None:
-    """The report's date: its publication date when known, else the first full date in its first lines,
-    else the date its web address carries."""
-    if ctx.published is not None:
-        return _stated_before(simple_text, ctx.published) or ctx.published
+    """The report's date: its publication date when known, else the first full date in its first lines, else
+    the date its web address carries; for a news report whose lead says when its figures were given (a day
+    shortly before, or yesterday), that day."""
+    page = ctx.published or _first_full_date(simple_text) or (url_date(ctx.url, simple_text) if ctx.url else None)
+    if page is None:
+        return _lead_day_of_named_year(simple_text)
+    return _stated_before(simple_text, page) or _day_before_writing(simple_text, page) or page
+
+
+def _first_full_date(simple_text: str) -> pd.Timestamp | None:
+    """The first full date in a text's first lines (发布日期: 2019年05月28日, 2021-09-29, 23.07.2015), or None."""
     for m in REPORT_DATE.finditer(simple_text[:OPENING_CHARS]):
         y, mo, d = (m["y"], m["m"], m["d"]) if m["y"] else (m["y2"], m["m2"], m["d2"])
         day = _date(y, mo, d)
         if day is not None:
             return day
-    found = url_date(ctx.url, simple_text) if ctx.url else None
-    return found or _lead_day_of_named_year(simple_text)
+    return None
 
 
 def _lead_day_of_named_year(simple_text: str) -> pd.Timestamp | None:
