@@ -550,3 +550,9 @@ def test_a_day_inside_a_month_is_no_one_month_period(ds):  # SYNTHETIC: a narrat
     text = "2017年工作总结\n5月份中旬，县人大审议通过普法规划。全县调解各类矛盾纠纷280件，调解成功260件。"
     got = read(text, ds, published=pd.Timestamp(2018, 1, 10))
     assert got[("disputes_mediated", 280)][1:] == ("2017-01-01", "2017-12-31")
+
+
+def test_seats_or_items_counted_in_ge_are_no_consultations(ds):  # SYNTHETIC
+    got = read("2023年，12348热线接听座席由3个增加到10个，全年解答法律咨询8000人次。", ds)
+    assert ("legal_consultations", 8000) in got
+    assert ("legal_consultations", 3) not in got and ("legal_consultations", 10) not in got

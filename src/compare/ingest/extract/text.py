@@ -30,7 +30,7 @@ UNIT_WORDS = [
     ("名", {"person", "person_time"}),
     ("人", {"person", "person_time"}),
     ("位", {"person"}),
-    ("个", {"org", "site", "case", "office", "item", "enterprise", "person_time"}),
+    ("个", {"org", "site", "case", "office", "item", "enterprise"}),
     ("家", {"org", "enterprise", "site"}),
     ("所", {"office", "org"}),
     ("处", {"site"}),
