@@ -3,14 +3,15 @@
 The rule reads report grammar, not words: a total, then an opener (其中, 包括, 分别为, 即, 结果是,
 an opening parenthesis right after the count, or an outcome of the cases counted: '…73件,维持46件,驳回7件'),
 then items separated by 、 ， ； — each '<words> N<counting word>' and nothing else. A sentence that opens
-by naming a view of the cases ('从申请人的情况看，', '按案件类型分，') or the review they went through
-('经审理，') breaks down the paragraph's last total the same way. Every item of such a
-list is a part of the total when the list holds together as a breakdown: at least two items, each counted
+by naming a view of the cases ('从申请人的情况看，', '按案件类型分，') or, after reconsideration or litigation
+cases, the review they went through ('经审理，') breaks down the paragraph's last total the same way. Every
+item of such a list is a part of the total when the list holds together as a breakdown: at least two items, each counted
 like the total (件 with 件/起, 个 with 个/家 ...), none larger than it and, together, no more than it (a
 semicolon starts a second breakdown of the same total, held to it alone). An
 item's subset comes from its own words as the catalogue names parts (a phrase that names a part, the rules'
 part words and modifiers, kinds of dispute); an item it names no part for is the part 'part', its words in
-the quote. An item naming another metric is left to the other rules, with the reason why. A list in
+the quote. An item naming another metric, counting something else than the cases (群众来信15件) or naming a
+period (一季度80件) is left to the other rules, with the reason why. A list in
 parentheses after a part splits that part ('处罚类案件90件（交警大队50件，派出所40件）': parts of that part,
 labelled 'parent/child').
 """
@@ -173,7 +174,7 @@ def item_of(
         if whole is None or (o.kind == "review" and whole.metric_id not in REVIEWED_CASES):
             return None  # '经审理，法院采纳律师辩护意见60件' after legal aid cases: the court's outcomes
         if PERIOD_ITEM.search(sentence, item.words_start, item.number.start):
-            return None  # '按季度分，一季度80件…': each quarter's total, no part of the year's
+            return None  # '按季度分，一季度80件…', '其中上半年150件': that period's figure, read by the other rules
         # Two breakdowns of one total, by semicolon ('民事283件、刑事19件；老年人55件、妇女60件'): each holds alone.
         items = o.items if _holds(o.items, whole) else [i for i in o.items if i.group == item.group]
         if not _holds(items, whole):

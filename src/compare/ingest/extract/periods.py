@@ -610,8 +610,7 @@ def _part_of_a_year_just_past(doc: DocumentPeriod) -> bool:
 
 def _cut_off(span: Span | None, date: pd.Timestamp | None = None) -> Span | None:
     """The span if it runs to a stated day ('截至2017年2月', '截止到11月30日') shortly before the report's date
-    (when given): what 目前 then speaks of. A cut-off years back is history ('截至2016年12月，已为56个村…').
-    """
+    (when given): what 目前 then speaks of. A cut-off years back is history ('截至2016年12月，已为56个村…')."""
     if span is None or span.end is None or span.to_report_date or not span.how.startswith("截"):
         return None
     if date is not None and not pd.Timedelta(0) <= date - span.end <= pd.Timedelta(days=REVIEW_LAG_DAYS):
@@ -632,8 +631,9 @@ def date_number(
 ) -> Dating:
     """The period of a number at position: the last period phrase before it in its sentence, else the one
     an earlier sentence of its paragraph named (carried), else the heading above it (section), else the
-    document's; stocks at one day (the report's date when the paragraph speaks of now: 目前, 现有; the
-    cut-off when its paragraph or the opening states one: 截至2017年2月), targets over their year."""
+    document's (for a flow's 今年 in a report on a period just past, that period); stocks at one day (the
+    report's date when the paragraph speaks of now: 目前, 现有; a recent cut-off when its paragraph or the
+    opening states one: 截至2017年2月), targets over their year."""
     before = [
         p
         for p in sentence_phrases
