@@ -465,16 +465,17 @@ NOT_A_NAME = re.compile(r"[\d.,，、%\s]|案件|件|的|其中|共")
 
 
 def _restated_parts(found: list[Candidate]) -> list[Candidate]:
-    """Drop an unnamed part whose words restate an earlier one's of the same value ('其中自行受理80件' in a summary,
-    '其中自行受理案件80件' in the body): one's words, bare of 案件/的/其中, contain the other's."""
+    """Drop an unnamed part whose words restate an earlier one's of the same value in another sentence
+    ('其中自行受理80件' in a summary, '其中自行受理案件80件' in the body): one's words, bare of 案件/的/其中, contain
+    the other's. Two items of one list are two parts ('诉讼案件160件、非诉讼案件160件')."""
     kept, names = [], {}
     for c in found:
         if _unnamed_words(c):
             name = NOT_A_NAME.sub("", c.quote.split(f"{c.value:g}")[0])
             earlier = names.setdefault((*_key(c), c.value), [])
-            if any(name in other or other in name for other in earlier):
+            if any(sentence != c.sentence and (name in other or other in name) for other, sentence in earlier):
                 continue
-            earlier.append(name)
+            earlier.append((name, c.sentence))
         kept.append(c)
     return kept
 

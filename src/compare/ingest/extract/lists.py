@@ -3,17 +3,16 @@
 The rule reads report grammar, not words: a total, then an opener (其中, 包括, 分别为, 即, 结果是,
 an opening parenthesis right after the count, or an outcome of the cases counted: '…73件,维持46件,驳回7件'),
 then items separated by 、 ， ； — each '<words> N<counting word>' and nothing else. A sentence that opens
-by naming a view of the cases ('从申请人的情况看，', '按案件类型分，') or, after reconsideration or litigation
-cases, the review they went through ('经审理，') breaks down the paragraph's last total the same way. Every
-item of such a list is a part of the total when the list holds together as a breakdown: at least two items, each counted
-like the total (件 with 件/起, 个 with 个/家 ...), none larger than it and, together, no more than it (a
-semicolon starts a second breakdown of the same total, held to it alone). An
+by naming a view of the cases ('从申请人的情况看，', '按案件类型分，') or the review they went through
+('经审理，'; each item then names an outcome: 维持, 不予受理, 准予援助 …) breaks down the paragraph's last total
+the same way. Every item of such a list is a part of the total when the list holds together as a breakdown:
+at least two items, each counted like the total (件 with 件/起, 个 with 个/家 ...), none larger than it and,
+together, no more than it (a semicolon starts a second breakdown of the same total, held to it alone). An
 item's subset comes from its own words as the catalogue names parts (a phrase that names a part, the rules'
 part words and modifiers, kinds of dispute); an item it names no part for is the part 'part', its words in
-the quote. An item naming another metric, counting something else than the cases (群众来信15件) or naming a
-period (一季度80件) is left to the other rules, with the reason why. A list in
-parentheses after a part splits that part ('处罚类案件90件（交警大队50件，派出所40件）': parts of that part,
-labelled 'parent/child').
+the quote. An item naming another metric, or something else than the cases it breaks down (群众来信15件), is
+left to the other rules, with the reason why. A list in parentheses after a part splits that part
+('处罚类案件90件（交警大队50件，派出所40件）': parts of that part, labelled 'parent/child').
 """
 
 from __future__ import annotations
@@ -44,14 +43,16 @@ VIEW_OPEN = re.compile(
 # A remark between items, no count in it ('…140件,占受理案件数比例最高,达92.71%;乡镇政府11件'): read past.
 REMARK = re.compile(r"[^\d,，、;；。()（）]{1,20}(\d+(\.\d+)?%)?[^\d,，、;；。()（）]{0,8}[,，;；]")
 MAX_REMARKS = 2
-# Cases whose review a report breaks down by outcome after '经审理，': reconsideration and litigation.
-REVIEWED_CASES = ("admin_reconsideration_cases", "admin_litigation_cases")
-# An item that names a period ('一季度80件', '上半年150件') is that period's figure: the other rules read it.
-PERIOD_ITEM = re.compile(r"季度|半年|\d{1,2}\s*月|[一二三四五六七八九十]+月|\d{4}\s*年")
-# What an item names when it counts something other than the cases it follows ('群众来信15件',
-# '发出行政复议意见书3件'): with no part the catalogue knows, it is no part. A court appearance ('负责人出庭应诉12件')
-# is one of litigation's parts, but not of the cases before it otherwise.
-OTHER_THINGS = re.compile(r"来信|来访|信访|咨询|培训|宣传|会议|听证|建议|提案|意见书|建议书|决定书")
+# What an item after '经审查，'/'经审理，' must name to be an outcome of the cases before it ('准予援助300件',
+# '不予受理12件', '维持24件', '作其他处理6件'); '法院采纳律师辩护意见60件' after legal aid cases is the court's.
+REVIEW_OUTCOME = re.compile(
+    r"准予|不予|受理|立案|结案|办结|审结|未结|维持|撤销|驳回|确认|责令|终止|中止|撤回|纠正|变更|调解|和解|处理"
+)
+# What an item names when it counts something other than the cases it follows ('群众来信15件', '信访12件', '代表
+# 建议、委员提案12件', '发出行政复议意见书3件'; a kind of case, '信访答复类16件', is a part): with no part the catalogue
+# knows, it is no part of a count of cases. A court appearance ('负责人出庭应诉12件') is one of litigation's parts,
+# but not of other cases.
+OTHER_THINGS = re.compile(r"来信|来访|信访(?![^\d,，、]{0,4}类)|提案|代表建议|意见书|建议书")
 APPEARANCES = re.compile(r"出庭|应诉")
 ANY_OPENER = re.compile(
     rf"其中|包括|分别[为是有]|即|[(（]|中\s*[,，:：]|结果[是为]|{OUTCOME_FIRST}|^\s*[从按就经]"
@@ -171,10 +172,8 @@ def item_of(
         whole = _whole(sentence, o.start, previous, o.kind in ("paren", "among"), o.before, view)
         if whole is None and o.kind not in ("word", "view", "review"):  # a parenthesis in a name ('村(居)调委会')
             continue
-        if whole is None or (o.kind == "review" and whole.metric_id not in REVIEWED_CASES):
-            return None  # '经审理，法院采纳律师辩护意见60件' after legal aid cases: the court's outcomes
-        if PERIOD_ITEM.search(sentence, item.words_start, item.number.start):
-            return None  # '按季度分，一季度80件…', '其中上半年150件': that period's figure, read by the other rules
+        if whole is None or (o.kind == "review" and not REVIEW_OUTCOME.search(sentence, item.words_start, n.start)):
+            return None
         # Two breakdowns of one total, by semicolon ('民事283件、刑事19件；老年人55件、妇女60件'): each holds alone.
         items = o.items if _holds(o.items, whole) else [i for i in o.items if i.group == item.group]
         if not _holds(items, whole):
@@ -302,8 +301,11 @@ def _read(
         named = next((h.subset for h in own if h.subset), "") or _named(
             words, units.get(whole.metric_id) == "org", places
         )
-    if not named and (
-        OTHER_THINGS.search(words) or (whole.metric_id != "admin_litigation_cases" and APPEARANCES.search(words))
+    cases = units.get(whole.metric_id) == "case"
+    if (
+        not named
+        and cases
+        and (OTHER_THINGS.search(words) or (whole.metric_id != "admin_litigation_cases" and APPEARANCES.search(words)))
     ):
         return ListItem(None, f"'{words.strip()}' counts something other than the cases")
     named = named or "part"

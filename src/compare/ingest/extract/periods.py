@@ -317,7 +317,9 @@ LEAD_DAY = re.compile(
 LEAD_LAG_DAYS = 10
 # ... or the day before it was written: '记者昨日从…获悉', '昨天，…召开新闻发布会', '这是记者昨天从…了解到的'; written
 # on the day of its dateline ('廊坊12月23日电') when it has one, else on the day it went out.
-YESTERDAY_LEAD = re.compile(r"记者昨[日天]|昨[日天][上下]?午?[,，]?\s*(?:本报)?记者|昨[日天][^。]{2,60}?新闻发布会")
+YESTERDAY_LEAD = re.compile(
+    r"记者昨[日天]|昨[日天][上下]?午?[,，]?\s*(?:本报)?记者|(?:^|(?<=[\s。，,]|讯))昨[日天][上下]?午?[,，][^。“”]{2,60}?新闻发布会"
+)
 WIRE_DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日电")
 
 
@@ -339,7 +341,8 @@ def _day_before_writing(simple_text: str, published: pd.Timestamp) -> pd.Timesta
     written = _date(published.year, wire["m"], wire["d"]) if wire else None
     if written is None or not pd.Timedelta(0) <= published - written <= pd.Timedelta(days=LEAD_LAG_DAYS):
         written = published
-    return written - pd.Timedelta(days=1)
+    yesterday = written - pd.Timedelta(days=1)
+    return yesterday if yesterday.year == written.year else None  # 1 January: 今年 is still the new year
 
 
 def report_date(simple_text: str, ctx: Context) -> pd.Timestamp | None:
@@ -553,6 +556,9 @@ def out_of_scope(dating: Dating, doc: DocumentPeriod, statement: str, history: b
 
 # A review of a year released this soon after its end speaks of the year's end when it says 目前 or 现有.
 REVIEW_LAG_DAYS = 92
+# 目前 after a cut-off this recent speaks of the cut-off ('截至2020年12月，…。目前…' in an April report); an older
+# cut-off is history.
+CUT_OFF_DAYS = 183
 # A report on a part of a year (上半年, 前三季度) comes out within two months of it; later, 今年以来 runs on.
 PART_REVIEW_LAG_DAYS = 62
 
@@ -591,10 +597,13 @@ def _said_in_the_reviewed_year(span: Span, doc: DocumentPeriod) -> bool:
     return ("年度" in doc.how and bool(_reviewed_year_end(doc))) or _part_of_a_year_just_past(doc)
 
 
-def _names_the_reviewed_year(span: Span, doc: DocumentPeriod) -> bool:
-    """Whether an earlier period of the paragraph speaks of the reviewed year as a whole: '今年', '今年以来', or the
-    year itself ('2014年'), not a month of it ('今年1月' in a January release is the new year's)."""
-    return (span.to_report_date and span.how.startswith("今年")) or (span.bare_year and _within(span, doc.span))
+def _after_the_reviewed(span: Span | None, doc: DocumentPeriod) -> bool:
+    """Whether a period the sentence, paragraph or heading names ends after the one a report reviews ('进入2021年',
+    '二、2021年工作打算' in a 2020 report): its 今年 is then the new year. Earlier ones ('去年', '“十三五”期间') are
+    no sign of it; 今年 itself is not."""
+    if span is None or span.end is None or doc.span is None or doc.span.end is None or span.how.startswith("今年"):
+        return False
+    return span.end > doc.span.end
 
 
 def _part_of_a_year_just_past(doc: DocumentPeriod) -> bool:
@@ -613,7 +622,7 @@ def _cut_off(span: Span | None, date: pd.Timestamp | None = None) -> Span | None
     (when given): what 目前 then speaks of. A cut-off years back is history ('截至2016年12月，已为56个村…')."""
     if span is None or span.end is None or span.to_report_date or not span.how.startswith("截"):
         return None
-    if date is not None and not pd.Timedelta(0) <= date - span.end <= pd.Timedelta(days=REVIEW_LAG_DAYS):
+    if date is not None and not pd.Timedelta(0) <= date - span.end <= pd.Timedelta(days=CUT_OFF_DAYS):
         return None
     return span
 
@@ -645,14 +654,12 @@ def date_number(
     point_in_time = point_in_time or (not before and carried_now)
     span = next((p.span for p in reversed(before) if p.span is not None), None)
     how = f"'{span.how}' in the sentence" if span is not None else ""
-    others = [p for p in before if p.span is not None and not _names_the_reviewed_year(p.span, doc)]
     if (
         span is not None
-        and kind != "stock"
         and statement != "target"
-        and not others
-        and (carried is None or _names_the_reviewed_year(carried, doc))
-        and (section is None or _within(section, doc.span))
+        and not any(_after_the_reviewed(p.span, doc) for p in before)
+        and not _after_the_reviewed(carried, doc)
+        and not _after_the_reviewed(section, doc)
         and _said_in_the_reviewed_year(span, doc)
     ):
         span, how = doc.span, f"the period the report reviews ({doc.how}), which its {span.how} means"
