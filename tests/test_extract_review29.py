@@ -153,3 +153,42 @@ def test_yesterday_in_a_quote_is_no_news_lead(ds):  # SYNTHETIC
         "今年以来，全区受理法律援助案件45件。"
     )
     assert read(text, ds, "2021-03-10")[("legal_aid_cases", 45)][2] == "2021-03-10"
+
+
+# The third read, of the second read's fixes.
+
+
+def test_outcomes_after_a_settlement_are_still_parts(ds):  # SYNTHETIC
+    """e9431a7 with b900322: '驳回' opened a list of the unnamed part before it, which failed and hid the outer list."""
+    got = read("2020年，全年共受理行政复议申请86件，其中维持45件，和解10件，驳回8件，撤销6件。", ds)
+    assert got[("admin_reconsideration_cases", 8)][0] == "rejected"
+    assert got[("admin_reconsideration_cases", 6)][0] == "revoked"
+
+
+def test_handling_complaints_is_no_outcome_of_a_review(ds):  # SYNTHETIC
+    got = read("2020年，全年共受理法律援助案件320件。经审查，受理群众来信12件，处理群众投诉8件。", ds)
+    assert ("legal_aid_cases", 8) not in got
+
+
+@pytest.mark.parametrize(
+    "text, metric, value",
+    [
+        ("今年是“十四五”开局之年。今年，全区共建成公共法律服务工作站86个。", "public_legal_service_sites", 86),
+        ("2020年共受理法律援助案件320件。今年前两个月，全区已受理法律援助案件45件。", "legal_aid_cases", 45),
+        ("新年伊始，今年以来全区已受理法律援助案件45件。", "legal_aid_cases", 45),
+    ],
+)
+def test_an_annual_report_that_says_it_speaks_of_the_new_year_does(ds, text, metric, value):  # SYNTHETIC
+    """ae0ceed: 今年 was the reviewed year after 开局之年, 今年前两个月 or 新年伊始."""
+    assert read(ANNUAL + text, ds)[(metric, value)][2] != "2020-12-31"
+
+
+def test_now_after_a_cut_off_months_back_speaks_of_later(ds):  # SYNTHETIC
+    """ae0ceed: a cut-off five months before the report was the day of '目前…已增至15个'."""
+    got = read("截至2020年10月，全区已建成法律援助工作站12个。目前，全区共有人民调解员900名。", ds, "2021-03-20")
+    assert got[("mediators", 900)][1:] == ("2021-03-20", "2021-03-20")
+
+
+def test_a_period_named_in_one_item_is_not_the_next_items(ds):  # SYNTHETIC
+    got = read("2020年，全年共受理行政复议申请86件，其中上年结转6件，新收80件。", ds)
+    assert got[("admin_reconsideration_cases", 80)][1:] == ("2020-01-01", "2020-12-31")

@@ -123,9 +123,10 @@ def _sentence_candidates(
         if yearly_actual:
             dating = periods.Dating(*series.dated(year, kind, doc.report_date))
         else:
-            dating = periods.date_number(
-                sentence_periods, n.start, doc, kind, statement, carried, carried_now, section, sentence
-            )
+            own = sentence_periods
+            if listed is not None and found is listed.reading:  # '其中上年结转6件，新收80件': 上年 is not the 80's
+                own = [p for p in sentence_periods if p.end <= listed.opener or p.start >= found.quote_start]
+            dating = periods.date_number(own, n.start, doc, kind, statement, carried, carried_now, section, sentence)
         if dating.unstated or periods.out_of_scope(dating, doc, statement, history=yearly_actual):
             continue
         if statement == "yoy_pct" and not _year_on_year(sentence_periods, clause_start, n.start, dating):
@@ -331,7 +332,11 @@ def candidates(
                 namer,
             )
             centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
-            carried = _leading_span(simple[start:end], sentence_periods) or carried
+            carried = (
+                periods.new_year_span(simple[start:end], doc)
+                or _leading_span(simple[start:end], sentence_periods)
+                or carried
+            )
             now = now or any(p.now for p in sentence_periods)  # 目前, 现有: the rest of the paragraph too
         if paragraph_ends:
             opening = True

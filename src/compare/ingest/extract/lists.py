@@ -18,7 +18,7 @@ left to the other rules, with the reason why. A list in parentheses after a part
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...data.numerals import Number
 from .rules import BASE_VALUE, NOT_CONCLUDED, PROVIDERS, Candidate, Reading, part_of, same_measure
@@ -44,9 +44,10 @@ VIEW_OPEN = re.compile(
 REMARK = re.compile(r"[^\d,，、;；。()（）]{1,20}(\d+(\.\d+)?%)?[^\d,，、;；。()（）]{0,8}[,，;；]")
 MAX_REMARKS = 2
 # What an item after '经审查，'/'经审理，' must name to be an outcome of the cases before it ('准予援助300件',
-# '不予受理12件', '维持24件', '作其他处理6件'); '法院采纳律师辩护意见60件' after legal aid cases is the court's.
+# '不予受理12件', '维持24件', '作其他处理6件', '其他11件'); '法院采纳律师辩护意见60件' after legal aid cases is the
+# court's, and '处理群众投诉8件' no outcome.
 REVIEW_OUTCOME = re.compile(
-    r"准予|不予|受理|立案|结案|办结|审结|未结|维持|撤销|驳回|确认|责令|终止|中止|撤回|纠正|变更|调解|和解|处理"
+    r"准予|不予|受理|立案|结案|办结|审结|未结|维持|撤销|驳回|确认|责令|终止|中止|撤回|纠正|变更|调解|和解|其他"
 )
 # What an item names when it counts something other than the cases it follows ('群众来信15件', '信访12件', '代表
 # 建议、委员提案12件', '发出行政复议意见书3件'; a kind of case, '信访答复类16件', is a part): with no part the catalogue
@@ -104,6 +105,7 @@ class ListItem:
 
     reading: Reading | None
     why: str
+    opener: int = 0  # where its list opens: periods named in the list's other items are not this item's
 
 
 @dataclass(frozen=True)
@@ -177,8 +179,8 @@ def item_of(
         # Two breakdowns of one total, by semicolon ('民事283件、刑事19件；老年人55件、妇女60件'): each holds alone.
         items = o.items if _holds(o.items, whole) else [i for i in o.items if i.group == item.group]
         if not _holds(items, whole):
-            return None
-        return _read(sentence, item, whole, hits, units, o.paren, places or {})
+            continue  # '维持45件，和解10件，驳回8件': 驳回 opens no list of the 10; the list of the 86 holds
+        return replace(_read(sentence, item, whole, hits, units, o.paren, places or {}), opener=o.start)
     return None
 
 

@@ -556,9 +556,9 @@ def out_of_scope(dating: Dating, doc: DocumentPeriod, statement: str, history: b
 
 # A review of a year released this soon after its end speaks of the year's end when it says 目前 or 现有.
 REVIEW_LAG_DAYS = 92
-# 目前 after a cut-off this recent speaks of the cut-off ('截至2020年12月，…。目前…' in an April report); an older
-# cut-off is history.
-CUT_OFF_DAYS = 183
+# 目前 after a cut-off this recent speaks of the cut-off ('截至2017年2月，…。目前在册365名' on 1 April); after an older
+# one it speaks of later ('截至2020年10月，…12个。目前，…已增至15个' in March).
+CUT_OFF_DAYS = 62
 # A report on a part of a year (上半年, 前三季度) comes out within two months of it; later, 今年以来 runs on.
 PART_REVIEW_LAG_DAYS = 62
 
@@ -595,6 +595,20 @@ def _said_in_the_reviewed_year(span: Span, doc: DocumentPeriod) -> bool:
     if not (span.to_report_date and span.how.startswith("今年")) or doc.span is None or doc.span.given:
         return False
     return ("年度" in doc.how and bool(_reviewed_year_end(doc))) or _part_of_a_year_just_past(doc)
+
+
+# Words that say a report speaks of a new year ('新年伊始，…', '今年是“十四五”开局之年', '进入新的一年'): its 今年 is
+# then that year, not the one an annual report reviews.
+NEW_YEAR = re.compile(r"新的一年|新年伊始|开局之年|开局年|今年初|今年[1一]月|今年元月|今年前[两二三1-3]个月")
+
+
+def new_year_span(sentence: str, doc: DocumentPeriod) -> Span | None:
+    """The new year to the report's date, when a sentence of an annual report released soon after its year
+    says it speaks of the new year (the rest of its paragraph does too)."""
+    date = doc.report_date
+    if date is None or "年度" not in doc.how or not _reviewed_year_end(doc) or not NEW_YEAR.search(sentence):
+        return None
+    return Span(pd.Timestamp(date.year, 1, 1), date, "the new year (新年, 开局之年 …) to the report's date", True)
 
 
 def _after_the_reviewed(span: Span | None, doc: DocumentPeriod) -> bool:
@@ -657,6 +671,7 @@ def date_number(
     if (
         span is not None
         and statement != "target"
+        and not NEW_YEAR.search(sentence, 0, position)
         and not any(_after_the_reviewed(p.span, doc) for p in before)
         and not _after_the_reviewed(carried, doc)
         and not _after_the_reviewed(section, doc)
