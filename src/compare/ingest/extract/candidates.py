@@ -125,7 +125,11 @@ def _sentence_candidates(
         else:
             own = sentence_periods
             if listed is not None and found is listed.reading:  # '其中上年结转6件，新收80件': 上年 is not the 80's
-                own = [p for p in sentence_periods if p.end <= listed.opener or p.start >= found.quote_start]
+                own = [
+                    p
+                    for p in sentence_periods
+                    if not (listed.opener < p.start < found.quote_start and CARRIED_OVER.match(sentence, p.end))
+                ]
             dating = periods.date_number(own, n.start, doc, kind, statement, carried, carried_now, section, sentence)
         if dating.unstated or periods.out_of_scope(dating, doc, statement, history=yearly_actual):
             continue
@@ -181,6 +185,8 @@ def _learned_reading(
     return replace(found, named_by=named.why)
 
 
+# '上年结转6件', '去年遗留10件': where an item's cases come from, no period for the items after it.
+CARRIED_OVER = re.compile(r"\s*(结转|遗留)")
 # '每个调委会至少配备调解员3名', '每村1名': a quota for each unit, no count of the whole (每万人 is a rate, read
 # elsewhere).
 EACH = re.compile(r"每(?!万人)(个|名|家|所|村|镇|乡|户|位|一个|[\u4e00-\u9fff]{0,3}(调委会|司法所|社区|村))")
@@ -332,11 +338,7 @@ def candidates(
                 namer,
             )
             centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
-            carried = (
-                periods.new_year_span(simple[start:end], doc)
-                or _leading_span(simple[start:end], sentence_periods)
-                or carried
-            )
+            carried = _leading_span(simple[start:end], sentence_periods) or carried
             now = now or any(p.now for p in sentence_periods)  # 目前, 现有: the rest of the paragraph too
         if paragraph_ends:
             opening = True

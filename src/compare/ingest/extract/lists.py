@@ -47,7 +47,7 @@ MAX_REMARKS = 2
 # '不予受理12件', '维持24件', '作其他处理6件', '其他11件'); '法院采纳律师辩护意见60件' after legal aid cases is the
 # court's, and '处理群众投诉8件' no outcome.
 REVIEW_OUTCOME = re.compile(
-    r"准予|不予|受理|立案|结案|办结|审结|未结|维持|撤销|驳回|确认|责令|终止|中止|撤回|纠正|变更|调解|和解|其他"
+    r"准予|不予|受理|立案|结案|办结|审结|未结|维持|撤销|驳回|确认|责令|终止|中止|撤回|纠正|变更|调解|和解|其他(?=\s*\d)|其他处理"
 )
 # What an item names when it counts something other than the cases it follows ('群众来信15件', '信访12件', '代表
 # 建议、委员提案12件', '发出行政复议意见书3件'; a kind of case, '信访答复类16件', is a part): with no part the catalogue
@@ -179,6 +179,8 @@ def item_of(
         # Two breakdowns of one total, by semicolon ('民事283件、刑事19件；老年人55件、妇女60件'): each holds alone.
         items = o.items if _holds(o.items, whole) else [i for i in o.items if i.group == item.group]
         if not _holds(items, whole):
+            if o.kind in ("paren", "among"):  # '刑事案件95件（含未成年人案件12件）': a split of that part, or nothing
+                return None
             continue  # '维持45件，和解10件，驳回8件': 驳回 opens no list of the 10; the list of the 86 holds
         return replace(_read(sentence, item, whole, hits, units, o.paren, places or {}), opener=o.start)
     return None

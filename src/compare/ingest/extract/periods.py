@@ -597,18 +597,9 @@ def _said_in_the_reviewed_year(span: Span, doc: DocumentPeriod) -> bool:
     return ("年度" in doc.how and bool(_reviewed_year_end(doc))) or _part_of_a_year_just_past(doc)
 
 
-# Words that say a report speaks of a new year ('新年伊始，…', '今年是“十四五”开局之年', '进入新的一年'): its 今年 is
-# then that year, not the one an annual report reviews.
-NEW_YEAR = re.compile(r"新的一年|新年伊始|开局之年|开局年|今年初|今年[1一]月|今年元月|今年前[两二三1-3]个月")
-
-
-def new_year_span(sentence: str, doc: DocumentPeriod) -> Span | None:
-    """The new year to the report's date, when a sentence of an annual report released soon after its year
-    says it speaks of the new year (the rest of its paragraph does too)."""
-    date = doc.report_date
-    if date is None or "年度" not in doc.how or not _reviewed_year_end(doc) or not NEW_YEAR.search(sentence):
-        return None
-    return Span(pd.Timestamp(date.year, 1, 1), date, "the new year (新年, 开局之年 …) to the report's date", True)
+# Words that say a report speaks of a new year ('新年伊始，…', '进入新的一年，…'): its 今年 is then that year, not the
+# one an annual report reviews.
+NEW_YEAR = re.compile(r"新年伊始|进入新的一年|进入新年")
 
 
 def _after_the_reviewed(span: Span | None, doc: DocumentPeriod) -> bool:
