@@ -199,7 +199,7 @@ def test_a_period_named_in_one_item_is_not_the_next_items(ds):  # SYNTHETIC
             12,
             "criminal/minors",
         ),
-        ("2020年，全年共受理行政复议申请86件，其中维持45件（含部分维持3件），撤销6件，驳回8件。", 3, "part"),
+        ("2020年，全年共受理行政复议申请86件，其中维持45件（含部分维持3件），撤销6件，驳回8件。", 3, "upheld/part"),
     ],
 )
 def test_a_one_item_parenthesis_splits_its_part_not_the_total(ds, text, value, subset):  # SYNTHETIC
@@ -234,3 +234,40 @@ def test_a_period_heading_a_run_of_items_dates_them_all(ds):  # SYNTHETIC
     )
     assert got[("legal_aid_cases", 50)][1:] == ("2020-01-01", "2020-06-30")
     assert got[("legal_aid_cases", 60)][1:] == ("2020-07-01", "2020-12-31")
+
+
+# The fifth read, of the fourth read's fixes.
+
+
+def test_other_outcomes_after_a_review_are_parts(ds):  # SYNTHETIC
+    got = read("2020年，全年共受理行政复议申请86件。经审理，维持45件，驳回8件，其他11件。", ds)
+    assert got[("admin_reconsideration_cases", 11)][0]
+
+
+@pytest.mark.parametrize(
+    "title, text, published, value, end",
+    [
+        (ANNUAL, "今年1月，全区受理法律援助案件28件。", "2021-03-10", 28, "2021-03-10"),
+        (
+            "某区2021年度法治政府建设情况报告\n",
+            "今年1月至12月，全区共受理法律援助案件320件。",
+            "2022-02-20",
+            320,
+            "2021-12-31",
+        ),
+    ],
+)
+def test_a_month_of_this_year_in_an_annual_report(ds, title, text, published, value, end):  # SYNTHETIC
+    """a241564: '今年1月' in a report on 2020 made January's 28 the whole of 2020."""
+    assert read(title + text, ds, published)[("legal_aid_cases", value)][2] == end
+
+
+@pytest.mark.parametrize("carried", ["上年未结6件", "上年转入6件", "上年积存6件"])
+def test_cases_brought_from_last_year_date_no_later_item(ds, carried):  # SYNTHETIC
+    got = read(f"2020年，全年共受理行政复议申请86件，其中{carried}，新收80件。", ds)
+    assert got[("admin_reconsideration_cases", 80)][1:] == ("2020-01-01", "2020-12-31")
+
+
+def test_one_bracketed_item_after_a_part_is_a_part_of_it(ds):  # SYNTHETIC
+    got = read("2020年，全区共有专职调解员120名（含律师调解员30名）。", ds)
+    assert got[("mediators", 30)][0].startswith("full_time/")

@@ -185,8 +185,8 @@ def _learned_reading(
     return replace(found, named_by=named.why)
 
 
-# '上年结转6件', '去年遗留10件': where an item's cases come from, no period for the items after it.
-CARRIED_OVER = re.compile(r"\s*(结转|遗留)")
+# '上年结转6件', '去年遗留10件', '上年未结6件': where an item's cases come from, no period for the items after it.
+CARRIED_OVER = re.compile(r"\s*(结转|遗留|未结|未审结|未办结|转入|积存|结存)")
 # '每个调委会至少配备调解员3名', '每村1名': a quota for each unit, no count of the whole (每万人 is a rate, read
 # elsewhere).
 EACH = re.compile(r"每(?!万人)(个|名|家|所|村|镇|乡|户|位|一个|[\u4e00-\u9fff]{0,3}(调委会|司法所|社区|村))")

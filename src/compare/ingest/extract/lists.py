@@ -174,16 +174,30 @@ def item_of(
         whole = _whole(sentence, o.start, previous, o.kind in ("paren", "among"), o.before, view)
         if whole is None and o.kind not in ("word", "view", "review"):  # a parenthesis in a name ('村(居)调委会')
             continue
-        if whole is None or (o.kind == "review" and not REVIEW_OUTCOME.search(sentence, item.words_start, n.start)):
+        if whole is None or (o.kind == "review" and not REVIEW_OUTCOME.search(sentence, item.words_start, n.end)):
             return None
         # Two breakdowns of one total, by semicolon ('民事283件、刑事19件；老年人55件、妇女60件'): each holds alone.
         items = o.items if _holds(o.items, whole) else [i for i in o.items if i.group == item.group]
-        if not _holds(items, whole):
-            if o.kind in ("paren", "among"):  # '刑事案件95件（含未成年人案件12件）': a split of that part, or nothing
-                return None
-            continue  # '维持45件，和解10件，驳回8件': 驳回 opens no list of the 10; the list of the 86 holds
-        return replace(_read(sentence, item, whole, hits, units, o.paren, places or {}), opener=o.start)
+        if _holds(items, whole):
+            return replace(_read(sentence, item, whole, hits, units, o.paren, places or {}), opener=o.start)
+        if o.paren and whole.subset and _holds(items, whole, single=True):
+            return _unnamed_part_of_a_part(sentence, item, whole, hits, units, places or {}, o.start)
+        if o.kind in ("paren", "among"):  # '刑事案件95件（含未成年人案件12件）': a split of that part, or nothing
+            return None
+        # '维持45件，和解10件，驳回8件': 驳回 opens no list of the 10; the list of the 86 holds
     return None
+
+
+def _unnamed_part_of_a_part(
+    sentence: str, item: Item, whole: Candidate, hits: list[PhraseHit], units: dict, places: dict, opener: int
+) -> ListItem | None:
+    """One item in a parenthesis after a part ('专职调解员120名（含律师调解员30名）'), when its words name no part
+    the catalogue knows: a part of that part ('full_time/part'); a named one ('刑事案件519件(认罪认罚案件375件)')
+    is left to the other rules, which name it."""
+    listed = _read(sentence, item, whole, hits, units, True, places)
+    if listed.reading is None or not listed.reading.subset.endswith("/part"):
+        return None
+    return replace(listed, opener=opener)
 
 
 def _items(sentence: str, start: int, by_start: dict[int, Number], paren: bool) -> list[Item]:
@@ -272,11 +286,11 @@ def _right_before(c: Candidate, position: int) -> bool:
     return c.sentence[c.number_end : position].strip() in ("", c.unit_word)
 
 
-def _holds(items: list[Item], whole: Candidate) -> bool:
-    """Whether the items read as a breakdown of whole: two or more, counted alike, none larger, the top-level
-    ones together no more than it."""
+def _holds(items: list[Item], whole: Candidate, single: bool = False) -> bool:
+    """Whether the items read as a breakdown of whole: two or more (one, single, in a parenthesis after a part),
+    counted alike, none larger, the top-level ones together no more than it."""
     top = [i for i in items if not i.nested]
-    if len(top) < MIN_ITEMS and len(items) < MIN_ITEMS:
+    if len(top) < MIN_ITEMS and len(items) < MIN_ITEMS and not (single and items):
         return False
     if any(not same_measure(i.unit, whole.unit_word) or i.number.value > whole.value for i in items):
         return False
@@ -314,6 +328,8 @@ def _read(
         return ListItem(None, f"'{words.strip()}' counts something other than the cases")
     named = named or "part"
     parent = whole.subset if (item.nested or paren) and whole.subset != "part" else ""
+    if parent and named == parent:  # '维持45件（含部分维持3件）': a part of upheld, not upheld again
+        named = "part"
     subset = f"{parent}/{named}" if parent and not named.startswith(parent) else named
     return ListItem(
         Reading(

@@ -597,9 +597,9 @@ def _said_in_the_reviewed_year(span: Span, doc: DocumentPeriod) -> bool:
     return ("年度" in doc.how and bool(_reviewed_year_end(doc))) or _part_of_a_year_just_past(doc)
 
 
-# Words that say a report speaks of a new year ('新年伊始，…', '进入新的一年，…'): its 今年 is then that year, not the
-# one an annual report reviews.
-NEW_YEAR = re.compile(r"新年伊始|进入新的一年|进入新年")
+# Words that say a report speaks of a new year ('新年伊始，…', '进入新的一年，…', '今年1月，…28件', '今年前两个月'):
+# its 今年 is then that year, not the one an annual report reviews ('今年1月至12月' is the whole reviewed year).
+NEW_YEAR = re.compile(r"新年伊始|进入新的一年|进入新年|今年[1一元]月(?![^,，。;；]{0,3}12月)|今年前[两二三1-3]个月")
 
 
 def _after_the_reviewed(span: Span | None, doc: DocumentPeriod) -> bool:
