@@ -999,3 +999,18 @@ def test_a_tls_scheduler_without_certificates_is_one_sentence_at_once(built, tmp
                  "--scheduler", address)  # fmt: skip
     assert f"The Dask scheduler at {address} speaks TLS, but no certificates are configured" in one_sentence(result)
     assert time.monotonic() - start < 30
+
+
+@pytest.mark.parametrize("ending", ["end_workers", "close_pool"])
+def test_a_pool_ended_by_the_build_leaves_no_thread_to_race_the_interpreters_exit(ending):
+    """At exit concurrent.futures wakes each pool's thread through a pipe that thread closes as it ends; a close
+    racing that write printed 'OSError: Bad file descriptor' with a traceback after a stopped build's one
+    sentence. The build now waits for the thread."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+    pool.submit(time.sleep, 0.1).result()
+    manager = pool._executor_manager_thread
+    getattr(sys.modules["compare.briefs.build"], ending)(pool)  # the module; compare.briefs.build is a function
+    assert not manager.is_alive()

@@ -600,18 +600,29 @@ def run_pool(briefs, run_dir, jobs, data_dir, limits, runtime, fork, bar) -> tup
 
 def close_pool(pool: ProcessPoolExecutor, grace: float = WORKER_GRACE) -> None:
     """Let the workers of a pool whose work is done exit; stop any that has not within grace (a frozen one)."""
-    processes = list((pool._processes or {}).values())
+    processes, manager = list((pool._processes or {}).values()), pool._executor_manager_thread
     pool.shutdown(wait=False)
     deadline = time.monotonic() + grace
     for process in processes:
         process.join(max(0.0, deadline - time.monotonic()))
     stop_processes(processes)
+    _join(manager, grace)
 
 
 def end_workers(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
     """SIGTERM every worker (each kills its kernels and exits), wait, then SIGKILL any that remain."""
+    manager = pool._executor_manager_thread
     stop_processes(list((pool._processes or {}).values()), grace)
     pool.shutdown(wait=False, cancel_futures=True)
+    _join(manager, grace)
+
+
+def _join(manager, grace: float) -> None:
+    """Wait for a pool's own thread (taken before shutdown forgets it) to finish closing its pipes: at the
+    interpreter's exit concurrent.futures wakes it through one of them, and a close racing that write prints
+    'OSError: Bad file descriptor' with a traceback after a stopped build's one-sentence error."""
+    if manager is not None:
+        manager.join(grace)
 
 
 def stop_processes(processes: list, grace: float = 5.0) -> None:
