@@ -105,7 +105,7 @@ class ListItem:
 
     reading: Reading | None
     why: str
-    opener: int = 0  # where its list opens: periods named in the list's other items are not this item's
+    opener: int = 0  # where its list opens (a carried-over item after it dates no later item: 上年结转6件)
 
 
 @dataclass(frozen=True)
