@@ -177,10 +177,10 @@ def item_of(
         if whole is None or (o.kind == "review" and not REVIEW_OUTCOME.search(sentence, item.words_start, n.end)):
             return None
         # Two breakdowns of one total, by semicolon ('民事283件、刑事19件；老年人55件、妇女60件'): each holds alone.
-        items = o.items if _holds(o.items, whole) else [i for i in o.items if i.group == item.group]
-        if _holds(items, whole):
+        group = [i for i in o.items if i.group == item.group]
+        if _holds(o.items, whole) or _holds(group, whole):
             return replace(_read(sentence, item, whole, hits, units, o.paren, places or {}), opener=o.start)
-        if o.paren and whole.subset and _holds(items, whole, single=True):
+        if o.paren and whole.subset and _holds(group, whole, single=True):
             return _unnamed_part_of_a_part(sentence, item, whole, hits, units, places or {}, o.start)
         if o.kind in ("paren", "among"):  # '刑事案件95件（含未成年人案件12件）': a split of that part, or nothing
             return None

@@ -282,6 +282,12 @@ def phrases(
     return found
 
 
+def _soon_after(day: pd.Timestamp, date: pd.Timestamp, days: int, same_day: bool = False) -> bool:
+    """Whether date comes after day (or on it, same_day) by at most days."""
+    gap = date - day
+    return (gap >= pd.Timedelta(0) if same_day else gap > pd.Timedelta(0)) and gap <= pd.Timedelta(days=days)
+
+
 def _date(y, m, d) -> pd.Timestamp | None:
     try:
         return pd.Timestamp(int(y), int(m), int(d))
@@ -327,7 +333,7 @@ def _stated_before(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | 
     """The day a news lead says the figures were given, when it is shortly before publication, else None."""
     for m in LEAD_DAY.finditer(simple_text[:OPENING_CHARS]):
         day = _date(published.year, m["m"], m["d"])
-        if day is not None and pd.Timedelta(0) < published - day <= pd.Timedelta(days=LEAD_LAG_DAYS):
+        if day is not None and _soon_after(day, published, LEAD_LAG_DAYS):
             return day
     return None
 
@@ -339,7 +345,7 @@ def _day_before_writing(simple_text: str, published: pd.Timestamp) -> pd.Timesta
         return None
     wire = WIRE_DATELINE.search(head)
     written = _date(published.year, wire["m"], wire["d"]) if wire else None
-    if written is None or not pd.Timedelta(0) <= published - written <= pd.Timedelta(days=LEAD_LAG_DAYS):
+    if written is None or not _soon_after(written, published, LEAD_LAG_DAYS, same_day=True):
         written = published
     yesterday = written - pd.Timedelta(days=1)
     return yesterday if yesterday.year == written.year else None  # 1 January: 今年 is still the new year
@@ -471,7 +477,7 @@ def _event_days(text: str, date: pd.Timestamp | None) -> Span | None:
     if m is None or LEAD_DAY.match(text, m.start("m")):  # '4月16日,记者从…获悉': a news lead, no event
         return None
     day = _date(date.year, m["m"], m["d"])
-    if day is None or not pd.Timedelta(0) <= date - day <= pd.Timedelta(days=EVENT_LAG_DAYS):
+    if day is None or not _soon_after(day, date, EVENT_LAG_DAYS, same_day=True):
         return None
     if m["since"] or m["open"]:
         return Span(
@@ -570,7 +576,7 @@ def _reviewed_year_end(doc: DocumentPeriod) -> pd.Timestamp | None:
     if span is None or span.start is None or span.end is None or date is None or span.to_report_date:
         return None
     whole_year = span.start.month == 1 and span.start.day == 1 and (span.end.month, span.end.day) == (12, 31)
-    return span.end if whole_year and pd.Timedelta(0) < date - span.end <= pd.Timedelta(days=REVIEW_LAG_DAYS) else None
+    return span.end if whole_year and _soon_after(span.end, date, REVIEW_LAG_DAYS) else None
 
 
 @dataclass(frozen=True)
@@ -589,17 +595,29 @@ class Dating:
 BASE_VALUE_GAP = re.compile(r"(同期)?的?[^\d,，;；。、]{0,6}")
 
 
-def _said_in_the_reviewed_year(span: Span, doc: DocumentPeriod) -> bool:
-    """Whether a span running to the report's date (今年, 今年以来) means the period a report reviews: an annual
-    report (2014年度) or one on a part of a year (上半年, 1-9月), released soon after it, was written within it."""
-    if not (span.to_report_date and span.how.startswith("今年")) or doc.span is None or doc.span.given:
-        return False
-    return ("年度" in doc.how and bool(_reviewed_year_end(doc))) or _part_of_a_year_just_past(doc)
-
-
 # Words that say a report speaks of a new year ('新年伊始，…', '进入新的一年，…', '今年1月，…28件', '今年前两个月'):
 # its 今年 is then that year, not the one an annual report reviews ('今年1月至12月' is the whole reviewed year).
 NEW_YEAR = re.compile(r"新年伊始|进入新的一年|进入新年|今年[1一元]月(?![^,，。;；]{0,3}12月)|今年前[两二三1-3]个月")
+
+
+def _means_the_reviewed_period(
+    span: Span | None,
+    doc: DocumentPeriod,
+    before: list[Phrase],
+    carried: Span | None,
+    section: Span | None,
+    words_before: str,
+) -> bool:
+    """Whether a span running to the report's date (今年, 今年以来) means the period a report reviews: an annual
+    report (2014年度) or one on a part of a year (上半年, 1-9月), released soon after it, was written within it;
+    not when the words before the number enter the new year (NEW_YEAR), or a period the sentence, paragraph or
+    heading names ends after the reviewed one."""
+    if span is None or not (span.to_report_date and span.how.startswith("今年")) or doc.span is None or doc.span.given:
+        return False
+    named = [p.span for p in before] + [carried, section]
+    if NEW_YEAR.search(words_before) or any(_after_the_reviewed(s, doc) for s in named):
+        return False
+    return ("年度" in doc.how and bool(_reviewed_year_end(doc))) or _part_of_a_year_just_past(doc)
 
 
 def _after_the_reviewed(span: Span | None, doc: DocumentPeriod) -> bool:
@@ -619,7 +637,7 @@ def _part_of_a_year_just_past(doc: DocumentPeriod) -> bool:
     if _cut_off(span) is not None:  # '截至6月底，…' opens a release, no report on the half year
         return False
     part = span.start.year == span.end.year and span.end - span.start < pd.Timedelta(days=360)
-    return part and pd.Timedelta(0) < date - span.end <= pd.Timedelta(days=PART_REVIEW_LAG_DAYS)
+    return part and _soon_after(span.end, date, PART_REVIEW_LAG_DAYS)
 
 
 def _cut_off(span: Span | None, date: pd.Timestamp | None = None) -> Span | None:
@@ -627,7 +645,7 @@ def _cut_off(span: Span | None, date: pd.Timestamp | None = None) -> Span | None
     (when given): what 目前 then speaks of. A cut-off years back is history ('截至2016年12月，已为56个村…')."""
     if span is None or span.end is None or span.to_report_date or not span.how.startswith("截"):
         return None
-    if date is not None and not pd.Timedelta(0) <= date - span.end <= pd.Timedelta(days=CUT_OFF_DAYS):
+    if date is not None and not _soon_after(span.end, date, CUT_OFF_DAYS, same_day=True):
         return None
     return span
 
@@ -659,15 +677,7 @@ def date_number(
     point_in_time = point_in_time or (not before and carried_now)
     span = next((p.span for p in reversed(before) if p.span is not None), None)
     how = f"'{span.how}' in the sentence" if span is not None else ""
-    if (
-        span is not None
-        and statement != "target"
-        and not NEW_YEAR.search(sentence, 0, position)
-        and not any(_after_the_reviewed(p.span, doc) for p in before)
-        and not _after_the_reviewed(carried, doc)
-        and not _after_the_reviewed(section, doc)
-        and _said_in_the_reviewed_year(span, doc)
-    ):
+    if statement != "target" and _means_the_reviewed_period(span, doc, before, carried, section, sentence[:position]):
         span, how = doc.span, f"the period the report reviews ({doc.how}), which its {span.how} means"
     if span is None and carried is not None and kind != "stock":
         span, how = carried, f"'{carried.how}' earlier in the paragraph"
@@ -692,8 +702,8 @@ def date_number(
             return Dating(
                 year_end, year_end, f"at {year_end:%Y-%m-%d} (目前 in a review of a year released soon after it)"
             )
-        cut_off = _cut_off(carried, doc.report_date) or _cut_off(doc.span, doc.report_date)
-        if point_in_time and cut_off is not None:
+        cut_off = (_cut_off(carried, doc.report_date) or _cut_off(doc.span, doc.report_date)) if point_in_time else None
+        if cut_off is not None:
             return Dating(cut_off.end, cut_off.end, f"at {cut_off.end:%Y-%m-%d} (目前 after the cut-off {cut_off.how})")
         if point_in_time and now is not None:
             return Dating(now, now, f"at {now:%Y-%m-%d} (目前/现有: the time of writing)")
