@@ -123,13 +123,7 @@ def _sentence_candidates(
         if yearly_actual:
             dating = periods.Dating(*series.dated(year, kind, doc.report_date))
         else:
-            own = sentence_periods
-            if listed is not None and found is listed.reading:  # '其中上年结转6件，新收80件': 上年 is not the 80's
-                own = [
-                    p
-                    for p in sentence_periods
-                    if not (listed.opener < p.start < found.quote_start and CARRIED_OVER.match(sentence, p.end))
-                ]
+            own = [p for p in sentence_periods if not _carried_over_elsewhere(sentence, p, n.start)]
             dating = periods.date_number(own, n.start, doc, kind, statement, carried, carried_now, section, sentence)
         if dating.unstated or periods.out_of_scope(dating, doc, statement, history=yearly_actual):
             continue
@@ -187,6 +181,19 @@ def _learned_reading(
 
 # '上年结转6件', '去年遗留10件', '上年未结6件': where an item's cases come from, no period for the items after it.
 CARRIED_OVER = re.compile(r"\s*(结转|遗留|未结|未审结|未办结|转入|积存|结存)")
+ITEM_END = re.compile(r"[,，;；、)）]")
+
+
+def _carried_over_elsewhere(sentence: str, phrase: periods.Phrase, position: int) -> bool:
+    """Whether a period phrase only says where other cases came from: '其中上年结转6件，新收80件', '审结422件(包括
+    2018年结转案件)，驳回73件' — the year dates the carried-over item, not a count after it in the sentence."""
+    return (
+        phrase.start < position
+        and CARRIED_OVER.match(sentence, phrase.end) is not None
+        and ITEM_END.search(sentence, phrase.end, position) is not None
+    )
+
+
 # '每个调委会至少配备调解员3名', '每村1名': a quota for each unit, no count of the whole (每万人 is a rate, read
 # elsewhere).
 EACH = re.compile(r"每(?!万人)(个|名|家|所|村|镇|乡|户|位|一个|[\u4e00-\u9fff]{0,3}(调委会|司法所|社区|村))")
