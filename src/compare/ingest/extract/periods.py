@@ -104,10 +104,11 @@ REPORT_DATE = re.compile(
 )
 
 # Web addresses of news and government pages carry their publication date: /art/2025/1/26/, /2015-09/06/,
-# /t20260226_, /content/20231027/, /2021-12-31/; or the month only: /202108/.
+# /t20260226_, /content/20231027/, /2021-12-31/, /n1/2019/0126/; or the month only: /202108/.
 URL_DAY = [
     re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?=[/_.]|$)"),
     re.compile(r"[/t_](?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?=[/_.]|$)"),
+    re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>[01]\d)(?P<d>[0-3]\d)/"),
 ]
 URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)/")
 # A news release's dateline: '记者12日从…获悉', '5月8日,记者从…' (the day, and perhaps the month, of the report).
@@ -316,9 +317,11 @@ def url_date(url: str, simple_text: str = "") -> pd.Timestamp | None:
 
 
 # A news lead states the day the figures were given, a few days before the page went out: '12月23日,记者从
-# 渭南市委政法委获悉:今年以来…', '4月16日,记者从泸溪县司法局获悉', '12月8日,…市司法局向媒体通报'.
+# 渭南市委政法委获悉:今年以来…', '4月16日,记者从泸溪县司法局获悉', '12月8日,…市司法局向媒体通报', '本报银川8月4日电
+# 记者…今天从…获悉', '8月16日下午,50名记者走进…'.
 LEAD_DAY = re.compile(
-    r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日[上下]?午?[,，]?\s*(?:本报)?(?:记者|[^,，。]{2,16}向媒体通报|[^。]{2,60}?新闻发布会)"
+    r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日电?[上下]?午?[,，]?\s*(?:本报)?"
+    r"(?:[^,，。]{0,20}?记者|[^,，。]{2,16}向媒体通报|[^。]{2,60}?新闻发布会)"
 )
 LEAD_LAG_DAYS = 10
 # ... or the day before it was written: '记者昨日从…获悉', '昨天，…召开新闻发布会', '这是记者昨天从…了解到的'; written
@@ -329,13 +332,19 @@ YESTERDAY_LEAD = re.compile(
 WIRE_DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日电")
 
 
+# A lead naming the day alone, the month being the page's: '8日,省司法厅举办…' opening a news page.
+DAY_LEAD = re.compile(r"^\s*(?P<d>\d{1,2})日[上下]?午?[,，]")
+
+
 def _stated_before(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | None:
     """The day a news lead says the figures were given, when it is shortly before publication, else None."""
     for m in LEAD_DAY.finditer(simple_text[:OPENING_CHARS]):
         day = _date(published.year, m["m"], m["d"])
         if day is not None and _soon_after(day, published, LEAD_LAG_DAYS):
             return day
-    return None
+    alone = DAY_LEAD.match(simple_text)
+    day = _date(published.year, published.month, alone["d"]) if alone else None
+    return day if day is not None and _soon_after(day, published, LEAD_LAG_DAYS) else None
 
 
 def _day_before_writing(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | None:
@@ -358,7 +367,7 @@ def report_date(simple_text: str, ctx: Context) -> pd.Timestamp | None:
     page = ctx.published or _first_full_date(simple_text) or (url_date(ctx.url, simple_text) if ctx.url else None)
     if page is None:
         return _lead_day_of_named_year(simple_text)
-    return _stated_before(simple_text, page) or _day_before_writing(simple_text, page) or page
+    return _day_before_writing(simple_text, page) or _stated_before(simple_text, page) or page
 
 
 def _first_full_date(simple_text: str) -> pd.Timestamp | None:
@@ -495,6 +504,22 @@ def _news(text: str) -> bool:
 YEARBOOK = re.compile(r"年鉴\s*[(（]?(?P<a>(?:19|20)\d\d)|(?P<b>(?:19|20)\d\d)\s*年?鉴")
 
 
+# '现将2024年区政府复议应诉工作情况汇报如下': the report says which year it reports on, however long after it was
+# posted (a page dated two years later, by its address, still reports on that year).
+REPORT_FORMULA = re.compile(
+    r"现将[^。！？\n]{0,20}?(?P<y>(?:19|20)\d\d)年度?[^。！？\n]{0,40}?(报告|汇报|总结|通报|公示)如下"
+)
+
+
+def _formula_span(opening: str, date: pd.Timestamp | None) -> Span | None:
+    """The year the opening's '现将…年…汇报如下' names, or None (none, or a year after the report's date)."""
+    m = REPORT_FORMULA.search(opening)
+    if m is None or (date is not None and int(m["y"]) > date.year):
+        return None
+    year = int(m["y"])
+    return Span(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), f"the report's words '{m.group(0)}'")
+
+
 def _yearbook_span(title: str) -> Span | None:
     """The year a yearbook's title says it records (the year before the yearbook's), or None."""
     m = YEARBOOK.search(title or "")
@@ -511,7 +536,12 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
     if ctx.period_start is not None:
         span = Span(ctx.period_start, ctx.period_end, "given (sources.csv or --period)", given=True)
     else:
-        span = _opening_span(head, date) or _yearbook_span(ctx.title) or _event_days(head, date)
+        span = (
+            _opening_span(head, date)
+            or _formula_span(head, date)
+            or _yearbook_span(ctx.title)
+            or _event_days(head, date)
+        )
         if span is not None and span.end is not None and date is None and span.end > pd.Timestamp.now():
             span = None
         reviewed = _reviewed_year(simple_text, span, date)

@@ -1,0 +1,78 @@
+"""Which day or year a report's figures belong to, read from the report's own words about itself: a formula naming
+the year it reports on, a news lead's day, a web address's date, a carried-over note. Every sentence is written for
+the test (SYNTHETIC, not from any report)."""
+
+import pandas as pd
+import pytest
+
+from compare.data import load_dataset
+from compare.ingest.extract import Context, extract
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def read(text, ds, published=None, url=""):
+    when = pd.Timestamp(published) if published else None
+    out = extract(text, ds, Context(doc_id="t", district_code="320412", published=when, url=url))
+    return {(r.metric_id, r.value): (str(r.period_start)[:10], str(r.period_end)[:10]) for r in out.itertuples()}
+
+
+def test_a_year_carried_over_in_a_parenthesis_dates_no_count_after_it(ds):  # SYNTHETIC
+    """The outcomes after '(包括2019年结转案件)' took 2019 as their year."""
+    got = read("2020年，全区共审结行政复议案件120件(包括2019年结转案件)，其中维持60件，驳回20件。", ds, "2021-03-10")
+    assert got[("admin_reconsideration_cases", 60)] == ("2020-01-01", "2020-12-31")
+    assert got[("admin_reconsideration_cases", 20)] == ("2020-01-01", "2020-12-31")
+
+
+def test_a_year_carried_over_still_dates_its_own_count(ds):  # SYNTHETIC
+    got = read("2020年，全区受理行政复议案件86件(含2019年结转6件)，办结行政复议案件80件。", ds, "2021-03-10")
+    assert got[("admin_reconsideration_cases", 6)] == ("2019-01-01", "2019-12-31")
+    assert got[("admin_reconsideration_cases", 80)] == ("2020-01-01", "2020-12-31")
+
+
+def test_the_reports_formula_names_its_year_however_late_the_page(ds):  # SYNTHETIC
+    """A page whose address dates it two years later still reports on the year '现将…汇报如下' names."""
+    text = "2024年是行政复议法修订实施之年。现将2024年区政府行政复议工作情况汇报如下：\n区政府共收到行政复议申请300件。"
+    got = read(text, ds, url="https://www.example.gov.cn/xxfb/202602/1780253.shtml")
+    assert got[("admin_reconsideration_cases", 300)] == ("2024-01-01", "2024-12-31")
+
+
+def test_a_formula_naming_a_year_after_the_page_is_not_believed(ds):  # SYNTHETIC
+    text = "现将2027年区政府行政复议工作计划汇报如下：\n区政府共收到行政复议申请300件。"
+    got = read(text, ds, published="2025-03-01")
+    assert got.get(("admin_reconsideration_cases", 300), ("", ""))[0] != "2027-01-01"
+
+
+def test_an_address_with_year_then_month_and_day_dates_the_page(ds):  # SYNTHETIC
+    """/n1/2019/0126/ (a common news address) gave no date, so the stocks had none."""
+    got = read("目前，全省共有司法所200个。", ds, url="http://www.example.com.cn/n1/2019/0126/c1.html")
+    assert got[("judicial_offices", 200)] == ("2019-01-26", "2019-01-26")
+
+
+@pytest.mark.parametrize(
+    "lead, published, end",
+    [
+        ("本报银川8月4日电 记者今天从区司法局获悉，", "2010-08-05", "2010-08-04"),
+        ("8月16日下午，50名记者走进县法治文化公园。县司法局局长向记者介绍，", "2010-08-24", "2010-08-16"),
+        ("日报7月27日讯(记者 张三)今天，区司法局召开推进会。会议介绍，", "2010-07-28", "2010-07-27"),
+        ("8日，区司法局举办法治宣传活动。据介绍，", "2010-08-09", "2010-08-08"),
+    ],
+)
+def test_a_news_leads_day_ends_what_it_counts_so_far(ds, lead, published, end):  # SYNTHETIC
+    got = read(lead + "今年以来共受理法律援助案件369件。", ds, published)
+    assert got[("legal_aid_cases", 369)] == ("2010-01-01", end)
+
+
+def test_yesterday_in_a_wire_lead_is_the_day_before_its_dateline(ds):  # SYNTHETIC
+    """A wire dateline with '记者昨日' names the day of writing, not of the figures."""
+    text = "某地12月23日电(张三 李四)记者昨日从市法律援助中心获悉，今年以来共办理法律援助案件2290件。"
+    got = read(text, ds, "2013-12-24")
+    assert got[("legal_aid_cases", 2290)] == ("2013-01-01", "2013-12-22")
+
+
+def test_a_lead_day_long_before_the_page_is_not_its_day(ds):  # SYNTHETIC
+    got = read("8日，区司法局举办法治宣传活动。据介绍，今年以来共受理法律援助案件369件。", ds, "2010-10-20")
+    assert got[("legal_aid_cases", 369)] == ("2010-01-01", "2010-10-20")
