@@ -66,6 +66,11 @@ def test_a_phrase_for_an_unknown_metric_is_one_sentence(ds, data_copy):
         ("全区交通事故调委会5个,医疗纠纷调委会3个。", "mediation_organizations", "part"),  # organisation types
         ("建成6家家事调解社区工作室。", "mediation_organizations", "part"),  # 调解 makes a bare 工作室 a mediation room
         ("县法律援助中心全年受理法律援助案件188宗。", "legal_aid_cases", "total"),  # a county's own centre
+        # kinds every annotated set records as parts (讲座: 13 rows in 9 sets, 调解工作室/调解室: 16 rows in 6 sets)
+        ("举办专题讲座40场。", "legal_publicity_events", "part"),
+        ("全区建成调解工作室12个。", "mediation_organizations", "part"),
+        ("全市共评定等级调解员280名。", "mediators", "part"),  # mediators graded by skill
+        ("全区共评定首席调解员12名。", "mediators", "part"),
     ],
 )
 def test_total_or_part_rules(ds, sentence, metric_id, subset_role):
