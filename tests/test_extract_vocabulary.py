@@ -289,3 +289,19 @@ def test_a_part_is_checked_against_the_count_not_a_change_before_it(ds):
 )
 def test_overlapping_phrases_and_committees_of_a_kind(ds, text, expected):
     assert readings(ds, text) == expected
+
+
+def _subsets(sentence, ds, code="320412", level=""):
+    out = extract(sentence, ds, Context(doc_id="t", district_code=code, published=T("2023-03-01"), level=level))
+    return dict(zip(out["value"], out["subset"]))
+
+
+def test_the_whole_province_after_a_provider_takes_the_credit_back_in_a_provinces_report(ds):  # SYNTHETIC
+    sentence = "2022年，热线解答法律咨询28万余通；全省办理公证业务31万余件。"
+    assert _subsets(sentence, ds, "320000", "province")[310000] == ""
+    assert _subsets(sentence, ds, "320412", "county")[310000] == "by_provider"  # a county's report: 全省 is wider
+
+
+def test_consultations_by_both_channels_are_all_of_them(ds):  # SYNTHETIC
+    got = _subsets("2022年，共解答来电、来访咨询3000余人次，其中来访咨询1200人次。", ds)
+    assert got[3000] == "" and got[1200] == "walk_in"

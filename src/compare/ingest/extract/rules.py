@@ -107,8 +107,9 @@ QUALIFIER_ROLES = {"被告": "as_defendant", "被申请人": "as_respondent", "�
 # '婚姻家庭纠纷', '涉农生产纠纷': a kind of dispute, so a part; these words before 纠纷 name no kind.
 DISPUTE_KIND = re.compile(r"([\u4e00-\u9fff]{2})纠纷")
 NO_KIND = {"各类", "矛盾", "民间", "各种", "化解", "调解", "调处", "排查", "受理", "处理", "成功", "一般", "类型"}
-# Words that name both halves together, so no part: 专兼职 (full- and part-time).
-BOTH_HALVES = re.compile("专兼职|专职和兼职|专、兼职")
+# Words that name both halves together, so no part: 专兼职 (full- and part-time), 来电来访 (both channels of
+# consultation: '共解答来电、来访咨询3000余人次').
+BOTH_HALVES = re.compile("专兼职|专职和兼职|专、兼职|来电[、和及]?来访|来访[、和及]?来电")
 PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}(?<!社)(区|县)(?![委级])")  # 镇海区: its 镇 names no township
 # A part's words stand right before its number ('办结案件78件', '涉及妇女儿童维权的案件1103件'): how far back.
 PART_WORD_REACH = 12
@@ -713,6 +714,8 @@ MUNICIPAL_BODY = re.compile(r"(?<!全)市[^，,。;；全]{0,6}(法律援助|公
 WHOLE_UNIT = re.compile(
     r"(?<!为)(全市|全县|全区|全州|全旗|市县两级|[两三四五]级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共)"
 )
+# ... and in a province's report, 全省 (in a county's, 全省 is the wider province: no word of the unit's own).
+WHOLE_PROVINCE = re.compile(WHOLE_UNIT.pattern + "|全省")
 # A provider named this far before a count credits the count to it.
 PROVIDER_REACH = 40
 # ... unless the unit directs it ('指派律师承办…', '组织律师事务所…开展'): the count is the unit's own; or it
@@ -731,18 +734,19 @@ def segment_start(sentence: str, clause_start: int, position: int) -> int:
     return cut
 
 
-def by_provider(sentence: str, position: int) -> bool:
+def by_provider(sentence: str, position: int, level: str = "") -> bool:
     """Whether a count is credited to one provider group (lawyers, hotline ...) named shortly before it,
-    rather than to the whole district (全区, 全市, 全县 in between)."""
+    rather than to the whole district (全区, 全市, 全县 in between; 全省 in a province's report)."""
+    whole = WHOLE_PROVINCE if level == "province" else WHOLE_UNIT
     found = [
         m
         for m in PROVIDERS.finditer(sentence, max(0, position - PROVIDER_REACH), position)
         if not DIRECTED.search(sentence, max(0, m.start() - 3), m.start()) and not FEE_NOUN.match(sentence, m.end())
     ]
-    if found and not WHOLE_UNIT.search(sentence, found[-1].end(), position):
+    if found and not whole.search(sentence, found[-1].end(), position):
         return True
     subject = SUBJECT_PROVIDER.search(sentence, after_semicolon(sentence, position), position)
-    return bool(subject) and not WHOLE_UNIT.search(sentence, subject.end(), position)
+    return bool(subject) and not whole.search(sentence, subject.end(), position)
 
 
 def after_semicolon(sentence: str, position: int) -> int:
