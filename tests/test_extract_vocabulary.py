@@ -305,3 +305,16 @@ def test_the_whole_province_after_a_provider_takes_the_credit_back_in_a_province
 def test_consultations_by_both_channels_are_all_of_them(ds):  # SYNTHETIC
     got = _subsets("2022年，共解答来电、来访咨询3000余人次，其中来访咨询1200人次。", ds)
     assert got[3000] == "" and got[1200] == "walk_in"
+
+
+def test_cases_of_one_kind_after_a_total_are_its_parts_across_share_clauses_and_sentences(ds):  # SYNTHETIC
+    got = _subsets(
+        "2022年全市共收到行政复议申请469件，其中行政处罚类案件为112件，占案件总数的26%，行政确权类案件为98件，"
+        "占案件总数的22.7%。行政不作为类案件30件，信息公开类案件27件。",
+        ds,
+    )
+    assert got[469] == "" and {got[v] for v in (112, 98, 30, 27)} == {"by_kind"}
+
+
+def test_every_kind_is_no_kind(ds):  # SYNTHETIC
+    assert _subsets("2022年全区受理各类法律援助案件300件，两类案件均按期办结。", ds)[300] == ""

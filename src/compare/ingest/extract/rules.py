@@ -107,6 +107,8 @@ QUALIFIER_ROLES = {"被告": "as_defendant", "被申请人": "as_respondent", "�
 # '婚姻家庭纠纷', '涉农生产纠纷': a kind of dispute, so a part; these words before 纠纷 name no kind.
 DISPUTE_KIND = re.compile(r"([\u4e00-\u9fff]{2})纠纷")
 NO_KIND = {"各类", "矛盾", "民间", "各种", "化解", "调解", "调处", "排查", "受理", "处理", "成功", "一般", "类型"}
+# '行政处罚类案件为112件', '信息公开类58件': cases of one kind (not 各类, every kind; nor 两类, 大类).
+CASE_KIND = re.compile(r"[\u4e00-\u9fff]{2}(?<![各该此这同分门几种一两二三四五六七八九十大])类(?!型|别|似)")
 # Words that name both halves together, so no part: 专兼职 (full- and part-time), 来电来访 (both channels of
 # consultation: '共解答来电、来访咨询3000余人次').
 BOTH_HALVES = re.compile("专兼职|专职和兼职|专、兼职|来电[、和及]?来访|来访[、和及]?来电")
@@ -417,7 +419,7 @@ def part_of(before: str, organisations: bool = False) -> str:
     labels = (["pending"] if pending else []) + [label for word, label in words.items() if word in before]
     if "12348" in before or "热线" in before or "专线" in before:
         labels.append("hotline_12348")
-    if any(kind not in NO_KIND for kind in DISPUTE_KIND.findall(before)):
+    if any(kind not in NO_KIND for kind in DISPUTE_KIND.findall(before)) or (not labels and CASE_KIND.search(before)):
         labels.append("by_kind")
     labels += [QUALIFIER_ROLES[m.group(1)] for m in QUALIFIER.finditer(before)]
     if not labels and re.search("其中|含", before):
