@@ -318,3 +318,23 @@ def test_cases_of_one_kind_after_a_total_are_its_parts_across_share_clauses_and_
 
 def test_every_kind_is_no_kind(ds):  # SYNTHETIC
     assert _subsets("2022年全区受理各类法律援助案件300件，两类案件均按期办结。", ds)[300] == ""
+
+
+def test_an_outcome_names_a_part_of_the_cases_it_ends(ds):  # SYNTHETIC
+    got = _subsets("2022年，全区收到行政复议申请120件，审结100件，驳回复议申请13件。", ds)
+    assert got[120] == "" and got[13] == "rejected"
+
+
+def test_a_stage_under_a_metrics_heading_is_its_part_though_a_phrase_follows(ds):  # SYNTHETIC
+    """'全年共审结422件' under '(一)行政复议案件' was lost when '驳回复议申请73件' came later in its sentence."""
+    got = _subsets("(一)行政复议案件\n\n2022年共审结422件，撤销和确认违法65件，驳回复议申请73件，维持201件。", ds)
+    assert got[422] == "concluded" and got[65] == "confirmed_illegal/revoked"
+
+
+def test_a_paragraph_opening_with_a_view_breaks_down_the_total_before_it(ds):  # SYNTHETIC
+    got = _subsets(
+        "2022年全市收到行政复议申请469件。\n\n从被申请人情况看，乡镇政府36件，县政府130件，其他8件。\n\n"
+        "从案件类别来看，行政处罚30件，信息公开13件。",
+        ds,
+    )
+    assert got[469] == "" and all(got[v] for v in (36, 130, 8, 30, 13))

@@ -97,7 +97,7 @@ def _sentence_candidates(
             or (listed.reading if listed is not None else None)
             or classify(sentence, n, unit, unit_end, clause_start, item_start, available, out, units)
         )
-        if found is None and heading is not None and not available:
+        if found is None and heading is not None and not any(h.start < n.start for h in available):
             found = sections.section_part(sentence, n, unit, unit_end, item_start, heading)
         if found is None and not listed and not by_year:
             found = _learned_reading(
@@ -316,6 +316,8 @@ def candidates(
     found: list[Candidate] = []
     paragraph, centre_named, carried, now, section, heading = [], False, None, False, None, None
     opening = True  # the sentence opens its paragraph
+    last_paragraph: list[Candidate] = []
+    inherited = 0  # candidates of the paragraph before, read as this one's ('从案件类别来看,…' opening it)
     for start, end, paragraph_ends in sentences(simple):
         if end > start:
             sentence_periods = periods.phrases(simple[start:end], _year(doc), doc.report_date, doc.written)
@@ -323,6 +325,9 @@ def candidates(
                 section = _heading_span(simple[start:end], sentence_periods) or section
             if opening:
                 heading = sections.section_after(simple[start:end], paragraph_ends, phrases, heading)
+                if lists.VIEW_OPEN.match(simple[start:end]) and last_paragraph:
+                    paragraph = list(last_paragraph)  # a view of the cases just counted, a paragraph of its own
+                    inherited = len(paragraph)
                 opening = False
             _sentence_candidates(
                 text,
@@ -349,8 +354,10 @@ def candidates(
             now = now or any(p.now for p in sentence_periods)  # 目前, 现有: the rest of the paragraph too
         if paragraph_ends:
             opening = True
-            found += paragraph
-            paragraph, centre_named, carried, now = [], False, None, False
+            found += paragraph[inherited:]
+            if paragraph:
+                last_paragraph = paragraph
+            paragraph, centre_named, carried, now, inherited = [], False, None, False, 0
     return drop_restatements(learned.apply(found, learned.shipped() if isinstance(model, str) else model))
 
 

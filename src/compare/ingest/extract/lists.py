@@ -66,16 +66,6 @@ NOT_IN_WORDS = ",，;；。:：!！?？\n"
 ITEM_CHARS = 24
 # Outcomes and stages of a case, named only as items of a breakdown ('维持原行政行为的300件，撤销…20件，驳回80件'):
 # outside a list these words name no part ('调解撤回等手段避免近50件').
-OUTCOMES = {
-    "维持": "upheld",
-    "撤销": "revoked",
-    "驳回": "rejected",
-    "责令履行": "ordered_to_perform",
-    "终止": "terminated",
-    "中止": "suspended",
-    "撤回": "withdrawn",
-    "结转": "carried_over",
-}
 # Bodies a breakdown credits ('其中，市政府收到450件，区政府收到50件', '公安部门调解630件、市场监管部门…').
 BODIES = {
     "市政府": "municipal_government",
@@ -352,6 +342,6 @@ def _named(words: str, organisations: bool, places: dict[str, str]) -> str:
     credited with it, or one of the report's own units."""
     if NOT_CONCLUDED.search(words):
         return "pending"
-    found = part_of(words, organisations)
-    listed = [label for vocabulary in (OUTCOMES, BODIES, places) for word, label in vocabulary.items() if word in words]
-    return "/".join(dict.fromkeys(([found] if found and found != "part" else []) + listed))
+    found = part_of(words, organisations)  # outcomes among them
+    listed = [label for vocabulary in (BODIES, places) for word, label in vocabulary.items() if word in words]
+    return "/".join(dict.fromkeys(([*found.split("/")] if found and found != "part" else []) + listed))

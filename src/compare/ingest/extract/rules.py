@@ -77,6 +77,17 @@ PART_WORDS = {  # a part of the metric just named, and its subset label
     "等级": "graded",
     "首席": "chief",
 }
+# Outcomes of a review: a count an outcome names is a part ('驳回复议申请73件', '经审理，维持24件').
+OUTCOMES = {
+    "维持": "upheld",
+    "撤销": "revoked",
+    "驳回": "rejected",
+    "责令履行": "ordered_to_perform",
+    "终止": "terminated",
+    "中止": "suspended",
+    "撤回": "withdrawn",
+    "结转": "carried_over",
+}
 MODIFIER_PARTS = {
     "乡镇": "township",
     "镇": "township",
@@ -415,7 +426,7 @@ def part_of(before: str, organisations: bool = False) -> str:
     before = BOTH_HALVES.sub("", PLACE_NAME.sub("", before.replace("援助中心", "")))  # the centre handles all legal aid
     pending = NOT_CONCLUDED.search(before)  # 未审结: pending, not concluded
     before = NOT_CONCLUDED.sub("", before)
-    words = {**PART_WORDS, **MODIFIER_PARTS, **(ORGANISATION_KINDS if organisations else {})}
+    words = {**PART_WORDS, **OUTCOMES, **MODIFIER_PARTS, **(ORGANISATION_KINDS if organisations else {})}
     labels = (["pending"] if pending else []) + [label for word, label in words.items() if word in before]
     if "12348" in before or "热线" in before or "专线" in before:
         labels.append("hotline_12348")

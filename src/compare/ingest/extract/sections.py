@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ...data.numerals import Number
-from .lists import OUTCOMES
-from .rules import Reading
+from .rules import OUTCOMES, Reading
 from .text import UNIT_FITS, UNIT_PATTERN
 from .vocabulary import PhraseHit, Phrases
 
