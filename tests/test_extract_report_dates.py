@@ -76,3 +76,17 @@ def test_yesterday_in_a_wire_lead_is_the_day_before_its_dateline(ds):  # SYNTHET
 def test_a_lead_day_long_before_the_page_is_not_its_day(ds):  # SYNTHETIC
     got = read("8日，区司法局举办法治宣传活动。据介绍，今年以来共受理法律援助案件369件。", ds, "2010-10-20")
     assert got[("legal_aid_cases", 369)] == ("2010-01-01", "2010-10-20")
+
+
+def test_a_page_reposting_an_old_report_dates_the_repost_not_the_report(ds):  # SYNTHETIC
+    """A 范文 page dated 2023 over a 2019 summary that names no later year: its figures are 2019's."""
+    text = "全市行政复议工作总结\n时间:2023-08-20\n2019年全市收到行政复议申请469件。全年共审结422件，维持201件。"
+    got = read(text, ds)
+    assert got[("admin_reconsideration_cases", 422)] == ("2019-01-01", "2019-12-31")
+    assert got[("admin_reconsideration_cases", 201)] == ("2019-01-01", "2019-12-31")
+
+
+def test_a_report_naming_a_recent_year_keeps_its_old_years_as_history(ds):  # SYNTHETIC
+    text = "时间:2023-08-20\n2015年全区建成人民调解委员会100个。2022年全区受理行政复议申请50件，维持20件。"
+    got = read(text, ds)
+    assert got[("admin_reconsideration_cases", 50)] == ("2022-01-01", "2022-12-31")

@@ -511,6 +511,16 @@ REPORT_FORMULA = re.compile(
 )
 
 
+def _reposted_span(simple_text: str, opening: str, date: pd.Timestamp | None) -> Span | None:
+    """The first period the opening names when it is years before the page's date and the text names no year
+    since: a page that reposts an old report ('时间:2023-08-20' over a 2019 summary) dates the repost, not the
+    report."""
+    if date is None or any(int(y) >= date.year - 1 for y in re.findall(YEAR + "年", simple_text)):
+        return None
+    named = [p.span for p in phrases(opening, None, None) if p.span is not None and p.span.start is not None]
+    return named[0] if named and named[0].end is not None and named[0].end < date else None
+
+
 def _formula_span(opening: str, date: pd.Timestamp | None) -> Span | None:
     """The year the opening's '现将…年…汇报如下' names, or None (none, or a year after the report's date)."""
     m = REPORT_FORMULA.search(opening)
@@ -539,6 +549,7 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
         span = (
             _opening_span(head, date)
             or _formula_span(head, date)
+            or _reposted_span(simple_text, head, date)
             or _yearbook_span(ctx.title)
             or _event_days(head, date)
         )
