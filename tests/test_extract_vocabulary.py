@@ -338,3 +338,19 @@ def test_a_paragraph_opening_with_a_view_breaks_down_the_total_before_it(ds):  #
         ds,
     )
     assert got[469] == "" and all(got[v] for v in (36, 130, 8, 30, 13))
+
+
+@pytest.mark.parametrize(
+    "sentence, value",
+    [
+        ("2022年，全市13人荣获自治区一级人民调解员称号。", 13),  # awards, not the mediators at work
+        ("2022年，全市6名调解员获评银牌人民调解员。", 6),
+        ("2022年，热线、窗口提供法律咨询等法律服务业务46万余件。", 460000),  # the count is of every service
+    ],
+)
+def test_awards_and_wider_work_are_no_count_of_the_metric_named(ds, sentence, value):  # SYNTHETIC
+    assert value not in _subsets(sentence, ds)
+
+
+def test_hang_zhuan_is_industry_and_professional(ds):  # SYNTHETIC
+    assert _subsets("2022年，全区共设立1350个行专性调解组织。", ds)[1350] == "industry_professional"

@@ -14,6 +14,7 @@ from .context import Context, detect_district
 from .rules import (
     CHANGE_VERBS,
     HONOUR_VERBS,
+    HONOURED_AFTER,
     HONOURS,
     MUNICIPAL_BODY,
     PER_10K_WORDS,
@@ -29,7 +30,7 @@ from .rules import (
     segment_start,
     whole_unit,
 )
-from .text import CLAUSE_END, check_size, check_text, is_count, reading_text, sentences, unit_of
+from .text import CLAUSE_END, check_size, check_text, clause_at, is_count, reading_text, sentences, unit_of
 from .vocabulary import PhraseHit, Phrases, phrase_table
 
 # Two figures for one metric, subset, statement and period this close are one figure stated twice.
@@ -108,6 +109,7 @@ def _sentence_candidates(
         if (
             HONOURS.search(sentence[item_start : n.start][-8:] + sentence[unit_end : found.quote_end])
             or HONOUR_VERBS.search(clause)
+            or HONOURED_AFTER.search(clause_at(sentence, unit_end))
             or in_honours_list(sentence, after_semicolon(sentence, n.start), n.start)
         ):
             continue

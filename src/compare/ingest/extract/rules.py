@@ -94,6 +94,7 @@ MODIFIER_PARTS = {
     "村": "village",
     "行业": "industry_professional",
     "专业": "industry_professional",
+    "行专": "industry_professional",  # 行专性: 行业性、专业性 in short
     "企事业": "enterprise",
     "派出所": "police_station",
     "街道": "township",
@@ -295,6 +296,7 @@ def with_room_owner(hit: PhraseHit | None, sentence: str, units: dict[str, str])
 
 
 # '…提供法律服务总量达N人次': a total named right before the number counts the words before 总量.
+WIDER_NOUN = re.compile(r"等[\u4e00-\u9fff]{0,6}(服务|业务|工作|事项)")  # the named work is one of those counted
 OTHER_TOTAL = re.compile(r"[\u4e00-\u9fff]{2}(总量|总数|总计)[达为是]?\s*$")
 # '40名退休法官任司法所人民调解员': people of another post appointed to the phrase's are a part of them.
 APPOINTED = re.compile(r"(?<![责主信委])(担|兼|聘|出)?任(?![务期何])")
@@ -604,7 +606,8 @@ def classify(
             unit_end,
             f"其中/含 opens a part of the {last.metric_id} figure before it",
         )
-    if hit and OTHER_TOTAL.search(sentence, hit.end, n.start):  # '热线…提供公共法律服务总量达N': N counts 服务
+    if hit and (OTHER_TOTAL.search(sentence, hit.end, n.start) or WIDER_NOUN.match(sentence, hit.end)):
+        # '热线…提供公共法律服务总量达N': N counts 服务; '法律咨询等法律服务业务达N件': N counts 业务
         hit = None
     if hit and hit.counts(unit, fits):
         between = sentence[max(item_start, hit.start - 10) : hit.start] + sentence[hit.end : n.start]
@@ -702,8 +705,11 @@ SUBJECT_PROVIDER = re.compile(
 )
 # A provider group named before a count: its numbers are parts.
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")
-HONOURS = re.compile(r"模范|品牌(?!调解)|星级|金牌|先进")  # counts of awards, not of the organisations at work
-HONOUR_VERBS = re.compile(r"评选|评为|命名|授予|表彰")  # a clause that awards counts honours
+HONOURS = re.compile(r"模范|品牌(?!调解)|星级|[金银铜]牌|先进")  # counts of awards, not of the organisations at work
+HONOUR_VERBS = re.compile(r"评选|评为|命名|授予|表彰|荣获|获评")  # a clause that awards counts honours
+# ... and so does a count its clause then says was honoured ('13人荣获…调解员称号', '26名调解员获得省级表彰'); one
+# its clause names the standard reached ('10个司法所被命名为规范化司法所') is a part of the offices, not an award.
+HONOURED_AFTER = re.compile(r"荣获|获评|评为|表彰")
 # ... and so do the list items after it ('评选出示范调委会30家,规范化调委会120家').
 FIRST_ITEM = re.compile(r"[^,，;；。]*?\d+[^,，;；。\d]{0,4}[,，、]")
 LIST_RUN = re.compile(LIST_CLAUSES + r"(?P<last>[^,，;；。\d]{0,12})")
