@@ -90,3 +90,27 @@ def test_a_report_naming_a_recent_year_keeps_its_old_years_as_history(ds):  # SY
     text = "时间:2023-08-20\n2015年全区建成人民调解委员会100个。2022年全区受理行政复议申请50件，维持20件。"
     got = read(text, ds)
     assert got[("admin_reconsideration_cases", 50)] == ("2022-01-01", "2022-12-31")
+
+
+def test_a_sentence_opening_with_an_events_day_counts_that_days(ds):  # SYNTHETIC
+    text = (
+        "某县开展法治宣传月活动。\n\n开展法治集中宣传活动。4月8日，县依法治县办组织41家部门举行集中宣传活动，"
+        "发放各类宣传资料15000余份，解答群众咨询400余人次。"
+    )
+    got = read(text, ds, "2015-04-20")
+    assert got[("legal_publicity_materials", 15000)] == ("2015-04-08", "2015-04-08")
+    assert got[("legal_consultations", 400)] == ("2015-04-08", "2015-04-08")
+
+
+def test_a_day_after_the_page_or_a_news_lead_dates_nothing_as_an_event(ds):  # SYNTHETIC
+    got = read("12月8日，发放各类宣传资料1500余份。", ds, "2015-04-20")
+    assert got[("legal_publicity_materials", 1500)] == ("2015-01-01", "2015-04-20")
+
+
+def test_an_event_report_opening_with_a_full_date_counts_that_day(ds):  # SYNTHETIC
+    text = (
+        "2018-07-23 17:05 进村入户。2018年7月13日，法律服务专项行动现场示范活动在马河村举行。"
+        "活动共发放法律宣传手册3000余册。"
+    )
+    got = read(text, ds, "2018-07-23")
+    assert got[("legal_publicity_materials", 3000)] == ("2018-07-13", "2018-07-13")

@@ -323,6 +323,9 @@ def candidates(
     for start, end, paragraph_ends in sentences(simple):
         if end > start:
             sentence_periods = periods.phrases(simple[start:end], _year(doc), doc.report_date, doc.written)
+            event = periods.event_day(simple[start:end], _year(doc), doc.report_date)
+            if event is not None:
+                sentence_periods = [event, *(p for p in sentence_periods if p.start >= event.end)]
             if not paragraph and paragraph_ends:
                 section = _heading_span(simple[start:end], sentence_periods) or section
             if opening:

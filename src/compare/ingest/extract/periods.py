@@ -472,9 +472,25 @@ def _reviewed_year(simple_text: str, span: Span | None, date: pd.Timestamp | Non
 # One-day event news: '5月31日上午,…县司法局…开展…活动', '自4月17日开始,…': what the page counts is that
 # day's, or those days' up to the page.
 EVENT_DAY = re.compile(
-    r"(?:^|[。\n\s,，])(?P<since>自|从)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?P<open>开始|起|以来)?(?:上午|下午|晚上?)?[,，]"
+    r"(?:^|[。\n\s,，)）])(?P<since>自|从)?(?:(?:19|20)\d\d年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?P<open>开始|起|以来)?"
+    r"(?:上午|下午|晚上?)?[,，]"
 )
 EVENT_LAG_DAYS = 10
+# A sentence opening with the day of an event ('4月8日,…举行了集中宣传活动,…发放宣传资料15000余份', '2018年7月13日,
+# …活动在…举行'): what it counts is that day's.
+EVENT_SENTENCE = re.compile(r"\s*(?:(?P<y>(?:19|20)\d\d)年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:上午|下午|晚上?)?[,，]")
+
+
+def event_day(sentence: str, year: int | None, report_date: pd.Timestamp | None) -> Phrase | None:
+    """The day a sentence opens with, as a period phrase for its numbers, or None (no such opening, a news lead, or
+    a day after the report's)."""
+    m = EVENT_SENTENCE.match(sentence)
+    if m is None or LEAD_DAY.match(sentence, m.start("m")):
+        return None
+    day = _date(int(m["y"]) if m["y"] else year, m["m"], m["d"]) if (m["y"] or year) else None
+    if day is None or (report_date is not None and day > report_date):
+        return None
+    return Phrase(m.start(), m.end(), Span(day, day, f"the day the sentence opens with ('{m.group(0).strip(' ,，')}')"))
 
 
 def _event_days(text: str, date: pd.Timestamp | None) -> Span | None:
