@@ -354,3 +354,15 @@ def test_awards_and_wider_work_are_no_count_of_the_metric_named(ds, sentence, va
 
 def test_hang_zhuan_is_industry_and_professional(ds):  # SYNTHETIC
     assert _subsets("2022年，全区共设立1350个行专性调解组织。", ds)[1350] == "industry_professional"
+
+
+@pytest.mark.parametrize(
+    "sentence, metric_id, value",
+    [
+        ("今年以来，全市法律援助机构开展宣传活动46场，受理案件7842件。", "legal_aid_cases", 7842),
+        ("2022年，区公证处创新服务方式，全年受理案件3200件。", "notarizations", 3200),
+    ],
+)
+def test_bare_cases_are_the_agencys_the_sentence_names(ds, sentence, metric_id, value):  # SYNTHETIC
+    out = extract(sentence, ds, Context(doc_id="t", district_code="320412", published=T("2023-03-01")))
+    assert ((out["metric_id"] == metric_id) & (out["value"] == value) & (out["subset"] == "")).any(), out

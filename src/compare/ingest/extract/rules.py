@@ -683,7 +683,35 @@ def classify(
             unit_end,
             f"one item of a list of {sentence[phrase.start : phrase.end]}, {_named(modifier) or 'unnamed'}",
         )
-    return None
+    return _agency_cases(sentence, n, unit, unit_end, clause_start, hits, units)
+
+
+# '全市法律援助机构…受理案件7842件', '设立了法律援助接待站,受理案件2954件': bare cases the sentence's agency handles are
+# its metric's (the agency named before, in the sentence, no other metric's phrase between).
+AGENCY = re.compile(r"(法律援助|人民调解|行政复议)(?:中心|机构|工作站|接待站|委员会|组织|机关)|(公证)(?:处|机构)")
+AGENCY_METRICS = {
+    "法律援助": "legal_aid_cases",
+    "人民调解": "disputes_mediated",
+    "行政复议": "admin_reconsideration_cases",
+    "公证": "notarizations",
+}
+BARE_CASES = re.compile(r"(受理|办理|承办|办结|审结|调处|调解|化解)(?:各类)?案件(?:数)?(?:为|达|共)?\s*$")
+
+
+def _agency_cases(sentence, n, unit, unit_end, clause_start, hits, units) -> Reading | None:
+    """Bare cases ('受理案件N件') of the agency the sentence names before them, or None."""
+    bare = BARE_CASES.search(sentence, clause_start, n.start)
+    if bare is None or unit not in ("件", "宗", "起"):
+        return None
+    agencies = list(AGENCY.finditer(sentence, 0, bare.start()))
+    if not agencies or any(agencies[-1].end() <= h.start < bare.start() for h in hits):
+        return None
+    metric = AGENCY_METRICS[agencies[-1].group(1) or agencies[-1].group(2)]
+    if metric not in units:
+        return None
+    subset = "concluded" if bare.group(1) in ("办结", "审结") else ""
+    why = f"cases of the {agencies[-1].group(0)} the sentence names"
+    return Reading(metric, "flow", subset, "actual", n.value, bare.start(), unit_end, why if subset else "")
 
 
 TARGET_WORDS = ("拟", "计划", "力争", "目标", "争取", "预计", "任务数", "不低于", "不少于", "确保")
