@@ -366,3 +366,17 @@ def test_hang_zhuan_is_industry_and_professional(ds):  # SYNTHETIC
 def test_bare_cases_are_the_agencys_the_sentence_names(ds, sentence, metric_id, value):  # SYNTHETIC
     out = extract(sentence, ds, Context(doc_id="t", district_code="320412", published=T("2023-03-01")))
     assert ((out["metric_id"] == metric_id) & (out["value"] == value) & (out["subset"] == "")).any(), out
+
+
+def test_a_rate_after_other_cases_is_theirs_not_mediations(ds):  # SYNTHETIC
+    text = "2022年，区政府收到行政复议申请1696件，已审结1550件，以调解、和解等方式结案310件，综合化解率达到31%。"
+    assert 31 not in _subsets(text, ds)
+    assert _subsets("2022年，全区调解矛盾纠纷1200件，调解成功1150件，化解率达到95.8%。", ds)[95.8] == ""
+
+
+def test_the_cases_a_rate_is_a_share_of_are_the_catalogues(ds):
+    from compare.ingest.extract.rules import RATE_OF
+
+    catalogue = ds.metrics.set_index("metric_id")
+    for rate, counts in RATE_OF.items():
+        assert set(counts) == {catalogue.loc[rate, "numerator"], catalogue.loc[rate, "denominator"]}

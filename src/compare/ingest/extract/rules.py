@@ -482,9 +482,20 @@ def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
         hit = respectively_phrase(sentence, n, clause_start, hits)
     else:
         hit = phrase_before(hits, clause_start, n.start)
-    if hit and hit.kind == "ratio":
+    if hit and hit.kind == "ratio" and not _rate_of_other_cases(hit, previous):
         return Reading(hit.metric_id, hit.kind, "", "actual", n.value, hit.start, n.end)
     return None
+
+
+# The cases each rate of the catalogue is a share of: '…以调解、和解等方式结案310件,综合化解率达到31%' after
+# reconsideration cases is their rate, no mediation's.
+RATE_OF = {"mediation_success_rate": ("disputes_mediated", "disputes_mediated_success")}
+
+
+def _rate_of_other_cases(hit: PhraseHit, previous: list[Candidate]) -> bool:
+    """Whether the counts just before a named rate (in its paragraph) are of other cases than the rate's."""
+    counts = [p for p in previous if p.statement == "actual" and p.kind == "flow"]
+    return hit.metric_id in RATE_OF and bool(counts) and counts[-1].metric_id not in RATE_OF[hit.metric_id]
 
 
 def _base_counted_alike(clause: str, target: Candidate) -> bool:
