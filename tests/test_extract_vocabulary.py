@@ -380,3 +380,16 @@ def test_the_cases_a_rate_is_a_share_of_are_the_catalogues(ds):
     catalogue = ds.metrics.set_index("metric_id")
     for rate, counts in RATE_OF.items():
         assert set(counts) == {catalogue.loc[rate, "numerator"], catalogue.loc[rate, "denominator"]}
+
+
+def test_a_part_after_a_success_count_names_its_own_metric(ds):  # SYNTHETIC
+    got = _subsets(
+        "2020年，全县调解矛盾纠纷2681起，成功调处化解2628起。其中，县联合调解中心接待受理各类矛盾纠纷2177起。", ds
+    )
+    out = extract(
+        "2020年，全县成功调处化解2628起。其中，县联合调解中心接待受理各类矛盾纠纷2177起。",
+        ds,
+        Context(doc_id="t", district_code="320412", published=T("2021-03-01")),
+    )
+    assert got[2177] == "centre"
+    assert out.loc[out["value"] == 2177, "metric_id"].tolist() == ["disputes_mediated"]

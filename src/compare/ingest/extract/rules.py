@@ -603,6 +603,7 @@ def classify(
         opens_part
         and last is not None
         and not (hit is not None and hit.metric_id == SUCCESS_METRIC.get(last.metric_id))  # 其中成功调解M件
+        and not (hit is not None and last.metric_id == SUCCESS_METRIC.get(hit.metric_id))  # 成功M件。其中,受理纠纷N件
         and last_unit in fits
         and n.value <= _whole(previous, last).value  # a part is no larger than its whole
         and same_measure(unit, last.unit_word)
