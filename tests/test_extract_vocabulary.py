@@ -393,3 +393,8 @@ def test_a_part_after_a_success_count_names_its_own_metric(ds):  # SYNTHETIC
     )
     assert got[2177] == "centre"
     assert out.loc[out["value"] == 2177, "metric_id"].tolist() == ["disputes_mediated"]
+
+
+def test_a_list_item_naming_only_its_head_takes_the_rest_from_the_item_before(ds):  # SYNTHETIC
+    got = _subsets("截至目前，全省已建成公共法律服务中心138个、工作站1904个、工作点26969个。", ds)
+    assert got[138] == "district_centre" and got[1904] == "township_station" and got[26969] == "village_point"

@@ -101,6 +101,8 @@ def _sentence_candidates(
         if found is None and heading is not None and not any(h.start < n.start for h in available):
             found = sections.section_part(sentence, n, unit, unit_end, item_start, heading)
         if found is None and not listed and not by_year:
+            found = _elliptic_reading(sentence, n, unit, unit_end, clause_start, item_start, hits, out, phrases, units)
+        if found is None and not listed and not by_year:
             found = _learned_reading(
                 sentence, n, unit, unit_end, clause_start, item_start, available, out, phrases, units, namer
             )
@@ -162,6 +164,31 @@ def _sentence_candidates(
                 level=ctx.level,
             )
         )
+
+
+# An item of a list naming only the head of its noun, the rest said by the item before ('公共法律服务中心138个、
+# 工作站1904个', '人民调解委员会30个、调解员120名'): up to this many characters.
+ELLIPTIC_ITEM = re.compile(r"[\u4e00-\u9fff]{2,5}")
+
+
+def _elliptic_reading(sentence, n, unit, unit_end, clause_start, item_start, hits, out, phrases: Phrases, units):
+    """The reading of a list item whose words complete the phrase of the item before ('公共法律服务' + '工作站'),
+    or None."""
+    words = sentence[item_start : n.start]
+    after_comma = item_start == clause_start or not sentence.startswith("、", item_start - 1)
+    if after_comma or not ELLIPTIC_ITEM.fullmatch(words):
+        return None
+    before = [h for h in hits if h.end <= item_start]
+    if not before:
+        return None
+    head = sentence[before[-1].start : before[-1].end]
+    for cut in range(len(head) - 1, 1, -1):
+        meaning = phrases.meaning.get(head[:cut] + words)
+        if meaning is not None and meaning.metric_id == before[-1].metric_id:
+            hit = PhraseHit(item_start, n.start, meaning.metric_id, meaning.unit, meaning.kind, meaning.subset)
+            found = classify(sentence, n, unit, unit_end, clause_start, item_start, [hit], out, units)
+            return replace(found, why=found.why or f"'{head[:cut]}' said by the item before") if found else None
+    return None
 
 
 def _learned_reading(
