@@ -398,3 +398,8 @@ def test_a_part_after_a_success_count_names_its_own_metric(ds):  # SYNTHETIC
 def test_a_list_item_naming_only_its_head_takes_the_rest_from_the_item_before(ds):  # SYNTHETIC
     got = _subsets("截至目前，全省已建成公共法律服务中心138个、工作站1904个、工作点26969个。", ds)
     assert got[138] == "district_centre" and got[1904] == "township_station" and got[26969] == "village_point"
+
+
+def test_legal_aid_bodies_give_a_part_of_other_work_and_the_whole_of_legal_aid(ds):  # SYNTHETIC
+    got = _subsets("2022年，全市法律援助机构共办理法律援助案件2290件，接待群众法律咨询21.9万人次。", ds)
+    assert got[2290] == "" and got[219000] == "by_provider"

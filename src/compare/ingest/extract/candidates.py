@@ -308,7 +308,8 @@ def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_na
     kind_of_organisation = organisations_of_a_kind(sentence, position) if found.kind in ("flow", "ratio") else ""
     if kind_of_organisation:
         return kind_of_organisation, "credited to the organisations of one kind that are the sentence's subject"
-    if found.statement == "actual" and found.kind == "flow" and by_provider(sentence, position, ctx.level):
+    flow = found.statement == "actual" and found.kind == "flow"
+    if flow and by_provider(sentence, position, ctx.level, found.metric_id):
         return "by_provider", "credited to one provider group (律师, 热线, 法律顾问 ...), not the whole unit"
     return "", ""
 

@@ -793,13 +793,24 @@ def segment_start(sentence: str, clause_start: int, position: int) -> int:
     return cut
 
 
-def by_provider(sentence: str, position: int, level: str = "") -> bool:
-    """Whether a count is credited to one provider group (lawyers, hotline ...) named shortly before it,
-    rather than to the whole district (全区, 全市, 全县 in between; 全省 in a province's report)."""
+# Legal aid bodies provide consultations, publicity and mediation besides legal aid: of those, their counts are a
+# part ('全市法律援助机构…接待群众法律咨询21.9万人次'); of legal aid itself, the whole.
+LEGAL_AID_BODIES = re.compile(r"法律援助(?:机构|中心|工作站)")
+LEGAL_AID_OWN = {"legal_aid_cases", "legal_aid_applications", "legal_aid_fee_waived", "wages_recovered"}
+
+
+def by_provider(sentence: str, position: int, level: str = "", metric_id: str = "") -> bool:
+    """Whether a count is credited to one provider group (lawyers, hotline; legal aid bodies for other work than
+    legal aid) named shortly before it, rather than to the whole district (全区, 全市, 全县 in between; 全省 in a
+    province's report)."""
     whole = WHOLE_PROVINCE if level == "province" else WHOLE_UNIT
+    start = max(0, position - PROVIDER_REACH)
+    named = list(PROVIDERS.finditer(sentence, start, position))
+    if metric_id and metric_id not in LEGAL_AID_OWN:
+        named = sorted(named + list(LEGAL_AID_BODIES.finditer(sentence, start, position)), key=lambda m: m.start())
     found = [
         m
-        for m in PROVIDERS.finditer(sentence, max(0, position - PROVIDER_REACH), position)
+        for m in named
         if not DIRECTED.search(sentence, max(0, m.start() - 3), m.start()) and not FEE_NOUN.match(sentence, m.end())
     ]
     if found and not whole.search(sentence, found[-1].end(), position):
