@@ -403,3 +403,14 @@ def test_a_list_item_naming_only_its_head_takes_the_rest_from_the_item_before(ds
 def test_legal_aid_bodies_give_a_part_of_other_work_and_the_whole_of_legal_aid(ds):  # SYNTHETIC
     got = _subsets("2022年，全市法律援助机构共办理法律援助案件2290件，接待群众法律咨询21.9万人次。", ds)
     assert got[2290] == "" and got[219000] == "by_provider"
+
+
+@pytest.mark.parametrize(
+    "sentence, value",
+    [
+        ("去年，全省村(居)法律顾问接受咨询1.6万人次，起草法律文书2200件，参与调解矛盾纠纷3177件。", 3177),
+        ("截至目前，广大律师围绕涉农法律知识举办法治讲座200多场，调处矛盾纠纷156起，办理法律援助案件23件。", 23),
+    ],
+)
+def test_a_provider_opening_a_clause_is_credited_with_the_counts_after_it(ds, sentence, value):  # SYNTHETIC
+    assert _subsets(sentence, ds)[value] == "by_provider"

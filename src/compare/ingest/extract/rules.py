@@ -743,6 +743,12 @@ SUBJECT_ORGANISATIONS = re.compile(
 SUBJECT_PROVIDER = re.compile(
     r"(律师|法律顾问|法律服务工作者|志愿者|公共法律服务中心|公共法律服务工作室)[,，]?(共|已|累计|先后)?为"
 )
+# ... and one that opens a clause the counts after it are the predicates of ('去年,全省村(居)法律顾问接受咨询…,
+# 参与调解矛盾纠纷31774件', '截至目前,广大律师…举办法治讲座200多场,…办理法律援助案件23件').
+CLAUSE_SUBJECT = re.compile(
+    r"(?:^|[,，。;；])\s*(?:全[省市县区州旗]|广大|各级|[^,，。;；\d]{0,2}村\s*[(（]居[)）]\s*)?"
+    r"(律师|法律顾问|法律服务工作者|志愿者)(?![的事协所团队费])"
+)
 # A provider group named before a count: its numbers are parts.
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")
 HONOURS = re.compile(r"模范|品牌(?!调解)|星级|[金银铜]牌|先进")  # counts of awards, not of the organisations at work
@@ -816,6 +822,8 @@ def by_provider(sentence: str, position: int, level: str = "", metric_id: str = 
     if found and not whole.search(sentence, found[-1].end(), position):
         return True
     subject = SUBJECT_PROVIDER.search(sentence, after_semicolon(sentence, position), position)
+    if subject is None:
+        subject = CLAUSE_SUBJECT.search(sentence, after_semicolon(sentence, position), position)
     return bool(subject) and not whole.search(sentence, subject.end(), position)
 
 
