@@ -166,6 +166,10 @@ def _sentence_candidates(
         )
 
 
+# Words naming a field of the bureau's work: a heading with one ('二、行政复议工作') starts another subject.
+FIELDS_OF_WORK = re.compile("法律援助|复议|应诉|诉讼|调解|公证|矫正|普法|宣传|法律服务|咨询|司法所|执法|法治|法律顾问")
+
+
 # An item of a list naming only the head of its noun, the rest said by the item before ('公共法律服务中心138个、
 # 工作站1904个', '人民调解委员会30个、调解员120名'): up to this many characters.
 ELLIPTIC_ITEM = re.compile(r"[\u4e00-\u9fff]{2,5}")
@@ -348,8 +352,10 @@ def candidates(
     opening = True  # the sentence opens its paragraph
     last_paragraph: list[Candidate] = []
     inherited = 0  # candidates of the paragraph before, read as this one's ('从案件类别来看,…' opening it)
+    had_text = neutral_heading = False
     for start, end, paragraph_ends in sentences(simple):
-        if end > start:
+        if end > start and simple[start:end].strip():
+            had_text = True
             sentence_periods = periods.phrases(simple[start:end], _year(doc), doc.report_date, doc.written)
             event = periods.event_day(simple[start:end], _year(doc), doc.report_date)
             if event is not None:
@@ -358,6 +364,8 @@ def candidates(
                 section = _heading_span(simple[start:end], sentence_periods) or section
             if opening:
                 heading = sections.section_after(simple[start:end], paragraph_ends, phrases, heading)
+                line = simple[start:end]  # '(二)案件特点': a heading naming no work leaves the totals before it
+                neutral_heading = paragraph_ends and sections.is_heading(line) and not FIELDS_OF_WORK.search(line)
                 if lists.VIEW_OPEN.match(simple[start:end]) and last_paragraph:
                     paragraph = list(last_paragraph)  # a view of the cases just counted, a paragraph of its own
                     inherited = len(paragraph)
@@ -388,9 +396,9 @@ def candidates(
         if paragraph_ends:
             opening = True
             found += paragraph[inherited:]
-            if paragraph:
+            if had_text and not neutral_heading:  # a heading naming a metric ends what a view could break down
                 last_paragraph = paragraph
-            paragraph, centre_named, carried, now, inherited = [], False, None, False, 0
+            paragraph, centre_named, carried, now, inherited, had_text = [], False, None, False, 0, False
     return drop_restatements(learned.apply(found, learned.shipped() if isinstance(model, str) else model))
 
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ...data.numerals import Number
-from .rules import BASE_VALUE, NOT_CONCLUDED, PROVIDERS, Candidate, Reading, part_of, same_measure
+from .rules import BASE_VALUE, NOT_CONCLUDED, OUTCOMES, PROVIDERS, Candidate, Reading, part_of, same_measure
 from .text import unit_after
 from .vocabulary import PhraseHit
 
@@ -342,6 +342,6 @@ def _named(words: str, organisations: bool, places: dict[str, str]) -> str:
     credited with it, or one of the report's own units."""
     if NOT_CONCLUDED.search(words):
         return "pending"
-    found = part_of(words, organisations)  # outcomes among them
-    listed = [label for vocabulary in (BODIES, places) for word, label in vocabulary.items() if word in words]
+    found = part_of(words, organisations)
+    listed = [label for vocabulary in (OUTCOMES, BODIES, places) for word, label in vocabulary.items() if word in words]
     return "/".join(dict.fromkeys(([*found.split("/")] if found and found != "part" else []) + listed))

@@ -481,6 +481,9 @@ EVENT_LAG_DAYS = 10
 EVENT_SENTENCE = re.compile(r"\s*(?:(?P<y>(?:19|20)\d\d)年)?(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:上午|下午|晚上?)?[,，]")
 
 
+SINCE_THE_DAY = re.compile(r"至今|以来|累计|截至|截止")
+
+
 def event_day(sentence: str, year: int | None, report_date: pd.Timestamp | None) -> Phrase | None:
     """The day a sentence opens with, as a period phrase for its numbers, or None (no such opening, a news lead, or
     a day after the report's)."""
@@ -488,7 +491,9 @@ def event_day(sentence: str, year: int | None, report_date: pd.Timestamp | None)
     if m is None or LEAD_DAY.match(sentence, m.start("m")):
         return None
     day = _date(int(m["y"]) if m["y"] else year, m["m"], m["d"]) if (m["y"] or year) else None
-    if day is None or (report_date is not None and day > report_date):
+    if day is None or (report_date is not None and (day > report_date or day.year < report_date.year)):
+        return None
+    if SINCE_THE_DAY.search(sentence, m.end()):  # '2018年7月13日,…揭牌运行,至今已接待…': counted since that day
         return None
     return Phrase(m.start(), m.end(), Span(day, day, f"the day the sentence opens with ('{m.group(0).strip(' ,，')}')"))
 
@@ -527,14 +532,26 @@ REPORT_FORMULA = re.compile(
 )
 
 
+HISTORY_BEFORE = re.compile(r"自|从|按照|根据|贯彻|落实|为")
+COUNT_IN = re.compile(r"(?<!第)\d+(?:\.\d+)?\s*[万亿]?\s*(?:件|起|宗|人|名|个|场|份|次|万元|元)")
+
+
 def _reposted_span(simple_text: str, opening: str, date: pd.Timestamp | None) -> Span | None:
     """The first period the opening names when it is years before the page's date and the text names no year
     since: a page that reposts an old report ('时间:2023-08-20' over a 2019 summary) dates the repost, not the
     report."""
     if date is None or any(int(y) >= date.year - 1 for y in re.findall(YEAR + "年", simple_text)):
         return None
-    named = [p.span for p in phrases(opening, None, None) if p.span is not None and p.span.start is not None]
-    return named[0] if named and named[0].end is not None and named[0].end < date else None
+    named = [p for p in phrases(opening, None, None) if p.span is not None and p.span.start is not None]
+    if not named or named[0].span.end is None or named[0].span.end >= date:
+        return None
+    first = named[0]
+    sentence_end = re.compile(r"[。！？!?\n]").search(opening, first.end)
+    rest = opening[first.end : sentence_end.start() if sentence_end else len(opening)]
+    # a summary's year ('2019年全市…共收到…469件'), not history ('2019年，我县被确定为试点', '自2016年…以来')
+    if HISTORY_BEFORE.search(opening, max(0, first.start - 4), first.start) or not COUNT_IN.search(rest):
+        return None
+    return first.span
 
 
 def _formula_span(opening: str, date: pd.Timestamp | None) -> Span | None:

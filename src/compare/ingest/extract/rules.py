@@ -77,6 +77,9 @@ PART_WORDS = {  # a part of the metric just named, and its subset label
     "等级": "graded",
     "首席": "chief",
 }
+# Outcomes of a review: a count an outcome names is a part of the cases reviewed ('驳回复议申请73件'); a success count
+# has no outcome part ('调解成功1498件，当事人撤回申请12件').
+REVIEWED = {"admin_reconsideration_cases", "admin_litigation_cases"}
 # Outcomes of a review: a count an outcome names is a part ('驳回复议申请73件', '经审理，维持24件').
 OUTCOMES = {
     "维持": "upheld",
@@ -120,7 +123,9 @@ QUALIFIER_ROLES = {"被告": "as_defendant", "被申请人": "as_respondent", "�
 DISPUTE_KIND = re.compile(r"([\u4e00-\u9fff]{2})纠纷")
 NO_KIND = {"各类", "矛盾", "民间", "各种", "化解", "调解", "调处", "排查", "受理", "处理", "成功", "一般", "类型"}
 # '行政处罚类案件为112件', '信息公开类58件': cases of one kind (not 各类, every kind; nor 两类, 大类).
-CASE_KIND = re.compile(r"[\u4e00-\u9fff]{2}(?<![各该此这同分门几种一两二三四五六七八九十大])类(?!型|别|似)")
+CASE_KIND = re.compile(
+    r"(?!信访|提案|建议|执法|检查)[\u4e00-\u9fff]{2}(?<![各该此这同分门几种一两二三四五六七八九十大])类(?=案件|为|共|有|\s*\d|\s*$)"
+)  # 类 before the count or 案件, not before another noun ('涉企类行政执法检查120件', '市场监管类执法案卷')
 # Words that name both halves together, so no part: 专兼职 (full- and part-time), 来电来访 (both channels of
 # consultation: '共解答来电、来访咨询3000余人次').
 BOTH_HALVES = re.compile("专兼职|专职和兼职|专、兼职|来电[、和及]?来访|来访[、和及]?来电")
@@ -203,6 +208,8 @@ class Candidate:
 SUCCESS_VERB = re.compile(r"成功((调解|化解|调处)[^,，;；、\d]{0,4})?$")
 SUCCESS_METRIC = {"disputes_mediated": "disputes_mediated_success"}
 # '调解纠纷1200件，成功1180件': success named alone right after the count of disputes it is the success of.
+SUCCESS_WORDS = r"成功|调解|化解|调处|其中"  # the verbs of success name no part
+INTAKE = re.compile(r"受理|收到|排查|接待|受案")
 SUCCESS_ALONE = re.compile(r"[,，、]\s*(其中\s*)?(调解|调处|化解)?成功(调解|调处|化解)?(的)?\s*")
 
 
@@ -249,6 +256,12 @@ def _whole(previous: list[Candidate], last: Candidate) -> Candidate:
         (p for p in reversed(previous) if p.metric_id == last.metric_id and not p.subset and p.statement == "actual"),
         last,
     )
+
+
+def _larger_than_its_whole(value: float, previous: list[Candidate], last: Candidate) -> bool:
+    """Whether a part would be larger than the total its paragraph states for its metric (False with no total)."""
+    whole = _whole(previous, last)
+    return not whole.subset and value > whole.value
 
 
 def _among(sentence: str, clause_start: int, hits: list[PhraseHit], last: Candidate | None) -> PhraseHit | None:
@@ -423,12 +436,14 @@ def modifier_part(modifier: str, organisations: bool = False) -> str:
 NOT_CONCLUDED = re.compile("未(审结|办结|结案)")
 
 
-def part_of(before: str, organisations: bool = False) -> str:
-    """The subset label of a part named before a number (其中刑事案件 -> criminal), or ''."""
+def part_of(before: str, organisations: bool = False, metric_id: str = "") -> str:
+    """The subset label of a part named before a number (其中刑事案件 -> criminal), or ''; outcomes of a review
+    (驳回, 撤回 …) name parts of reviewed cases only (metric_id)."""
     before = BOTH_HALVES.sub("", PLACE_NAME.sub("", before.replace("援助中心", "")))  # the centre handles all legal aid
     pending = NOT_CONCLUDED.search(before)  # 未审结: pending, not concluded
     before = NOT_CONCLUDED.sub("", before)
-    words = {**PART_WORDS, **OUTCOMES, **MODIFIER_PARTS, **(ORGANISATION_KINDS if organisations else {})}
+    outcomes = OUTCOMES if metric_id in REVIEWED else {}
+    words = {**PART_WORDS, **outcomes, **MODIFIER_PARTS, **(ORGANISATION_KINDS if organisations else {})}
     labels = (["pending"] if pending else []) + [label for word, label in words.items() if word in before]
     if "12348" in before or "热线" in before or "专线" in before:
         labels.append("hotline_12348")
@@ -490,12 +505,13 @@ def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
 # The cases each rate of the catalogue is a share of: '…以调解、和解等方式结案310件,综合化解率达到31%' after
 # reconsideration cases is their rate, no mediation's.
 RATE_OF = {"mediation_success_rate": ("disputes_mediated", "disputes_mediated_success")}
+CASE_WORDS = ("件", "起", "宗")  # the counting words of cases (money, consultations or trainees between are read past)
 
 
 def _rate_of_other_cases(hit: PhraseHit, previous: list[Candidate]) -> bool:
     """Whether the counts just before a named rate (in its paragraph) are of other cases than the rate's."""
-    counts = [p for p in previous if p.statement == "actual" and p.kind == "flow"]
-    return hit.metric_id in RATE_OF and bool(counts) and counts[-1].metric_id not in RATE_OF[hit.metric_id]
+    cases = [p for p in previous if p.statement == "actual" and p.kind == "flow" and p.unit_word in CASE_WORDS]
+    return hit.metric_id in RATE_OF and bool(cases) and cases[-1].metric_id not in RATE_OF[hit.metric_id]
 
 
 def _base_counted_alike(clause: str, target: Candidate) -> bool:
@@ -591,7 +607,7 @@ def classify(
         return Reading(
             among.metric_id,
             among.kind,
-            part_of(item) or "part",
+            part_of(item, metric_id=among.metric_id) or "part",
             "actual",
             n.value,
             clause_start,
@@ -603,7 +619,11 @@ def classify(
         opens_part
         and last is not None
         and not (hit is not None and hit.metric_id == SUCCESS_METRIC.get(last.metric_id))  # 其中成功调解M件
-        and not (hit is not None and last.metric_id == SUCCESS_METRIC.get(hit.metric_id))  # 成功M件。其中,受理纠纷N件
+        and not (  # '成功M件。其中,县联合调解中心受理矛盾纠纷N件': taken in, so disputes, not successes
+            hit is not None
+            and last.metric_id == SUCCESS_METRIC.get(hit.metric_id)
+            and INTAKE.search(sentence, clause_start, hit.end)
+        )
         and last_unit in fits
         and n.value <= _whole(previous, last).value  # a part is no larger than its whole
         and same_measure(unit, last.unit_word)
@@ -611,7 +631,7 @@ def classify(
         return Reading(
             last.metric_id,
             last.kind,
-            part_of(item) or "part",
+            part_of(item, metric_id=last.metric_id) or "part",
             "actual",
             n.value,
             part_start,
@@ -629,7 +649,7 @@ def classify(
         success = hit.metric_id in SUCCESS_METRIC.values()  # '成功调处化解…': the verbs of success name no part
         subset = (
             hit.subset
-            or part_of(re.sub(r"成功|调解|化解|调处|其中", "", words) if success else words, hit.unit == "org")
+            or part_of(re.sub(SUCCESS_WORDS, "", words) if success else words, hit.unit == "org", hit.metric_id)
             or ("other" if sentence.endswith(OTHERS, 0, hit.start) else "")
         )
         why = f"the phrase '{sentence[hit.start : hit.end]}' names a part" if hit.subset else _named(words)
@@ -643,11 +663,17 @@ def classify(
         success = SUCCESS_METRIC.get(last.metric_id)
         if success in units and last.sentence == sentence and SUCCESS_ALONE.fullmatch(since_last):
             return Reading(success, last.kind, last.subset, "actual", n.value, item_start, unit_end, last.why)
-        if part_of(since_last) and same_measure(unit, last.unit_word) and not OTHER_MONEY.search(since_last):
+        named_part = part_of(since_last, metric_id=last.metric_id)
+        if (
+            named_part
+            and same_measure(unit, last.unit_word)
+            and not OTHER_MONEY.search(since_last)
+            and not (named_part == "by_kind" and _larger_than_its_whole(n.value, previous, last))
+        ):  # cases of one kind no more than all cases ('…行政复议案件26件。…行政处罚类案件1200件' are not its part)
             return Reading(
                 last.metric_id,
                 last.kind,
-                part_of(since_last),
+                named_part,
                 "actual",
                 n.value,
                 part_start,
@@ -707,6 +733,8 @@ AGENCY_METRICS = {
     "行政复议": "admin_reconsideration_cases",
     "公证": "notarizations",
 }
+SUB_BODY = re.compile(r"驻|分中心|工作站|接待站|联络点|窗口")
+ONE_KIND = re.compile(r"(纠纷|事故|行业|专业|[医物]疗|物业|劳动|婚姻|家事)$")
 BARE_CASES = re.compile(r"(受理|办理|承办|办结|审结|调处|调解|化解)(?:各类)?案件(?:数)?(?:为|达|共)?\s*$")
 
 
@@ -718,6 +746,9 @@ def _agency_cases(sentence, n, unit, unit_end, clause_start, hits, units) -> Rea
     agencies = list(AGENCY.finditer(sentence, 0, bare.start()))
     if not agencies or any(agencies[-1].end() <= h.start < bare.start() for h in hits):
         return None
+    agency = agencies[-1]
+    if SUB_BODY.search(sentence, agency.end(), bare.start()) or ONE_KIND.search(sentence, 0, agency.start()):
+        return None  # '…中心驻法院工作站受理案件86件', '交通事故纠纷人民调解委员会受理案件230件': a part
     metric = AGENCY_METRICS[agencies[-1].group(1) or agencies[-1].group(2)]
     if metric not in units:
         return None
@@ -780,7 +811,7 @@ WHOLE_UNIT = re.compile(
     r"(?<!为)(全市|全县|全区|全州|全旗|市县两级|[两三四五]级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共)"
 )
 # ... and in a province's report, 全省 (in a county's, 全省 is the wider province: no word of the unit's own).
-WHOLE_PROVINCE = re.compile(WHOLE_UNIT.pattern + "|全省")
+WHOLE_PROVINCE = re.compile(WHOLE_UNIT.pattern + r"|(?:^|(?<=[,，;；。]))\s*全省(?!范围|企业|群众|全覆盖|[“\"])")
 # A provider named this far before a count credits the count to it.
 PROVIDER_REACH = 40
 # ... unless the unit directs it ('指派律师承办…', '组织律师事务所…开展'): the count is the unit's own; or it
