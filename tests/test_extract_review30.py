@@ -134,3 +134,8 @@ def test_a_withdrawal_after_a_success_count_is_no_part_of_the_successes(ds):  # 
     """8ee31b7: outcome words named parts of any count, so '当事人撤回申请12件' became a part of the successes."""
     got = rows("全年共调解纠纷1520件，调解成功1498件，当事人撤回申请12件。", ds)
     assert ("disputes_mediated_success", 12) not in got
+
+
+def test_mediators_of_every_grade_are_all_of_them(ds):  # SYNTHETIC
+    """ac5e895: 等级 named a part, so '全县各等级人民调解员共1200名' lost its whole."""
+    assert rows("2020年底，全县各等级人民调解员共1200名。", ds)[("mediators", 1200)][0] == ""

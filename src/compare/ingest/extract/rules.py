@@ -73,8 +73,7 @@ PART_WORDS = {  # a part of the metric just named, and its subset label
     "物业": "property_management",
     "来访": "walk_in",  # consultations by channel: '来访咨询298人次、来电咨询2013人次'
     "来电": "phone",
-    "评定": "graded",  # mediators graded by skill: '全市评定四级人民调解员132名', '评定等级调解员2783名'
-    "等级": "graded",
+    "评定": "graded",  # mediators graded by skill: '全市评定四级人民调解员132名', '评定等级调解员2783名' (not 各等级)
     "首席": "chief",
 }
 # Outcomes of a review: a count an outcome names is a part of the cases reviewed ('驳回复议申请73件'); a success count
