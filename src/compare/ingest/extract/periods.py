@@ -495,7 +495,7 @@ def event_day(sentence: str, year: int | None, report_date: pd.Timestamp | None)
         return None
     if SINCE_THE_DAY.search(sentence, m.end()):  # '2018年7月13日,…揭牌运行,至今已接待…': counted since that day
         return None
-    return Phrase(m.start(), m.end(), Span(day, day, f"the day the sentence opens with ('{m.group(0).strip(' ,，')}')"))
+    return Phrase(m.start(), m.end(), Span(day, day, m.group(0).strip(" ,，")))
 
 
 def _event_days(text: str, date: pd.Timestamp | None) -> Span | None:
