@@ -733,7 +733,7 @@ AGENCY_METRICS = {
     "公证": "notarizations",
 }
 SUB_BODY = re.compile(r"驻|分中心|工作站|接待站|联络点|窗口")
-ONE_KIND = re.compile(r"(纠纷|事故|行业|专业|[医物]疗|物业|劳动|婚姻|家事)$")
+ONE_KIND = re.compile(r"(纠纷|事故|行业|专业|医疗|物业|劳动|婚姻|家事)$")
 BARE_CASES = re.compile(r"(受理|办理|承办|办结|审结|调处|调解|化解)(?:各类)?案件(?:数)?(?:为|达|共)?\s*$")
 
 
