@@ -114,3 +114,13 @@ def test_an_event_report_opening_with_a_full_date_counts_that_day(ds):  # SYNTHE
     )
     got = read(text, ds, "2018-07-23")
     assert got[("legal_publicity_materials", 3000)] == ("2018-07-13", "2018-07-13")
+
+
+def test_this_year_in_a_report_whose_opening_names_its_year_as_an_annual_one_is_that_year(ds):  # SYNTHETIC
+    """An opening naming 2020年 first (a notice's title) and then 对全区2020年度…进行了统计 is an annual report too."""
+    text = (
+        "根据《关于做好2020年行政复议案件统计分析工作的通知》要求，我局对全区2020年度行政复议案件进行了统计。\n"
+        "全区共收到行政复议申请59件，与往年相比，今年受理治安管理类案件13件。"
+    )
+    got = read(text, ds, "2021-02-07")
+    assert got[("admin_reconsideration_cases", 13)] == ("2020-01-01", "2020-12-31")

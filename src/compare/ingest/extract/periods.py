@@ -149,6 +149,7 @@ class DocumentPeriod:
     how: str
     recent: bool = False  # the opening speaks of recent years (近年来) and names no period
     news: bool = False  # a news lead or dateline opens it: 去年 is the year before it was written
+    annual: bool = False  # the opening names its year as a 年度 (an annual report: '对全区2020年度…进行了统计')
 
     @property
     def written(self) -> int | None:
@@ -600,7 +601,8 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
         recent = any(p.recent for p in phrases(head, None, date))
         return DocumentPeriod(None, date, date, how, recent, news=_news(head))
     as_of = date if (span.to_report_date or span.end is None or (date is not None and span.end >= date)) else span.end
-    return DocumentPeriod(span, date, as_of, span.how, news=_news(head))
+    annual = "年度" in span.how or (span.start is not None and f"{span.start.year}年度" in head)
+    return DocumentPeriod(span, date, as_of, span.how, news=_news(head), annual=annual)
 
 
 def _within(year_span: Span, doc_span: Span | None) -> bool:
@@ -691,7 +693,7 @@ def _means_the_reviewed_period(
     named = [p.span for p in before] + [carried, section]
     if NEW_YEAR.search(words_before) or any(_after_the_reviewed(s, doc) for s in named):
         return False
-    return ("年度" in doc.how and bool(_reviewed_year_end(doc))) or _part_of_a_year_just_past(doc)
+    return (doc.annual and bool(_reviewed_year_end(doc))) or _part_of_a_year_just_past(doc)
 
 
 def _after_the_reviewed(span: Span | None, doc: DocumentPeriod) -> bool:
