@@ -139,3 +139,71 @@ def test_a_withdrawal_after_a_success_count_is_no_part_of_the_successes(ds):  # 
 def test_mediators_of_every_grade_are_all_of_them(ds):  # SYNTHETIC
     """ac5e895: 等级 named a part, so '全县各等级人民调解员共1200名' lost its whole."""
     assert rows("2020年底，全县各等级人民调解员共1200名。", ds)[("mediators", 1200)][0] == ""
+
+
+# A second read of the fixes (f5dbeb6..ee25f53) found eleven more; each has its sentence here.
+
+
+def test_an_event_day_late_in_the_reviewed_year_stays_that_day(ds):  # SYNTHETIC
+    got = rows("2020年12月4日，县司法局开展国家宪法日集中宣传活动，发放宣传资料3000余份。", ds, "2021-01-05")
+    assert got[("legal_publicity_materials", 3000)][1:] == ("2020-12-04", "2020-12-04")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全县建成法律援助工作站23个，全年接待群众咨询3200人次。",  # a stock item
+        "法律援助中心主任带队开展宣传，全年共接待群众咨询3200人次。",  # a post
+        "县司法局、县法律援助中心联合开展宣传活动，全年共接待群众咨询3200人次。",  # a partner
+    ],
+)
+def test_a_legal_aid_body_named_but_not_doing_the_work_takes_no_credit(ds, text):  # SYNTHETIC
+    assert rows(text, ds)[("legal_consultations", 3200)][0] == ""
+
+
+def test_a_view_after_a_plain_line_still_breaks_down_the_total_before(ds):  # SYNTHETIC
+    text = "全年共受理行政复议案件86件，审结80件。\n办案质量稳步提升。\n从审理结果看，维持45件，撤销6件，驳回12件。"
+    assert rows(text, ds)[("admin_reconsideration_cases", 45)][0] == "upheld"
+
+
+def test_a_reposted_reports_year_counted_with_yu_or_in_chinese_numerals_dates_the_rest(ds):  # SYNTHETIC
+    got = rows("2019年，全市共办理法律援助案件1200余件。全年接待群众咨询3万人次。", ds, "2023-08-20")
+    assert got[("legal_consultations", 30000)][1:] == ("2019-01-01", "2019-12-31")
+
+
+def test_a_lawyers_rate_opening_a_clause_credits_nothing_after_it(ds):  # SYNTHETIC
+    got = rows(
+        "全县共受理法律援助案件320件，律师代理率100%，受援人满意率98%，为受援人挽回经济损失560万元，接待群众咨询3200人次。",
+        ds,
+    )
+    assert got[("legal_consultations", 3200)][0] == ""
+
+
+def test_another_agencys_cases_of_a_kind_are_no_part_of_reconsideration(ds):  # SYNTHETIC
+    got = rows("全年共受理行政复议案件86件。检察机关办理公益诉讼类案件12件。", ds)
+    assert ("admin_reconsideration_cases", 12) not in got
+
+
+def test_a_list_of_activities_summed_is_their_total(ds):  # SYNTHETIC
+    got = rows("全年组织法治讲座、以案释法、送法下乡等活动共计45场。", ds)
+    assert got[("legal_publicity_events", 45)][0] == ""
+
+
+def test_the_success_rate_after_a_legal_aid_count_in_a_mediation_list_stays(ds):  # SYNTHETIC
+    got = rows("全年共化解各类矛盾纠纷1520起，办理法律援助案件320件，调解成功率98.6%。", ds)
+    assert ("mediation_success_rate", 98.6) in got
+
+
+def test_a_committee_of_any_kind_gives_no_second_whole(ds):  # SYNTHETIC
+    got = rows("2020年全县调解各类纠纷1520件。县劳动争议人民调解委员会全年受理案件230件。", ds)
+    assert all(s for (m, v), (s, *_) in got.items() if v == 230)
+
+
+def test_the_province_after_a_time_phrase_is_the_whole(ds):  # SYNTHETIC
+    got = rows("律师积极参与，截至目前全省共办理法律援助案件3.2万件。", ds, code="320000")
+    assert got[("legal_aid_cases", 32000)][0] == ""
+
+
+def test_a_terminated_notarisation_is_a_part(ds):  # SYNTHETIC
+    got = rows("全年共办理公证1200件，终止公证12件。", ds)
+    assert got[("notarizations", 12)][0] == "terminated"

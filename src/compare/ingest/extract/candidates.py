@@ -353,6 +353,7 @@ def candidates(
     last_paragraph: list[Candidate] = []
     inherited = 0  # candidates of the paragraph before, read as this one's ('从案件类别来看,…' opening it)
     had_text = neutral_heading = False
+    heading_line = ""
     for start, end, paragraph_ends in sentences(simple):
         if end > start and simple[start:end].strip():
             had_text = True
@@ -366,6 +367,7 @@ def candidates(
                 heading = sections.section_after(simple[start:end], paragraph_ends, phrases, heading)
                 line = simple[start:end]  # '(二)案件特点': a heading naming no work leaves the totals before it
                 neutral_heading = paragraph_ends and sections.is_heading(line) and not FIELDS_OF_WORK.search(line)
+                heading_line = line if paragraph_ends and sections.is_heading(line) else ""
                 if lists.VIEW_OPEN.match(simple[start:end]) and last_paragraph:
                     paragraph = list(last_paragraph)  # a view of the cases just counted, a paragraph of its own
                     inherited = len(paragraph)
@@ -396,8 +398,11 @@ def candidates(
         if paragraph_ends:
             opening = True
             found += paragraph[inherited:]
-            if had_text and not neutral_heading:  # a heading naming a metric ends what a view could break down
+            if paragraph:
                 last_paragraph = paragraph
+            elif had_text and heading_line and not neutral_heading:  # a heading naming other work ends it
+                if not {h.metric_id for h in phrases.hits(heading_line)} & {c.metric_id for c in last_paragraph}:
+                    last_paragraph = []
             paragraph, centre_named, carried, now, inherited, had_text = [], False, None, False, 0, False
     return drop_restatements(learned.apply(found, learned.shipped() if isinstance(model, str) else model))
 

@@ -483,6 +483,7 @@ EVENT_SENTENCE = re.compile(r"\s*(?:(?P<y>(?:19|20)\d\d)年)?(?P<m>\d{1,2})月(?
 
 
 SINCE_THE_DAY = re.compile(r"至今|以来|累计|截至|截止")
+EVENT_OLD_DAYS = 183  # a day this long before the report is history, not the day of its counts
 
 
 def event_day(sentence: str, year: int | None, report_date: pd.Timestamp | None) -> Phrase | None:
@@ -492,7 +493,12 @@ def event_day(sentence: str, year: int | None, report_date: pd.Timestamp | None)
     if m is None or LEAD_DAY.match(sentence, m.start("m")):
         return None
     day = _date(int(m["y"]) if m["y"] else year, m["m"], m["d"]) if (m["y"] or year) else None
-    if day is None or (report_date is not None and (day > report_date or day.year < report_date.year)):
+    too_old = report_date is not None and day is not None and day.year < (year or report_date.year)
+    if (
+        day is None
+        or (report_date is not None and day > report_date)
+        or (too_old and (report_date - day).days > EVENT_OLD_DAYS)
+    ):
         return None
     if SINCE_THE_DAY.search(sentence, m.end()):  # '2018年7月13日,…揭牌运行,至今已接待…': counted since that day
         return None
@@ -533,8 +539,11 @@ REPORT_FORMULA = re.compile(
 )
 
 
-HISTORY_BEFORE = re.compile(r"自|从|按照|根据|贯彻|落实|为")
-COUNT_IN = re.compile(r"(?<!第)\d+(?:\.\d+)?\s*[万亿]?\s*(?:件|起|宗|人|名|个|场|份|次|万元|元)")
+HISTORY_BEFORE = re.compile(r"自|从|按照|根据|贯彻|落实|为|早在|于")
+HISTORY_IN = re.compile(r"^\s*(?:起|以来|开始|至今)|成立|被确定|被评为|荣获|获评|率先|启动|推行|挂牌|揭牌")
+COUNT_IN = re.compile(
+    r"(?<!第)(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千]{2,})\s*[万亿]?\s*[余多]?\s*(?:件|起|宗|人|名|个|场|份|次|家|万元|元)"
+)
 
 
 def _reposted_span(simple_text: str, opening: str, date: pd.Timestamp | None) -> Span | None:
@@ -550,7 +559,11 @@ def _reposted_span(simple_text: str, opening: str, date: pd.Timestamp | None) ->
     sentence_end = re.compile(r"[。！？!?\n]").search(opening, first.end)
     rest = opening[first.end : sentence_end.start() if sentence_end else len(opening)]
     # a summary's year ('2019年全市…共收到…469件'), not history ('2019年，我县被确定为试点', '自2016年…以来')
-    if HISTORY_BEFORE.search(opening, max(0, first.start - 4), first.start) or not COUNT_IN.search(rest):
+    if (
+        HISTORY_BEFORE.search(opening, max(0, first.start - 4), first.start)
+        or not COUNT_IN.search(rest)
+        or HISTORY_IN.search(rest)
+    ):
         return None
     return first.span
 

@@ -78,7 +78,13 @@ PART_WORDS = {  # a part of the metric just named, and its subset label
 }
 # Outcomes of a review: a count an outcome names is a part of the cases reviewed ('驳回复议申请73件'); a success count
 # has no outcome part ('调解成功1498件，当事人撤回申请12件').
-REVIEWED = {"admin_reconsideration_cases", "admin_litigation_cases"}
+REVIEWED = {
+    "admin_reconsideration_cases",
+    "admin_litigation_cases",
+    "legal_aid_cases",
+    "legal_aid_applications",
+    "notarizations",
+}
 # Outcomes of a review: a count an outcome names is a part ('驳回复议申请73件', '经审理，维持24件').
 OUTCOMES = {
     "维持": "upheld",
@@ -125,6 +131,9 @@ NO_KIND = {"各类", "矛盾", "民间", "各种", "化解", "调解", "调处",
 CASE_KIND = re.compile(
     r"(?!信访|提案|建议|执法|检查)[\u4e00-\u9fff]{2}(?<![各该此这同分门几种一两二三四五六七八九十大])类(?=案件|为|共|有|\s*\d|\s*$)"
 )  # 类 before the count or 案件, not before another noun ('涉企类行政执法检查120件', '市场监管类执法案卷')
+KIND_OPENS = re.compile(
+    r"\s*(?:其中|另有|[从按就][^,，。;；\d]{1,10}?(?:来看|看|分))?[,，:：]?\s*(?:涉及)?[\u4e00-\u9fff]{2,8}类"
+)  # the next sentence opens with the kind
 # Words that name both halves together, so no part: 专兼职 (full- and part-time), 来电来访 (both channels of
 # consultation: '共解答来电、来访咨询3000余人次').
 BOTH_HALVES = re.compile("专兼职|专职和兼职|专、兼职|来电[、和及]?来访|来访[、和及]?来电")
@@ -510,7 +519,8 @@ CASE_WORDS = ("件", "起", "宗")  # the counting words of cases (money, consul
 def _rate_of_other_cases(hit: PhraseHit, previous: list[Candidate]) -> bool:
     """Whether the counts just before a named rate (in its paragraph) are of other cases than the rate's."""
     cases = [p for p in previous if p.statement == "actual" and p.kind == "flow" and p.unit_word in CASE_WORDS]
-    return hit.metric_id in RATE_OF and bool(cases) and cases[-1].metric_id not in RATE_OF[hit.metric_id]
+    own = hit.metric_id in RATE_OF and any(p.metric_id in RATE_OF[hit.metric_id] for p in previous)
+    return hit.metric_id in RATE_OF and bool(cases) and cases[-1].metric_id not in RATE_OF[hit.metric_id] and not own
 
 
 def _base_counted_alike(clause: str, target: Candidate) -> bool:
@@ -646,8 +656,9 @@ def classify(
         wholes = list(WHOLE_UNIT.finditer(between))  # '四级的人民调解组织': parts named before it are covered
         words = between[wholes[-1].end() :] if wholes else between
         success = hit.metric_id in SUCCESS_METRIC.values()  # '成功调处化解…': the verbs of success name no part
+        summed = hit.subset and LIST_SUM.match(sentence, hit.end, n.start)  # '讲座、以案释法、送法下乡等活动共计45场'
         subset = (
-            hit.subset
+            (hit.subset if not summed else "")
             or part_of(re.sub(SUCCESS_WORDS, "", words) if success else words, hit.unit == "org", hit.metric_id)
             or ("other" if sentence.endswith(OTHERS, 0, hit.start) else "")
         )
@@ -668,6 +679,7 @@ def classify(
             and same_measure(unit, last.unit_word)
             and not OTHER_MONEY.search(since_last)
             and not (named_part == "by_kind" and _larger_than_its_whole(n.value, previous, last))
+            and not (named_part == "by_kind" and last.sentence != sentence and not KIND_OPENS.match(sentence))
         ):  # cases of one kind no more than all cases ('…行政复议案件26件。…行政处罚类案件1200件' are not its part)
             return Reading(
                 last.metric_id,
@@ -734,6 +746,9 @@ AGENCY_METRICS = {
 }
 SUB_BODY = re.compile(r"驻|分中心|工作站|接待站|联络点|窗口")
 ONE_KIND = re.compile(r"(纠纷|事故|行业|专业|医疗|物业|劳动|婚姻|家事)$")
+LIST_SUM = re.compile(r"[^,，;；。\d]{0,6}等")  # a kind closing a list of kinds: the count sums them
+QUALIFIED = re.compile(r"[县市区旗州][\u4e00-\u9fff]{2,8}$")
+UNIT_LEVELS = re.compile(r"(各级|两级|三级|乡镇|镇村|村级|村居|社区|基层|街道)$")
 BARE_CASES = re.compile(r"(受理|办理|承办|办结|审结|调处|调解|化解)(?:各类)?案件(?:数)?(?:为|达|共)?\s*$")
 
 
@@ -746,7 +761,13 @@ def _agency_cases(sentence, n, unit, unit_end, clause_start, hits, units) -> Rea
     if not agencies or any(agencies[-1].end() <= h.start < bare.start() for h in hits):
         return None
     agency = agencies[-1]
-    if SUB_BODY.search(sentence, agency.end(), bare.start()) or ONE_KIND.search(sentence, 0, agency.start()):
+    before = sentence[: agency.start()]
+    qualified = QUALIFIED.search(before) and not UNIT_LEVELS.search(before)  # '县劳动争议人民调解委员会'
+    if (
+        SUB_BODY.search(sentence, agency.end(), bare.start())
+        or ONE_KIND.search(sentence, 0, agency.start())
+        or qualified
+    ):
         return None  # '…中心驻法院工作站受理案件86件', '交通事故纠纷人民调解委员会受理案件230件': a part
     metric = AGENCY_METRICS[agencies[-1].group(1) or agencies[-1].group(2)]
     if metric not in units:
@@ -778,7 +799,9 @@ SUBJECT_PROVIDER = re.compile(
 CLAUSE_SUBJECT = re.compile(
     r"(?:^|[,，。;；])\s*(?:全[省市县区州旗]|广大|各级|[^,，。;；\d]{0,2}村\s*[(（]居[)）]\s*)?"
     r"(律师|法律顾问|法律服务工作者|志愿者)(?![的事协所团队费])"
-)
+    r"(?=们?(?:积极|主动|深入|共|累计|先后|参与|为|开展|办理|提供|接待|接受|担任|走进|进|通过|在|全年|年内|已|还|"
+    r"坚持|发挥|协助|举办|免费|围绕|聚焦|针对|结合|依托|立足|利用|面向|对接|就|以|深化|持续|扎实|全面|广泛|踊跃|充分|认真))"
+)  # … and is followed by what it does ('律师积极参与…'), not a word about it ('律师代理率达100%')
 # A provider group named before a count: its numbers are parts.
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")
 HONOURS = re.compile(r"模范|品牌(?!调解)|星级|[金银铜]牌|先进")  # counts of awards, not of the organisations at work
@@ -810,7 +833,11 @@ WHOLE_UNIT = re.compile(
     r"(?<!为)(全市|全县|全区|全州|全旗|市县两级|[两三四五]级|各级各类|[\u4e00-\u9fff]{1,4}[市县区]共)"
 )
 # ... and in a province's report, 全省 (in a county's, 全省 is the wider province: no word of the unit's own).
-WHOLE_PROVINCE = re.compile(WHOLE_UNIT.pattern + r"|(?:^|(?<=[,，;；。]))\s*全省(?!范围|企业|群众|全覆盖|[“\"])")
+# The subject of its clause, perhaps after the time it speaks of ('截至目前全省共…'), not an adjective ('全省范围内').
+CLAUSE_TIME = r"(?:今年以来|去年|今年|全年|年内|截至目前|目前|上半年|前三季度|20\d\d年度?)[,，]?\s*"
+WHOLE_PROVINCE = re.compile(
+    WHOLE_UNIT.pattern + rf"|(?:^|(?<=[,，;；。]))\s*(?:{CLAUSE_TIME})?全省(?!范围|企业|群众|全覆盖|[“\"])"
+)
 # A provider named this far before a count credits the count to it.
 PROVIDER_REACH = 40
 # ... unless the unit directs it ('指派律师承办…', '组织律师事务所…开展'): the count is the unit's own; or it
@@ -831,7 +858,10 @@ def segment_start(sentence: str, clause_start: int, position: int) -> int:
 
 # Legal aid bodies provide consultations, publicity and mediation besides legal aid: of those, their counts are a
 # part ('全市法律援助机构…接待群众法律咨询21.9万人次'); of legal aid itself, the whole.
-LEGAL_AID_BODIES = re.compile(r"法律援助(?:机构|中心|工作站)")
+LEGAL_AID_BODIES = re.compile(  # as the subject, not a place, a stock, a partner or a post ('法律援助中心主任')
+    r"(?<!建成|设立|共有|依托|在县|在市|在区)(?<![在\d个])法律援助(?:机构|中心|工作站)"
+    r"(?![\d主]|[^,，;；。]{0,12}(?:全覆盖|联合|\d+个))"
+)
 LEGAL_AID_OWN = {"legal_aid_cases", "legal_aid_applications", "legal_aid_fee_waived", "wages_recovered"}
 
 
