@@ -207,3 +207,55 @@ def test_the_province_after_a_time_phrase_is_the_whole(ds):  # SYNTHETIC
 def test_a_terminated_notarisation_is_a_part(ds):  # SYNTHETIC
     got = rows("全年共办理公证1200件，终止公证12件。", ds)
     assert got[("notarizations", 12)][0] == "terminated"
+
+
+# A third read (ee25f53..4c95e05) found eight more.
+
+
+@pytest.mark.parametrize(
+    "text, metric",
+    [
+        ("2020年，全县各级各类人民调解委员会全年受理案件1520件。", "disputes_mediated"),
+        ("2020年，县人民政府作为行政复议机关，全年受理案件86件。", "admin_reconsideration_cases"),
+    ],
+)
+def test_the_units_own_bodies_bare_cases_are_its_whole(ds, text, metric):  # SYNTHETIC
+    got = rows(text, ds)
+    assert any(m == metric and not s for (m, _), (s, *_) in got.items())
+
+
+def test_a_reposted_summary_naming_a_launch_after_its_count_keeps_its_year(ds):  # SYNTHETIC
+    text = "2019年，全市共办理法律援助案件3200件，启动“法援惠民生”品牌建设。全年接待群众咨询3万人次。"
+    assert rows(text, ds, "2023-08-20")[("legal_consultations", 30000)][1] == "2019-01-01"
+
+
+def test_a_background_sentence_counting_people_or_firms_is_no_reposted_reports_year(ds):  # SYNTHETIC
+    text = "2019年，县司法局组建了由二十余名律师组成的法律服务团。上半年，全县共办理法律援助案件156件。"
+    assert rows(text, ds, "2021-07-15")[("legal_aid_cases", 156)][1] == "2021-01-01"
+
+
+def test_an_awards_year_makes_no_annual_report(ds):  # SYNTHETIC
+    text = "2020年，我局荣获2020年度全省法律援助工作先进集体。今年以来，全县共办理法律援助案件56件。"
+    assert rows(text, ds, "2021-03-10")[("legal_aid_cases", 56)][1] == "2021-01-01"
+
+
+def test_a_kind_breakdown_opened_by_among_the_cases_is_its_parts(ds):  # SYNTHETIC
+    got = rows("2020年，全县共受理行政复议案件86件。在受理的案件中，行政处罚类45件，信息公开类12件。", ds)
+    assert got[("admin_reconsideration_cases", 45)][0] and got[("admin_reconsideration_cases", 12)][0]
+
+
+def test_a_summed_kind_after_the_total_is_still_its_part(ds):  # SYNTHETIC
+    got = rows("2020年，全县共开展法治宣传活动320场，举办法治讲座等活动45场。", ds)
+    assert got[("legal_publicity_events", 320)][0] == "" and got[("legal_publicity_events", 45)][0]
+
+
+def test_providers_who_handle_cases_are_credited_with_them(ds):  # SYNTHETIC
+    text = (
+        "截至目前，广大律师承办法律援助案件3200件，化解矛盾纠纷1500件，开展法治宣传活动200场，接待群众咨询1.2万人次。"
+    )
+    assert rows(text, ds, code="320000")[("legal_consultations", 12000)][0] == "by_provider"
+
+
+def test_a_legal_aid_centre_going_to_places_is_still_doing_the_work(ds):  # SYNTHETIC
+    got = rows("2020年，县法律援助中心深入12个乡镇开展送法活动，接待群众法律咨询3200人次。", ds)
+    assert got[("legal_consultations", 3200)][0] == "by_provider"

@@ -542,8 +542,9 @@ REPORT_FORMULA = re.compile(
 HISTORY_BEFORE = re.compile(r"自|从|按照|根据|贯彻|落实|为|早在|于")
 HISTORY_IN = re.compile(r"^\s*(?:起|以来|开始|至今)|成立|被确定|被评为|荣获|获评|率先|启动|推行|挂牌|揭牌")
 COUNT_IN = re.compile(
-    r"(?<!第)(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千]{2,})\s*[万亿]?\s*[余多]?\s*(?:件|起|宗|人|名|个|场|份|次|家|万元|元)"
-)
+    r"(?<!第)(?:\d+(?:\.\d+)?\s*[万亿]?\s*(?:件|起|宗|人|名|个|场|份|次|万元|元)"
+    r"|(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千]{2,})\s*[万亿]?\s*[余多]?\s*(?:件|起|宗|场|份|人次|次|万元|元))"
+)  # 余/多 and Chinese numerals count work ('8600余起', '八十六件'), not a stock or a group ('二十余名律师')
 
 
 def _reposted_span(simple_text: str, opening: str, date: pd.Timestamp | None) -> Span | None:
@@ -562,7 +563,7 @@ def _reposted_span(simple_text: str, opening: str, date: pd.Timestamp | None) ->
     if (
         HISTORY_BEFORE.search(opening, max(0, first.start - 4), first.start)
         or not COUNT_IN.search(rest)
-        or HISTORY_IN.search(rest)
+        or HISTORY_IN.search(rest, 0, COUNT_IN.search(rest).start())  # history before the count, not after it
     ):
         return None
     return first.span
@@ -614,8 +615,22 @@ def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:
         recent = any(p.recent for p in phrases(head, None, date))
         return DocumentPeriod(None, date, date, how, recent, news=_news(head))
     as_of = date if (span.to_report_date or span.end is None or (date is not None and span.end >= date)) else span.end
-    annual = "年度" in span.how or (span.start is not None and f"{span.start.year}年度" in head)
+    annual = "年度" in span.how or (span.start is not None and _names_its_year(head, span.start.year))
     return DocumentPeriod(span, date, as_of, span.how, news=_news(head), annual=annual)
+
+
+HONOUR_CLAUSE = re.compile(r"荣获|获评|评为|获得|授予|表彰|先进|优秀|模范|示范|称号|奖")
+
+
+def _names_its_year(head: str, year: int) -> bool:
+    """Whether the opening names its year as a 年度 it reviews ('对全区2020年度…进行了统计'), not an honour's year
+    ('荣获2020年度…先进集体')."""
+    for m in re.finditer(f"{year}年度", head):
+        start = max((head.rfind(c, 0, m.start()) for c in "，,。；;\n"), default=-1) + 1
+        ends = [i for i in (head.find(c, m.end()) for c in "，,。；;\n") if i >= 0]
+        if not HONOUR_CLAUSE.search(head, start, min(ends, default=len(head))):
+            return True
+    return False
 
 
 def _within(year_span: Span, doc_span: Span | None) -> bool:

@@ -132,7 +132,7 @@ CASE_KIND = re.compile(
     r"(?!信访|提案|建议|执法|检查)[\u4e00-\u9fff]{2}(?<![各该此这同分门几种一两二三四五六七八九十大])类(?=案件|为|共|有|\s*\d|\s*$)"
 )  # 类 before the count or 案件, not before another noun ('涉企类行政执法检查120件', '市场监管类执法案卷')
 KIND_OPENS = re.compile(
-    r"\s*(?:其中|另有|[从按就][^,，。;；\d]{1,10}?(?:来看|看|分))?[,，:：]?\s*(?:涉及)?[\u4e00-\u9fff]{2,8}类"
+    r"\s*(?:其中|另有|[从按就][^,，。;；\d]{1,10}?(?:来看|看|分)|[^,，。;；\d]{1,8}?(?:中|看)(?=[,，:：]))?[,，:：]?\s*(?:涉及)?[\u4e00-\u9fff]{2,8}类"
 )  # the next sentence opens with the kind
 # Words that name both halves together, so no part: 专兼职 (full- and part-time), 来电来访 (both channels of
 # consultation: '共解答来电、来访咨询3000余人次').
@@ -657,8 +657,12 @@ def classify(
         words = between[wholes[-1].end() :] if wholes else between
         success = hit.metric_id in SUCCESS_METRIC.values()  # '成功调处化解…': the verbs of success name no part
         summed = hit.subset and LIST_SUM.match(sentence, hit.end, n.start)  # '讲座、以案释法、送法下乡等活动共计45场'
+        summed_part = summed and any(  # '…宣传活动320场,举办讲座、以案释法等活动45场': still a part of the 320
+            p.metric_id == hit.metric_id and p.sentence == sentence and not p.subset and p.value > n.value
+            for p in previous
+        )
         subset = (
-            (hit.subset if not summed else "")
+            (hit.subset if not summed else ("part" if summed_part else ""))
             or part_of(re.sub(SUCCESS_WORDS, "", words) if success else words, hit.unit == "org", hit.metric_id)
             or ("other" if sentence.endswith(OTHERS, 0, hit.start) else "")
         )
@@ -747,7 +751,7 @@ AGENCY_METRICS = {
 SUB_BODY = re.compile(r"驻|分中心|工作站|接待站|联络点|窗口")
 ONE_KIND = re.compile(r"(纠纷|事故|行业|专业|医疗|物业|劳动|婚姻|家事)$")
 LIST_SUM = re.compile(r"[^,，;；。\d]{0,6}等")  # a kind closing a list of kinds: the count sums them
-QUALIFIED = re.compile(r"[县市区旗州][\u4e00-\u9fff]{2,8}$")
+QUALIFIED = re.compile(r"[县市区旗州](?![各共])(?:(?!司法局|政府|作为)[\u4e00-\u9fff]){2,8}$")
 UNIT_LEVELS = re.compile(r"(各级|两级|三级|乡镇|镇村|村级|村居|社区|基层|街道)$")
 BARE_CASES = re.compile(r"(受理|办理|承办|办结|审结|调处|调解|化解)(?:各类)?案件(?:数)?(?:为|达|共)?\s*$")
 
@@ -800,7 +804,7 @@ CLAUSE_SUBJECT = re.compile(
     r"(?:^|[,，。;；])\s*(?:全[省市县区州旗]|广大|各级|[^,，。;；\d]{0,2}村\s*[(（]居[)）]\s*)?"
     r"(律师|法律顾问|法律服务工作者|志愿者)(?![的事协所团队费])"
     r"(?=们?(?:积极|主动|深入|共|累计|先后|参与|为|开展|办理|提供|接待|接受|担任|走进|进|通过|在|全年|年内|已|还|"
-    r"坚持|发挥|协助|举办|免费|围绕|聚焦|针对|结合|依托|立足|利用|面向|对接|就|以|深化|持续|扎实|全面|广泛|踊跃|充分|认真))"
+    r"坚持|发挥|协助|举办|免费|承办|代理(?!率)|解答|化解|调解|调处|参加|出具|起草|审查|审核|上门|走访|接访|围绕|聚焦|针对|结合|依托|立足|利用|面向|对接|就|以|深化|持续|扎实|全面|广泛|踊跃|充分|认真))"
 )  # … and is followed by what it does ('律师积极参与…'), not a word about it ('律师代理率达100%')
 # A provider group named before a count: its numbers are parts.
 PROVIDERS = re.compile(r"律师|法律顾问|法律服务工作者|志愿者|热线|活动现场|商会|公共法律服务中心|公共法律服务工作室")
@@ -860,7 +864,7 @@ def segment_start(sentence: str, clause_start: int, position: int) -> int:
 # part ('全市法律援助机构…接待群众法律咨询21.9万人次'); of legal aid itself, the whole.
 LEGAL_AID_BODIES = re.compile(  # as the subject, not a place, a stock, a partner or a post ('法律援助中心主任')
     r"(?<!建成|设立|共有|依托|在县|在市|在区)(?<![在\d个])法律援助(?:机构|中心|工作站)"
-    r"(?![\d主]|[^,，;；。]{0,12}(?:全覆盖|联合|\d+个))"
+    r"(?![\d主]|[^,，;；。]{0,12}(?:全覆盖|联合)|[^,，;；。]{0,12}?(?<!深入|走进|覆盖|进入|前往|走访)(?<!\d)\d+个)"
 )
 LEGAL_AID_OWN = {"legal_aid_cases", "legal_aid_applications", "legal_aid_fee_waived", "wages_recovered"}
 
