@@ -76,8 +76,8 @@ PART_WORDS = {  # a part of the metric just named, and its subset label
     "评定": "graded",  # mediators graded by skill: '全市评定四级人民调解员132名', '评定等级调解员2783名' (not 各等级)
     "首席": "chief",
 }
-# Outcomes of a review: a count an outcome names is a part of the cases reviewed ('驳回复议申请73件'); a success count
-# has no outcome part ('调解成功1498件，当事人撤回申请12件').
+# The cases whose outcomes name parts ('驳回复议申请73件', '终止公证12件'); a success count has none ('调解成功1498件，
+# 当事人撤回申请12件').
 REVIEWED = {
     "admin_reconsideration_cases",
     "admin_litigation_cases",
@@ -85,7 +85,7 @@ REVIEWED = {
     "legal_aid_applications",
     "notarizations",
 }
-# Outcomes of a review: a count an outcome names is a part ('驳回复议申请73件', '经审理，维持24件').
+# Outcomes of a review or a case: a count one names is a part ('驳回复议申请73件', '经审理，维持24件').
 OUTCOMES = {
     "维持": "upheld",
     "撤销": "revoked",
