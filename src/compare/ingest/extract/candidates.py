@@ -30,7 +30,7 @@ from .rules import (
     segment_start,
     whole_unit,
 )
-from .text import CLAUSE_END, check_size, check_text, clause_at, is_count, reading_text, sentences, unit_of
+from .text import CASE_WORDS, CLAUSE_END, check_size, check_text, clause_at, is_count, reading_text, sentences, unit_of
 from .vocabulary import PhraseHit, Phrases, phrase_table
 
 # Two figures for one metric, subset, statement and period this close are one figure stated twice.
@@ -170,6 +170,14 @@ def _sentence_candidates(
 FIELDS_OF_WORK = re.compile("法律援助|复议|应诉|诉讼|调解|公证|矫正|普法|宣传|法律服务|咨询|司法所|执法|法治|法律顾问")
 
 
+def _names_other_work(heading_line: str, before: list[Candidate], phrases: Phrases) -> bool:
+    """Whether a heading names work other than the counts before it ('二、行政复议工作' after legal aid cases), so a
+    view under it breaks none of them down; a heading naming no work ('(二)案件特点') or the same leaves them."""
+    if not heading_line or not FIELDS_OF_WORK.search(heading_line):
+        return False
+    return not {h.metric_id for h in phrases.hits(heading_line)} & {c.metric_id for c in before}
+
+
 # An item of a list naming only the head of its noun, the rest said by the item before ('公共法律服务中心138个、
 # 工作站1904个', '人民调解委员会30个、调解员120名'): up to this many characters.
 ELLIPTIC_ITEM = re.compile(r"[\u4e00-\u9fff]{2,5}")
@@ -255,7 +263,7 @@ def _basis(sentence, numbers, n, unit, unit_end, found: Reading, subset: str, ct
         and whole.sentence == sentence
         and whole.metric_id == found.metric_id
         and whole.basis
-        and unit in bases.CASE_WORDS
+        and unit in CASE_WORDS
         and not bases.OWN_VERB.search(sentence, start, n.start)
     ):
         why = f"basis {whole.basis}: that of the count it is part of"
@@ -352,23 +360,20 @@ def candidates(
     opening = True  # the sentence opens its paragraph
     last_paragraph: list[Candidate] = []
     inherited = 0  # candidates of the paragraph before, read as this one's ('从案件类别来看,…' opening it)
-    had_text = neutral_heading = False
-    heading_line = ""
+    heading_line = ""  # the paragraph's one line when it is a heading
     for start, end, paragraph_ends in sentences(simple):
-        if end > start and simple[start:end].strip():
-            had_text = True
-            sentence_periods = periods.phrases(simple[start:end], _year(doc), doc.report_date, doc.written)
-            event = periods.event_day(simple[start:end], _year(doc), doc.report_date)
+        line = simple[start:end]
+        if end > start and line.strip():
+            sentence_periods = periods.phrases(line, _year(doc), doc.report_date, doc.written)
+            event = periods.event_day(line, _year(doc), doc.report_date)
             if event is not None:
                 sentence_periods = [event, *(p for p in sentence_periods if p.start >= event.end)]
             if not paragraph and paragraph_ends:
-                section = _heading_span(simple[start:end], sentence_periods) or section
+                section = _heading_span(line, sentence_periods) or section
             if opening:
-                heading = sections.section_after(simple[start:end], paragraph_ends, phrases, heading)
-                line = simple[start:end]  # '(二)案件特点': a heading naming no work leaves the totals before it
-                neutral_heading = paragraph_ends and sections.is_heading(line) and not FIELDS_OF_WORK.search(line)
+                heading = sections.section_after(line, paragraph_ends, phrases, heading)
                 heading_line = line if paragraph_ends and sections.is_heading(line) else ""
-                if lists.VIEW_OPEN.match(simple[start:end]) and last_paragraph:
+                if lists.VIEW_OPEN.match(line) and last_paragraph:
                     paragraph = list(last_paragraph)  # a view of the cases just counted, a paragraph of its own
                     inherited = len(paragraph)
                 opening = False
@@ -393,17 +398,16 @@ def candidates(
                 namer,
             )
             centre_named = centre_named or bool(MUNICIPAL_BODY.search(simple, start, end))
-            carried = _leading_span(simple[start:end], sentence_periods) or carried
+            carried = _leading_span(line, sentence_periods) or carried
             now = now or any(p.now for p in sentence_periods)  # 目前, 现有: the rest of the paragraph too
         if paragraph_ends:
             opening = True
             found += paragraph[inherited:]
             if paragraph:
                 last_paragraph = paragraph
-            elif had_text and heading_line and not neutral_heading:  # a heading naming other work ends it
-                if not {h.metric_id for h in phrases.hits(heading_line)} & {c.metric_id for c in last_paragraph}:
-                    last_paragraph = []
-            paragraph, centre_named, carried, now, inherited, had_text = [], False, None, False, 0, False
+            elif _names_other_work(heading_line, last_paragraph, phrases):
+                last_paragraph = []
+            paragraph, centre_named, carried, now, inherited, heading_line = [], False, None, False, 0, ""
     return drop_restatements(learned.apply(found, learned.shipped() if isinstance(model, str) else model))
 
 

@@ -560,10 +560,11 @@ def _reposted_span(simple_text: str, opening: str, date: pd.Timestamp | None) ->
     sentence_end = re.compile(r"[。！？!?\n]").search(opening, first.end)
     rest = opening[first.end : sentence_end.start() if sentence_end else len(opening)]
     # a summary's year ('2019年全市…共收到…469件'), not history ('2019年，我县被确定为试点', '自2016年…以来')
+    count = COUNT_IN.search(rest)
     if (
         HISTORY_BEFORE.search(opening, max(0, first.start - 4), first.start)
-        or not COUNT_IN.search(rest)
-        or HISTORY_IN.search(rest, 0, COUNT_IN.search(rest).start())  # history before the count, not after it
+        or count is None
+        or HISTORY_IN.search(rest, 0, count.start())  # history before the count, not after it
     ):
         return None
     return first.span
