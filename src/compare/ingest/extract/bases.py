@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .text import CASE_WORDS
+
 BASIS_WORDS = {
     "受理": "received",
     "收到": "received",
@@ -33,7 +35,6 @@ BASIS_CUE = re.compile("(?<!未)(" + "|".join(BASIS_WORDS) + ")(?!前)")  # not 
 OWN_VERB = re.compile("调处|调解|化解|处理|排查")
 # Two verbs of one count ('受理、办结', '受理并办结', '审批指派'): joined by nothing or a joining word.
 JOINED = re.compile(r"^\s*(、|和|及|并|与|或)?\s*$")
-CASE_WORDS = ("件", "起", "宗")
 LEGAL_HELP = re.compile(r"(含|包括|包含)[^,，。;；]{0,8}法律帮助")
 COURT_REFERRALS = re.compile(r"(含|包括|包含)[^,，。;；]{0,8}(法院委派|法院委托|委托调解|诉前|诉调)")
 SCOPE_REACH = 16  # how far after the number a '(含法律帮助)' note still speaks of it

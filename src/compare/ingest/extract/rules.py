@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 
 from ...data.numerals import Number, find_numbers, is_decrease
-from .text import CLAUSE_END, UNIT_FITS, clause_at, unit_after
+from .text import CASE_WORDS, CLAUSE_END, UNIT_FITS, clause_at, unit_after
 from .vocabulary import PhraseHit
 
 YOY_WORDS = ("同比", "较上年", "较上一年", "较去年", "比上年", "比去年", "比增")
@@ -266,10 +266,12 @@ def _whole(previous: list[Candidate], last: Candidate) -> Candidate:
     )
 
 
-def _larger_than_its_whole(value: float, previous: list[Candidate], last: Candidate) -> bool:
-    """Whether a part would be larger than the total its paragraph states for its metric (False with no total)."""
+def _no_kind_of(value: float, sentence: str, previous: list[Candidate], last: Candidate) -> bool:
+    """Whether a count of cases of one kind is no part of the count before it: larger than the total its paragraph
+    states ('…行政复议案件26件。…行政处罚类案件1200件'), or in a later sentence that does not open with the kind."""
     whole = _whole(previous, last)
-    return not whole.subset and value > whole.value
+    larger = not whole.subset and value > whole.value
+    return larger or (last.sentence != sentence and not KIND_OPENS.match(sentence))
 
 
 def _among(sentence: str, clause_start: int, hits: list[PhraseHit], last: Candidate | None) -> PhraseHit | None:
@@ -513,14 +515,16 @@ def _percent(sentence, n, clause_start, hits, previous) -> Reading | None:
 # The cases each rate of the catalogue is a share of: '…以调解、和解等方式结案310件,综合化解率达到31%' after
 # reconsideration cases is their rate, no mediation's.
 RATE_OF = {"mediation_success_rate": ("disputes_mediated", "disputes_mediated_success")}
-CASE_WORDS = ("件", "起", "宗")  # the counting words of cases (money, consultations or trainees between are read past)
 
 
 def _rate_of_other_cases(hit: PhraseHit, previous: list[Candidate]) -> bool:
-    """Whether the counts just before a named rate (in its paragraph) are of other cases than the rate's."""
-    cases = [p for p in previous if p.statement == "actual" and p.kind == "flow" and p.unit_word in CASE_WORDS]
-    own = hit.metric_id in RATE_OF and any(p.metric_id in RATE_OF[hit.metric_id] for p in previous)
-    return hit.metric_id in RATE_OF and bool(cases) and cases[-1].metric_id not in RATE_OF[hit.metric_id] and not own
+    """Whether a named rate follows counts of cases (in its paragraph) and none of the cases it is a share of (money,
+    consultations or trainees between are read past)."""
+    shares_of = RATE_OF.get(hit.metric_id)
+    if shares_of is None:
+        return False
+    cases = any(p.statement == "actual" and p.kind == "flow" and p.unit_word in CASE_WORDS for p in previous)
+    return cases and not any(p.metric_id in shares_of for p in previous)
 
 
 def _base_counted_alike(clause: str, target: Candidate) -> bool:
@@ -682,9 +686,8 @@ def classify(
             named_part
             and same_measure(unit, last.unit_word)
             and not OTHER_MONEY.search(since_last)
-            and not (named_part == "by_kind" and _larger_than_its_whole(n.value, previous, last))
-            and not (named_part == "by_kind" and last.sentence != sentence and not KIND_OPENS.match(sentence))
-        ):  # cases of one kind no more than all cases ('…行政复议案件26件。…行政处罚类案件1200件' are not its part)
+            and not (named_part == "by_kind" and _no_kind_of(n.value, sentence, previous, last))
+        ):
             return Reading(
                 last.metric_id,
                 last.kind,
@@ -759,7 +762,7 @@ BARE_CASES = re.compile(r"(受理|办理|承办|办结|审结|调处|调解|化�
 def _agency_cases(sentence, n, unit, unit_end, clause_start, hits, units) -> Reading | None:
     """Bare cases ('受理案件N件') of the agency the sentence names before them, or None."""
     bare = BARE_CASES.search(sentence, clause_start, n.start)
-    if bare is None or unit not in ("件", "宗", "起"):
+    if bare is None or unit not in CASE_WORDS:
         return None
     agencies = list(AGENCY.finditer(sentence, 0, bare.start()))
     if not agencies or any(agencies[-1].end() <= h.start < bare.start() for h in hits):
@@ -767,17 +770,13 @@ def _agency_cases(sentence, n, unit, unit_end, clause_start, hits, units) -> Rea
     agency = agencies[-1]
     before = sentence[: agency.start()]
     qualified = QUALIFIED.search(before) and not UNIT_LEVELS.search(before)  # '县劳动争议人民调解委员会'
-    if (
-        SUB_BODY.search(sentence, agency.end(), bare.start())
-        or ONE_KIND.search(sentence, 0, agency.start())
-        or qualified
-    ):
+    if SUB_BODY.search(sentence, agency.end(), bare.start()) or ONE_KIND.search(before) or qualified:
         return None  # '…中心驻法院工作站受理案件86件', '交通事故纠纷人民调解委员会受理案件230件': a part
-    metric = AGENCY_METRICS[agencies[-1].group(1) or agencies[-1].group(2)]
+    metric = AGENCY_METRICS[agency.group(1) or agency.group(2)]
     if metric not in units:
         return None
     subset = "concluded" if bare.group(1) in ("办结", "审结") else ""
-    why = f"cases of the {agencies[-1].group(0)} the sentence names"
+    why = f"cases of the {agency.group(0)} the sentence names"
     return Reading(metric, "flow", subset, "actual", n.value, bare.start(), unit_end, why if subset else "")
 
 

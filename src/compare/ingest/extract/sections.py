@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ...data.numerals import Number
 from .rules import OUTCOMES, Reading
-from .text import UNIT_FITS, UNIT_PATTERN
+from .text import CASE_WORDS, UNIT_FITS, UNIT_PATTERN
 from .vocabulary import PhraseHit, Phrases
 
 HEADING_CHARS = 30
@@ -38,7 +38,6 @@ STAGES = {
     **OUTCOMES,  # 维持, 撤销, 驳回, 责令履行, 终止, 撤回, 结转: as a list of parts names them
 }
 STAGE = re.compile("|".join(sorted(STAGES, key=len, reverse=True)))
-CASE_UNITS = ("件", "宗", "起")
 OTHER_OBJECTS = re.compile("来信|来访|信访|许可|咨询|培训|宣传|会议|听证|纠纷")
 
 
@@ -90,7 +89,7 @@ def section_part(
 ) -> Reading | None:
     """Number n as a part of the heading's metric, when its own words name a stage or outcome of cases and it is
     counted in cases; else None."""
-    if n.percent or unit not in CASE_UNITS or not heading.counts(unit, UNIT_FITS.get(unit, set())):
+    if n.percent or unit not in CASE_WORDS or not heading.counts(unit, UNIT_FITS.get(unit, set())):
         return None
     words = sentence[item_start : n.start]
     if OTHER_OBJECTS.search(words):  # '受理群众来信30件', '撤销违法行政许可3件': counts of something else

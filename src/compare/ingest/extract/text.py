@@ -47,6 +47,7 @@ UNIT_WORDS = [
 ]
 UNIT_PATTERN = re.compile("|".join(re.escape(u) for u, _ in UNIT_WORDS))
 UNIT_FITS = dict(UNIT_WORDS)
+CASE_WORDS = ("件", "起", "宗")  # the counting words of cases
 NOT_COUNTS_AFTER = (
     "年",
     "月",
