@@ -124,3 +124,25 @@ def test_this_year_in_a_report_whose_opening_names_its_year_as_an_annual_one_is_
     )
     got = read(text, ds, "2021-02-07")
     assert got[("admin_reconsideration_cases", 13)] == ("2020-01-01", "2020-12-31")
+
+
+def test_years_that_date_steps_of_a_history_are_not_the_reports_year(ds):  # SYNTHETIC
+    """'…2014年进入全面推进阶段' in a 2015 news report made 2014 the report's year, and its 今年 2014."""
+    text = (
+        "记者从10月19日召开的会议上获悉，我省社区矫正工作2010年全面试行，2014年进入全面推进阶段。"
+        "截至今年9月底，全省在册社区服刑人员5000人。"
+    )
+    assert read(text, ds, "2015-10-20")[("community_corrections_subjects", 5000)] == ("2015-09-30", "2015-09-30")
+    counted = "2014年，全省共办理法律援助案件900件。截至今年9月底，全省在册社区服刑人员5000人。"  # a year with counts
+    assert read(counted, ds, "2015-01-20")[("legal_aid_cases", 900)] == ("2014-01-01", "2014-12-31")
+
+
+def test_this_year_is_the_year_of_writing_not_one_named_before_it_in_the_sentence(ds):  # SYNTHETIC
+    text = "我省从2007年开展试点，2014年进入全面推进阶段，截至今年9月底，全省在册社区服刑人员5000人。"
+    assert read(text, ds, "2015-10-20")[("community_corrections_subjects", 5000)] == ("2015-09-30", "2015-09-30")
+
+
+def test_since_a_year_with_words_between_runs_from_that_year_to_the_report(ds):  # SYNTHETIC
+    """'自2016年开展试点以来' read as the year 2016 alone."""
+    got = read("自2016年开展试点以来，全县共办理法律援助案件3000件。", ds, "2019-07-10")
+    assert got[("legal_aid_cases", 3000)] == ("2016-01-01", "2019-07-10")

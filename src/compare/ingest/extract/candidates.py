@@ -36,6 +36,10 @@ from .vocabulary import PhraseHit, Phrases, phrase_table
 # Two figures for one metric, subset, statement and period this close are one figure stated twice.
 # A stock's movements ('累计接收社区矫正对象', '解除矫正') are not the stock.
 STOCK_FLOWS = re.compile(r"累计|接收|解除|新增")
+# Community corrections' running totals since the programme began ('试点以来，全省累计接收社区服刑人员22.7万人，解除
+# 矫正19.2万人'): parts of the subjects, over the span from the start the text states to the count's day.
+CORRECTIONS_MOVEMENTS = (("解除", "cumulative_released"), ("接收", "cumulative_received"))
+CORRECTIONS_TOPIC = re.compile("矫正|服刑")
 RESTATEMENT_TOLERANCE = 0.02
 
 
@@ -121,8 +125,12 @@ def _sentence_candidates(
         kind = found.kind
         planned = is_target(clause, sentence[unit_end : unit_end + 8])
         statement = "target" if found.statement == "actual" and planned else found.statement
+        since, movement = None, ""
         if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
-            continue
+            movement = _corrections_movement(sentence, item_start, n.start, found.metric_id)
+            since = periods.programme_start(simple, CORRECTIONS_TOPIC) if movement else None
+            if since is None:
+                continue
         yearly_actual = by_year and statement == "actual"
         if yearly_actual:
             dating = periods.Dating(*series.dated(year, kind, doc.report_date))
@@ -134,6 +142,11 @@ def _sentence_candidates(
         if statement == "yoy_pct" and not _year_on_year(sentence_periods, clause_start, n.start, dating):
             continue
         start_ts, end_ts = dating.start, dating.end
+        if since is not None:
+            if end_ts is None or since >= end_ts:
+                continue
+            start_ts, subset, kind = since, movement, "flow"
+            why = f"{movement.replace('_', ' ')} since the programme's start ({since:%Y-%m-%d}); {why}".rstrip("; ")
         quote_end = max(unit_end, found.quote_end)
         stated = _basis(sentence, numbers, n, unit, unit_end, found, subset, ctx, out)
         out.append(
@@ -164,6 +177,15 @@ def _sentence_candidates(
                 level=ctx.level,
             )
         )
+
+
+def _corrections_movement(sentence: str, item_start: int, at: int, metric_id: str) -> str:
+    """'cumulative_received' or 'cumulative_released' for a running total of community corrections subjects
+    ('累计接收…', '累计解除…', or '解除矫正…' after '累计接收' in one sentence), else ''."""
+    if metric_id != "community_corrections_subjects" or "累计" not in sentence[:at]:
+        return ""
+    item = sentence[item_start:at]
+    return next((label for word, label in CORRECTIONS_MOVEMENTS if word in item), "")
 
 
 # Words naming a field of the bureau's work: a heading with one ('二、行政复议工作') starts another subject.

@@ -57,7 +57,7 @@ PERIOD_PHRASE = re.compile(
         [
             rf"(?P<span>{YEAR}年?\s*[-—–~至到]\s*{YEAR}年)",
             r"(?P<plan>[\"“]?(十二五|十三五|十四五|十五五)[\"”]?(期间|时期|以来|规划以来)?)",
-            rf"(?P<since>{YEAR}年以来)",
+            rf"(?P<since>{YEAR}年(?:[^\d,，。；;、]{{1,8}}?)?以来)",  # 2018年以来, 2006年试点以来
             rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
             rf"(?P<days>{YEAR}年\d{{1,2}}月\d{{1,2}}[日号]\s*[-—–~至到]\s*(?:{YEAR}年)?(?:\d{{1,2}}月)?\d{{1,2}}[日号])",
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:{PART_WORDS}))",
@@ -267,13 +267,14 @@ def phrases(
     sentence: str, year: int | None, report_date: pd.Timestamp | None, written: int | None = None
 ) -> list[Phrase]:
     """The period phrases of a sentence, left to right. A year named in the sentence is the year of the
-    phrases after it (2019年1至7月); otherwise the document's year. written: the year a news report was
-    written, whose 去年 is the year before it (unless the sentence named a year first)."""
-    found = []
+    phrases after it (2019年1至7月), but not of 今年 (…2014年进入全面推进阶段。截至今年9月底: the year of
+    writing); otherwise the document's year. written: the year a news report was written, whose 去年 is the
+    year before it (unless the sentence named a year first)."""
+    found, own_year = [], year
     for m in PERIOD_PHRASE.finditer(sentence):
         if TARGET_REFERENCE.match(sentence, m.end()):  # 全年任务, 年度计划: the target's year, not the number's
             continue
-        span = _phrase_span(m, year, report_date, written)
+        span = _phrase_span(m, own_year if "今年" in m.group(0) else year, report_date, written)
         if m["year"] or m["year_part"] or m["year_months"]:
             year, written = int(m.group(0)[:4]), None
         if span is not None and span.start is not None and span.end is not None and span.end < span.start:
@@ -415,6 +416,7 @@ def _opening_span(opening: str, date: pd.Timestamp | None) -> Span | None:
         if p.span is not None
         and p.span.start is not None
         and (date is None or ((p.span.end is None or p.span.end.year >= date.year - 1) and p.span.start <= date))
+        and not _a_milestone(opening, p)
     ]
     if not named:
         return None
@@ -570,6 +572,21 @@ def _reposted_span(simple_text: str, opening: str, date: pd.Timestamp | None) ->
     return first.span
 
 
+# Steps of a history ('从2007年开展试点,2010年全面试行,2014年进入全面推进阶段'): the years date the steps.
+MILESTONE = re.compile(f"{HISTORY_IN.pattern}|进入|试行|试点|推开")
+CLAUSE_STOP = re.compile(r"[,，;；。！？!?\n]")
+
+
+def _a_milestone(opening: str, p: Phrase) -> bool:
+    """Whether a year named alone dates a step in a history ('2014年进入全面推进阶段'), with no count in its
+    clause, rather than the period the report speaks of."""
+    if p.span is None or not p.span.bare_year:
+        return False
+    stop = CLAUSE_STOP.search(opening, p.end)
+    clause = opening[p.end : stop.start() if stop else len(opening)]
+    return bool(MILESTONE.search(clause)) and not COUNT_IN.search(clause)
+
+
 def _formula_span(opening: str, date: pd.Timestamp | None) -> Span | None:
     """The year the opening's '现将…年…汇报如下' names, or None (none, or a year after the report's date)."""
     m = REPORT_FORMULA.search(opening)
@@ -586,6 +603,23 @@ def _yearbook_span(title: str) -> Span | None:
         return None
     year = int(m["a"] or m["b"]) - 1
     return Span(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), f"the yearbook title '{m.group(0)}'")
+
+
+# A programme's start ('自2006年试点以来', '从2007年开展试点', '自2010年5月开始…试点'): the first day of the span over
+# which its running totals (累计接收 … since then) accumulate.
+PROGRAMME_START = re.compile(rf"{YEAR}年(?:{MONTH}月份?)?(?:起|开始|开展|启动|全面试行|试行|试点|以来)")
+
+
+def programme_start(simple_text: str, topic: re.Pattern) -> pd.Timestamp | None:
+    """The earliest start the text gives a programme in a paragraph on topic (the pilot's, before the roll-out's),
+    or None when it states none: a running total with no stated start has no period."""
+    starts = []
+    for m in PROGRAMME_START.finditer(simple_text):
+        paragraph_end = simple_text.find("\n", m.end())
+        paragraph_end = len(simple_text) if paragraph_end < 0 else paragraph_end
+        if topic.search(simple_text, simple_text.rfind("\n", 0, m.start()) + 1, paragraph_end):
+            starts.append(pd.Timestamp(int(m.group(1)), _month(m.group(2)) if m.group(2) else 1, 1))
+    return min(starts, default=None)
 
 
 def document_period(simple_text: str, ctx: Context) -> DocumentPeriod:

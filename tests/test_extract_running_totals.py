@@ -1,0 +1,61 @@
+"""Running totals of community corrections since the programme began (累计接收, 累计解除矫正): parts of the
+subjects over the span from the start the report states to the day of the count, and nothing when it states
+no start (corpus2's convention: a cumulative total is kept only with its span). Every sentence is written for
+the test (SYNTHETIC, not from any report)."""
+
+import pandas as pd
+import pytest
+
+from compare.data import load_dataset
+from compare.ingest.extract import Context, extract
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def read(text, ds, published="2019-07-10"):
+    out = extract(text, ds, Context(doc_id="t", district_code="320000", published=pd.Timestamp(published)))
+    return {(r.metric_id, r.value): (r.subset, r.period_start, r.period_end) for r in out.itertuples()}
+
+
+M = "community_corrections_subjects"
+
+
+def test_totals_since_a_pilot_named_before_them_run_from_its_year(ds):  # SYNTHETIC
+    text = (
+        "某省自2008年试点以来，社区矫正工作稳步推进。"
+        "试点以来，全省累计接收社区服刑人员1.2万人，解除矫正9000人，目前在矫人员3000人。"
+    )
+    got = read(text, ds)
+    assert got[(M, 12000)] == ("cumulative_received", "2008-01-01", "2019-07-10")
+    assert got[(M, 9000)] == ("cumulative_released", "2008-01-01", "2019-07-10")
+    assert got[(M, 3000)] == ("", "2019-07-10", "2019-07-10")  # the stock itself
+
+
+def test_a_start_in_the_same_paragraph_after_the_totals_gives_the_month(ds):  # SYNTHETIC
+    text = (
+        "截至今年6月底，某市累计接收社区矫正对象4521人，累计解除矫正3120人，在矫人员1401人。"
+        "某市自2011年3月开始社区矫正试点工作。"
+    )
+    got = read(text, ds)
+    assert got[(M, 4521)] == ("cumulative_received", "2011-03-01", "2019-06-30")
+    assert got[(M, 3120)] == ("cumulative_released", "2011-03-01", "2019-06-30")
+
+
+def test_the_earliest_start_is_the_pilots(ds):  # SYNTHETIC
+    text = "我省社区矫正工作从2007年开展试点，2010年全面试行。截至今年5月底，全省已累计接收社区服刑人员6800人。"
+    assert read(text, ds)[(M, 6800)] == ("cumulative_received", "2007-01-01", "2019-05-31")
+
+
+def test_running_totals_with_no_stated_start_are_not_read(ds):  # SYNTHETIC
+    text = "截至目前，全县各司法所累计接收社区服刑人员800名，解除500名，在册社区服刑人员300名。"
+    got = read(text, ds)
+    assert (M, 800) not in got and (M, 500) not in got
+    assert got[(M, 300)] == ("", "2019-07-10", "2019-07-10")
+
+
+def test_a_start_in_a_paragraph_on_other_work_is_not_the_programmes(ds):  # SYNTHETIC
+    text = "全县自2015年开展法律援助便民服务以来成效明显。\n截至目前，全县累计接收社区服刑人员800名。"
+    assert (M, 800) not in read(text, ds)
