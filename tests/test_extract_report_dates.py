@@ -146,3 +146,8 @@ def test_since_a_year_with_words_between_runs_from_that_year_to_the_report(ds): 
     """'自2016年开展试点以来' read as the year 2016 alone."""
     got = read("自2016年开展试点以来，全县共办理法律援助案件3000件。", ds, "2019-07-10")
     assert got[("legal_aid_cases", 3000)] == ("2016-01-01", "2019-07-10")
+
+
+def test_a_years_work_opening_a_report_is_no_step_of_a_history(ds):  # SYNTHETIC
+    text = "2021年全区推行公共法律服务进村居，成效明显。全年共办理法律援助案件300件。"
+    assert read(text, ds, "2022-01-15")[("legal_aid_cases", 300)] == ("2021-01-01", "2021-12-31")

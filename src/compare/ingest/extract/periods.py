@@ -572,8 +572,11 @@ def _reposted_span(simple_text: str, opening: str, date: pd.Timestamp | None) ->
     return first.span
 
 
-# Steps of a history ('从2007年开展试点,2010年全面试行,2014年进入全面推进阶段'): the years date the steps.
-MILESTONE = re.compile(f"{HISTORY_IN.pattern}|进入|试行|试点|推开")
+# Steps of a history ('从2007年开展试点,2010年全面试行,2014年进入全面推进阶段'): the step follows the year at once
+# ('2021年全区推行…' is a year's work, not a step).
+MILESTONE = re.compile(
+    r"^\s*(?:起|以来|开始|至今)|^\s*(?:全面|正式|开始|率先)?(?:进入|试行|试点|推开|推行|启动|成立|开展试点|被确定|被评为|挂牌|揭牌)"
+)
 CLAUSE_STOP = re.compile(r"[,，;；。！？!?\n]")
 
 
