@@ -58,6 +58,7 @@ def test_a_phrase_for_an_unknown_metric_is_one_sentence(ds, data_copy):
         ("成功化解矛盾纠纷42宗。", "disputes_mediated_success", "total"),  # a success count, not disputes mediated
         ("全年成功调解各类矛盾纠纷案件73宗。", "disputes_mediated_success", "total"),
         ("全市法律援助机构共承办援助案件1420件。", "legal_aid_cases", "total"),  # whole unit
+        ("全年共评查行政执法案卷122卷。", "enforcement_files_reviewed", "total"),  # files counted in 卷
         ("其中缓刑87名,假释5名。", "community_corrections_subjects", "part"),
         ("另有县级调解委员会2个,行业性调解委员会6个。", "mediation_organizations", "part"),
         ("建成县、乡、村三级人民调解组织215个。", "mediation_organizations", "total"),  # all levels: the total
