@@ -415,3 +415,16 @@ def test_legal_aid_bodies_give_a_part_of_other_work_and_the_whole_of_legal_aid(d
 )
 def test_a_provider_opening_a_clause_is_credited_with_the_counts_after_it(ds, sentence, value):  # SYNTHETIC
     assert _subsets(sentence, ds)[value] == "by_provider"
+
+
+@pytest.mark.parametrize(
+    "sentence, label",
+    [
+        ("2023年，全县共受理法律援助案件520件，其中法律帮助120件。", "legal_help"),  # was 'part'
+        ("2023年，全县共办理法律援助案件520件(含法律帮助案件120件)。", "legal_help"),
+        ("全县共受理法律援助案件520件，其中刑事法律援助案件120件。", "criminal"),  # the part's own words still name it
+    ],
+)
+def test_a_part_after_qizhong_keeps_the_label_its_phrase_names(ds, sentence, label):  # SYNTHETIC
+    out = extract(sentence, ds, Context(doc_id="t", district_code="320412", published=T("2024-01-20")))
+    assert out.loc[out["value"] == 120, "subset"].tolist() == [label]

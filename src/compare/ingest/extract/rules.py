@@ -641,10 +641,11 @@ def classify(
         and n.value <= _whole(previous, last).value  # a part is no larger than its whole
         and same_measure(unit, last.unit_word)
     ):
+        named = hit.subset if restated else ""  # '其中法律帮助120件': the part its phrase names (legal_help)
         return Reading(
             last.metric_id,
             last.kind,
-            part_of(item, metric_id=last.metric_id) or "part",
+            named or part_of(item, metric_id=last.metric_id) or "part",
             "actual",
             n.value,
             part_start,
