@@ -151,3 +151,19 @@ def test_since_a_year_with_words_between_runs_from_that_year_to_the_report(ds): 
 def test_a_years_work_opening_a_report_is_no_step_of_a_history(ds):  # SYNTHETIC
     text = "2021年全区推行公共法律服务进村居，成效明显。全年共办理法律援助案件300件。"
     assert read(text, ds, "2022-01-15")[("legal_aid_cases", 300)] == ("2021-01-01", "2021-12-31")
+
+
+@pytest.mark.parametrize(
+    "text, published, span",
+    [
+        # one dated step alone on a report's first line is that year's work, not history
+        (
+            "2021年全面推行“一村一法律顾问”制度。\n全县共办理法律援助案件512件。",
+            "2022-01-15",
+            ("2021-01-01", "2021-12-31"),
+        ),
+        ("全县2022年创历史以来新高，共办理法律援助案件512件。", "2023-01-20", ("2022-01-01", "2022-12-31")),  # no since
+    ],
+)
+def test_a_year_is_kept_where_no_history_or_since_is_meant(ds, text, published, span):  # SYNTHETIC
+    assert read(text, ds, published)[("legal_aid_cases", 512)] == span

@@ -59,3 +59,45 @@ def test_running_totals_with_no_stated_start_are_not_read(ds):  # SYNTHETIC
 def test_a_start_in_a_paragraph_on_other_work_is_not_the_programmes(ds):  # SYNTHETIC
     text = "全县自2015年开展法律援助便民服务以来成效明显。\n截至目前，全县累计接收社区服刑人员800名。"
     assert (M, 800) not in read(text, ds)
+
+
+# A second read of this rule (made-up sentences, old against new) found these; each failed before its fix.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我县社区矫正工作从2010年开始试点。\n今年以来，全县累计接收社区矫正对象86人，解除矫正79人。",  # the year's own
+        "2020年，全县累计接收社区矫正对象120人，累计解除矫正98人。我县社区矫正工作从2009年起全面试行。",
+        "截至目前，全县累计接收社区矫正对象1200人。2019年开展社区矫正“规范执法年”活动。",  # other work, no start
+        "我县刑满释放人员安置帮教工作自2010年开展以来成效显著。截至目前，全县累计接收社区矫正对象1200人。",
+        "社区矫正工作开展以来，全县累计接收社区矫正对象1200人。全县自2013年起实行社区矫正对象电子定位管理。",
+    ],
+)
+def test_no_running_total_where_the_sentence_dates_the_count_or_no_start_is_stated(ds, text):  # SYNTHETIC
+    got = read(text, ds, "2021-09-10")
+    assert not [k for k, v in got.items() if v[0].startswith("cumulative")], got
+
+
+def test_a_new_intake_is_no_running_total_though_the_sentence_says_leiji(ds):  # SYNTHETIC
+    text = "我县自2012年开展社区矫正试点。今年以来，全县累计开展集中教育36场，新接收社区矫正对象45人。"
+    assert (M, 45) not in read(text, ds, "2021-09-10")
+
+
+def test_corrections_staff_are_no_subjects(ds):  # SYNTHETIC
+    got = read("县司法局为每个司法所配备2名以上社区矫正人员，共配备社区矫正人员36名。", ds)
+    assert (M, 36) not in got
+
+
+@pytest.mark.parametrize(
+    "text, start",
+    [
+        ("2018年机构改革以来，全县累计接收社区矫正对象430人，累计解除矫正380人。", "2018-01-01"),  # its own since
+        ("我省2003年被确定为社区矫正试点省，截至目前，全省累计接收社区矫正对象3.2万人。", "2003-01-01"),
+        ("自2006年我县社区矫正试点工作启动以来，全县累计接收社区矫正对象1500人。", "2006-01-01"),
+    ],
+)
+def test_a_start_stated_in_the_totals_own_sentence(ds, text, start):  # SYNTHETIC
+    got = read(text, ds, "2021-09-10")
+    received = [v for (metric, _), v in got.items() if metric == M and v[0] == "cumulative_received"]
+    assert received == [("cumulative_received", start, "2021-09-10")]

@@ -40,6 +40,8 @@ STOCK_FLOWS = re.compile(r"累计|接收|解除|新增")
 # 矫正19.2万人'): parts of the subjects, over the span from the start the text states to the count's day.
 CORRECTIONS_MOVEMENTS = (("解除", "cumulative_released"), ("接收", "cumulative_received"))
 CORRECTIONS_TOPIC = re.compile("矫正|服刑")
+NEW_INTAKE = re.compile("新接收|新增")
+CUT_OFF = re.compile("截[至止]")  # a cut-off ('截至今年9月底') ends a running total; it gives no period of its own
 RESTATEMENT_TOLERANCE = 0.02
 
 
@@ -127,8 +129,8 @@ def _sentence_candidates(
         statement = "target" if found.statement == "actual" and planned else found.statement
         since, movement = None, ""
         if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
-            movement = _corrections_movement(sentence, item_start, n.start, found.metric_id)
-            since = periods.programme_start(simple, CORRECTIONS_TOPIC) if movement else None
+            movement = _corrections_movement(sentence, clause_start, item_start, n.start, found.metric_id)
+            since = _running_since(simple, sentence, sentence_periods, n.start) if movement else None
             if since is None:
                 continue
         yearly_actual = by_year and statement == "actual"
@@ -136,6 +138,8 @@ def _sentence_candidates(
             dating = periods.Dating(*series.dated(year, kind, doc.report_date))
         else:
             own = [p for p in sentence_periods if not _carried_over_elsewhere(sentence, p, n.start)]
+            if since is not None:  # the year a programme started dates no running total of it
+                own = [p for p in own if not periods.PROGRAMME_START.match(sentence, p.start)]
             dating = periods.date_number(own, n.start, doc, kind, statement, carried, carried_now, section, sentence)
         if dating.unstated or periods.out_of_scope(dating, doc, statement, history=yearly_actual):
             continue
@@ -145,7 +149,7 @@ def _sentence_candidates(
         if since is not None:
             if end_ts is None or since >= end_ts:
                 continue
-            start_ts, subset, kind = since, movement, "flow"
+            start_ts, subset = since, movement
             why = f"{movement.replace('_', ' ')} since the programme's start ({since:%Y-%m-%d}); {why}".rstrip("; ")
         quote_end = max(unit_end, found.quote_end)
         stated = _basis(sentence, numbers, n, unit, unit_end, found, subset, ctx, out)
@@ -179,13 +183,30 @@ def _sentence_candidates(
         )
 
 
-def _corrections_movement(sentence: str, item_start: int, at: int, metric_id: str) -> str:
+def _corrections_movement(sentence: str, clause_start: int, item_start: int, at: int, metric_id: str) -> str:
     """'cumulative_received' or 'cumulative_released' for a running total of community corrections subjects
-    ('累计接收…', '累计解除…', or '解除矫正…' after '累计接收' in one sentence), else ''."""
-    if metric_id != "community_corrections_subjects" or "累计" not in sentence[:at]:
-        return ""
+    ('累计接收…' in its clause; '解除矫正…' after '累计接收' in one sentence), else '' (a new intake, 新接收, too)."""
     item = sentence[item_start:at]
-    return next((label for word, label in CORRECTIONS_MOVEMENTS if word in item), "")
+    if metric_id != "community_corrections_subjects" or NEW_INTAKE.search(item):
+        return ""
+    label = next((label for word, label in CORRECTIONS_MOVEMENTS if word in item), "")
+    running = "累计" in sentence[clause_start:at] or (label == "cumulative_released" and "累计接收" in sentence[:at])
+    return label if running else ""
+
+
+def _running_since(simple: str, sentence: str, sentence_periods: list[periods.Phrase], at: int) -> pd.Timestamp | None:
+    """The first day of a running total at position at: the start of the sentence's own since-phrase before it
+    ('2018年机构改革以来，…累计接收'), else the programme's start the text states (None when it states none); None too
+    when the sentence gives the count another period ('今年以来，全县累计接收…', '2020年，…累计接收…': that period's).
+    A cut-off, 目前 and the year a programme started ('2003年被确定为…试点，截至目前…') give none."""
+    before = [p for p in sentence_periods if p.end <= at and p.span is not None and not p.base]
+    since = [p for p in before if p.span.how.endswith("以来") and not p.span.how.startswith("今年")]
+    if since:
+        return since[-1].span.start
+    started = [p for p in before if periods.PROGRAMME_START.match(sentence, p.start)]
+    if any(not (p.now or CUT_OFF.match(p.span.how) or p in started) for p in before):
+        return None
+    return periods.programme_start(simple, CORRECTIONS_TOPIC)
 
 
 # Words naming a field of the bureau's work: a heading with one ('二、行政复议工作') starts another subject.

@@ -46,6 +46,9 @@ MONTH = r"([0-9]{1,2}|十[一二]?|[一二三四五六七八九])"  # [0-9]: the
 YEAR = r"((?:19|20)\d\d)"
 # Parts of a year: the first quarter, half and three quarters (from January), a later quarter or half.
 PART_WORDS = r"第?一季度|1季度|上半年|前三季度|全年|第?[二三四]季度|下半年"
+# Words between a year and 以来 that name what began then ('2006年试点以来'), not a part of the year ('2019年底以来',
+# '2020年下半年以来') or a record ('2022年创历史以来新高') or the next phrase ('2021年工作总结 今年以来').
+SINCE_BETWEEN = r"(?:(?!底|末|初|上半年|下半年|历史|今年|去年|年度|总结)[^\d,，。；;、\s])"
 
 # Averages and running totals with no stated start are not the period's counts (up to the last semicolon).
 NOT_A_PERIOD_COUNT = re.compile(r"截至(19|20)\d\d年(底|末)?累计|年均|平均每年|\d+(多|余)年")
@@ -57,7 +60,7 @@ PERIOD_PHRASE = re.compile(
         [
             rf"(?P<span>{YEAR}年?\s*[-—–~至到]\s*{YEAR}年)",
             r"(?P<plan>[\"“]?(十二五|十三五|十四五|十五五)[\"”]?(期间|时期|以来|规划以来)?)",
-            rf"(?P<since>{YEAR}年(?:[^\d,，。；;、]{{1,8}}?)?以来)",  # 2018年以来, 2006年试点以来
+            rf"(?P<since>{YEAR}年(?:{SINCE_BETWEEN}{{1,8}}?)?以来)",  # 2018年以来, 2006年试点以来, 2018年机构改革以来
             rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
             rf"(?P<days>{YEAR}年\d{{1,2}}月\d{{1,2}}[日号]\s*[-—–~至到]\s*(?:{YEAR}年)?(?:\d{{1,2}}月)?\d{{1,2}}[日号])",
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:{PART_WORDS}))",
@@ -572,22 +575,27 @@ def _reposted_span(simple_text: str, opening: str, date: pd.Timestamp | None) ->
     return first.span
 
 
-# Steps of a history ('从2007年开展试点,2010年全面试行,2014年进入全面推进阶段'): the step follows the year at once
-# ('2021年全区推行…' is a year's work, not a step).
+# Steps of a history ('从2007年开展试点,2010年全面试行,2014年进入全面推进阶段'): the step follows the year at once, in
+# a sentence that names other years ('2021年全区推行…' and '2021年全面推行…制度。' alone are a year's work).
 MILESTONE = re.compile(
     r"^\s*(?:起|以来|开始|至今)|^\s*(?:全面|正式|开始|率先)?(?:进入|试行|试点|推开|推行|启动|成立|开展试点|被确定|被评为|挂牌|揭牌)"
 )
 CLAUSE_STOP = re.compile(r"[,，;；。！？!?\n]")
+SENTENCE_STOP = re.compile(r"[。！？!?\n]")
 
 
 def _a_milestone(opening: str, p: Phrase) -> bool:
-    """Whether a year named alone dates a step in a history ('2014年进入全面推进阶段'), with no count in its
-    clause, rather than the period the report speaks of."""
+    """Whether a year named alone dates a step in a history ('2014年进入全面推进阶段' after '从2007年开展试点'), with
+    no count in its clause, rather than the period the report speaks of."""
     if p.span is None or not p.span.bare_year:
         return False
     stop = CLAUSE_STOP.search(opening, p.end)
     clause = opening[p.end : stop.start() if stop else len(opening)]
-    return bool(MILESTONE.search(clause)) and not COUNT_IN.search(clause)
+    sentence_start = max(opening.rfind(c, 0, p.start) for c in "。！？\n") + 1
+    sentence_end = SENTENCE_STOP.search(opening, p.end)
+    sentence = opening[sentence_start : sentence_end.start() if sentence_end else len(opening)]
+    timeline = len(set(re.findall(YEAR + "年", sentence))) >= 2
+    return timeline and bool(MILESTONE.search(clause)) and not COUNT_IN.search(clause)
 
 
 def _formula_span(opening: str, date: pd.Timestamp | None) -> Span | None:
@@ -608,9 +616,10 @@ def _yearbook_span(title: str) -> Span | None:
     return Span(pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31), f"the yearbook title '{m.group(0)}'")
 
 
-# A programme's start ('自2006年试点以来', '从2007年开展试点', '自2010年5月开始…试点'): the first day of the span over
-# which its running totals (累计接收 … since then) accumulate.
-PROGRAMME_START = re.compile(rf"{YEAR}年(?:{MONTH}月份?)?(?:起|开始|开展|启动|全面试行|试行|试点|以来)")
+# A programme's start, its pilot or roll-out ('自2006年试点以来', '从2007年开展试点', '自2010年5月开始社区矫正工作试点',
+# '2003年被确定为社区矫正试点省', '从2010年起全面试行'): the first day of the span over which its running totals
+# (累计接收 … since then) accumulate. Other work begun in a year ('2019年开展…活动', '2013年起实行…') is no start.
+PROGRAMME_START = re.compile(rf"{YEAR}年(?:{MONTH}月份?)?[^,，。；;\d]{{0,12}}?(?:试点|试行|推开)")
 
 
 def programme_start(simple_text: str, topic: re.Pattern) -> pd.Timestamp | None:
