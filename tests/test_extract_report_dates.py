@@ -167,3 +167,38 @@ def test_a_years_work_opening_a_report_is_no_step_of_a_history(ds):  # SYNTHETIC
 )
 def test_a_year_is_kept_where_no_history_or_since_is_meant(ds, text, published, span):  # SYNTHETIC
     assert read(text, ds, published)[("legal_aid_cases", 512)] == span
+
+
+@pytest.mark.parametrize(
+    "text, published, span",
+    [
+        # 今年 is the year of writing, though the opening names the year before
+        (
+            "2020年，全县社区矫正工作稳步推进。截至今年6月底，全县共办理法律援助案件512件。",
+            "2021-07-10",
+            ("2021-01-01", "2021-06-30"),
+        ),
+        # … or the document's year, where the year of writing would put it after the report
+        (
+            "2020年，全县工作稳步推进。截至今年11月底，全县共办理法律援助案件512件。",
+            "2021-01-15",
+            ("2020-01-01", "2020-11-30"),
+        ),
+        # a year with a step after it but no earlier step is that year's work
+        (
+            "2020年率先启动行政复议体制改革，较2019年增长30%。全年共办理法律援助案件512件。",
+            "2021-01-20",
+            ("2020-01-01", "2020-12-31"),
+        ),
+        (
+            "2021年全面推行“一村一法律顾问”制度，2020年试点的12个村均已达标。\n全县共办理法律援助案件512件。",
+            "2022-01-15",
+            ("2021-01-01", "2021-12-31"),
+        ),
+        # not since-phrases: 以来 inside other words, a superlative, a part of the year
+        ("2020年是我局成立以来工作量最大的一年，共办理法律援助案件512件。", "2021-01-20", ("2020-01-01", "2020-12-31")),
+        ("2021年全县群众以来电、来访等方式咨询，共办理法律援助案件512件。", "2022-01-20", ("2021-01-01", "2021-12-31")),
+    ],
+)
+def test_this_year_history_and_since_read_as_a_researcher_would(ds, text, published, span):  # SYNTHETIC
+    assert read(text, ds, published)[("legal_aid_cases", 512)] == span

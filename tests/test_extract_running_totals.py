@@ -101,3 +101,48 @@ def test_a_start_stated_in_the_totals_own_sentence(ds, text, start):  # SYNTHETI
     got = read(text, ds, "2021-09-10")
     received = [v for (metric, _), v in got.items() if metric == M and v[0] == "cumulative_received"]
     assert received == [("cumulative_received", start, "2021-09-10")]
+
+
+# A third read found these; each failed before its fix.
+
+
+@pytest.mark.parametrize(
+    "text, published",
+    [
+        ("2019年以来，我县不断深化社区矫正工作，2020年全县累计接收社区矫正对象120人，累计解除矫正98人。", "2021-01-20"),
+        ("我县社区矫正工作2012年开始试点。年内累计接收社区矫正对象86人，累计解除矫正79人。", "2021-01-20"),
+        ("2020年，我县社区矫正工作扎实推进，自2012年试点以来运行平稳。全县累计接收社区矫正对象120人。", "2021-01-20"),
+        ("我县社区矫正工作2012年开始试点。截至目前，累计对解除矫正人员开展回访教育320人。", "2021-09-10"),
+        (
+            "我县社区矫正工作2012年开始试点。截至目前，全县累计接收和解除社区矫正对象分别为1560人和1320人。",
+            "2021-09-10",
+        ),
+        (
+            "我县社区矫正工作2012年开始试点。截至目前，全县累计解除矫正1320人，其中期满解除1300人，收监执行20人。",
+            "2021-09-10",
+        ),
+    ],
+)
+def test_no_running_total_for_a_dated_count_or_other_work(ds, text, published):  # SYNTHETIC
+    got = read(text, ds, published)
+    bad = {k: v for k, v in got.items() if k[1] != 1320 and (v[0].startswith("cumulative") or v[0] == "part")}
+    assert not bad, got
+
+
+@pytest.mark.parametrize(
+    "text, start",
+    [
+        # another programme's pilot is no start of corrections
+        (
+            "我县2008年被确定为全省人民调解工作试点县，社区矫正工作2012年开始试点。截至目前，全县累计接收社区矫正对象1500人。",
+            "2012-01-01",
+        ),
+        (
+            "截至目前，全县累计接收社区矫正对象1500人。2018年试行社区矫正对象电子定位监管，社区矫正工作2011年开始试点。",
+            "2011-01-01",
+        ),
+    ],
+)
+def test_the_start_is_the_corrections_pilots(ds, text, start):  # SYNTHETIC
+    got = read(text, ds, "2021-03-10")
+    assert got[(M, 1500)] == ("cumulative_received", start, "2021-03-10")

@@ -58,7 +58,6 @@ def test_a_phrase_for_an_unknown_metric_is_one_sentence(ds, data_copy):
         ("成功化解矛盾纠纷42宗。", "disputes_mediated_success", "total"),  # a success count, not disputes mediated
         ("全年成功调解各类矛盾纠纷案件73宗。", "disputes_mediated_success", "total"),
         ("全市法律援助机构共承办援助案件1420件。", "legal_aid_cases", "total"),  # whole unit
-        ("全年共评查行政执法案卷122卷。", "enforcement_files_reviewed", "total"),  # files counted in 卷
         ("其中缓刑87名,假释5名。", "community_corrections_subjects", "part"),
         ("另有县级调解委员会2个,行业性调解委员会6个。", "mediation_organizations", "part"),
         ("建成县、乡、村三级人民调解组织215个。", "mediation_organizations", "total"),  # all levels: the total
@@ -428,3 +427,15 @@ def test_a_provider_opening_a_clause_is_credited_with_the_counts_after_it(ds, se
 def test_a_part_after_qizhong_keeps_the_label_its_phrase_names(ds, sentence, label):  # SYNTHETIC
     out = extract(sentence, ds, Context(doc_id="t", district_code="320412", published=T("2024-01-20")))
     assert out.loc[out["value"] == 120, "subset"].tolist() == [label]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "截至6月底，全县在册社区矫正对象312人，其中缓刑、假释人员185人。",
+        "全年发放宣传资料3万份，其中宣传单、宣传册1.2万份。",
+    ],
+)
+def test_a_listed_part_takes_no_label_from_its_last_phrase(ds, sentence):  # SYNTHETIC
+    out = extract(sentence, ds, Context(doc_id="t", district_code="320412", published=T("2021-07-10")))
+    assert out.loc[out["value"].isin([185, 12000]), "subset"].tolist() == ["part"]

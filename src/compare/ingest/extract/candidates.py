@@ -34,13 +34,15 @@ from .text import CASE_WORDS, CLAUSE_END, check_size, check_text, clause_at, is_
 from .vocabulary import PhraseHit, Phrases, phrase_table
 
 # Two figures for one metric, subset, statement and period this close are one figure stated twice.
-# A stock's movements ('累计接收社区矫正对象', '解除矫正') are not the stock.
-STOCK_FLOWS = re.compile(r"累计|接收|解除|新增")
+# A stock's movements ('累计接收社区矫正对象', '解除矫正', '收监执行20人') are not the stock.
+STOCK_FLOWS = re.compile(r"累计|接收|解除|新增|收监")
 # Community corrections' running totals since the programme began ('试点以来，全省累计接收社区服刑人员22.7万人，解除
 # 矫正19.2万人'): parts of the subjects, over the span from the start the text states to the count's day.
 CORRECTIONS_MOVEMENTS = (("解除", "cumulative_released"), ("接收", "cumulative_received"))
 CORRECTIONS_TOPIC = re.compile("矫正|服刑")
 NEW_INTAKE = re.compile("新接收|新增")
+OTHER_WORK = re.compile("开展|进行|回访|帮扶|帮助|教育|走访|安置|就业")  # done for those released, not releasing them
+THIS_PERIOD = re.compile("年内|一年来|本年|当年|本月|当月|同期|期间")  # a period no phrase names
 CUT_OFF = re.compile("截[至止]")  # a cut-off ('截至今年9月底') ends a running total; it gives no period of its own
 RESTATEMENT_TOLERANCE = 0.02
 
@@ -127,18 +129,17 @@ def _sentence_candidates(
         kind = found.kind
         planned = is_target(clause, sentence[unit_end : unit_end + 8])
         statement = "target" if found.statement == "actual" and planned else found.statement
-        since, movement = None, ""
+        movement = ""
         if kind == "stock" and statement == "actual" and STOCK_FLOWS.search(sentence, item_start, n.start):
             movement = _corrections_movement(sentence, clause_start, item_start, n.start, found.metric_id)
-            since = _running_since(simple, sentence, sentence_periods, n.start) if movement else None
-            if since is None:
+            if not movement:
                 continue
         yearly_actual = by_year and statement == "actual"
         if yearly_actual:
             dating = periods.Dating(*series.dated(year, kind, doc.report_date))
         else:
             own = [p for p in sentence_periods if not _carried_over_elsewhere(sentence, p, n.start)]
-            if since is not None:  # the year a programme started dates no running total of it
+            if movement:  # the year a programme started dates no running total of it
                 own = [p for p in own if not periods.PROGRAMME_START.match(sentence, p.start)]
             dating = periods.date_number(own, n.start, doc, kind, statement, carried, carried_now, section, sentence)
         if dating.unstated or periods.out_of_scope(dating, doc, statement, history=yearly_actual):
@@ -146,8 +147,9 @@ def _sentence_candidates(
         if statement == "yoy_pct" and not _year_on_year(sentence_periods, clause_start, n.start, dating):
             continue
         start_ts, end_ts = dating.start, dating.end
-        if since is not None:
-            if end_ts is None or since >= end_ts:
+        if movement:
+            since = _running_since(simple, sentence, sentence_periods, _own_period(carried, section, end_ts), n.start)
+            if since is None or end_ts is None or since >= end_ts:
                 continue
             start_ts, subset = since, movement
             why = f"{movement.replace('_', ' ')} since the programme's start ({since:%Y-%m-%d}); {why}".rstrip("; ")
@@ -185,28 +187,55 @@ def _sentence_candidates(
 
 def _corrections_movement(sentence: str, clause_start: int, item_start: int, at: int, metric_id: str) -> str:
     """'cumulative_received' or 'cumulative_released' for a running total of community corrections subjects
-    ('累计接收…' in its clause; '解除矫正…' after '累计接收' in one sentence), else '' (a new intake, 新接收, too)."""
+    ('累计接收…' in its clause; '解除矫正…' after '累计接收' in one sentence), else '': a new intake (新接收), both
+    movements in one item ('累计接收和解除…分别为'), or work done for those released ('对解除矫正人员开展回访教育')."""
     item = sentence[item_start:at]
-    if metric_id != "community_corrections_subjects" or NEW_INTAKE.search(item):
+    labels = [label for word, label in CORRECTIONS_MOVEMENTS if word in item]
+    if metric_id != "community_corrections_subjects" or NEW_INTAKE.search(item) or len(labels) != 1:
         return ""
-    label = next((label for word, label in CORRECTIONS_MOVEMENTS if word in item), "")
-    running = "累计" in sentence[clause_start:at] or (label == "cumulative_released" and "累计接收" in sentence[:at])
-    return label if running else ""
+    word = next(word for word, label in CORRECTIONS_MOVEMENTS if label == labels[0])
+    if OTHER_WORK.search(item, item.rfind(word)):
+        return ""
+    running = "累计" in sentence[clause_start:at] or (
+        labels[0] == "cumulative_released" and "累计接收" in sentence[:at]
+    )
+    return labels[0] if running else ""
 
 
-def _running_since(simple: str, sentence: str, sentence_periods: list[periods.Phrase], at: int) -> pd.Timestamp | None:
-    """The first day of a running total at position at: the start of the sentence's own since-phrase before it
+def _running_since(
+    simple: str, sentence: str, sentence_periods: list[periods.Phrase], own_period: periods.Span | None, at: int
+) -> pd.Timestamp | None:
+    """The first day of a running total at position at: the start of the since-phrase that dates it
     ('2018年机构改革以来，…累计接收'), else the programme's start the text states (None when it states none); None too
-    when the sentence gives the count another period ('今年以来，全县累计接收…', '2020年，…累计接收…': that period's).
-    A cut-off, 目前 and the year a programme started ('2003年被确定为…试点，截至目前…') give none."""
+    when the sentence, its paragraph or its heading gives the count another period ('今年以来，全县累计接收…',
+    '2020年，…累计接收…', '年内累计接收…'). A cut-off, 目前 and the year a programme started give none."""
     before = [p for p in sentence_periods if p.end <= at and p.span is not None and not p.base]
-    since = [p for p in before if p.span.how.endswith("以来") and not p.span.how.startswith("今年")]
-    if since:
-        return since[-1].span.start
-    started = [p for p in before if periods.PROGRAMME_START.match(sentence, p.start)]
-    if any(not (p.now or CUT_OFF.match(p.span.how) or p in started) for p in before):
+    dating = [
+        p
+        for p in before
+        if not (p.now or CUT_OFF.match(p.span.how) or periods.PROGRAMME_START.match(sentence, p.start))
+    ]
+    if dating:
+        last = dating[-1].span
+        return last.start if _a_since(last) else None
+    if THIS_PERIOD.search(sentence, 0, at) or (own_period is not None and not _a_since(own_period)):
         return None
     return periods.programme_start(simple, CORRECTIONS_TOPIC)
+
+
+def _own_period(
+    carried: periods.Span | None, section: periods.Span | None, end: pd.Timestamp | None
+) -> periods.Span | None:
+    """The period the paragraph or the heading gives a count ending at end, unless it is history long before it
+    ('我县2008年被确定为…试点县，…。截至目前，…累计接收': 2008 dates no count of today's)."""
+    own = carried if carried is not None else section
+    if own is None or own.end is None or end is None or own.end < end - pd.Timedelta(days=366):
+        return None
+    return own
+
+
+def _a_since(span: periods.Span) -> bool:
+    return span.how.endswith("以来") and not span.how.startswith("今年")
 
 
 # Words naming a field of the bureau's work: a heading with one ('二、行政复议工作') starts another subject.

@@ -48,7 +48,8 @@ YEAR = r"((?:19|20)\d\d)"
 PART_WORDS = r"第?一季度|1季度|上半年|前三季度|全年|第?[二三四]季度|下半年"
 # Words between a year and 以来 that name what began then ('2006年试点以来'), not a part of the year ('2019年底以来',
 # '2020年下半年以来') or a record ('2022年创历史以来新高') or the next phrase ('2021年工作总结 今年以来').
-SINCE_BETWEEN = r"(?:(?!底|末|初|上半年|下半年|历史|今年|去年|年度|总结)[^\d,，。；;、\s])"
+SINCE_BETWEEN = r"(?:(?!底|末|初|上半年|下半年|季度|月|历史|记录|今年|去年|年度|总结|是)[^\d,，。；;、\s])"
+# 以来 that starts other words ('以来电、来访等方式', '以来之不易') or a superlative ('成立以来最多', '以来新高')
 
 # Averages and running totals with no stated start are not the period's counts (up to the last semicolon).
 NOT_A_PERIOD_COUNT = re.compile(r"截至(19|20)\d\d年(底|末)?累计|年均|平均每年|\d+(多|余)年")
@@ -60,7 +61,7 @@ PERIOD_PHRASE = re.compile(
         [
             rf"(?P<span>{YEAR}年?\s*[-—–~至到]\s*{YEAR}年)",
             r"(?P<plan>[\"“]?(十二五|十三五|十四五|十五五)[\"”]?(期间|时期|以来|规划以来)?)",
-            rf"(?P<since>{YEAR}年(?:{SINCE_BETWEEN}{{1,8}}?)?以来)",  # 2018年以来, 2006年试点以来, 2018年机构改革以来
+            rf"(?P<since>{YEAR}年(?:{SINCE_BETWEEN}{{1,8}}?)?以来(?![电访之最]|新高|首次))",  # 2006年试点以来
             rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
             rf"(?P<days>{YEAR}年\d{{1,2}}月\d{{1,2}}[日号]\s*[-—–~至到]\s*(?:{YEAR}年)?(?:\d{{1,2}}月)?\d{{1,2}}[日号])",
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:{PART_WORDS}))",
@@ -270,14 +271,19 @@ def phrases(
     sentence: str, year: int | None, report_date: pd.Timestamp | None, written: int | None = None
 ) -> list[Phrase]:
     """The period phrases of a sentence, left to right. A year named in the sentence is the year of the
-    phrases after it (2019年1至7月), but not of 今年 (…2014年进入全面推进阶段。截至今年9月底: the year of
-    writing); otherwise the document's year. written: the year a news report was written, whose 去年 is the
-    year before it (unless the sentence named a year first)."""
+    phrases after it (2019年1至7月), but not of 今年, the year of writing (…2014年进入全面推进阶段，截至今年9月底),
+    or the document's year where that would end after the report; otherwise the document's year. written: the
+    year a news report was written, whose 去年 is the year before it (unless the sentence named a year first)."""
     found, own_year = [], year
     for m in PERIOD_PHRASE.finditer(sentence):
         if TARGET_REFERENCE.match(sentence, m.end()):  # 全年任务, 年度计划: the target's year, not the number's
             continue
-        span = _phrase_span(m, own_year if "今年" in m.group(0) else year, report_date, written)
+        if "今年" in m.group(0):  # the year of writing, or the document's when that would end after the report
+            span = _phrase_span(m, report_date.year if report_date is not None else own_year, report_date, written)
+            if span is not None and span.end is not None and report_date is not None and span.end > report_date:
+                span = _phrase_span(m, own_year, report_date, written) if own_year else None
+        else:
+            span = _phrase_span(m, year, report_date, written)
         if m["year"] or m["year_part"] or m["year_months"]:
             year, written = int(m.group(0)[:4]), None
         if span is not None and span.start is not None and span.end is not None and span.end < span.start:
@@ -575,8 +581,9 @@ def _reposted_span(simple_text: str, opening: str, date: pd.Timestamp | None) ->
     return first.span
 
 
-# Steps of a history ('从2007年开展试点,2010年全面试行,2014年进入全面推进阶段'): the step follows the year at once, in
-# a sentence that names other years ('2021年全区推行…' and '2021年全面推行…制度。' alone are a year's work).
+# Steps of a history ('从2007年开展试点,2010年全面试行,2014年进入全面推进阶段'): the step follows the year at once,
+# after an earlier year's step in its sentence ('2021年全区推行…', '2021年全面推行…制度，2020年试点的…',
+# '2020年率先启动…，较2019年增长30%' are a year's work).
 MILESTONE = re.compile(
     r"^\s*(?:起|以来|开始|至今)|^\s*(?:全面|正式|开始|率先)?(?:进入|试行|试点|推开|推行|启动|成立|开展试点|被确定|被评为|挂牌|揭牌)"
 )
@@ -585,8 +592,8 @@ SENTENCE_STOP = re.compile(r"[。！？!?\n]")
 
 
 def _a_milestone(opening: str, p: Phrase) -> bool:
-    """Whether a year named alone dates a step in a history ('2014年进入全面推进阶段' after '从2007年开展试点'), with
-    no count in its clause, rather than the period the report speaks of."""
+    """Whether a year named alone dates a later step in a history ('2014年进入全面推进阶段' after '从2007年开展试点'),
+    with no count in its clause, rather than the period the report speaks of."""
     if p.span is None or not p.span.bare_year:
         return False
     stop = CLAUSE_STOP.search(opening, p.end)
@@ -594,8 +601,10 @@ def _a_milestone(opening: str, p: Phrase) -> bool:
     sentence_start = max(opening.rfind(c, 0, p.start) for c in "。！？\n") + 1
     sentence_end = SENTENCE_STOP.search(opening, p.end)
     sentence = opening[sentence_start : sentence_end.start() if sentence_end else len(opening)]
-    timeline = len(set(re.findall(YEAR + "年", sentence))) >= 2
-    return timeline and bool(MILESTONE.search(clause)) and not COUNT_IN.search(clause)
+    at = p.start - sentence_start
+    earlier = [m for m in re.finditer(YEAR + "年", sentence[:at]) if MILESTONE.match(sentence[m.end() :])]
+    later_step = any(int(m.group(1)) < p.span.start.year for m in earlier)
+    return later_step and bool(MILESTONE.search(clause)) and not COUNT_IN.search(clause)
 
 
 def _formula_span(opening: str, date: pd.Timestamp | None) -> Span | None:
@@ -619,7 +628,11 @@ def _yearbook_span(title: str) -> Span | None:
 # A programme's start, its pilot or roll-out ('自2006年试点以来', '从2007年开展试点', '自2010年5月开始社区矫正工作试点',
 # '2003年被确定为社区矫正试点省', '从2010年起全面试行'): the first day of the span over which its running totals
 # (累计接收 … since then) accumulate. Other work begun in a year ('2019年开展…活动', '2013年起实行…') is no start.
-PROGRAMME_START = re.compile(rf"{YEAR}年(?:{MONTH}月份?)?[^,，。；;\d]{{0,12}}?(?:试点|试行|推开)")
+PROGRAMME_START = re.compile(
+    rf"{YEAR}年(?:{MONTH}月份?)?[^,，。；;\d]{{0,12}}?(?:试点|试行|推开)(?=以来|工作|[省县市区]|地区|单位|[,，。；;、]|$)"
+)  # what follows the pilot word is no object of it: '2018年试行社区矫正对象电子定位监管' pilots something else
+# A start's own clause naming other work ('我县2008年被确定为全省人民调解工作试点县', '值班律师制度2016年全面推开')
+OTHER_PROGRAMME = re.compile("调解|法律援助|值班律师|普法|公证|复议|法律顾问|公共法律服务|司法所|电子|定位")
 
 
 def programme_start(simple_text: str, topic: re.Pattern) -> pd.Timestamp | None:
@@ -629,6 +642,10 @@ def programme_start(simple_text: str, topic: re.Pattern) -> pd.Timestamp | None:
     for m in PROGRAMME_START.finditer(simple_text):
         paragraph_end = simple_text.find("\n", m.end())
         paragraph_end = len(simple_text) if paragraph_end < 0 else paragraph_end
+        clause_start = max(simple_text.rfind(c, 0, m.start()) for c in ",，。；;\n") + 1
+        clause = simple_text[clause_start : m.end()]
+        if not topic.search(clause) and OTHER_PROGRAMME.search(clause):
+            continue
         if topic.search(simple_text, simple_text.rfind("\n", 0, m.start()) + 1, paragraph_end):
             starts.append(pd.Timestamp(int(m.group(1)), _month(m.group(2)) if m.group(2) else 1, 1))
     return min(starts, default=None)

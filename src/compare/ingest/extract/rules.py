@@ -137,6 +137,7 @@ KIND_OPENS = re.compile(
 # Words that name both halves together, so no part: 专兼职 (full- and part-time), 来电来访 (both channels of
 # consultation: '共解答来电、来访咨询3000余人次').
 BOTH_HALVES = re.compile("专兼职|专职和兼职|专、兼职|来电[、和及]?来访|来访[、和及]?来电")
+LISTED = re.compile("[、和及与]|以及")  # items of a list
 PROGRAMME_NAMES = re.compile("社区矫正|社区服刑")  # their 社区 names no community ('现有社区矫正人员200人')
 PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}(?<!社)(区|县)(?![委级])")  # 镇海区: its 镇 names no township
 # A part's words stand right before its number ('办结案件78件', '涉及妇女儿童维权的案件1103件'): how far back.
@@ -643,11 +644,13 @@ def classify(
         and n.value <= _whole(previous, last).value  # a part is no larger than its whole
         and same_measure(unit, last.unit_word)
     ):
-        named = hit.subset if restated else ""  # '其中法律帮助120件': the part its phrase names (legal_help)
+        own = part_of(item, metric_id=last.metric_id)
+        # '其中法律帮助120件': the part its one phrase names (legal_help), where its words name none ('其中缓刑、假释…')
+        named = hit.subset if restated and own in ("", "part") and not LISTED.search(item) else ""
         return Reading(
             last.metric_id,
             last.kind,
-            named or part_of(item, metric_id=last.metric_id) or "part",
+            named or own or "part",
             "actual",
             n.value,
             part_start,

@@ -42,7 +42,6 @@ UNIT_WORDS = [
     ("张", {"copy", "certificate"}),
     ("本", {"copy", "file", "certificate"}),
     ("册", {"copy"}),
-    ("卷", {"file"}),  # 评查案卷122卷
     ("项", {"item", "event"}),
     ("%", {"percent"}),
 ]
