@@ -202,3 +202,16 @@ def test_a_year_is_kept_where_no_history_or_since_is_meant(ds, text, published, 
 )
 def test_this_year_history_and_since_read_as_a_researcher_would(ds, text, published, span):  # SYNTHETIC
     assert read(text, ds, published)[("legal_aid_cases", 512)] == span
+
+
+@pytest.mark.parametrize(
+    "lead, day",
+    [
+        ("记者从10月19日上午召开的全省司法行政工作会议上获悉，", "2015-10-19"),
+        ("记者从19日召开的全省司法行政工作会议上获悉，", "2015-10-19"),
+        ("记者从昨天上午召开的全省司法行政工作会议上获悉，", "2015-10-19"),
+    ],
+)
+def test_the_day_a_reporter_learnt_the_figures_dates_the_stocks(ds, lead, day):  # SYNTHETIC
+    got = read(lead + "目前全省共有人民调解员8000名。", ds, "2015-10-20")
+    assert got[("mediators", 8000)] == (day, day)

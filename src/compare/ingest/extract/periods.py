@@ -338,8 +338,12 @@ LEAD_LAG_DAYS = 10
 # ... or the day before it was written: '记者昨日从…获悉', '昨天，…召开新闻发布会', '这是记者昨天从…了解到的'; written
 # on the day of its dateline ('廊坊12月23日电') when it has one, else on the day it went out.
 YESTERDAY_LEAD = re.compile(
-    r"记者昨[日天]|昨[日天][上下]?午?[,，]?\s*(?:本报)?记者|(?:^|(?<=[\s。，,]|讯))昨[日天][上下]?午?[,，][^。“”]{2,60}?新闻发布会"
+    r"记者(?:从|于)?昨[日天]|昨[日天][上下]?午?[,，]?\s*(?:本报)?记者"
+    r"|(?:^|(?<=[\s。，,]|讯))昨[日天][上下]?午?[,，][^。“”]{2,60}?新闻发布会"
 )
+# ... or the day the reporter names for the meeting it learnt them at: '记者从10月19日上午召开的…会议上获悉',
+# '记者从19日召开的…获悉' (the page's month, or the month before for a day after the page's).
+REPORTER_DAY = re.compile(r"记者(?:从|于)(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日[^。]{0,60}?(?:获悉|了解到)")
 WIRE_DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日电")
 
 
@@ -352,6 +356,14 @@ def _stated_before(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | 
     for m in LEAD_DAY.finditer(simple_text[:OPENING_CHARS]):
         day = _date(published.year, m["m"], m["d"])
         if day is not None and _soon_after(day, published, LEAD_LAG_DAYS):
+            return day
+    reporter = REPORTER_DAY.search(simple_text[:OPENING_CHARS])
+    if reporter is not None:
+        month = int(reporter["m"]) if reporter["m"] else published.month
+        day = _date(published.year, month, reporter["d"])
+        if day is not None and day > published and not reporter["m"]:
+            day = _date(published.year, month - 1, reporter["d"]) if month > 1 else None
+        if day is not None and _soon_after(day, published, LEAD_LAG_DAYS, same_day=True):
             return day
     alone = DAY_LEAD.match(simple_text)
     day = _date(published.year, published.month, alone["d"]) if alone else None
