@@ -300,6 +300,11 @@ def test_accept_copies_only_the_file_it_writes_and_never_follows_links(data_copy
     assert list(temp.iterdir()) == [], "the trial copy is removed"
 
 
+# Stopping a command mid-validation races the validation (seconds); a test starved of the processor that long
+# sees it end first. It tries again, and fails if every try finds the validation over.
+ATTEMPTS = 3
+
+
 def big_data(data_copy, copies: int = 300) -> None:
     """observations.csv repeated: validation takes seconds, long enough to stop a command in the middle."""
     path = data_copy / "observations.csv"
@@ -323,20 +328,23 @@ def test_a_stopped_accept_removes_its_trial_copy_and_says_so_in_one_line(data_co
     before = (data_copy / "observations.csv").read_bytes()
     temp = tmp_path / "tmp"
     temp.mkdir()
-    accept = subprocess.Popen(
-        [sys.executable, "-m", "compare.cli", "--data", str(data_copy), "accept", str(review)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "TMPDIR": str(temp)},
-        preexec_fn=interruptible,
-    )
-    deadline = time.monotonic() + 120
-    while not list(temp.glob("*/observations.csv")) and accept.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert accept.poll() is None, "stopped while validating its trial merge"
-    accept.send_signal(signum)
-    out, err = accept.communicate(timeout=60)
+    for _attempt in range(ATTEMPTS):
+        accept = subprocess.Popen(
+            [sys.executable, "-m", "compare.cli", "--data", str(data_copy), "accept", str(review)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "TMPDIR": str(temp)},
+            preexec_fn=interruptible,
+        )
+        deadline = time.monotonic() + 120
+        while not list(temp.glob("*/observations.csv")) and accept.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert accept.poll() is None, "stopped while validating its trial merge"
+        accept.send_signal(signum)
+        out, err = accept.communicate(timeout=60)
+        if accept.returncode != 1:  # 1: on a loaded machine the validation ended before this test sent the signal
+            break
     assert accept.returncode == code and "Traceback" not in err, err[-2000:]
     assert err.splitlines() == ["error: compare accept was stopped and nothing was merged into observations.csv."]
     assert list(temp.iterdir()) == [], "no trial copy left behind"
