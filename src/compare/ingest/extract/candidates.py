@@ -33,7 +33,6 @@ from .rules import (
 from .text import CASE_WORDS, CLAUSE_END, check_size, check_text, clause_at, is_count, reading_text, sentences, unit_of
 from .vocabulary import PhraseHit, Phrases, phrase_table
 
-# Two figures for one metric, subset, statement and period this close are one figure stated twice.
 # A stock's movements ('累计接收社区矫正对象', '解除矫正', '收监执行20人') are not the stock.
 STOCK_FLOWS = re.compile(r"累计|接收|解除|新增|收监")
 # Community corrections' running totals since the programme began ('试点以来，全省累计接收社区服刑人员22.7万人，解除
@@ -44,6 +43,7 @@ NEW_INTAKE = re.compile("新接收|新增")
 OTHER_WORK = re.compile("开展|进行|回访|帮扶|帮助|教育|走访|安置|就业")  # done for those released, not releasing them
 THIS_PERIOD = re.compile("年内|一年来|本年|当年|本月|当月|同期|期间")  # a period no phrase names
 CUT_OFF = re.compile("截[至止]")  # a cut-off ('截至今年9月底') ends a running total; it gives no period of its own
+# Two figures for one metric, subset, statement and period this close are one figure stated twice.
 RESTATEMENT_TOLERANCE = 0.02
 
 
@@ -235,6 +235,7 @@ def _own_period(
 
 
 def _a_since(span: periods.Span) -> bool:
+    """Whether a span runs from a year to now ('2018年机构改革以来'), not from this January (今年以来)."""
     return span.how.endswith("以来") and not span.how.startswith("今年")
 
 

@@ -47,9 +47,9 @@ YEAR = r"((?:19|20)\d\d)"
 # Parts of a year: the first quarter, half and three quarters (from January), a later quarter or half.
 PART_WORDS = r"第?一季度|1季度|上半年|前三季度|全年|第?[二三四]季度|下半年"
 # Words between a year and 以来 that name what began then ('2006年试点以来'), not a part of the year ('2019年底以来',
-# '2020年下半年以来') or a record ('2022年创历史以来新高') or the next phrase ('2021年工作总结 今年以来').
+# '2020年下半年以来') or a record ('2022年创历史以来新高') or the next phrase ('2021年工作总结 今年以来'). The since
+# pattern also refuses 以来 starting other words ('以来电、来访', '以来之不易') or a superlative ('成立以来最多').
 SINCE_BETWEEN = r"(?:(?!底|末|初|上半年|下半年|季度|月|历史|记录|今年|去年|年度|总结|是)[^\d,，。；;、\s])"
-# 以来 that starts other words ('以来电、来访等方式', '以来之不易') or a superlative ('成立以来最多', '以来新高')
 
 # Averages and running totals with no stated start are not the period's counts (up to the last semicolon).
 NOT_A_PERIOD_COUNT = re.compile(r"截至(19|20)\d\d年(底|末)?累计|年均|平均每年|\d+(多|余)年")
