@@ -24,6 +24,7 @@ import pandas as pd
 
 from ...data.periods import month_end as last_day
 from .context import Context
+from .text import SENTENCE_END
 
 # How far into the text the document's own period is looked for: the title, dateline and first sentences.
 OPENING_CHARS = 300
@@ -600,7 +601,6 @@ MILESTONE = re.compile(
     r"^\s*(?:起|以来|开始|至今)|^\s*(?:全面|正式|开始|率先)?(?:进入|试行|试点|推开|推行|启动|成立|开展试点|被确定|被评为|挂牌|揭牌)"
 )
 CLAUSE_STOP = re.compile(r"[,，;；。！？!?\n]")
-SENTENCE_STOP = re.compile(r"[。！？!?\n]")
 
 
 def _a_milestone(opening: str, p: Phrase) -> bool:
@@ -611,7 +611,7 @@ def _a_milestone(opening: str, p: Phrase) -> bool:
     stop = CLAUSE_STOP.search(opening, p.end)
     clause = opening[p.end : stop.start() if stop else len(opening)]
     sentence_start = max(opening.rfind(c, 0, p.start) for c in "。！？\n") + 1
-    sentence_end = SENTENCE_STOP.search(opening, p.end)
+    sentence_end = SENTENCE_END.search(opening, p.end)
     sentence = opening[sentence_start : sentence_end.start() if sentence_end else len(opening)]
     at = p.start - sentence_start
     earlier = [m for m in re.finditer(YEAR + "年", sentence[:at]) if MILESTONE.match(sentence[m.end() :])]
