@@ -59,6 +59,8 @@ def test_an_address_with_year_then_month_and_day_dates_the_page(ds):  # SYNTHETI
         ("8月16日下午，50名记者走进县法治文化公园。县司法局局长向记者介绍，", "2010-08-24", "2010-08-16"),
         ("日报7月27日讯(记者 张三)今天，区司法局召开推进会。会议介绍，", "2010-07-28", "2010-07-27"),
         ("8日，区司法局举办法治宣传活动。据介绍，", "2010-08-09", "2010-08-08"),
+        # the day alone after the agency's name, 记者 right after it
+        ("某某新闻网讯 8日记者从区司法局了解到，", "2010-08-09", "2010-08-08"),
     ],
 )
 def test_a_news_leads_day_ends_what_it_counts_so_far(ds, lead, published, end):  # SYNTHETIC
@@ -189,6 +191,15 @@ def test_a_years_work_opening_a_report_is_no_step_of_a_history(ds):  # SYNTHETIC
         ("全县2022年创历史以来新高，共办理法律援助案件512件。", "2023-01-20", ("2022-01-01", "2022-12-31")),
         ("2020年是我局成立以来工作量最大的一年，共办理法律援助案件512件。", "2021-01-20", ("2020-01-01", "2020-12-31")),
         ("2021年全县群众以来电、来访等方式咨询，共办理法律援助案件512件。", "2022-01-20", ("2021-01-01", "2021-12-31")),
+        # to the end of a quarter (截至…季度末) runs from January, not over the quarter alone
+        ("截至今年三季度末，全省共办理法律援助案件512件。", "2020-11-23", ("2020-01-01", "2020-09-30")),
+        ("截至2020年上半年末，全省共办理法律援助案件512件。", "2020-11-23", ("2020-01-01", "2020-06-30")),
+        # a five-year plan named as a document ('宣传“十三五规划”') is no period
+        (
+            "12月4日，市司法局开展宪法日宣传，宣传“十三五规划”，共办理法律援助案件512件。",
+            "2015-12-05",
+            ("2015-12-04", "2015-12-04"),
+        ),
     ],
 )
 def test_this_year_history_and_since_read_as_a_researcher_would(ds, text, published, span):  # SYNTHETIC
@@ -206,3 +217,31 @@ def test_this_year_history_and_since_read_as_a_researcher_would(ds, text, publis
 def test_the_day_a_reporter_learnt_the_figures_dates_the_stocks(ds, lead, day):  # SYNTHETIC
     got = read(lead + "目前全省共有人民调解员8000名。", ds, "2015-10-20")
     assert got[("mediators", 8000)] == (day, day)
+
+
+def test_a_span_of_days_whose_first_day_lacks_its_character_dates_the_stocks_at_its_end(ds):  # SYNTHETIC
+    """'2021年1月25—11月25日' was read as the report's date (25 January) and as no span."""
+    text = "2021年1月25—11月25日，自治区司法厅开展专项行动。截止目前，全区共设立人民调解组织15835个。"
+    assert read(text, ds)[("mediation_organizations", 15835)] == ("2021-11-25", "2021-11-25")
+
+
+# An opening that names no period: the figures come after it (SYNTHETIC).
+NO_PERIOD_OPENING = "县司法局在城东街道开展迎春送法志愿服务活动，向群众发放春联和宣传资料，解答群众关心的法律问题。" * 8
+
+
+@pytest.mark.parametrize(
+    "sentence, published, span",
+    [
+        (
+            "2021年以来，县司法局持续创新服务方式，全年办理法律援助案件700件。",
+            "2022-01-24",
+            ("2021-01-01", "2021-12-31"),
+        ),
+        ("全年办理法律援助案件700件。", "2022-03-10", ("2021-01-01", "2021-12-31")),
+        ("2022年全年办理法律援助案件700件。", "2022-03-10", ("2022-01-01", "2022-03-10")),  # a named year stays
+        ("全年办理法律援助案件700件。", "2022-04-10", ("2022-01-01", "2022-04-10")),  # later, the year so far
+    ],
+)
+def test_a_whole_year_said_in_a_years_first_months_is_the_year_just_past(ds, sentence, published, span):  # SYNTHETIC
+    """A January release on a new-year event said '全年办理…' of the year just ended; it was read as 1-24 January."""
+    assert read(NO_PERIOD_OPENING + "\n" + sentence, ds, published)[("legal_aid_cases", 700)] == span

@@ -61,16 +61,21 @@ PERIOD_PHRASE = re.compile(
     "|".join(
         [
             rf"(?P<span>{YEAR}年?\s*[-—–~至到]\s*{YEAR}年)",
-            r"(?P<plan>[\"“]?(十二五|十三五|十四五|十五五)[\"”]?(期间|时期|以来|规划以来)?)",
+            # a plan's years, not the plan itself ('宣传党的“十三五规划”': a document, no period)
+            r"(?P<plan>[\"“]?(十二五|十三五|十四五|十五五)[\"”]?(?:期间|时期|以来|规划以来|规划期间|(?!规划)))",
             rf"(?P<since>{YEAR}年(?:{SINCE_BETWEEN}{{1,8}}?)?以来(?![电访之最]|新高|首次))",  # 2006年试点以来
             rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
-            rf"(?P<days>{YEAR}年\d{{1,2}}月\d{{1,2}}[日号]\s*[-—–~至到]\s*(?:{YEAR}年)?(?:\d{{1,2}}月)?\d{{1,2}}[日号])",
+            # the first day's 日 may be left out before a month ('2021年1月25—11月25日')
+            rf"(?P<days>{YEAR}年\d{{1,2}}月\d{{1,2}}(?:[日号]|(?=\s*[-—–~至到]\s*(?:{YEAR}年)?\d{{1,2}}月\d{{1,2}}[日号]))"
+            rf"\s*[-—–~至到]\s*(?:{YEAR}年)?(?:\d{{1,2}}月)?\d{{1,2}}[日号])",
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:{PART_WORDS}))",
             rf"(?P<year>{YEAR}年(?:度)?)(?!\d{{1,2}}\s*[月日号]|月|\d{{1,2}}\s*[-—至到~])",  # 2020年172件 too
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
             rf"(?P<first_months>(?:{YEAR}年|今年)?(?<![提之以案])前{MONTH}个月)",
             rf"(?P<month>(?:(?:{YEAR}年)?(?<![\d\-—至到~])(?<!\d月){MONTH}月份|{YEAR}年{MONTH}月(?![\d日号底末初中上下旬份]))"
             r"(?!\s*(?:以来|起|[至到\-—–~]|[上中下]旬|初|底|末)))",  # no range (3月至8月), no day in it (5月份中旬)
+            # to a quarter's or half's end, from January ('截至今年三季度末')
+            rf"(?P<until_part>截[至止](?:到)?(?:今年|{YEAR}年)?(?:前|第)?(?:[一二三1-3]季度|上半年)(?:末|底))",
             rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:(?P<until_day>\d{{1,2}})日|(?P<third>[上中下]旬))"
             rf"|截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:底|末|份)?)",
             rf"(?P<part>{PART_WORDS})",
@@ -89,6 +94,7 @@ PHRASE_STARTS = '0123456789"“一上下今全前十去历迄多当如截现目�
 PERIOD_PHRASE = re.compile(f"(?=[{PHRASE_STARTS}])(?:{PERIOD_PHRASE.pattern})")
 COMPARISON_BASE = re.compile(r"(较|比|与)$")
 TARGET_REFERENCE = re.compile(r"(的)?(任务|计划|目标)")
+QUARTERS = {"一": 1, "二": 2, "三": 3, "1": 1, "2": 2, "3": 3}
 THIRDS = {"上旬": 5, "中旬": 15, "下旬": 25}  # the middle day of each third of a month
 PARTS = {
     "一季度": (1, 3),
@@ -102,9 +108,10 @@ PARTS = {
     "四季度": (10, 12),
     "下半年": (7, 12),
 }
-# Dates a report carries in its first lines: 发布日期: 2019年05月28日, 2021-09-29, 23.07.2015.
+# Dates a report carries in its first lines: 发布日期: 2019年05月28日, 2021-09-29, 23.07.2015 (not the first day of a
+# span: '2021年1月25—11月25日').
 REPORT_DATE = re.compile(
-    r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})日?"
+    r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d|日?\s*[-—–~至到]\s*\d{1,2}月)日?"
     r"|(?<!\d)(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>(?:19|20)\d\d)"
 )
 
@@ -201,7 +208,7 @@ def _phrase_span(
     if g["days"]:  # 2018年7月16日-7月22日: a week's (or any run of days') figures
         years = [int(y) for y in re.findall(YEAR, text)]
         months = [int(x) for x in re.findall(r"(\d{1,2})月", text)]
-        days = [int(x) for x in re.findall(r"(\d{1,2})[日号]", text)]
+        days = [int(x) for x in re.findall(r"月(\d{1,2})|(?<![\d月])(\d{1,2})[日号]", text) for x in x if x]
         first = _date(years[0], months[0], days[0])
         last = _date(years[-1], months[-1], days[-1])
         return Span(first, last, text) if first is not None and last is not None and first <= last else None
@@ -234,6 +241,11 @@ def _phrase_span(
     if g["year"]:
         y = int(text[:4])
         return Span(pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31), text, bare_year=True)
+    if g["until_part"]:  # 截至今年三季度末: the year to the quarter's end
+        y, rest, _ = _named_year(text, year, report_date)
+        quarter = re.search(r"([一二三1-3])季度", text[rest:])
+        last = 3 * QUARTERS[quarter.group(1)] if quarter else 6  # 上半年末: June
+        return Span(pd.Timestamp(y, 1, 1), month_end(y, last), text) if y else None
     if g["until"]:
         y, rest, _ = _named_year(text, year, report_date)  # 截至2024年4月10日 names its year
         months = [_month(x) for x in re.findall(MONTH, text[rest:])]
@@ -275,7 +287,7 @@ def phrases(
     phrases after it (2019年1至7月), but not of 今年, the year of writing (…2014年进入全面推进阶段，截至今年9月底),
     or the document's year where that would end after the report; otherwise the document's year. written: the
     year a news report was written, whose 去年 is the year before it (unless the sentence named a year first)."""
-    found, own_year = [], year
+    found, own_year, named = [], year, False
     for m in PERIOD_PHRASE.finditer(sentence):
         if TARGET_REFERENCE.match(sentence, m.end()):  # 全年任务, 年度计划: the target's year, not the number's
             continue
@@ -283,16 +295,23 @@ def phrases(
             span = _phrase_span(m, report_date.year if report_date is not None else own_year, report_date, written)
             if span is not None and span.end is not None and report_date is not None and span.end > report_date:
                 span = _phrase_span(m, own_year, report_date, written) if own_year else None
+        elif m["part"] == "全年" and not named and _early_in(report_date, year):
+            span = _phrase_span(m, None, report_date, written)  # 全年 said in a year's first months: the last
         else:
             span = _phrase_span(m, year, report_date, written)
         if m["year"] or m["year_part"] or m["year_months"]:
-            year, written = int(m.group(0)[:4]), None
+            year, written, named = int(m.group(0)[:4]), None, True
         if span is not None and span.start is not None and span.end is not None and span.end < span.start:
             span = None
         base = bool(COMPARISON_BASE.search(sentence, max(0, m.start() - 2), m.start()))
         span = _capped(span, report_date) if span else None
         found.append(Phrase(m.start(), m.end(), span, base, bool(m["now"]), bool(m["recent"])))
     return found
+
+
+def _early_in(report_date: pd.Timestamp | None, year: int | None) -> bool:
+    """Whether a report is dated in the first quarter of the year (or of no year) the text speaks of."""
+    return report_date is not None and report_date.month <= 3 and year in (None, report_date.year)
 
 
 def _soon_after(day: pd.Timestamp, date: pd.Timestamp, days: int, same_day: bool = False) -> bool:
@@ -348,8 +367,9 @@ REPORTER_DAY = re.compile(r"记者(?:从|于)(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2}
 WIRE_DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日电")
 
 
-# A lead naming the day alone, the month being the page's: '8日,省司法厅举办…' opening a news page.
-DAY_LEAD = re.compile(r"^\s*(?P<d>\d{1,2})日[上下]?午?[,，]")
+# A lead naming the day alone, the month being the page's: '8日,省司法厅举办…' opening a news page or a line, or after
+# the agency's name ('福州新闻网讯 12日记者从省司法厅了解到').
+DAY_LEAD = re.compile(r"(?:^|(?<=[\n讯电]))\s*(?P<d>\d{1,2})日[上下]?午?(?:[,，]|\s*(?:本报)?记者)")
 
 
 def _stated_before(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | None:
@@ -366,7 +386,7 @@ def _stated_before(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | 
             day = _date(published.year, month - 1, reporter["d"]) if month > 1 else None
         if day is not None and _soon_after(day, published, LEAD_LAG_DAYS, same_day=True):
             return day
-    alone = DAY_LEAD.match(simple_text)
+    alone = DAY_LEAD.search(simple_text[:OPENING_CHARS])
     day = _date(published.year, published.month, alone["d"]) if alone else None
     return day if day is not None and _soon_after(day, published, LEAD_LAG_DAYS) else None
 
