@@ -302,10 +302,31 @@ def test_walk_in_and_phone_consultations_together_are_all_of_them(ds):  # SYNTHE
         ("2022年，区法律援助中心共受理、审查、指派律师承办法律援助案件230件。", "legal_aid_cases", 230),
         ("2022年，区司法局组织律师开展法治宣传活动6场。", "legal_publicity_events", 6),
         ("2022年，区法律援助中心为受援人免收律师代理费96万元。", "legal_aid_fee_waived", 960_000),
+        # the hotline as one of all the channels listed
+        ("2022年，全区实体、热线、网络三大平台累计处理法律咨询15000余件。", "legal_consultations", 15000),
     ],
 )
 def test_a_provider_the_unit_directs_or_a_fee_named_after_one_is_no_part(ds, text, metric, value):  # SYNTHETIC
     assert read(text, ds)[(metric, value)][0] == ""
+
+
+@pytest.mark.parametrize(
+    "text, on_site",
+    [
+        ("2022年12月4日，县司法局开展宪法宣传活动。本次活动共发放宣传资料900余份，现场解答法律咨询40余人次。", False),
+        (
+            "2022年12月4日，县司法局开展法律援助宣传，此次进村入户活动共发放资料600余份，现场受理法律援助案件40件。",
+            False,
+        ),
+        ("2022年12月4日，县司法局开展宪法宣传。活动当天，共发放宣传资料900余份，现场解答法律咨询40余人次。", False),
+        ("2022年，县公共法律服务中心接待各类咨询900件，现场解答法律咨询40余人次。", True),
+    ],
+)
+def test_what_was_done_on_the_spot_at_one_event_is_the_events_whole_count(ds, text, on_site):  # SYNTHETIC
+    """Five event reports count 现场 figures as the event's whole; two reports on a year, as an on-site part."""
+    got = read(text, ds)
+    subset = next(v[0] for (metric, value), v in got.items() if value == 40)
+    assert bool(subset) == on_site
 
 
 def test_a_series_by_year_dates_each_figure_to_its_year(ds):  # SYNTHETIC

@@ -474,6 +474,9 @@ def _item_start(sentence: str, item_start: int, position: int) -> int:
     return opened + 1 if opened >= 0 else item_start
 
 
+# A sentence on one event ('本次活动共计…', '此次法律援助进村入户活动…', '活动当天,…', '活动现场,…'): what was done 现场
+# (on the spot) is the event's whole count, not an on-site part of a period's.
+ONE_EVENT = re.compile(r"[此本这]次[^,，。；;\d]{0,12}活动|活动(?:当天|当日|现场)")
 # Money of another kind after money recovered ('为农民工节约诉讼成本近13万元'): no part of the sum before it.
 OTHER_MONEY = re.compile("节约|节省|减免|补贴|补助|经费|成本|费用")
 
@@ -665,6 +668,8 @@ def classify(
         between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start : hit.end])
         wholes = list(WHOLE_UNIT.finditer(between))  # '四级的人民调解组织': parts named before it are covered
         words = between[wholes[-1].end() :] if wholes else between
+        if ONE_EVENT.search(sentence):  # '本次活动…现场解答法律咨询40余人次': the event's whole count
+            words = words.replace("现场", "")
         success = hit.metric_id in SUCCESS_METRIC.values()  # '成功调处化解…': the verbs of success name no part
         summed = hit.subset and LIST_SUM.match(sentence, hit.end, n.start)  # '讲座、以案释法、送法下乡等活动共计45场'
         summed_part = summed and any(  # '…宣传活动320场,举办讲座、以案释法等活动45场': still a part of the 320
@@ -853,6 +858,8 @@ PROVIDER_REACH = 40
 # names a fee ('律师代理费'), not who did the work.
 DIRECTED = re.compile(r"(指派|选派|组织|安排|动员|协调|邀请)[^,，;；。\d]?$")
 FEE_NOUN = re.compile(r"[\u4e00-\u9fff]{0,2}费")
+# ... or it is one of all the channels listed ('实体、热线、网络三大平台累计处理法律咨询…'): the whole unit's count.
+ALL_CHANNELS = re.compile(r"[^,，;；。\d]{0,6}?[、和及与][^,，;；。\d]{0,8}?[两三四五六七八九]大")
 
 
 def segment_start(sentence: str, clause_start: int, position: int) -> int:
@@ -886,7 +893,9 @@ def by_provider(sentence: str, position: int, level: str = "", metric_id: str = 
     found = [
         m
         for m in named
-        if not DIRECTED.search(sentence, max(0, m.start() - 3), m.start()) and not FEE_NOUN.match(sentence, m.end())
+        if not DIRECTED.search(sentence, max(0, m.start() - 3), m.start())
+        and not FEE_NOUN.match(sentence, m.end())
+        and not ALL_CHANNELS.match(sentence, m.end())
     ]
     if found and not whole.search(sentence, found[-1].end(), position):
         return True
