@@ -304,6 +304,7 @@ def test_walk_in_and_phone_consultations_together_are_all_of_them(ds):  # SYNTHE
         ("2022年，区法律援助中心为受援人免收律师代理费96万元。", "legal_aid_fee_waived", 960_000),
         # the hotline as one of all the channels listed
         ("2022年，全区实体、热线、网络三大平台累计处理法律咨询15000余件。", "legal_consultations", 15000),
+        ("2022年，实体、热线、网络三大平台共解答法律咨询8600人次。", "legal_consultations", 8600),  # no hotline part
     ],
 )
 def test_a_provider_the_unit_directs_or_a_fee_named_after_one_is_no_part(ds, text, metric, value):  # SYNTHETIC
@@ -320,6 +321,8 @@ def test_a_provider_the_unit_directs_or_a_fee_named_after_one_is_no_part(ds, tex
         ),
         ("2022年12月4日，县司法局开展宪法宣传。活动当天，共发放宣传资料900余份，现场解答法律咨询40余人次。", False),
         ("2022年，县公共法律服务中心接待各类咨询900件，现场解答法律咨询40余人次。", True),
+        # at one event, but beside another channel: 现场 is a part
+        ("2022年12月4日，县司法局开展宪法宣传。本次活动线上解答法律咨询200人次，现场解答法律咨询40人次。", True),
     ],
 )
 def test_what_was_done_on_the_spot_at_one_event_is_the_events_whole_count(ds, text, on_site):  # SYNTHETIC
@@ -578,3 +581,16 @@ def test_seats_or_items_counted_in_ge_are_no_consultations(ds):  # SYNTHETIC
     got = read("2023年，12348热线接听座席由3个增加到10个，全年解答法律咨询8000人次。", ds)
     assert ("legal_consultations", 8000) in got
     assert ("legal_consultations", 3) not in got and ("legal_consultations", 10) not in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2022年，县12348热线及网络两大平台共接待法律咨询3600人次。",  # two channels, not all
+        "2022年，12348热线与三大运营商合作开通短号，全年解答法律咨询5200人次。",  # partners, not channels
+        "2022年，律师和人民调解员两大队伍共参与解答法律咨询320人次。",
+    ],
+)
+def test_a_provider_beside_other_than_all_channels_keeps_its_credit(ds, text):  # SYNTHETIC
+    got = read(text, ds)
+    assert next(v[0] for (metric, value), v in got.items() if metric == "legal_consultations")

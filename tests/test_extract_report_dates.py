@@ -245,3 +245,65 @@ NO_PERIOD_OPENING = "县司法局在城东街道开展迎春送法志愿服务�
 def test_a_whole_year_said_in_a_years_first_months_is_the_year_just_past(ds, sentence, published, span):  # SYNTHETIC
     """A January release on a new-year event said '全年办理…' of the year just ended; it was read as 1-24 January."""
     assert read(NO_PERIOD_OPENING + "\n" + sentence, ds, published)[("legal_aid_cases", 700)] == span
+
+
+@pytest.mark.parametrize(
+    "text, published, value, span",
+    [
+        # a target or a forecast for the year ahead stays this year's
+        (
+            "今年以来，全县共办理法律援助案件86件。力争全年办理法律援助案件600件以上。",
+            "2021-03-10",
+            600,
+            ("2021-01-01", "2021-12-31"),
+        ),
+        ("今年全年，全县将开展法治宣传活动120场。", "2021-02-10", 120, ("2021-01-01", "2021-12-31")),
+        # a year the opening or the sentence names stays the year of 全年
+        (
+            "2021年一季度，全县司法行政工作稳步推进。全年共办理法律援助案件45件。",
+            "2021-03-31",
+            45,
+            ("2021-01-01", "2021-03-31"),
+        ),
+        (
+            "截至2019年上半年末，全县共办理法律援助案件520件，全年共办理法律援助案件1100件。",
+            "2021-03-10",
+            1100,
+            ("2019-01-01", "2019-12-31"),
+        ),
+        # a year named by 截至…季度末 dates the phrases after it
+        (
+            "截至2019年三季度末，全县共办理法律援助案件812件；9月份办理法律援助案件96件。",
+            "2021-03-10",
+            96,
+            ("2019-09-01", "2019-09-30"),
+        ),
+        # 截至三季度末 in a January release is last year's; 截至今年一季度末 is this year's
+        ("截至三季度末，全县共办理法律援助案件812件。", "2021-01-15", 812, ("2020-01-01", "2020-09-30")),
+        ("截至今年一季度末，全县共办理法律援助案件150件。", "2021-03-25", 150, ("2021-01-01", "2021-03-25")),
+        # a digest's line opening with a day is no news lead
+        (
+            "2月工作动态\n1日，县司法局召开党组会议。\n今年以来，全县共办理法律援助案件86件。",
+            "2021-03-05",
+            86,
+            ("2021-01-01", "2021-03-05"),
+        ),
+        (
+            "市民李某来电\n12日，县司法局接到求助后迅速处置。今年以来，全县共办理法律援助案件86件。",
+            "2021-03-14",
+            86,
+            ("2021-01-01", "2021-03-14"),
+        ),
+        # a plan's years, however its period is worded
+        ("十三五规划实施以来，全县共办理法律援助案件5600件。", "2019-06-10", 5600, ("2016-01-01", "2019-06-10")),
+    ],
+)
+def test_what_the_new_date_rules_must_leave_alone(ds, text, published, value, span):  # SYNTHETIC
+    """Sentences a second reader wrote against this round's date rules: each was read right before them."""
+    got = {v: p for (m, v), p in read(text, ds, published).items()}
+    assert got[value] == span
+
+
+def test_a_publication_date_followed_by_a_plans_span_is_still_the_reports_date(ds):  # SYNTHETIC
+    text = "发布日期：2021年3月12日 至3月底前将开展专项活动。今年以来，全县共办理法律援助案件86件。"
+    assert read(text, ds)[("legal_aid_cases", 86)] == ("2021-01-01", "2021-03-12")

@@ -437,7 +437,7 @@ def candidates(
     for start, end, paragraph_ends in sentences(simple):
         line = simple[start:end]
         if end > start and line.strip():
-            sentence_periods = periods.phrases(line, _year(doc), doc.report_date, doc.written)
+            sentence_periods = periods.phrases(line, _year(doc), doc.report_date, doc.written, doc.span is None)
             event = periods.event_day(line, _year(doc), doc.report_date)
             if event is not None:
                 sentence_periods = [event, *(p for p in sentence_periods if p.start >= event.end)]

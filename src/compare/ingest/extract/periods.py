@@ -61,8 +61,8 @@ PERIOD_PHRASE = re.compile(
     "|".join(
         [
             rf"(?P<span>{YEAR}年?\s*[-—–~至到]\s*{YEAR}年)",
-            # a plan's years, not the plan itself ('宣传党的“十三五规划”': a document, no period)
-            r"(?P<plan>[\"“]?(十二五|十三五|十四五|十五五)[\"”]?(?:期间|时期|以来|规划以来|规划期间|(?!规划)))",
+            # a plan's years, not the plan as a document ('宣传党的“十三五规划”,', '十三五规划纲要': no period)
+            r"(?P<plan>[\"“]?(十二五|十三五|十四五|十五五)(?![\"”]?规划[\"”》]?(?:[,，。、；;)）]|纲要|$))[\"”]?(期间|时期|以来|规划以来)?)",
             rf"(?P<since>{YEAR}年(?:{SINCE_BETWEEN}{{1,8}}?)?以来(?![电访之最]|新高|首次))",  # 2006年试点以来
             rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
             # the first day's 日 may be left out before a month ('2021年1月25—11月25日')
@@ -111,7 +111,7 @@ PARTS = {
 # Dates a report carries in its first lines: 发布日期: 2019年05月28日, 2021-09-29, 23.07.2015 (not the first day of a
 # span: '2021年1月25—11月25日').
 REPORT_DATE = re.compile(
-    r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d|日?\s*[-—–~至到]\s*\d{1,2}月)日?"
+    r"(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d|日?[-—–~至到]\d{1,2}月\d{1,2}[日号])日?"
     r"|(?<!\d)(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>(?:19|20)\d\d)"
 )
 
@@ -242,9 +242,11 @@ def _phrase_span(
         y = int(text[:4])
         return Span(pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31), text, bare_year=True)
     if g["until_part"]:  # 截至今年三季度末: the year to the quarter's end
-        y, rest, _ = _named_year(text, year, report_date)
+        y, rest, named = _named_year(text, year, report_date)
         quarter = re.search(r"([一二三1-3])季度", text[rest:])
         last = 3 * QUARTERS[quarter.group(1)] if quarter else 6  # 上半年末: June
+        if y and not named and "今年" not in text and report_date is not None and month_end(y, last) > report_date:
+            y -= 1  # '截至三季度末' in a January release: last year's
         return Span(pd.Timestamp(y, 1, 1), month_end(y, last), text) if y else None
     if g["until"]:
         y, rest, _ = _named_year(text, year, report_date)  # 截至2024年4月10日 names its year
@@ -281,12 +283,18 @@ def _named_year(text: str, year: int | None, report_date: pd.Timestamp | None) -
 
 
 def phrases(
-    sentence: str, year: int | None, report_date: pd.Timestamp | None, written: int | None = None
+    sentence: str,
+    year: int | None,
+    report_date: pd.Timestamp | None,
+    written: int | None = None,
+    year_of_date: bool = False,
 ) -> list[Phrase]:
     """The period phrases of a sentence, left to right. A year named in the sentence is the year of the
     phrases after it (2019年1至7月), but not of 今年, the year of writing (…2014年进入全面推进阶段，截至今年9月底),
     or the document's year where that would end after the report; otherwise the document's year. written: the
-    year a news report was written, whose 去年 is the year before it (unless the sentence named a year first)."""
+    year a news report was written, whose 去年 is the year before it (unless the sentence named a year first).
+    year_of_date: the year is only the report date's (the document names no period of its own); then 全年 said in
+    the year's first months, naming no year and planning nothing, is the year just past."""
     found, own_year, named = [], year, False
     for m in PERIOD_PHRASE.finditer(sentence):
         if TARGET_REFERENCE.match(sentence, m.end()):  # 全年任务, 年度计划: the target's year, not the number's
@@ -295,12 +303,13 @@ def phrases(
             span = _phrase_span(m, report_date.year if report_date is not None else own_year, report_date, written)
             if span is not None and span.end is not None and report_date is not None and span.end > report_date:
                 span = _phrase_span(m, own_year, report_date, written) if own_year else None
-        elif m["part"] == "全年" and not named and _early_in(report_date, year):
-            span = _phrase_span(m, None, report_date, written)  # 全年 said in a year's first months: the last
+        elif m["part"] == "全年" and year_of_date and not named and _last_years_whole(sentence, m, report_date):
+            span = _phrase_span(m, None, report_date, written)
         else:
             span = _phrase_span(m, year, report_date, written)
-        if m["year"] or m["year_part"] or m["year_months"]:
-            year, written, named = int(m.group(0)[:4]), None, True
+        if m["year"] or m["year_part"] or m["year_months"] or (m["until_part"] and re.search(YEAR + "年", m[0])):
+            year, written = int(re.search(YEAR, m.group(0)).group(1)), None
+        named = named or (_names_a_year(m) and not _since_last_year(m, report_date))
         if span is not None and span.start is not None and span.end is not None and span.end < span.start:
             span = None
         base = bool(COMPARISON_BASE.search(sentence, max(0, m.start() - 2), m.start()))
@@ -309,9 +318,23 @@ def phrases(
     return found
 
 
-def _early_in(report_date: pd.Timestamp | None, year: int | None) -> bool:
-    """Whether a report is dated in the first quarter of the year (or of no year) the text speaks of."""
-    return report_date is not None and report_date.month <= 3 and year in (None, report_date.year)
+# Words that plan what a year will bring ('力争全年…', '预计全年…', '全年要…', '今年全年，全县将…').
+PLANNED = re.compile("力争|预计|计划|目标|任务|确保|争取|部署|拟|将|(?<![重主需只])要(?![求素点])")
+
+
+def _names_a_year(m: re.Match) -> bool:
+    return bool(re.search(YEAR + "年|今年", m.group(0)))
+
+
+def _since_last_year(m: re.Match, report_date: pd.Timestamp | None) -> bool:
+    """'2021年以来' in a report of early 2022: the year just past, which a 全年 after it is."""
+    return bool(m["since"]) and report_date is not None and int(m.group(0)[:4]) == report_date.year - 1
+
+
+def _last_years_whole(sentence: str, m: re.Match, report_date: pd.Timestamp | None) -> bool:
+    """Whether 全年 in a report dated in a year's first three months speaks of the year just past: the sentence
+    plans nothing for the year ahead."""
+    return report_date is not None and report_date.month <= 3 and not PLANNED.search(sentence)
 
 
 def _soon_after(day: pd.Timestamp, date: pd.Timestamp, days: int, same_day: bool = False) -> bool:
@@ -367,9 +390,11 @@ REPORTER_DAY = re.compile(r"记者(?:从|于)(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2}
 WIRE_DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日电")
 
 
-# A lead naming the day alone, the month being the page's: '8日,省司法厅举办…' opening a news page or a line, or after
-# the agency's name ('福州新闻网讯 12日记者从省司法厅了解到').
-DAY_LEAD = re.compile(r"(?:^|(?<=[\n讯电]))\s*(?P<d>\d{1,2})日[上下]?午?(?:[,，]|\s*(?:本报)?记者)")
+# A lead naming the day alone, the month being the page's: '8日,省司法厅举办…' opening a news page, or after the
+# agency's 讯 ('福州新闻网讯 12日记者从…了解到', '本报讯(记者 张三)8日,…'); not a digest's line ('\n3日，召开党组会').
+DAY_LEAD = re.compile(
+    r"(?:^|讯\s*(?:[(（][^)）\n]{0,20}[)）])?)\s*(?P<d>\d{1,2})日[上下]?午?(?:[,，]|\s*(?:本报)?记者)"
+)
 
 
 def _stated_before(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | None:

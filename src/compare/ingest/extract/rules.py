@@ -446,6 +446,9 @@ def modifier_part(modifier: str, organisations: bool = False) -> str:
 
 
 NOT_CONCLUDED = re.compile("未(审结|办结|结案)")
+# A channel or provider listed among all channels ('实体、热线、网络三大平台累计处理法律咨询…') names the whole unit's
+# count: no hotline part, no provider's.
+ALL_CHANNELS = re.compile(r"[^,，;；。\d]{0,6}?[、和及与][^,，;；。\d]{0,8}?[三四五六七八九]大平台")
 
 
 def part_of(before: str, organisations: bool = False, metric_id: str = "") -> str:
@@ -458,8 +461,8 @@ def part_of(before: str, organisations: bool = False, metric_id: str = "") -> st
     outcomes = OUTCOMES if metric_id in REVIEWED else {}
     words = {**PART_WORDS, **outcomes, **MODIFIER_PARTS, **(ORGANISATION_KINDS if organisations else {})}
     labels = (["pending"] if pending else []) + [label for word, label in words.items() if word in before]
-    if "12348" in before or "热线" in before or "专线" in before:
-        labels.append("hotline_12348")
+    if ("12348" in before or "热线" in before or "专线" in before) and not ALL_CHANNELS.search(before):
+        labels.append("hotline_12348")  # not one of all the channels listed ('实体、热线、网络三大平台')
     if any(kind not in NO_KIND for kind in DISPUTE_KIND.findall(before)) or (not labels and CASE_KIND.search(before)):
         labels.append("by_kind")
     labels += [QUALIFIER_ROLES[m.group(1)] for m in QUALIFIER.finditer(before)]
@@ -476,7 +479,9 @@ def _item_start(sentence: str, item_start: int, position: int) -> int:
 
 # A sentence on one event ('本次活动共计…', '此次法律援助进村入户活动…', '活动当天,…', '活动现场,…'): what was done 现场
 # (on the spot) is the event's whole count, not an on-site part of a period's.
-ONE_EVENT = re.compile(r"[此本这]次[^,，。；;\d]{0,12}活动|活动(?:当天|当日|现场)")
+# Not where the sentence counts another channel ('本次活动线上解答…200人次，现场解答…150人次'): 现场 is a part there.
+ONE_EVENT = re.compile(r"(?<!每)[此本这]次[^,，。；;\d]{0,12}活动|(?<!每次)活动(?:当天|当日|现场)")
+OTHER_CHANNELS = re.compile("线上|网络|网上|热线|直播|来电|电话|微信|视频")
 # Money of another kind after money recovered ('为农民工节约诉讼成本近13万元'): no part of the sum before it.
 OTHER_MONEY = re.compile("节约|节省|减免|补贴|补助|经费|成本|费用")
 
@@ -668,7 +673,7 @@ def classify(
         between += "".join(w for w in ("民工", "热线") if w in sentence[hit.start : hit.end])
         wholes = list(WHOLE_UNIT.finditer(between))  # '四级的人民调解组织': parts named before it are covered
         words = between[wholes[-1].end() :] if wholes else between
-        if ONE_EVENT.search(sentence):  # '本次活动…现场解答法律咨询40余人次': the event's whole count
+        if ONE_EVENT.search(sentence) and not OTHER_CHANNELS.search(sentence):  # '本次活动…现场解答…': the event's
             words = words.replace("现场", "")
         success = hit.metric_id in SUCCESS_METRIC.values()  # '成功调处化解…': the verbs of success name no part
         summed = hit.subset and LIST_SUM.match(sentence, hit.end, n.start)  # '讲座、以案释法、送法下乡等活动共计45场'
@@ -855,11 +860,9 @@ WHOLE_PROVINCE = re.compile(
 # A provider named this far before a count credits the count to it.
 PROVIDER_REACH = 40
 # ... unless the unit directs it ('指派律师承办…', '组织律师事务所…开展'): the count is the unit's own; or it
-# names a fee ('律师代理费'), not who did the work.
+# names a fee ('律师代理费'), not who did the work; or it is one of all channels listed (ALL_CHANNELS).
 DIRECTED = re.compile(r"(指派|选派|组织|安排|动员|协调|邀请)[^,，;；。\d]?$")
 FEE_NOUN = re.compile(r"[\u4e00-\u9fff]{0,2}费")
-# ... or it is one of all the channels listed ('实体、热线、网络三大平台累计处理法律咨询…'): the whole unit's count.
-ALL_CHANNELS = re.compile(r"[^,，;；。\d]{0,6}?[、和及与][^,，;；。\d]{0,8}?[两三四五六七八九]大")
 
 
 def segment_start(sentence: str, clause_start: int, position: int) -> int:
