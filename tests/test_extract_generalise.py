@@ -586,6 +586,27 @@ def test_seats_or_items_counted_in_ge_are_no_consultations(ds):  # SYNTHETIC
 @pytest.mark.parametrize(
     "text",
     [
+        "2022年，全县共调解矛盾纠纷1061件。通过推广“说事”制度，共接待群众2652人次，受理矛盾纠纷741件。",
+        "2022年，通过推广“说事”制度，受理矛盾纠纷741件。全县共调解矛盾纠纷1061件。",  # the larger after the smaller
+    ],
+)
+def test_a_smaller_second_total_of_one_metric_and_period_is_a_part(ds, text):  # SYNTHETIC
+    """Two totals of one unit, metric and period cannot both be its total: the largest is."""
+    got = read(text, ds)
+    assert got[("disputes_mediated", 1061)][0] == "" and got[("disputes_mediated", 741)][0] != ""
+
+
+def test_a_count_of_one_of_the_units_places_stays_that_places_total(ds):  # SYNTHETIC
+    """A prefecture's report giving one district's figure after its own: the district's, not a part."""
+    text = "2022年，全市共调解矛盾纠纷5000件。武进区共调解矛盾纠纷1200件。"
+    got = extract(text, ds, Context(doc_id="t", district_code="320400"))
+    rows = {r.value: r.subset for r in got.itertuples() if r.metric_id == "disputes_mediated"}
+    assert rows[5000] == "" and rows[1200] == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "2022年，县12348热线及网络两大平台共接待法律咨询3600人次。",  # two channels, not all
         "2022年，12348热线与三大运营商合作开通短号，全年解答法律咨询5200人次。",  # partners, not channels
         "2022年，律师和人民调解员两大队伍共参与解答法律咨询320人次。",

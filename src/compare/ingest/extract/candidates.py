@@ -481,7 +481,8 @@ def candidates(
             elif _names_other_work(heading_line, last_paragraph, phrases):
                 last_paragraph = []
             paragraph, centre_named, carried, now, inherited, heading_line = [], False, None, False, 0, ""
-    return drop_restatements(learned.apply(found, learned.shipped() if isinstance(model, str) else model))
+    found = drop_restatements(learned.apply(found, learned.shipped() if isinstance(model, str) else model))
+    return smaller_totals_as_parts(found, places)
 
 
 def _reach(sentence: str, phrase_end: int, n) -> int:
@@ -649,4 +650,33 @@ def drop_restatements(found: list[Candidate]) -> list[Candidate]:
             and _digits(o.value) > _digits(c.value)
             for o in by_key[_key(c)]
         )
+    ]
+
+
+def smaller_totals_as_parts(found: list[Candidate], places: dict[str, str]) -> list[Candidate]:
+    """Of several totals a document gives for one metric, statement and period, the largest is the unit's total and
+    the others are parts of it ('全县共调解纠纷1061件…通过“说事”制度受理矛盾纠纷741件'): a unit has one total. A
+    count whose sentence names one of the unit's places before it is that place's, left as it is."""
+
+    def key(c: Candidate) -> tuple:
+        return (c.district_code, c.period_start, c.period_end, c.metric_id, c.statement)
+
+    largest: dict[tuple, float] = {}
+    for c in found:
+        if not c.subset:
+            largest[key(c)] = max(largest.get(key(c), c.value), c.value)
+    return [
+        replace(
+            c,
+            subset="part",
+            why=f"a {c.metric_id} total of the same period smaller than its largest, {largest[key(c)]:g}",
+        )
+        if not c.subset
+        and c.statement == "actual"
+        and c.kind != "ratio"
+        and not c.period_unknown
+        and c.value < largest[key(c)]
+        and not any(place in c.sentence[: c.number_start] for place in places)
+        else c
+        for c in found
     ]
