@@ -615,3 +615,21 @@ def test_a_count_of_one_of_the_units_places_stays_that_places_total(ds):  # SYNT
 def test_a_provider_beside_other_than_all_channels_keeps_its_credit(ds, text):  # SYNTHETIC
     got = read(text, ds)
     assert next(v[0] for (metric, value), v in got.items() if metric == "legal_consultations")
+
+
+@pytest.mark.parametrize(
+    "text, campaign",
+    [
+        ("2022年，县法律援助中心在根治欠薪冬季专项行动期间，共受理法律援助案件74件。", True),
+        ("自今年3月启动“护企”专项行动以来，全县累计办理法律援助案件52件。", True),
+        ("省彩票公益金法律援助项目实施半年来，全县共受理法律援助案件36件。", True),
+        (
+            "2022年，县司法局开展“法律进乡村”活动以来，全县共办理法律援助案件360件。",
+            False,
+        ),  # one event's, or the year's
+    ],
+)
+def test_what_one_campaign_or_project_did_is_a_part_of_the_units_work(ds, text, campaign):  # SYNTHETIC
+    got = read(text, ds)
+    subset = next(v[0] for (metric, value), v in got.items() if metric == "legal_aid_cases")
+    assert bool(subset) == campaign

@@ -370,6 +370,12 @@ SHARE_PERCENT = re.compile(
 )
 
 
+# A sentence counting what one campaign or project did over its own span ('在根治欠薪冬季专项行动期间,共受理…',
+# '…专项行动以来,全市累计…', '彩票公益金法律援助项目落户半年来,共受理…'): parts of the unit's work. One event's counts
+# ('此次活动…') are the event report's whole and stay totals.
+IN_A_CAMPAIGN = re.compile(r"(?:专项行动|专项活动|项目)[^,，。；;\d]{0,8}(?:期间|以来|半年来|开展以来)")
+
+
 def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_named: bool) -> tuple[str, str]:
     """(subset, why) once the sentence's subject is known: the city's own centre in a prefecture's report,
     organisations of one kind, or a provider group, unless the rules already named a part."""
@@ -394,6 +400,8 @@ def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_na
     if kind_of_organisation:
         return kind_of_organisation, "credited to the organisations of one kind that are the sentence's subject"
     flow = found.statement == "actual" and found.kind == "flow"
+    if flow and IN_A_CAMPAIGN.search(sentence, 0, position):
+        return "campaign", "counted in one campaign or project (专项行动期间, 项目…以来), not all the unit's work"
     if flow and by_provider(sentence, position, ctx.level, found.metric_id):
         return "by_provider", "credited to one provider group (律师, 热线, 法律顾问 ...), not the whole unit"
     return "", ""
