@@ -633,3 +633,21 @@ def test_what_one_campaign_or_project_did_is_a_part_of_the_units_work(ds, text, 
     got = read(text, ds)
     subset = next(v[0] for (metric, value), v in got.items() if metric == "legal_aid_cases")
     assert bool(subset) == campaign
+
+
+@pytest.mark.parametrize(
+    "text, metric",
+    [
+        ("今年以来，全市共开展送法进乡村集中宣传活动116场。", "legal_publicity_events"),
+        ("今年以来，县司法局利用农村赶集日开展法制宣传活动13场次。", "legal_publicity_events"),
+        ("今年以来，县司法局开展法律援助进村入户活动，共发放各类宣传资料600余份。", "legal_publicity_materials"),
+    ],
+)
+def test_work_taken_out_to_villages_names_no_village_part(ds, text, metric):  # SYNTHETIC
+    got = read(text, ds)
+    assert next(v[0] for (m, value), v in got.items() if m == metric) == ""
+
+
+def test_organisations_in_villages_are_still_a_village_part(ds):  # SYNTHETIC
+    got = read("目前，全县共有人民调解委员会300个，其中村调委会260个。", ds)
+    assert got[("mediation_organizations", 260)][0] == "village"

@@ -139,6 +139,8 @@ KIND_OPENS = re.compile(
 BOTH_HALVES = re.compile("专兼职|专职和兼职|专、兼职|来电[、和及]?来访|来访[、和及]?来电")
 LISTED = re.compile("[、和及与]|以及")  # items of a list
 PROGRAMME_NAMES = re.compile("社区矫正|社区服刑")  # their 社区 names no community ('现有社区矫正人员200人')
+# Work taken out to villages ('送法进乡村活动116场', '进村入户宣传', '利用农村赶集日…'): its 村 names no village part.
+OUTREACH = re.compile("进乡村|进村入户|进村|下乡|农村|乡村")
 PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}(?<!社)(区|县)(?![委级])")  # 镇海区: its 镇 names no township
 # A part's words stand right before its number ('办结案件78件', '涉及妇女儿童维权的案件1103件'): how far back.
 PART_WORD_REACH = 12
@@ -455,7 +457,7 @@ def part_of(before: str, organisations: bool = False, metric_id: str = "") -> st
     """The subset label of a part named before a number (其中刑事案件 -> criminal), or ''; outcomes of a review
     (驳回, 撤回 …) name parts of reviewed cases only (metric_id)."""
     before = before.replace("援助中心", "")  # the centre handles all legal aid
-    before = PROGRAMME_NAMES.sub("", BOTH_HALVES.sub("", PLACE_NAME.sub("", before)))
+    before = PROGRAMME_NAMES.sub("", BOTH_HALVES.sub("", PLACE_NAME.sub("", OUTREACH.sub("", before))))
     pending = NOT_CONCLUDED.search(before)  # 未审结: pending, not concluded
     before = NOT_CONCLUDED.sub("", before)
     outcomes = OUTCOMES if metric_id in REVIEWED else {}
