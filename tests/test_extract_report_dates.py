@@ -307,3 +307,15 @@ def test_what_the_new_date_rules_must_leave_alone(ds, text, published, value, sp
 def test_a_publication_date_followed_by_a_plans_span_is_still_the_reports_date(ds):  # SYNTHETIC
     text = "发布日期：2021年3月12日 至3月底前将开展专项活动。今年以来，全县共办理法律援助案件86件。"
     assert read(text, ds)[("legal_aid_cases", 86)] == ("2021-01-01", "2021-03-12")
+
+
+@pytest.mark.parametrize(
+    "text, published, span",
+    [
+        ("自2020年开始，全县共办理法律援助案件512件。", "2022-06-10", ("2020-01-01", "2022-06-10")),
+        ("从2021年5月起，全县共办理法律援助案件512件。", "2022-06-10", ("2021-05-01", "2022-06-10")),
+    ],
+)
+def test_from_a_year_on_is_a_span_to_the_report_not_that_year(ds, text, published, span):  # SYNTHETIC
+    """'自2020年开始…已增至435个' in an opening made 2020 the report's year, and its stocks 2020's."""
+    assert read(text, ds, published)[("legal_aid_cases", 512)] == span

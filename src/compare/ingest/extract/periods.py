@@ -63,7 +63,8 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<span>{YEAR}年?\s*[-—–~至到]\s*{YEAR}年)",
             # a plan's years, not the plan as a document ('宣传党的“十三五规划”,', '十三五规划纲要': no period)
             r"(?P<plan>[\"“]?(十二五|十三五|十四五|十五五)(?![\"”]?规划[\"”》]?(?:[,，。、；;)）]|纲要|$))[\"”]?(期间|时期|以来|规划以来)?)",
-            rf"(?P<since>{YEAR}年(?:{SINCE_BETWEEN}{{1,8}}?)?以来(?![电访之最]|新高|首次))",  # 2006年试点以来
+            rf"(?P<since>{YEAR}年(?:{SINCE_BETWEEN}{{1,8}}?)?以来(?![电访之最]|新高|首次)"  # 2006年试点以来
+            rf"|[自从]{YEAR}年(?:{MONTH}月份?)?(?:开始|起)(?![草诉]))",  # 自2020年开始, 从2019年5月起
             rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
             # the first day's 日 may be left out before a month ('2021年1月25—11月25日')
             rf"(?P<days>{YEAR}年\d{{1,2}}月\d{{1,2}}(?:[日号]|(?=\s*[-—–~至到]\s*(?:{YEAR}年)?\d{{1,2}}月\d{{1,2}}[日号]))"
@@ -90,7 +91,7 @@ PERIOD_PHRASE = re.compile(
 )
 # Every period phrase starts with one of these (tests/test_extract_speed.py checks them against the pattern):
 # looking ahead for one first lets the search pass every other position at once (7x faster, the same matches).
-PHRASE_STARTS = '0123456789"“一上下今全前十去历迄多当如截现目第近过两二三四五六七八九'
+PHRASE_STARTS = '0123456789"“一上下今全前十去历迄多当如截现目第近过两二三四五六七八九自从'
 PERIOD_PHRASE = re.compile(f"(?=[{PHRASE_STARTS}])(?:{PERIOD_PHRASE.pattern})")
 COMPARISON_BASE = re.compile(r"(较|比|与)$")
 TARGET_REFERENCE = re.compile(r"(的)?(任务|计划|目标)")
@@ -204,7 +205,9 @@ def _phrase_span(
             return Span(pd.Timestamp(first, 1, 1), report_date, text, True)
         return Span(pd.Timestamp(first, 1, 1), pd.Timestamp(first + 4, 12, 31), text)
     if g["since"]:
-        return Span(pd.Timestamp(int(text[:4]), 1, 1), report_date, text, True)
+        began = re.search(YEAR + rf"年(?:{MONTH}月)?", text)
+        month = _month(began.group(2)) if began.group(2) else 1
+        return Span(pd.Timestamp(int(began.group(1)), month, 1), report_date, text, True)
     if g["days"]:  # 2018年7月16日-7月22日: a week's (or any run of days') figures
         years = [int(y) for y in re.findall(YEAR, text)]
         months = [int(x) for x in re.findall(r"(\d{1,2})月", text)]
@@ -328,7 +331,11 @@ def _names_a_year(m: re.Match) -> bool:
 
 def _since_last_year(m: re.Match, report_date: pd.Timestamp | None) -> bool:
     """'2021年以来' in a report of early 2022: the year just past, which a 全年 after it is."""
-    return bool(m["since"]) and report_date is not None and int(m.group(0)[:4]) == report_date.year - 1
+    return (
+        bool(m["since"])
+        and report_date is not None
+        and int(re.search(YEAR, m.group(0)).group(1)) == report_date.year - 1
+    )
 
 
 def _last_years_whole(sentence: str, m: re.Match, report_date: pd.Timestamp | None) -> bool:
