@@ -586,8 +586,8 @@ def test_seats_or_items_counted_in_ge_are_no_consultations(ds):  # SYNTHETIC
 @pytest.mark.parametrize(
     "text",
     [
-        "2022年，全县共调解矛盾纠纷1061件。通过推广“说事”制度，共接待群众2652人次，受理矛盾纠纷741件。",
-        "2022年，通过推广“说事”制度，受理矛盾纠纷741件。全县共调解矛盾纠纷1061件。",  # the larger after the smaller
+        "2022年，全区共调解矛盾纠纷1061件。通过推广“说事”制度，共接待群众2652人次，受理矛盾纠纷741件。",
+        "2022年，通过推广“说事”制度，受理矛盾纠纷741件。全区共调解矛盾纠纷1061件。",  # the larger after the smaller
     ],
 )
 def test_a_smaller_second_total_of_one_metric_and_period_is_a_part(ds, text):  # SYNTHETIC
@@ -651,3 +651,54 @@ def test_work_taken_out_to_villages_names_no_village_part(ds, text, metric):  # 
 def test_organisations_in_villages_are_still_a_village_part(ds):  # SYNTHETIC
     got = read("目前，全县共有人民调解委员会300个，其中村调委会260个。", ds)
     assert got[("mediation_organizations", 260)][0] == "village"
+
+
+@pytest.mark.parametrize(
+    "text, published, value",
+    [
+        ("今年以来，全省共办理法律援助案件12.3万件。我区紧扣目标任务，共办理法律援助案件1865件。", "2021-09-20", 1865),
+        ("今年1-8月，全市共调解矛盾纠纷4.2万件，我区共调解矛盾纠纷9860件。", "2021-09-20", 9860),
+        ("据统计，2020年全国共办理法律援助案件140万件。2020年，全区共办理法律援助案件1505件。", "2021-01-15", 1505),
+        (
+            "今年以来，全区共办理法律援助案件1208件，与邻近的金坛区（办理法律援助案件1350件）相比仍有差距。",
+            "2021-09-20",
+            1208,
+        ),
+        (
+            "2020年，全区共办理法律援助案件1505件。区法律援助中心成立以来，累计办理法律援助案件1.5万件。",
+            "2021-01-15",
+            1505,
+        ),
+        ("今年以来，全区共调解矛盾纠纷3560件。去年全年，全区共调解矛盾纠纷5230件。", "2021-09-20", 3560),
+    ],
+)
+def test_a_larger_figure_of_another_unit_or_span_leaves_the_units_total_alone(ds, text, published, value):  # SYNTHETIC
+    """A second reader's sentences: the province's, the city's, the country's, a neighbour's, a running total since
+    the start or last year's figure is no larger total of the district's own."""
+    got = {v: p for (m, v), p in read(text, ds, published=pd.Timestamp(published)).items()}
+    assert got[value][0] == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2020年，“法润武进”专项活动期间，全区共开展法治宣传活动320场次，全年共开展法治宣传活动560场次。",
+        "“护薪”专项行动期间，全区办理农民工案件86件；今年以来，全区共开展法治宣传活动560场次。",
+        "此次专项活动期间，共开展法治宣传活动560场次，发放宣传资料1.2万份。",
+        "今年以来，特别是“法援惠民生”专项行动开展以来，全区共开展法治宣传活动560场次。",
+    ],
+)
+def test_a_count_a_period_or_an_event_frames_is_no_campaigns_part(ds, text):  # SYNTHETIC
+    got = read(text, ds, published=pd.Timestamp("2021-09-20"))
+    assert got[("legal_publicity_events", 560)][0] == ""
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("目前，全区共有人民调解委员会412个，其中农村调委会268个。", 268),
+        ("目前，全区共有人民调解委员会412个，其中乡村调委会338个。", 338),
+    ],
+)
+def test_organisations_named_rural_are_still_a_village_part(ds, text, value):  # SYNTHETIC
+    assert read(text, ds)[("mediation_organizations", value)][0] != "part"

@@ -319,3 +319,14 @@ def test_a_publication_date_followed_by_a_plans_span_is_still_the_reports_date(d
 def test_from_a_year_on_is_a_span_to_the_report_not_that_year(ds, text, published, span):  # SYNTHETIC
     """'自2020年开始…已增至435个' in an opening made 2020 the report's year, and its stocks 2020's."""
     assert read(text, ds, published)[("legal_aid_cases", 512)] == span
+
+
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("自2020年起，区法律援助中心实行“最多跑一次”，当年共办理法律援助案件1505件。", ("2020-01-01", "2020-12-31")),
+        ("自2020年起，我区每年办理法律援助案件1505件。", ("2020-01-01", "2020-12-31")),
+    ],
+)
+def test_from_a_year_on_each_year_or_that_year_is_no_span_to_the_report(ds, text, span):  # SYNTHETIC
+    assert read(text, ds, "2021-09-20")[("legal_aid_cases", 1505)] == span

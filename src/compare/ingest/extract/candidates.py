@@ -374,6 +374,22 @@ SHARE_PERCENT = re.compile(
 # '…专项行动以来,全市累计…', '彩票公益金法律援助项目落户半年来,共受理…'): parts of the unit's work. One event's counts
 # ('此次活动…') are the event report's whole and stay totals.
 IN_A_CAMPAIGN = re.compile(r"(?:专项行动|专项活动|项目)[^,，。；;\d]{0,8}(?:期间|以来|半年来|开展以来)")
+# ... not one event's (此次/本次专项活动), nor one a period frames as an aside ('今年以来，特别是…专项行动开展以来');
+# and a period named after it (全年, 2020年, 今年以来, 1-8月 …) dates a count of its own.
+NOT_A_CAMPAIGNS = re.compile(r"[此本这]次[^,，。；;\d]{0,6}$|今年以来|年初以来|特别是")
+
+
+def in_a_campaign(sentence: str, position: int) -> bool:
+    """Whether a count is what one campaign or project did: a campaign phrase in its part of the sentence (after the
+    last semicolon), no period phrase between them."""
+    start = max(sentence.rfind(";", 0, position), sentence.rfind("；", 0, position)) + 1
+    found = [m for m in IN_A_CAMPAIGN.finditer(sentence, start, position)]
+    if not found:
+        return False
+    last = found[-1]
+    if NOT_A_CAMPAIGNS.search(sentence[start : last.start()]):
+        return False
+    return not periods.PERIOD_PHRASE.search(sentence, last.end(), position)
 
 
 def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_named: bool) -> tuple[str, str]:
@@ -400,7 +416,7 @@ def _whose(sentence: str, position: int, found: Reading, ctx: Context, centre_na
     if kind_of_organisation:
         return kind_of_organisation, "credited to the organisations of one kind that are the sentence's subject"
     flow = found.statement == "actual" and found.kind == "flow"
-    if flow and IN_A_CAMPAIGN.search(sentence, 0, position):
+    if flow and in_a_campaign(sentence, position):
         return "campaign", "counted in one campaign or project (专项行动期间, 项目…以来), not all the unit's work"
     if flow and by_provider(sentence, position, ctx.level, found.metric_id):
         return "by_provider", "credited to one provider group (律师, 热线, 法律顾问 ...), not the whole unit"
@@ -490,7 +506,7 @@ def candidates(
                 last_paragraph = []
             paragraph, centre_named, carried, now, inherited, heading_line = [], False, None, False, 0, ""
     found = drop_restatements(learned.apply(found, learned.shipped() if isinstance(model, str) else model))
-    return smaller_totals_as_parts(found, places)
+    return smaller_totals_as_parts(found, places, _unit_name(ds, ctx.district_code))
 
 
 def _reach(sentence: str, phrase_end: int, n) -> int:
@@ -567,6 +583,15 @@ _LEVELS: dict[tuple, dict[str, str]] = {}
 def _levels(ds: Dataset) -> dict[str, str]:
     """Each district code's level, read once per data version."""
     return per_version(_LEVELS, ds, lambda: dict(zip(ds.districts["code"], ds.districts["level"])))
+
+
+def _unit_name(ds: Dataset, code: str) -> str:
+    """The report's unit's Chinese name ('武进区'), or '' when unknown."""
+    names = per_version(_NAMES, ds, lambda: dict(zip(ds.districts["code"].astype(str), ds.districts["name_zh"])))
+    return str(names.get(str(code), "") or "")
+
+
+_NAMES: dict[tuple, dict[str, str]] = {}
 
 
 def _places(ds: Dataset, code: str) -> dict[str, str]:
@@ -661,30 +686,43 @@ def drop_restatements(found: list[Candidate]) -> list[Candidate]:
     ]
 
 
-def smaller_totals_as_parts(found: list[Candidate], places: dict[str, str]) -> list[Candidate]:
+# A count another unit, or another span, is the total of: the country's, a wider or a neighbouring unit's (全省 in a
+# county's report), a running total since the start, or last year's. It is no larger total of the report's unit.
+OTHER_SCOPE = "全国|邻近|周边|成立以来|建[成站立]以来|已累计|历年|去年|上年|上一年"
+UNIT_SUFFIXES = "国省市区县州旗盟"
+
+
+def smaller_totals_as_parts(found: list[Candidate], places: dict[str, str], unit_name: str = "") -> list[Candidate]:
     """Of several totals a document gives for one metric, statement and period, the largest is the unit's total and
-    the others are parts of it ('全县共调解纠纷1061件…通过“说事”制度受理矛盾纠纷741件'): a unit has one total. A
-    count whose sentence names one of the unit's places before it is that place's, left as it is."""
+    the others are parts of it ('全县共调解纠纷1061件…通过“说事”制度受理矛盾纠纷741件'): a unit has one total.
+
+    A count whose sentence names one of the unit's places before it is that place's, left as it is; and no count is
+    measured against one whose sentence gives it to another unit or span (全省 in a county's report, 成立以来, 去年)."""
+    own = unit_name[-1:] if unit_name[-1:] in UNIT_SUFFIXES else ""
+    wider = re.compile(OTHER_SCOPE + (f"|全(?!{own})[{UNIT_SUFFIXES}]" if own else ""))
 
     def key(c: Candidate) -> tuple:
         return (c.district_code, c.period_start, c.period_end, c.metric_id, c.statement)
 
+    def before(c: Candidate) -> str:
+        return c.sentence[: c.number_start]
+
     largest: dict[tuple, float] = {}
     for c in found:
-        if not c.subset:
+        if not c.subset and not wider.search(before(c)):
             largest[key(c)] = max(largest.get(key(c), c.value), c.value)
     return [
         replace(
             c,
             subset="part",
-            why=f"a {c.metric_id} total of the same period smaller than its largest, {largest[key(c)]:g}",
+            why=f"a part of the {c.metric_id} total {largest[key(c)]:g} of the same period: a unit has one total",
         )
         if not c.subset
         and c.statement == "actual"
         and c.kind != "ratio"
         and not c.period_unknown
-        and c.value < largest[key(c)]
-        and not any(place in c.sentence[: c.number_start] for place in places)
+        and c.value < largest.get(key(c), c.value)
+        and not any(place in before(c) for place in places)
         else c
         for c in found
     ]

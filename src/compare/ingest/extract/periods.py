@@ -64,7 +64,8 @@ PERIOD_PHRASE = re.compile(
             # a plan's years, not the plan as a document ('宣传党的“十三五规划”,', '十三五规划纲要': no period)
             r"(?P<plan>[\"“]?(十二五|十三五|十四五|十五五)(?![\"”]?规划[\"”》]?(?:[,，。、；;)）]|纲要|$))[\"”]?(期间|时期|以来|规划以来)?)",
             rf"(?P<since>{YEAR}年(?:{SINCE_BETWEEN}{{1,8}}?)?以来(?![电访之最]|新高|首次)"  # 2006年试点以来
-            rf"|[自从]{YEAR}年(?:{MONTH}月份?)?(?:开始|起)(?![草诉]))",  # 自2020年开始, 从2019年5月起
+            # 自2020年开始, 从2019年5月起; not a rule from then on, each year (自2020年起，每年…; …当年…; 连续三年…)
+            rf"|[自从]{YEAR}年(?:{MONTH}月份?)?(?:开始|起)(?![草诉])(?![^。；;]*?(?:每年|当年|连续|逐年)))",
             rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
             # the first day's 日 may be left out before a month ('2021年1月25—11月25日')
             rf"(?P<days>{YEAR}年\d{{1,2}}月\d{{1,2}}(?:[日号]|(?=\s*[-—–~至到]\s*(?:{YEAR}年)?\d{{1,2}}月\d{{1,2}}[日号]))"

@@ -140,7 +140,7 @@ BOTH_HALVES = re.compile("专兼职|专职和兼职|专、兼职|来电[、和�
 LISTED = re.compile("[、和及与]|以及")  # items of a list
 PROGRAMME_NAMES = re.compile("社区矫正|社区服刑")  # their 社区 names no community ('现有社区矫正人员200人')
 # Work taken out to villages ('送法进乡村活动116场', '进村入户宣传', '利用农村赶集日…'): its 村 names no village part.
-OUTREACH = re.compile("进乡村|进村入户|进村|下乡|农村|乡村")
+OUTREACH = re.compile("进乡村|进村入户|进村|下乡|(?:农村|乡村)(?=赶集|集市|巡演|院线|振兴|普法)")
 PLACE_NAME = re.compile(r"[\u4e00-\u9fff]{1,3}(?<!社)(区|县)(?![委级])")  # 镇海区: its 镇 names no township
 # A part's words stand right before its number ('办结案件78件', '涉及妇女儿童维权的案件1103件'): how far back.
 PART_WORD_REACH = 12
