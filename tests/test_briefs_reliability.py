@@ -183,6 +183,46 @@ def test_killing_a_kernel_forked_a_moment_ago_never_kills_its_worker():
     assert done.returncode == 0 and done.stdout.split() == ["alive", "kernel-killed"], done
 
 
+STOP_DURING_FORK = """
+import os, signal, sys, time
+from compare.briefs import kernels
+kernels._runtime_dir[:] = [sys.argv[1]]
+signal.signal(signal.SIGTERM, kernels._end_worker)
+fork = os.fork
+def fork_then_stop():
+    pid = fork()
+    if pid:  # the worker: the build dies (PDEATHSIG) the moment after the fork, before the kernel's pid is recorded
+        print(pid, flush=True)
+        os.kill(os.getpid(), signal.SIGTERM)
+        print("deferred", flush=True)  # the stop waits until the kernel can be killed with the worker's others
+    return pid
+os.fork = fork_then_stop
+kernels.warm_kernel(None)
+print("survived", flush=True)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc/self/environ").exists(), reason="forked kernels")
+def test_a_stop_right_after_a_kernel_is_forked_waits_until_it_can_be_killed(tmp_path):
+    """A SIGKILLed build left a kernel connection file behind now and then: a worker stopped between forking its
+    kernel and recording its pid could not kill it, and the kernel wrote its connection file after the cleanup."""
+    done = subprocess.run(
+        [sys.executable, "-c", STOP_DURING_FORK, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,
+    )
+    lines = done.stdout.split()
+    assert done.returncode == 128 + signal.SIGTERM and lines[1:] == ["deferred"], done
+    kernel = int(lines[0])
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{kernel}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{kernel}").exists(), "the kernel outlived its worker"
+    assert not list(tmp_path.glob("*.json")), "a kernel connection file was left behind"
+
+
 HOLD_AND_DIE = """
 import os, sys, time
 from pathlib import Path

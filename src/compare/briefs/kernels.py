@@ -44,6 +44,7 @@ KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]  # a brief's cells need no
 RESET = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt"
 RESET_TAG = "compare-reset"
 PR_SET_PDEATHSIG = 1
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 FORK_KERNELS = sys.platform.startswith("linux")  # elsewhere kernels start as fresh interpreters
 _warm: dict = {}
 _runtime_dir: list[str] = []  # the build's folder for connection files, in a worker
@@ -186,21 +187,27 @@ class ForkProvisioner(LocalProvisioner):
         sys.stderr.flush()
         worker = os.getpid()
         argv = [*cmd[cmd.index("-f") :], f"--IPKernelApp.parent_handle={worker}"]  # ipykernel's parent poller
-        pid = os.fork()
-        if pid == 0:  # the kernel
-            code = 1
-            try:
-                _become_kernel(argv, kwargs.get("env") or dict(os.environ), kwargs.get("cwd"), worker)
-                code = 0
-            finally:
-                os._exit(code)
-        self.process = ForkedKernelProcess(pid)
-        self.pid = self.pgid = pid  # the kernel leads its own process group, as a started kernel would
+        # A stop (SIGTERM, SIGINT) waits until the kernel's pid is known: a stop between the fork and then would
+        # leave the kernel running past its worker's cleanup, free to write its connection file again.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            pid = os.fork()
+            if pid == 0:  # the kernel
+                code = 1
+                try:
+                    _become_kernel(argv, kwargs.get("env") or dict(os.environ), kwargs.get("cwd"), worker, mask)
+                    code = 0
+                finally:
+                    os._exit(code)
+            self.process = ForkedKernelProcess(pid)
+            self.pid = self.pgid = pid  # the kernel leads its own process group, as a started kernel would
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         self.cwd = kwargs.get("cwd")
         return self.connection_info
 
 
-def _become_kernel(argv: list[str], env: dict, cwd: str | None, worker: int) -> None:
+def _become_kernel(argv: list[str], env: dict, cwd: str | None, worker: int, mask=()) -> None:
     """In the forked child: a session of its own, dead with its worker (also if it died during the fork), none
     of the worker's locks, quiet standard streams, the kernel's environment and folder, a fresh event loop
     (the fork happened inside the worker's), then IPKernelApp."""
@@ -210,8 +217,9 @@ def _become_kernel(argv: list[str], env: dict, cwd: str | None, worker: int) -> 
     if os.getppid() != worker:  # the worker died before PDEATHSIG was armed
         os._exit(1)
     close_inherited_locks()  # an output folder's lock stays the build's alone
-    for signum in (signal.SIGTERM, signal.SIGINT):
+    for signum in STOP_SIGNALS:
         signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # the worker's mask, before it blocked stops for the fork
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):  # kernel errors reach the notebook as error outputs
         os.dup2(null, fd)
