@@ -404,8 +404,8 @@ def init_worker(parent_pid: int, runtime_dir: str | None, data_dir: str | None =
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    signal.signal(signal.SIGTERM, _end_worker)
-    signal.signal(signal.SIGINT, _end_worker)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, _end_worker)
     if os.getppid() != parent_pid:  # the parent died before prctl took effect
         _end_worker(signal.SIGTERM, None)
     if warm:

@@ -376,18 +376,18 @@ SHARE_PERCENT = re.compile(
 IN_A_CAMPAIGN = re.compile(r"(?:专项行动|专项活动|项目)[^,，。；;\d]{0,8}(?:期间|以来|半年来|开展以来)")
 # ... not one event's (此次/本次专项活动), nor one a period frames as an aside ('今年以来，特别是…专项行动开展以来');
 # and a period named after it (全年, 2020年, 今年以来, 1-8月 …) dates a count of its own.
-NOT_A_CAMPAIGNS = re.compile(r"[此本这]次[^,，。；;\d]{0,6}$|今年以来|年初以来|特别是")
+NO_CAMPAIGN = re.compile(r"[此本这]次[^,，。；;\d]{0,6}$|今年以来|年初以来|特别是")
 
 
 def in_a_campaign(sentence: str, position: int) -> bool:
     """Whether a count is what one campaign or project did: a campaign phrase in its part of the sentence (after the
     last semicolon), no period phrase between them."""
     start = max(sentence.rfind(";", 0, position), sentence.rfind("；", 0, position)) + 1
-    found = [m for m in IN_A_CAMPAIGN.finditer(sentence, start, position)]
+    found = list(IN_A_CAMPAIGN.finditer(sentence, start, position))
     if not found:
         return False
     last = found[-1]
-    if NOT_A_CAMPAIGNS.search(sentence[start : last.start()]):
+    if NO_CAMPAIGN.search(sentence[start : last.start()]):
         return False
     return not periods.PERIOD_PHRASE.search(sentence, last.end(), position)
 

@@ -307,7 +307,7 @@ def phrases(
             span = _phrase_span(m, report_date.year if report_date is not None else own_year, report_date, written)
             if span is not None and span.end is not None and report_date is not None and span.end > report_date:
                 span = _phrase_span(m, own_year, report_date, written) if own_year else None
-        elif m["part"] == "全年" and year_of_date and not named and _last_years_whole(sentence, m, report_date):
+        elif m["part"] == "全年" and year_of_date and not named and _last_years_whole(sentence, report_date):
             span = _phrase_span(m, None, report_date, written)
         else:
             span = _phrase_span(m, year, report_date, written)
@@ -327,6 +327,7 @@ PLANNED = re.compile("力争|预计|计划|目标|任务|确保|争取|部署|�
 
 
 def _names_a_year(m: re.Match) -> bool:
+    """Whether a period phrase names its year (2019年…, 今年…)."""
     return bool(re.search(YEAR + "年|今年", m.group(0)))
 
 
@@ -339,7 +340,7 @@ def _since_last_year(m: re.Match, report_date: pd.Timestamp | None) -> bool:
     )
 
 
-def _last_years_whole(sentence: str, m: re.Match, report_date: pd.Timestamp | None) -> bool:
+def _last_years_whole(sentence: str, report_date: pd.Timestamp | None) -> bool:
     """Whether 全年 in a report dated in a year's first three months speaks of the year just past: the sentence
     plans nothing for the year ahead."""
     return report_date is not None and report_date.month <= 3 and not PLANNED.search(sentence)
