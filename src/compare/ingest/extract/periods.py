@@ -399,11 +399,15 @@ REPORTER_DAY = re.compile(r"记者(?:从|于)(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2}
 WIRE_DATELINE = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日电")
 
 
-# A lead naming the day alone, the month being the page's: '8日,省司法厅举办…' opening a news page, or after the
-# agency's 讯 ('福州新闻网讯 12日记者从…了解到', '本报讯(记者 张三)8日,…'); not a digest's line ('\n3日，召开党组会').
+# A lead naming the day alone, the month being the page's: '8日,省司法厅举办…' opening a news page or a line of
+# its opening, or after the agency's 讯 ('福州新闻网讯 12日记者从…了解到', '本报讯(记者 张三)8日,…').
 DAY_LEAD = re.compile(
-    r"(?:^|讯\s*(?:[(（][^)）\n]{0,20}[)）])?)\s*(?P<d>\d{1,2})日[上下]?午?(?:[,，]|\s*(?:本报)?记者)"
+    r"(?:^|(?<=\n)|讯\s*(?:[(（][^)）\n]{0,20}[)）])?)\s*(?P<d>\d{1,2})日[上下]?午?(?:[,，]|\s*(?:本报)?记者)"
 )
+# ... but not in a digest or a schedule: several lines opening with a day ('\n3日，召开党组会。\n5日，…'), a line
+# after a digest's heading ('2月工作动态\n1日，…') or an item after a colon ('近期重点工作：\n6日，…').
+DAY_LINE = re.compile(r"(?:^|\n)\s*\d{1,2}日")
+DIGEST = re.compile("动态|安排|日程|大事记|要闻|纪要")
 
 
 def _stated_before(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | None:
@@ -420,7 +424,14 @@ def _stated_before(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | 
             day = _date(published.year, month - 1, reporter["d"]) if month > 1 else None
         if day is not None and _soon_after(day, published, LEAD_LAG_DAYS, same_day=True):
             return day
-    alone = DAY_LEAD.search(simple_text[:OPENING_CHARS])
+    head = simple_text[:OPENING_CHARS]
+    alone = DAY_LEAD.search(head)
+    if alone and (
+        len(DAY_LINE.findall(head)) > 1
+        or DIGEST.search(head, 0, alone.start())
+        or head[: alone.start()].rstrip().endswith((":", "："))  # an item under '近期重点工作：'
+    ):
+        alone = None
     day = _date(published.year, published.month, alone["d"]) if alone else None
     return day if day is not None and _soon_after(day, published, LEAD_LAG_DAYS) else None
 
