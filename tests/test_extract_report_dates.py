@@ -345,3 +345,20 @@ def test_from_a_year_on_is_a_span_to_the_report_not_that_year(ds, text, publishe
 )
 def test_from_a_year_on_each_year_or_that_year_is_no_span_to_the_report(ds, text, span):  # SYNTHETIC
     assert read(text, ds, "2021-09-20")[("legal_aid_cases", 1505)] == span
+
+
+@pytest.mark.parametrize(
+    "text, published, span",
+    [
+        ("截至四季度末，全县共办理法律援助案件512件。", "2021-01-20", ("2020-01-01", "2020-12-31")),
+        ("2021年3月1—5日，全县共办理法律援助案件512件。", "2021-03-10", ("2021-03-01", "2021-03-05")),
+    ],
+)
+def test_a_years_last_quarter_end_and_days_of_one_month_are_spans(ds, text, published, span):  # SYNTHETIC
+    assert read(text, ds, published)[("legal_aid_cases", 512)] == span
+
+
+def test_the_first_half_of_a_part_after_qizhong_does_not_narrow_the_reports_year(ds):  # SYNTHETIC
+    """'2020年…1505件。其中上半年办理…702件' read the whole report as the first half."""
+    text = "2020年，全区共办理法律援助案件1505件。其中上半年办理法律援助案件702件。"
+    assert read(text, ds, "2021-01-20")[("legal_aid_cases", 1505)] == ("2020-01-01", "2020-12-31")

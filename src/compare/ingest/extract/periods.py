@@ -67,8 +67,8 @@ PERIOD_PHRASE = re.compile(
             # 自2020年开始, 从2019年5月起; not a rule from then on, each year (自2020年起，每年…; …当年…; 连续三年…)
             rf"|[自从]{YEAR}年(?:{MONTH}月份?)?(?:开始|起)(?![草诉])(?![^。；;]*?(?:每年|当年|连续|逐年)))",
             rf"(?P<year_months>{YEAR}年(?:度)?\s*(?:1|一)月?\s*[-—至到~]\s*{MONTH}月)",
-            # the first day's 日 may be left out before a month ('2021年1月25—11月25日')
-            rf"(?P<days>{YEAR}年\d{{1,2}}月\d{{1,2}}(?:[日号]|(?=\s*[-—–~至到]\s*(?:{YEAR}年)?\d{{1,2}}月\d{{1,2}}[日号]))"
+            # the first day's 日 may be left out ('2021年1月25—11月25日', '2021年3月1—5日')
+            rf"(?P<days>{YEAR}年\d{{1,2}}月\d{{1,2}}(?:[日号]|(?=\s*[-—–~至到]\s*(?:(?:{YEAR}年)?\d{{1,2}}月)?\d{{1,2}}[日号]))"
             rf"\s*[-—–~至到]\s*(?:{YEAR}年)?(?:\d{{1,2}}月)?\d{{1,2}}[日号])",
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:{PART_WORDS}))",
             rf"(?P<year>{YEAR}年(?:度)?)(?!\d{{1,2}}\s*[月日号]|月|\d{{1,2}}\s*[-—至到~])",  # 2020年172件 too
@@ -77,7 +77,7 @@ PERIOD_PHRASE = re.compile(
             rf"(?P<month>(?:(?:{YEAR}年)?(?<![\d\-—至到~])(?<!\d月){MONTH}月份|{YEAR}年{MONTH}月(?![\d日号底末初中上下旬份]))"
             r"(?!\s*(?:以来|起|[至到\-—–~]|[上中下]旬|初|底|末)))",  # no range (3月至8月), no day in it (5月份中旬)
             # to a quarter's or half's end, from January ('截至今年三季度末')
-            rf"(?P<until_part>截[至止](?:到)?(?:今年|{YEAR}年)?(?:前|第)?(?:[一二三1-3]季度|上半年)(?:末|底))",
+            rf"(?P<until_part>截[至止](?:到)?(?:今年|{YEAR}年)?(?:前|第)?(?:[一二三四1-4]季度|上半年)(?:末|底))",
             rf"(?P<until>截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:(?P<until_day>\d{{1,2}})日|(?P<third>[上中下]旬))"
             rf"|截[至止](?:到)?(?:今年|{YEAR}年)?{MONTH}月(?:底|末|份)?)",
             rf"(?P<part>{PART_WORDS})",
@@ -96,7 +96,7 @@ PHRASE_STARTS = '0123456789"“一上下今全前十去历迄多当如截现目�
 PERIOD_PHRASE = re.compile(f"(?=[{PHRASE_STARTS}])(?:{PERIOD_PHRASE.pattern})")
 COMPARISON_BASE = re.compile(r"(较|比|与)$")
 TARGET_REFERENCE = re.compile(r"(的)?(任务|计划|目标)")
-QUARTERS = {"一": 1, "二": 2, "三": 3, "1": 1, "2": 2, "3": 3}
+QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 THIRDS = {"上旬": 5, "中旬": 15, "下旬": 25}  # the middle day of each third of a month
 PARTS = {
     "一季度": (1, 3),
@@ -247,7 +247,7 @@ def _phrase_span(
         return Span(pd.Timestamp(y, 1, 1), pd.Timestamp(y, 12, 31), text, bare_year=True)
     if g["until_part"]:  # 截至今年三季度末: the year to the quarter's end
         y, rest, named = _named_year(text, year, report_date)
-        quarter = re.search(r"([一二三1-3])季度", text[rest:])
+        quarter = re.search(r"([一二三四1-4])季度", text[rest:])
         last = 3 * QUARTERS[quarter.group(1)] if quarter else 6  # 上半年末: June
         if y and not named and "今年" not in text and report_date is not None and month_end(y, last) > report_date:
             y -= 1  # '截至三季度末' in a January release: last year's
@@ -513,6 +513,7 @@ def _opening_span(opening: str, date: pd.Timestamp | None) -> Span | None:
             p.span
             for p in named[1:]
             if not LABELS_A_COUNT.match(opening, p.end)  # '其中上半年230件': a part's period, not the report's
+            and not opening[: p.start].rstrip(" ,，:：").endswith("其中")  # '…1505件。其中上半年办理…702件'
             and _part_of_year(p.span, first)
         ),
         None,
