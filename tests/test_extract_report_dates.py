@@ -352,9 +352,12 @@ def test_from_a_year_on_each_year_or_that_year_is_no_span_to_the_report(ds, text
     [
         ("截至四季度末，全县共办理法律援助案件512件。", "2021-01-20", ("2020-01-01", "2020-12-31")),
         ("2021年3月1—5日，全县共办理法律援助案件512件。", "2021-03-10", ("2021-03-01", "2021-03-05")),
+        ("2021年1月1日至3月底，全县共办理法律援助案件512件。", "2021-04-10", ("2021-01-01", "2021-03-31")),
     ],
 )
-def test_a_years_last_quarter_end_and_days_of_one_month_are_spans(ds, text, published, span):  # SYNTHETIC
+def test_a_years_last_quarter_end_days_of_one_month_and_a_day_to_a_months_end_are_spans(
+    ds, text, published, span
+):  # SYNTHETIC
     assert read(text, ds, published)[("legal_aid_cases", 512)] == span
 
 

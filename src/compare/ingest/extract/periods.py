@@ -70,6 +70,8 @@ PERIOD_PHRASE = re.compile(
             # the first day's 日 may be left out ('2021年1月25—11月25日', '2021年3月1—5日')
             rf"(?P<days>{YEAR}年\d{{1,2}}月\d{{1,2}}(?:[日号]|(?=\s*[-—–~至到]\s*(?:(?:{YEAR}年)?\d{{1,2}}月)?\d{{1,2}}[日号]))"
             rf"\s*[-—–~至到]\s*(?:{YEAR}年)?(?:\d{{1,2}}月)?\d{{1,2}}[日号])",
+            # from a day to a month's end ('2021年1月1日至3月底')
+            rf"(?P<to_month_end>{YEAR}年\d{{1,2}}月\d{{1,2}}[日号]?\s*[-—–~至到]\s*(?:{YEAR}年)?{MONTH}月(?:底|末))",
             rf"(?P<year_part>{YEAR}年(?:度)?\s*(?:{PART_WORDS}))",
             rf"(?P<year>{YEAR}年(?:度)?)(?!\d{{1,2}}\s*[月日号]|月|\d{{1,2}}\s*[-—至到~])",  # 2020年172件 too
             rf"(?P<months>(?:今年)?(?:1|一)月?\s*[-—至到~]\s*{MONTH}月(?:份)?)",
@@ -216,6 +218,15 @@ def _phrase_span(
         first = _date(years[0], months[0], days[0])
         last = _date(years[-1], months[-1], days[-1])
         return Span(first, last, text) if first is not None and last is not None and first <= last else None
+    if g["to_month_end"]:  # 2021年1月1日至3月底
+        years = [int(y) for y in re.findall(YEAR, text)]
+        first_month, first_day = (int(x) for x in re.search(r"年(\d{1,2})月(\d{1,2})", text).groups())
+        first = _date(years[0], first_month, first_day)
+        last_month = _month(re.findall(MONTH + "月", text)[-1])
+        if first is None or not 1 <= last_month <= 12:
+            return None
+        last = month_end(years[-1], last_month)
+        return Span(first, last, text) if first <= last else None
     if g["year_months"] or g["months"]:
         y, rest, _ = _named_year(text, year, report_date)
         if text.startswith("今年") and report_date is not None:  # 今年1-2月: this year's, as of writing
