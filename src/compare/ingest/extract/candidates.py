@@ -382,7 +382,7 @@ NO_CAMPAIGN = re.compile(r"[此本这]次[^,，。；;\d]{0,6}$|今年以来|年
 def in_a_campaign(sentence: str, position: int) -> bool:
     """Whether a count is what one campaign or project did: a campaign phrase in its part of the sentence (after the
     last semicolon), no period phrase between them."""
-    start = max(sentence.rfind(";", 0, position), sentence.rfind("；", 0, position)) + 1
+    start = after_semicolon(sentence, position)
     found = list(IN_A_CAMPAIGN.finditer(sentence, start, position))
     if not found:
         return False

@@ -423,11 +423,12 @@ DIGEST = re.compile("动态|安排|日程|大事记|要闻|纪要")
 
 def _stated_before(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | None:
     """The day a news lead says the figures were given, when it is shortly before publication, else None."""
-    for m in LEAD_DAY.finditer(simple_text[:OPENING_CHARS]):
+    head = simple_text[:OPENING_CHARS]
+    for m in LEAD_DAY.finditer(head):
         day = _date(published.year, m["m"], m["d"])
         if day is not None and _soon_after(day, published, LEAD_LAG_DAYS):
             return day
-    reporter = REPORTER_DAY.search(simple_text[:OPENING_CHARS])
+    reporter = REPORTER_DAY.search(head)
     if reporter is not None:
         month = int(reporter["m"]) if reporter["m"] else published.month
         day = _date(published.year, month, reporter["d"])
@@ -435,16 +436,17 @@ def _stated_before(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | 
             day = _date(published.year, month - 1, reporter["d"]) if month > 1 else None
         if day is not None and _soon_after(day, published, LEAD_LAG_DAYS, same_day=True):
             return day
-    head = simple_text[:OPENING_CHARS]
-    alone = DAY_LEAD.search(head)
-    if alone and (
-        len(DAY_LINE.findall(head)) > 1
-        or DIGEST.search(head, 0, alone.start())
-        or head[: alone.start()].rstrip().endswith((":", "："))  # an item under '近期重点工作：'
-    ):
-        alone = None
+    alone = _day_lead(head)
     day = _date(published.year, published.month, alone["d"]) if alone else None
     return day if day is not None and _soon_after(day, published, LEAD_LAG_DAYS) else None
+
+
+def _day_lead(head: str) -> re.Match | None:
+    """A lead naming the day alone in an opening (head), unless the opening is a digest's or a schedule's."""
+    alone = DAY_LEAD.search(head)
+    if alone is None or len(DAY_LINE.findall(head)) > 1 or DIGEST.search(head, 0, alone.start()):
+        return None
+    return None if head[: alone.start()].rstrip().endswith((":", "：")) else alone  # an item under '近期重点工作：'
 
 
 def _day_before_writing(simple_text: str, published: pd.Timestamp) -> pd.Timestamp | None:
