@@ -23,25 +23,33 @@ def read(text, ds, published="2019-07-10"):
 M = "community_corrections_subjects"
 
 
-def test_totals_since_a_pilot_named_before_them_run_from_its_year(ds):  # SYNTHETIC
-    text = (
-        "某省自2008年试点以来，社区矫正工作稳步推进。"
-        "试点以来，全省累计接收社区服刑人员1.2万人，解除矫正9000人，目前在矫人员3000人。"
-    )
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a pilot named before the totals: from its year; the stock itself at the report's date
+        (
+            "某省自2008年试点以来，社区矫正工作稳步推进。"
+            "试点以来，全省累计接收社区服刑人员1.2万人，解除矫正9000人，目前在矫人员3000人。",
+            {
+                12000: ("cumulative_received", "2008-01-01", "2019-07-10"),
+                9000: ("cumulative_released", "2008-01-01", "2019-07-10"),
+                3000: ("", "2019-07-10", "2019-07-10"),
+            },
+        ),
+        # a start in the same paragraph after the totals gives the month
+        (
+            "截至今年6月底，某市累计接收社区矫正对象4521人，累计解除矫正3120人，在矫人员1401人。"
+            "某市自2011年3月开始社区矫正试点工作。",
+            {
+                4521: ("cumulative_received", "2011-03-01", "2019-06-30"),
+                3120: ("cumulative_released", "2011-03-01", "2019-06-30"),
+            },
+        ),
+    ],
+)
+def test_totals_run_from_the_programmes_start_the_text_states(ds, text, expected):  # SYNTHETIC
     got = read(text, ds)
-    assert got[(M, 12000)] == ("cumulative_received", "2008-01-01", "2019-07-10")
-    assert got[(M, 9000)] == ("cumulative_released", "2008-01-01", "2019-07-10")
-    assert got[(M, 3000)] == ("", "2019-07-10", "2019-07-10")  # the stock itself
-
-
-def test_a_start_in_the_same_paragraph_after_the_totals_gives_the_month(ds):  # SYNTHETIC
-    text = (
-        "截至今年6月底，某市累计接收社区矫正对象4521人，累计解除矫正3120人，在矫人员1401人。"
-        "某市自2011年3月开始社区矫正试点工作。"
-    )
-    got = read(text, ds)
-    assert got[(M, 4521)] == ("cumulative_received", "2011-03-01", "2019-06-30")
-    assert got[(M, 3120)] == ("cumulative_released", "2011-03-01", "2019-06-30")
+    assert {value: got[(M, value)] for value in expected} == expected
 
 
 def test_the_earliest_start_is_the_pilots(ds):  # SYNTHETIC
